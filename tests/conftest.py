@@ -1,0 +1,105 @@
+"""Shared fixtures: migrated databases on real SQLite files and on PostgreSQL.
+
+PostgreSQL tests run against `WORKSTATION_TEST_PG` (a URL). Without it they skip, unless
+`WORKSTATION_REQUIRE_PG=1` (set by .ci/run), where a missing server is a failure. Each
+PostgreSQL test gets a schema of its own, migrated from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from workstation.store import schema
+from workstation.store.db import make_engine
+
+PG_URL = os.environ.get("WORKSTATION_TEST_PG")
+REQUIRE_PG = os.environ.get("WORKSTATION_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """One SQLite file migrated to head; tests copy it instead of migrating again."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, migrated_template) -> str:
+    path = tmp_path / "workstation.db"
+    shutil.copyfile(migrated_template, path)
+    os.chmod(path, 0o600)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def _pg_or_skip() -> str:
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("WORKSTATION_REQUIRE_PG=1 but WORKSTATION_TEST_PG is not set")
+        pytest.skip("set WORKSTATION_TEST_PG to run the PostgreSQL tests")
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL whose connections live in a fresh schema, dropped afterwards."""
+    base = _pg_or_skip()
+    admin = make_engine(base)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    except Exception as error:
+        admin.dispose()
+        if REQUIRE_PG:
+            raise
+        pytest.skip(f"PostgreSQL not reachable: {type(error).__name__}")
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{name}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_url) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request) -> str:
+    """The same test on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def engine(db_url) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,128 @@
+"""Engine and session factory built from a database URL.
+
+SQLite (the default, one file in the user data directory) gets foreign keys, WAL, a busy
+timeout and a file created mode 0600 before SQLite ever opens it. PostgreSQL goes through
+psycopg 3 (`postgresql+psycopg://…`). A URL's password never leaves this module unmasked:
+use `safe_url()` for anything shown to a person.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.engine.url import URL
+from sqlmodel import Session
+
+SessionFactory = Callable[[], Session]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database could not be opened or used; the message never holds a password."""
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a URL; plain `postgresql://` means psycopg 3, the driver we ship."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as a person may see it: the password masked."""
+    try:
+        return normalise_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL may still hold a password: show none of it
+        return "<unparseable database URL>"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for in-memory and non-SQLite URLs."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file (and its WAL/SHM companions) readable by the owner only.
+
+    SQLite gives -wal and -shm the permissions of the main file, so a 0600 main file
+    keeps all three private. Existing files are tightened too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if companion.exists():
+            os.chmod(companion, 0o600)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is off (isolation_level=None below) so that
+    # SQLAlchemy's "begin" event can issue BEGIN IMMEDIATE for writers: see `write_session`.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get("write_lock") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for `url` with this project's connection settings applied."""
+    parsed = normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None:
+            _create_private_file(path)
+        engine = create_engine(
+            parsed,
+            echo=echo,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    raise DatabaseError(
+        f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
+    )
+
+
+def session_factory(engine: Engine) -> SessionFactory:
+    """Sessions that keep loaded values usable after commit (screens get plain data)."""
+
+    def open_session() -> Session:
+        return Session(engine, expire_on_commit=False)
+
+    return open_session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction, committed on success and rolled back on any error.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): two writers then never
+    deadlock on a lock upgrade; the second waits out the busy timeout and proceeds.
+    """
+    with Session(engine.execution_options(write_lock=True), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

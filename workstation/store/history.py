@@ -1,0 +1,44 @@
+"""The append-only history: who changed a status, owner, stage or lifecycle stage, when,
+from what, to what, and why. Rows are only ever inserted (the database refuses updates)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from workstation.store.models import History, utcnow
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def record_change(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: int,
+    field: str,
+    old: object,
+    new: object,
+    rep_id: int | None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Log one change; a no-op when nothing changed."""
+    if _text(old) == _text(new):
+        return
+    session.execute(
+        insert(History).values(
+            entity=entity,
+            entity_id=entity_id,
+            field=field,
+            old_value=_text(old),
+            new_value=_text(new),
+            rep_id=rep_id,
+            reason=reason,
+            at=at or utcnow(),
+        )
+    )

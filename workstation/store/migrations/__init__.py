@@ -1,0 +1,1 @@
+"""Alembic migrations for the store; applied at start-up and by `workstation db upgrade`."""

@@ -1,0 +1,335 @@
+"""The business records of DESIGN.md as SQLModel tables, with the indexes the queues,
+the untouched-leads report and the exports need at 1M leads / 5M activities.
+
+Nothing here is ever deleted: records are flagged (inactive, rejected, converted).
+Times are timezone-aware UTC. Money is whole cents in an integer column, so it is exact
+on SQLite too. `external_id` keeps the id a record had in the system it was imported from
+(a Salesforce Id, say).
+
+Partial indexes repeat their predicates literally in the queries that use them (SQLite
+only uses a partial index when the query's WHERE holds the same terms): the predicates
+live here as SQL text and the queries import them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, text
+from sqlmodel import Field, SQLModel
+
+from workstation.store.reference import (  # noqa: F401  (registers the reference tables)
+    ContactRole,
+    Disposition,
+    LeadStatus,
+    LifecycleStage,
+    OpportunityStage,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Predicates shared by partial indexes and the queries that must match them.
+OPEN_CALLABLE = "is_open AND NOT do_not_call"
+UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)"
+
+
+class Rep(SQLModel, table=True):
+    __tablename__ = "rep"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    email: str | None = Field(default=None, max_length=254)
+    role: str = Field(default="rep", max_length=16)  # "rep" or "manager"
+    capacity: int = 200
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('rep', 'manager')", name="ck_rep_role"),
+        CheckConstraint("capacity >= 0", name="ck_rep_capacity"),
+    )
+
+
+class CallScript(SQLModel, table=True):
+    __tablename__ = "call_script"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    body: str = ""  # Markdown with {placeholders}
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    channel: str = Field(default="", max_length=80)  # lead source: Web, Event, Webinar …
+    offer: str = Field(default="", max_length=80)  # lead type: Demo Request, Trial …
+    product: str = Field(default="", max_length=120)  # product of interest
+    start_date: date | None = None
+    end_date: date | None = None
+    active: bool = True
+    call_script_id: int | None = Field(default=None, foreign_key="call_script.id")
+    email_template: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+
+class CampaignMemberStatus(SQLModel, table=True):
+    __tablename__ = "campaign_member_status"
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    label: str = Field(max_length=80)
+    sort_order: int = 1
+    is_default: bool = False
+    has_responded: bool = False
+
+    __table_args__ = (
+        Index("ux_member_status_label", "campaign_id", "label", unique=True),
+        # Exactly one default per campaign: at most one here, at least one by the store.
+        Index("ux_member_status_default", "campaign_id", unique=True,
+              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+    )
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255, index=True)
+    website: str | None = Field(default=None, max_length=255)
+    domain: str | None = Field(default=None, max_length=255, index=True)
+    industry: str | None = Field(default=None, max_length=80)
+    employees: int | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    state: str | None = Field(default=None, max_length=80)
+    country: str | None = Field(default=None, max_length=80)
+    owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+
+class Lead(SQLModel, table=True):
+    __tablename__ = "lead"
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_name: str | None = Field(default=None, max_length=80)
+    last_name: str = Field(max_length=80)
+    title: str | None = Field(default=None, max_length=128)
+    company: str = Field(max_length=255)
+    email: str | None = Field(default=None, max_length=254, index=True)
+    phone: str | None = Field(default=None, max_length=32, index=True)  # E.164
+    website: str | None = Field(default=None, max_length=255)
+    industry: str | None = Field(default=None, max_length=80)
+    employees: int | None = None
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
+    state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=80)
+    time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
+    lead_source: str | None = Field(default=None, max_length=80)  # channel
+    lead_type: str | None = Field(default=None, max_length=80)  # offer
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
+    status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
+    # Kept equal to "status is neither closed nor converted" by the store, in the same
+    # transaction as the status: the queues' partial indexes need a plain column.
+    is_open: bool = True
+    lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
+    owner_id: int | None = Field(default=None, foreign_key="rep.id")
+    existing_account_id: int | None = Field(default=None, foreign_key="account.id")
+    score: int = 0
+    do_not_call: bool = False
+    email_opt_out: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    assigned_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    callback_at: datetime | None = None
+    claimed_until: datetime | None = None  # lease of a claim; expires if the rep walks away
+    attempt_count: int = 0
+    rejected_reason: str | None = Field(default=None, max_length=255)
+    is_converted: bool = False
+    converted_at: datetime | None = None
+    converted_account_id: int | None = Field(default=None, foreign_key="account.id")
+    converted_contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    converted_opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    version: int = 1  # optimistic locking: a save names the version it read
+    updated_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+    __table_args__ = (
+        # A rep's queue in priority order: callbacks, then score, then oldest assignment.
+        Index("ix_lead_queue", "owner_id", "callback_at", text("score DESC"), "assigned_at",
+              sqlite_where=text(OPEN_CALLABLE), postgresql_where=text(OPEN_CALLABLE)),
+        # The shared pool, best first.
+        Index("ix_lead_pool", text("score DESC"), "created_at",
+              sqlite_where=text(f"owner_id IS NULL AND {OPEN_CALLABLE}"),
+              postgresql_where=text(f"owner_id IS NULL AND {OPEN_CALLABLE}")),
+        # Untouched leads per rep (manager screen).
+        Index("ix_lead_untouched", "owner_id", "assigned_at",
+              sqlite_where=text(UNTOUCHED), postgresql_where=text(UNTOUCHED)),
+        Index("ix_lead_owner_status", "owner_id", "status"),
+        Index("ix_lead_status", "status"),
+        Index("ix_lead_lifecycle", "lifecycle_stage"),
+        CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
+    )
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    first_name: str | None = Field(default=None, max_length=80)
+    last_name: str = Field(max_length=80)
+    title: str | None = Field(default=None, max_length=128)
+    email: str | None = Field(default=None, max_length=254, index=True)
+    phone: str | None = Field(default=None, max_length=32, index=True)
+    state: str | None = Field(default=None, max_length=80)
+    country: str | None = Field(default=None, max_length=80)
+    time_zone: str | None = Field(default=None, max_length=64)
+    lead_source: str | None = Field(default=None, max_length=80)
+    lifecycle_stage: str = Field(default="Sales Accepted", foreign_key="lifecycle_stage.name")
+    owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
+    score: int = 0
+    do_not_call: bool = False
+    email_opt_out: bool = False
+    is_reference: bool = False
+    reference_use_count: int = 0
+    active: bool = True
+    rejected_reason: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    assigned_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    callback_at: datetime | None = None
+    attempt_count: int = 0
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+    __table_args__ = (Index("ix_contact_lifecycle", "lifecycle_stage"),)
+
+
+class Opportunity(SQLModel, table=True):
+    __tablename__ = "opportunity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=255)
+    amount_cents: int = Field(default=0, sa_type=BigInteger)
+    stage: str = Field(default="Qualification", foreign_key="opportunity_stage.name")
+    probability: int = 0
+    close_date: date
+    owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
+    lead_source: str | None = Field(default=None, max_length=80)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    is_closed: bool = False  # kept equal to the stage's flag by the store
+    created_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 0 AND 100", name="ck_opportunity_probability"),
+    )
+
+
+class OpportunityContactRole(SQLModel, table=True):
+    __tablename__ = "opportunity_contact_role"
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id")
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    role: str | None = Field(default=None, foreign_key="contact_role.name")
+    is_primary: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        Index("ux_ocr_pair", "opportunity_id", "contact_id", unique=True),
+        Index("ux_ocr_primary", "opportunity_id", unique=True,
+              sqlite_where=text("is_primary"), postgresql_where=text("is_primary")),
+    )
+
+
+class CampaignMember(SQLModel, table=True):
+    __tablename__ = "campaign_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    status: str = Field(default="Sent", max_length=80)
+    has_responded: bool = False
+    responded_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+    __table_args__ = (
+        CheckConstraint("lead_id IS NOT NULL OR contact_id IS NOT NULL",
+                        name="ck_member_who"),
+        Index("ix_member_campaign", "campaign_id"),
+        Index("ix_member_lead", "lead_id"),
+        Index("ix_member_contact", "contact_id"),
+    )
+
+
+class Activity(SQLModel, table=True):
+    __tablename__ = "activity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    kind: str = Field(default="call", max_length=16)  # call, email, note, task
+    disposition: str | None = Field(default=None, foreign_key="disposition.name")
+    subject: str = Field(default="", max_length=255)
+    notes: str = ""
+    answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    duration_seconds: int | None = None
+    occurred_at: datetime = Field(default_factory=utcnow)
+    due_at: datetime | None = None
+    # An undo is a compensating entry pointing at the activity it reverses.
+    reverses_id: int | None = Field(default=None, foreign_key="activity.id")
+    external_id: str | None = Field(default=None, max_length=40, unique=True)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'email', 'note', 'task')", name="ck_activity_kind"),
+        Index("ix_activity_lead", "lead_id", "occurred_at"),
+        Index("ix_activity_contact", "contact_id", "occurred_at"),
+        Index("ix_activity_rep", "rep_id", "occurred_at"),
+    )
+
+
+class History(SQLModel, table=True):
+    """Append-only: every change of status, owner, stage or lifecycle stage."""
+
+    __tablename__ = "history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=20)  # lead, contact, account, opportunity, rep
+    entity_id: int
+    field: str = Field(max_length=40)
+    old_value: str | None = None
+    new_value: str | None = None
+    rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    reason: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        Index("ix_history_entity", "entity", "entity_id", "at"),
+        Index("ix_history_field_at", "entity", "field", "at"),
+    )
+
+
+BUSINESS_TABLES = (
+    "rep", "campaign", "campaign_member", "account", "lead", "contact", "opportunity",
+    "opportunity_contact_role", "activity", "history", "call_script",
+)

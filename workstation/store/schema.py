@@ -1,0 +1,54 @@
+"""Bringing a database to the current schema with Alembic.
+
+Start-up only compares the database's revision with `HEAD` (one small query) and loads
+Alembic when they differ, so opening an up-to-date database stays fast. A test checks that
+`HEAD` names the newest migration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0001"
+
+
+def _alembic_config(connection: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration the database lacks, in one transaction per run."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def ensure_current(engine: Engine) -> bool:
+    """Upgrade when the database is behind; True when anything was applied."""
+    if current_revision(engine) == HEAD:
+        return False
+    upgrade(engine)
+    return True
+
+
+def script_heads() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    config = _alembic_config(None)  # type: ignore[arg-type]
+    return list(ScriptDirectory.from_config(config).get_heads())

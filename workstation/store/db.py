@@ -121,6 +121,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """
     with Session(engine.execution_options(write_lock=True), expire_on_commit=False) as session:
         try:
+            session.connection()  # begin now, so the lock is held before the first read
             yield session
             session.commit()
         except BaseException:

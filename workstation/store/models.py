@@ -34,6 +34,8 @@ def utcnow() -> datetime:
 
 # Predicates shared by partial indexes and the queries that must match them.
 OPEN_CALLABLE = "is_open AND NOT do_not_call"
+CALLBACK = f"{OPEN_CALLABLE} AND callback_at IS NOT NULL"
+POOL = f"owner_id IS NULL AND {OPEN_CALLABLE}"
 UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)"
 
 
@@ -166,13 +168,15 @@ class Lead(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=40, unique=True)
 
     __table_args__ = (
-        # A rep's queue in priority order: callbacks, then score, then oldest assignment.
-        Index("ix_lead_queue", "owner_id", "callback_at", text("score DESC"), "assigned_at",
+        # A rep's queue, best first (score, then oldest assignment).
+        Index("ix_lead_queue", "owner_id", text("score DESC"), "assigned_at", "id",
               sqlite_where=text(OPEN_CALLABLE), postgresql_where=text(OPEN_CALLABLE)),
+        # A rep's callbacks, soonest first.
+        Index("ix_lead_callback", "owner_id", "callback_at", "id",
+              sqlite_where=text(CALLBACK), postgresql_where=text(CALLBACK)),
         # The shared pool, best first.
-        Index("ix_lead_pool", text("score DESC"), "created_at",
-              sqlite_where=text(f"owner_id IS NULL AND {OPEN_CALLABLE}"),
-              postgresql_where=text(f"owner_id IS NULL AND {OPEN_CALLABLE}")),
+        Index("ix_lead_pool", text("score DESC"), "created_at", "id",
+              sqlite_where=text(POOL), postgresql_where=text(POOL)),
         # Untouched leads per rep (manager screen).
         Index("ix_lead_untouched", "owner_id", "assigned_at",
               sqlite_where=text(UNTOUCHED), postgresql_where=text(UNTOUCHED)),

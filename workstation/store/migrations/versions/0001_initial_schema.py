@@ -14,7 +14,10 @@ from alembic import op
 from workstation.store.guards import forbid_deletes
 from workstation.store.reference import seed_missing
 
+# Frozen copies of the models' predicates as they were at this revision.
 OPEN_CALLABLE = 'is_open AND NOT do_not_call'
+CALLBACK = f'{OPEN_CALLABLE} AND callback_at IS NOT NULL'
+POOL = f'owner_id IS NULL AND {OPEN_CALLABLE}'
 
 
 revision: str = '0001'
@@ -295,8 +298,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_lead_status', ['status'], unique=False)
         batch_op.create_index('ix_lead_untouched', ['owner_id', 'assigned_at'], unique=False, sqlite_where=sa.text('is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)'), postgresql_where=sa.text('is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)'))
         # Expression indexes: autogenerate cannot reflect these, so they are written by hand.
-        batch_op.create_index('ix_lead_queue', ['owner_id', 'callback_at', sa.text('score DESC'), 'assigned_at'], unique=False, sqlite_where=sa.text(OPEN_CALLABLE), postgresql_where=sa.text(OPEN_CALLABLE))
-        batch_op.create_index('ix_lead_pool', [sa.text('score DESC'), 'created_at'], unique=False, sqlite_where=sa.text(f'owner_id IS NULL AND {OPEN_CALLABLE}'), postgresql_where=sa.text(f'owner_id IS NULL AND {OPEN_CALLABLE}'))
+        batch_op.create_index('ix_lead_queue', ['owner_id', sa.text('score DESC'), 'assigned_at', 'id'], unique=False, sqlite_where=sa.text(OPEN_CALLABLE), postgresql_where=sa.text(OPEN_CALLABLE))
+        batch_op.create_index('ix_lead_callback', ['owner_id', 'callback_at', 'id'], unique=False, sqlite_where=sa.text(CALLBACK), postgresql_where=sa.text(CALLBACK))
+        batch_op.create_index('ix_lead_pool', [sa.text('score DESC'), 'created_at', 'id'], unique=False, sqlite_where=sa.text(POOL), postgresql_where=sa.text(POOL))
 
     op.create_table('opportunity_contact_role',
     sa.Column('id', sa.Integer(), nullable=False),

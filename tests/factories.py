@@ -1,0 +1,67 @@
+"""Small builders for test records, written through the ORM like the store writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from sqlmodel import Session
+
+from workstation.store.models import Lead, Rep
+
+_numbers = count(1)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+def make_rep(session: Session, name: str | None = None, *, role: str = "rep",
+             capacity: int = 200) -> Rep:
+    rep = Rep(name=name or f"Rep {next(_numbers)}", role=role, capacity=capacity)
+    session.add(rep)
+    session.flush()
+    return rep
+
+
+def make_lead(session: Session, **values) -> Lead:
+    n = next(_numbers)
+    values.setdefault("last_name", f"Lead{n}")
+    values.setdefault("company", f"Company {n}")
+    values.setdefault("created_at", NOW - timedelta(days=3))
+    if values.get("owner_id") is not None:
+        values.setdefault("assigned_at", NOW - timedelta(days=2))
+    lead = Lead(**values)
+    session.add(lead)
+    session.flush()
+    return lead
+
+
+def make_one_of_everything(session: Session) -> None:
+    """At least one row in every business table."""
+    from datetime import date
+
+    from workstation.store.models import (
+        Account, Activity, CallScript, Campaign, CampaignMember, Contact, History,
+        Opportunity, OpportunityContactRole,
+    )
+
+    rep = make_rep(session, "Everything Rep")
+    script = CallScript(name="Script", body="Hi {first_name}")
+    session.add(script)
+    session.flush()
+    campaign = Campaign(name="Spring Webinar", channel="Webinar", call_script_id=script.id)
+    account = Account(name="Acme, Inc.", owner_id=rep.id)
+    session.add_all([campaign, account])
+    session.flush()
+    contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep.id)
+    opportunity = Opportunity(account_id=account.id, name="Acme – Spring Webinar",
+                              close_date=date(2026, 12, 31), owner_id=rep.id)
+    session.add_all([contact, opportunity])
+    session.flush()
+    lead = make_lead(session, owner_id=rep.id, campaign_id=campaign.id)
+    session.add_all([
+        OpportunityContactRole(opportunity_id=opportunity.id, contact_id=contact.id,
+                               is_primary=True),
+        CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
+        Activity(lead_id=lead.id, rep_id=rep.id, disposition="No Answer"),
+        History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),
+    ])
+    session.flush()

@@ -1,0 +1,320 @@
+"""The columns of each export kind: our tables under Salesforce's field names.
+
+A column takes Salesforce's API name where Salesforce has the field, so a file moves
+between the two with Data Loader or the Import Wizard; where Salesforce has none, it takes a
+name in the same style. Every kind starts with `Id`, our integer primary key; ids are per
+table, so a `…Id` column names its table through its name. `ExternalId` is the id the record
+had in the system it was imported from.
+
+leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Website,
+    Industry, NumberOfEmployees, Street, City, State, PostalCode, Country, LeadSource,
+    Status, OwnerId, CreatedDate, LastActivityDate, IsConverted, ConvertedDate,
+    ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId, HasOptedOutOfEmail
+    (email_opt_out), LastModifiedDate (updated_at); ours: TimeZone, LeadType (the offer),
+    CampaignId (the most recent campaign), IsOpen, LifecycleStage, ExistingAccountId (an
+    inquiry from a current customer), Score, DoNotCall, AssignedDate, CallbackDate,
+    AttemptCount, RejectedReason, ExternalId.
+contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MailingState,
+    MailingCountry, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
+    LastActivityDate, LastModifiedDate; ours: TimeZone, LifecycleStage, Score, IsReference,
+    ReferenceUseCount, IsActive, RejectedReason, AssignedDate, CallbackDate, AttemptCount,
+    ExternalId.
+accounts (Account): Id, Name, Website, Industry, NumberOfEmployees, Phone, BillingState,
+    BillingCountry, OwnerId, CreatedDate; ours: Domain, IsActive, ExternalId.
+opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), StageName,
+    Probability, CloseDate, IsClosed, IsWon (the stage's flag), OwnerId, LeadSource,
+    CampaignId (primary campaign source), CreatedDate; ours: ExternalId.
+opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
+    IsPrimary, CreatedDate.
+campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
+    IsActive, CreatedDate; ours: Offer (the lead type), Product, CallScriptId, EmailTemplate,
+    ExternalId.
+campaign-members (CampaignMember): Id, CampaignId, LeadId, ContactId, Status, HasResponded,
+    FirstRespondedDate (responded_at), CreatedDate; ours: ExternalId.
+activities (Task): Id, WhoId (the contact, else the lead, as after a Salesforce
+    conversion), WhatId (the opportunity, else the account), AccountId, OwnerId (the rep),
+    Type (call, email, note or task), Subject, CallDisposition, Description (the notes),
+    CallDurationInSeconds, ActivityDate (occurred_at); ours: LeadId and ContactId (WhoId
+    alone cannot say which table it points into), OpportunityId, ScriptAnswers (the
+    structured answers, JSON), CallbackDate (due_at), ReversesActivityId (an undo points at
+    the activity it reverses), ExternalId.
+history (LeadHistory and its siblings, one table for all): Id, Field, OldValue, NewValue,
+    CreatedById (the rep who made the change), CreatedDate; ours: Entity (lead, contact,
+    account, opportunity or rep), EntityId, Reason.
+
+Left out on purpose: working state that means nothing outside this database (a claim's
+lease, the optimistic-locking version). Where we store a time and Salesforce only a date
+(ConvertedDate, LastActivityDate, FirstRespondedDate, ActivityDate), the column keeps the
+time: Data Loader reads a date-time into a date field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    FromClause,
+    Integer,
+    String,
+    Table,
+    TypeDecorator,
+    func,
+)
+from sqlalchemy.types import TypeEngine
+
+from workstation.store.models import (
+    Account,
+    Activity,
+    Campaign,
+    CampaignMember,
+    Contact,
+    History,
+    Lead,
+    Opportunity,
+    OpportunityContactRole,
+)
+from workstation.store.reference import OpportunityStage
+
+# How a value is written, decided by its column's SQL type; money is named explicitly
+# because an amount in cents is an integer to the database.
+_KINDS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
+    (Boolean, "bool"),
+    (DateTime, "datetime"),
+    (Date, "date"),
+    (Integer, "int"),
+    (JSON, "json"),
+    (String, "text"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportField:
+    name: str
+    expression: ColumnElement[Any]
+    kind: str  # bool, datetime, date, int, json, text or money
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSpec:
+    key: ColumnElement[int]  # the primary key the export pages on; always the first field
+    source: FromClause
+    fields: tuple[ExportField, ...]
+
+
+def _kind_of(expression: ColumnElement[Any]) -> str:
+    sql_type = expression.type
+    if isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    for base, kind in _KINDS:
+        if isinstance(sql_type, base):
+            return kind
+    raise TypeError(f"no export format for {expression} of type {sql_type!r}")
+
+
+def _money(name: str, expression: ColumnElement[Any]) -> ExportField:
+    return ExportField(name, expression, "money")
+
+
+def _spec(
+    table: Table,
+    *columns: tuple[str, str | ColumnElement[Any]] | ExportField,
+    source: FromClause | None = None,
+) -> ExportSpec:
+    fields = [ExportField("Id", table.c.id, "int")]
+    for column in columns:
+        if isinstance(column, ExportField):
+            fields.append(column)
+            continue
+        name, expression = column
+        if isinstance(expression, str):
+            expression = table.c[expression]
+        fields.append(ExportField(name, expression, _kind_of(expression)))
+    return ExportSpec(table.c.id, table if source is None else source, tuple(fields))
+
+
+_lead: Table = Lead.__table__  # type: ignore[attr-defined]
+_contact: Table = Contact.__table__  # type: ignore[attr-defined]
+_account: Table = Account.__table__  # type: ignore[attr-defined]
+_opportunity: Table = Opportunity.__table__  # type: ignore[attr-defined]
+_stage: Table = OpportunityStage.__table__  # type: ignore[attr-defined]
+_role: Table = OpportunityContactRole.__table__  # type: ignore[attr-defined]
+_campaign: Table = Campaign.__table__  # type: ignore[attr-defined]
+_member: Table = CampaignMember.__table__  # type: ignore[attr-defined]
+_activity: Table = Activity.__table__  # type: ignore[attr-defined]
+_history: Table = History.__table__  # type: ignore[attr-defined]
+
+EXPORT_SPECS: dict[str, ExportSpec] = {
+    "leads": _spec(
+        _lead,
+        ("FirstName", "first_name"),
+        ("LastName", "last_name"),
+        ("Title", "title"),
+        ("Company", "company"),
+        ("Email", "email"),
+        ("Phone", "phone"),
+        ("Website", "website"),
+        ("Industry", "industry"),
+        ("NumberOfEmployees", "employees"),
+        ("Street", "street"),
+        ("City", "city"),
+        ("State", "state"),
+        ("PostalCode", "postal_code"),
+        ("Country", "country"),
+        ("TimeZone", "time_zone"),
+        ("LeadSource", "lead_source"),
+        ("LeadType", "lead_type"),
+        ("CampaignId", "campaign_id"),
+        ("Status", "status"),
+        ("IsOpen", "is_open"),
+        ("LifecycleStage", "lifecycle_stage"),
+        ("OwnerId", "owner_id"),
+        ("ExistingAccountId", "existing_account_id"),
+        ("Score", "score"),
+        ("DoNotCall", "do_not_call"),
+        ("HasOptedOutOfEmail", "email_opt_out"),
+        ("CreatedDate", "created_at"),
+        ("AssignedDate", "assigned_at"),
+        ("LastActivityDate", "last_activity_at"),
+        ("CallbackDate", "callback_at"),
+        ("AttemptCount", "attempt_count"),
+        ("RejectedReason", "rejected_reason"),
+        ("IsConverted", "is_converted"),
+        ("ConvertedDate", "converted_at"),
+        ("ConvertedAccountId", "converted_account_id"),
+        ("ConvertedContactId", "converted_contact_id"),
+        ("ConvertedOpportunityId", "converted_opportunity_id"),
+        ("LastModifiedDate", "updated_at"),
+        ("ExternalId", "external_id"),
+    ),
+    "contacts": _spec(
+        _contact,
+        ("AccountId", "account_id"),
+        ("FirstName", "first_name"),
+        ("LastName", "last_name"),
+        ("Title", "title"),
+        ("Email", "email"),
+        ("Phone", "phone"),
+        ("MailingState", "state"),
+        ("MailingCountry", "country"),
+        ("TimeZone", "time_zone"),
+        ("LeadSource", "lead_source"),
+        ("LifecycleStage", "lifecycle_stage"),
+        ("OwnerId", "owner_id"),
+        ("Score", "score"),
+        ("DoNotCall", "do_not_call"),
+        ("HasOptedOutOfEmail", "email_opt_out"),
+        ("IsReference", "is_reference"),
+        ("ReferenceUseCount", "reference_use_count"),
+        ("IsActive", "active"),
+        ("RejectedReason", "rejected_reason"),
+        ("CreatedDate", "created_at"),
+        ("AssignedDate", "assigned_at"),
+        ("LastActivityDate", "last_activity_at"),
+        ("CallbackDate", "callback_at"),
+        ("AttemptCount", "attempt_count"),
+        ("LastModifiedDate", "updated_at"),
+        ("ExternalId", "external_id"),
+    ),
+    "accounts": _spec(
+        _account,
+        ("Name", "name"),
+        ("Website", "website"),
+        ("Domain", "domain"),
+        ("Industry", "industry"),
+        ("NumberOfEmployees", "employees"),
+        ("Phone", "phone"),
+        ("BillingState", "state"),
+        ("BillingCountry", "country"),
+        ("OwnerId", "owner_id"),
+        ("IsActive", "active"),
+        ("CreatedDate", "created_at"),
+        ("ExternalId", "external_id"),
+    ),
+    "opportunities": _spec(
+        _opportunity,
+        ("AccountId", "account_id"),
+        ("Name", "name"),
+        _money("Amount", _opportunity.c.amount_cents),
+        ("StageName", "stage"),
+        ("Probability", "probability"),
+        ("CloseDate", "close_date"),
+        ("IsClosed", "is_closed"),
+        ("IsWon", _stage.c.is_won),
+        ("OwnerId", "owner_id"),
+        ("LeadSource", "lead_source"),
+        ("CampaignId", "campaign_id"),
+        ("CreatedDate", "created_at"),
+        ("ExternalId", "external_id"),
+        source=_opportunity.join(_stage, _opportunity.c.stage == _stage.c.name),
+    ),
+    "opportunity-contact-roles": _spec(
+        _role,
+        ("OpportunityId", "opportunity_id"),
+        ("ContactId", "contact_id"),
+        ("Role", "role"),
+        ("IsPrimary", "is_primary"),
+        ("CreatedDate", "created_at"),
+    ),
+    "campaigns": _spec(
+        _campaign,
+        ("Name", "name"),
+        ("Type", "channel"),
+        ("Offer", "offer"),
+        ("Product", "product"),
+        ("StartDate", "start_date"),
+        ("EndDate", "end_date"),
+        ("IsActive", "active"),
+        ("CallScriptId", "call_script_id"),
+        ("EmailTemplate", "email_template"),
+        ("CreatedDate", "created_at"),
+        ("ExternalId", "external_id"),
+    ),
+    "campaign-members": _spec(
+        _member,
+        ("CampaignId", "campaign_id"),
+        ("LeadId", "lead_id"),
+        ("ContactId", "contact_id"),
+        ("Status", "status"),
+        ("HasResponded", "has_responded"),
+        ("FirstRespondedDate", "responded_at"),
+        ("CreatedDate", "created_at"),
+        ("ExternalId", "external_id"),
+    ),
+    "activities": _spec(
+        _activity,
+        ("WhoId", func.coalesce(_activity.c.contact_id, _activity.c.lead_id)),
+        ("LeadId", "lead_id"),
+        ("ContactId", "contact_id"),
+        ("WhatId", func.coalesce(_activity.c.opportunity_id, _activity.c.account_id)),
+        ("AccountId", "account_id"),
+        ("OpportunityId", "opportunity_id"),
+        ("OwnerId", "rep_id"),
+        ("Type", "kind"),
+        ("Subject", "subject"),
+        ("CallDisposition", "disposition"),
+        ("Description", "notes"),
+        ("ScriptAnswers", "answers"),
+        ("CallDurationInSeconds", "duration_seconds"),
+        ("ActivityDate", "occurred_at"),
+        ("CallbackDate", "due_at"),
+        ("ReversesActivityId", "reverses_id"),
+        ("ExternalId", "external_id"),
+    ),
+    "history": _spec(
+        _history,
+        ("Entity", "entity"),
+        ("EntityId", "entity_id"),
+        ("Field", "field"),
+        ("OldValue", "old_value"),
+        ("NewValue", "new_value"),
+        ("CreatedById", "rep_id"),
+        ("Reason", "reason"),
+        ("CreatedDate", "at"),
+    ),
+}

@@ -1,0 +1,58 @@
+"""Reps: who is working, and the checks that hold them to their role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from workstation.store.models import Rep
+
+
+class UnknownRep(LookupError):
+    """The named rep does not exist (the message lists who does)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepInfo:
+    id: int
+    name: str
+    role: str
+    capacity: int
+    active: bool
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def _info(rep: Rep) -> RepInfo:
+    assert rep.id is not None
+    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+
+
+def list_reps(session: Session) -> list[RepInfo]:
+    return [_info(rep) for rep in session.execute(select(Rep).order_by(Rep.id)).scalars()]
+
+
+def working_rep(session: Session, name: str | None) -> RepInfo | None:
+    """The rep named `name` (case-insensitive), or by default the first active manager.
+
+    None when the database has no reps at all (an empty database); UnknownRep when a
+    name was given and nobody has it.
+    """
+    if name is None:
+        statement = (
+            select(Rep).where(Rep.role == "manager", Rep.active).order_by(Rep.id).limit(1)
+        )
+        rep = session.execute(statement).scalar_one_or_none()
+        if rep is None:
+            rep = session.execute(select(Rep).order_by(Rep.id).limit(1)).scalar_one_or_none()
+        return None if rep is None else _info(rep)
+    wanted = name.strip().lower()
+    rep = session.execute(select(Rep).where(func.lower(Rep.name) == wanted)).scalar_one_or_none()
+    if rep is None:
+        known = ", ".join(r.name for r in list_reps(session)) or "none yet"
+        raise UnknownRep(f"no rep named {name!r}; reps: {known}")
+    return _info(rep)

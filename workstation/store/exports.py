@@ -24,11 +24,14 @@ Values, the same on SQLite and PostgreSQL:
 CSV follows RFC 4180 (the csv module's quoting, CRLF line ends: open the file with
 `newline=""`, and with `encoding="utf-8-sig"` if Excel is to read it) and is formula-safe
 (OWASP CSV injection, CWE-1236): a text cell starting with = + - @, tab, CR or NUL gets a
-single quote in front, so a spreadsheet shows it instead of evaluating it. A text cell
-that already starts with a quote gets one too, so escaping is reversible: to read a text
-cell back, drop one leading quote. Numbers are never escaped: they are not formulas, and a
-quoted -5 would turn into text in a spreadsheet; every text column is escaped, so a phone
-number or a name like "-1+2" is. JSON is not for spreadsheets and keeps text as it is.
+single quote in front, so a spreadsheet shows it instead of evaluating it ("-1+2",
+"=HYPERLINK(…)", "@SUM(…)" all do). A text cell that already starts with a quote gets one
+too, so escaping is reversible: to read a text cell back, drop one leading quote. The one
+exception is a plain signed number such as an E.164 phone number, "+14155550123": it cannot
+be a formula (no function, no reference), and escaping it would corrupt every phone number
+moved to Salesforce through Data Loader, which stores the quote. Numeric columns are never
+escaped, negative or not, for the same reason. JSON is not for spreadsheets and keeps text
+as it is.
 
 Hostile text (markup, ANSI escapes, control characters, RTL marks, huge fields) is written
 faithfully. JSON output is plain ASCII (everything else escaped), so it is safe to print to
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
@@ -53,6 +57,7 @@ EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
+_PLAIN_NUMBER = re.compile(r"[+-][0-9]+(?:\.[0-9]+)?")
 
 Page = Sequence[Row[Any]]
 
@@ -99,7 +104,9 @@ def _pages(engine: Engine, spec: ExportSpec, batch_size: int) -> Iterator[Page]:
     after = first.where(spec.key > bindparam("after"))
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         page = connection.execute(first).all()
         while page:
             yield page
@@ -118,7 +125,9 @@ def _money(cents: int) -> str:
 
 
 def _escape_formula(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _boolean(value: bool) -> str:
@@ -157,7 +166,7 @@ def _write_csv(out: TextIO, fields: Sequence[ExportField], pages: Iterable[Page]
     written = 0
     for page in pages:
         writer.writerows(
-            ["" if value is None else form(value) for form, value in zip(formats, row)]
+            ["" if value is None else form(value) for form, value in zip(formats, row, strict=True)]
             for row in page
         )
         written += len(page)
@@ -174,7 +183,7 @@ def _write_json(out: TextIO, fields: Sequence[ExportField], pages: Iterable[Page
         for row in page:
             body = ", ".join(
                 key + ("null" if value is None else form(value))
-                for (key, form), value in zip(members, row)
+                for (key, form), value in zip(members, row, strict=True)
             )
             out.write(("\n{" if written == 0 else ",\n{") + body + "}")
             written += 1

@@ -34,7 +34,8 @@ def utcnow() -> datetime:
 
 # Predicates shared by partial indexes and the queries that must match them.
 OPEN_CALLABLE = "is_open AND NOT do_not_call"
-CALLBACK = f"{OPEN_CALLABLE} AND callback_at IS NOT NULL"
+OWNED = f"owner_id IS NOT NULL AND {OPEN_CALLABLE}"
+CALLBACK = f"{OWNED} AND callback_at IS NOT NULL"
 POOL = f"owner_id IS NULL AND {OPEN_CALLABLE}"
 UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)"
 
@@ -170,7 +171,7 @@ class Lead(SQLModel, table=True):
     __table_args__ = (
         # A rep's queue, best first (score, then oldest assignment).
         Index("ix_lead_queue", "owner_id", text("score DESC"), "assigned_at", "id",
-              sqlite_where=text(OPEN_CALLABLE), postgresql_where=text(OPEN_CALLABLE)),
+              sqlite_where=text(OWNED), postgresql_where=text(OWNED)),
         # A rep's callbacks, soonest first.
         Index("ix_lead_callback", "owner_id", "callback_at", "id",
               sqlite_where=text(CALLBACK), postgresql_where=text(CALLBACK)),
@@ -180,7 +181,6 @@ class Lead(SQLModel, table=True):
         # Untouched leads per rep (manager screen).
         Index("ix_lead_untouched", "owner_id", "assigned_at",
               sqlite_where=text(UNTOUCHED), postgresql_where=text(UNTOUCHED)),
-        Index("ix_lead_owner_status", "owner_id", "status"),
         Index("ix_lead_status", "status"),
         Index("ix_lead_lifecycle", "lifecycle_stage"),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, text
 from sqlmodel import Session
 
-from workstation.store.models import CALLBACK, OPEN_CALLABLE, POOL, Lead
+from workstation.store.models import CALLBACK, OWNED, POOL, Lead
 
 lead = Lead.__table__.c
 
@@ -83,7 +83,7 @@ QUEUES: dict[str, Queue] = {
     for q in (
         Queue(
             "my-leads", "My Leads", "Owned by you, open and callable, best first.",
-            and_(lead.owner_id == bindparam("rep_id"), text(OPEN_CALLABLE)),
+            and_(lead.owner_id == bindparam("rep_id"), text(OWNED)),
             ((lead.score, True), (lead.assigned_at, False), (lead.id, False)),
             per_rep=True,
         ),

@@ -16,7 +16,8 @@ from workstation.store.reference import seed_missing
 
 # Frozen copies of the models' predicates as they were at this revision.
 OPEN_CALLABLE = 'is_open AND NOT do_not_call'
-CALLBACK = f'{OPEN_CALLABLE} AND callback_at IS NOT NULL'
+OWNED = f'owner_id IS NOT NULL AND {OPEN_CALLABLE}'
+CALLBACK = f'{OWNED} AND callback_at IS NOT NULL'
 POOL = f'owner_id IS NULL AND {OPEN_CALLABLE}'
 
 
@@ -293,12 +294,11 @@ def upgrade() -> None:
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lead_email'), ['email'], unique=False)
         batch_op.create_index('ix_lead_lifecycle', ['lifecycle_stage'], unique=False)
-        batch_op.create_index('ix_lead_owner_status', ['owner_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_lead_phone'), ['phone'], unique=False)
         batch_op.create_index('ix_lead_status', ['status'], unique=False)
         batch_op.create_index('ix_lead_untouched', ['owner_id', 'assigned_at'], unique=False, sqlite_where=sa.text('is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)'), postgresql_where=sa.text('is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)'))
         # Expression indexes: autogenerate cannot reflect these, so they are written by hand.
-        batch_op.create_index('ix_lead_queue', ['owner_id', sa.text('score DESC'), 'assigned_at', 'id'], unique=False, sqlite_where=sa.text(OPEN_CALLABLE), postgresql_where=sa.text(OPEN_CALLABLE))
+        batch_op.create_index('ix_lead_queue', ['owner_id', sa.text('score DESC'), 'assigned_at', 'id'], unique=False, sqlite_where=sa.text(OWNED), postgresql_where=sa.text(OWNED))
         batch_op.create_index('ix_lead_callback', ['owner_id', 'callback_at', 'id'], unique=False, sqlite_where=sa.text(CALLBACK), postgresql_where=sa.text(CALLBACK))
         batch_op.create_index('ix_lead_pool', [sa.text('score DESC'), 'created_at', 'id'], unique=False, sqlite_where=sa.text(POOL), postgresql_where=sa.text(POOL))
 

@@ -1,0 +1,86 @@
+"""Queues page by key: every row exactly once, in priority order, through the partial
+indexes (checked with EXPLAIN QUERY PLAN on SQLite)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from tests.factories import NOW, make_lead, make_rep
+from workstation.store.queues import _FIRST, _NEXT, QUEUES, queue_count, queue_page
+
+
+@pytest.fixture
+def filled(engine):
+    """Two reps; rep A owns 23 open leads with tied scores, plus closed, do-not-call and
+    pool leads that must not show in A's queue."""
+    with Session(engine) as session:
+        a, b = make_rep(session, "A"), make_rep(session, "B")
+        for n in range(23):
+            make_lead(session, owner_id=a.id, score=n % 4,
+                      assigned_at=NOW - timedelta(hours=n % 5),
+                      callback_at=NOW + timedelta(hours=n) if n % 3 == 0 else None)
+        make_lead(session, owner_id=a.id, status="Bad Data", is_open=False)
+        make_lead(session, owner_id=a.id, do_not_call=True)
+        make_lead(session, owner_id=b.id)
+        for n in range(7):
+            make_lead(session, score=n)
+        session.commit()
+        return a.id, b.id
+
+
+def _walk(session, key, rep_id, limit):
+    rows, after, pages = [], None, 0
+    while True:
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit)
+        rows.extend(page.rows)
+        pages += 1
+        if page.next_after is None:
+            return rows, pages
+        after = page.next_after
+
+
+@pytest.mark.parametrize("limit", [1, 4, 23, 100])
+def test_my_leads_pages_cover_every_row_once_in_priority_order(engine, filled, limit):
+    rep_a, _ = filled
+    with Session(engine) as session:
+        rows, pages = _walk(session, "my-leads", rep_a, limit)
+        assert len(rows) == 23 == queue_count(session, "my-leads", rep_id=rep_a)
+    assert len({row.id for row in rows}) == 23
+    keys = [(-row.score, row.assigned_at, row.id) for row in rows]
+    assert keys == sorted(keys)
+    assert pages == -(-23 // limit)  # a full last page needs no empty page after it
+
+
+def test_callbacks_are_soonest_first(engine, filled):
+    rep_a, _ = filled
+    with Session(engine) as session:
+        rows, _ = _walk(session, "callbacks", rep_a, 3)
+    assert len(rows) == 8
+    assert [row.callback_at for row in rows] == sorted(row.callback_at for row in rows)
+
+
+def test_pool_holds_only_unowned_open_leads(engine, filled):
+    with Session(engine) as session:
+        rows, _ = _walk(session, "pool", None, 2)
+        assert queue_count(session, "pool", rep_id=None) == 7
+    assert [row.score for row in rows] == [6, 5, 4, 3, 2, 1, 0]
+
+
+def test_each_queue_query_uses_its_partial_index(sqlite_engine):
+    expected = {"my-leads": "ix_lead_queue", "callbacks": "ix_lead_callback",
+                "pool": "ix_lead_pool"}
+    assert set(expected) == set(QUEUES)
+    with sqlite_engine.connect() as connection:
+        for key, index in expected.items():
+            for statement in (_FIRST[key], _NEXT[key]):
+                compiled = statement.compile(connection)
+                sql = f"EXPLAIN QUERY PLAN {compiled}"
+                params = {"rep_id": 1, "limit": 10, **{f"k{i}": 1 for i in range(3)}}
+                plan = " ".join(row[3] for row in connection.exec_driver_sql(
+                    sql, tuple(compiled.construct_params(params).get(name)
+                               for name in compiled.positiontup)))
+                assert index in plan, (key, plan)
+                assert "TEMP B-TREE" not in plan, (key, plan)

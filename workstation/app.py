@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -12,6 +13,7 @@ from textual.screen import Screen
 
 from workstation.config import Settings
 from workstation.store.db import session_factory
+from workstation.store.models import utcnow
 from workstation.store.reps import RepInfo, working_rep
 
 
@@ -23,9 +25,11 @@ class WorkstationApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=True),
     ]
 
-    def __init__(self, settings: Settings, engine: Engine, rep: RepInfo | None) -> None:
+    def __init__(self, settings: Settings, engine: Engine, rep: RepInfo | None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__()
         self.settings = settings
+        self.clock = clock  # injectable, so tests and snapshots see a fixed "now"
         self.engine = engine
         self.open_session = session_factory(engine)
         self.rep: RepInfo = rep  # type: ignore[assignment]  (None only on the empty screen)
@@ -69,8 +73,9 @@ class WorkstationApp(App):
                                     lambda key=key: show_queue(key))
 
 
-def make_app(settings: Settings, engine: Engine) -> WorkstationApp:
+def make_app(settings: Settings, engine: Engine,
+             clock: Callable[[], datetime] = utcnow) -> WorkstationApp:
     """The app over a migrated database, for the rep the settings name."""
     with Session(engine) as session:
         rep = working_rep(session, settings.rep_name)
-    return WorkstationApp(settings, engine, rep)
+    return WorkstationApp(settings, engine, rep, clock)

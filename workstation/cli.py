@@ -22,6 +22,7 @@ examples:
   workstation --as "Dana Reyes"            open Dana's queue
   workstation demo --leads 20000           fill an empty database with demo data
   workstation export leads --format json   every lead, as JSON, on standard output
+  workstation bench --leads 1000000 --json  the TARGETS.md figures on data set L
   WORKSTATION_DB=postgresql://user@host/crm workstation db upgrade
 """
 
@@ -53,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
+    bench = commands.add_parser(
+        "bench", help="measure the TARGETS.md figures against their baselines")
+    bench.add_argument("--leads", type=_positive, default=100_000, metavar="N",
+                       help="size of the data set built for the run (default 100000; "
+                            "1000000 is data set L)")
+    bench.add_argument("--runs", type=_positive, default=7, metavar="R",
+                       help="cold starts timed for each of app and baseline (default 7)")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=("upgrade", "current"),
                     help="upgrade: apply pending migrations; current: show the revision")
@@ -81,6 +91,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "demo": run.demo,
         "export": run.export,
         "db": run.db,
+        "bench": run.bench,
     }[args.command]
     return handler(args)
 

@@ -76,3 +76,14 @@ def db(args: argparse.Namespace) -> int:
     applied = ensure_current(engine)
     print(f"{where}: {'upgraded to' if applied else 'already at'} revision {HEAD}")
     return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    from workstation.bench import as_json, as_table, run_bench
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    figures = run_bench(leads=args.leads, runs=args.runs, say=say)
+    print(as_json(figures) if args.json else as_table(figures))
+    return 0

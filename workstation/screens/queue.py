@@ -46,7 +46,7 @@ class QueueScreen(Screen):
             with Vertical(id="main"):
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
-            yield RecordCard(id="card")
+                yield RecordCard(id="card")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,7 +70,7 @@ class QueueScreen(Screen):
         self._current_start = start
         self._next_start = page.next_after
         table = self.query_one(QueueTable)
-        table.show_page(page, at_end=at_end)
+        table.show_page(page, now=self.app.clock(), at_end=at_end)
         queue = QUEUES[self.queue_key]
         table.border_title = queue.title
         number = len(self._page_starts) + 1

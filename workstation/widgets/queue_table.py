@@ -6,15 +6,17 @@ goes back to a page start remembered on a stack, so paging back costs what pagin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.text import Text
 from textual.widgets import DataTable
 
 from workstation.store.queues import Page, QueueRow
+from workstation.widgets.safe_text import safe_text
 
-COLUMNS = (("Name", 22), ("Company", 24), ("Score", 5), ("Status", 16), ("Tries", 5),
-           ("Callback", 12), ("Assigned", 10))
+
+COLUMNS = (("Name", 20), ("Company", 20), ("Score", 5), ("Status", 14), ("Tries", 5),
+           ("Callback", 9), ("Assigned", 9))
 
 
 def _when(moment: datetime | None, now: datetime) -> str:
@@ -28,14 +30,14 @@ def _when(moment: datetime | None, now: datetime) -> str:
 
 
 def row_cells(row: QueueRow, now: datetime) -> tuple[Text, ...]:
-    name = Text(row.name)
+    name = safe_text(row.name)
     if row.is_customer_inquiry:
         name = Text("★ ") + name
     return (
         name,
-        Text(row.company),
+        safe_text(row.company),
         Text(str(row.score), justify="right"),
-        Text(row.status),
+        safe_text(row.status),
         Text(str(row.attempt_count), justify="right"),
         Text(_when(row.callback_at, now)),
         Text(_when(row.assigned_at, now)),
@@ -51,8 +53,7 @@ class QueueTable(DataTable):
         for label, width in COLUMNS:
             self.add_column(label, width=width, key=label)
 
-    def show_page(self, page: Page, *, at_end: bool = False) -> None:
-        now = datetime.now(UTC)
+    def show_page(self, page: Page, *, now: datetime, at_end: bool = False) -> None:
         self.clear()
         for row in page.rows:
             self.add_row(*row_cells(row, now), key=str(row.id))

@@ -1,7 +1,8 @@
 """The record card: every field of the current lead and its timeline, as ONE renderable.
 
 One Static repainted per lead (rather than a widget per field) keeps the key-to-frame time
-down. Every value is wrapped in `Text`, so a lead called `[bold]Eve[/]` shows literally.
+down. Every value goes through `safe_text`, so a lead called `[bold]Eve[/]` shows literally
+and an escape sequence in a company name never reaches the terminal.
 """
 
 from __future__ import annotations
@@ -12,38 +13,53 @@ from rich.text import Text
 from textual.widgets import Static
 
 from workstation.store.records import LeadCard
+from workstation.widgets.safe_text import safe_text
 
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
+
+
+def _fields(card: LeadCard) -> Table:
+    """Label/value pairs in two columns of pairs, to use the card's width."""
+    pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)"),
+             ("Campaign", card.campaign or "")]
+    grid = Table.grid(padding=(0, 1), expand=True)
+    for _ in range(2):
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    half = (len(pairs) + 1) // 2
+    right_side = pairs[half:] + [("", "")] * (2 * half - len(pairs))
+    for left, right in zip(pairs[:half], right_side, strict=True):
+        grid.add_row(Text(left[0]), safe_text(left[1]), Text(right[0]), safe_text(right[1]))
+    return grid
+
+
+def _timeline(card: LeadCard) -> Group:
+    lines: list[RenderableType] = [Text("Timeline", style="bold underline")]
+    if not card.timeline:
+        lines.append(Text("No activity yet.", style="dim"))
+    for entry in card.timeline:
+        line = Text(f"{entry.at:%m-%d %H:%M} {KIND_MARK.get(entry.kind, '·')} ", style="dim")
+        line.append_text(safe_text(entry.summary))
+        if entry.who:
+            line.append_text(safe_text(f" · {entry.who}", style="dim"))
+        lines.append(line)
+        if entry.detail:
+            lines.append(safe_text(f"   {entry.detail}", style="italic"))
+    return Group(*lines)
 
 
 def render_card(card: LeadCard | None) -> RenderableType:
     if card is None:
         return Text("No lead selected.", style="dim")
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in card.fields:
-        grid.add_row(Text(label), Text(value))
-    for label, value in (("Owner", card.owner or "pool (unassigned)"),
-                         ("Campaign", card.campaign or "")):
-        grid.add_row(Text(label), Text(value))
-    parts: list[RenderableType] = []
+    layout = Table.grid(padding=(0, 2), expand=True)
+    layout.add_column(ratio=3)
+    layout.add_column(ratio=2)
+    heading: list[RenderableType] = []
     if card.customer_account:
-        parts.append(Text(f"★ Inquiry from current customer {card.customer_account}",
-                          style="bold"))
-    parts.append(grid)
-    parts.append(Text("\nTimeline", style="bold underline"))
-    if not card.timeline:
-        parts.append(Text("No activity yet.", style="dim"))
-    for entry in card.timeline:
-        line = Text(f"{entry.at:%Y-%m-%d %H:%M} {KIND_MARK.get(entry.kind, '·')} ", style="dim")
-        line.append(Text(entry.summary))
-        if entry.who:
-            line.append(Text(f" · {entry.who}", style="dim"))
-        parts.append(line)
-        if entry.detail:
-            parts.append(Text(f"    {entry.detail}", style="italic"))
-    return Group(*parts)
+        heading.append(Text("★ Inquiry from current customer ", style="bold")
+                       + safe_text(card.customer_account, style="bold"))
+    layout.add_row(Group(*heading, _fields(card)), _timeline(card))
+    return layout
 
 
 class RecordCard(Static):

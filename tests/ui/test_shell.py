@@ -1,0 +1,96 @@
+"""The app shell, driven with Pilot: it opens on the rep's queue, pages by key, shows the
+card of the highlighted lead, offers demo data on an empty database, quits on q."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from workstation.screens.empty import EmptyDatabaseScreen
+from workstation.screens.queue import PAGE_SIZE, QueueScreen
+from workstation.widgets.queue_list import QueueList
+from workstation.widgets.queue_table import QueueTable
+from workstation.widgets.record_card import RecordCard
+
+
+def _card_text(app) -> str:
+    """What the card shows, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(RecordCard).content)
+    return console.export_text()
+
+
+async def test_opens_on_the_first_managers_queue(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert app.rep.name == "Morgan Manager"
+        table = app.screen.query_one(QueueTable)
+        assert table.row_count == PAGE_SIZE
+        # Highest score first: the hostile lead (score 1000) leads the queue, shown literally.
+        first = table.get_row_at(0)
+        assert isinstance(first[0], Text)
+        assert first[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
+        assert "[@click=app.quit]x[/]" in _card_text(app)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        counts = [str(o.prompt) for o in app.screen.query_one(QueueList).options]
+        assert counts[0].endswith("105")  # 104 + Eve
+        assert app.is_running
+
+
+async def test_pages_forward_and_back_by_key(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(QueueTable)
+        first_page = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        await pilot.press("right_square_bracket")
+        second_page = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert (len(first_page), len(second_page)) == (100, 5)
+        assert not set(first_page) & set(second_page)
+        await pilot.press("left_square_bracket")
+        again = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert again == first_page
+
+
+async def test_moving_the_cursor_shows_that_leads_card(app_factory):
+    app = app_factory("Riley Rep")
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("down", "down")
+        name = table.get_row_at(2)[0].plain
+        assert name in _card_text(app)
+
+
+async def test_switching_to_the_pool_from_the_sidebar(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.action_show_queue("pool")
+        await pilot.pause()
+        table = app.screen.query_one(QueueTable)
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [
+            f"Pool{n}" for n in (4, 3, 2, 1, 0)]
+
+
+async def test_empty_database_offers_demo_data(app_factory):
+    app = app_factory(fill=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, EmptyDatabaseScreen)
+        await pilot.press("enter")  # the focused button loads the demo
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, QueueScreen):
+                break
+        assert isinstance(app.screen, QueueScreen)
+        assert app.rep.is_manager
+        assert app.screen.query_one(QueueList).options
+
+
+async def test_q_quits(app_factory):
+    app = app_factory()
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        assert not app.is_running

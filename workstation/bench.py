@@ -1,0 +1,124 @@
+"""`workstation bench`: the TARGETS.md figures, each beside its baseline from the same run.
+
+It builds a data set of the asked size in a temporary SQLite file and measures:
+- P6: generating that demo data set (target ≤ 60 s at L = 1M leads);
+- P2: cold start to an interactive queue over it, against a bare Textual hello-world app
+  started the same way (separate processes, alternating, median and p95);
+- P7: peak RSS of the app with the data set open, against the bare app.
+Later figures (P1, P3, P4, P5, P8) join this table as their features land.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from workstation.store.db import make_engine
+from workstation.store.schema import upgrade
+
+
+@dataclass
+class Figure:
+    id: str
+    what: str
+    value: float
+    unit: str
+    target: str
+    baseline: float | None = None
+    p95: float | None = None
+    baseline_p95: float | None = None
+    runs: int = 1
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.baseline else self.value / self.baseline
+
+    def as_json(self) -> dict:
+        data = {k: v for k, v in asdict(self).items() if v is not None and k != "id"}
+        if self.ratio is not None:
+            data["ratio"] = round(self.ratio, 3)
+        return data
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _probe(*args: str) -> tuple[float, dict]:
+    """Start a probe process; seconds until its first frame, and what it reported."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "workstation.bench_probe", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline() if process.stdout else ""
+    elapsed = time.perf_counter() - started
+    _, errors = process.communicate(timeout=60)
+    if not line:
+        raise RuntimeError(f"bench probe {args[0]} failed: {errors.strip()[-500:]}")
+    return elapsed, json.loads(line)
+
+
+def measure_start(url: str, runs: int) -> tuple[Figure, Figure]:
+    hello_times, queue_times, hello_rss, queue_rss = [], [], [], []
+    _probe("hello"), _probe("queue", url)  # warm the OS file cache for both
+    for _ in range(runs):
+        seconds, report = _probe("hello")
+        hello_times.append(seconds * 1000)
+        hello_rss.append(report["rss_mb"])
+        seconds, report = _probe("queue", url)
+        if report["rows"] == 0:
+            raise RuntimeError("the queue probe showed no rows: the bench data set is empty")
+        queue_times.append(seconds * 1000)
+        queue_rss.append(report["rss_mb"])
+    p2 = Figure("P2", "cold start to an interactive queue", statistics.median(queue_times),
+                "ms", "≤ 1.5× bare Textual app; ≤ 1000 ms",
+                baseline=statistics.median(hello_times), p95=_p95(queue_times),
+                baseline_p95=_p95(hello_times), runs=runs)
+    p7 = Figure("P7", "peak RSS with the data set open", max(queue_rss), "MB", "≤ 150 MB",
+                baseline=max(hello_rss), runs=runs)
+    return p2, p7
+
+
+def run_bench(*, leads: int, runs: int = 7, keep: Path | None = None,
+              say: Callable[[str], None] = lambda _: None) -> list[Figure]:
+    from workstation.store.demo import generate_demo
+
+    with tempfile.TemporaryDirectory(prefix="workstation-bench-") as scratch:
+        path = keep or Path(scratch) / "bench.db"
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        upgrade(engine)
+        say(f"generating {leads:,} leads of demo data …")
+        started = time.perf_counter()
+        generate_demo(engine, leads=leads)
+        demo_seconds = time.perf_counter() - started
+        engine.dispose()
+        p6 = Figure("P6", f"demo data generated ({leads:,} leads)", demo_seconds, "s",
+                    "≤ 60 s at 1M leads")
+        say(f"timing {runs} cold starts of the app and of a bare Textual app …")
+        p2, p7 = measure_start(url, runs)
+    return [p2, p6, p7]
+
+
+def as_json(figures: list[Figure]) -> str:
+    return json.dumps({figure.id: figure.as_json() for figure in figures}, indent=2)
+
+
+def as_table(figures: list[Figure]) -> str:
+    lines = [f"{'id':<4} {'what':<42} {'value':>12} {'baseline':>12} {'ratio':>7}  target"]
+    for f in figures:
+        base = f"{f.baseline:,.1f} {f.unit}" if f.baseline is not None else "—"
+        ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "—"
+        lines.append(f"{f.id:<4} {f.what:<42} {f.value:>9,.1f} {f.unit:<2} {base:>12} "
+                     f"{ratio:>7}  {f.target}")
+        if f.p95 is not None:
+            lines.append(f"{'':<4} {'  p95':<42} {f.p95:>9,.1f} {f.unit:<2} "
+                         f"{f.baseline_p95 or 0:>9,.1f} {f.unit}")
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""One cold start, timed from outside: `python -m workstation.bench_probe hello|queue [URL]`.
+
+The parent (`workstation bench`) starts this process and reads one line: when the first
+frame is on screen (Textual's Ready event), the process prints its peak RSS and the number
+of queue rows shown, then exits. `hello` is the baseline: a bare Textual app with one Static.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+
+
+def _report(rows: int) -> None:
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rss_mb": peak_kib / 1024, "rows": rows}), flush=True)
+
+
+def run_hello() -> None:
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Hello(App):
+        def compose(self):
+            yield Static("Hello, world")
+
+        def on_ready(self) -> None:
+            _report(0)
+            self.exit()
+
+    Hello().run(headless=True)
+
+
+def run_queue(url: str) -> None:
+    from workstation.app import WorkstationApp, make_app
+    from workstation.config import Settings
+    from workstation.store.db import make_engine
+    from workstation.store.schema import ensure_current
+    from workstation.widgets.queue_table import QueueTable
+
+    class Probe(WorkstationApp):
+        def on_ready(self) -> None:
+            _report(self.screen.query_one(QueueTable).row_count)
+            self.exit()
+
+    engine = make_engine(url)
+    ensure_current(engine)
+    settings = Settings(database_url=url)
+    app = make_app(settings, engine)
+    Probe(settings, engine, app.rep).run(headless=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "hello":
+        run_hello()
+    else:
+        run_queue(sys.argv[2])

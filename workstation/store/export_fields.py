@@ -45,7 +45,7 @@ history (LeadHistory and its siblings, one table for all): Id, Field, OldValue, 
 Left out on purpose: working state that means nothing outside this database (a claim's
 lease, the optimistic-locking version). Where we store a time and Salesforce only a date
 (ConvertedDate, LastActivityDate, FirstRespondedDate, ActivityDate), the column keeps the
-time: Data Loader reads a date-time into a date field.
+time rather than drop it; its first ten characters are the date.
 """
 
 from __future__ import annotations

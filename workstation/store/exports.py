@@ -4,14 +4,14 @@
 kind and how they map to our tables are in `export_fields`.
 
 Streaming: pages of `batch_size` rows keyed on the primary key (`WHERE id > :after ORDER BY
-id LIMIT n`, one statement built per export), so memory stays flat however large the table
+id LIMIT n`, statements built once per export), so memory stays flat however large the table
 and every row comes out exactly once, in id order. All pages are read in one transaction:
 a snapshot on SQLite (WAL) and on PostgreSQL (REPEATABLE READ, read only), so a file never
 mixes states of the database.
 
 Values, the same on SQLite and PostgreSQL:
-- date-times: ISO-8601 in UTC to the millisecond, `2024-01-19T09:42:24.123Z` (how Salesforce
-  writes them, and what Data Loader reads back); dates `YYYY-MM-DD`.
+- date-times: ISO-8601 in UTC to the millisecond, `2024-01-19T09:42:24.123Z` (as Data Loader
+  writes them); dates `YYYY-MM-DD`.
 - booleans: `true` / `false`, in CSV as Data Loader writes them, in JSON as JSON booleans.
 - NULL: an empty cell in CSV (as an empty string is: Salesforce makes no difference either),
   `null` in JSON.
@@ -29,9 +29,9 @@ single quote in front, so a spreadsheet shows it instead of evaluating it ("-1+2
 too, so escaping is reversible: to read a text cell back, drop one leading quote. The one
 exception is a plain signed number such as an E.164 phone number, "+14155550123": it cannot
 be a formula (no function, no reference), and escaping it would corrupt every phone number
-moved to Salesforce through Data Loader, which stores the quote. Numeric columns are never
-escaped, negative or not, for the same reason. JSON is not for spreadsheets and keeps text
-as it is.
+moved to Salesforce through Data Loader, which stores the quote. Numeric columns (ids,
+counts, Score, Amount) are never escaped, negative or not: a number is not a formula, and a
+quote would turn it into text. JSON is not for spreadsheets and keeps text as it is.
 
 Hostile text (markup, ANSI escapes, control characters, RTL marks, huge fields) is written
 faithfully. JSON output is plain ASCII (everything else escaped), so it is safe to print to
@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any, TextIO
 
 from sqlalchemy import Engine, Row, bindparam, select
@@ -101,6 +102,8 @@ def _pages(engine: Engine, spec: ExportSpec, batch_size: int) -> Iterator[Page]:
         .order_by(spec.key)
         .limit(batch_size)
     )
+    # On SQLite, SQLAlchemy writes every LIMIT as "LIMIT ? OFFSET ?" with an offset of 0:
+    # nothing is skipped, the key does the paging.
     after = first.where(spec.key > bindparam("after"))
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
@@ -155,7 +158,7 @@ _JSON_FORMATS: dict[str, Callable[[Any], str]] = {
     "int": str,
     "json": json.dumps,
     "money": _money,
-    "text": json.dumps,
+    "text": encode_basestring_ascii,
 }
 
 
@@ -182,8 +185,10 @@ def _write_json(out: TextIO, fields: Sequence[ExportField], pages: Iterable[Page
     for page in pages:
         for row in page:
             body = ", ".join(
-                key + ("null" if value is None else form(value))
-                for (key, form), value in zip(members, row, strict=True)
+                [
+                    key + ("null" if value is None else form(value))
+                    for (key, form), value in zip(members, row, strict=True)
+                ]
             )
             out.write(("\n{" if written == 0 else ",\n{") + body + "}")
             written += 1

@@ -23,15 +23,13 @@ Values, the same on SQLite and PostgreSQL:
 
 CSV follows RFC 4180 (the csv module's quoting, CRLF line ends: open the file with
 `newline=""`, and with `encoding="utf-8-sig"` if Excel is to read it) and is formula-safe
-(OWASP CSV injection, CWE-1236): a text cell starting with = + - @, tab, CR or NUL gets a
-single quote in front, so a spreadsheet shows it instead of evaluating it ("-1+2",
-"=HYPERLINK(…)", "@SUM(…)" all do). A text cell that already starts with a quote gets one
-too, so escaping is reversible: to read a text cell back, drop one leading quote. The one
-exception is a plain signed number such as an E.164 phone number, "+14155550123": it cannot
-be a formula (no function, no reference), and escaping it would corrupt every phone number
-moved to Salesforce through Data Loader, which stores the quote. Numeric columns (ids,
-counts, Score, Amount) are never escaped, negative or not: a number is not a formula, and a
-quote would turn it into text. JSON is not for spreadsheets and keeps text as it is.
+(OWASP CSV injection, CWE-1236, TARGETS.md R5): ANY cell starting with = + - @, tab, CR or
+NUL gets a single quote in front, so a spreadsheet shows it instead of evaluating it
+("-1+2", "=HYPERLINK(…)", "@SUM(…)"). No exceptions, not even for a phone number in E.164
+("+14155550123" comes out as "'+14155550123", which is also what keeps a spreadsheet from
+turning it into 1.42E+10), nor a negative number. A cell that already starts with a quote
+gets one too, so escaping is reversible: to read a cell back, drop one leading quote (the
+importer does). JSON is not for spreadsheets and keeps text as it is.
 
 Hostile text (markup, ANSI escapes, control characters, RTL marks, huge fields) is written
 faithfully. JSON output is plain ASCII (everything else escaped), so it is safe to print to
@@ -43,7 +41,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
@@ -58,7 +55,6 @@ EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
-_PLAIN_NUMBER = re.compile(r"[+-][0-9]+(?:\.[0-9]+)?")
 
 Page = Sequence[Row[Any]]
 
@@ -128,7 +124,7 @@ def _money(cents: int) -> str:
 
 
 def _escape_formula(text: str) -> str:
-    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
+    if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 
@@ -145,7 +141,7 @@ _CSV_FORMATS: dict[str, Callable[[Any], str]] = {
     "bool": _boolean,
     "datetime": _timestamp,
     "date": date.isoformat,
-    "int": str,
+    "int": lambda value: _escape_formula(str(value)),
     "json": lambda value: _escape_formula(json.dumps(value, ensure_ascii=False)),
     "money": _money,
     "text": _escape_formula,

@@ -13,8 +13,9 @@ _numbers = count(1)
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
-def make_rep(session: Session, name: str | None = None, *, role: str = "rep",
-             capacity: int = 200) -> Rep:
+def make_rep(
+    session: Session, name: str | None = None, *, role: str = "rep", capacity: int = 200
+) -> Rep:
     rep = Rep(name=name or f"Rep {next(_numbers)}", role=role, capacity=capacity)
     session.add(rep)
     session.flush()
@@ -39,8 +40,15 @@ def make_one_of_everything(session: Session) -> None:
     from datetime import date
 
     from workstation.store.models import (
-        Account, Activity, CallScript, Campaign, CampaignMember, Contact, History,
-        Opportunity, OpportunityContactRole,
+        Account,
+        Activity,
+        CallScript,
+        Campaign,
+        CampaignMember,
+        Contact,
+        History,
+        Opportunity,
+        OpportunityContactRole,
     )
 
     rep = make_rep(session, "Everything Rep")
@@ -52,16 +60,23 @@ def make_one_of_everything(session: Session) -> None:
     session.add_all([campaign, account])
     session.flush()
     contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep.id)
-    opportunity = Opportunity(account_id=account.id, name="Acme – Spring Webinar",
-                              close_date=date(2026, 12, 31), owner_id=rep.id)
+    opportunity = Opportunity(
+        account_id=account.id,
+        name="Acme – Spring Webinar",
+        close_date=date(2026, 12, 31),
+        owner_id=rep.id,
+    )
     session.add_all([contact, opportunity])
     session.flush()
     lead = make_lead(session, owner_id=rep.id, campaign_id=campaign.id)
-    session.add_all([
-        OpportunityContactRole(opportunity_id=opportunity.id, contact_id=contact.id,
-                               is_primary=True),
-        CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
-        Activity(lead_id=lead.id, rep_id=rep.id, disposition="No Answer"),
-        History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),
-    ])
+    session.add_all(
+        [
+            OpportunityContactRole(
+                opportunity_id=opportunity.id, contact_id=contact.id, is_primary=True
+            ),
+            CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
+            Activity(lead_id=lead.id, rep_id=rep.id, disposition="No Answer"),
+            History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),
+        ]
+    )
     session.flush()

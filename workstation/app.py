@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -18,15 +19,20 @@ from workstation.store.reps import RepInfo, working_rep
 
 
 class WorkstationApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Telesales Workstation"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=True),
     ]
 
-    def __init__(self, settings: Settings, engine: Engine, rep: RepInfo | None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        rep: RepInfo | None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.clock = clock  # injectable, so tests and snapshots see a fixed "now"
@@ -62,19 +68,24 @@ class WorkstationApp(App):
             if isinstance(binding, Binding) and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 action = binding.action
-                yield SystemCommand(binding.description, f"key: {binding.key}",
-                                    lambda action=action: screen.run_action(action))
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {binding.key}",
+                    lambda action=action: screen.run_action(action),
+                )
         show_queue = getattr(screen, "action_show_queue", None)
         if show_queue is not None:
             from workstation.store.queues import QUEUES
 
             for key, queue in QUEUES.items():
-                yield SystemCommand(f"Queue: {queue.title}", queue.description,
-                                    lambda key=key: show_queue(key))
+                yield SystemCommand(
+                    f"Queue: {queue.title}", queue.description, lambda key=key: show_queue(key)
+                )
 
 
-def make_app(settings: Settings, engine: Engine,
-             clock: Callable[[], datetime] = utcnow) -> WorkstationApp:
+def make_app(
+    settings: Settings, engine: Engine, clock: Callable[[], datetime] = utcnow
+) -> WorkstationApp:
     """The app over a migrated database, for the rep the settings name."""
     with Session(engine) as session:
         rep = working_rep(session, settings.rep_name)

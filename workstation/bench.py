@@ -55,8 +55,12 @@ def _p95(values: list[float]) -> float:
 def _probe(*args: str) -> tuple[float, dict]:
     """Start a probe process; seconds until its first frame, and what it reported."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "workstation.bench_probe", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workstation.bench_probe", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline() if process.stdout else ""
     elapsed = time.perf_counter() - started
     _, errors = process.communicate(timeout=60)
@@ -77,17 +81,36 @@ def measure_start(url: str, runs: int) -> tuple[Figure, Figure]:
             raise RuntimeError("the queue probe showed no rows: the bench data set is empty")
         queue_times.append(seconds * 1000)
         queue_rss.append(report["rss_mb"])
-    p2 = Figure("P2", "cold start to an interactive queue", statistics.median(queue_times),
-                "ms", "≤ 1.5× bare Textual app; ≤ 1000 ms",
-                baseline=statistics.median(hello_times), p95=_p95(queue_times),
-                baseline_p95=_p95(hello_times), runs=runs)
-    p7 = Figure("P7", "peak RSS with the data set open", max(queue_rss), "MB", "≤ 150 MB",
-                baseline=max(hello_rss), runs=runs)
+    p2 = Figure(
+        "P2",
+        "cold start to an interactive queue",
+        statistics.median(queue_times),
+        "ms",
+        "≤ 1.5× bare Textual app; ≤ 1000 ms",
+        baseline=statistics.median(hello_times),
+        p95=_p95(queue_times),
+        baseline_p95=_p95(hello_times),
+        runs=runs,
+    )
+    p7 = Figure(
+        "P7",
+        "peak RSS with the data set open",
+        max(queue_rss),
+        "MB",
+        "≤ 150 MB",
+        baseline=max(hello_rss),
+        runs=runs,
+    )
     return p2, p7
 
 
-def run_bench(*, leads: int, runs: int = 7, keep: Path | None = None,
-              say: Callable[[str], None] = lambda _: None) -> list[Figure]:
+def run_bench(
+    *,
+    leads: int,
+    runs: int = 7,
+    keep: Path | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> list[Figure]:
     from workstation.store.demo import generate_demo
 
     with tempfile.TemporaryDirectory(prefix="workstation-bench-") as scratch:
@@ -100,8 +123,9 @@ def run_bench(*, leads: int, runs: int = 7, keep: Path | None = None,
         generate_demo(engine, leads=leads)
         demo_seconds = time.perf_counter() - started
         engine.dispose()
-        p6 = Figure("P6", f"demo data generated ({leads:,} leads)", demo_seconds, "s",
-                    "≤ 60 s at 1M leads")
+        p6 = Figure(
+            "P6", f"demo data generated ({leads:,} leads)", demo_seconds, "s", "≤ 60 s at 1M leads"
+        )
         say(f"timing {runs} cold starts of the app and of a bare Textual app …")
         p2, p7 = measure_start(url, runs)
     return [p2, p6, p7]
@@ -116,9 +140,12 @@ def as_table(figures: list[Figure]) -> str:
     for f in figures:
         base = f"{f.baseline:,.1f} {f.unit}" if f.baseline is not None else "—"
         ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "—"
-        lines.append(f"{f.id:<4} {f.what:<42} {f.value:>9,.1f} {f.unit:<2} {base:>12} "
-                     f"{ratio:>7}  {f.target}")
+        lines.append(
+            f"{f.id:<4} {f.what:<42} {f.value:>9,.1f} {f.unit:<2} {base:>12} {ratio:>7}  {f.target}"
+        )
         if f.p95 is not None:
-            lines.append(f"{'':<4} {'  p95':<42} {f.p95:>9,.1f} {f.unit:<2} "
-                         f"{f.baseline_p95 or 0:>9,.1f} {f.unit}")
+            lines.append(
+                f"{'':<4} {'  p95':<42} {f.p95:>9,.1f} {f.unit:<2} "
+                f"{f.baseline_p95 or 0:>9,.1f} {f.unit}"
+            )
     return "\n".join(lines)

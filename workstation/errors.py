@@ -9,8 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from workstation.store.db import DatabaseError
-from workstation.store.reps import UnknownRep
+from workstation.store.errors import StoreError
 
 _PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 
@@ -26,12 +25,9 @@ def fail(message: str) -> int:
 
 
 def run_reporting_errors(run: Callable[[], int]) -> int:
-    from workstation.store.demo import DemoError
-    from workstation.store.exports import ExportError
-
     try:
         return run()
-    except (UnknownRep, DemoError, ExportError, DatabaseError) as error:
+    except StoreError as error:
         return fail(str(error))
     except OperationalError as error:
         return fail(f"cannot use the database: {error.orig}")

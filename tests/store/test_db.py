@@ -19,8 +19,12 @@ def test_sqlite_file_and_its_wal_and_shm_are_private(tmp_path):
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     with write_session(engine) as session:
-        session.execute(text("INSERT INTO rep (name, role, capacity, active, created_at) "
-                             "VALUES ('A', 'rep', 5, 1, '2026-01-01 00:00:00')"))
+        session.execute(
+            text(
+                "INSERT INTO rep (name, role, capacity, active, created_at) "
+                "VALUES ('A', 'rep', 5, 1, '2026-01-01 00:00:00')"
+            )
+        )
         # Inside an open write transaction the WAL and shared-memory files exist.
         for companion in ("new.db", "new.db-wal", "new.db-shm"):
             assert _mode(path.parent / companion) == 0o600, companion
@@ -62,8 +66,12 @@ def test_write_session_takes_the_write_lock_at_begin(sqlite_url):
 def test_write_session_rolls_back_on_error(sqlite_engine):
     try:
         with write_session(sqlite_engine) as session:
-            session.execute(text("INSERT INTO rep (name, role, capacity, active, created_at) "
-                                 "VALUES ('Gone', 'rep', 5, 1, '2026-01-01 00:00:00')"))
+            session.execute(
+                text(
+                    "INSERT INTO rep (name, role, capacity, active, created_at) "
+                    "VALUES ('Gone', 'rep', 5, 1, '2026-01-01 00:00:00')"
+                )
+            )
             raise RuntimeError("boom")
     except RuntimeError:
         pass

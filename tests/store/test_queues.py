@@ -19,9 +19,13 @@ def filled(engine):
     with Session(engine) as session:
         a, b = make_rep(session, "A"), make_rep(session, "B")
         for n in range(23):
-            make_lead(session, owner_id=a.id, score=n % 4,
-                      assigned_at=NOW - timedelta(hours=n % 5),
-                      callback_at=NOW + timedelta(hours=n) if n % 3 == 0 else None)
+            make_lead(
+                session,
+                owner_id=a.id,
+                score=n % 4,
+                assigned_at=NOW - timedelta(hours=n % 5),
+                callback_at=NOW + timedelta(hours=n) if n % 3 == 0 else None,
+            )
         make_lead(session, owner_id=a.id, status="Bad Data", is_open=False)
         make_lead(session, owner_id=a.id, do_not_call=True)
         make_lead(session, owner_id=b.id)
@@ -70,8 +74,11 @@ def test_pool_holds_only_unowned_open_leads(engine, filled):
 
 
 def test_each_queue_query_uses_its_partial_index(sqlite_engine):
-    expected = {"my-leads": "ix_lead_queue", "callbacks": "ix_lead_callback",
-                "pool": "ix_lead_pool"}
+    expected = {
+        "my-leads": "ix_lead_queue",
+        "callbacks": "ix_lead_callback",
+        "pool": "ix_lead_pool",
+    }
     assert set(expected) == set(QUEUES)
     with sqlite_engine.connect() as connection:
         for key, index in expected.items():
@@ -79,8 +86,15 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
                 compiled = statement.compile(connection)
                 sql = f"EXPLAIN QUERY PLAN {compiled}"
                 params = {"rep_id": 1, "limit": 10, **{f"k{i}": 1 for i in range(3)}}
-                plan = " ".join(row[3] for row in connection.exec_driver_sql(
-                    sql, tuple(compiled.construct_params(params).get(name)
-                               for name in compiled.positiontup)))
+                plan = " ".join(
+                    row[3]
+                    for row in connection.exec_driver_sql(
+                        sql,
+                        tuple(
+                            compiled.construct_params(params).get(name)
+                            for name in compiled.positiontup
+                        ),
+                    )
+                )
                 assert index in plan, (key, plan)
                 assert "TEMP B-TREE" not in plan, (key, plan)

@@ -30,7 +30,8 @@ def _comparable(obj, name, type_, reflected, compare_to):
 def test_migrations_build_exactly_the_models(engine):
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": _comparable})
+            connection, opts={"compare_type": True, "include_object": _comparable}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
         inspector = inspect(connection)
         for table in SQLModel.metadata.sorted_tables:
@@ -45,8 +46,11 @@ def test_reference_rows_are_seeded(engine):
         for model, rows in reference.SEED_ROWS.items():
             table = model.__table__.name
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == len(rows)
-        default = connection.execute(
-            text("SELECT name FROM lead_status WHERE is_default")).scalars().all()
+        default = (
+            connection.execute(text("SELECT name FROM lead_status WHERE is_default"))
+            .scalars()
+            .all()
+        )
         assert default == [reference.DEFAULT_STATUS]
         hotkeys = connection.execute(text("SELECT hotkey FROM disposition")).scalars().all()
         assert sorted(hotkeys) == [str(n) for n in range(1, 9)]
@@ -75,7 +79,11 @@ def test_database_refuses_to_delete_business_records(engine, table):
 
 def test_history_cannot_be_rewritten(engine):
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO history (entity, entity_id, field, new_value, at) "
-                                "VALUES ('lead', 1, 'status', 'Open', CURRENT_TIMESTAMP)"))
+        connection.execute(
+            text(
+                "INSERT INTO history (entity, entity_id, field, new_value, at) "
+                "VALUES ('lead', 1, 'status', 'Open', CURRENT_TIMESTAMP)"
+            )
+        )
     with pytest.raises(DBAPIError, match="UPDATE on history"), engine.begin() as connection:
         connection.execute(text("UPDATE history SET new_value = 'Bad Data'"))

@@ -18,14 +18,27 @@ def fill_small_queue(engine) -> None:
         rep = make_rep(session, "Riley Rep")
         titles = ["VP Sales", "CTO", "Office Manager", "Head of Ops", "Buyer"]
         for n in range(130):
-            make_lead(session, first_name=f"Pat{n:03d}", last_name="Lee", title=titles[n % 5],
-                      company=f"Firm {n:03d} Ltd", phone=f"+1415555{n:04d}",
-                      owner_id=rep.id if n % 5 == 0 else manager.id, score=100 - n % 50,
-                      assigned_at=NOW - timedelta(hours=n),
-                      callback_at=NOW + timedelta(hours=2) if n % 10 == 0 else None)
-        make_lead(session, first_name="[bold]Eve[/bold]", last_name="[@click=app.quit]x[/]",
-                  company="\x1b[31mEvil\x1b[0m Corp", owner_id=manager.id, score=1000,
-                  assigned_at=NOW - timedelta(days=1))
+            make_lead(
+                session,
+                first_name=f"Pat{n:03d}",
+                last_name="Lee",
+                title=titles[n % 5],
+                company=f"Firm {n:03d} Ltd",
+                phone=f"+1415555{n:04d}",
+                owner_id=rep.id if n % 5 == 0 else manager.id,
+                score=100 - n % 50,
+                assigned_at=NOW - timedelta(hours=n),
+                callback_at=NOW + timedelta(hours=2) if n % 10 == 0 else None,
+            )
+        make_lead(
+            session,
+            first_name="[bold]Eve[/bold]",
+            last_name="[@click=app.quit]x[/]",
+            company="\x1b[31mEvil\x1b[0m Corp",
+            owner_id=manager.id,
+            score=1000,
+            assigned_at=NOW - timedelta(days=1),
+        )
         for n in range(5):
             make_lead(session, last_name=f"Pool{n}", company=f"Pool Co {n}", score=n)
         session.commit()
@@ -36,7 +49,8 @@ def app_factory(sqlite_engine, sqlite_url):
     def build(rep: str | None = None, *, fill: bool = True):
         if fill:
             fill_small_queue(sqlite_engine)
-        return make_app(Settings(database_url=sqlite_url, rep_name=rep), sqlite_engine,
-                        clock=lambda: NOW)
+        return make_app(
+            Settings(database_url=sqlite_url, rep_name=rep), sqlite_engine, clock=lambda: NOW
+        )
 
     return build

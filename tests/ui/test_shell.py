@@ -72,7 +72,8 @@ async def test_switching_to_the_pool_from_the_sidebar(app_factory):
         await pilot.pause()
         table = app.screen.query_one(QueueTable)
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [
-            f"Pool{n}" for n in (4, 3, 2, 1, 0)]
+            f"Pool{n}" for n in (4, 3, 2, 1, 0)
+        ]
 
 
 async def test_empty_database_offers_demo_data(app_factory):

@@ -65,8 +65,9 @@ class QueueScreen(Screen):
 
     def _load_page(self, start: tuple[Any, ...] | None, *, at_end: bool = False) -> None:
         with self.app.open_session() as session:
-            page = queue_page(session, self.queue_key, rep_id=self.app.rep.id, after=start,
-                              limit=PAGE_SIZE)
+            page = queue_page(
+                session, self.queue_key, rep_id=self.app.rep.id, after=start, limit=PAGE_SIZE
+            )
         self._current_start = start
         self._next_start = page.next_after
         table = self.query_one(QueueTable)

@@ -18,12 +18,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine.url import URL
 from sqlmodel import Session
 
+from workstation.store.errors import StoreError
+
 SessionFactory = Callable[[], Session]
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class DatabaseError(Exception):
+class DatabaseError(StoreError):
     """A database could not be opened or used; the message never holds a password."""
 
 

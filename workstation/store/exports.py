@@ -49,6 +49,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine, Row, bindparam, select
 
+from workstation.store.errors import StoreError
 from workstation.store.export_fields import EXPORT_SPECS, ExportField, ExportSpec
 
 EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
@@ -59,7 +60,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
 Page = Sequence[Row[Any]]
 
 
-class ExportError(ValueError):
+class ExportError(StoreError, ValueError):
     """An export asked for something that does not exist; nothing was written."""
 
 

@@ -97,8 +97,13 @@ class CampaignMemberStatus(SQLModel, table=True):
     __table_args__ = (
         Index("ux_member_status_label", "campaign_id", "label", unique=True),
         # Exactly one default per campaign: at most one here, at least one by the store.
-        Index("ux_member_status_default", "campaign_id", unique=True,
-              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+        Index(
+            "ux_member_status_default",
+            "campaign_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
     )
 
 
@@ -170,17 +175,41 @@ class Lead(SQLModel, table=True):
 
     __table_args__ = (
         # A rep's queue, best first (score, then oldest assignment).
-        Index("ix_lead_queue", "owner_id", text("score DESC"), "assigned_at", "id",
-              sqlite_where=text(OWNED), postgresql_where=text(OWNED)),
+        Index(
+            "ix_lead_queue",
+            "owner_id",
+            text("score DESC"),
+            "assigned_at",
+            "id",
+            sqlite_where=text(OWNED),
+            postgresql_where=text(OWNED),
+        ),
         # A rep's callbacks, soonest first.
-        Index("ix_lead_callback", "owner_id", "callback_at", "id",
-              sqlite_where=text(CALLBACK), postgresql_where=text(CALLBACK)),
+        Index(
+            "ix_lead_callback",
+            "owner_id",
+            "callback_at",
+            "id",
+            sqlite_where=text(CALLBACK),
+            postgresql_where=text(CALLBACK),
+        ),
         # The shared pool, best first.
-        Index("ix_lead_pool", text("score DESC"), "created_at", "id",
-              sqlite_where=text(POOL), postgresql_where=text(POOL)),
+        Index(
+            "ix_lead_pool",
+            text("score DESC"),
+            "created_at",
+            "id",
+            sqlite_where=text(POOL),
+            postgresql_where=text(POOL),
+        ),
         # Untouched leads per rep (manager screen).
-        Index("ix_lead_untouched", "owner_id", "assigned_at",
-              sqlite_where=text(UNTOUCHED), postgresql_where=text(UNTOUCHED)),
+        Index(
+            "ix_lead_untouched",
+            "owner_id",
+            "assigned_at",
+            sqlite_where=text(UNTOUCHED),
+            postgresql_where=text(UNTOUCHED),
+        ),
         Index("ix_lead_status", "status"),
         Index("ix_lead_lifecycle", "lifecycle_stage"),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
@@ -256,8 +285,13 @@ class OpportunityContactRole(SQLModel, table=True):
 
     __table_args__ = (
         Index("ux_ocr_pair", "opportunity_id", "contact_id", unique=True),
-        Index("ux_ocr_primary", "opportunity_id", unique=True,
-              sqlite_where=text("is_primary"), postgresql_where=text("is_primary")),
+        Index(
+            "ux_ocr_primary",
+            "opportunity_id",
+            unique=True,
+            sqlite_where=text("is_primary"),
+            postgresql_where=text("is_primary"),
+        ),
     )
 
 
@@ -275,8 +309,7 @@ class CampaignMember(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=40, unique=True)
 
     __table_args__ = (
-        CheckConstraint("lead_id IS NOT NULL OR contact_id IS NOT NULL",
-                        name="ck_member_who"),
+        CheckConstraint("lead_id IS NOT NULL OR contact_id IS NOT NULL", name="ck_member_who"),
         Index("ix_member_campaign", "campaign_id"),
         Index("ix_member_lead", "lead_id"),
         Index("ix_member_contact", "contact_id"),
@@ -334,6 +367,15 @@ class History(SQLModel, table=True):
 
 
 BUSINESS_TABLES = (
-    "rep", "campaign", "campaign_member", "account", "lead", "contact", "opportunity",
-    "opportunity_contact_role", "activity", "history", "call_script",
+    "rep",
+    "campaign",
+    "campaign_member",
+    "account",
+    "lead",
+    "contact",
+    "opportunity",
+    "opportunity_contact_role",
+    "activity",
+    "history",
+    "call_script",
 )

@@ -73,28 +73,45 @@ def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
 
 
 _COLUMNS = (
-    lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone,
-    lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at,
-    lead.created_at, lead.last_activity_at, lead.existing_account_id,
+    lead.id,
+    lead.first_name,
+    lead.last_name,
+    lead.company,
+    lead.title,
+    lead.phone,
+    lead.status,
+    lead.score,
+    lead.attempt_count,
+    lead.callback_at,
+    lead.assigned_at,
+    lead.created_at,
+    lead.last_activity_at,
+    lead.existing_account_id,
 )
 
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
         Queue(
-            "my-leads", "My Leads", "Owned by you, open and callable, best first.",
+            "my-leads",
+            "My Leads",
+            "Owned by you, open and callable, best first.",
             and_(lead.owner_id == bindparam("rep_id"), text(OWNED)),
             ((lead.score, True), (lead.assigned_at, False), (lead.id, False)),
             per_rep=True,
         ),
         Queue(
-            "callbacks", "Call-backs", "Your scheduled callbacks, soonest first.",
+            "callbacks",
+            "Call-backs",
+            "Your scheduled callbacks, soonest first.",
             and_(lead.owner_id == bindparam("rep_id"), text(CALLBACK)),
             ((lead.callback_at, False), (lead.id, False)),
             per_rep=True,
         ),
         Queue(
-            "pool", "New in Pool", "Unassigned open leads anyone may claim, best first.",
+            "pool",
+            "New in Pool",
+            "Unassigned open leads anyone may claim, best first.",
             text(POOL),
             ((lead.score, True), (lead.created_at, False), (lead.id, False)),
             per_rep=False,

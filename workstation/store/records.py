@@ -44,14 +44,30 @@ def _fmt(value: object) -> str:
 
 
 _CARD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Name", "name"), ("Title", "title"), ("Company", "company"), ("Phone", "phone"),
-    ("Email", "email"), ("Website", "website"), ("Industry", "industry"),
-    ("Employees", "employees"), ("City", "city"), ("State", "state"), ("Country", "country"),
-    ("Time zone", "time_zone"), ("Status", "status"), ("Lifecycle", "lifecycle_stage"),
-    ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
-    ("Assigned", "assigned_at"), ("Last activity", "last_activity_at"),
-    ("Lead source", "lead_source"), ("Lead type", "lead_type"), ("Do not call", "do_not_call"),
-    ("Email opt-out", "email_opt_out"), ("Created", "created_at"),
+    ("Name", "name"),
+    ("Title", "title"),
+    ("Company", "company"),
+    ("Phone", "phone"),
+    ("Email", "email"),
+    ("Website", "website"),
+    ("Industry", "industry"),
+    ("Employees", "employees"),
+    ("City", "city"),
+    ("State", "state"),
+    ("Country", "country"),
+    ("Time zone", "time_zone"),
+    ("Status", "status"),
+    ("Lifecycle", "lifecycle_stage"),
+    ("Score", "score"),
+    ("Attempts", "attempt_count"),
+    ("Callback", "callback_at"),
+    ("Assigned", "assigned_at"),
+    ("Last activity", "last_activity_at"),
+    ("Lead source", "lead_source"),
+    ("Lead type", "lead_type"),
+    ("Do not call", "do_not_call"),
+    ("Email opt-out", "email_opt_out"),
+    ("Created", "created_at"),
 )
 
 
@@ -77,7 +93,9 @@ def lead_card(session: Session, lead_id: int) -> LeadCard | None:
     )
 
 
-def lead_timeline(session: Session, lead_id: int, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+def lead_timeline(
+    session: Session, lead_id: int, limit: int = TIMELINE_LIMIT
+) -> list[TimelineEntry]:
     """Activities and history of one lead, merged newest first."""
     activities = session.execute(
         select(Activity, Rep.name)
@@ -95,14 +113,20 @@ def lead_timeline(session: Session, lead_id: int, limit: int = TIMELINE_LIMIT) -
     ).all()
     entries = [
         TimelineEntry(
-            at=a.occurred_at, kind=a.kind, summary=a.disposition or a.subject or a.kind,
-            detail=a.notes, who=who,
+            at=a.occurred_at,
+            kind=a.kind,
+            summary=a.disposition or a.subject or a.kind,
+            detail=a.notes,
+            who=who,
         )
         for a, who in activities
     ] + [
         TimelineEntry(
-            at=h.at, kind="change", summary=f"{h.field}: {h.old_value or '—'} → {h.new_value or '—'}",
-            detail=h.reason or "", who=who,
+            at=h.at,
+            kind="change",
+            summary=f"{h.field}: {h.old_value or '—'} → {h.new_value or '—'}",
+            detail=h.reason or "",
+            who=who,
         )
         for h, who in changes
     ]

@@ -77,25 +77,40 @@ CONTACT_CURRENT_OPP = "Contact – Current Opportunity"
 CONVERTED = "Qualified – Turned into Opportunity"
 
 LEAD_STATUSES: list[dict] = [
-    dict(name=DEFAULT_STATUS, sort_order=1, is_default=True,
-         description="New, not yet worked."),
-    dict(name=WORKING, sort_order=2,
-         description="Deduplicated and at least one attempt made."),
-    dict(name=CONTACTED, sort_order=3,
-         description="Sales spoke to them in the last 30 days: marketing leaves them alone."),
-    dict(name=NURTURING, sort_order=4, is_closed=True,
-         description="Closed; kept for marketing's nurture programme."),
-    dict(name=NO_INTEREST, sort_order=5, is_closed=True,
-         description="Closed: no interest."),
-    dict(name=BAD_DATA, sort_order=6, is_closed=True,
-         description="Closed: unreachable or bogus."),
-    dict(name=CONTACT_NO_OPP, sort_order=7,
-         description="Already a contact, at an account with no open opportunity."),
-    dict(name=CONTACT_CURRENT_OPP, sort_order=8, is_closed=True,
-         description="Already a contact at an account with an open opportunity: "
-                     "that opportunity's owner calls, not the queue."),
-    dict(name=CONVERTED, sort_order=9, is_closed=True, is_converted=True,
-         description="Converted; reached only through conversion."),
+    dict(name=DEFAULT_STATUS, sort_order=1, is_default=True, description="New, not yet worked."),
+    dict(name=WORKING, sort_order=2, description="Deduplicated and at least one attempt made."),
+    dict(
+        name=CONTACTED,
+        sort_order=3,
+        description="Sales spoke to them in the last 30 days: marketing leaves them alone.",
+    ),
+    dict(
+        name=NURTURING,
+        sort_order=4,
+        is_closed=True,
+        description="Closed; kept for marketing's nurture programme.",
+    ),
+    dict(name=NO_INTEREST, sort_order=5, is_closed=True, description="Closed: no interest."),
+    dict(name=BAD_DATA, sort_order=6, is_closed=True, description="Closed: unreachable or bogus."),
+    dict(
+        name=CONTACT_NO_OPP,
+        sort_order=7,
+        description="Already a contact, at an account with no open opportunity.",
+    ),
+    dict(
+        name=CONTACT_CURRENT_OPP,
+        sort_order=8,
+        is_closed=True,
+        description="Already a contact at an account with an open opportunity: "
+        "that opportunity's owner calls, not the queue.",
+    ),
+    dict(
+        name=CONVERTED,
+        sort_order=9,
+        is_closed=True,
+        is_converted=True,
+        description="Converted; reached only through conversion.",
+    ),
 ]
 
 LIFECYCLE_STAGES: list[dict] = [
@@ -113,19 +128,48 @@ LIFECYCLE_STAGES: list[dict] = [
 ]
 
 DISPOSITIONS: list[dict] = [
-    dict(name="Connected – Qualified", hotkey="1", sort_order=1, connected=True,
-         lead_status=CONTACTED, lifecycle_stage="Sales Qualified"),
-    dict(name="Connected – Not Interested", hotkey="2", sort_order=2, connected=True,
-         lead_status=NO_INTEREST, lifecycle_stage="Nurture"),
-    dict(name="Connected – Call Back", hotkey="3", sort_order=3, connected=True,
-         lead_status=CONTACTED, schedules_callback=True),
+    dict(
+        name="Connected – Qualified",
+        hotkey="1",
+        sort_order=1,
+        connected=True,
+        lead_status=CONTACTED,
+        lifecycle_stage="Sales Qualified",
+    ),
+    dict(
+        name="Connected – Not Interested",
+        hotkey="2",
+        sort_order=2,
+        connected=True,
+        lead_status=NO_INTEREST,
+        lifecycle_stage="Nurture",
+    ),
+    dict(
+        name="Connected – Call Back",
+        hotkey="3",
+        sort_order=3,
+        connected=True,
+        lead_status=CONTACTED,
+        schedules_callback=True,
+    ),
     dict(name="Left Voicemail", hotkey="4", sort_order=4, lead_status=WORKING),
     dict(name="No Answer", hotkey="5", sort_order=5, lead_status=WORKING),
     dict(name="Busy", hotkey="6", sort_order=6, lead_status=WORKING),
-    dict(name="Wrong Number / Bad Data", hotkey="7", sort_order=7,
-         lead_status=BAD_DATA, lifecycle_stage="Inactive"),
-    dict(name="Do Not Call", hotkey="8", sort_order=8, connected=True,
-         lead_status=NO_INTEREST, sets_do_not_call=True),
+    dict(
+        name="Wrong Number / Bad Data",
+        hotkey="7",
+        sort_order=7,
+        lead_status=BAD_DATA,
+        lifecycle_stage="Inactive",
+    ),
+    dict(
+        name="Do Not Call",
+        hotkey="8",
+        sort_order=8,
+        connected=True,
+        lead_status=NO_INTEREST,
+        sets_do_not_call=True,
+    ),
 ]
 
 OPPORTUNITY_STAGES: list[dict] = [
@@ -140,8 +184,9 @@ OPPORTUNITY_STAGES: list[dict] = [
 CONTACT_ROLES: list[dict] = [
     dict(name=n, sort_order=i)
     for i, n in enumerate(
-        ["Decision Maker", "Economic Buyer", "Evaluator", "Influencer",
-         "Technical Buyer", "Other"], start=1)
+        ["Decision Maker", "Economic Buyer", "Evaluator", "Influencer", "Technical Buyer", "Other"],
+        start=1,
+    )
 ]
 
 # Every campaign starts with these member statuses: exactly one default, one responded.

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from workstation.store.errors import StoreError
 from workstation.store.models import Rep
 
 
-class UnknownRep(LookupError):
+class UnknownRep(StoreError, LookupError):
     """The named rep does not exist (the message lists who does)."""
 
 
@@ -43,9 +44,7 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
     name was given and nobody has it.
     """
     if name is None:
-        statement = (
-            select(Rep).where(Rep.role == "manager", Rep.active).order_by(Rep.id).limit(1)
-        )
+        statement = select(Rep).where(Rep.role == "manager", Rep.active).order_by(Rep.id).limit(1)
         rep = session.execute(statement).scalar_one_or_none()
         if rep is None:
             rep = session.execute(select(Rep).order_by(Rep.id).limit(1)).scalar_one_or_none()

@@ -19,8 +19,9 @@ class QueueList(OptionList):
     """One option per queue; the option id is the queue key."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(*(Option(_prompt(q.title, None), id=key) for key, q in QUEUES.items()),
-                         **kwargs)
+        super().__init__(
+            *(Option(_prompt(q.title, None), id=key) for key, q in QUEUES.items()), **kwargs
+        )
 
     def show_counts(self, counts: dict[str, int]) -> None:
         for key, count in counts.items():

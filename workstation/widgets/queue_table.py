@@ -14,9 +14,15 @@ from textual.widgets import DataTable
 from workstation.store.queues import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
-
-COLUMNS = (("Name", 20), ("Company", 20), ("Score", 5), ("Status", 14), ("Tries", 5),
-           ("Callback", 9), ("Assigned", 9))
+COLUMNS = (
+    ("Name", 20),
+    ("Company", 20),
+    ("Score", 5),
+    ("Status", 14),
+    ("Tries", 5),
+    ("Callback", 9),
+    ("Assigned", 9),
+)
 
 
 def _when(moment: datetime | None, now: datetime) -> str:
@@ -24,8 +30,13 @@ def _when(moment: datetime | None, now: datetime) -> str:
         return ""
     delta = moment - now
     minutes = int(abs(delta.total_seconds()) // 60)
-    amount = (f"{minutes}m" if minutes < 60 else
-              f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d")
+    amount = (
+        f"{minutes}m"
+        if minutes < 60
+        else f"{minutes // 60}h"
+        if minutes < 48 * 60
+        else f"{minutes // 1440}d"
+    )
     return f"in {amount}" if delta.total_seconds() > 0 else f"{amount} ago"
 
 

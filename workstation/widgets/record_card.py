@@ -20,8 +20,11 @@ KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "chang
 
 def _fields(card: LeadCard) -> Table:
     """Label/value pairs in two columns of pairs, to use the card's width."""
-    pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)"),
-             ("Campaign", card.campaign or "")]
+    pairs = [
+        *card.fields,
+        ("Owner", card.owner or "pool (unassigned)"),
+        ("Campaign", card.campaign or ""),
+    ]
     grid = Table.grid(padding=(0, 1), expand=True)
     for _ in range(2):
         grid.add_column(style="bold", no_wrap=True)
@@ -56,8 +59,10 @@ def render_card(card: LeadCard | None) -> RenderableType:
     layout.add_column(ratio=2)
     heading: list[RenderableType] = []
     if card.customer_account:
-        heading.append(Text("★ Inquiry from current customer ", style="bold")
-                       + safe_text(card.customer_account, style="bold"))
+        heading.append(
+            Text("★ Inquiry from current customer ", style="bold")
+            + safe_text(card.customer_account, style="bold")
+        )
     layout.add_row(Group(*heading, _fields(card)), _timeline(card))
     return layout
 

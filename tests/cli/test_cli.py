@@ -1,0 +1,123 @@
+"""The shell commands, run as a user would: demo, export, db, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from workstation.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def fresh_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+def test_demo_then_export_leads_as_json(capsys, fresh_url, tmp_path):
+    code, _, err = run(capsys, "--db", fresh_url, "demo", "--leads", "2000")
+    assert code == 0, err
+    assert "2,000 lead" in err
+    code, out, _ = run(capsys, "--db", fresh_url, "export", "leads", "--format", "json")
+    assert code == 0
+    leads = json.loads(out)
+    assert len(leads) == 2000
+    for field in (
+        "Id",
+        "FirstName",
+        "LastName",
+        "Company",
+        "Title",
+        "Email",
+        "Phone",
+        "LeadSource",
+        "Status",
+        "OwnerId",
+        "CreatedDate",
+        "LastActivityDate",
+        "IsConverted",
+        "ConvertedAccountId",
+        "ConvertedContactId",
+        "ConvertedOpportunityId",
+        "LifecycleStage",
+        "AssignedDate",
+        "CallbackDate",
+        "AttemptCount",
+        "Score",
+        "DoNotCall",
+    ):
+        assert field in leads[0], field
+    path = tmp_path / "fresh.db"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_demo_refuses_a_database_that_has_leads(capsys, fresh_url):
+    assert run(capsys, "--db", fresh_url, "demo", "--leads", "50")[0] == 0
+    code, _, err = run(capsys, "--db", fresh_url, "demo", "--leads", "50")
+    assert code == 1
+    assert "workstation:" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "--db", fresh_url, "export", "leads")
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 50
+
+
+def test_export_to_a_file(capsys, fresh_url, tmp_path):
+    run(capsys, "--db", fresh_url, "demo", "--leads", "60")
+    target = tmp_path / "accounts.csv"
+    code, _, err = run(capsys, "--db", fresh_url, "export", "accounts", "-o", str(target))
+    assert code == 0
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert rows and f"{len(rows):,} accounts written" in err
+
+
+def test_db_upgrade_and_current(capsys, fresh_url):
+    code, out, _ = run(capsys, "--db", fresh_url, "db", "current")
+    assert code == 0 and "none (empty database)" in out
+    code, out, _ = run(capsys, "--db", fresh_url, "db", "upgrade")
+    assert code == 0 and "upgraded to revision" in out
+    code, out, _ = run(capsys, "--db", fresh_url, "db", "upgrade")
+    assert "already at revision" in out
+
+
+def test_unknown_rep_is_a_clear_error(capsys, fresh_url):
+    run(capsys, "--db", fresh_url, "demo", "--leads", "20")
+    code, _, err = run(capsys, "--db", fresh_url, "--as", "Nobody Here")
+    assert code == 1
+    assert "no rep named 'Nobody Here'" in err
+
+
+def test_unreachable_database_never_shows_the_password(capsys):
+    code, _, err = run(capsys, "--db", "postgresql://crm:hunter2@127.0.0.1:1/crm", "db", "upgrade")
+    assert code == 1
+    assert "hunter2" not in err
+    assert "cannot use the database" in err
+
+
+def test_unsupported_database_is_refused(capsys):
+    code, _, err = run(capsys, "--db", "mysql://u:pw@h/db", "db", "current")
+    assert code == 1 and "unsupported database" in err and "pw@" not in err
+
+
+def test_module_entry_point_prints_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "workstation", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "WORKSTATION_DB" in result.stdout and "export" in result.stdout
+
+
+@pytest.mark.postgres
+def test_demo_and_export_on_postgresql(capsys, pg_url):
+    assert run(capsys, "--db", pg_url, "demo", "--leads", "2000")[0] == 0
+    code, out, _ = run(capsys, "--db", pg_url, "export", "leads", "--format", "json")
+    assert code == 0
+    assert len(json.loads(out)) == 2000

@@ -1,0 +1,6 @@
+"""The store's errors: each message tells the user what happened and what to do, and the CLI
+and the screens show it as it is (no traceback, no password)."""
+
+
+class StoreError(Exception):
+    """Base of every error a user can act on."""

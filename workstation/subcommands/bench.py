@@ -1,0 +1,41 @@
+"""`workstation bench`: the TARGETS.md figures, each beside its baseline from the same run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workstation.subcommands import positive
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "bench", help="measure the TARGETS.md figures against their baselines"
+    )
+    parser.add_argument(
+        "--leads",
+        type=positive,
+        default=100_000,
+        metavar="N",
+        help="size of the data set built for the run (default 100000; 1000000 is data set L)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=positive,
+        default=7,
+        metavar="R",
+        help="cold starts timed for each of app and baseline (default 7)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workstation.bench import as_json, as_table, run_bench
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    figures = run_bench(leads=args.leads, runs=args.runs, say=say)
+    print(as_json(figures) if args.json else as_table(figures))
+    return 0

@@ -87,3 +87,33 @@ def test_history_cannot_be_rewritten(engine):
         )
     with pytest.raises(DBAPIError, match="UPDATE on history"), engine.begin() as connection:
         connection.execute(text("UPDATE history SET new_value = 'Bad Data'"))
+
+
+def test_upgrading_an_older_database_keeps_its_data(tmp_path):
+    """R9: a database left at the first revision, with records in it, upgrades intact."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO rep (name, role, capacity, active, created_at) "
+            "VALUES ('Old Timer', 'manager', 50, 1, '2025-01-01 00:00:00')"))
+        connection.execute(text(
+            "INSERT INTO lead (last_name, company, status, is_open, lifecycle_stage, score, "
+            "do_not_call, email_opt_out, created_at, attempt_count, is_converted, version, "
+            "updated_at, owner_id) VALUES ('Keep', 'Kept Ltd', 'Open', 1, 'Lead', 5, 0, 0, "
+            "'2025-01-02 00:00:00', 0, 0, 1, '2025-01-02 00:00:00', 1)"))
+    assert ensure_current(engine) is True
+    assert current_revision(engine) == HEAD
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM rep")).scalar() == "Old Timer"
+        assert connection.execute(text("SELECT company FROM lead")).scalar() == "Kept Ltd"
+        columns = {c["name"] for c in inspect(connection).get_columns("activity")}
+        assert "prior_state" in columns
+    with pytest.raises(DBAPIError, match="never removed"), engine.begin() as connection:
+        connection.execute(text("DELETE FROM activity WHERE 1 = 0 OR 1 = 1"))
+        connection.execute(text("DELETE FROM lead"))
+    engine.dispose()

@@ -211,6 +211,14 @@ class Lead(SQLModel, table=True):
             postgresql_where=text(UNTOUCHED),
         ),
         Index("ix_lead_status", "status"),
+        # A rep's leads by status (Contacted – Recent Activity, capacity counts).
+        Index("ix_lead_owner_status", "owner_id", "status", "last_activity_at",
+              sqlite_where=text("owner_id IS NOT NULL"),
+              postgresql_where=text("owner_id IS NOT NULL")),
+        # Claims from the pool whose lease may lapse.
+        Index("ix_lead_claimed", "claimed_until",
+              sqlite_where=text("claimed_until IS NOT NULL"),
+              postgresql_where=text("claimed_until IS NOT NULL")),
         Index("ix_lead_lifecycle", "lifecycle_stage"),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
@@ -248,7 +256,12 @@ class Contact(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     external_id: str | None = Field(default=None, max_length=40, unique=True)
 
-    __table_args__ = (Index("ix_contact_lifecycle", "lifecycle_stage"),)
+    __table_args__ = (
+        Index("ix_contact_lifecycle", "lifecycle_stage"),
+        # A rep's contacts, for the contact queues.
+        Index("ix_contact_owner_active", "owner_id", "id", sqlite_where=text("active"),
+              postgresql_where=text("active")),
+    )
 
 
 class Opportunity(SQLModel, table=True):
@@ -333,8 +346,10 @@ class Activity(SQLModel, table=True):
     duration_seconds: int | None = None
     occurred_at: datetime = Field(default_factory=utcnow)
     due_at: datetime | None = None
-    # An undo is a compensating entry pointing at the activity it reverses.
+    # An undo is a compensating entry pointing at the activity it reverses; a disposition
+    # keeps the record's values from before it, so that undo can put them back.
     reverses_id: int | None = Field(default=None, foreign_key="activity.id")
+    prior_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     external_id: str | None = Field(default=None, max_length=40, unique=True)
 
     __table_args__ = (

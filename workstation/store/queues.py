@@ -37,6 +37,9 @@ class QueueRow:
     created_at: datetime
     last_activity_at: datetime | None
     is_customer_inquiry: bool
+    time_zone: str | None
+    state: str | None
+    country: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,9 @@ _COLUMNS = (
     lead.created_at,
     lead.last_activity_at,
     lead.existing_account_id,
+    lead.time_zone,
+    lead.state,
+    lead.country,
 )
 
 QUEUES: dict[str, Queue] = {
@@ -130,6 +136,12 @@ def _page_statement(queue: Queue, *, first: bool) -> Select:
 
 _FIRST = {key: _page_statement(q, first=True) for key, q in QUEUES.items()}
 _NEXT = {key: _page_statement(q, first=False) for key, q in QUEUES.items()}
+# Claiming from the pool on PostgreSQL: rows another claimer has locked are passed over.
+_LOCKED = {
+    (key, first): statement.with_for_update(skip_locked=True)
+    for key, statements in (("pool", (True, False)),)
+    for first, statement in zip(statements, (_FIRST[key], _NEXT[key]), strict=True)
+}
 _COUNT = {key: select(func.count()).select_from(Lead).where(q.where) for key, q in QUEUES.items()}
 
 
@@ -149,6 +161,9 @@ def _row(values) -> QueueRow:
         created_at=values.created_at,
         last_activity_at=values.last_activity_at,
         is_customer_inquiry=values.existing_account_id is not None,
+        time_zone=values.time_zone,
+        state=values.state,
+        country=values.country,
     )
 
 
@@ -159,14 +174,21 @@ def queue_page(
     rep_id: int | None,
     after: tuple[Any, ...] | None = None,
     limit: int = 100,
+    lock: bool = False,
 ) -> Page:
-    """One page of a queue, starting after the cursor `after` (None: the first page)."""
+    """One page of a queue, starting after the cursor `after` (None: the first page).
+
+    `lock` (the pool, on PostgreSQL) locks the rows read and skips rows locked by others.
+    """
     queue = QUEUES[key]
     params: dict[str, Any] = {"limit": limit + 1, "rep_id": rep_id}
-    if after is None:
+    if lock:
+        statement = _LOCKED[key, after is None]
+    elif after is None:
         statement = _FIRST[key]
     else:
         statement = _NEXT[key]
+    if after is not None:
         params.update({f"k{i}": value for i, value in enumerate(after)})
     results = session.execute(statement, params).all()
     rows = [_row(values) for values in results[:limit]]

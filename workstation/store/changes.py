@@ -31,6 +31,19 @@ def _stages(session: Session) -> dict[str, LifecycleStage]:
     return {s.name: s for s in session.execute(select(LifecycleStage)).scalars()}
 
 
+def is_backward_move(session: Session, old: str, new: str) -> bool:
+    """A move back along the funnel (detours are never backward)."""
+    stages = _stages(session)
+    current, target = stages.get(old), stages.get(new)
+    return (
+        current is not None
+        and target is not None
+        and not target.is_detour
+        and not current.is_detour
+        and target.sort_order < current.sort_order
+    )
+
+
 def _check_lifecycle(
     session: Session, old: str, new: str, *, is_lead: bool, reason: str | None
 ) -> None:
@@ -40,14 +53,7 @@ def _check_lifecycle(
         raise ChangeRefused(f"unknown lifecycle stage {new!r}; stages: {', '.join(stages)}")
     if is_lead and target.contacts_only:
         raise ChangeRefused(f"only contacts can be at lifecycle stage {new!r}, not leads")
-    current = stages.get(old)
-    backward = (
-        current is not None
-        and not target.is_detour
-        and not current.is_detour
-        and target.sort_order < current.sort_order
-    )
-    if backward and not reason:
+    if is_backward_move(session, old, new) and not reason:
         raise ChangeRefused(f"moving back from {old!r} to {new!r} needs a reason")
 
 
@@ -58,7 +64,7 @@ def change_lead(
     rep_id: int | None,
     status: str | None = None,
     lifecycle_stage: str | None = None,
-    owner_id: int | None | object = _KEEP,
+    owner_id: int | object | None = _KEEP,
     reason: str | None = None,
     at: datetime | None = None,
 ) -> None:
@@ -129,7 +135,7 @@ def change_contact(
     *,
     rep_id: int | None,
     lifecycle_stage: str | None = None,
-    owner_id: int | None | object = _KEEP,
+    owner_id: int | object | None = _KEEP,
     reason: str | None = None,
     at: datetime | None = None,
 ) -> None:

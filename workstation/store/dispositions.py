@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from workstation.store.calls import ATTEMPT_CAP
-from workstation.store.changes import ChangeRefused, change_contact, change_lead
+from workstation.store.changes import change_contact, change_lead, is_backward_move
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
@@ -181,17 +181,18 @@ def log_call(
                 at=now,
             )
         else:
-            try:
-                change_contact(
-                    session,
-                    record,
-                    rep_id=rep_id,
-                    lifecycle_stage=outcome.lifecycle_stage,
-                    reason=f"call: {outcome.name}",
-                    at=now,
-                )
-            except ChangeRefused:
-                pass  # a customer who says "call back" stays a customer
+            # A call never moves a contact back: a customer who says "call back" stays one.
+            stage = outcome.lifecycle_stage
+            if stage and is_backward_move(session, record.lifecycle_stage, stage):
+                stage = None
+            change_contact(
+                session,
+                record,
+                rep_id=rep_id,
+                lifecycle_stage=stage,
+                reason=f"call: {outcome.name}",
+                at=now,
+            )
         record.version += 1
         record.updated_at = now
         session.add(record)

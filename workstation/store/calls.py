@@ -114,7 +114,10 @@ def _first_callable(
     """Walk a queue page by page to its first callable lead, noting the ones skipped."""
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
-        page = queue_page(session, key, rep_id=rep_id, after=after, limit=BATCH, lock=lock)
+        # Claimers lock one pool row at a time, so 50 of them never lock each other out.
+        page = queue_page(
+            session, key, rep_id=rep_id, after=after, limit=1 if lock else BATCH, lock=lock
+        )
         for row in page.rows:
             if due_only and row.callback_at > now:
                 return None  # callbacks come soonest first: the rest are later still

@@ -179,9 +179,12 @@ def queue_page(
     """One page of a queue, starting after the cursor `after` (None: the first page).
 
     `lock` (the pool, on PostgreSQL) locks the rows read and skips rows locked by others.
+    A locked page reads no look-ahead row (it would hold a lock for nothing): it may end
+    with a cursor to an empty page.
     """
     queue = QUEUES[key]
-    params: dict[str, Any] = {"limit": limit + 1, "rep_id": rep_id}
+    fetch = limit if lock else limit + 1
+    params: dict[str, Any] = {"limit": fetch, "rep_id": rep_id}
     if lock:
         statement = _LOCKED[key, after is None]
     elif after is None:
@@ -193,7 +196,7 @@ def queue_page(
     results = session.execute(statement, params).all()
     rows = [_row(values) for values in results[:limit]]
     next_after = None
-    if len(results) > limit:
+    if len(results) == fetch and results:
         last = results[limit - 1]
         next_after = tuple(getattr(last, column.name) for column, _ in queue.order)
     return Page(rows=rows, next_after=next_after)

@@ -40,6 +40,7 @@ cells must raise `csv.field_size_limit`).
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
@@ -81,6 +82,23 @@ def export_records(
     write = _write_csv if fmt == "csv" else _write_json
     with closing(_pages(engine, spec, batch_size)) as pages:
         return write(out, spec.fields, pages)
+
+
+def export_one(engine: Engine, kind: str, record_id: int) -> dict[str, Any] | None:
+    """One record of `kind` as the JSON export writes it (the CLI's `--json` answers)."""
+    spec = _spec(kind)
+    statement = (
+        select(*(field.expression for field in spec.fields))
+        .select_from(spec.source)
+        .where(spec.key == bindparam("record_id"))
+    )
+    with engine.connect() as connection:
+        row = connection.execute(statement, {"record_id": record_id}).one_or_none()
+    if row is None:
+        return None
+    out = io.StringIO()
+    _write_json(out, spec.fields, [[row]])
+    return json.loads(out.getvalue())[0]
 
 
 def _spec(kind: str) -> ExportSpec:

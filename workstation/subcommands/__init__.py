@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from workstation.config import Settings
 
-MODULES = ("demo", "export", "db", "bench")
+MODULES = ("demo", "export", "db", "bench", "calls")
 
 
 def settings(args: argparse.Namespace) -> Settings:

@@ -1,0 +1,76 @@
+"""`workstation next` / `log` / `undo` for two reps against one database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.cli.test_cli import run
+
+
+@pytest.fixture
+def demo_url(capsys, tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    assert run(capsys, "--db", url, "demo", "--leads", "400")[0] == 0
+    return url
+
+
+def _reps(capsys, url) -> list[str]:
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        return [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM rep WHERE role = 'rep' AND active ORDER BY id"
+            )
+        ]
+
+
+def test_two_reps_work_one_database(capsys, demo_url):
+    first, second = _reps(capsys, demo_url)[:2]
+    seen = {}
+    for rep in (first, second):
+        code, out, err = run(capsys, "--db", demo_url, "--as", rep, "next", "--json")
+        assert code == 0, err
+        answer = json.loads(out)
+        assert answer["rep"] == rep and answer["lead"] is not None
+        seen[rep] = answer["lead"]["Id"]
+    assert seen[first] != seen[second]
+    code, out, err = run(
+        capsys,
+        "--db",
+        demo_url,
+        "--as",
+        first,
+        "log",
+        str(seen[first]),
+        "3",
+        "--notes",
+        "asked to call after lunch",
+        "--callback",
+        "+2h",
+        "--json",
+    )
+    assert code == 0, err
+    logged = json.loads(out)
+    assert logged["disposition"] == "Connected – Call Back" and logged["callback_at"]
+    # The other rep may not log on a lead that isn't theirs.
+    code, _, err = run(capsys, "--db", demo_url, "--as", second, "log", str(seen[first]), "5")
+    assert code == 1 and "only they or a manager" in err
+    code, out, _ = run(capsys, "--db", demo_url, "export", "activities", "--format", "json")
+    notes = [a for a in json.loads(out) if a["Description"] == "asked to call after lunch"]
+    assert len(notes) == 1 and notes[0]["CallDisposition"] == "Connected – Call Back"
+    code, out, _ = run(capsys, "--db", demo_url, "--as", first, "undo", "--json")
+    assert code == 0 and json.loads(out)["reversed_id"] == logged["activity_id"]
+
+
+def test_log_with_an_unreadable_callback_time(capsys, demo_url):
+    rep = _reps(capsys, demo_url)[0]
+    code, out, _ = run(capsys, "--db", demo_url, "--as", rep, "next", "--json")
+    lead = json.loads(out)["lead"]["Id"]
+    code, _, err = run(
+        capsys, "--db", demo_url, "--as", rep, "log", str(lead), "3", "--callback", "whenever"
+    )
+    assert code == 1 and "can't read 'whenever'" in err

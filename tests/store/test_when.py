@@ -1,0 +1,33 @@
+"""Reading callback times the way reps type them."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from workstation.store.when import BadTime, parse_when
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+1h", datetime(2026, 11, 23, 16, 0, tzinfo=UTC)),
+        ("+30m", datetime(2026, 11, 23, 15, 30, tzinfo=UTC)),
+        ("+2d", datetime(2026, 11, 25, 15, 0, tzinfo=UTC)),
+        ("tomorrow 09:00", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),
+        ("tomorrow", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),
+        ("14:30", datetime(2026, 11, 23, 19, 30, tzinfo=UTC)),
+        ("09:00", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),  # already past today: tomorrow
+        ("2026-12-01 08:15", datetime(2026, 12, 1, 13, 15, tzinfo=UTC)),
+        ("2026-12-01T08:15:00+00:00", datetime(2026, 12, 1, 8, 15, tzinfo=UTC)),
+    ],
+)
+def test_times_in_the_leads_zone(text, expected):
+    assert parse_when(text, now=NOW, zone="America/New_York") == expected
+
+
+@pytest.mark.parametrize("text", ["soon", "25:00", "tomorrow 9am", "+h"])
+def test_unreadable_times_say_what_works(text):
+    with pytest.raises(BadTime, match="09:00"):
+        parse_when(text, now=NOW, zone="America/New_York")

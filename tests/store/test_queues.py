@@ -78,6 +78,9 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
         "my-leads": "ix_lead_queue",
         "callbacks": "ix_lead_callback",
         "pool": "ix_lead_pool",
+        "contacts": "ix_contact_owner_active",
+        "nurture": "ix_lead_nurture",
+        "contacted": "ix_lead_owner_status",
     }
     assert set(expected) == set(QUEUES)
     with sqlite_engine.connect() as connection:
@@ -85,7 +88,7 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
             for statement in (_FIRST[key], _NEXT[key]):
                 compiled = statement.compile(connection)
                 sql = f"EXPLAIN QUERY PLAN {compiled}"
-                params = {"rep_id": 1, "limit": 10, **{f"k{i}": 1 for i in range(3)}}
+                params = {"rep_id": 1, "limit": 10, "since": NOW, **{f"k{i}": 1 for i in range(3)}}
                 plan = " ".join(
                     row[3]
                     for row in connection.exec_driver_sql(
@@ -98,3 +101,87 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
                 )
                 assert index in plan, (key, plan)
                 assert "TEMP B-TREE" not in plan, (key, plan)
+
+
+def test_contacts_nurture_and_recently_contacted_queues(engine):
+    from datetime import date
+
+    from workstation.store.models import Account, Contact, Opportunity
+    from workstation.store.reference import CONTACTED, NURTURING
+
+    with Session(engine) as session:
+        rep = make_rep(session, "Q")
+        busy, idle = Account(name="Busy Co"), Account(name="Idle Co")
+        session.add_all([busy, idle])
+        session.flush()
+        session.add(
+            Opportunity(account_id=busy.id, name="Open deal", close_date=date(2026, 12, 31))
+        )
+        session.add(
+            Opportunity(
+                account_id=idle.id,
+                name="Lost deal",
+                stage="Closed Lost",
+                is_closed=True,
+                close_date=date(2026, 1, 31),
+            )
+        )
+        session.add_all(
+            [
+                Contact(last_name="AtBusy", account_id=busy.id, owner_id=rep.id),
+                Contact(last_name="AtIdle", account_id=idle.id, owner_id=rep.id),
+                Contact(last_name="NoAccount", owner_id=rep.id),
+                Contact(last_name="Inactive", account_id=idle.id, owner_id=rep.id, active=False),
+            ]
+        )
+        make_lead(session, last_name="Recycled", owner_id=rep.id, status=NURTURING, is_open=False)
+        make_lead(
+            session,
+            last_name="Fresh",
+            owner_id=rep.id,
+            status=CONTACTED,
+            last_activity_at=NOW - timedelta(days=2),
+        )
+        make_lead(
+            session,
+            last_name="Fresher",
+            owner_id=rep.id,
+            status=CONTACTED,
+            last_activity_at=NOW - timedelta(hours=2),
+        )
+        make_lead(
+            session,
+            last_name="Stale",
+            owner_id=rep.id,
+            status=CONTACTED,
+            last_activity_at=NOW - timedelta(days=45),
+        )
+        session.commit()
+        names = {
+            key: [r.name for r in _walk_at(session, key, rep.id, 1)]
+            for key in ("contacts", "nurture", "contacted")
+        }
+        counts = {key: queue_count(session, key, rep_id=rep.id, now=NOW) for key in names}
+    assert names == {
+        "contacts": ["AtIdle", "NoAccount"],
+        "nurture": ["Recycled"],
+        "contacted": ["Fresher", "Fresh"],
+    }
+    assert counts == {"contacts": 2, "nurture": 1, "contacted": 2}
+
+
+def _walk_at(session, key, rep_id, limit):
+    rows, after = [], None
+    while True:
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=NOW)
+        rows.extend(page.rows)
+        if page.next_after is None:
+            return rows
+        after = page.next_after
+
+
+def test_literal_predicates_name_real_statuses():
+    from workstation.store.models import NURTURE
+    from workstation.store.reference import NURTURING
+
+    assert f"'{NURTURING}'" in NURTURE

@@ -37,6 +37,8 @@ OPEN_CALLABLE = "is_open AND NOT do_not_call"
 OWNED = f"owner_id IS NOT NULL AND {OPEN_CALLABLE}"
 CALLBACK = f"{OWNED} AND callback_at IS NOT NULL"
 POOL = f"owner_id IS NULL AND {OPEN_CALLABLE}"
+# Literal, not a bound value: SQLite matches a partial index's WHERE only to literal terms.
+NURTURE = "owner_id IS NOT NULL AND status = 'Archived – Developing / Nurturing'"
 UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)"
 
 
@@ -212,13 +214,29 @@ class Lead(SQLModel, table=True):
         ),
         Index("ix_lead_status", "status"),
         # A rep's leads by status (Contacted – Recent Activity, capacity counts).
-        Index("ix_lead_owner_status", "owner_id", "status", "last_activity_at",
-              sqlite_where=text("owner_id IS NOT NULL"),
-              postgresql_where=text("owner_id IS NOT NULL")),
+        Index(
+            "ix_lead_owner_status",
+            "owner_id",
+            "status",
+            "last_activity_at",
+            sqlite_where=text("owner_id IS NOT NULL"),
+            postgresql_where=text("owner_id IS NOT NULL"),
+        ),
+        # A rep's recycled leads, newest first.
+        Index(
+            "ix_lead_nurture",
+            "owner_id",
+            "id",
+            sqlite_where=text(NURTURE),
+            postgresql_where=text(NURTURE),
+        ),
         # Claims from the pool whose lease may lapse.
-        Index("ix_lead_claimed", "claimed_until",
-              sqlite_where=text("claimed_until IS NOT NULL"),
-              postgresql_where=text("claimed_until IS NOT NULL")),
+        Index(
+            "ix_lead_claimed",
+            "claimed_until",
+            sqlite_where=text("claimed_until IS NOT NULL"),
+            postgresql_where=text("claimed_until IS NOT NULL"),
+        ),
         Index("ix_lead_lifecycle", "lifecycle_stage"),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
@@ -259,8 +277,13 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_lifecycle", "lifecycle_stage"),
         # A rep's contacts, for the contact queues.
-        Index("ix_contact_owner_active", "owner_id", "id", sqlite_where=text("active"),
-              postgresql_where=text("active")),
+        Index(
+            "ix_contact_owner_active",
+            "owner_id",
+            "id",
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
     )
 
 

@@ -9,27 +9,40 @@ Statements are built once at import; a page is one execution with bound values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, text
 from sqlmodel import Session
 
-from workstation.store.models import CALLBACK, OWNED, POOL, Lead
+from workstation.store.models import (
+    CALLBACK,
+    NURTURE,
+    OWNED,
+    POOL,
+    Account,
+    Contact,
+    Lead,
+    Opportunity,
+)
+from workstation.store.reference import CONTACTED
 
 lead = Lead.__table__.c
+contact = Contact.__table__.c
+RECENT_DAYS = 30  # "Contacted – Recent Activity": marketing leaves them alone this long
 
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One line of a queue: what a rep scans before picking up the phone."""
 
+    kind: str  # "lead" or "contact"
     id: int
     name: str
     company: str
     title: str | None
     phone: str | None
-    status: str
+    status: str  # a lead's status; a contact's lifecycle stage
     score: int
     attempt_count: int
     callback_at: datetime | None
@@ -54,9 +67,9 @@ class Queue:
     key: str
     title: str
     description: str
+    kind: str  # what its rows are: "lead" or "contact"
     where: ColumnElement[bool]
     order: tuple[tuple[Any, bool], ...]  # (column, descending)
-    per_rep: bool
 
 
 def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
@@ -75,59 +88,70 @@ def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
     return clause
 
 
-_COLUMNS = (
-    lead.id,
-    lead.first_name,
-    lead.last_name,
-    lead.company,
-    lead.title,
-    lead.phone,
-    lead.status,
-    lead.score,
-    lead.attempt_count,
-    lead.callback_at,
-    lead.assigned_at,
-    lead.created_at,
-    lead.last_activity_at,
-    lead.existing_account_id,
-    lead.time_zone,
-    lead.state,
-    lead.country,
+_LEAD_COLUMNS = (
+    lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone,
+    lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at,
+    lead.created_at, lead.last_activity_at,
+    (lead.existing_account_id.is_not(None)).label("is_customer_inquiry"),
+    lead.time_zone, lead.state, lead.country,
+)  # fmt: skip
+_CONTACT_COLUMNS = (
+    contact.id, contact.first_name, contact.last_name,
+    func.coalesce(Account.__table__.c.name, "").label("company"), contact.title,
+    contact.phone, contact.lifecycle_stage.label("status"), contact.score,
+    contact.attempt_count, contact.callback_at, contact.assigned_at, contact.created_at,
+    contact.last_activity_at, literal(False).label("is_customer_inquiry"),
+    contact.time_zone, contact.state, contact.country,
+)  # fmt: skip
+_OPEN_OPPORTUNITY = (
+    select(Opportunity.id)
+    .where(Opportunity.account_id == contact.account_id, Opportunity.is_closed.is_(False))
+    .exists()
 )
+_MINE = lead.owner_id == bindparam("rep_id")
 
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
-        Queue(
-            "my-leads",
-            "My Leads",
-            "Owned by you, open and callable, best first.",
-            and_(lead.owner_id == bindparam("rep_id"), text(OWNED)),
-            ((lead.score, True), (lead.assigned_at, False), (lead.id, False)),
-            per_rep=True,
-        ),
-        Queue(
-            "callbacks",
-            "Call-backs",
-            "Your scheduled callbacks, soonest first.",
-            and_(lead.owner_id == bindparam("rep_id"), text(CALLBACK)),
-            ((lead.callback_at, False), (lead.id, False)),
-            per_rep=True,
-        ),
-        Queue(
-            "pool",
-            "New in Pool",
-            "Unassigned open leads anyone may claim, best first.",
-            text(POOL),
-            ((lead.score, True), (lead.created_at, False), (lead.id, False)),
-            per_rep=False,
-        ),
+        Queue("my-leads", "My Leads", "Owned by you, open and callable, best first.", "lead",
+              and_(_MINE, text(OWNED)),
+              ((lead.score, True), (lead.assigned_at, False), (lead.id, False))),
+        Queue("callbacks", "Call-backs Due", "Your scheduled callbacks, soonest first.",
+              "lead", and_(_MINE, text(CALLBACK)),
+              ((lead.callback_at, False), (lead.id, False))),
+        Queue("pool", "New in Pool", "Unassigned open leads anyone may claim, best first.",
+              "lead", text(POOL),
+              ((lead.score, True), (lead.created_at, False), (lead.id, False))),
+        Queue("contacts", "Contacts – No Opp.",
+              "Your contacts whose account has no open opportunity: don't let them get lost.",
+              "contact",
+              and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
+                   ~_OPEN_OPPORTUNITY),
+              ((contact.id, False),)),
+        Queue("nurture", "Nurture / Recycled",
+              "Your leads recycled to marketing's nurture after the attempt cap or no interest.",
+              "lead",
+              and_(_MINE, text(NURTURE)), ((lead.id, True),)),
+        Queue("contacted", "Contacted – Recent",
+              f"Your leads spoken to in the last {RECENT_DAYS} days: marketing leaves them be.",
+              "lead",
+              and_(_MINE, lead.owner_id.is_not(None), lead.status == literal(CONTACTED),
+                   lead.last_activity_at >= bindparam("since")),
+              ((lead.last_activity_at, True), (lead.id, True))),
     )
-}
+}  # fmt: skip
+
+
+def _select(queue: Queue) -> Select:
+    if queue.kind == "lead":
+        return select(*_LEAD_COLUMNS)
+    return select(*_CONTACT_COLUMNS).select_from(
+        Contact.__table__.outerjoin(Account.__table__, Account.__table__.c.id == contact.account_id)
+    )
 
 
 def _page_statement(queue: Queue, *, first: bool) -> Select:
-    statement = select(*_COLUMNS).where(queue.where)
+    statement = _select(queue).where(queue.where)
     if not first:
         statement = statement.where(_after(queue.order))
     order = [column.desc() if descending else column.asc() for column, descending in queue.order]
@@ -138,16 +162,19 @@ _FIRST = {key: _page_statement(q, first=True) for key, q in QUEUES.items()}
 _NEXT = {key: _page_statement(q, first=False) for key, q in QUEUES.items()}
 # Claiming from the pool on PostgreSQL: rows another claimer has locked are passed over.
 _LOCKED = {
-    (key, first): statement.with_for_update(skip_locked=True)
-    for key, statements in (("pool", (True, False)),)
-    for first, statement in zip(statements, (_FIRST[key], _NEXT[key]), strict=True)
+    ("pool", True): _FIRST["pool"].with_for_update(skip_locked=True),
+    ("pool", False): _NEXT["pool"].with_for_update(skip_locked=True),
 }
-_COUNT = {key: select(func.count()).select_from(Lead).where(q.where) for key, q in QUEUES.items()}
+_COUNT = {
+    key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
+    for key, q in QUEUES.items()
+}
 
 
-def _row(values) -> QueueRow:
+def _row(kind: str, values) -> QueueRow:
     first, last = values.first_name, values.last_name
     return QueueRow(
+        kind=kind,
         id=values.id,
         name=f"{first} {last}" if first else last,
         company=values.company,
@@ -160,11 +187,16 @@ def _row(values) -> QueueRow:
         assigned_at=values.assigned_at,
         created_at=values.created_at,
         last_activity_at=values.last_activity_at,
-        is_customer_inquiry=values.existing_account_id is not None,
+        is_customer_inquiry=bool(values.is_customer_inquiry),
         time_zone=values.time_zone,
         state=values.state,
         country=values.country,
     )
+
+
+def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    return {"rep_id": rep_id, "since": now - timedelta(days=RECENT_DAYS)}
 
 
 def queue_page(
@@ -175,6 +207,7 @@ def queue_page(
     after: tuple[Any, ...] | None = None,
     limit: int = 100,
     lock: bool = False,
+    now: datetime | None = None,
 ) -> Page:
     """One page of a queue, starting after the cursor `after` (None: the first page).
 
@@ -184,7 +217,7 @@ def queue_page(
     """
     queue = QUEUES[key]
     fetch = limit if lock else limit + 1
-    params: dict[str, Any] = {"limit": fetch, "rep_id": rep_id}
+    params: dict[str, Any] = {"limit": fetch, **_params(rep_id, now)}
     if lock:
         statement = _LOCKED[key, after is None]
     elif after is None:
@@ -194,7 +227,7 @@ def queue_page(
     if after is not None:
         params.update({f"k{i}": value for i, value in enumerate(after)})
     results = session.execute(statement, params).all()
-    rows = [_row(values) for values in results[:limit]]
+    rows = [_row(queue.kind, values) for values in results[:limit]]
     next_after = None
     if len(results) == fetch and results:
         last = results[limit - 1]
@@ -202,5 +235,7 @@ def queue_page(
     return Page(rows=rows, next_after=next_after)
 
 
-def queue_count(session: Session, key: str, *, rep_id: int | None) -> int:
-    return session.execute(_COUNT[key], {"rep_id": rep_id}).scalar_one()
+def queue_count(
+    session: Session, key: str, *, rep_id: int | None, now: datetime | None = None
+) -> int:
+    return session.execute(_COUNT[key], _params(rep_id, now)).scalar_one()

@@ -1,0 +1,88 @@
+"""Editing fields: validation, history, and no lost update when two reps save at once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tests.factories import make_lead, make_rep
+from workstation.store.edits import InvalidValue, StaleRecord, save_fields
+from workstation.store.models import History, Lead
+
+
+@pytest.fixture
+def lead(engine):
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id, first_name="Ann", email="ann@old.example")
+        session.commit()
+        return rep.id, lead.id
+
+
+def test_save_validates_normalises_and_logs(engine, lead):
+    rep, lead_id = lead
+    saved = save_fields(
+        engine,
+        rep_id=rep,
+        kind="lead",
+        record_id=lead_id,
+        expected_version=1,
+        changes={"email": " Ann@New.Example ", "phone": "(415) 555-0100", "first_name": "Anne"},
+    )
+    assert saved.version == 2 and saved.changed == ["email", "first_name", "phone", "time_zone"]
+    with Session(engine) as session:
+        row = session.get(Lead, lead_id)
+        assert (row.email, row.phone, row.time_zone) == (
+            "ann@new.example",
+            "+14155550100",
+            "America/Los_Angeles",
+        )
+        fields = (
+            session.execute(select(History.field).where(History.entity_id == lead_id))
+            .scalars()
+            .all()
+        )
+        assert sorted(fields) == ["email", "first_name", "phone", "time_zone"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "not-an-email"}, "email 'not-an-email' is not valid"),
+        ({"phone": "12"}, "phone '12'"),
+        ({"company": "   "}, "company cannot be empty"),
+        ({"status": "Bad Data"}, "'status' cannot be edited here"),
+    ],
+)
+def test_bad_values_are_refused_and_nothing_changes(engine, lead, changes, message):
+    rep, lead_id = lead
+    with pytest.raises(InvalidValue, match=message):
+        save_fields(
+            engine, rep_id=rep, kind="lead", record_id=lead_id, expected_version=1, changes=changes
+        )
+    with Session(engine) as session:
+        assert session.get(Lead, lead_id).version == 1
+
+
+def test_second_save_from_a_stale_read_is_refused(engine, lead):
+    rep, lead_id = lead
+    save_fields(
+        engine,
+        rep_id=rep,
+        kind="lead",
+        record_id=lead_id,
+        expected_version=1,
+        changes={"title": "CFO"},
+    )
+    with pytest.raises(StaleRecord, match="saved by someone else"):
+        save_fields(
+            engine,
+            rep_id=rep,
+            kind="lead",
+            record_id=lead_id,
+            expected_version=1,
+            changes={"title": "CEO"},
+        )
+    with Session(engine) as session:
+        assert session.get(Lead, lead_id).title == "CFO"

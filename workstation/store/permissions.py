@@ -1,0 +1,78 @@
+"""Roles that hold: who may do what, checked by the store functions themselves.
+
+Reps see and work their own leads; only managers open the manager reports (untouched leads,
+the funnel), move other reps' leads, hand out the pool to others or change a rep's capacity.
+The checks live in the store, not in the screens, so the CLI is held to the same rules as
+the UI: the store function raises `PermissionDenied` before it writes anything, the screen
+shows the message, and the CLI prints it and exits non-zero.
+
+Every check reads the acting rep from the database in the caller's transaction, so a rep
+demoted a moment ago is refused at once, and an inactive rep (someone who left the team)
+can do nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from workstation.store.errors import StoreError
+from workstation.store.models import Rep
+from workstation.store.reps import RepInfo
+
+
+class PermissionDenied(StoreError):
+    """The acting rep's role does not allow the action; nothing was changed."""
+
+
+def acting_rep(session: Session, acting_rep_id: int | None, action: str) -> RepInfo:
+    """The rep doing `action`, who must exist and be active."""
+    if acting_rep_id is None:
+        raise PermissionDenied(
+            f"cannot {action}: nobody is working (add a rep, or pick one with --as NAME)"
+        )
+    rep = session.get(Rep, acting_rep_id)
+    if rep is None:
+        raise PermissionDenied(f"cannot {action}: rep #{acting_rep_id} does not exist")
+    if not rep.active:
+        raise PermissionDenied(f"cannot {action}: {rep.name} is no longer an active rep")
+    assert rep.id is not None
+    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+
+
+def require_manager(session: Session, acting_rep_id: int | None, action: str) -> RepInfo:
+    """The acting rep, if a manager; otherwise PermissionDenied naming the action."""
+    rep = acting_rep(session, acting_rep_id, action)
+    if not rep.is_manager:
+        raise PermissionDenied(f"{rep.name} is a rep, not a manager: only managers may {action}")
+    return rep
+
+
+def require_self_or_manager(
+    session: Session, acting_rep_id: int | None, rep_id: int | None, action: str
+) -> RepInfo:
+    """A rep may act on their own work (`rep_id` is themselves); anything else needs a
+    manager."""
+    rep = acting_rep(session, acting_rep_id, action)
+    if rep.is_manager or (rep_id is not None and rep_id == rep.id):
+        return rep
+    raise PermissionDenied(
+        f"{rep.name} is a rep, not a manager: reps may only {action} for themselves"
+    )
+
+
+def require_owner_or_manager(
+    session: Session, acting_rep_id: int | None, owner_ids: Iterable[int | None], action: str
+) -> RepInfo:
+    """A rep may act on leads they own; leads of others (or of the pool) need a manager."""
+    rep = acting_rep(session, acting_rep_id, action)
+    if rep.is_manager:
+        return rep
+    foreign = {owner for owner in owner_ids if owner != rep.id}
+    if foreign:
+        whose = "the pool's" if foreign == {None} else "other reps'"
+        raise PermissionDenied(
+            f"{rep.name} is a rep, not a manager: only managers may {action} {whose} leads"
+        )
+    return rep

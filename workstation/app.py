@@ -22,8 +22,8 @@ class WorkstationApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Telesales Workstation"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=True),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False),
     ]
 
     def __init__(

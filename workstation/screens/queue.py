@@ -1,5 +1,11 @@
-"""The queue screen: the working rep's queues, one page of the chosen queue, and the card
-of the highlighted lead."""
+"""The queue screen, where a rep spends the day: the queues with live counts, one page of
+the chosen queue, the card of the record being worked, and one key per call outcome.
+
+n claims the next lead; a digit logs the call with that disposition (and any notes typed
+after m), then opens the next lead; u undoes the last call; e edits the record. Store work
+runs in thread workers and comes back by `call_from_thread`, so no key waits on the
+database.
+"""
 
 from __future__ import annotations
 
@@ -11,33 +17,74 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 
-from workstation.store.queues import QUEUES, queue_count, queue_page
-from workstation.store.records import lead_card
+from workstation.screens.callback import CallbackDialog
+from workstation.screens.edit_record import EditRecordDialog
+from workstation.store.calls import NextLead, next_lead
+from workstation.store.dispositions import disposition_keys, log_call, undo_last_call
+from workstation.store.errors import StoreError
+from workstation.store.queues import QUEUES, QueueRow, queue_count, queue_page
+from workstation.store.records import Card, record_card
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import RecordCard
+from workstation.widgets.safe_text import safe_text
 
 PAGE_SIZE = 100
+# Footer labels for the seeded dispositions; the action looks the real row up by hotkey.
+DISPOSITION_LABELS = (
+    "Qualified",
+    "No int.",
+    "Callback",
+    "Voicemail",
+    "No ans.",
+    "Busy",
+    "Bad data",
+    "DNC",
+)
+WHY = {
+    "my-leads": "in your queue: score {score}, assigned {assigned}",
+    "callbacks": "callback {callback}",
+    "pool": "unassigned: anyone may claim it (n claims the best)",
+    "contacts": "your contact, and the account has no open opportunity",
+    "nurture": "recycled to nurture",
+    "contacted": "spoken to in the last 30 days",
+}
+SOURCES = {
+    "callback": "callback due",
+    "queue": "next in your queue",
+    "pool": "claimed from the pool for you (30-minute lease)",
+}
 
 
 class QueueScreen(Screen):
     BINDINGS = [
-        Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page"),
-        Binding("left_square_bracket", "previous_page", "Prev page", id="queue.previous_page"),
-        Binding("r", "refresh", "Refresh", id="queue.refresh"),
-        Binding("tab", "app.focus_next", "Focus", show=False),
-    ]
+        Binding("n", "next_lead", "Next", id="queue.next_lead"),
+        *(Binding(str(n), f"disposition('{n}')", label, id=f"queue.disposition_{n}")
+          for n, label in enumerate(DISPOSITION_LABELS, start=1)),
+        Binding("u", "undo", "Undo", id="queue.undo"),
+        Binding("e", "edit", "Edit", id="queue.edit"),
+        Binding("m", "notes", "Notes", id="queue.notes"),
+        Binding("v", "cycle_queue", "Queue", id="queue.cycle"),
+        Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
+                show=False),
+        Binding("left_square_bracket", "previous_page", "Previous page",
+                id="queue.previous_page", show=False),
+        Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
+    ]  # fmt: skip
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, queue_key: str = "my-leads") -> None:
         super().__init__()
         self.queue_key = queue_key
+        self.card: Card | None = None
+        self.dispositions = {}
         # Starts of the pages before the current one, and of the current one.
         self._page_starts: list[tuple[Any, ...] | None] = []
         self._current_start: tuple[Any, ...] | None = None
         self._next_start: tuple[Any, ...] | None = None
+        self._rows: dict[str, QueueRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,12 +93,20 @@ class QueueScreen(Screen):
             with Vertical(id="main"):
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
+                yield Static(id="skipped", markup=False)
                 yield RecordCard(id="card")
-        yield Footer()
+                yield Input(
+                    placeholder="m: notes for the call you log next (optional)",
+                    id="notes",
+                    compact=True,
+                )
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         rep = self.app.rep
         self.sub_title = f"{rep.name} ({rep.role})"
+        with self.app.open_session() as session:
+            self.dispositions = disposition_keys(session)
         self.query_one(QueueList).highlighted = list(QUEUES).index(self.queue_key)
         self.show_queue(self.queue_key)
         self.query_one(QueueTable).focus()
@@ -63,66 +118,242 @@ class QueueScreen(Screen):
         self._load_page(None)
         self.load_counts()
 
-    def _load_page(self, start: tuple[Any, ...] | None, *, at_end: bool = False) -> None:
+    def _load_page(
+        self, start: tuple[Any, ...] | None, *, at_end: bool = False, keep_cursor: bool = False
+    ) -> None:
+        table = self.query_one(QueueTable)
+        cursor_row = table.cursor_row
         with self.app.open_session() as session:
             page = queue_page(
-                session, self.queue_key, rep_id=self.app.rep.id, after=start, limit=PAGE_SIZE
+                session,
+                self.queue_key,
+                rep_id=self.app.rep.id,
+                after=start,
+                limit=PAGE_SIZE,
+                now=self.app.clock(),
             )
         self._current_start = start
         self._next_start = page.next_after
-        table = self.query_one(QueueTable)
+        self._rows = {str(row.id): row for row in page.rows}
         table.show_page(page, now=self.app.clock(), at_end=at_end)
+        if keep_cursor and page.rows:
+            table.move_cursor(row=min(cursor_row, len(page.rows) - 1))
         queue = QUEUES[self.queue_key]
         table.border_title = queue.title
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""
         back = "  [ previous" if self._page_starts else ""
         info = f"page {number} · {len(page.rows)} rows{more}{back} — {queue.description}"
-        if not page.rows:
-            info = f"Nothing here. {queue.description}"
-        self.query_one("#page-info", Static).update(Text(info))
-        if not page.rows:
-            self.query_one(RecordCard).show(None)
+        self.query_one("#page-info", Static).update(
+            Text(info if page.rows else f"Nothing here. {queue.description}")
+        )
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
+        now = self.app.clock()
         with self.app.open_session() as session:
-            counts = {key: queue_count(session, key, rep_id=self.app.rep.id) for key in QUEUES}
+            counts = {
+                key: queue_count(session, key, rep_id=self.app.rep.id, now=now) for key in QUEUES
+            }
         self.app.call_from_thread(self.query_one(QueueList).show_counts, counts)
 
+    def show_record(self, kind: str, record_id: int, why: str = "") -> None:
+        with self.app.open_session() as session:
+            self.card = record_card(session, kind, record_id)
+        self.query_one(RecordCard).show(self.card, why)
+        table = self.query_one(QueueTable)
+        if str(record_id) in self._rows and QUEUES[self.queue_key].kind == kind:
+            row_index = table.get_row_index(str(record_id))
+            if row_index != table.cursor_row:
+                table.move_cursor(row=row_index)
+
+    def _why(self, row: QueueRow) -> str:
+        now = self.app.clock()
+        return WHY[self.queue_key].format(
+            score=row.score,
+            assigned=_ago(row.assigned_at, now),
+            callback=_ago(row.callback_at, now),
+        )
+
     # Events ------------------------------------------------------------------------------
-    @on(OptionList.OptionSelected, "#queues")
     @on(OptionList.OptionHighlighted, "#queues")
-    def _queue_chosen(self, event: OptionList.OptionSelected) -> None:
+    def _queue_chosen(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_id and event.option_id != self.queue_key:
             self.show_queue(event.option_id)
 
     @on(DataTable.RowHighlighted, "#queue-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is None:
-            return
-        with self.app.open_session() as session:
-            card = lead_card(session, int(event.row_key.value))
-        self.query_one(RecordCard).show(card)
+        row = self._rows.get(str(event.row_key.value))
+        if row is not None and (
+            self.card is None or (self.card.kind, self.card.id) != (row.kind, row.id)
+        ):
+            self.show_record(row.kind, row.id, self._why(row))
 
-    # Actions -----------------------------------------------------------------------------
+    @on(QueueTable.EdgeReached)
+    def _edge(self, event: QueueTable.EdgeReached) -> None:
+        if event.forward and self._next_start is not None:
+            self.action_next_page()
+        elif not event.forward and self._page_starts:
+            self.action_previous_page()
+
+    @on(Input.Submitted, "#notes")
+    def _notes_done(self) -> None:
+        self.query_one(QueueTable).focus()
+
+    # Next lead ---------------------------------------------------------------------------
+    def action_next_lead(self) -> None:
+        self._claim_next()
+
+    @work(thread=True, exclusive=True, group="call")
+    def _claim_next(self) -> None:
+        result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
+        self.app.call_from_thread(self._show_next, result)
+
+    def _show_next(self, result: NextLead) -> None:
+        skipped = self.query_one("#skipped", Static)
+        if result.skipped:
+            shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
+            more = f" (+{len(result.skipped) - 4} more)" if len(result.skipped) > 4 else ""
+            skipped.update(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
+        else:
+            skipped.update("")
+        if result.lead_id is None:
+            self.notify(result.message or "Nothing to call right now.", markup=False)
+            return
+        if result.source == "pool" or self.queue_key not in ("my-leads", "callbacks"):
+            self._reload_keeping_place()
+        self.show_record("lead", result.lead_id, SOURCES.get(result.source or "", ""))
+
+    # Dispositions ------------------------------------------------------------------------
+    def action_disposition(self, hotkey: str) -> None:
+        card = self.card
+        outcome = self.dispositions.get(hotkey)
+        if card is None or outcome is None:
+            self.notify("No record to log on: press n for the next lead.", markup=False)
+            return
+        if card.read_only:
+            self.notify("This lead was converted and is read-only.", markup=False)
+            return
+        notes_input = self.query_one("#notes", Input)
+        notes = notes_input.value
+        if outcome.schedules_callback:
+
+            def chosen(moment) -> None:
+                if moment is not None:
+                    self._log(card, outcome.hotkey, notes, moment)
+
+            self.app.push_screen(
+                CallbackDialog(who=card.name, zone=card.time_zone, now=self.app.clock()), chosen
+            )
+            return
+        self._log(card, hotkey, notes, None)
+
+    @work(thread=True, exclusive=True, group="call")
+    def _log(self, card: Card, hotkey: str, notes: str, callback_at) -> None:
+        target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
+        try:
+            logged = log_call(
+                self.app.engine,
+                rep_id=self.app.rep.id,
+                disposition=hotkey,
+                notes=notes,
+                callback_at=callback_at,
+                now=self.app.clock(),
+                **target,
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._logged, card, logged)
+
+    def _logged(self, card: Card, logged) -> None:
+        self.query_one("#notes", Input).value = ""
+        message = f"Logged {logged.disposition} · {card.name}"
+        if logged.recycled:
+            message += " · recycled to Nurture"
+        self.notify(message, markup=False, timeout=3)
+        self._reload_keeping_place()
+        self.load_counts()
+        self._claim_next()
+
+    def action_undo(self) -> None:
+        self._undo()
+
+    @work(thread=True, exclusive=True, group="call")
+    def _undo(self) -> None:
+        try:
+            undone = undo_last_call(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self._undone, undone)
+
+    def _undone(self, undone) -> None:
+        self.notify(f"Undid {undone.disposition}", markup=False, timeout=3)
+        self._reload_keeping_place()
+        self.load_counts()
+        self.show_record(undone.record, undone.record_id, "the call you just undid")
+
+    # Editing, notes, pages ---------------------------------------------------------------
+    def action_edit(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        if card.read_only:
+            self.notify("This lead was converted and is read-only.", markup=False)
+            return
+        from workstation.store.models import Contact, Lead
+
+        with self.app.open_session() as session:
+            record = session.get(Lead if card.kind == "lead" else Contact, card.id)
+            values = record.model_dump() if record else {}
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("Saved.", timeout=2)
+                self._reload_keeping_place()
+                self.show_record(card.kind, card.id)
+
+        self.app.push_screen(
+            EditRecordDialog(
+                kind=card.kind, record_id=card.id, version=card.version, values=values
+            ),
+            saved,
+        )
+
+    def action_notes(self) -> None:
+        self.query_one("#notes", Input).focus()
+
+    def action_cycle_queue(self) -> None:
+        keys = list(QUEUES)
+        self.action_show_queue(keys[(keys.index(self.queue_key) + 1) % len(keys)])
+
+    def _reload_keeping_place(self) -> None:
+        self._load_page(self._current_start, keep_cursor=True)
+
     def action_next_page(self) -> None:
         if self._next_start is None:
-            self.notify("This is the last page.", severity="information")
+            self.notify("This is the last page.")
             return
         self._page_starts.append(self._current_start)
         self._load_page(self._next_start)
 
     def action_previous_page(self) -> None:
         if not self._page_starts:
-            self.notify("This is the first page.", severity="information")
+            self.notify("This is the first page.")
             return
         self._load_page(self._page_starts.pop(), at_end=True)
 
     def action_refresh(self) -> None:
-        self._load_page(self._current_start)
+        self._reload_keeping_place()
         self.load_counts()
 
     def action_show_queue(self, key: str) -> None:
         self.query_one(QueueList).highlighted = list(QUEUES).index(key)
         self.show_queue(key)
+
+
+def _ago(moment, now) -> str:
+    from workstation.widgets.queue_table import relative_time
+
+    return relative_time(moment, now) or "—"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from workstation.store.calls import ATTEMPT_CAP
@@ -51,6 +51,21 @@ class CallUndone:
     record: str
     record_id: int
     disposition: str
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionKey:
+    hotkey: str
+    name: str
+    schedules_callback: bool
+
+
+def disposition_keys(session: Session) -> dict[str, DispositionKey]:
+    """The dispositions by hotkey, as the queue screen binds them."""
+    rows = session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars()
+    return {
+        row.hotkey: DispositionKey(row.hotkey, row.name, row.schedules_callback) for row in rows
+    }
 
 
 def find_disposition(session: Session, wanted: str) -> Disposition:
@@ -280,11 +295,3 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
         assert undo.id is not None and call.id is not None and call.disposition is not None
         kind = "lead" if call.lead_id is not None else "contact"
         return CallUndone(undo.id, call.id, kind, record.id, call.disposition)
-
-
-def calls_logged(session: Session, *, rep_id: int, since: datetime) -> int:
-    return session.execute(
-        select(func.count())
-        .select_from(Activity)
-        .where(Activity.rep_id == rep_id, Activity.kind == "call", Activity.occurred_at >= since)
-    ).scalar_one()

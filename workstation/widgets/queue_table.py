@@ -1,42 +1,33 @@
 """The queue table: one page of a queue at a time, paged by key in the store.
 
-The widget never holds more than one page. PgDn asks for the page after the last row; PgUp
-goes back to a page start remembered on a stack, so paging back costs what paging on does.
+The widget never holds more than one page. Moving down past the last row (or up past the
+first) asks the screen for the neighbouring page, so scrolling feels continuous through a
+million rows while memory holds a hundred.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import DataTable
 
 from workstation.store.queues import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
-COLUMNS = (
-    ("Name", 20),
-    ("Company", 20),
-    ("Score", 5),
-    ("Status", 14),
-    ("Tries", 5),
-    ("Callback", 9),
-    ("Assigned", 9),
-)
+COLUMNS = (("Name", 18), ("Company", 18), ("Score", 5), ("Status", 10), ("Tries", 5),
+           ("Callback", 8), ("Assigned", 8))  # fmt: skip
 
 
-def _when(moment: datetime | None, now: datetime) -> str:
+def relative_time(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return ""
     delta = moment - now
     minutes = int(abs(delta.total_seconds()) // 60)
-    amount = (
-        f"{minutes}m"
-        if minutes < 60
-        else f"{minutes // 60}h"
-        if minutes < 48 * 60
-        else f"{minutes // 1440}d"
-    )
+    amount = (f"{minutes}m" if minutes < 60 else
+              f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d")  # fmt: skip
     return f"in {amount}" if delta.total_seconds() > 0 else f"{amount} ago"
 
 
@@ -48,15 +39,21 @@ def row_cells(row: QueueRow, now: datetime) -> tuple[Text, ...]:
         name,
         safe_text(row.company),
         Text(str(row.score), justify="right"),
-        safe_text(row.status),
+        safe_text(row.status.split(" – ")[0]),  # "Working – Deduped and …" → "Working"
         Text(str(row.attempt_count), justify="right"),
-        Text(_when(row.callback_at, now)),
-        Text(_when(row.assigned_at, now)),
+        Text(relative_time(row.callback_at, now)),
+        Text(relative_time(row.assigned_at, now)),
     )
 
 
 class QueueTable(DataTable):
-    """A page of queue rows; the row key is the lead id."""
+    """A page of queue rows; the row key is the record id."""
+
+    @dataclass
+    class EdgeReached(Message):
+        """The cursor tried to leave the page: `forward` is down, else up."""
+
+        forward: bool
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -71,8 +68,14 @@ class QueueTable(DataTable):
         if page.rows:
             self.move_cursor(row=len(page.rows) - 1 if at_end else 0)
 
-    def current_lead_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return int(key.value) if key.value is not None else None
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self.post_message(self.EdgeReached(forward=True))
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.row_count and self.cursor_row <= 0:
+            self.post_message(self.EdgeReached(forward=False))
+            return
+        super().action_cursor_up()

@@ -1,0 +1,90 @@
+"""Correcting a lead's or contact's fields in a form. The save is checked against the
+version the form was opened on: if someone else saved first, the rep is told and nothing
+of theirs is overwritten."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Static
+
+from workstation.store.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
+from workstation.store.errors import StoreError
+from workstation.widgets.safe_text import clean
+
+
+class EditRecordDialog(ModalScreen[bool]):
+    """Returns True when saved, False when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="edit.save"),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    ]
+
+    def __init__(self, *, kind: str, record_id: int, version: int, values: dict) -> None:
+        super().__init__()
+        self.kind, self.record_id, self.version, self.values = kind, record_id, version, values
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="edit-box"):
+            yield Static(
+                f"Edit {self.kind} {self.record_id} — Ctrl+S saves, Esc cancels",
+                id="edit-title",
+                markup=False,
+            )
+            for name in TEXT_FIELDS[self.kind]:
+                with Horizontal(classes="edit-row"):
+                    yield Label(name.replace("_", " ").capitalize(), classes="edit-label")
+                    yield Input(
+                        value=clean(self.values.get(name) or ""), id=f"edit-{name}", compact=True
+                    )
+            for name in FLAG_FIELDS:
+                yield Checkbox(
+                    name.replace("_", " ").capitalize(),
+                    value=bool(self.values.get(name)),
+                    id=f"edit-{name}",
+                    compact=True,
+                )
+            yield Static(id="edit-error", markup=False)
+
+    def _changes(self) -> dict[str, object]:
+        changes: dict[str, object] = {}
+        for name in TEXT_FIELDS[self.kind]:
+            value = self.query_one(f"#edit-{name}", Input).value
+            if value != clean(self.values.get(name) or ""):
+                changes[name] = value
+        for name in FLAG_FIELDS:
+            value = self.query_one(f"#edit-{name}", Checkbox).value
+            if value != bool(self.values.get(name)):
+                changes[name] = value
+        return changes
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        changes = self._changes()
+        if not changes:
+            self.dismiss(False)
+            return
+        self._save(changes)
+
+    @work(thread=True, exclusive=True)
+    def _save(self, changes: dict[str, object]) -> None:
+        try:
+            save_fields(
+                self.app.engine,
+                rep_id=self.app.rep.id,
+                kind=self.kind,
+                record_id=self.record_id,
+                expected_version=self.version,
+                changes=changes,
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self.query_one("#edit-error", Static).update, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from workstation.config import Settings
 
-MODULES = ("demo", "export", "db", "bench", "calls")
+MODULES = ("demo", "export", "db", "bench", "calls", "convert", "reject")
 
 
 def settings(args: argparse.Namespace) -> Settings:

@@ -1,0 +1,54 @@
+"""`workstation reject`: reject a lead or a contact "by sales", with a reason from the list;
+nothing is deleted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from workstation.subcommands import open_engine, settings
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "reject",
+        help="reject a lead or contact with a reason (kept, never deleted)",
+        epilog="The reason must be one of the listed reject reasons; any other text is "
+        "refused with the list.",
+    )
+    parser.add_argument("record_id", type=int, metavar="ID", help="the lead (or contact) id")
+    parser.add_argument(
+        "--reason", required=True, metavar="TEXT", help='a reject reason, e.g. "Bogus form fill"'
+    )
+    parser.add_argument("--contact", action="store_true", help="ID names a contact, not a lead")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from workstation.store.reject import reject_contact, reject_lead
+    from workstation.store.reps import working_rep
+
+    config = settings(args)
+    engine = open_engine(config)
+    with Session(engine) as session:
+        rep = working_rep(session, config.rep_name)
+    rep_id = rep.id if rep else None
+    if args.contact:
+        result = reject_contact(
+            engine, contact_id=args.record_id, reason=args.reason, rep_id=rep_id
+        )
+    else:
+        result = reject_lead(engine, lead_id=args.record_id, reason=args.reason, rep_id=rep_id)
+    if args.json:
+        print(json.dumps(asdict(result)))
+    else:
+        status = f", status {result.status}" if result.status else ""
+        print(
+            f"{result.kind.capitalize()} {result.id} rejected by sales ({result.reason}): "
+            f"lifecycle stage {result.lifecycle_stage}{status}; nothing was deleted."
+        )
+    return 0

@@ -25,6 +25,7 @@ def fill_small_queue(engine) -> None:
                 title=titles[n % 5],
                 company=f"Firm {n:03d} Ltd",
                 phone=f"+1415555{n:04d}",
+                time_zone="America/New_York",
                 owner_id=rep.id if n % 5 == 0 else manager.id,
                 score=100 - n % 50,
                 assigned_at=NOW - timedelta(hours=n),
@@ -37,6 +38,7 @@ def fill_small_queue(engine) -> None:
             company="\x1b[31mEvil\x1b[0m Corp",
             owner_id=manager.id,
             score=1000,
+            time_zone="America/New_York",
             assigned_at=NOW - timedelta(days=1),
         )
         for n in range(5):

@@ -85,6 +85,7 @@ async def test_empty_database_offers_demo_data(app_factory):
             await pilot.pause(0.05)
             if isinstance(app.screen, QueueScreen):
                 break
+        await pilot.pause(0.2)  # let the queue screen finish mounting before the app exits
         assert isinstance(app.screen, QueueScreen)
         assert app.rep.is_manager
         assert app.screen.query_one(QueueList).options

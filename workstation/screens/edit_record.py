@@ -32,7 +32,7 @@ class EditRecordDialog(ModalScreen[bool]):
         with VerticalScroll(id="edit-box"):
             yield Static(
                 f"Edit {self.kind} {self.record_id} — Ctrl+S saves, Esc cancels",
-                id="edit-title",
+                id="edit-heading",
                 markup=False,
             )
             for name in TEXT_FIELDS[self.kind]:

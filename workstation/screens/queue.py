@@ -117,6 +117,9 @@ class QueueScreen(Screen):
         self._page_starts.clear()
         self._load_page(None)
         self.load_counts()
+        if self._rows:
+            first = next(iter(self._rows.values()))
+            self.show_record(first.kind, first.id, self._why(first))
 
     def _load_page(
         self, start: tuple[Any, ...] | None, *, at_end: bool = False, keep_cursor: bool = False
@@ -183,6 +186,9 @@ class QueueScreen(Screen):
 
     @on(DataTable.RowHighlighted, "#queue-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = self.query_one(QueueTable)
+        if not table.user_moved or event.cursor_row != table.cursor_row:
+            return  # a reload put the cursor there: the card keeps the record being worked
         row = self._rows.get(str(event.row_key.value))
         if row is not None and (
             self.card is None or (self.card.kind, self.card.id) != (row.kind, row.id)
@@ -312,7 +318,9 @@ class QueueScreen(Screen):
             if changed:
                 self.notify("Saved.", timeout=2)
                 self._reload_keeping_place()
-                self.show_record(card.kind, card.id)
+            # Reload either way: after a refused stale save the card must show the other
+            # rep's version, so the next edit starts from it.
+            self.show_record(card.kind, card.id)
 
         self.app.push_screen(
             EditRecordDialog(

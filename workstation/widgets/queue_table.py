@@ -55,6 +55,10 @@ class QueueTable(DataTable):
 
         forward: bool
 
+    # True once the rep moves the cursor; False after a page is (re)loaded. The card follows
+    # the cursor only when the rep moved it, never when a reload put it somewhere.
+    user_moved = False
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
@@ -62,6 +66,7 @@ class QueueTable(DataTable):
             self.add_column(label, width=width, key=label)
 
     def show_page(self, page: Page, *, now: datetime, at_end: bool = False) -> None:
+        self.user_moved = False
         self.clear()
         for row in page.rows:
             self.add_row(*row_cells(row, now), key=str(row.id))
@@ -69,13 +74,35 @@ class QueueTable(DataTable):
             self.move_cursor(row=len(page.rows) - 1 if at_end else 0)
 
     def action_cursor_down(self) -> None:
+        self.user_moved = True
         if self.row_count and self.cursor_row >= self.row_count - 1:
             self.post_message(self.EdgeReached(forward=True))
             return
         super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
+        self.user_moved = True
         if self.row_count and self.cursor_row <= 0:
             self.post_message(self.EdgeReached(forward=False))
             return
         super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        self.user_moved = True
+        super().action_page_down()
+
+    def action_page_up(self) -> None:
+        self.user_moved = True
+        super().action_page_up()
+
+    def action_scroll_top(self) -> None:
+        self.user_moved = True
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self.user_moved = True
+        super().action_scroll_bottom()
+
+    async def _on_click(self, event) -> None:
+        self.user_moved = True
+        await super()._on_click(event)

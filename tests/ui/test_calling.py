@@ -1,0 +1,150 @@
+"""Working the queue with the keyboard: next lead, every disposition, callbacks, undo,
+edit with a stale-save refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from tests.factories import NOW
+from workstation.screens.callback import CallbackDialog
+from workstation.screens.edit_record import EditRecordDialog
+from workstation.screens.queue import QueueScreen
+from workstation.store import reference
+from workstation.store.models import Activity, Lead
+
+
+async def _settle(pilot, app) -> None:
+    """Let thread workers finish and their results land."""
+    for _ in range(40):
+        await pilot.pause(0.02)
+        if not any(w.is_running for w in app.workers):
+            break
+    await pilot.pause()
+
+
+def _lead(engine, lead_id) -> Lead:
+    with Session(engine) as session:
+        return session.get(Lead, lead_id)
+
+
+async def test_n_claims_the_best_lead_and_shows_its_card(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        assert screen.card is not None and screen.card.name.startswith("[bold]Eve")
+
+
+EFFECTS = {
+    "1": (reference.CONTACTED, "Sales Qualified", False),
+    "2": (reference.NO_INTEREST, "Nurture", False),
+    "4": (reference.WORKING, "Lead", False),
+    "5": (reference.WORKING, "Lead", False),
+    "6": (reference.WORKING, "Lead", False),
+    "7": (reference.BAD_DATA, "Inactive", False),
+    "8": (reference.NO_INTEREST, "Lead", True),
+}
+
+
+@pytest.mark.parametrize("key", sorted(EFFECTS))
+async def test_each_disposition_key(app_factory, sqlite_engine, key):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        first = app.screen.card
+        await pilot.press("m", *"rang twice", "enter", key)
+        await _settle(pilot, app)
+        lead = _lead(sqlite_engine, first.id)
+        status, stage, dnc = EFFECTS[key]
+        assert (lead.status, lead.lifecycle_stage, lead.do_not_call) == (status, stage, dnc)
+        assert lead.attempt_count == 1 and lead.last_activity_at == NOW
+        with Session(sqlite_engine) as session:
+            notes = (
+                session.execute(select(Activity.notes).where(Activity.lead_id == first.id))
+                .scalars()
+                .all()
+            )
+        assert notes == ["rang twice"]
+        # The next lead opened by itself, and the notes box is empty again.
+        assert app.screen.card.id != first.id
+        assert app.screen.query_one("#notes").value == ""
+
+
+async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        first = app.screen.card
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbackDialog)
+        await pilot.press("1")  # in one hour
+        await _settle(pilot, app)
+        lead = _lead(sqlite_engine, first.id)
+        assert lead.callback_at == NOW + timedelta(hours=1)
+        assert lead.status == reference.CONTACTED
+
+
+async def test_call_back_cancelled_logs_nothing(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        await pilot.press("3", "escape")
+        await _settle(pilot, app)
+        with Session(sqlite_engine) as session:
+            assert session.execute(select(func.count()).select_from(Activity)).scalar() == 0
+
+
+async def test_u_undoes_the_last_call(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        first = app.screen.card
+        await pilot.press("7")
+        await _settle(pilot, app)
+        assert _lead(sqlite_engine, first.id).status == reference.BAD_DATA
+        await pilot.press("u")
+        await _settle(pilot, app)
+        lead = _lead(sqlite_engine, first.id)
+        assert (lead.status, lead.attempt_count, lead.is_open) == ("Open", 0, True)
+        assert app.screen.card.id == first.id
+
+
+async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        lead_id = app.screen.card.id
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditRecordDialog)
+        # Meanwhile another rep saves the same lead.
+        with Session(sqlite_engine) as session:
+            other = session.get(Lead, lead_id)
+            other.title, other.version = "Changed elsewhere", other.version + 1
+            session.commit()
+        app.screen.query_one("#edit-title").value = "Head of Sales"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, EditRecordDialog)
+        assert "saved by someone else" in str(app.screen.query_one("#edit-error").render())
+        assert _lead(sqlite_engine, lead_id).title == "Changed elsewhere"
+        await pilot.press("escape")
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#edit-title").value = "Head of Sales"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, app)
+        assert isinstance(app.screen, QueueScreen)
+        assert _lead(sqlite_engine, lead_id).title == "Head of Sales"

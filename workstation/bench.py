@@ -4,8 +4,11 @@ It builds a data set of the asked size in a temporary SQLite file and measures:
 - P6: generating that demo data set (target ≤ 60 s at L = 1M leads);
 - P2: cold start to an interactive queue over it, against a bare Textual hello-world app
   started the same way (separate processes, alternating, median and p95);
-- P7: peak RSS of the app with the data set open, against the bare app.
-Later figures (P1, P3, P4, P5, P8) join this table as their features land.
+- P7: peak RSS of the app with the data set open, against the bare app;
+- P1: the n key to the next lead's card on screen, against a bare app repainting a card of
+  the same size; and its store part, against one raw SQL statement asking the same;
+- P3: the page step (]) to the next page on screen;
+- P8 (with --pg URL): 50 reps claiming at once on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -104,11 +107,44 @@ def measure_start(url: str, runs: int) -> tuple[Figure, Figure]:
     return p2, p7
 
 
+def measure_queue(url: str, path: Path, presses: int) -> list[Figure]:
+    from workstation.bench_keys import measure_keys, measure_store
+
+    engine = make_engine(url)
+    try:
+        store = measure_store(engine, str(path))
+        keys = measure_keys(engine, url, presses)
+    finally:
+        engine.dispose()
+    return [
+        Figure("P1", "n: key press to the next lead's card painted", keys["next"][0], "ms",
+               "p95 ≤ 1.25× a bare app repainting a card", baseline=keys["baseline"][0],
+               p95=keys["next"][1], baseline_p95=keys["baseline"][1], runs=presses),
+        Figure("P1-store", "next lead, store part (one transaction)", store["store"][0], "ms",
+               "≤ 0.3 ms", baseline=store["raw"][0], p95=store["store"][1],
+               baseline_p95=store["raw"][1], runs=300),
+        Figure("P3", "page step (]) to the next page painted", keys["page"][0], "ms",
+               "≤ 50 ms", p95=keys["page"][1], runs=presses),
+    ]  # fmt: skip
+
+
+def measure_pg_claims(pg_url: str) -> Figure:
+    from workstation.bench_claims import measure_claims
+
+    result = measure_claims(pg_url)
+    return Figure(
+        "P8", f"50 reps claiming on PostgreSQL ({result['duplicates']} duplicates)",
+        result["claims_per_second"], "claims/s", "0 duplicates, ≥ 1,000 claims/s, p95 ≤ 20 ms",
+        p95=result["p95_ms"], runs=int(result["claims"]),
+    )  # fmt: skip
+
+
 def run_bench(
     *,
     leads: int,
     runs: int = 7,
     keep: Path | None = None,
+    pg_url: str | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> list[Figure]:
     from workstation.store.demo import generate_demo
@@ -128,7 +164,13 @@ def run_bench(
         )
         say(f"timing {runs} cold starts of the app and of a bare Textual app …")
         p2, p7 = measure_start(url, runs)
-    return [p2, p6, p7]
+        say("timing next lead and page steps, app and baseline …")
+        queue = measure_queue(url, path, presses=30)
+    figures = [*queue, p2, p6, p7]
+    if pg_url:
+        say("timing 50 claimers on PostgreSQL …")
+        figures.append(measure_pg_claims(pg_url))
+    return figures
 
 
 def as_json(figures: list[Figure]) -> str:
@@ -136,16 +178,14 @@ def as_json(figures: list[Figure]) -> str:
 
 
 def as_table(figures: list[Figure]) -> str:
-    lines = [f"{'id':<4} {'what':<42} {'value':>12} {'baseline':>12} {'ratio':>7}  target"]
+    lines = [f"{'id':<8} {'what':<46} {'value':>14} {'baseline':>12} {'ratio':>7}  target"]
     for f in figures:
-        base = f"{f.baseline:,.1f} {f.unit}" if f.baseline is not None else "—"
+        base = f"{f.baseline:,.2f} {f.unit}" if f.baseline is not None else "—"
         ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "—"
         lines.append(
-            f"{f.id:<4} {f.what:<42} {f.value:>9,.1f} {f.unit:<2} {base:>12} {ratio:>7}  {f.target}"
+            f"{f.id:<8} {f.what:<46} {f.value:>9,.2f} {f.unit:<4} {base:>12} {ratio:>7}  {f.target}"
         )
         if f.p95 is not None:
-            lines.append(
-                f"{'':<4} {'  p95':<42} {f.p95:>9,.1f} {f.unit:<2} "
-                f"{f.baseline_p95 or 0:>9,.1f} {f.unit}"
-            )
+            base95 = f"{f.baseline_p95:,.2f} {f.unit}" if f.baseline_p95 is not None else "—"
+            lines.append(f"{'':<8} {'  p95':<46} {f.p95:>9,.2f} {f.unit:<4} {base95:>12}")
     return "\n".join(lines)

@@ -1,8 +1,8 @@
 """One cold start, timed from outside: `python -m workstation.bench_probe hello|queue [URL]`.
 
 The parent (`workstation bench`) starts this process and reads one line: when the first
-frame is on screen (Textual's Ready event), the process prints its peak RSS and the number
-of queue rows shown, then exits. `hello` is the baseline: a bare Textual app with one Static.
+frame is on screen (the hello app's Ready event; for the workstation, the first frame that
+shows queue rows), the process prints its peak RSS and the number of rows shown, then exits. `hello` is the baseline: a bare Textual app with one Static.
 """
 
 from __future__ import annotations
@@ -40,9 +40,17 @@ def run_queue(url: str) -> None:
     from workstation.widgets.queue_table import QueueTable
 
     class Probe(WorkstationApp):
-        def on_ready(self) -> None:
-            _report(self.screen.query_one(QueueTable).row_count)
-            self.exit()
+        reported = False
+
+        def post_display_hook(self) -> None:
+            # The first frame that shows queue rows: the queue is interactive.
+            if self.reported or not self.screen.query(QueueTable):
+                return
+            rows = self.screen.query_one(QueueTable).row_count
+            if rows:
+                self.reported = True
+                _report(rows)
+                self.exit()
 
     engine = make_engine(url)
     ensure_current(engine)

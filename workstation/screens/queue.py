@@ -107,8 +107,11 @@ class QueueScreen(Screen):
         self.sub_title = f"{rep.name} ({rep.role})"
         with self.app.open_session() as session:
             self.dispositions = disposition_keys(session)
-        self.query_one(QueueList).highlighted = list(QUEUES).index(self.queue_key)
         self.show_queue(self.queue_key)
+        if not self._rows and self.queue_key == "my-leads":
+            # A rep (or a manager) who holds nothing starts on the pool, where n claims.
+            self.show_queue("pool")
+        self.query_one(QueueList).highlighted = list(QUEUES).index(self.queue_key)
         self.query_one(QueueTable).focus()
 
     # Loading -----------------------------------------------------------------------------

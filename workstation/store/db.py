@@ -82,7 +82,7 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+def make_engine(url: str | URL, *, echo: bool = False, **options) -> Engine:
     """An engine for `url` with this project's connection settings applied."""
     parsed = normalise_url(url)
     backend = parsed.get_backend_name()
@@ -99,7 +99,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, **options)
     raise DatabaseError(
         f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
     )

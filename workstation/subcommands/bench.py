@@ -26,6 +26,12 @@ def register(commands) -> None:
         metavar="R",
         help="cold starts timed for each of app and baseline (default 7)",
     )
+    parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="also measure P8 (50 claimers) on this PostgreSQL server, in a "
+        "scratch schema that is dropped afterwards",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -36,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    figures = run_bench(leads=args.leads, runs=args.runs, say=say)
+    figures = run_bench(leads=args.leads, runs=args.runs, pg_url=args.pg, say=say)
     print(as_json(figures) if args.json else as_table(figures))
     return 0

@@ -2,7 +2,8 @@
 
 The parent (`workstation bench`) starts this process and reads one line: when the first
 frame is on screen (the hello app's Ready event; for the workstation, the first frame that
-shows queue rows), the process prints its peak RSS and the number of rows shown, then exits. `hello` is the baseline: a bare Textual app with one Static.
+shows queue rows), the process prints its peak RSS and the number of rows shown, then
+exits. `hello` is the baseline: a bare Textual app with one Static.
 """
 
 from __future__ import annotations

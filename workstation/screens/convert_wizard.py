@@ -125,7 +125,7 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
     DEFAULT_CSS = """
     ConvertWizard { align: center middle; }
     #convert-box {
-        width: 100; height: auto; max-height: 95%;
+        width: 100; height: auto; max-height: 95%; overflow-y: auto;
         border: round $primary; padding: 0 1; background: $surface;
     }
     #convert-steps { color: $text-muted; margin-bottom: 1; }
@@ -273,6 +273,8 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
             return self.plan is not None and self.current == "role" and self.plan.role is not None
         if action == "back":
             return self.step > 0
+        if action == "review":
+            return self.plan is not None and self.current != "dnc"
         return True
 
     def action_back(self) -> None:

@@ -19,7 +19,7 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
-from workstation.store.reference import LifecycleStage, OpportunityStage
+from workstation.store.reference import ContactRole, LifecycleStage, OpportunityStage
 
 OPPORTUNITY = "Opportunity"  # the lifecycle stage of a contact on an open opportunity
 SHOWN = 20
@@ -175,6 +175,13 @@ def first_open_stage(session: Session) -> tuple[str, int]:
     converted opportunity)."""
     row = session.connection().execute(_FIRST_STAGE).one()
     return row.name, row.probability
+
+
+def contact_roles(session: Session) -> list[str]:
+    """The contact roles a rep can pick, in their order (blank is always allowed too)."""
+    return list(
+        session.execute(select(ContactRole.name).order_by(ContactRole.sort_order)).scalars()
+    )
 
 
 def activity_count(session: Session, lead_id: int) -> int:

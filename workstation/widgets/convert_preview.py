@@ -87,7 +87,7 @@ def opportunity_text(plan: ConversionPlan) -> RenderableType:
         f"  {money(opp.amount_cents)}, {opp.probability}%, stage {opp.stage}, "
         f"closes {opp.close_date}, lead source {opp.lead_source or '—'}"
     )
-    owner = f"  owner {plan.owner or 'none'}" if opp.action == "create" else ""
+    owner = f", owner {plan.owner or 'none'}" if opp.action == "create" else ""
     return Group(_line(verb, f"“{opp.name}”"), Text(clean(details + owner)))
 
 
@@ -100,7 +100,6 @@ def role_text(plan: ConversionPlan) -> RenderableType:
     lines = [Text(clean(f"{name} becomes {kind} of “{opp}”, role {role.role or 'blank'}"))]
     if role.current_primary:
         lines.append(Text(clean(f"  {role.current_primary} is the primary contact already")))
-    lines.append(Text("  p: primary on/off", style="dim"))
     return Group(*lines)
 
 

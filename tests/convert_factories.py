@@ -1,15 +1,20 @@
-"""Builders for the conversion tests: a small world around one qualified lead, and a
-snapshot of the whole database to prove that a refused or failed conversion wrote nothing."""
+"""Builders for the conversion tests: a small world around one qualified lead, a snapshot
+of the whole database to prove that a refused or failed conversion wrote nothing, and a
+bare app to host the conversion screens."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.console import Console
 from sqlalchemy import Engine, text
 from sqlmodel import Session
+from textual.app import App
 
 from tests.factories import NOW, make_lead, make_rep
+from workstation.store.db import session_factory
 from workstation.store.models import (
     BUSINESS_TABLES,
     Account,
@@ -22,6 +27,7 @@ from workstation.store.models import (
     OpportunityContactRole,
 )
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
+from workstation.store.reps import working_rep
 
 
 def make_campaign(session: Session, name: str, **values) -> Campaign:
@@ -182,3 +188,23 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
             ]
             for table in BUSINESS_TABLES
         }
+
+
+class HostApp(App):
+    """What the conversion screens need from the app (engine, sessions, the working rep,
+    a clock) and nothing else: their snapshots show them alone, on a frozen clock."""
+
+    def __init__(self, engine: Engine, rep: str = "Riley Rep") -> None:
+        super().__init__()
+        self.engine = engine
+        self.open_session = session_factory(engine)
+        self.clock = lambda: NOW
+        with self.open_session() as session:
+            self.rep = working_rep(session, rep)
+
+
+def plain(renderable) -> str:
+    """What a widget's content looks like on screen, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()

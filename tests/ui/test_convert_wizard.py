@@ -4,22 +4,16 @@ snapshot at 120×40."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 from sqlmodel import Session
-from textual.app import App
 from textual.widgets import OptionList
 
-from tests.convert_factories import build_world, snapshot
-from tests.factories import NOW, make_lead
+from tests.convert_factories import HostApp, build_world, plain, snapshot
+from tests.factories import make_lead
 from workstation.screens.convert_wizard import ConvertWizard
 from workstation.screens.queue import QueueScreen
 from workstation.store.convert import convert_lead
-from workstation.store.db import session_factory
 from workstation.store.models import Lead
-from workstation.store.reps import working_rep
 from workstation.widgets.convert_preview import ConvertPreview
 
 SIZE = (120, 40)
@@ -31,9 +25,7 @@ def world(sqlite_engine):
 
 
 def preview_text(app) -> str:
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(app.screen.query_one(ConvertPreview).content)
-    return console.export_text()
+    return plain(app.screen.query_one(ConvertPreview).content)
 
 
 async def open_wizard(pilot, lead_id: int, results: list) -> ConvertWizard:
@@ -163,19 +155,6 @@ async def test_hostile_text_is_literal_and_a_converted_lead_only_explains(
     assert results == [None, None]
 
 
-class WizardHost(App):
-    """What the wizard needs from the app (engine, sessions, rep, clock) and nothing else,
-    so the snapshots show the wizard alone, whatever the queue screen looks like."""
-
-    def __init__(self, engine) -> None:
-        super().__init__()
-        self.engine = engine
-        self.open_session = session_factory(engine)
-        self.clock = lambda: NOW
-        with self.open_session() as session:
-            self.rep = working_rep(session, "Riley Rep")
-
-
 @pytest.mark.parametrize(
     ("step", "keys"),
     [
@@ -193,7 +172,7 @@ def test_each_step_at_120x40(world, sqlite_engine, snap_compare, step, keys):
         await pilot.press(*keys)
         assert pilot.app.screen.current == step
 
-    assert snap_compare(WizardHost(sqlite_engine), terminal_size=SIZE, run_before=open_at_step)
+    assert snap_compare(HostApp(sqlite_engine), terminal_size=SIZE, run_before=open_at_step)
 
 
 def test_the_do_not_call_step_at_120x40(world, sqlite_engine, snap_compare):
@@ -204,4 +183,4 @@ def test_the_do_not_call_step_at_120x40(world, sqlite_engine, snap_compare):
     async def open_it(pilot) -> None:
         await open_wizard(pilot, world.lead, [])
 
-    assert snap_compare(WizardHost(sqlite_engine), terminal_size=SIZE, run_before=open_it)
+    assert snap_compare(HostApp(sqlite_engine), terminal_size=SIZE, run_before=open_it)

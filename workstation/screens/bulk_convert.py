@@ -1,0 +1,110 @@
+"""Converting several selected leads at once, each with the wizard's defaults and in its own
+transaction, then a summary of what was converted and what was refused, and why.
+
+Returns the `BulkSummary` (None when cancelled before anything ran).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workstation.store.convert import BulkSummary, bulk_convert
+from workstation.widgets.safe_text import clean
+
+EXPLAIN = (
+    "Each lead is converted as the wizard proposes: the strongest matching account and "
+    "contact (else new ones), a new $0 opportunity, the contact as primary contact role, "
+    "its latest campaign as the source. One transaction per lead: a lead that is refused "
+    "is left as it was and the others still convert."
+)
+
+
+def summary_text(summary: BulkSummary) -> Group:
+    lines = [
+        Text(f"{len(summary.converted)} converted, {len(summary.refused)} refused", style="bold")
+    ]
+    for r in summary.converted:
+        opportunity = f", opportunity {r.opportunity_id}" if r.opportunity_id else ""
+        made = "new" if r.account_created else "existing"
+        records = f"{made} account {r.account_id}, contact {r.contact_id}{opportunity}"
+        lines.append(Text(f"✓ lead {r.lead_id} → {records}"))
+    lines.extend(Text(clean(f"✗ lead {lead_id}: {why}")) for lead_id, why in summary.refused)
+    return Group(*lines)
+
+
+class BulkConvertScreen(ModalScreen[BulkSummary | None]):
+    """Convert `lead_ids` after one confirmation; shows the summary until closed."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="bulk.close")]
+    DEFAULT_CSS = """
+    BulkConvertScreen { align: center middle; }
+    #bulk-box {
+        width: 90; height: auto; max-height: 90%; border: round $primary; padding: 0 1;
+        background: $surface;
+    }
+    #bulk-choices { height: auto; margin: 1 0; }
+    #bulk-summary { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, lead_ids: Sequence[int]) -> None:
+        super().__init__()
+        self.lead_ids = list(dict.fromkeys(lead_ids))
+        self.summary: BulkSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bulk-box"):
+            title = f"Convert {len(self.lead_ids)} selected leads"
+            yield Static(Text(title, style="bold"), id="bulk-title")
+            yield Static(Text(EXPLAIN), id="bulk-explain")
+            yield OptionList(
+                Option("Convert them (do-not-call leads are refused)", id="convert"),
+                Option("Convert them, do-not-call leads included: I confirm", id="convert-dnc"),
+                Option("Cancel", id="cancel"),
+                id="bulk-choices",
+            )
+            with VerticalScroll(id="bulk-summary"):
+                yield Static(id="bulk-result")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#bulk-choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id == "cancel" or self.summary is not None:
+            self.action_close()
+            return
+        options = self.query_one("#bulk-choices", OptionList)
+        options.disabled = True
+        self.query_one("#bulk-result", Static).update(Text("Converting…"))
+        self.run_bulk(confirm_do_not_call=event.option_id == "convert-dnc")
+
+    @work(thread=True, exclusive=True)
+    def run_bulk(self, *, confirm_do_not_call: bool) -> None:
+        summary = bulk_convert(
+            self.app.engine,
+            lead_ids=self.lead_ids,
+            rep_id=self.app.rep.id,
+            confirm_do_not_call=confirm_do_not_call,
+            at=self.app.clock(),
+        )
+        self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_summary(self, summary: BulkSummary) -> None:
+        self.summary = summary
+        self.query_one("#bulk-result", Static).update(summary_text(summary))
+        options = self.query_one("#bulk-choices", OptionList)
+        options.set_options([Option("Close", id="close")])
+        options.disabled = False
+        options.highlighted = 0
+        options.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.summary)

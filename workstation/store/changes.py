@@ -57,6 +57,71 @@ def _check_lifecycle(
         raise ChangeRefused(f"moving back from {old!r} to {new!r} needs a reason")
 
 
+def _set(
+    session: Session,
+    record: Lead | Contact,
+    field: str,
+    new: object,
+    *,
+    rep_id: int | None,
+    reason: str | None,
+    at: datetime,
+) -> None:
+    """Log one field's change in the history, then make it."""
+    assert record.id is not None
+    record_change(
+        session,
+        entity=record.__tablename__,
+        entity_id=record.id,
+        field=field,
+        old=getattr(record, field),
+        new=new,
+        rep_id=rep_id,
+        reason=reason,
+        at=at,
+    )
+    setattr(record, field, new)
+
+
+def _change_person(
+    session: Session,
+    record: Lead | Contact,
+    *,
+    rep_id: int | None,
+    lifecycle_stage: str | None,
+    owner_id: object,
+    reason: str | None,
+    at: datetime,
+) -> bool:
+    """The lifecycle and owner changes leads and contacts share; True when anything moved."""
+    changed = False
+    if lifecycle_stage is not None and lifecycle_stage != record.lifecycle_stage:
+        _check_lifecycle(
+            session,
+            record.lifecycle_stage,
+            lifecycle_stage,
+            is_lead=isinstance(record, Lead),
+            reason=reason,
+        )
+        _set(
+            session, record, "lifecycle_stage", lifecycle_stage, rep_id=rep_id, reason=reason, at=at
+        )
+        changed = True
+    if owner_id is not _KEEP and owner_id != record.owner_id:
+        _set(session, record, "owner_id", owner_id, rep_id=rep_id, reason=reason, at=at)
+        record.assigned_at = at if owner_id is not None else None
+        if isinstance(record, Lead):
+            record.claimed_until = None
+        changed = True
+    return changed
+
+
+def _touched(session: Session, record: Lead | Contact, at: datetime) -> None:
+    record.version += 1
+    record.updated_at = at
+    session.add(record)
+
+
 def change_lead(
     session: Session,
     lead: Lead,
@@ -69,64 +134,28 @@ def change_lead(
     at: datetime | None = None,
 ) -> None:
     """Apply the given changes to `lead` and log each one; unchanged values log nothing."""
-    assert lead.id is not None
     at = at or utcnow()
     changed = False
     if status is not None and status != lead.status:
         flags = session.get(LeadStatus, status)
         if flags is None:
             raise ChangeRefused(f"unknown lead status {status!r}")
-        record_change(
-            session,
-            entity="lead",
-            entity_id=lead.id,
-            field="status",
-            old=lead.status,
-            new=status,
-            rep_id=rep_id,
-            reason=reason,
-            at=at,
-        )
-        lead.status = status
+        _set(session, lead, "status", status, rep_id=rep_id, reason=reason, at=at)
         lead.is_open = not (flags.is_closed or flags.is_converted)
         changed = True
-    if lifecycle_stage is not None and lifecycle_stage != lead.lifecycle_stage:
-        _check_lifecycle(
-            session, lead.lifecycle_stage, lifecycle_stage, is_lead=True, reason=reason
-        )
-        record_change(
+    if (
+        _change_person(
             session,
-            entity="lead",
-            entity_id=lead.id,
-            field="lifecycle_stage",
-            old=lead.lifecycle_stage,
-            new=lifecycle_stage,
+            lead,
             rep_id=rep_id,
+            lifecycle_stage=lifecycle_stage,
+            owner_id=owner_id,
             reason=reason,
             at=at,
         )
-        lead.lifecycle_stage = lifecycle_stage
-        changed = True
-    if owner_id is not _KEEP and owner_id != lead.owner_id:
-        record_change(
-            session,
-            entity="lead",
-            entity_id=lead.id,
-            field="owner_id",
-            old=lead.owner_id,
-            new=owner_id,
-            rep_id=rep_id,
-            reason=reason,
-            at=at,
-        )
-        lead.owner_id = owner_id  # type: ignore[assignment]
-        lead.assigned_at = at if owner_id is not None else None
-        lead.claimed_until = None
-        changed = True
-    if changed:
-        lead.version += 1
-        lead.updated_at = at
-        session.add(lead)
+        or changed
+    ):
+        _touched(session, lead, at)
 
 
 def change_contact(
@@ -139,45 +168,18 @@ def change_contact(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    assert contact.id is not None
+    """Apply the given changes to `contact` and log each one."""
     at = at or utcnow()
-    changed = False
-    if lifecycle_stage is not None and lifecycle_stage != contact.lifecycle_stage:
-        _check_lifecycle(
-            session, contact.lifecycle_stage, lifecycle_stage, is_lead=False, reason=reason
-        )
-        record_change(
-            session,
-            entity="contact",
-            entity_id=contact.id,
-            field="lifecycle_stage",
-            old=contact.lifecycle_stage,
-            new=lifecycle_stage,
-            rep_id=rep_id,
-            reason=reason,
-            at=at,
-        )
-        contact.lifecycle_stage = lifecycle_stage
-        changed = True
-    if owner_id is not _KEEP and owner_id != contact.owner_id:
-        record_change(
-            session,
-            entity="contact",
-            entity_id=contact.id,
-            field="owner_id",
-            old=contact.owner_id,
-            new=owner_id,
-            rep_id=rep_id,
-            reason=reason,
-            at=at,
-        )
-        contact.owner_id = owner_id  # type: ignore[assignment]
-        contact.assigned_at = at if owner_id is not None else None
-        changed = True
-    if changed:
-        contact.version += 1
-        contact.updated_at = at
-        session.add(contact)
+    if _change_person(
+        session,
+        contact,
+        rep_id=rep_id,
+        lifecycle_stage=lifecycle_stage,
+        owner_id=owner_id,
+        reason=reason,
+        at=at,
+    ):
+        _touched(session, contact, at)
 
 
 def change_opportunity_stage(

@@ -11,7 +11,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from workstation.store.convert_plan import ConversionPlan, RecordPlan
+from workstation.store.convert_choices import RecordPlan
+from workstation.store.convert_plan import ConversionPlan
 from workstation.widgets.safe_text import clean
 
 FIELD_LABELS = {

@@ -3,13 +3,15 @@ every table compared), the read-only rule for converted leads, and bulk conversi
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from tests.convert_factories import build_world, snapshot
 from tests.factories import make_lead
-from workstation.store.convert import bulk_convert, convert_lead
+from workstation.store.convert import ConversionResult, bulk_convert, convert_lead
 from workstation.store.convert_rules import (
     DEFAULTS,
     NEW,
@@ -114,6 +116,33 @@ def test_the_database_also_refuses_a_second_primary(engine):
         )
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+def test_two_reps_converting_one_lead_convert_it_once(engine):
+    world = build_world(engine)
+    before = snapshot(engine)
+    start = threading.Barrier(2)
+    outcomes: list = []
+
+    def convert_as(rep_id: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(convert_lead(engine, lead_id=world.lead, rep_id=rep_id))
+        except ConversionRefused as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=convert_as, args=(r,)) for r in (world.rep, world.other_rep)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    converted = [o for o in outcomes if isinstance(o, ConversionResult)]
+    refused = [str(o) for o in outcomes if isinstance(o, ConversionRefused)]
+    assert len(converted) == 1 and len(refused) == 1
+    assert "already converted" in refused[0]
+    after = snapshot(engine)
+    assert len(after["opportunity"]) == len(before["opportunity"]) + 1
+    assert len(after["opportunity_contact_role"]) == len(before["opportunity_contact_role"]) + 1
 
 
 def test_a_converted_lead_is_read_only(engine):

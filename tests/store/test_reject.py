@@ -18,8 +18,7 @@ from workstation.store.reject import (
     REJECT_REASONS,
     RejectRefused,
     find_reason,
-    reject_contact,
-    reject_lead,
+    reject,
 )
 
 
@@ -39,7 +38,9 @@ def test_a_rejected_lead_leaves_the_queue_and_keeps_its_history(engine, reason, 
     with Session(engine) as session:
         in_queue = queue_count(session, "my-leads", rep_id=world.rep)
         history_before = session.execute(select(func.count()).select_from(History)).scalar()
-    result = reject_lead(engine, lead_id=world.lead, reason=reason, rep_id=world.rep, at=NOW)
+    result = reject(
+        engine, kind="lead", record_id=world.lead, reason=reason, rep_id=world.rep, at=NOW
+    )
     assert (result.status, result.lifecycle_stage, result.reason) == (status, "Rejected", reason)
     with Session(engine) as session:
         lead = session.get(Lead, world.lead)
@@ -71,8 +72,12 @@ def test_a_rejected_contact_keeps_everything_but_its_callback(engine):
         jane.callback_at = NOW
         session.commit()
     before = snapshot(engine)
-    reject_contact(
-        engine, contact_id=world.jane, reason="Job seeker, not a buyer", rep_id=world.rep
+    reject(
+        engine,
+        kind="contact",
+        record_id=world.jane,
+        reason="Job seeker, not a buyer",
+        rep_id=world.rep,
     )
     after = snapshot(engine)
     assert {t: len(rows) for t, rows in after.items()} == {
@@ -91,21 +96,33 @@ def test_a_rejected_contact_keeps_everything_but_its_callback(engine):
 
 def test_refusals_change_nothing(engine):
     world = build_world(engine)
-    reject_lead(engine, lead_id=world.fresh_lead, reason="Bogus form fill", rep_id=None)
+    reject(engine, kind="lead", record_id=world.fresh_lead, reason="Bogus form fill", rep_id=None)
     converted = convert_lead(engine, lead_id=world.lead, rep_id=world.rep)
     before = snapshot(engine)
     with pytest.raises(RejectRefused, match="unknown reason 'meh'; pick one of: Bogus form fill"):
-        reject_lead(engine, lead_id=world.lead, reason="meh", rep_id=None)
+        reject(engine, kind="lead", record_id=world.lead, reason="meh", rep_id=None)
     with pytest.raises(RejectRefused, match="already rejected \\(Bogus form fill\\)"):
-        reject_lead(engine, lead_id=world.fresh_lead, reason="No need right now", rep_id=None)
+        reject(
+            engine, kind="lead", record_id=world.fresh_lead, reason="No need right now", rep_id=None
+        )
     with pytest.raises(LeadReadOnly, match="is read-only"):
-        reject_lead(engine, lead_id=world.lead, reason="No need right now", rep_id=None)
+        reject(engine, kind="lead", record_id=world.lead, reason="No need right now", rep_id=None)
     with pytest.raises(RejectRefused, match="no contact 9999"):
-        reject_contact(engine, contact_id=9999, reason="No need right now", rep_id=None)
+        reject(engine, kind="contact", record_id=9999, reason="No need right now", rep_id=None)
     with pytest.raises(RejectRefused, match="no lead 9999"):
-        reject_lead(engine, lead_id=9999, reason="No need right now", rep_id=None)
+        reject(engine, kind="lead", record_id=9999, reason="No need right now", rep_id=None)
+    with pytest.raises(RejectRefused, match="only a lead or a contact"):
+        reject(
+            engine, kind="account", record_id=world.acme, reason="No need right now", rep_id=None
+        )
     assert snapshot(engine) == before
     # Its contact can still be rejected; the converted lead stays as it was.
-    reject_contact(engine, contact_id=converted.contact_id, reason="No need right now", rep_id=None)
+    reject(
+        engine,
+        kind="contact",
+        record_id=converted.contact_id,
+        reason="No need right now",
+        rep_id=None,
+    )
     with pytest.raises(ConversionRefused, match="rejected by sales"):
         convert_lead(engine, lead_id=world.fresh_lead, rep_id=None)

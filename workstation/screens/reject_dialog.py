@@ -16,7 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workstation.store.errors import StoreError
-from workstation.store.reject import REJECT_REASONS, RejectResult, reject_contact, reject_lead
+from workstation.store.reject import REJECT_REASONS, RejectResult, reject
 from workstation.widgets.safe_text import clean
 
 
@@ -67,22 +67,14 @@ class RejectDialog(ModalScreen[RejectResult | None]):
     def _reason_chosen(self, event: OptionList.OptionSelected) -> None:
         reason = event.option_id or ""
         try:
-            if self.kind == "contact":
-                result = reject_contact(
-                    self.app.engine,
-                    contact_id=self.record_id,
-                    reason=reason,
-                    rep_id=self.app.rep.id,
-                    at=self.app.clock(),
-                )
-            else:
-                result = reject_lead(
-                    self.app.engine,
-                    lead_id=self.record_id,
-                    reason=reason,
-                    rep_id=self.app.rep.id,
-                    at=self.app.clock(),
-                )
+            result = reject(
+                self.app.engine,
+                kind=self.kind,
+                record_id=self.record_id,
+                reason=reason,
+                rep_id=self.app.rep.id,
+                at=self.app.clock(),
+            )
         except StoreError as error:
             self.query_one("#reject-error", Static).update(str(error))
             return

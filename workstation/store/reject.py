@@ -76,67 +76,51 @@ def find_reason(text: str) -> RejectReason:
     raise RejectRefused(f"unknown reason {text!r}; pick one of: {labels}")
 
 
-def _already(kind: str, record_id: int, stage: str, reason: str | None) -> None:
-    if stage == REJECTED:
-        raise RejectRefused(
-            f"{kind} {record_id} is already rejected ({reason or 'no reason given'}); "
-            "nothing was changed"
-        )
-
-
-def reject_lead(
-    engine: Engine, *, lead_id: int, reason: str, rep_id: int | None, at: datetime | None = None
-) -> RejectResult:
-    """Reject a lead: closed status, Rejected stage, reason kept, history written."""
-    chosen = find_reason(reason)
-    at = at or utcnow()
-    with write_session(engine) as session:
-        lead = session.get(Lead, lead_id)
-        if lead is None:
-            raise RejectRefused(f"no lead {lead_id}")
-        ensure_editable(lead)
-        _already("lead", lead_id, lead.lifecycle_stage, lead.rejected_reason)
-        change_lead(
-            session,
-            lead,
-            rep_id=rep_id,
-            status=chosen.lead_status,
-            lifecycle_stage=REJECTED,
-            reason=f"rejected by sales: {chosen.label}",
-            at=at,
-        )
-        lead.rejected_reason = chosen.label
-        lead.callback_at = None
-        lead.claimed_until = None
-        session.add(lead)
-        return RejectResult("lead", lead_id, chosen.label, lead.status, lead.lifecycle_stage)
-
-
-def reject_contact(
+def reject(
     engine: Engine,
     *,
-    contact_id: int,
+    kind: str,
+    record_id: int,
     reason: str,
     rep_id: int | None,
     at: datetime | None = None,
 ) -> RejectResult:
-    """Reject a contact: Rejected stage, reason kept, callback cleared, history written."""
+    """Reject lead or contact (`kind`) `record_id`: Rejected stage, reason kept, callback
+    cleared, history written; a lead also gets the reason's closed status."""
     chosen = find_reason(reason)
+    model = {"lead": Lead, "contact": Contact}.get(kind)
+    if model is None:
+        raise RejectRefused(f"only a lead or a contact can be rejected, not a {kind!r}")
     at = at or utcnow()
+    why = f"rejected by sales: {chosen.label}"
     with write_session(engine) as session:
-        contact = session.get(Contact, contact_id)
-        if contact is None:
-            raise RejectRefused(f"no contact {contact_id}")
-        _already("contact", contact_id, contact.lifecycle_stage, contact.rejected_reason)
-        change_contact(
-            session,
-            contact,
-            rep_id=rep_id,
-            lifecycle_stage=REJECTED,
-            reason=f"rejected by sales: {chosen.label}",
-            at=at,
-        )
-        contact.rejected_reason = chosen.label
-        contact.callback_at = None
-        session.add(contact)
-        return RejectResult("contact", contact_id, chosen.label, None, contact.lifecycle_stage)
+        record = session.get(model, record_id, with_for_update=True)
+        if record is None:
+            raise RejectRefused(f"no {kind} {record_id}")
+        if isinstance(record, Lead):
+            ensure_editable(record)
+        if record.lifecycle_stage == REJECTED:
+            raise RejectRefused(
+                f"{kind} {record_id} is already rejected "
+                f"({record.rejected_reason or 'no reason given'}); nothing was changed"
+            )
+        if isinstance(record, Lead):
+            change_lead(
+                session,
+                record,
+                rep_id=rep_id,
+                status=chosen.lead_status,
+                lifecycle_stage=REJECTED,
+                reason=why,
+                at=at,
+            )
+            record.claimed_until = None
+        else:
+            change_contact(
+                session, record, rep_id=rep_id, lifecycle_stage=REJECTED, reason=why, at=at
+            )
+        record.rejected_reason = chosen.label
+        record.callback_at = None
+        session.add(record)
+        status = record.status if isinstance(record, Lead) else None
+        return RejectResult(kind, record_id, chosen.label, status, record.lifecycle_stage)

@@ -103,25 +103,33 @@ def _result_text(result) -> str:
     )
 
 
+def acting_rep_id(engine, config) -> int | None:
+    """Who is working: `--as` / WORKSTATION_REP, else the first manager (None: no reps)."""
+    from sqlmodel import Session
+
+    from workstation.store.reps import working_rep
+
+    with Session(engine) as session:
+        rep = working_rep(session, config.rep_name)
+    return rep.id if rep else None
+
+
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.store.convert import convert_lead
     from workstation.store.convert_plan import plan_conversion
     from workstation.store.models import utcnow
-    from workstation.store.reps import working_rep
 
     choices = _choices(args)
     config = settings(args)
     engine = open_engine(config)
-    with Session(engine) as session:
-        rep = working_rep(session, config.rep_name)
-        rep_id = rep.id if rep else None
-        if args.dry_run:
+    rep_id = acting_rep_id(engine, config)
+    if args.dry_run:
+        with Session(engine) as session:
             plan = plan_conversion(
                 session, lead_id=args.lead_id, choices=choices, rep_id=rep_id, today=utcnow().date()
             )
-    if args.dry_run:
         print(json.dumps(asdict(plan), default=str) if args.json else _plan_text(plan))
         return 0
     result = convert_lead(engine, lead_id=args.lead_id, choices=choices, rep_id=rep_id)

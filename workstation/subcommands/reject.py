@@ -27,22 +27,18 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
-    from workstation.store.reject import reject_contact, reject_lead
-    from workstation.store.reps import working_rep
+    from workstation.store.reject import reject
+    from workstation.subcommands.convert import acting_rep_id
 
     config = settings(args)
     engine = open_engine(config)
-    with Session(engine) as session:
-        rep = working_rep(session, config.rep_name)
-    rep_id = rep.id if rep else None
-    if args.contact:
-        result = reject_contact(
-            engine, contact_id=args.record_id, reason=args.reason, rep_id=rep_id
-        )
-    else:
-        result = reject_lead(engine, lead_id=args.record_id, reason=args.reason, rep_id=rep_id)
+    result = reject(
+        engine,
+        kind="contact" if args.contact else "lead",
+        record_id=args.record_id,
+        reason=args.reason,
+        rep_id=acting_rep_id(engine, config),
+    )
     if args.json:
         print(json.dumps(asdict(result)))
     else:

@@ -54,13 +54,19 @@ def _values(record: RecordPlan) -> Text:
     return Text(f"  {verb}: ") + Text(clean(pairs))
 
 
+def _record(kind: str, record: RecordPlan, owner: str | None) -> list[RenderableType]:
+    """What happens to the account or contact: created (with its owner) or attached to,
+    and the fields it gets."""
+    if record.action == "create":
+        head = _line(f"Creates {kind} ", f"“{record.name}”", f", owner {owner or 'none'}")
+    else:
+        head = _line(f"Attaches to {kind} ", f"#{record.id} “{record.name}”")
+    return [head, _values(record)]
+
+
 def account_text(plan: ConversionPlan) -> RenderableType:
     account = plan.account
-    if account.action == "create":
-        head = _line("Creates account ", f"“{account.name}”", f", owner {plan.owner or 'none'}")
-    else:
-        head = _line("Attaches to account ", f"#{account.id} “{account.name}”")
-    lines = [head, _values(account)]
+    lines = _record("account", account, plan.owner)
     match = next((m for m in plan.account_matches if m.id == account.id), None)
     if match is not None:
         lines.append(Text("  why: ") + Text(clean("; ".join(match.reasons))))
@@ -70,13 +76,8 @@ def account_text(plan: ConversionPlan) -> RenderableType:
 
 
 def contact_text(plan: ConversionPlan) -> RenderableType:
-    contact = plan.contact
-    if contact.action == "create":
-        head = _line("Creates contact ", f"“{contact.name}”", f", owner {plan.owner or 'none'}")
-    else:
-        head = _line("Attaches to contact ", f"#{contact.id} “{contact.name}”")
     stage = f"  lifecycle stage: {plan.lifecycle_from or 'new'} → {plan.lifecycle_to}"
-    return Group(head, _values(contact), Text(clean(stage)))
+    return Group(*_record("contact", plan.contact, plan.owner), Text(clean(stage)))
 
 
 def opportunity_text(plan: ConversionPlan) -> RenderableType:

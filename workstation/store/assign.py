@@ -103,13 +103,21 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 def rep_capacities(session: Session, *, rep_ids: Sequence[int] | None = None) -> list[RepCapacity]:
     """Active reps with their open callable leads: the sales reps, or the ones named."""
+    return _capacities(session, rep_ids, lock=False)
+
+
+def _capacities(
+    session: Session, rep_ids: Sequence[int] | None, *, lock: bool
+) -> list[RepCapacity]:
     statement = select(Rep).where(Rep.active).order_by(Rep.id)
     if rep_ids is None:
         statement = statement.where(Rep.role == "rep")
     else:
         statement = statement.where(Rep.id.in_(list(rep_ids)))  # type: ignore[union-attr]
-    # Locks the reps' rows on PostgreSQL, so two assigners never both fill the same room.
-    reps = list(session.execute(statement.with_for_update()).scalars())
+    if lock:
+        # Locks the reps' rows on PostgreSQL, so two assigners never fill the same room.
+        statement = statement.with_for_update()
+    reps = list(session.execute(statement).scalars())
     if rep_ids is not None and len(reps) < len(set(rep_ids)):
         missing = set(rep_ids) - {rep.id for rep in reps}
         raise AssignmentRefused(f"no active rep with id {', '.join(map(str, sorted(missing)))}")
@@ -187,7 +195,7 @@ def assign_pool_by_capacity(
         else:
             require_manager(session, acting_rep_id, "hand out the pool to reps")
         assert acting_rep_id is not None
-        reps = rep_capacities(session, rep_ids=to_rep_ids)
+        reps = _capacities(session, to_rep_ids, lock=True)
         room = sum(rep.free for rep in reps)
         wanted = room if limit is None else min(room, limit)
         requested = None if lead_ids is None else list(dict.fromkeys(lead_ids))
@@ -269,10 +277,10 @@ def reassign(
         assert acting_rep_id is not None
         leads = _checked_leads(session, lead_ids)
         if to_rep_id is not None:
-            reps = rep_capacities(session, rep_ids=[to_rep_id])
+            reps = _capacities(session, [to_rep_id], lock=True)
             placed, unplaced = _plan_for_one_rep(leads, reps[0]), []
         else:
-            reps = rep_capacities(session)
+            reps = _capacities(session, None, lock=True)
             placed, unplaced = distribute(
                 list(leads),
                 reps,

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
-from workstation.store.reps import RepInfo
+from workstation.store.reps import RepInfo, working_rep
 
 
 class PermissionDenied(StoreError):
@@ -76,3 +76,10 @@ def require_owner_or_manager(
             f"{rep.name} is a rep, not a manager: only managers may {action} {whose} leads"
         )
     return rep
+
+
+def acting_rep_id(session: Session, name: str | None) -> int | None:
+    """Who is working: the rep named (`--as`, WORKSTATION_REP), else the first active
+    manager; None when the database has no reps yet (the checks then refuse)."""
+    rep = working_rep(session, name)
+    return None if rep is None else rep.id

@@ -12,7 +12,19 @@ from sqlalchemy import Engine
 
 from workstation.config import Settings
 
-MODULES = ("demo", "export", "db", "bench", "calls", "convert", "reject")
+MODULES = (
+    "demo",
+    "export",
+    "db",
+    "bench",
+    "calls",
+    "convert",
+    "reject",
+    "untouched",
+    "funnel",
+    "reassign",
+    "assign",
+)
 
 
 def settings(args: argparse.Namespace) -> Settings:

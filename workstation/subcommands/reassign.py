@@ -1,0 +1,83 @@
+"""`workstation reassign ID… --to NAME | --spread | --pool`: move leads to a rep, spread them
+over the reps by open capacity, or return them to the pool (the untouched screen's keys
+from the shell). Moving other reps' leads takes a manager; a rep may return their own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "reassign", help="move leads to a rep, spread them by capacity, or back to the pool"
+    )
+    parser.add_argument("ids", type=int, nargs="+", metavar="ID", help="lead ids")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="NAME", help="give them all to this rep")
+    where.add_argument(
+        "--spread", action="store_true", help="spread them over the reps with the most room"
+    )
+    where.add_argument("--pool", action="store_true", help="return them to the shared pool")
+    parser.add_argument("--reason", metavar="TEXT", help="why (kept in each lead's history)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def describe(result) -> str:
+    """One line a manager can read: where the leads went, and what stayed."""
+    from collections import Counter
+
+    from workstation.widgets.safe_text import clean
+
+    went = Counter(result.moved.values())
+    parts = [
+        f"{count} to {clean(result.rep_names.get(owner, owner)) if owner else 'the pool'}"
+        for owner, count in sorted(went.items(), key=lambda item: -item[1])
+    ]
+    line = f"Moved {len(result.moved)} lead{'s' * (len(result.moved) != 1)}"
+    line += f": {', '.join(parts)}" if parts else ""
+    if result.unchanged:
+        line += f"; {len(result.unchanged)} already there"
+    if result.unplaced:
+        line += f"; {len(result.unplaced)} stayed: no rep has room (raise a capacity)"
+    return line + "."
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from workstation.store.assign import reassign, return_to_pool
+    from workstation.store.permissions import acting_rep_id
+    from workstation.store.reps import working_rep
+    from workstation.subcommands import open_engine, settings
+
+    config = settings(args)
+    engine = open_engine(config)
+    with Session(engine) as session:
+        me = acting_rep_id(session, config.rep_name)
+        target = working_rep(session, args.to) if args.to else None
+    if args.pool:
+        result = return_to_pool(engine, args.ids, acting_rep_id=me, reason=args.reason)
+    else:
+        result = reassign(
+            engine,
+            args.ids,
+            acting_rep_id=me,
+            to_rep_id=target and target.id,
+            spread=args.spread,
+            reason=args.reason,
+        )
+    if args.json:
+        data = {
+            "moved": [
+                {"Id": lead_id, "OwnerId": owner, "Owner": result.rep_names.get(owner)}
+                for lead_id, owner in result.moved.items()
+            ],
+            "unchanged": list(result.unchanged),
+            "unplaced": list(result.unplaced),
+        }
+        print(json.dumps(data, indent=2))
+    else:
+        print(describe(result))
+    return 0

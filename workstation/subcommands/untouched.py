@@ -1,0 +1,88 @@
+"""`workstation untouched`: leads nobody has touched since they were assigned, per rep, worst
+first, with aging buckets (the untouched-leads screen from the shell; managers only, or a
+rep asking about themselves with --rep)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workstation.subcommands import open_engine, settings
+
+
+def _hours(value: str) -> float:
+    hours = float(value)
+    if hours < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return hours
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "untouched", help="leads with no activity since they were assigned, per rep"
+    )
+    parser.add_argument(
+        "--hours",
+        type=_hours,
+        default=24.0,
+        metavar="N",
+        help="assigned more than N hours ago (default 24)",
+    )
+    parser.add_argument(
+        "--rep", dest="only_rep", metavar="NAME", help="only this rep (and list their leads)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (per rep), csv (every lead) or json (per rep and every lead)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _table(summary, leads) -> str:
+    from workstation.store.reports import BUCKETS
+    from workstation.widgets.safe_text import clean
+
+    width = max([len(clean(r.name)) for r in summary.reps] + [4])
+    head = f"{'Rep':<{width}}  {'Untouched':>9}" + "".join(f"  {b:>8}" for b in BUCKETS)
+    lines = [
+        f"Untouched for more than {summary.hours:g} h: {summary.total:,} leads, worst first",
+        head,
+    ]
+    for rep in summary.reps:
+        name = clean(rep.name) + ("" if rep.active else " (left)")
+        counts = "".join(f"  {n:>8,}" for n in rep.buckets)
+        lines.append(f"{name:<{width}}  {rep.count:>9,}{counts}")
+    if leads is not None:
+        lines.append("")
+        lines.append(f"{'Id':>8}  {'Age':>7}  {'Name':<24}  Company")
+        for row in leads:
+            age = f"{row.age.total_seconds() / 86400:.1f} d"
+            lines.append(f"{row.id:>8}  {age:>7}  {clean(row.name)[:24]:<24}  {clean(row.company)}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from workstation.store.permissions import acting_rep_id
+    from workstation.store.reports import iter_untouched, untouched_summary
+    from workstation.store.reps import working_rep
+    from workstation.store.untouched_export import write_json, write_leads_csv
+
+    config = settings(args)
+    engine = open_engine(config)
+    with Session(engine) as session:
+        me = acting_rep_id(session, config.rep_name)
+        only = working_rep(session, args.only_rep) if args.only_rep else None
+        scope = {"acting_rep_id": me, "hours": args.hours, "rep_id": only and only.id}
+        summary = untouched_summary(session, **scope)
+        leads = iter_untouched(session, now=summary.now, **scope)
+        if args.format == "json":
+            write_json(sys.stdout, summary, leads)
+        elif args.format == "csv":
+            write_leads_csv(sys.stdout, leads, summary)
+        else:
+            print(_table(summary, leads if only else None))
+    return 0

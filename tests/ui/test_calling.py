@@ -72,9 +72,42 @@ async def test_each_disposition_key(app_factory, sqlite_engine, key):
                 .all()
             )
         assert notes == ["rang twice"]
-        # The next lead opened by itself, and the notes box is empty again.
-        assert app.screen.card.id != first.id
         assert app.screen.query_one("#notes").value == ""
+        if key == "1":  # qualified: it stays, so that converting is one key away
+            assert app.screen.card.id == first.id
+        else:  # the next lead opened by itself
+            assert app.screen.card.id != first.id
+
+
+async def test_qualified_then_c_opens_the_convert_wizard(app_factory):
+    from workstation.screens.convert_wizard import ConvertWizard
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        lead_id = app.screen.card.id
+        await pilot.press("1")
+        await _settle(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConvertWizard) and app.screen.lead_id == lead_id
+
+
+async def test_space_marks_rows_for_bulk_conversion(app_factory):
+    from workstation.screens.bulk_convert import BulkConvertScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#queue-table")
+        await pilot.press("space", "down", "space")
+        assert len(table.marked) == 2
+        assert table.get_row_at(0)[0].plain.startswith("✓ ")
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, BulkConvertScreen)
+        assert sorted(app.screen.lead_ids) == sorted(table.marked)
 
 
 async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):

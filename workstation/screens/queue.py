@@ -65,8 +65,12 @@ class QueueScreen(Screen):
           for n, label in enumerate(DISPOSITION_LABELS, start=1)),
         Binding("u", "undo", "Undo", id="queue.undo"),
         Binding("e", "edit", "Edit", id="queue.edit"),
-        Binding("m", "notes", "Notes", id="queue.notes"),
-        Binding("v", "cycle_queue", "Queue", id="queue.cycle"),
+        Binding("c", "convert", "Convert", id="queue.convert"),
+        Binding("x", "reject", "Reject", id="queue.reject"),
+        Binding("space", "mark", "Mark", id="queue.mark", show=False),
+        Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
+        Binding("m", "notes", "Notes", id="queue.notes", show=False),
+        Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
         Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
                 show=False),
         Binding("left_square_bracket", "previous_page", "Previous page",
@@ -280,9 +284,14 @@ class QueueScreen(Screen):
         message = f"Logged {logged.disposition} · {card.name}"
         if logged.recycled:
             message += " · recycled to Nurture"
-        self.notify(message, markup=False, timeout=3)
         self._reload_keeping_place()
         self.load_counts()
+        if card.kind == "lead" and logged.lifecycle_stage == "Sales Qualified":
+            # Qualified: stay on the lead, so converting it is one key away.
+            self.notify(f"{message} · press c to convert", markup=False, timeout=6)
+            self.show_record(card.kind, card.id, "qualified on this call")
+            return
+        self.notify(message, markup=False, timeout=3)
         self._claim_next()
 
     def action_undo(self) -> None:
@@ -330,6 +339,63 @@ class QueueScreen(Screen):
                 kind=card.kind, record_id=card.id, version=card.version, values=values
             ),
             saved,
+        )
+
+    # Conversion and rejection ---------------------------------------------------------
+    def action_convert(self) -> None:
+        card = self.card
+        if card is None or card.kind != "lead":
+            self.notify("Only a lead can be converted: pick one first.", markup=False)
+            return
+        if card.read_only:
+            self.notify("This lead is converted already.", markup=False)
+            return
+        from workstation.screens.convert_wizard import ConvertWizard
+
+        def converted(result) -> None:
+            if result is not None:
+                self.notify(f"Converted {card.name}.", markup=False, timeout=4)
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, "converted just now")
+
+        self.app.push_screen(ConvertWizard(card.id), converted)
+
+    def action_convert_marked(self) -> None:
+        from workstation.screens.bulk_convert import BulkConvertScreen
+
+        table = self.query_one(QueueTable)
+        marked = sorted(table.marked) or ([self.card.id] if self.card else [])
+        if QUEUES[self.queue_key].kind != "lead" or not marked:
+            self.notify("Mark leads with Space first (in a lead queue).", markup=False)
+            return
+
+        def done(summary) -> None:
+            table.marked.clear()
+            self._reload_keeping_place()
+            self.load_counts()
+
+        self.app.push_screen(BulkConvertScreen(marked), done)
+
+    def action_mark(self) -> None:
+        self.query_one(QueueTable).toggle_mark()
+
+    def action_reject(self) -> None:
+        card = self.card
+        if card is None or card.read_only:
+            self.notify("Pick a lead or contact that is not converted.", markup=False)
+            return
+        from workstation.screens.reject_dialog import RejectDialog
+
+        def rejected(result) -> None:
+            if result is not None:
+                self.notify(f"Rejected {card.name}: it goes to Nurture.", markup=False)
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, "rejected by sales")
+
+        self.app.push_screen(
+            RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
 
     def action_notes(self) -> None:

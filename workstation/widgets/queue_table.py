@@ -31,10 +31,12 @@ def relative_time(moment: datetime | None, now: datetime) -> str:
     return f"in {amount}" if delta.total_seconds() > 0 else f"{amount} ago"
 
 
-def row_cells(row: QueueRow, now: datetime) -> tuple[Text, ...]:
+def row_cells(row: QueueRow, now: datetime, *, marked: bool = False) -> tuple[Text, ...]:
     name = safe_text(row.name)
     if row.is_customer_inquiry:
         name = Text("★ ") + name
+    if marked:
+        name = Text("✓ ", style="bold") + name
     return (
         name,
         safe_text(row.company),
@@ -59,6 +61,10 @@ class QueueTable(DataTable):
     # the cursor only when the rep moved it, never when a reload put it somewhere.
     user_moved = False
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.marked: set[int] = set()  # record ids marked for a bulk action, across pages
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
@@ -69,9 +75,21 @@ class QueueTable(DataTable):
         self.user_moved = False
         self.clear()
         for row in page.rows:
-            self.add_row(*row_cells(row, now), key=str(row.id))
+            self.add_row(*row_cells(row, now, marked=row.id in self.marked), key=str(row.id))
+        self._page = {str(row.id): row for row in page.rows}
+        self._now = now
         if page.rows:
             self.move_cursor(row=len(page.rows) - 1 if at_end else 0)
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the row under the cursor for a bulk action."""
+        if not self.row_count:
+            return
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        row = self._page[str(key.value)]
+        self.marked.symmetric_difference_update({row.id})
+        cells = row_cells(row, self._now, marked=row.id in self.marked)
+        self.update_cell(str(key.value), "Name", cells[0])
 
     def action_cursor_down(self) -> None:
         self.user_moved = True

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import Float, Table, and_, case, func, or_, select
+from sqlalchemy import Float, Table, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
@@ -171,12 +171,16 @@ def rep_activity(
     a = _activity
     undone = _activity.alias("undone")
     reversal = a.c.reverses_id.is_not(None)
-    # A compensating entry counts -1 for the call it reverses, as that call's rep.
+    # A compensating entry (a rep undoing their own call) counts -1 for that call.
     sign = case((reversal, -1), else_=1)
     connected = _disposition.c.connected
+    # "+ 0": SQLite groups by sorting one scan of the table instead of walking
+    # ix_activity_rep and fetching every row at random (31 s instead of 7 s at data set L).
+    # A literal, not a bound 0: PostgreSQL must see the same GROUP BY expression.
+    rep = a.c.rep_id + literal_column("0")
     calls = (
         select(
-            a.c.rep_id + 0,  # "+ 0": group by a sort, not by walking ix_activity_rep
+            rep,
             func.sum(sign),
             func.sum(case((connected, sign), else_=0)),
         )
@@ -192,7 +196,7 @@ def rep_activity(
                 and_(reversal, undone.c.kind == "call"),
             )
         )
-        .group_by(a.c.rep_id + 0)
+        .group_by(rep)
     )
     conversions = select(_lead.c.owner_id, func.count()).where(_lead.c.is_converted)
     if since is not None:

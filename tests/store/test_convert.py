@@ -293,3 +293,26 @@ def test_a_contact_id_implies_its_account(engine):
         engine, lead_id=world.lead, choices=ConversionChoices(contact=world.bob), rep_id=world.rep
     )
     assert (result.account_id, result.contact_id) == (world.acme, world.bob)
+
+
+def test_a_membership_that_already_responded_keeps_its_status(engine):
+    world = build_world(engine)
+    with Session(engine) as session:
+        member = session.execute(
+            select(CampaignMember).where(
+                CampaignMember.lead_id == world.lead, CampaignMember.campaign_id == world.webinar
+            )
+        ).scalar_one()
+        member.status, member.has_responded, member.responded_at = "Attended", True, NOW
+        session.commit()
+        member_id = member.id
+        plan = plan_conversion(session, lead_id=world.lead, today=TODAY)
+    assert (plan.campaign.status_from, plan.campaign.status_to) == ("Attended", "Attended")
+    convert_lead(engine, lead_id=world.lead, rep_id=world.rep)
+    with Session(engine) as session:
+        member = session.get(CampaignMember, member_id)
+        assert (member.status, member.contact_id, member.responded_at) == (
+            "Attended",
+            world.jane,
+            NOW,
+        )

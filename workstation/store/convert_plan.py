@@ -94,6 +94,18 @@ class Draft:
     member_id: int | None  # the primary campaign's membership, if the lead has one
 
 
+def _campaign_plan(session: Session, campaign_id, name, member_id, options) -> CampaignPlan:
+    """The primary campaign's membership: it becomes Responded, unless it already had a
+    responded status (kept as it is, like Salesforce keeps it)."""
+    member = next((o for o in options if o.member_id == member_id), None)
+    if member is not None and member.has_responded:
+        return CampaignPlan(campaign_id, name, member.status, member.status)
+    status_from = member.status if member is not None else None
+    return CampaignPlan(
+        campaign_id, name, status_from, responded_label(session, campaign_id, options)
+    )
+
+
 def draft_conversion(
     session: Session,
     *,
@@ -158,12 +170,7 @@ def draft_conversion(
         opportunity=opp_plan,
         role=role_plan,
         campaigns=tuple(options),
-        campaign=CampaignPlan(
-            campaign_id,
-            campaign_name,
-            next((o.status for o in options if o.member_id == member_id), None),
-            responded_label(session, campaign_id, options),
-        ),
+        campaign=_campaign_plan(session, campaign_id, campaign_name, member_id, options),
         activities=activity_count(session, lead_id) if preview else 0,
         problems=tuple(problems),
     )

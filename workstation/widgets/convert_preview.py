@@ -112,6 +112,8 @@ def campaign_text(plan: ConversionPlan) -> RenderableType:
         head = Text("No primary campaign source.")
     else:
         change = f"{campaign.status_from or 'new membership'} → {campaign.status_to}"
+        if campaign.status_from == campaign.status_to:
+            change = f"stays {campaign.status_to}"
         head = _line("Primary campaign source: ", f"{campaign.name} (membership: {change})")
     return Group(head, Text(f"  {moved} campaign membership(s) move to the contact"))
 

@@ -181,3 +181,32 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
         await _settle(pilot, app)
         assert isinstance(app.screen, QueueScreen)
         assert _lead(sqlite_engine, lead_id).title == "Head of Sales"
+
+
+async def test_a_manager_assigns_marked_pool_leads_and_a_rep_may_not(app_factory, sqlite_engine):
+    from workstation.screens.pick_rep import PickRepDialog
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.action_show_queue("pool")
+        await pilot.pause()
+        table = app.screen.query_one("#queue-table")
+        await pilot.press("space", "down", "space", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, PickRepDialog)
+        await pilot.press("enter")  # the rep with the most room: Riley Rep
+        await _settle(pilot, app)
+        assert app.screen.query_one("#queue-table").row_count == 3
+        assert not table.marked
+    with Session(sqlite_engine) as session:
+        owners = (
+            session.execute(select(Lead.owner_id).where(Lead.last_name.in_(["Pool4", "Pool3"])))
+            .scalars()
+            .all()
+        )
+    assert len(set(owners)) == 1 and owners[0] is not None
+    rep_app = app_factory("Riley Rep", fill=False)
+    async with rep_app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(rep_app.screen, PickRepDialog)

@@ -67,6 +67,7 @@ class QueueScreen(Screen):
         Binding("e", "edit", "Edit", id="queue.edit"),
         Binding("c", "convert", "Convert", id="queue.convert"),
         Binding("x", "reject", "Reject", id="queue.reject"),
+        Binding("a", "assign", "Assign", id="queue.assign", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
@@ -376,6 +377,46 @@ class QueueScreen(Screen):
             self.load_counts()
 
         self.app.push_screen(BulkConvertScreen(marked), done)
+
+    def action_assign(self) -> None:
+        """A manager gives the marked leads (or the current one) to a rep of their choice."""
+        from workstation.screens.pick_rep import PickRepDialog
+
+        if not self.app.rep.is_manager:
+            self.notify("Only a manager assigns leads to other reps.", markup=False)
+            return
+        table = self.query_one(QueueTable)
+        card = self.card
+        lead_ids = sorted(table.marked) or ([card.id] if card and card.kind == "lead" else [])
+        if QUEUES[self.queue_key].kind != "lead" or not lead_ids:
+            self.notify("Pick or mark (Space) the leads to assign first.", markup=False)
+            return
+
+        def chosen(rep_id: int | None) -> None:
+            if rep_id is not None:
+                self._assign(lead_ids, rep_id)
+
+        self.app.push_screen(PickRepDialog(leads=len(lead_ids)), chosen)
+
+    @work(thread=True, exclusive=True, group="call")
+    def _assign(self, lead_ids: list[int], rep_id: int) -> None:
+        from workstation.store.assign import reassign
+
+        try:
+            summary = reassign(
+                self.app.engine, lead_ids, acting_rep_id=self.app.rep.id, to_rep_id=rep_id
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        name = summary.rep_names.get(rep_id, "the rep")
+        self.app.call_from_thread(self._assigned, f"{len(summary.moved)} lead(s) to {name}")
+
+    def _assigned(self, message: str) -> None:
+        self.query_one(QueueTable).marked.clear()
+        self.notify(f"Assigned {message}.", markup=False)
+        self._reload_keeping_place()
+        self.load_counts()
 
     def action_mark(self) -> None:
         self.query_one(QueueTable).toggle_mark()

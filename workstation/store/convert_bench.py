@@ -46,24 +46,26 @@ def _count_statements(engine: Engine, lead_id: int) -> int:
 def measure_conversion(engine: Engine, runs: int) -> dict:
     """Median and p95 milliseconds of one conversion, beside an empty write transaction.
 
-    Returns runs (conversions timed), median_ms, p95_ms, baseline_median_ms,
-    baseline_p95_ms, ratio (median over baseline median), statements (per conversion),
-    refused (leads the rules turned down, not timed) and target_ms.
+    Returns runs (conversions timed), median_ms, p95_ms, cpu_median_ms (this thread's CPU
+    time: what a busy machine inflates least), baseline_median_ms, baseline_p95_ms, ratio
+    (median over baseline median), statements (per conversion), refused (leads the rules
+    turned down, not timed) and target_ms.
     """
     with engine.connect() as connection:
         lead_ids = list(connection.execute(_CANDIDATES, {"n": runs + 1}).scalars())
     if len(lead_ids) < 2:
         raise StoreError("P5 needs at least two open, owned leads: run `workstation demo` first")
     statements = _count_statements(engine, lead_ids[0])  # also warms the statement cache
-    timings, baseline, refused = [], [], 0
+    timings, cpu, baseline, refused = [], [], [], 0
     for lead_id in lead_ids[1:]:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         try:
             convert_lead(engine, lead_id=lead_id, rep_id=None)
         except StoreError:
             refused += 1
             continue
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
         started = time.perf_counter()
         with write_session(engine):
             pass
@@ -75,6 +77,7 @@ def measure_conversion(engine: Engine, runs: int) -> dict:
         "runs": len(timings),
         "median_ms": round(median, 3),
         "p95_ms": round(_p95(timings), 3),
+        "cpu_median_ms": round(statistics.median(cpu), 3),
         "baseline_median_ms": round(base, 3),
         "baseline_p95_ms": round(_p95(baseline), 3),
         "ratio": round(median / base, 2) if base else None,

@@ -30,6 +30,7 @@ its new `assigned_at` and a version bump. Leads are loaded in chunks of `CHUNK` 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,6 +86,21 @@ class ReassignSummary:
     unchanged: tuple[int, ...]  # already where they were asked to go
     unplaced: tuple[int, ...]  # spread: no rep had room, so they stayed
     rep_names: dict[int, str]
+
+    def describe(self) -> str:
+        """One line a manager can read: where the leads went, and what stayed."""
+        went = Counter(self.moved.values())
+        parts = [
+            f"{count} to {self.rep_names.get(owner, owner) if owner else 'the pool'}"
+            for owner, count in sorted(went.items(), key=lambda item: -item[1])
+        ]
+        line = f"Moved {len(self.moved)} lead{'s' * (len(self.moved) != 1)}"
+        line += f": {', '.join(parts)}" if parts else ""
+        if self.unchanged:
+            line += f"; {len(self.unchanged)} already there"
+        if self.unplaced:
+            line += f"; {len(self.unplaced)} stayed: no rep has room (raise a capacity)"
+        return line + "."
 
 
 @contextmanager

@@ -24,26 +24,6 @@ def register(commands) -> None:
     parser.set_defaults(handler=run)
 
 
-def describe(result) -> str:
-    """One line a manager can read: where the leads went, and what stayed."""
-    from collections import Counter
-
-    from workstation.widgets.safe_text import clean
-
-    went = Counter(result.moved.values())
-    parts = [
-        f"{count} to {clean(result.rep_names.get(owner, owner)) if owner else 'the pool'}"
-        for owner, count in sorted(went.items(), key=lambda item: -item[1])
-    ]
-    line = f"Moved {len(result.moved)} lead{'s' * (len(result.moved) != 1)}"
-    line += f": {', '.join(parts)}" if parts else ""
-    if result.unchanged:
-        line += f"; {len(result.unchanged)} already there"
-    if result.unplaced:
-        line += f"; {len(result.unplaced)} stayed: no rep has room (raise a capacity)"
-    return line + "."
-
-
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -79,5 +59,7 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(data, indent=2))
     else:
-        print(describe(result))
+        from workstation.widgets.safe_text import clean
+
+        print(clean(result.describe()))
     return 0

@@ -1,0 +1,192 @@
+"""The untouched-leads screen (managers): per rep, how many leads nobody touched since they
+were assigned, in aging buckets, worst first, as a table and a stacked bar chart.
+
++ / − change the threshold, Enter opens a rep's list (`UntouchedLeadsScreen`), e exports the
+table. The report runs in a thread worker; for a rep the store refuses it, and the screen
+shows why instead of any figures.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workstation.store.errors import StoreError
+from workstation.store.reports import BUCKETS, DEFAULT_HOURS, UntouchedSummary, untouched_summary
+from workstation.widgets.bar_chart import Bar, BarChart
+from workstation.widgets.safe_text import clean, safe_text
+
+THRESHOLDS = (1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0)  # hours, stepped with + and −
+SHORT_BUCKETS = ("<1 d", "1–3 d", "3–7 d", "7+ d")
+
+
+def age_text(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return ""
+    hours = (now - moment).total_seconds() / 3600
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
+
+
+def threshold_text(hours: float) -> str:
+    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
+
+
+class UntouchedScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open_rep", "Open rep", id="untouched.open_rep", priority=True),
+        Binding("plus,equals_sign", "longer", "Threshold +", id="untouched.longer"),
+        Binding("minus", "shorter", "Threshold −", id="untouched.shorter"),
+        Binding("e", "export", "Export", id="untouched.export"),
+        Binding("r", "refresh", "Refresh", id="untouched.refresh"),
+        Binding("escape", "back", "Back", id="untouched.back"),
+    ]
+    DEFAULT_CSS = """
+    #untouched-status { height: 1; padding: 0 1; color: $text-muted; }
+    #untouched-status.-refused { height: auto; color: $text-error; padding: 1 2; }
+    #untouched-body { height: 1fr; }
+    #untouched-reps {
+        width: 3fr; height: 1fr; border: round $primary; border-title-color: $text-primary;
+    }
+    #untouched-chart {
+        width: 2fr; height: 1fr; border: round $secondary; border-title-color: $text-secondary;
+    }
+    """
+
+    def __init__(self, hours: float = DEFAULT_HOURS) -> None:
+        super().__init__()
+        self.hours = hours
+        self.summary: UntouchedSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="untouched-status", markup=False)
+        with Horizontal(id="untouched-body"):
+            yield DataTable(id="untouched-reps", cursor_type="row", zebra_stripes=True)
+            yield BarChart(legend=BUCKETS, id="untouched-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Untouched leads"
+        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        table = self.query_one(DataTable)
+        table.border_title = "Per rep, worst first"
+        self.query_one(BarChart).border_title = "Untouched leads by age"
+        table.add_column("Rep", key="rep", width=22)
+        table.add_column("Untouched", key="count", width=9)
+        for key, label in zip(BUCKETS, SHORT_BUCKETS, strict=True):
+            table.add_column(label, key=key, width=6)
+        table.add_column("Oldest", key="oldest", width=6)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="untouched")
+    def load(self) -> None:
+        try:
+            with self.app.open_session() as session:
+                summary = untouched_summary(
+                    session, acting_rep_id=self.app.rep.id, hours=self.hours, now=self.app.clock()
+                )
+        except StoreError as error:
+            self.app.call_from_thread(self._refuse, str(error))
+            return
+        self.app.call_from_thread(self._show, summary)
+
+    def _refuse(self, message: str) -> None:
+        self.query_one("#untouched-body").display = False
+        status = self.query_one("#untouched-status", Static)
+        status.add_class("-refused")
+        status.update(message)
+        self.notify(message, title="Not allowed", severity="error", markup=False)
+
+    def _show(self, summary: UntouchedSummary) -> None:
+        self.summary = summary
+        table = self.query_one(DataTable)
+        keep = self.current_rep_id()
+        table.clear()
+        for rep in summary.reps:
+            name = safe_text(rep.name) + (Text(" (left)", style="dim") if not rep.active else "")
+            counts = [Text(f"{n:,}", justify="right") for n in (rep.count, *rep.buckets)]
+            oldest = Text(age_text(rep.oldest_assigned_at, summary.now), justify="right")
+            table.add_row(name, *counts, oldest, key=str(rep.rep_id))
+        if keep is not None and str(keep) in {str(r.rep_id) for r in summary.reps}:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        self.query_one(BarChart).show(
+            [Bar(r.name, tuple(map(float, r.buckets)), f"{r.count:,}") for r in summary.reps]
+        )
+        self.query_one("#untouched-status", Static).update(
+            f"{summary.total:,} leads assigned over {threshold_text(summary.hours)} ago and "
+            "not touched since · worst first: most 7+ days, then 3–7 … · +/− threshold"
+        )
+
+    def current_rep_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(key.value) if key.value is not None else None
+
+    # Actions -----------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#untouched-reps")
+    def action_open_rep(self) -> None:
+        from workstation.screens.untouched_leads import UntouchedLeadsScreen
+
+        rep_id = self.current_rep_id()
+        if self.summary is None or rep_id is None:
+            return
+        rep = next(r for r in self.summary.reps if r.rep_id == rep_id)
+        self.app.push_screen(
+            UntouchedLeadsScreen(rep_id=rep.rep_id, rep_name=rep.name, hours=self.hours),
+            callback=lambda _: self.load(),
+        )
+
+    def _step(self, direction: int) -> None:
+        longer = [h for h in THRESHOLDS if h > self.hours]
+        shorter = [h for h in THRESHOLDS if h < self.hours]
+        choices = longer[:1] if direction > 0 else shorter[-1:]
+        if not choices:
+            self.notify(f"The threshold is already {threshold_text(self.hours)}.")
+            return
+        self.hours = choices[0]
+        self.load()
+
+    def action_longer(self) -> None:
+        self._step(+1)
+
+    def action_shorter(self) -> None:
+        self._step(-1)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        from workstation.screens.save_file import SaveFileDialog
+
+        if self.summary is None:
+            return
+        summary = self.summary
+        stamp = f"{summary.now:%Y%m%d-%H%M}"
+        self.app.push_screen(
+            SaveFileDialog(what="the untouched leads per rep", suggested=f"untouched-{stamp}.csv"),
+            callback=lambda path: path and self._export(path, summary),
+        )
+
+    def _export(self, path, summary: UntouchedSummary) -> None:
+        from workstation.store.untouched_export import write_summary_csv
+
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                count = write_summary_csv(out, summary)
+        except OSError as error:
+            self.notify(clean(f"Could not write {path}: {error}"), severity="error", markup=False)
+            return
+        self.notify(clean(f"{count} reps written to {path}"), markup=False)

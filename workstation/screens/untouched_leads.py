@@ -1,0 +1,273 @@
+"""One rep's untouched leads, oldest assignment first, a page at a time (paged by key in the
+store): select leads with Space (or a whole page with a), then one key moves them: t to a
+rep chosen from a list, s spread over the reps by open capacity, p back to the pool. Moved
+leads leave the list at once (their new assignment is fresh). e exports the rep's list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workstation.screens.untouched import age_text, threshold_text
+from workstation.store.assign import ReassignSummary, reassign, return_to_pool
+from workstation.store.errors import StoreError
+from workstation.store.reports import BUCKETS, UntouchedPage, untouched_page
+from workstation.widgets.safe_text import clean, safe_text
+
+PAGE_SIZE = 100
+MARK = "●"
+
+
+class UntouchedLeadsScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle", "Select", id="untouched_leads.toggle", priority=True),
+        Binding("a", "select_page", "Select page", id="untouched_leads.select_page"),
+        Binding("t", "to_rep", "To rep…", id="untouched_leads.to_rep"),
+        Binding("s", "spread", "Spread", id="untouched_leads.spread"),
+        Binding("p", "to_pool", "To pool", id="untouched_leads.to_pool"),
+        Binding("right_square_bracket", "next_page", "Next page", id="untouched_leads.next"),
+        Binding("left_square_bracket", "previous_page", "Prev page", id="untouched_leads.prev"),
+        Binding("e", "export", "Export", id="untouched_leads.export"),
+        Binding("escape", "back", "Back", id="untouched_leads.back"),
+    ]
+    DEFAULT_CSS = """
+    #untouched-leads-status { height: 1; padding: 0 1; color: $text-muted; }
+    #untouched-leads { height: 1fr; border: round $primary; border-title-color: $text-primary; }
+    """
+
+    def __init__(self, *, rep_id: int, rep_name: str, hours: float) -> None:
+        super().__init__()
+        self.rep_id, self.rep_name, self.hours = rep_id, rep_name, hours
+        self.selected: set[int] = set()
+        self._page_starts: list[tuple[datetime, int] | None] = []
+        self._current_start: tuple[datetime, int] | None = None
+        self._next_start: tuple[datetime, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="untouched-leads-status", markup=False)
+        yield DataTable(id="untouched-leads", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Untouched leads"
+        self.sub_title = clean(self.rep_name)
+        table = self.query_one(DataTable)
+        table.border_title = clean(f"{self.rep_name}: untouched for {threshold_text(self.hours)}+")
+        for label, key, width in (
+            (" ", "mark", 1),
+            ("Id", "id", 7),
+            ("Name", "name", 22),
+            ("Company", "company", 24),
+            ("Status", "status", 20),
+            ("Assigned", "age", 10),
+            ("Age", "bucket", 8),
+        ):
+            table.add_column(label, key=key, width=width)
+        table.focus()
+        self._load(None)
+
+    # Loading -----------------------------------------------------------------------------
+    def _load(self, start: tuple[datetime, int] | None) -> None:
+        try:
+            with self.app.open_session() as session:
+                page = untouched_page(
+                    session,
+                    acting_rep_id=self.app.rep.id,
+                    rep_id=self.rep_id,
+                    hours=self.hours,
+                    now=self.app.clock(),
+                    after=start,
+                    limit=PAGE_SIZE,
+                )
+        except StoreError as error:
+            self.query_one("#untouched-leads-status", Static).update(str(error))
+            self.notify(str(error), title="Not allowed", severity="error", markup=False)
+            return
+        self._current_start, self._next_start = start, page.next_after
+        self._show(page)
+
+    def _show(self, page: UntouchedPage) -> None:
+        table = self.query_one(DataTable)
+        row, keep = table.cursor_row, self._cursor_lead()
+        table.clear()
+        now = self.app.clock()
+        for lead in page.rows:
+            table.add_row(
+                Text(MARK if lead.id in self.selected else " "),
+                Text(str(lead.id), justify="right"),
+                safe_text(lead.name),
+                safe_text(lead.company),
+                safe_text(lead.status),
+                Text(f"{age_text(lead.assigned_at, now)} ago"),
+                Text(BUCKETS[lead.bucket]),
+                key=str(lead.id),
+            )
+        if any(lead.id == keep for lead in page.rows):  # the cursor stays on its lead
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        elif page.rows:
+            table.move_cursor(row=min(row, len(page.rows) - 1))
+        self._status(len(page.rows))
+
+    def _status(self, shown: int | None = None) -> None:
+        number = len(self._page_starts) + 1
+        shown = self.query_one(DataTable).row_count if shown is None else shown
+        more = " · ] next page" if self._next_start else ""
+        back = " · [ previous" if self._page_starts else ""
+        text = (
+            f"page {number} · {shown} leads{more}{back} · {len(self.selected)} selected · "
+            "Space select, t to a rep, s spread, p to pool"
+        )
+        if not shown and not self._page_starts:
+            text = "Nothing untouched here: every lead of this rep has been worked."
+        self.query_one("#untouched-leads-status", Static).update(text)
+
+    def _cursor_lead(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return None if key.value is None else int(key.value)
+
+    def _chosen(self) -> list[int]:
+        """The selected leads, or the one under the cursor when none is selected."""
+        if self.selected:
+            return sorted(self.selected)
+        lead_id = self._cursor_lead()
+        return [] if lead_id is None else [lead_id]
+
+    # Selecting ---------------------------------------------------------------------------
+    def _mark(self, lead_id: int, on: bool) -> None:
+        (self.selected.add if on else self.selected.discard)(lead_id)
+        self.query_one(DataTable).update_cell(str(lead_id), "mark", Text(MARK if on else " "))
+
+    def action_toggle(self) -> None:
+        lead_id = self._cursor_lead()
+        if lead_id is None:
+            return
+        self._mark(lead_id, lead_id not in self.selected)
+        table = self.query_one(DataTable)
+        table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
+        self._status()
+
+    def action_select_page(self) -> None:
+        table = self.query_one(DataTable)
+        keys = [int(row.value) for row in table.rows if row.value is not None]
+        everything = all(key in self.selected for key in keys)
+        for key in keys:
+            self._mark(key, not everything)
+        self._status()
+
+    # Moving ------------------------------------------------------------------------------
+    def action_to_rep(self) -> None:
+        from workstation.screens.pick_rep import PickRepDialog
+
+        chosen = self._chosen()
+        if chosen:
+            self.app.push_screen(
+                PickRepDialog(leads=len(chosen), exclude=self.rep_id),
+                callback=lambda rep_id: rep_id and self.move(chosen, "rep", rep_id),
+            )
+
+    def action_spread(self) -> None:
+        if chosen := self._chosen():
+            self.move(chosen, "spread")
+
+    def action_to_pool(self) -> None:
+        if chosen := self._chosen():
+            self.move(chosen, "pool")
+
+    @work(thread=True, exclusive=True, group="move")
+    def move(self, lead_ids: list[int], how: str, rep_id: int | None = None) -> None:
+        """One store call, one transaction, off the UI thread."""
+        me, at = self.app.rep.id, self.app.clock()
+        reason = f"untouched for {threshold_text(self.hours)}+"
+        try:
+            if how == "pool":
+                result = return_to_pool(
+                    self.app.engine, lead_ids, acting_rep_id=me, reason=reason, at=at
+                )
+            else:
+                result = reassign(
+                    self.app.engine,
+                    lead_ids,
+                    acting_rep_id=me,
+                    to_rep_id=rep_id,
+                    spread=how == "spread",
+                    reason=reason,
+                    at=at,
+                )
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), title="Not moved", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._moved, result)
+
+    def _moved(self, result: ReassignSummary) -> None:
+        self.selected -= set(result.moved)
+        self.notify(clean(result.describe()), markup=False)
+        self._load(self._current_start)
+
+    # Paging and the rest -----------------------------------------------------------------
+    def action_next_page(self) -> None:
+        if self._next_start is None:
+            self.notify("This is the last page.")
+            return
+        self._page_starts.append(self._current_start)
+        self._load(self._next_start)
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_previous_page(self) -> None:
+        if not self._page_starts:
+            self.notify("This is the first page.")
+            return
+        self._load(self._page_starts.pop())
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        from workstation.screens.save_file import SaveFileDialog
+
+        now = self.app.clock()
+        slug = "".join(c if c.isalnum() else "-" for c in self.rep_name.lower()).strip("-")
+        self.app.push_screen(
+            SaveFileDialog(
+                what=clean(f"{self.rep_name}'s untouched leads"),
+                suggested=f"untouched-{slug}-{now:%Y%m%d-%H%M}.csv",
+            ),
+            callback=lambda path: path and self.export(path),
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: Path) -> None:
+        from workstation.store.reports import iter_untouched, untouched_summary
+        from workstation.store.untouched_export import write_leads_csv
+
+        scope = {"acting_rep_id": self.app.rep.id, "hours": self.hours, "rep_id": self.rep_id}
+        try:
+            with (
+                self.app.open_session() as session,
+                open(path, "w", encoding="utf-8", newline="") as out,
+            ):
+                summary = untouched_summary(session, now=self.app.clock(), **scope)
+                count = write_leads_csv(
+                    out, iter_untouched(session, now=summary.now, **scope), summary
+                )
+        except (OSError, StoreError) as error:
+            message = clean(f"Could not export: {error}")
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(
+            self.notify, clean(f"{count} leads written to {path}"), markup=False
+        )

@@ -69,7 +69,7 @@ class UntouchedScreen(Screen):
         yield Static("Loading…", id="untouched-status", markup=False)
         with Horizontal(id="untouched-body"):
             yield DataTable(id="untouched-reps", cursor_type="row", zebra_stripes=True)
-            yield BarChart(legend=BUCKETS, id="untouched-chart")
+            yield BarChart(legend=SHORT_BUCKETS, id="untouched-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -78,10 +78,10 @@ class UntouchedScreen(Screen):
         table = self.query_one(DataTable)
         table.border_title = "Per rep, worst first"
         self.query_one(BarChart).border_title = "Untouched leads by age"
-        table.add_column("Rep", key="rep", width=22)
+        table.add_column("Rep", key="rep", width=20)
         table.add_column("Untouched", key="count", width=9)
         for key, label in zip(BUCKETS, SHORT_BUCKETS, strict=True):
-            table.add_column(label, key=key, width=6)
+            table.add_column(label, key=key, width=5)
         table.add_column("Oldest", key="oldest", width=6)
         table.focus()
         self.load()

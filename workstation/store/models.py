@@ -66,6 +66,8 @@ class CallScript(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     body: str = ""  # Markdown with {placeholders}
     questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    # The qualification rule ({"all": [keys], "any": [keys]}); None: the default (BANT).
+    qualify: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     updated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -60,6 +60,16 @@ class WorkstationApp(App):
         else:
             self.push_screen(QueueScreen())
 
+    def action_open_untouched(self) -> None:
+        from workstation.screens.untouched import UntouchedScreen
+
+        self.push_screen(UntouchedScreen())
+
+    def action_open_funnel(self) -> None:
+        from workstation.screens.funnel import FunnelScreen
+
+        self.push_screen(FunnelScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding of the screen is also a palette command."""
         yield from super().get_system_commands(screen)

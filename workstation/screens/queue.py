@@ -68,6 +68,9 @@ class QueueScreen(Screen):
         Binding("c", "convert", "Convert", id="queue.convert"),
         Binding("x", "reject", "Reject", id="queue.reject"),
         Binding("a", "assign", "Assign", id="queue.assign", show=False),
+        Binding("U", "app.open_untouched", "Untouched leads (managers)", id="app.untouched",
+                show=False),
+        Binding("F", "app.open_funnel", "Funnel (managers)", id="app.funnel", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
@@ -110,6 +113,8 @@ class QueueScreen(Screen):
     def on_mount(self) -> None:
         rep = self.app.rep
         self.sub_title = f"{rep.name} ({rep.role})"
+        if rep.is_manager:
+            self.query_one(QueueList).border_subtitle = "U untouched · F funnel"
         with self.app.open_session() as session:
             self.dispositions = disposition_keys(session)
         self.show_queue(self.queue_key)

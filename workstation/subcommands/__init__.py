@@ -24,6 +24,7 @@ MODULES = (
     "funnel",
     "reassign",
     "assign",
+    "import_",
 )
 
 
@@ -39,6 +40,23 @@ def open_engine(config: Settings) -> Engine:
     engine = make_engine(config.database_url)
     ensure_current(engine)
     return engine
+
+
+def acting_rep(config: Settings, engine: Engine):
+    """Who is working: `--as` / WORKSTATION_REP, else the first active manager.
+
+    A StoreError (reported as one line) when the database has no reps yet.
+    """
+    from sqlmodel import Session
+
+    from workstation.store.errors import StoreError
+    from workstation.store.reps import working_rep
+
+    with Session(engine) as session:
+        rep = working_rep(session, config.rep_name)
+    if rep is None:
+        raise StoreError("this database has no reps yet: run `workstation demo` or import")
+    return rep
 
 
 def positive(value: str) -> int:

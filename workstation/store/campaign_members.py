@@ -1,0 +1,85 @@
+"""Campaigns as imports need them: found by name or made with their default member statuses,
+and their member statuses (exactly one default, one that counts as responded: DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from workstation.store.errors import StoreError
+from workstation.store.models import Campaign, CampaignMemberStatus
+from workstation.store.reference import DEFAULT_MEMBER_STATUSES
+
+
+class CampaignError(StoreError):
+    """A campaign is missing something every campaign must have."""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignInfo:
+    id: int
+    name: str
+    channel: str
+    offer: str
+    created: bool  # made by this call
+    member_status: str  # the default status a new member gets
+    member_responded: bool  # whether that status counts as responded
+
+
+def add_member_statuses(session: Session, campaign_id: int) -> None:
+    """Give a new campaign the default member statuses (Sent, the default; Responded)."""
+    session.execute(
+        insert(CampaignMemberStatus),
+        [dict(status, campaign_id=campaign_id) for status in DEFAULT_MEMBER_STATUSES],
+    )
+
+
+def default_member_status(session: Session, campaign_id: int) -> tuple[str, bool]:
+    """The label and responded flag a new member gets. A campaign with no member statuses
+    at all (made before it had any) is given the defaults first."""
+    rows = session.execute(
+        select(
+            CampaignMemberStatus.label,
+            CampaignMemberStatus.has_responded,
+            CampaignMemberStatus.is_default,
+        ).where(CampaignMemberStatus.campaign_id == campaign_id)
+    ).all()
+    if not rows:
+        add_member_statuses(session, campaign_id)
+        return default_member_status(session, campaign_id)
+    for label, responded, is_default in rows:
+        if is_default:
+            return label, responded
+    raise CampaignError(f"campaign {campaign_id} has no default member status: give it one")
+
+
+def ensure_campaign(session: Session, name: str, *, channel: str | None = None) -> CampaignInfo:
+    """The campaign called `name` (any case), made with the default member statuses when
+    there is none. A new campaign's channel is `channel` (the lead source of its leads)."""
+    wanted = " ".join(name.split())
+    if not wanted:
+        raise CampaignError("a campaign needs a name")
+    campaign = session.execute(
+        select(Campaign).where(func.lower(Campaign.name) == wanted.lower()).limit(1)
+    ).scalar_one_or_none()
+    created = campaign is None
+    if campaign is None:
+        campaign = Campaign(name=wanted, channel=channel or "")
+        session.add(campaign)
+        session.flush()
+        assert campaign.id is not None
+        add_member_statuses(session, campaign.id)
+    assert campaign.id is not None
+    status, responded = default_member_status(session, campaign.id)
+    return CampaignInfo(
+        id=campaign.id,
+        name=campaign.name,
+        channel=campaign.channel,
+        offer=campaign.offer,
+        created=created,
+        member_status=status,
+        member_responded=responded,
+    )

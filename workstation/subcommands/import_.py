@@ -1,0 +1,157 @@
+"""`workstation import FILE` (leads from CSV) and `workstation import --salesforce DIR` (a
+whole Salesforce data export): the CLI twin of the import screen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+
+from workstation.subcommands import open_engine, settings
+
+EXAMPLES = """\
+examples:
+  workstation import leads.csv --campaign "Spring Webinar" --source Webinar
+  workstation import list.csv --map "Cell=Phone" --map "Notes=" --dry-run
+  workstation import leads.csv --assign --as "Morgan Manager"
+  workstation import --salesforce ~/Downloads/export
+"""
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="import leads from CSV, or a Salesforce data export",
+        description="Import leads from a CSV file: columns under Salesforce's names or common "
+        "variants, every row cleansed and matched by email or phone against the leads and "
+        "contacts already there, so a second run creates nothing new.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", metavar="FILE", help="the CSV file of leads")
+    parser.add_argument("--campaign", metavar="NAME", help="make every row a campaign member")
+    parser.add_argument("--source", metavar="NAME", help="LeadSource for every row")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help='feed a column to a field ("Cell=Phone"), or ignore it ("Notes="); repeatable',
+    )
+    parser.add_argument(
+        "--region",
+        metavar="CC",
+        default=os.environ.get("WORKSTATION_REGION") or "US",
+        help="country of phone numbers written without one (default WORKSTATION_REGION or US)",
+    )
+    parser.add_argument("--errors", metavar="FILE", help="where refused rows go")
+    parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    parser.add_argument(
+        "--assign", action="store_true", help="spread the new leads over the reps by capacity"
+    )
+    parser.add_argument(
+        "--salesforce", metavar="DIR", help="import a Salesforce data export (its CSV files)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import phonenumbers
+
+    from workstation.store.errors import StoreError
+
+    region = args.region.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise StoreError(f"--region {args.region!r} is not a country code such as US, GB or DE")
+    if bool(args.file) == bool(args.salesforce):
+        raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
+    config = settings(args)
+    engine = open_engine(config)
+    if args.salesforce:
+        return _salesforce(engine, args, region)
+    return _leads(engine, config, args, region)
+
+
+def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
+    from workstation.progress import ProgressReporter
+    from workstation.store.import_columns import parse_map_options
+    from workstation.store.imports import import_leads
+
+    mapping = parse_map_options(args.map)
+    acting = _assigner(engine, config.rep_name) if args.assign else None
+    with ProgressReporter() as reporter:
+        summary = import_leads(
+            engine,
+            args.file,
+            campaign=args.campaign,
+            source=args.source,
+            region=region,
+            mapping=mapping,
+            dry_run=args.dry_run,
+            errors_path=args.errors,
+            assign_as=acting,
+            progress=lambda done, total: reporter.update("Importing leads", done, total),
+        )
+    if args.json:
+        print(json.dumps(asdict(summary) | {"rows_per_second": round(summary.rows_per_second)}))
+    else:
+        print(_describe(summary))
+    return 0
+
+
+def _assigner(engine, rep_name: str | None) -> int:
+    """The rep handing out the leads: --as / WORKSTATION_REP, else the first manager."""
+    from sqlmodel import Session
+
+    from workstation.store.errors import StoreError
+    from workstation.store.reps import working_rep
+
+    with Session(engine) as session:
+        rep = working_rep(session, rep_name)
+    if rep is None or not rep.is_manager:
+        raise StoreError("--assign takes a manager: add reps first, or run with --as a manager")
+    return rep.id
+
+
+def _describe(summary) -> str:
+    from workstation.widgets.safe_text import clean
+
+    rate = f"{summary.rows_per_second:,.0f} rows/s"
+    head = "Dry run, nothing written" if summary.dry_run else "Imported"
+    lines = [
+        f"{head}: {clean(summary.path)} ({summary.encoding}, {summary.delimiter!r}): "
+        f"{summary.rows:,} rows in {summary.seconds:.1f} s ({rate})",
+        f"  created    {summary.created:>10,}",
+        f"  updated    {summary.updated:>10,}",
+        f"  unchanged  {summary.unchanged:>10,}",
+        f"  rejected   {summary.rejected:>10,}  (with line and reason in {summary.errors_path})",
+    ]
+    if summary.campaign:
+        made = " (new)" if summary.campaign_created else ""
+        lines.append(f"Campaign: {clean(summary.campaign)}{made}")
+    mapped = ", ".join(f"{clean(k)}→{v}" for k, v in summary.columns.items())
+    lines.append(f"Columns: {mapped}")
+    if summary.unmapped:
+        lines.append(f"Ignored columns: {', '.join(map(clean, summary.unmapped))}")
+    if summary.assigned or summary.left_in_pool:
+        lines.append(
+            f"Assigned {summary.assigned:,} new leads by open capacity; "
+            f"{summary.left_in_pool:,} stay in the pool."
+        )
+    if summary.cancelled:
+        lines.append("Stopped before the end: run the same import again to finish it.")
+    return "\n".join(lines)
+
+
+def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
+    from workstation.store.salesforce_import import import_salesforce
+
+    report = import_salesforce(engine, args.salesforce, region=region)
+    if args.json:
+        print(json.dumps(asdict(report)))
+    else:
+        print(report.describe())
+    return 0

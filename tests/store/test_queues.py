@@ -185,3 +185,19 @@ def test_literal_predicates_name_real_statuses():
     from workstation.store.reference import NURTURING
 
     assert f"'{NURTURING}'" in NURTURE
+
+
+def test_rejected_contacts_leave_the_contact_queue(engine):
+    from workstation.store.models import Contact
+
+    with Session(engine) as session:
+        rep = make_rep(session, "R")
+        session.add_all(
+            [
+                Contact(last_name="Keep", owner_id=rep.id),
+                Contact(last_name="Bogus", owner_id=rep.id, lifecycle_stage="Rejected"),
+            ]
+        )
+        session.commit()
+        rows = queue_page(session, "contacts", rep_id=rep.id).rows
+    assert [row.name for row in rows] == ["Keep"]

@@ -435,7 +435,10 @@ class QueueScreen(Screen):
 
         def rejected(result) -> None:
             if result is not None:
-                self.notify(f"Rejected {card.name}: it goes to Nurture.", markup=False)
+                self.notify(
+                    f"Rejected {card.name}: out of the sales queues, kept for marketing.",
+                    markup=False,
+                )
                 self._reload_keeping_place()
                 self.load_counts()
                 self.show_record(card.kind, card.id, "rejected by sales")

@@ -10,6 +10,9 @@ from sqlmodel import Session
 
 from workstation.store.models import History, utcnow
 
+# Built once: rebuilding an insert costs more than running it, on the busiest write path.
+_INSERT = insert(History)
+
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
@@ -31,14 +34,15 @@ def record_change(
     if _text(old) == _text(new):
         return
     session.execute(
-        insert(History).values(
-            entity=entity,
-            entity_id=entity_id,
-            field=field,
-            old_value=_text(old),
-            new_value=_text(new),
-            rep_id=rep_id,
-            reason=reason,
-            at=at or utcnow(),
-        )
+        _INSERT,
+        {
+            "entity": entity,
+            "entity_id": entity_id,
+            "field": field,
+            "old_value": _text(old),
+            "new_value": _text(new),
+            "rep_id": rep_id,
+            "reason": reason,
+            "at": at or utcnow(),
+        },
     )

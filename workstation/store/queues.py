@@ -126,6 +126,7 @@ QUEUES: dict[str, Queue] = {
               "Your contacts whose account has no open opportunity: don't let them get lost.",
               "contact",
               and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
+                   text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
                    ~_OPEN_OPPORTUNITY),
               ((contact.id, False),)),
         Queue("nurture", "Nurture / Recycled",

@@ -42,6 +42,23 @@ def open_engine(config: Settings) -> Engine:
     return engine
 
 
+def acting_rep(config: Settings, engine: Engine):
+    """Who is working: `--as` / WORKSTATION_REP, else the first active manager.
+
+    A StoreError (reported as one line) when the database has no reps yet.
+    """
+    from sqlmodel import Session
+
+    from workstation.store.errors import StoreError
+    from workstation.store.reps import working_rep
+
+    with Session(engine) as session:
+        rep = working_rep(session, config.rep_name)
+    if rep is None:
+        raise StoreError("this database has no reps yet: run `workstation demo` or import")
+    return rep
+
+
 def positive(value: str) -> int:
     number = int(value)
     if number < 1:

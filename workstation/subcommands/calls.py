@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 
-from workstation.subcommands import open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, settings
 
 
 def register(commands) -> None:
@@ -36,19 +36,6 @@ def register(commands) -> None:
     undo.set_defaults(handler=run_undo)
 
 
-def _rep(args, engine):
-    from sqlmodel import Session
-
-    from workstation.store.errors import StoreError
-    from workstation.store.reps import working_rep
-
-    with Session(engine) as session:
-        rep = working_rep(session, settings(args).rep_name)
-    if rep is None:
-        raise StoreError("this database has no reps yet: run `workstation demo` or import")
-    return rep
-
-
 def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -62,7 +49,7 @@ def run_next(args: argparse.Namespace) -> int:
     from workstation.store.exports import export_one
 
     engine = open_engine(settings(args))
-    rep = _rep(args, engine)
+    rep = acting_rep(settings(args), engine)
     result = next_lead(engine, rep_id=rep.id)
     lead = export_one(engine, "leads", result.lead_id) if result.lead_id else None
     data = {
@@ -93,7 +80,7 @@ def run_log(args: argparse.Namespace) -> int:
     from workstation.store.when import parse_when
 
     engine = open_engine(settings(args))
-    rep = _rep(args, engine)
+    rep = acting_rep(settings(args), engine)
     now = utcnow()
     callback = None
     if args.callback:
@@ -127,7 +114,7 @@ def run_undo(args: argparse.Namespace) -> int:
     from workstation.store.dispositions import undo_last_call
 
     engine = open_engine(settings(args))
-    rep = _rep(args, engine)
+    rep = acting_rep(settings(args), engine)
     undone = undo_last_call(engine, rep_id=rep.id)
     _print(
         args, asdict(undone), f"Undid {undone.disposition} on {undone.record} {undone.record_id}"

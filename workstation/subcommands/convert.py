@@ -9,7 +9,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from workstation.subcommands import open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, settings
 
 
 def register(commands) -> None:
@@ -103,17 +103,6 @@ def _result_text(result) -> str:
     )
 
 
-def acting_rep_id(engine, config) -> int | None:
-    """Who is working: `--as` / WORKSTATION_REP, else the first manager (None: no reps)."""
-    from sqlmodel import Session
-
-    from workstation.store.reps import working_rep
-
-    with Session(engine) as session:
-        rep = working_rep(session, config.rep_name)
-    return rep.id if rep else None
-
-
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -124,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     choices = _choices(args)
     config = settings(args)
     engine = open_engine(config)
-    rep_id = acting_rep_id(engine, config)
+    rep_id = acting_rep(config, engine).id
     if args.dry_run:
         with Session(engine) as session:
             plan = plan_conversion(

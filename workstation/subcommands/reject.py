@@ -7,7 +7,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from workstation.subcommands import open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, settings
 
 
 def register(commands) -> None:
@@ -28,7 +28,6 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workstation.store.reject import reject
-    from workstation.subcommands.convert import acting_rep_id
 
     config = settings(args)
     engine = open_engine(config)
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         kind="contact" if args.contact else "lead",
         record_id=args.record_id,
         reason=args.reason,
-        rep_id=acting_rep_id(engine, config),
+        rep_id=acting_rep(config, engine).id,
     )
     if args.json:
         print(json.dumps(asdict(result)))

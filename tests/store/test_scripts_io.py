@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from tests.factories import make_rep
 from workstation.store.models import CallScript, Campaign
+from workstation.store.permissions import PermissionDenied
 from workstation.store.script_files import ScriptFileError, format_script, parse_script
 from workstation.store.script_io import (
     ScriptImportError,
@@ -43,10 +45,13 @@ Just a body, no questions, no newline at the end"""
 FILES = {"alpha-script.md": ALPHA, "beta-script.md": BETA, "default-script.md": DEFAULT_SCRIPT}
 
 
-def _campaigns(engine, *names: str) -> None:
+def _campaigns(engine, *names: str) -> int:
+    """The campaigns, and a manager to change scripts: the manager's id."""
     with Session(engine) as session:
         session.add_all([Campaign(name=name) for name in names])
+        boss = make_rep(session, "Morgan Manager", role="manager").id
         session.commit()
+    return boss
 
 
 def _write(directory: Path, files: dict[str, str | bytes]) -> Path:
@@ -71,14 +76,14 @@ def _state(engine) -> list[tuple]:
 
 
 def test_export_of_an_import_is_byte_for_byte_the_files(engine, tmp_path):
-    _campaigns(engine, "Alpha", "Beta", "Gamma", "Delta")
+    boss = _campaigns(engine, "Alpha", "Beta", "Gamma", "Delta")
     source = _write(tmp_path / "in", FILES)
-    result = import_scripts(engine, source)
+    result = import_scripts(engine, source, acting_rep_id=boss)
     assert sorted(result.created) == ["Alpha – script", "Beta script", "Default script"]
     exported = export_scripts(engine, tmp_path / "out")
     assert sorted(p.name for p in exported) == sorted(FILES)
     assert _read(tmp_path / "out") == _read(source)
-    again = import_scripts(engine, tmp_path / "out")
+    again = import_scripts(engine, tmp_path / "out", acting_rep_id=boss)
     assert (again.created, again.updated) == ((), ())
     with Session(engine) as session:
         links = dict(session.execute(select(Campaign.name, Campaign.call_script_id)).all())
@@ -94,13 +99,13 @@ def test_an_empty_database_exports_the_built_in_default(engine, tmp_path):
 
 
 def test_one_broken_file_and_nothing_is_imported(engine, tmp_path):
-    _campaigns(engine, "Alpha", "Beta", "Gamma")
-    import_scripts(engine, _write(tmp_path / "first", {"beta.md": BETA}))
+    boss = _campaigns(engine, "Alpha", "Beta", "Gamma")
+    import_scripts(engine, _write(tmp_path / "first", {"beta.md": BETA}), acting_rep_id=boss)
     before = _state(engine)
     broken = ALPHA.replace('"points": 20}', '"points": 20')
     files = {"alpha.md": broken, "beta.md": BETA.replace("Just", "Changed"), "z.md": b"\xff"}
     with pytest.raises(ScriptImportError) as error:
-        import_scripts(engine, _write(tmp_path / "second", files))
+        import_scripts(engine, _write(tmp_path / "second", files), acting_rep_id=boss)
     assert [(p.source, p.line) for p in error.value.problems] == [("alpha.md", 5), ("z.md", 1)]
     assert "alpha.md line 5: bad JSON" in str(error.value)
     assert str(error.value).startswith("nothing imported: 2 problem(s)")
@@ -108,21 +113,21 @@ def test_one_broken_file_and_nothing_is_imported(engine, tmp_path):
 
 
 def test_unknown_campaigns_and_clashes_between_files_are_reported(engine, tmp_path):
-    _campaigns(engine, "Alpha", "Beta")
+    boss = _campaigns(engine, "Alpha", "Beta")
     files = {
         "a.md": ALPHA,  # names Gamma, which does not exist
         "b.md": BETA,
         "c.md": BETA.replace("Just", "Other"),  # the same name, the same campaign
     }
     with pytest.raises(ScriptImportError) as error:
-        import_scripts(engine, _write(tmp_path / "in", files))
+        import_scripts(engine, _write(tmp_path / "in", files), acting_rep_id=boss)
     problems = [(p.source, p.line, p.problem) for p in error.value.problems]
     assert problems[:2] == [
         ("c.md", 2, "b.md has the same script name"),
         ("c.md", 3, "b.md lists this campaign too"),
     ]
     with pytest.raises(ScriptImportError) as error:
-        import_scripts(engine, _write(tmp_path / "one", {"a.md": ALPHA}))
+        import_scripts(engine, _write(tmp_path / "one", {"a.md": ALPHA}), acting_rep_id=boss)
     assert [(p.line, p.problem) for p in error.value.problems] == [
         (4, "there is no campaign named 'Gamma'")
     ]
@@ -130,10 +135,12 @@ def test_unknown_campaigns_and_clashes_between_files_are_reported(engine, tmp_pa
 
 
 def test_an_import_updates_by_name_and_leaves_other_scripts_alone(engine, tmp_path):
-    _campaigns(engine, "Alpha", "Beta", "Gamma")
-    import_scripts(engine, _write(tmp_path / "one", {"a.md": ALPHA, "b.md": BETA}))
+    boss = _campaigns(engine, "Alpha", "Beta", "Gamma")
+    import_scripts(
+        engine, _write(tmp_path / "one", {"a.md": ALPHA, "b.md": BETA}), acting_rep_id=boss
+    )
     moved = ALPHA.replace("campaign: Gamma\n", "").replace("Ask what", "Ask how much")
-    result = import_scripts(engine, _write(tmp_path / "two", {"a.md": moved}))
+    result = import_scripts(engine, _write(tmp_path / "two", {"a.md": moved}), acting_rep_id=boss)
     assert result.updated == ("Alpha – script",)
     with Session(engine) as session:
         names = [s.name for s in list_scripts(session)]
@@ -145,26 +152,44 @@ def test_an_import_updates_by_name_and_leaves_other_scripts_alone(engine, tmp_pa
 
 def test_a_directory_without_scripts_is_refused(engine, tmp_path):
     with pytest.raises(ScriptError, match="no script files"):
-        import_scripts(engine, _write(tmp_path / "empty", {"notes.txt": "x"}))
+        import_scripts(engine, _write(tmp_path / "empty", {"notes.txt": "x"}), acting_rep_id=None)
     with pytest.raises(ScriptError, match="is not a directory"):
-        import_scripts(engine, tmp_path / "missing")
+        import_scripts(engine, tmp_path / "missing", acting_rep_id=None)
 
 
 def test_saving_from_the_app_creates_renames_and_refuses_a_taken_name(engine):
-    _campaigns(engine, "Alpha", "Beta", "Gamma")
+    boss = _campaigns(engine, "Alpha", "Beta", "Gamma")
     builtin = default_script()
-    created = save_script(engine, builtin, script_id=None)
+    created = save_script(engine, builtin, script_id=None, acting_rep_id=boss)
     assert created.id is not None and created.name == "Default script"
     renamed = parse_script(format_script(builtin).replace("Default script", "Our default"), "x")
-    saved = save_script(engine, renamed, script_id=created.id)
+    saved = save_script(engine, renamed, script_id=created.id, acting_rep_id=boss)
     assert (saved.id, saved.name) == (created.id, "Our default")
-    other = save_script(engine, parse_script(BETA, "b"), script_id=None)
+    other = save_script(engine, parse_script(BETA, "b"), script_id=None, acting_rep_id=boss)
     with pytest.raises(ScriptError, match="another script is called 'Beta script'"):
-        save_script(engine, parse_script(BETA, "b"), script_id=created.id)
+        save_script(engine, parse_script(BETA, "b"), script_id=created.id, acting_rep_id=boss)
     with pytest.raises(ScriptFileError, match="there is no campaign named 'Gamma2'"):
-        save_script(engine, parse_script(BETA.replace("Beta\n", "Gamma2\n"), "b"), script_id=None)
+        save_script(
+            engine,
+            parse_script(BETA.replace("Beta\n", "Gamma2\n"), "b"),
+            script_id=None,
+            acting_rep_id=boss,
+        )
     with Session(engine) as session:
         assert [s.name for s in list_scripts(session)] == [
             "Beta script", "Default script", "Our default"
         ]  # fmt: skip
         assert script_as_file(session, other.id).campaigns == ("Beta",)
+
+
+def test_only_a_manager_changes_scripts(engine, tmp_path):
+    _campaigns(engine, "Beta")
+    with Session(engine) as session:
+        rep = make_rep(session, "Riley Rep").id
+        session.commit()
+    before = _state(engine)
+    with pytest.raises(PermissionDenied, match="only managers may import call scripts"):
+        import_scripts(engine, _write(tmp_path / "in", {"b.md": BETA}), acting_rep_id=rep)
+    with pytest.raises(PermissionDenied, match="only managers may change call scripts"):
+        save_script(engine, parse_script(BETA, "b"), script_id=None, acting_rep_id=rep)
+    assert _state(engine) == before

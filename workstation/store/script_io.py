@@ -8,7 +8,8 @@ problem with its file and line. Otherwise all files are written in ONE transacti
 
 A script is matched by name: an existing one is updated, a new one created, and scripts not
 in the directory are left as they are (nothing is deleted). The campaigns a file lists are
-exactly the campaigns that use the script afterwards; export lists them by name.
+exactly the campaigns that use the script afterwards; export lists them by name. Only a
+manager changes scripts (checked here, so the CLI and the screen are held to it alike).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlmodel import Session
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import CallScript, Campaign, utcnow
+from workstation.store.permissions import require_manager
 from workstation.store.script_files import (
     ScriptFile,
     ScriptFileError,
@@ -150,11 +152,17 @@ def _write(
 
 
 def save_script(
-    engine: Engine, script: ScriptFile, *, script_id: int | None, now: datetime | None = None
+    engine: Engine,
+    script: ScriptFile,
+    *,
+    script_id: int | None,
+    acting_rep_id: int | None,
+    now: datetime | None = None,
 ) -> ScriptSummary:
     """Save one script edited in the app (a new one when `script_id` is None); one transaction."""
     now = now or utcnow()
     with write_session(engine) as session:
+        require_manager(session, acting_rep_id, "change call scripts")
         problems = _check_campaigns(session, [script])
         if problems:
             raise problems[0]
@@ -203,12 +211,15 @@ def read_directory(directory: Path) -> list[ScriptFile]:
     return files
 
 
-def import_scripts(engine: Engine, directory: Path, *, now: datetime | None = None) -> ImportResult:
+def import_scripts(
+    engine: Engine, directory: Path, *, acting_rep_id: int | None, now: datetime | None = None
+) -> ImportResult:
     """Import a directory of script files: all of them in one transaction, or none."""
     now = now or utcnow()
     files = read_directory(directory)
     done: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
     with write_session(engine) as session:
+        require_manager(session, acting_rep_id, "import call scripts")
         problems = _check_campaigns(session, files)
         if problems:
             raise ScriptImportError(problems)

@@ -25,6 +25,7 @@ MODULES = (
     "reassign",
     "assign",
     "import_",
+    "scripts",
 )
 
 

@@ -1,0 +1,240 @@
+"""A real Salesforce data export moves in whole: every record of the seven files, every
+relationship between them, the org's picklist values mapped or added; a second run changes
+nothing. Also a small export written here, for what the real one lacks (a converted lead,
+a member status and a stage of the org's own)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from workstation.store.exports import EXPORT_KINDS, export_records
+from workstation.store.models import (
+    Account,
+    Activity,
+    Campaign,
+    CampaignMember,
+    CampaignMemberStatus,
+    Contact,
+    Lead,
+    Opportunity,
+)
+from workstation.store.reference import LeadStatus, OpportunityStage
+from workstation.store.salesforce_import import import_salesforce
+
+EXPORT = Path(__file__).parents[2] / ".." / "shared" / "testdata" / "salesforce-export"
+FILES = ("Account", "Campaign", "CampaignMember", "Contact", "Lead", "Opportunity", "Task")
+
+
+def read(name: str, directory: Path = EXPORT) -> list[dict[str, str]]:
+    with (directory / f"{name}.csv").open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def ids(session: Session, model) -> dict[str, int]:
+    """Salesforce Id → our id, for every row of `model` that has one."""
+    rows = session.execute(select(model.external_id, model.id)).all()
+    return {external: ours for external, ours in rows if external}
+
+
+def everything(engine) -> dict[str, str]:
+    out = {}
+    for kind in EXPORT_KINDS:
+        text = io.StringIO()
+        export_records(engine, kind, text)
+        out[kind] = text.getvalue()
+    return out
+
+
+@pytest.fixture
+def export_dir() -> Path:
+    if not EXPORT.is_dir():
+        pytest.skip(f"the Salesforce export is not at {EXPORT.resolve()}")
+    return EXPORT
+
+
+def test_the_real_export_imports_whole(engine, export_dir):
+    report = import_salesforce(engine, export_dir)
+    counts = {o.name: (o.read, o.created, o.already_here) for o in report.objects}
+    for name in FILES:
+        rows = len(read(name))
+        assert counts[name] == (rows, rows, 0), name
+
+    with Session(engine) as session:
+        accounts, contacts = ids(session, Account), ids(session, Contact)
+        leads, opportunities = ids(session, Lead), ids(session, Opportunity)
+        campaigns, members = ids(session, Campaign), ids(session, CampaignMember)
+        tasks = ids(session, Activity)
+        for name, mapped in (
+            ("Account", accounts),
+            ("Contact", contacts),
+            ("Lead", leads),
+            ("Opportunity", opportunities),
+            ("Campaign", campaigns),
+            ("CampaignMember", members),
+            ("Task", tasks),
+        ):
+            assert set(mapped) == {row["Id"] for row in read(name)}, name
+
+        for row in read("Contact"):
+            contact = session.get(Contact, contacts[row["Id"]])
+            assert contact.account_id == accounts.get(row["AccountId"]), row["Id"]
+            assert contact.email == row["Email"].lower()
+        for row in read("Opportunity"):
+            opportunity = session.get(Opportunity, opportunities[row["Id"]])
+            assert opportunity.account_id == accounts[row["AccountId"]]
+            assert opportunity.campaign_id == campaigns.get(row["CampaignId"])
+            assert opportunity.amount_cents == round(float(row["Amount"]) * 100)
+        for row in read("CampaignMember"):
+            member = session.get(CampaignMember, members[row["Id"]])
+            assert member.campaign_id == campaigns[row["CampaignId"]]
+            assert member.lead_id == leads.get(row["LeadId"])
+            assert member.contact_id == contacts.get(row["ContactId"])
+        for row in read("Task"):
+            task = session.get(Activity, tasks[row["Id"]])
+            who = (task.lead_id, task.contact_id)
+            assert who == (leads.get(row["WhoId"]), contacts.get(row["WhoId"])), row["Id"]
+            assert None in who and who != (None, None)
+            assert task.account_id == accounts.get(row["WhatId"]) or accounts.get(row["AccountId"])
+            assert task.subject == row["Subject"]
+        for row in read("Lead"):
+            lead = session.get(Lead, leads[row["Id"]])
+            account = accounts.get(row["Company"])
+            assert lead.existing_account_id == account
+            assert lead.company == session.get(Account, account).name
+            assert lead.owner_id is None and lead.lifecycle_stage == "Lead"
+        # Each lead that is a campaign member has its most recent campaign.
+        assert all(
+            session.get(Lead, leads[row["LeadId"]]).campaign_id is not None
+            for row in read("CampaignMember")
+            if row["LeadId"]
+        )
+
+        statuses = {
+            row["Status"]: session.get(Lead, leads[row["Id"]]).status for row in read("Lead")
+        }
+        assert statuses["New"] == "Open"
+        assert statuses["Working"].startswith("Working")
+        assert statuses["Qualified"] == "Qualified"  # added: only a conversion converts
+        assert not session.get(LeadStatus, "Qualified").is_converted
+        stages = {
+            row["StageName"]: session.get(Opportunity, opportunities[row["Id"]]).stage
+            for row in read("Opportunity")
+        }
+        assert stages["Discovery"] == "Needs Analysis"
+        assert stages["Proposal/Quote"] == "Proposal"
+        assert stages["Closed Won"] == "Closed Won"
+    hows = {(m.picklist, m.theirs): (m.ours, m.how) for m in report.mappings}
+    assert hows[("Lead status", "Qualified")] == ("Qualified", "added")
+    assert hows[("Opportunity stage", "Discovery")] == ("Needs Analysis", "mapped")
+    assert hows[("Lead source", "Online Form")] == ("Web", "mapped")
+    assert any("named 'Home Loan Special - July 2023 (2)'" in note for note in report.notes)
+
+    before = everything(engine)
+    again = import_salesforce(engine, export_dir)
+    assert all(o.created == 0 and o.already_here == o.read for o in again.objects)
+    assert again.mappings == []
+    assert everything(engine) == before
+
+
+def _write(directory: Path, name: str, rows: list[dict[str, str]]) -> None:
+    with (directory / f"{name}.csv").open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_converted_lead_keeps_its_links_and_org_values_are_added(engine, tmp_path):
+    _write(tmp_path, "Account", [{"Id": "001A", "Name": "Acme", "BillingCountry": "Germany"}])
+    _write(tmp_path, "Contact", [{"Id": "003C", "AccountId": "001A", "LastName": "Doe"}])
+    _write(
+        tmp_path,
+        "Opportunity",
+        [
+            {
+                "Id": "006O",
+                "AccountId": "001A",
+                "Name": "Acme deal",
+                "StageName": "Id. Decision Makers",
+                "Amount": "10.05",
+                "Probability": "",
+                "CloseDate": "2025-03-31",
+            },
+            {
+                "Id": "006P",
+                "AccountId": "",
+                "Name": "Orphan",
+                "StageName": "Waiting on Legal",
+                "Amount": "",
+                "Probability": "35",
+                "CloseDate": "",
+            },
+        ],
+    )
+    _write(
+        tmp_path,
+        "Lead",
+        [
+            {
+                "Id": "00QL",
+                "LastName": "Doe",
+                "Company": "Acme",
+                "Status": "Closed - Converted",
+                "IsConverted": "true",
+                "ConvertedDate": "2025-01-02",
+                "ConvertedAccountId": "001A",
+                "ConvertedContactId": "003C",
+                "ConvertedOpportunityId": "006O",
+                "Phone": "030 1234567",
+                "Country": "DE",
+            }
+        ],
+    )
+    _write(tmp_path, "Campaign", [{"Id": "701X", "Name": "Fair", "Type": "Trade Show"}])
+    _write(
+        tmp_path,
+        "CampaignMember",
+        [
+            {
+                "Id": "00vM",
+                "CampaignId": "701X",
+                "ContactId": "003C",
+                "Status": "Attended",
+                "HasResponded": "1",
+            }
+        ],
+    )
+    report = import_salesforce(engine, tmp_path)
+    assert "no Task.csv: none imported" in report.notes
+    with Session(engine) as session:
+        lead = session.execute(select(Lead)).scalar_one()
+        assert lead.is_converted and not lead.is_open
+        assert lead.status == "Qualified – Turned into Opportunity"
+        assert (lead.converted_account_id, lead.converted_contact_id) == (
+            ids(session, Account)["001A"],
+            ids(session, Contact)["003C"],
+        )
+        assert lead.converted_opportunity_id == ids(session, Opportunity)["006O"]
+        assert (lead.phone, lead.time_zone) == ("+49301234567", "Europe/Berlin")
+        deal = session.get(Opportunity, ids(session, Opportunity)["006O"])
+        assert (deal.stage, deal.amount_cents, deal.probability) == ("Needs Analysis", 1005, 20)
+        orphan = session.get(Opportunity, ids(session, Opportunity)["006P"])
+        added = session.get(OpportunityStage, "Waiting on Legal")
+        assert (added.probability, added.is_closed) == (35, False)
+        assert session.get(Account, orphan.account_id).name.startswith("(Salesforce")
+        campaign = session.execute(select(Campaign)).scalar_one()
+        assert campaign.channel == "Event"
+        labels = session.execute(
+            select(CampaignMemberStatus.label, CampaignMemberStatus.has_responded).where(
+                CampaignMemberStatus.campaign_id == campaign.id
+            )
+        ).all()
+        assert sorted(labels) == [("Attended", True), ("Responded", True), ("Sent", False)]
+        member = session.execute(select(CampaignMember)).scalar_one()
+        assert (member.status, member.has_responded) == ("Attended", True)
+    assert import_salesforce(engine, tmp_path).mappings == []

@@ -138,7 +138,7 @@ def plan_columns(
         else:
             field, rank = _ALIASES.get(key, (None, 0))
         if field is None:
-            if cell:
+            if cell and key not in explicit:  # a column ignored on purpose is not reported
                 unmapped.append(cell)
             continue
         ranked.setdefault(field, []).append((rank, index))

@@ -11,7 +11,10 @@ should have been quoted shifts a row), or bytes that are not text in the file's 
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,6 +171,15 @@ def init_worker(rules: RowRules) -> None:
     """Pool initializer: the rules arrive once per worker, not once per chunk."""
     global _rules
     _rules = rules
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A worker waits on a queue whose other end it holds itself, so it would never notice
+    # an import killed with -9: it watches for being handed to another parent instead.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def clean_chunk(rows: Sequence[Row]) -> list[Outcome]:

@@ -233,12 +233,13 @@ def _read_all(
     """Feed every row through cleansing into batches; True when stopped early."""
     for chunk, outcomes in cleaned_chunks(reader, rules, worker_count(form.size, workers)):
         for (line, cells), outcome in zip(chunk, outcomes, strict=True):
+            run.rows += 1
             if isinstance(outcome, str):
                 errors.add(line, outcome, cells)
-            else:
-                run.pending.append(outcome)
-        run.rows += len(chunk)
-        if len(run.pending) >= batch_size:
+                continue
+            run.pending.append(outcome)
+            if len(run.pending) < batch_size:
+                continue
             run.flush()
             if run.progress:
                 read = max(reader.bytes_read, 1)

@@ -1,0 +1,111 @@
+"""`workstation import`, run as a user would: summaries, JSON, dry runs, mistakes reported
+as one line, --assign, and a Salesforce export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from tests.factories import make_rep
+from tests.store.test_imports import write_nasty_file
+from workstation.cli import main
+from workstation.store.db import make_engine
+from workstation.store.models import Lead
+
+SALESFORCE = Path(__file__).parents[2] / ".." / "shared" / "testdata" / "salesforce-export"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_import_prints_a_summary_and_json_on_a_second_run(capsys, db, tmp_path):
+    source = write_nasty_file(tmp_path / "leads.csv")
+    code, out, err = run(capsys, "--db", db, "import", str(source), "--campaign", "Spring")
+    assert code == 0, err
+    assert "created             7" in out and "rejected            5" in out
+    assert f"{tmp_path / 'leads.errors.csv'}" in out
+    assert "Campaign: Spring (new)" in out and "Ignored columns: Notes" in out
+    assert "E-mail→Email" in out
+    code, out, _ = run(capsys, "--db", db, "import", str(source), "--campaign", "Spring", "--json")
+    summary = json.loads(out)
+    assert (summary["created"], summary["unchanged"], summary["rejected"]) == (0, 11, 5)
+    assert summary["campaign_created"] is False and summary["rows_per_second"] > 0
+
+
+def test_a_dry_run_says_so_and_writes_nothing(capsys, db, tmp_path):
+    source = write_nasty_file(tmp_path / "leads.csv")
+    code, out, _ = run(capsys, "--db", db, "import", str(source), "--dry-run")
+    assert code == 0 and out.startswith("Dry run, nothing written")
+    engine = make_engine(db)
+    with Session(engine) as session:
+        assert session.execute(select(func.count()).select_from(Lead)).scalar() == 0
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "name a CSV FILE, or a Salesforce export"),
+        (("leads.csv", "--region", "XX"), "--region 'XX' is not a country code"),
+        (("missing.csv",), "cannot read"),
+        (("leads.csv", "--map", "Cell"), 'write it as "Column=Field"'),
+        (("noname.csv",), "no column for LastName"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_1(capsys, db, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    write_nasty_file(tmp_path / "leads.csv")
+    (tmp_path / "noname.csv").write_text("Company,Email\nAcme,a@acme.com\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "import", *argv)
+    assert code == 1
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_assign_spreads_the_new_leads_by_capacity(capsys, db, tmp_path):
+    engine = make_engine(db)
+    from workstation.store.schema import upgrade
+
+    upgrade(engine)
+    with Session(engine) as session:
+        make_rep(session, "Mo Manager", role="manager")
+        ria = make_rep(session, "Ria Rep", capacity=3).id
+        sam = make_rep(session, "Sam Rep", capacity=2).id
+        session.commit()
+    source = write_nasty_file(tmp_path / "leads.csv")
+    code, _, err = run(capsys, "--db", db, "--as", "Ria Rep", "import", str(source), "--assign")
+    assert code == 1 and "--assign takes a manager" in err
+    code, out, err = run(
+        capsys, "--db", db, "--as", "Mo Manager", "import", str(source), "--assign"
+    )
+    assert code == 0, err
+    assert "Assigned 5 new leads by open capacity; 2 stay in the pool." in out
+    with Session(engine) as session:
+        owners = dict(
+            session.execute(select(Lead.owner_id, func.count()).group_by(Lead.owner_id)).all()
+        )
+    assert owners == {ria: 3, sam: 2, None: 2}
+    engine.dispose()
+
+
+def test_a_salesforce_export(capsys, db):
+    if not SALESFORCE.is_dir():
+        pytest.skip(f"the Salesforce export is not at {SALESFORCE.resolve()}")
+    code, out, err = run(capsys, "--db", db, "import", "--salesforce", str(SALESFORCE))
+    assert code == 0, err
+    assert "Lead                 60 read       60 created" in out
+    assert "Opportunity stage: 'Discovery' → 'Needs Analysis'" in out
+    code, out, _ = run(capsys, "--db", db, "import", "--salesforce", str(SALESFORCE), "--json")
+    report = json.loads(out)
+    assert {o["name"]: o["created"] for o in report["objects"]}["Task"] == 0

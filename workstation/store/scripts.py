@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, bindparam, null, select
 from sqlmodel import Session
 
 from workstation.store.cleansing import display_phone
@@ -111,73 +111,95 @@ def default_script() -> ScriptFile:
     return parse_script(DEFAULT_SCRIPT, "the built-in default script")
 
 
-def _campaign_of(session: Session, record: Lead | Contact) -> Campaign | None:
-    if isinstance(record, Lead):
-        return session.get(Campaign, record.campaign_id) if record.campaign_id else None
-    campaign_id = session.execute(
-        select(CampaignMember.campaign_id)
-        .where(CampaignMember.contact_id == record.id)
-        .order_by(CampaignMember.created_at.desc(), CampaignMember.id.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    ).scalar_one_or_none()
-    return session.get(Campaign, campaign_id) if campaign_id else None
+_SCRIPT = (CallScript.id.label("script_id"), CallScript.name.label("script_name"),
+           CallScript.body, CallScript.questions, CallScript.qualify)  # fmt: skip
+_CAMPAIGN = (Campaign.name.label("campaign"), Campaign.channel, Campaign.offer, Campaign.product,
+             Campaign.email_template)  # fmt: skip
+_PERSON = ("first_name", "last_name", "title", "email", "phone", "state", "country",
+           "lead_source", "score", "email_opt_out")  # fmt: skip
+# A contact's campaign is that of its latest membership.
+_LATEST_CAMPAIGN = (
+    select(CampaignMember.campaign_id)
+    .where(CampaignMember.contact_id == Contact.id)
+    .order_by(CampaignMember.created_at.desc(), CampaignMember.id.desc())  # type: ignore[attr-defined]
+    .limit(1)
+    .scalar_subquery()
+)
+# Built once: the record, its account, campaign and script in one statement each, because
+# the panel reads them on every next lead.
+_RECORD = {
+    "lead": select(
+        *(getattr(Lead, name) for name in _PERSON), Lead.company, Lead.industry, Lead.city,
+        Lead.lead_type, Account.industry.label("account_industry"), *_CAMPAIGN, *_SCRIPT,
+    )
+    .outerjoin(Account, Account.id == Lead.existing_account_id)
+    .outerjoin(Campaign, Campaign.id == Lead.campaign_id)
+    .outerjoin(CallScript, CallScript.id == Campaign.call_script_id)
+    .where(Lead.id == bindparam("record_id")),
+    "contact": select(
+        *(getattr(Contact, name) for name in _PERSON), Account.name.label("company"),
+        null().label("industry"), null().label("city"), null().label("lead_type"),
+        Account.industry.label("account_industry"), *_CAMPAIGN, *_SCRIPT,
+    )
+    .outerjoin(Account, Account.id == Contact.account_id)
+    .outerjoin(Campaign, Campaign.id == _LATEST_CAMPAIGN)
+    .outerjoin(CallScript, CallScript.id == Campaign.call_script_id)
+    .where(Contact.id == bindparam("record_id")),
+}  # fmt: skip
+_DEFAULT = select(*_SCRIPT).where(CallScript.name == DEFAULT_NAME)
+_ACTIVITIES = {
+    kind: select(Activity.id, Activity.answers, Activity.reverses_id, Activity.occurred_at)
+    .where(column == bindparam("record_id"))
+    .order_by(Activity.occurred_at.desc(), Activity.id.desc())  # type: ignore[attr-defined]
+    .limit(RECENT_ACTIVITIES)
+    for kind, column in (("lead", Activity.lead_id), ("contact", Activity.contact_id))
+}
 
 
-def script_row(session: Session, campaign: Campaign | None) -> CallScript | None:
-    """The stored script a campaign uses, else the stored default; None: the built-in one."""
-    if campaign is not None and campaign.call_script_id is not None:
-        script = session.get(CallScript, campaign.call_script_id)
-        if script is not None:
-            return script
-    return session.execute(
-        select(CallScript).where(CallScript.name == DEFAULT_NAME)
-    ).scalar_one_or_none()
+def _record_row(session: Session, kind: str, record_id: int) -> RowMapping | None:
+    return session.execute(_RECORD[kind], {"record_id": record_id}).mappings().one_or_none()
 
 
-def _parts(script: CallScript | None) -> tuple[str, str, list, dict | None]:
+def _script_of(session: Session, row: RowMapping) -> tuple[int | None, str, str, list, Any]:
+    """(id, name, body, questions, rule) of the record's script: its campaign's, else the
+    stored default, else the built-in one (id None)."""
+    script = row if row["script_id"] is not None else session.execute(_DEFAULT).mappings().first()
     if script is None:
         builtin = default_script()
-        return builtin.name, builtin.body, list(builtin.questions), builtin.qualify
-    return script.name, script.body, list(script.questions or []), script.qualify
+        return None, builtin.name, builtin.body, list(builtin.questions), builtin.qualify
+    return (script["script_id"], script["script_name"], script["body"],
+            list(script["questions"] or []), script["qualify"])  # fmt: skip
 
 
-def _questions_and_rule(questions: list, qualify: dict | None) -> tuple[tuple[Question, ...], Rule]:
+def _questions_and_rule(questions: list, qualify: Any) -> tuple[tuple[Question, ...], Rule]:
     parsed = questions_from_list(questions)
     return parsed, rule_from_dict(qualify, parsed)
 
 
-def _values(record: Lead | Contact, account: Account | None, campaign: Campaign | None, rep: str):
-    first = record.first_name or record.last_name
-    company = record.company if isinstance(record, Lead) else (account.name if account else None)
+def _values(row: RowMapping, rep: str) -> dict[str, str | None]:
     return {
-        "first_name": first,
-        "last_name": record.last_name,
-        "name": " ".join(filter(None, (record.first_name, record.last_name))),
-        "title": record.title,
-        "company": company,
-        "email": record.email,
-        "phone": display_phone(record.phone) if record.phone else None,
-        "industry": getattr(record, "industry", None) or (account.industry if account else None),
-        "city": getattr(record, "city", None),
-        "state": record.state,
-        "country": record.country,
-        "product": campaign.product if campaign else None,
-        "campaign": campaign.name if campaign else None,
-        "lead_source": (campaign.channel if campaign else None) or record.lead_source,
-        "offer": (campaign.offer if campaign else None) or getattr(record, "lead_type", None),
+        "first_name": row["first_name"] or row["last_name"],
+        "last_name": row["last_name"],
+        "name": " ".join(filter(None, (row["first_name"], row["last_name"]))),
+        "title": row["title"],
+        "company": row["company"],
+        "email": row["email"],
+        "phone": display_phone(row["phone"]) if row["phone"] else None,
+        "industry": row["industry"] or row["account_industry"],
+        "city": row["city"],
+        "state": row["state"],
+        "country": row["country"],
+        "product": row["product"],
+        "campaign": row["campaign"],
+        "lead_source": row["channel"] or row["lead_source"],
+        "offer": row["offer"] or row["lead_type"],
         "rep": rep,
     }
 
 
-def _last_answers(session: Session, record: Lead | Contact) -> tuple[dict, datetime | None]:
+def _last_answers(session: Session, kind: str, record_id: int) -> tuple[dict, datetime | None]:
     """The answers of the record's last call that was not undone."""
-    column = Activity.lead_id if isinstance(record, Lead) else Activity.contact_id
-    rows = session.execute(
-        select(Activity.id, Activity.answers, Activity.reverses_id, Activity.occurred_at)
-        .where(column == record.id)
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc())  # type: ignore[attr-defined]
-        .limit(RECENT_ACTIVITIES)
-    ).all()
+    rows = session.execute(_ACTIVITIES[kind], {"record_id": record_id}).all()
     undone = {row.reverses_id for row in rows if row.reverses_id is not None}
     for row in rows:
         if row.answers and row.id not in undone:
@@ -189,23 +211,19 @@ def script_for_record(
     session: Session, kind: str, record_id: int, *, rep_name: str
 ) -> ScriptView | None:
     """The script for a lead or contact, with its values; None when there is no such record."""
-    record = session.get(Lead if kind == "lead" else Contact, record_id)
-    if record is None:
+    row = _record_row(session, kind, record_id)
+    if row is None:
         return None
-    account_id = record.existing_account_id if isinstance(record, Lead) else record.account_id
-    account = session.get(Account, account_id) if account_id else None
-    campaign = _campaign_of(session, record)
-    script = script_row(session, campaign)
-    name, body, questions, qualify = _parts(script)
+    script_id, name, body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
-    last, last_at = _last_answers(session, record)
-    values = _values(record, account, campaign, rep_name)
+    last, last_at = _last_answers(session, kind, record_id)
+    values = _values(row, rep_name)
     return ScriptView(
         record_kind=kind,
         record_id=record_id,
-        script_id=script.id if script else None,
+        script_id=script_id,
         script_name=name,
-        campaign=campaign.name if campaign else None,
+        campaign=row["campaign"],
         product=values["product"],
         lead_source=values["lead_source"],
         offer=values["offer"],
@@ -213,10 +231,10 @@ def script_for_record(
         questions=parsed,
         rule=rule,
         values=values,
-        score=record.score,
-        email_to=record.email,
-        email_opt_out=record.email_opt_out,
-        email_template=campaign.email_template if campaign and campaign.email_template else None,
+        score=row["score"],
+        email_to=row["email"],
+        email_opt_out=row["email_opt_out"],
+        email_template=row["email_template"] or None,
         last_answers=last,
         last_answered_at=last_at,
     )
@@ -234,10 +252,14 @@ def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | N
     """
     if not answers:
         return None
-    _name, _body, questions, qualify = _parts(script_row(session, _campaign_of(session, record)))
+    kind = "lead" if isinstance(record, Lead) else "contact"
+    assert record.id is not None
+    row = _record_row(session, kind, record.id)
+    assert row is not None
+    _id, _name, _body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
     given = check_answers(parsed, answers)
-    before, _ = _last_answers(session, record)
+    before, _ = _last_answers(session, kind, record.id)
     old = score_from_answers(parsed, before, rule).points
     new = score_from_answers(parsed, before | given, rule).points
     record.score += new - old

@@ -1,0 +1,349 @@
+"""The script panel beside the record card: the campaign's script with the record's values
+in place, the qualifying questions answered from the keyboard while on the call, objection
+sections one key away, and the campaign's email template to copy or open in the mail client.
+
+It follows the record: `show(card, rep_name=…)` loads the record's script in a thread worker
+and draws it once per record (or when the record's version changes), so the `n` key never
+waits on it. `answers()` is this call's answers, for `log_call`; `Qualified` is posted when
+the answers first meet the script's rule.
+
+`start_answering()` gives it the focus and Esc gives it back; its keys (BINDINGS) show in the
+footer meanwhile. Digits are not bound here, so a disposition key still logs the call.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+
+from rich.markdown import Markdown
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from workstation.store.errors import StoreError
+from workstation.store.records import Card
+from workstation.store.script_rules import ScriptError, check_answer, score_from_answers
+from workstation.store.script_text import mailto_url, render_email
+from workstation.store.scripts import ScriptView, script_for_record
+from workstation.widgets.safe_text import safe_text
+from workstation.widgets.script_render import (
+    cleaned_values,
+    render_context,
+    render_questions,
+    render_section,
+)
+
+
+class ScriptPanel(Vertical, can_focus=True):
+    """The script for the record being worked; `show(None)` or `clear()` empties it."""
+
+    DEFAULT_CSS = """
+    ScriptPanel {
+        border: round $secondary;
+        border-title-color: $text-secondary;
+        padding: 0 1;
+    }
+    ScriptPanel:focus-within { border: round $accent; }
+    ScriptPanel #script-context { height: auto; color: $text-muted; }
+    ScriptPanel #script-body { height: 1fr; }
+    ScriptPanel .script-section { height: auto; margin-bottom: 1; }
+    ScriptPanel .script-section.-current { background: $boost; }
+    ScriptPanel #script-questions { height: auto; border-top: solid $secondary-muted; }
+    ScriptPanel #script-answer { display: none; }
+    ScriptPanel.-editing #script-answer { display: block; }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1)", "Previous question", id="script.previous", show=False),
+        Binding("down", "move(1)", "Next question", id="script.next", show=False),
+        Binding("y", "yes_no(True)", "Yes", id="script.yes"),
+        Binding("n", "yes_no(False)", "No", id="script.no"),
+        Binding("left", "cycle(-1)", "Previous choice", id="script.previous_choice", show=False),
+        Binding("right", "cycle(1)", "Choice", id="script.next_choice"),
+        Binding("enter", "type", "Type", id="script.type"),
+        Binding("delete,backspace", "clear_answer", "Clear", id="script.clear", show=False),
+        Binding("o", "objection(1)", "Objection", id="script.objection"),
+        Binding("O", "objection(-1)", "Previous objection", id="script.previous_objection",
+                show=False),
+        Binding("w", "copy_email", "Copy email", id="script.copy_email"),
+        Binding("W", "open_email", "Mail client", id="script.open_email", show=False),
+        Binding("pagedown", "scroll_script(1)", "Scroll", id="script.page_down", show=False),
+        Binding("pageup", "scroll_script(-1)", "Scroll back", id="script.page_up", show=False),
+        Binding("escape", "done", "Back", id="script.done"),
+    ]  # fmt: skip
+
+    @dataclass
+    class Qualified(Message):
+        """This call's answers met the script's qualification rule."""
+
+        record_kind: str
+        record_id: int
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.view: ScriptView | None = None
+        self._record: tuple[str, int] | None = None
+        self._version: tuple[int, str] | None = None
+        self._answers: dict[str, object] = {}
+        self._selected, self._qualified, self._objection = 0, False, -1
+        self._return_to: Widget | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="script-context")
+        yield VerticalScroll(id="script-body", can_focus=False)
+        yield Static(id="script-questions")
+        yield Input(id="script-answer", compact=True)
+
+    def on_mount(self) -> None:
+        self.clear()
+
+    def show(self, card: Card | None, *, rep_name: str) -> None:
+        """Follow the record: a new record gets its script and no answers; the same record
+        keeps this call's answers and is only reloaded when its version changed."""
+        if card is None:
+            self.clear()
+            return
+        record, version = (card.kind, card.id), (card.version, rep_name)
+        if record == self._record and version == self._version:
+            return
+        if record != self._record:
+            self._answers, self._selected, self._objection = {}, 0, -1
+        self._record, self._version = record, version
+        self._load(card.kind, card.id, rep_name)
+
+    def clear(self) -> None:
+        """No record: nothing shown, no answers."""
+        self.view, self._record, self._version = None, None, None
+        self._answers, self._selected, self._qualified, self._objection = {}, 0, False, -1
+        self.border_title = "Script"
+        self.query_one("#script-context", Static).update(
+            safe_text("No record: the script shows with the next lead.", style="dim")
+        )
+        self.query_one("#script-body", VerticalScroll).remove_children()
+        self.query_one("#script-questions", Static).update("")
+
+    def answers(self) -> dict[str, object]:
+        """This call's answers, typed, for `log_call(answers=…)`."""
+        return dict(self._answers)
+
+    @work(thread=True, exclusive=True, group="script")
+    def _load(self, kind: str, record_id: int, rep_name: str) -> None:
+        try:
+            with self.app.open_session() as session:
+                view = script_for_record(session, kind, record_id, rep_name=rep_name)
+        except StoreError as error:  # a stored script that no longer reads
+            self.app.call_from_thread(self._failed, kind, record_id, str(error))
+            return
+        if view is not None:
+            # Markdown is parsed here, off the event loop: the main thread only swaps it in.
+            values = cleaned_values(view)
+            rendered = [render_section(section, values) for section in view.sections]
+            self.app.call_from_thread(self._show_view, view, rendered)
+
+    def _failed(self, kind: str, record_id: int, problem: str) -> None:
+        if self._record == (kind, record_id):
+            self.query_one("#script-context", Static).update(safe_text(problem))
+
+    async def _show_view(self, view: ScriptView, rendered: list[Markdown]) -> None:
+        if self._record != (view.record_kind, view.record_id):
+            return  # the rep has moved on to another record meanwhile
+        keys = {q.key for q in view.questions}
+        self._answers = {k: v for k, v in self._answers.items() if k in keys}
+        self._selected = min(self._selected, max(len(view.questions) - 1, 0))
+        self.view = view
+        self._qualified = self._scored().qualified
+        self.border_title = safe_text(f"Script · {view.script_name}")
+        self.query_one("#script-context", Static).update(render_context(view))
+        body = self.query_one("#script-body", VerticalScroll)
+        if len(body.children) == len(rendered):
+            for widget, markdown in zip(body.children, rendered, strict=True):
+                widget.remove_class("-current")
+                widget.update(markdown)  # type: ignore[attr-defined]
+        else:
+            await body.remove_children()
+            await body.mount_all(Static(m, classes="script-section") for m in rendered)
+        body.scroll_home(animate=False)
+        self._draw_questions()
+
+    def start_answering(self) -> None:
+        """Take the focus to answer questions; Esc gives it back to what had it."""
+        focused = self.screen.focused
+        if focused is not None and self not in focused.ancestors_with_self:
+            self._return_to = focused
+        self.focus()
+
+    def _scored(self):
+        assert self.view is not None
+        merged = self.view.last_answers | self._answers
+        return score_from_answers(self.view.questions, merged, self.view.rule)
+
+    def _draw_questions(self) -> None:
+        if self.view is None:
+            return
+        self.query_one("#script-questions", Static).update(
+            render_questions(
+                self.view,
+                self._answers,
+                selected=self._selected,
+                focused=self.has_focus_within,
+                editing=self.has_class("-editing"),
+            )
+        )
+
+    def _set(self, key: str, value: object) -> None:
+        if value is None:
+            self._answers.pop(key, None)
+        else:
+            self._answers[key] = value
+        qualified = self._scored().qualified
+        if qualified and not self._qualified and self._record is not None:
+            self.post_message(self.Qualified(*self._record))
+        self._qualified = qualified
+        self._draw_questions()
+
+    def _question(self):
+        if self.view is None or not self.view.questions:
+            return None
+        return self.view.questions[self._selected]
+
+    def action_move(self, step: int) -> None:
+        if self.has_class("-editing"):
+            self._finish_edit(keep=True)
+        if self.view and self.view.questions:
+            self._selected = max(0, min(len(self.view.questions) - 1, self._selected + step))
+            self._draw_questions()
+
+    def action_yes_no(self, value: bool) -> None:
+        question = self._question()
+        if question is None or question.type != "yesno":
+            self.notify("y / n answer a yes-or-no question.", timeout=2)
+            return
+        self._set(question.key, value)
+        self.action_move(1)
+
+    def action_cycle(self, step: int) -> None:
+        question = self._question()
+        if question is None:
+            return
+        current = self._answers.get(question.key)
+        if question.type == "yesno":
+            self._set(question.key, not current if isinstance(current, bool) else step > 0)
+        elif question.type == "choice":
+            choices = question.choices
+            at = choices.index(current) if current in choices else (-1 if step > 0 else 0)
+            self._set(question.key, choices[(at + step) % len(choices)])
+
+    def action_clear_answer(self) -> None:
+        question = self._question()
+        if question is not None:
+            self._set(question.key, None)
+
+    def action_type(self) -> None:
+        question = self._question()
+        if question is None:
+            return
+        if question.type in ("yesno", "choice"):
+            self.action_move(1)
+            return
+        answer = self.query_one("#script-answer", Input)
+        answer.type = "number" if question.type == "number" else "text"
+        answer.placeholder = question.label
+        answer.value = str(self._answers.get(question.key, ""))
+        self.add_class("-editing")
+        answer.focus()
+        self._draw_questions()
+
+    @on(Input.Submitted, "#script-answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._finish_edit(keep=True):
+            self.action_move(1)
+
+    def _finish_edit(self, *, keep: bool) -> bool:
+        """Leave typing; with `keep`, store what was typed (False if it is not valid)."""
+        question = self._question()
+        answer = self.query_one("#script-answer", Input)
+        try:
+            value = check_answer(question, answer.value) if keep and question else None
+        except ScriptError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return False
+        self.remove_class("-editing")
+        self.focus()
+        if keep and question:
+            self._set(question.key, value)
+        self._draw_questions()
+        return True
+
+    def action_done(self) -> None:
+        if self.has_class("-editing"):
+            self._finish_edit(keep=False)
+            return
+        target, self._return_to = self._return_to, None
+        if target is not None and target.is_attached:
+            target.focus()
+        else:
+            self.screen.set_focus(None)
+
+    def on_focus(self) -> None:
+        self._draw_questions()  # the selected question is highlighted only while answering
+
+    on_blur = on_focus
+
+    def action_objection(self, step: int) -> None:
+        """Jump to the next (or previous) objection section of the script."""
+        if self.view is None:
+            return
+        places = [n for n, section in enumerate(self.view.sections) if section.objection]
+        if not places:
+            self.notify("This script has no objection sections.", timeout=2)
+            return
+        self._objection = (self._objection + step) % len(places)
+        self.jump_to_section(places[self._objection])
+
+    def jump_to_section(self, number: int) -> None:
+        body = self.query_one("#script-body", VerticalScroll)
+        for n, widget in enumerate(body.children):
+            widget.set_class(n == number, "-current")
+        body.scroll_to_widget(body.children[number], top=True, animate=False)
+
+    def action_scroll_script(self, pages: int) -> None:
+        body = self.query_one("#script-body", VerticalScroll)
+        body.scroll_relative(y=pages * max(body.size.height - 1, 1), animate=False)
+
+    def _email(self):
+        view = self.view
+        if view is None or not view.email_template:
+            self.notify("This campaign has no email template.", markup=False, timeout=3)
+            return None
+        if view.email_opt_out:
+            self.notify("This person opted out of email.", severity="warning", markup=False)
+            return None
+        return render_email(view.email_template, cleaned_values(view))
+
+    def action_copy_email(self) -> None:
+        email = self._email()
+        if email is not None:
+            self.app.copy_to_clipboard(email.as_text())
+            self.notify(f"Email copied: {email.subject or 'no subject'}", markup=False)
+
+    def action_open_email(self) -> None:
+        email = self._email()
+        if email is None or self.view is None:
+            return
+        if not self.view.email_to:
+            self.notify("No email address on this record: w copies the email.", markup=False)
+            return
+        self._open_mail_client(mailto_url(self.view.email_to, email))
+
+    @work(thread=True, exclusive=True, group="mailto")
+    def _open_mail_client(self, url: str) -> None:
+        if not webbrowser.open(url):  # starting the mail client may take a moment
+            self.app.call_from_thread(
+                self.notify, "No mail client answered: w copies the email instead.",
+                severity="warning", markup=False,
+            )  # fmt: skip

@@ -1,0 +1,111 @@
+"""P3, untouched-leads part (TARGETS.md: the screen ≤ 150 ms at data set L): how long the
+store takes for the per-rep aggregate and for the first page of the worst rep's list, and
+how long the screen takes from being pushed to its table painted, in a headless app, beside
+the baseline of a bare screen (header, empty table, footer) pushed the same way.
+
+`measure_untouched(engine, runs)` returns plain figures (milliseconds, median and p95 over
+`runs`) for `workstation bench` to print beside the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from workstation.store.errors import StoreError
+from workstation.store.reports import untouched_page, untouched_summary
+from workstation.store.reps import working_rep
+
+TARGET_MS = 150.0
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _figures(name: str, samples: list[float]) -> dict[str, float]:
+    return {f"{name}_median_ms": statistics.median(samples), f"{name}_p95_ms": _p95(samples)}
+
+
+def _timed(call: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[float]]:
+    """Push the screen and wait for its first frame with the per-rep table filled; then the
+    baseline, a bare screen with the same frame (header, an empty table, footer) pushed the
+    same way. Alternating, so both see the same machine."""
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header
+
+    from workstation.app import make_app
+    from workstation.config import Settings
+    from workstation.screens.untouched import UntouchedScreen
+
+    painted: asyncio.Future[float] | None = None
+
+    def done() -> None:
+        if painted is not None and not painted.done():
+            painted.set_result(time.perf_counter())
+
+    class TimedScreen(UntouchedScreen):
+        def _show(self, summary) -> None:
+            super()._show(summary)
+            self.call_after_refresh(done)
+
+    class BareScreen(Screen):
+        def compose(self):
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(done)
+
+    app = make_app(Settings(database_url=str(engine.url)), engine)
+    samples: tuple[list[float], list[float]] = ([], [])
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(runs):
+            for screen_class, times in zip((TimedScreen, BareScreen), samples, strict=True):
+                painted = asyncio.get_running_loop().create_future()
+                started = time.perf_counter()
+                await app.push_screen(screen_class())
+                times.append((await painted - started) * 1000)
+                app.pop_screen()
+                await pilot.pause()
+    return samples
+
+
+def measure_untouched(engine: Engine, runs: int = 20) -> dict[str, float]:
+    """Store aggregate, first page, and screen open-to-painted, as the first manager."""
+    with Session(engine) as session:
+        manager = working_rep(session, None)
+        if manager is None or not manager.is_manager:
+            raise StoreError("the untouched-leads benchmark needs a manager in the database")
+        summary = untouched_summary(session, acting_rep_id=manager.id)
+        worst = summary.reps[0].rep_id
+        store = _timed(lambda: untouched_summary(session, acting_rep_id=manager.id), runs)
+        page = _timed(lambda: untouched_page(session, acting_rep_id=manager.id, rep_id=worst), runs)
+    screen, bare = asyncio.run(_screen_samples(engine, runs))
+    return {
+        "runs": runs,
+        "untouched_leads": summary.total,
+        "reps": len(summary.reps),
+        "target_ms": TARGET_MS,
+        **_figures("store", store),
+        **_figures("page", page),
+        **_figures("screen", screen),
+        **_figures("bare_screen", bare),
+        "screen_ratio": statistics.median(screen) / statistics.median(bare),
+    }

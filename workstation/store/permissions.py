@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workstation.store.errors import StoreError
@@ -78,8 +79,9 @@ def require_owner_or_manager(
     return rep
 
 
-def acting_rep_id(session: Session, name: str | None) -> int | None:
+def acting_rep_id(engine: Engine, name: str | None) -> int | None:
     """Who is working: the rep named (`--as`, WORKSTATION_REP), else the first active
     manager; None when the database has no reps yet (the checks then refuse)."""
-    rep = working_rep(session, name)
+    with Session(engine) as session:
+        rep = working_rep(session, name)
     return None if rep is None else rep.id

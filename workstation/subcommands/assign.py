@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from workstation.subcommands import positive
+from workstation.subcommands import open_engine, positive, settings
 
 
 def register(commands) -> None:
@@ -21,17 +21,13 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
     from workstation.store.assign import assign_pool_by_capacity
     from workstation.store.permissions import acting_rep_id
-    from workstation.subcommands import open_engine, settings
     from workstation.widgets.safe_text import clean
 
     config = settings(args)
     engine = open_engine(config)
-    with Session(engine) as session:
-        me = acting_rep_id(session, config.rep_name)
+    me = acting_rep_id(engine, config.rep_name)
     summary = assign_pool_by_capacity(engine, acting_rep_id=me, limit=args.limit)
     reps = [
         {

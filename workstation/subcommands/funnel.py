@@ -8,6 +8,8 @@ import argparse
 import json
 from datetime import UTC, date, datetime
 
+from workstation.subcommands import open_engine, settings
+
 
 def _since(value: str) -> datetime:
     try:
@@ -35,13 +37,12 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.funnel_export import all_sections, funnel_json, text_lines
     from workstation.store.funnel_history import rep_activity, time_in_status
     from workstation.store.permissions import acting_rep_id
-    from workstation.subcommands import open_engine, settings
     from workstation.widgets.safe_text import clean
 
     config = settings(args)
     engine = open_engine(config)
+    me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
-        me = acting_rep_id(session, config.rep_name)
         report = funnel_report(session, acting_rep_id=me, since=args.since)
         statuses = time_in_status(session, acting_rep_id=me, since=args.since)
         reps = rep_activity(session, acting_rep_id=me, since=args.since)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from workstation.subcommands import open_engine, settings
+
 
 def register(commands) -> None:
     parser = commands.add_parser(
@@ -30,12 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.assign import reassign, return_to_pool
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reps import working_rep
-    from workstation.subcommands import open_engine, settings
 
     config = settings(args)
     engine = open_engine(config)
+    me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
-        me = acting_rep_id(session, config.rep_name)
         target = working_rep(session, args.to) if args.to else None
     if args.pool:
         result = return_to_pool(engine, args.ids, acting_rep_id=me, reason=args.reason)

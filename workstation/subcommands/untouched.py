@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
     config = settings(args)
     engine = open_engine(config)
+    me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
-        me = acting_rep_id(session, config.rep_name)
         only = working_rep(session, args.only_rep) if args.only_rep else None
         scope = {"acting_rep_id": me, "hours": args.hours, "rep_id": only and only.id}
         summary = untouched_summary(session, **scope)

@@ -79,9 +79,13 @@ def require_owner_or_manager(
     return rep
 
 
-def acting_rep_id(engine: Engine, name: str | None) -> int | None:
+def acting_rep_id(source: Engine | Session, name: str | None) -> int | None:
     """Who is working: the rep named (`--as`, WORKSTATION_REP), else the first active
-    manager; None when the database has no reps yet (the checks then refuse)."""
-    with Session(engine) as session:
-        rep = working_rep(session, name)
+    manager; None when the database has no reps yet (the checks then refuse). Reads in the
+    given session, or in a short one of its own on an engine."""
+    if isinstance(source, Session):
+        rep = working_rep(source, name)
+    else:
+        with Session(source) as session:
+            rep = working_rep(session, name)
     return None if rep is None else rep.id

@@ -214,6 +214,24 @@ async def test_the_same_record_keeps_its_answers_and_the_next_one_starts_afresh(
         assert panel.answers() == {} and panel.view is None
 
 
+async def test_reload_reads_an_edited_script_and_keeps_the_answers(sqlite_engine):
+    leads = build(sqlite_engine)
+    app = ScriptHost(sqlite_engine)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await show(pilot, "lead", leads.ben)
+        panel.start_answering()
+        await pilot.press("y")
+        with Session(sqlite_engine) as session:
+            script = session.get(CallScript, panel.view.script_id)
+            script.body = "## Beta\nRewritten for {first_name}."
+            session.add(script)
+            session.commit()
+        panel.reload()
+        await settle(pilot)
+        assert "Rewritten for Ben." in text_of(panel)
+        assert panel.answers() == {"budget": True}
+
+
 async def test_the_last_calls_answers_show_and_do_not_offer_conversion_again(sqlite_engine):
     leads = build(sqlite_engine)
     with Session(sqlite_engine) as session:

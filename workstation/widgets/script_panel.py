@@ -67,8 +67,7 @@ class ScriptPanel(Vertical, can_focus=True):
         Binding("enter", "type", "Type", id="script.type"),
         Binding("delete,backspace", "clear_answer", "Clear", id="script.clear", show=False),
         Binding("o", "objection(1)", "Objection", id="script.objection"),
-        Binding("O", "objection(-1)", "Previous objection", id="script.previous_objection",
-                show=False),
+        Binding("O", "objection(-1)", "Objection back", id="script.objection_back", show=False),
         Binding("w", "copy_email", "Copy email", id="script.copy_email"),
         Binding("W", "open_email", "Mail client", id="script.open_email", show=False),
         Binding("pagedown", "scroll_script(1)", "Scroll", id="script.page_down", show=False),
@@ -125,6 +124,11 @@ class ScriptPanel(Vertical, can_focus=True):
         )
         self.query_one("#script-body", VerticalScroll).remove_children()
         self.query_one("#script-questions", Static).update("")
+
+    def reload(self) -> None:
+        """Read the record's script again (after scripts were edited); the answers stay."""
+        if self._record is not None and self._version is not None:
+            self._load(*self._record, self._version[1])
 
     def answers(self) -> dict[str, object]:
         """This call's answers, typed, for `log_call(answers=…)`."""
@@ -206,9 +210,8 @@ class ScriptPanel(Vertical, can_focus=True):
         self._draw_questions()
 
     def _question(self):
-        if self.view is None or not self.view.questions:
-            return None
-        return self.view.questions[self._selected]
+        view = self.view
+        return view.questions[self._selected] if view and view.questions else None
 
     def action_move(self, step: int) -> None:
         if self.has_class("-editing"):
@@ -343,7 +346,5 @@ class ScriptPanel(Vertical, can_focus=True):
     @work(thread=True, exclusive=True, group="mailto")
     def _open_mail_client(self, url: str) -> None:
         if not webbrowser.open(url):  # starting the mail client may take a moment
-            self.app.call_from_thread(
-                self.notify, "No mail client answered: w copies the email instead.",
-                severity="warning", markup=False,
-            )  # fmt: skip
+            message = "No mail client answered: w copies the email instead."
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)

@@ -13,11 +13,11 @@ footer meanwhile. Digits are not bound here, so a disposition key still logs the
 
 from __future__ import annotations
 
-import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.markdown import Markdown
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -28,9 +28,9 @@ from textual.widgets import Input, Static
 from workstation.store.errors import StoreError
 from workstation.store.records import Card
 from workstation.store.script_rules import ScriptError, check_answer, score_from_answers
-from workstation.store.script_text import mailto_url, render_email
 from workstation.store.scripts import ScriptView, script_for_record
 from workstation.widgets.safe_text import safe_text
+from workstation.widgets.script_email import EmailActions
 from workstation.widgets.script_render import (
     cleaned_values,
     render_context,
@@ -39,7 +39,19 @@ from workstation.widgets.script_render import (
 )
 
 
-class ScriptPanel(Vertical, can_focus=True):
+class AnswerInput(Input):
+    """The answer being typed. Enter hands it to the panel at once: a posted Submitted
+    message would arrive after keys the rep has already typed on."""
+
+    def __init__(self, submit: Callable[[], None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._submit = submit
+
+    async def action_submit(self) -> None:
+        self._submit()
+
+
+class ScriptPanel(EmailActions, Vertical, can_focus=True):
     """The script for the record being worked; `show(None)` or `clear()` empties it."""
 
     DEFAULT_CSS = """
@@ -95,7 +107,7 @@ class ScriptPanel(Vertical, can_focus=True):
         yield Static(id="script-context")
         yield VerticalScroll(id="script-body", can_focus=False)
         yield Static(id="script-questions")
-        yield Input(id="script-answer", compact=True)
+        yield AnswerInput(self._typed, id="script-answer", compact=True)
 
     def on_mount(self) -> None:
         self.clear()
@@ -178,7 +190,8 @@ class ScriptPanel(Vertical, can_focus=True):
         focused = self.screen.focused
         if focused is not None and self not in focused.ancestors_with_self:
             self._return_to = focused
-        self.focus()
+        # At once, not after the queued keys: a rep may type "s y" faster than a refresh.
+        self.screen.set_focus(self)
 
     def _scored(self):
         assert self.view is not None
@@ -257,12 +270,10 @@ class ScriptPanel(Vertical, can_focus=True):
         answer.placeholder = question.label
         answer.value = str(self._answers.get(question.key, ""))
         self.add_class("-editing")
-        answer.focus()
+        self.screen.set_focus(answer)
         self._draw_questions()
 
-    @on(Input.Submitted, "#script-answer")
-    def _typed(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _typed(self) -> None:
         if self._finish_edit(keep=True):
             self.action_move(1)
 
@@ -276,7 +287,7 @@ class ScriptPanel(Vertical, can_focus=True):
             self.notify(str(error), severity="warning", markup=False)
             return False
         self.remove_class("-editing")
-        self.focus()
+        self.screen.set_focus(self)
         if keep and question:
             self._set(question.key, value)
         self._draw_questions()
@@ -288,7 +299,7 @@ class ScriptPanel(Vertical, can_focus=True):
             return
         target, self._return_to = self._return_to, None
         if target is not None and target.is_attached:
-            target.focus()
+            self.screen.set_focus(target)
         else:
             self.screen.set_focus(None)
 
@@ -317,34 +328,3 @@ class ScriptPanel(Vertical, can_focus=True):
     def action_scroll_script(self, pages: int) -> None:
         body = self.query_one("#script-body", VerticalScroll)
         body.scroll_relative(y=pages * max(body.size.height - 1, 1), animate=False)
-
-    def _email(self):
-        view = self.view
-        if view is None or not view.email_template:
-            self.notify("This campaign has no email template.", markup=False, timeout=3)
-            return None
-        if view.email_opt_out:
-            self.notify("This person opted out of email.", severity="warning", markup=False)
-            return None
-        return render_email(view.email_template, cleaned_values(view))
-
-    def action_copy_email(self) -> None:
-        email = self._email()
-        if email is not None:
-            self.app.copy_to_clipboard(email.as_text())
-            self.notify(f"Email copied: {email.subject or 'no subject'}", markup=False)
-
-    def action_open_email(self) -> None:
-        email = self._email()
-        if email is None or self.view is None:
-            return
-        if not self.view.email_to:
-            self.notify("No email address on this record: w copies the email.", markup=False)
-            return
-        self._open_mail_client(mailto_url(self.view.email_to, email))
-
-    @work(thread=True, exclusive=True, group="mailto")
-    def _open_mail_client(self, url: str) -> None:
-        if not webbrowser.open(url):  # starting the mail client may take a moment
-            message = "No mail client answered: w copies the email instead."
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)

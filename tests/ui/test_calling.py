@@ -210,3 +210,25 @@ async def test_a_manager_assigns_marked_pool_leads_and_a_rep_may_not(app_factory
         await pilot.press("a")
         await pilot.pause()
         assert not isinstance(rep_app.screen, PickRepDialog)
+
+
+async def test_script_answers_are_saved_with_the_call_and_move_the_score(
+    app_factory, sqlite_engine
+):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        lead_id = app.screen.card.id
+        score_before = _lead(sqlite_engine, lead_id).score
+        await pilot.press("s", "y", "escape")  # Budget: yes
+        await pilot.pause()
+        assert app.screen.query_one("#script").answers()
+        await pilot.press("4")
+        await _settle(pilot, app)
+    with Session(sqlite_engine) as session:
+        answers = session.execute(
+            select(Activity.answers).where(Activity.lead_id == lead_id)
+        ).scalar_one()
+    assert answers and True in answers.values()
+    assert _lead(sqlite_engine, lead_id).score > score_before

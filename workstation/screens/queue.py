@@ -30,6 +30,7 @@ from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import RecordCard
 from workstation.widgets.safe_text import safe_text
+from workstation.widgets.script_panel import ScriptPanel
 
 PAGE_SIZE = 100
 # Footer labels for the seeded dispositions; the action looks the real row up by hotkey.
@@ -73,6 +74,7 @@ class QueueScreen(Screen):
         Binding("F", "app.open_funnel", "Funnel (managers)", id="app.funnel", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
+        Binding("s", "script", "Script", id="queue.script"),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
         Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
@@ -102,7 +104,9 @@ class QueueScreen(Screen):
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
                 yield Static(id="skipped", markup=False)
-                yield RecordCard(id="card")
+                with Horizontal(id="record-row"):
+                    yield RecordCard(id="card")
+                    yield ScriptPanel(id="script")
                 yield Input(
                     placeholder="m: notes for the call you log next (optional)",
                     id="notes",
@@ -177,6 +181,7 @@ class QueueScreen(Screen):
         with self.app.open_session() as session:
             self.card = record_card(session, kind, record_id)
         self.query_one(RecordCard).show(self.card, why)
+        self.query_one(ScriptPanel).show(self.card, rep_name=self.app.rep.name)
         table = self.query_one(QueueTable)
         if str(record_id) in self._rows and QUEUES[self.queue_key].kind == kind:
             row_index = table.get_row_index(str(record_id))
@@ -253,22 +258,22 @@ class QueueScreen(Screen):
         if card.read_only:
             self.notify("This lead was converted and is read-only.", markup=False)
             return
-        notes_input = self.query_one("#notes", Input)
-        notes = notes_input.value
+        notes = self.query_one("#notes", Input).value
+        answers = self.query_one(ScriptPanel).answers()
         if outcome.schedules_callback:
 
             def chosen(moment) -> None:
                 if moment is not None:
-                    self._log(card, outcome.hotkey, notes, moment)
+                    self._log(card, outcome.hotkey, notes, moment, answers)
 
             self.app.push_screen(
                 CallbackDialog(who=card.name, zone=card.time_zone, now=self.app.clock()), chosen
             )
             return
-        self._log(card, hotkey, notes, None)
+        self._log(card, hotkey, notes, None, answers)
 
     @work(thread=True, exclusive=True, group="call")
-    def _log(self, card: Card, hotkey: str, notes: str, callback_at) -> None:
+    def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
         target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
         try:
             logged = log_call(
@@ -278,6 +283,7 @@ class QueueScreen(Screen):
                 notes=notes,
                 callback_at=callback_at,
                 now=self.app.clock(),
+                answers=answers or None,
                 **target,
             )
         except StoreError as error:
@@ -446,6 +452,19 @@ class QueueScreen(Screen):
         self.app.push_screen(
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
+
+    def action_script(self) -> None:
+        self.query_one(ScriptPanel).start_answering()
+
+    @on(ScriptPanel.Qualified)
+    def _script_qualified(self, event: ScriptPanel.Qualified) -> None:
+        if event.record_kind == "lead":
+            self.notify(
+                "The answers meet the script's qualification rule: press 1 to log the "
+                "call as Qualified, then c to convert.",
+                markup=False,
+                timeout=8,
+            )
 
     def action_notes(self) -> None:
         self.query_one("#notes", Input).focus()

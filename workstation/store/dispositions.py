@@ -24,6 +24,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import NURTURING, Disposition
+from workstation.store.scripts import apply_answers
 
 
 class CallRefused(StoreError):
@@ -86,7 +87,7 @@ def _as_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-_KEPT = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id")
+_KEPT = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id", "score")
 _KEPT_TIMES = ("callback_at", "last_activity_at", "assigned_at", "claimed_until")
 
 
@@ -154,6 +155,8 @@ def log_call(
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
         kind = "lead" if isinstance(record, Lead) else "contact"
         prior = _snapshot(record)
+        # The script's answers move the score in this same transaction (or refuse the call).
+        answers = apply_answers(session, record, answers=answers)
         activity = Activity(
             lead_id=lead_id,
             contact_id=contact_id,
@@ -273,6 +276,7 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
                 at=now,
             )
         record.attempt_count = state["attempt_count"]
+        record.score = state.get("score", record.score)
         record.do_not_call = state["do_not_call"]
         record.callback_at = _as_time(state["callback_at"])
         record.last_activity_at = _as_time(state["last_activity_at"])

@@ -19,19 +19,26 @@ from workstation.widgets.safe_text import safe_text
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
 
 
-def _fields(card: Card) -> Table:
-    """Label/value pairs in two columns of pairs, to use the card's width."""
+WIDE = 100  # from this width the fields take two columns and the timeline sits beside them
+
+
+def _fields(card: Card, columns: int) -> Table:
+    """Label/value pairs, in one or two columns of pairs."""
     pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)")]
     if card.campaign:
         pairs.append(("Campaign", card.campaign))
     grid = Table.grid(padding=(0, 1), expand=True)
-    for _ in range(2):
+    for _ in range(columns):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-    half = (len(pairs) + 1) // 2
-    right_side = pairs[half:] + [("", "")] * (2 * half - len(pairs))
-    for left, right in zip(pairs[:half], right_side, strict=True):
-        grid.add_row(Text(left[0]), safe_text(left[1]), Text(right[0]), safe_text(right[1]))
+    rows = -(-len(pairs) // columns)
+    padded = pairs + [("", "")] * (rows * columns - len(pairs))
+    for row in range(rows):
+        cells: list[Text] = []
+        for column in range(columns):
+            label, value = padded[column * rows + row]
+            cells += [Text(label), safe_text(value)]
+        grid.add_row(*cells)
     return grid
 
 
@@ -50,12 +57,9 @@ def _timeline(card: Card) -> Group:
     return Group(*lines)
 
 
-def render_card(card: Card | None, why: str = "") -> RenderableType:
+def render_card(card: Card | None, why: str = "", width: int = WIDE) -> RenderableType:
     if card is None:
         return Text("No record selected. Press n for the next lead.", style="dim")
-    layout = Table.grid(padding=(0, 2), expand=True)
-    layout.add_column(ratio=5)
-    layout.add_column(ratio=3)
     heading: list[RenderableType] = []
     if why:
         heading.append(Text("Why here: ", style="bold") + safe_text(why))
@@ -66,13 +70,27 @@ def render_card(card: Card | None, why: str = "") -> RenderableType:
         )
     if card.read_only:
         heading.append(Text("Converted: read-only", style="bold"))
-    layout.add_row(Group(*heading, _fields(card)), _timeline(card))
+    if width < WIDE:  # narrow: one column of fields, the timeline underneath
+        return Group(*heading, _fields(card, 1), Text(), _timeline(card))
+    layout = Table.grid(padding=(0, 2), expand=True)
+    layout.add_column(ratio=5)
+    layout.add_column(ratio=3)
+    layout.add_row(Group(*heading, _fields(card, 2)), _timeline(card))
     return layout
 
 
 class RecordCard(Static):
-    """Shows one record; `show(None)` clears it."""
+    """Shows one record; `show(None)` clears it. The layout follows the card's width."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[Card | None, str] = (None, "")
 
     def show(self, card: Card | None, why: str = "") -> None:
         self.border_title = f"{card.kind.title()} {card.id}" if card else "Record"
-        self.update(render_card(card, why))
+        self._shown = (card, why)
+        self.update(render_card(card, why, self.content_size.width or WIDE))
+
+    def on_resize(self) -> None:
+        card, why = self._shown
+        self.update(render_card(card, why, self.content_size.width or WIDE))

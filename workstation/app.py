@@ -70,6 +70,16 @@ class WorkstationApp(App):
 
         self.push_screen(FunnelScreen())
 
+    def action_open_scripts(self) -> None:
+        from workstation.screens.scripts import ScriptsScreen
+
+        self.push_screen(ScriptsScreen())
+
+    def action_open_import(self) -> None:
+        from workstation.screens.import_file import ImportFileScreen
+
+        self.push_screen(ImportFileScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding of the screen is also a palette command."""
         yield from super().get_system_commands(screen)

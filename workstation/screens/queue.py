@@ -72,6 +72,8 @@ class QueueScreen(Screen):
         Binding("U", "app.open_untouched", "Untouched leads (managers)", id="app.untouched",
                 show=False),
         Binding("F", "app.open_funnel", "Funnel (managers)", id="app.funnel", show=False),
+        Binding("S", "app.open_scripts", "Call scripts", id="app.scripts", show=False),
+        Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("s", "script", "Script", id="queue.script"),
@@ -118,7 +120,7 @@ class QueueScreen(Screen):
         rep = self.app.rep
         self.sub_title = f"{rep.name} ({rep.role})"
         if rep.is_manager:
-            self.query_one(QueueList).border_subtitle = "U untouched · F funnel"
+            self.query_one(QueueList).border_subtitle = "U untouched · F funnel · I import"
         with self.app.open_session() as session:
             self.dispositions = disposition_keys(session)
         self.show_queue(self.queue_key)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Input, Static
 
 from tests.factories import NOW, make_lead, make_rep
+from tests.store.test_scripts_store import QUESTIONS
 from workstation.store.db import session_factory
 from workstation.store.models import Activity, CallScript, Campaign
 from workstation.store.records import record_card
@@ -28,15 +29,6 @@ ALPHA_BODY = (
     "## Objection: Send me something\nAgree, and book the follow-up now.\n"
 )
 EMAIL = "Subject: {product} for {company}\n\nHi {first_name},\n"
-QUESTIONS = [
-    {"key": "budget", "label": "Budget", "type": "yesno"},
-    {"key": "authority", "label": "Authority", "type": "choice",
-     "choices": ["Decision maker", "Influencer", "End user"]},
-    {"key": "need", "label": "Need", "type": "text"},
-    {"key": "timeline", "label": "Timeline", "type": "choice",
-     "choices": ["This quarter", "Next quarter", "No timeline"]},
-    {"key": "seats", "label": "Seats", "type": "number"},
-]  # fmt: skip
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tests.convert_factories import HostApp
 from tests.factories import make_rep
+from tests.ui.test_script_panel import settle
 from workstation.screens.scripts import ScriptsScreen
 from workstation.store.models import CallScript, Campaign
 from workstation.store.script_files import format_script
@@ -39,14 +40,6 @@ def build(engine) -> int:
 def stored(engine, name: str) -> CallScript | None:
     with Session(engine) as session:
         return session.exec(select(CallScript).where(CallScript.name == name)).one_or_none()
-
-
-async def settle(pilot) -> None:
-    for _ in range(50):
-        await pilot.pause(0.01)
-        if not any(worker.is_running for worker in pilot.app.workers):
-            break
-    await pilot.pause()
 
 
 async def open_screen(app, pilot) -> ScriptsScreen:

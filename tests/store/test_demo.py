@@ -17,6 +17,10 @@ from tests.conftest import _pg_or_skip
 from workstation.store import schema
 from workstation.store.db import make_engine
 from workstation.store.demo import DemoError, generate_demo
+from workstation.store.demo_accounts import account_chunk
+from workstation.store.demo_leads import LeadContext, lead_chunk
+from workstation.store.demo_load import COLUMNS
+from workstation.store.demo_plan import CHUNK, clock_for, make_plan
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES
 
@@ -195,6 +199,23 @@ def test_phones_are_e164_and_every_time_is_in_the_past(loaded):
             if name in names:
                 i = names.index(name)
                 assert all(row[i] is None or row[i] <= NOW for row in rows), (table, name)
+
+
+def test_nothing_happens_after_now_even_to_the_newest_leads():
+    """In a large set the newest leads arrive seconds before `now`. Built without a database:
+    the first chunk of accounts and the last chunk of leads of two million."""
+    plan = make_plan(2_000_000, 7, int(NOW.timestamp()))
+    accounts = account_chunk(plan, 0)
+    context = LeadContext(plan, accounts.customers, accounts.known_contacts)
+    leads = lead_chunk(context, 2_000_000 // CHUNK - 1, {})
+    latest = clock_for(plan).stamp(plan.now)
+    for chunk in (accounts, leads):
+        for table, rows in chunk.rows.items():
+            names = [spec.rstrip("?") for spec in COLUMNS[table].split()]
+            for i, name in enumerate(names):
+                # Callbacks and task due dates lie ahead by design.
+                if name in ("at", "created_at", "assigned_at", "last_activity_at", "occurred_at"):
+                    assert max(row[i] for row in rows) <= latest, (table, name)
 
 
 def test_history_has_a_status_change_for_every_lead_that_left_open(loaded):

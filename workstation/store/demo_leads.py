@@ -221,7 +221,8 @@ def lead_chunk(ctx: LeadContext, chunk: int, conversions: dict[int, Conversion])
                 lifecycle = "Marketing Qualified"
             else:
                 lifecycle = "Name" if channel == "Purchased List" and score < 40 else "Lead"
-            if r() < (0.5 if age < 2 * DAY else 0.8):  # still in the pool
+            # Still in the pool (the last few minutes' arrivals always are).
+            if age < 600 or r() < (0.5 if age < 2 * DAY else 0.8):
                 dnc = int(r() < 0.004)  # flagged by the do-not-call scrub on import
             else:  # owned, never called: the untouched-leads report shows them
                 owner = owner_for(age)

@@ -139,8 +139,11 @@ class Loader:
 
     def load(self, function, context, jobs: list[tuple], groups: int | None = None) -> Iterator:
         """Run function(context, *job) for each job and write the rows of each result;
-        yields the results (their side information) in job order. `groups` is how many
-        scratch files a parallel loader spends on these jobs (None: all it has left)."""
+        the results (their side information), in job order. `groups` is how many scratch
+        files a parallel loader spends on these jobs (None: all it has left)."""
+        return self._run(function, context, jobs)
+
+    def _run(self, function, context, jobs: list[tuple]) -> Iterator:
         for job in jobs:
             result = function(context, *job)
             self.write_all(result.rows)

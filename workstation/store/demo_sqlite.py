@@ -17,7 +17,9 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 from multiprocessing import get_context
 
 from sqlalchemy import Engine
@@ -75,8 +77,8 @@ class SqliteLoader(Loader):
             self.scratch = tempfile.TemporaryDirectory(prefix="workstation-demo-")
             # Attaching is impossible inside a transaction: every scratch file now.
             for i in range(SQLITE_SCRATCH_FILES):
-                db.execute(f'ATTACH DATABASE ? AS "scratch{i}"', (f"{self.scratch.name}/{i}.db",))
                 self.attached.append(f"scratch{i}")
+                db.execute(f'ATTACH DATABASE ? AS "scratch{i}"', (self._path(f"scratch{i}"),))
             self.slots = list(self.attached)
         # Deferred: IMMEDIATE would lock the scratch files the workers are about to write.
         # The first DROP INDEX takes the write lock, before anything is read.
@@ -113,19 +115,20 @@ class SqliteLoader(Loader):
 
     def load(self, function, context, jobs, groups=None):
         if not self.workers:
-            yield from super().load(function, context, jobs)
-            return
+            return super().load(function, context, jobs)
+        # The jobs go to the workers now, so they work while this connection does other
+        # things (builds indexes) before it reads the first result.
         slots = self.slots[: groups or len(self.slots)]
         del self.slots[: len(slots)]
-        size = -(-len(jobs) // len(slots))
-        parts = [jobs[i : i + size] for i in range(0, len(jobs), size)]
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-        paths = [f"{self.scratch.name}/{slot.removeprefix('scratch')}.db" for slot in slots]
         futures = [
-            self.pool.submit(write_scratch, function, context, part, path)
-            for part, path in zip(parts, paths, strict=False)
+            self.pool.submit(write_scratch, function, context, part, self._path(slot))
+            for part, slot in zip(_split(jobs, len(slots)), slots, strict=False)
         ]
+        return self._copy_all(futures, slots)
+
+    def _copy_all(self, futures, slots) -> Iterator:
         for future, slot in zip(futures, slots, strict=False):
             results, counts = future.result()
             for table in TABLES:
@@ -134,6 +137,9 @@ class SqliteLoader(Loader):
             self.counts.update(counts)
             yield from results
 
+    def _path(self, slot: str) -> str:
+        return f"{self.scratch.name}/{slot.removeprefix('scratch')}.db"
+
     def _copy(self, slot: str, table: str) -> None:
         cols = columns(table)
         values = ", ".join(c if null is None else f"NULLIF({c}, {null!r})" for c, null in cols)
@@ -141,6 +147,16 @@ class SqliteLoader(Loader):
             f'INSERT INTO main."{table}" ({", ".join(c for c, _ in cols)}) '
             f'SELECT {values} FROM "{slot}"."{table}" ORDER BY rowid'
         )
+
+
+def _split(jobs: list[tuple], parts: int) -> list[list[tuple]]:
+    """Consecutive groups of jobs. Beyond two, the first are small, so the writer starts
+    copying early; with two they are equal, so both workers finish together."""
+    weights = [1] * parts if parts <= 2 else [min(2**i, 8) for i in range(parts)]
+    bounds = [0]
+    for i in range(parts):
+        bounds.append(round(len(jobs) * sum(weights[: i + 1]) / sum(weights)))
+    return [jobs[a:b] for a, b in pairwise(bounds) if b > a]
 
 
 def write_scratch(function, context, jobs: list[tuple], path: str):

@@ -349,8 +349,19 @@ class CampaignMember(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("lead_id IS NOT NULL OR contact_id IS NOT NULL", name="ck_member_who"),
         Index("ix_member_campaign", "campaign_id"),
-        Index("ix_member_lead", "lead_id"),
-        Index("ix_member_contact", "contact_id"),
+        # Partial: a member is a lead or a contact, so each index skips the other half.
+        Index(
+            "ix_member_lead",
+            "lead_id",
+            sqlite_where=text("lead_id IS NOT NULL"),
+            postgresql_where=text("lead_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_member_contact",
+            "contact_id",
+            sqlite_where=text("contact_id IS NOT NULL"),
+            postgresql_where=text("contact_id IS NOT NULL"),
+        ),
     )
 
 
@@ -380,7 +391,14 @@ class Activity(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("kind IN ('call', 'email', 'note', 'task')", name="ck_activity_kind"),
         Index("ix_activity_lead", "lead_id", "occurred_at"),
-        Index("ix_activity_contact", "contact_id", "occurred_at"),
+        # Partial: most activities are on leads; the index holds only the contacts' ones.
+        Index(
+            "ix_activity_contact",
+            "contact_id",
+            "occurred_at",
+            sqlite_where=text("contact_id IS NOT NULL"),
+            postgresql_where=text("contact_id IS NOT NULL"),
+        ),
         Index("ix_activity_rep", "rep_id", "occurred_at"),
     )
 

@@ -21,10 +21,11 @@ def _rows(table) -> list[list[str]]:
 
 
 async def _settle(app, pilot) -> None:
-    """Wait for the screen's workers (the file tree's loader never ends: not that one)."""
-    await app.workers.wait_for_complete(
-        [worker for worker in app.workers if worker.group.startswith("import")]
-    )
+    """Wait for the screen's workers. Not for the file tree's loader, which never ends; and an
+    empty list would mean every worker to `wait_for_complete`."""
+    mine = [worker for worker in app.workers if worker.group.startswith("import")]
+    if mine:
+        await app.workers.wait_for_complete(mine)
     await pilot.pause()
 
 

@@ -119,10 +119,11 @@ def parse_map_options(options: Sequence[str]) -> dict[str, str | None]:
     return mapping
 
 
-def plan_columns(
+def match_columns(
     header: Sequence[str], mapping: Mapping[str, str | None] | None = None
 ) -> ColumnPlan:
-    """Map a header onto the lead's fields; MappingError when LastName or Company is missing."""
+    """Map a header onto the lead's fields, whether or not the lead's required ones are
+    all there (`plan_columns` insists)."""
     cells = tuple(cell.replace("\ufeff", "").strip() for cell in header)
     explicit = {picklist_key(column): field for column, field in (mapping or {}).items()}
     present = {picklist_key(cell) for cell in cells}
@@ -144,15 +145,24 @@ def plan_columns(
         ranked.setdefault(field, []).append((rank, index))
     if "last_name" in ranked:
         ranked.pop("full_name", None)
-    for required, label in (("company", "Company"), ("last_name", "LastName")):
-        if required not in ranked and not (required == "last_name" and "full_name" in ranked):
-            raise MappingError(
-                f"no column for {label} (a lead needs one): name a column with "
-                f'--map "Your Column={label}"; the columns are: {", ".join(cells)}'
-            )
     columns = tuple(
         (field.name, tuple(index for _, index in sorted(ranked[field.name])))
         for field in IMPORT_FIELDS
         if field.name in ranked
     )
     return ColumnPlan(header=cells, columns=columns, unmapped=tuple(unmapped))
+
+
+def plan_columns(
+    header: Sequence[str], mapping: Mapping[str, str | None] | None = None
+) -> ColumnPlan:
+    """Map a header onto the lead's fields; MappingError when LastName or Company is missing."""
+    plan = match_columns(header, mapping)
+    fed = {name for name, _ in plan.columns}
+    for required, label in (("company", "Company"), ("last_name", "LastName")):
+        if required not in fed and not (required == "last_name" and "full_name" in fed):
+            raise MappingError(
+                f"no column for {label} (a lead needs one): map a column to it, as with "
+                f'--map "Your Column={label}"; the columns are: {", ".join(plan.header)}'
+            )
+    return plan

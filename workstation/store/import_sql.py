@@ -47,6 +47,22 @@ def insert_rows(
     connection.exec_driver_sql(f"INSERT INTO {name} ({listed}) VALUES ({markers})", list(rows))
 
 
+def lookup_sql(
+    connection: Connection, table: Table, columns: Sequence[str], emails: int, phones: int
+) -> str:
+    """The lookup of `find_by_email_or_phone` for so many emails and phones (one or more
+    of either)."""
+    name, listed = _names(connection, table, columns)
+    marker = _marker(connection)
+    terms = [
+        f"{column} IN ({', '.join([marker] * count)})"
+        for column, count in (("email", emails), ("phone", phones))
+        if count
+    ]
+    lock = " FOR UPDATE" if connection.dialect.name == "postgresql" else ""
+    return f"SELECT {listed} FROM {name} WHERE {' OR '.join(terms)}{lock}"
+
+
 def find_by_email_or_phone(
     connection: Connection,
     table: Table,
@@ -58,14 +74,6 @@ def find_by_email_or_phone(
     for this transaction on PostgreSQL. One statement; each IN list uses its plain index."""
     if not emails and not phones:
         return []
-    name, listed = _names(connection, table, columns)
-    marker = _marker(connection)
-    terms = [
-        f"{column} IN ({', '.join([marker] * len(values))})"
-        for column, values in (("email", emails), ("phone", phones))
-        if values
-    ]
-    lock = " FOR UPDATE" if connection.dialect.name == "postgresql" else ""
-    sql = f"SELECT {listed} FROM {name} WHERE {' OR '.join(terms)}{lock}"
+    sql = lookup_sql(connection, table, columns, len(emails), len(phones))
     result = connection.exec_driver_sql(sql, (*emails, *phones))
     return [dict(zip(columns, row, strict=True)) for row in result]

@@ -40,8 +40,8 @@ FLAGS = ("do_not_call", "email_opt_out")
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _EMAIL, _PHONE = _AT["email"], _AT["phone"]
 
-_LEAD_COLUMNS = ("id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id")
-_CONTACT_COLUMNS = ("id", *CONTACT_FILL, *FLAGS)
+LEAD_LOOKUP = ("id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id")
+CONTACT_LOOKUP = ("id", *CONTACT_FILL, *FLAGS)
 # By person, not by campaign: "campaign_id = ?" would make SQLite read every member of the
 # campaign (its index looks selective to a planner without statistics), and a campaign of a
 # million members would be read once per batch. A person is in few campaigns.
@@ -181,13 +181,11 @@ class BatchWriter:
         phones = list({row[_PHONE] for row in rows if row[_PHONE]})
         found = [
             _Target("contact", row["id"], row["email"], row, None, CONTACT_FILL)
-            for row in find_by_email_or_phone(
-                connection, _contact, _CONTACT_COLUMNS, emails, phones
-            )
+            for row in find_by_email_or_phone(connection, _contact, CONTACT_LOOKUP, emails, phones)
         ]
         found.sort(key=lambda t: t.id)  # type: ignore[arg-type,return-value]
         leads = []
-        for row in find_by_email_or_phone(connection, _lead, _LEAD_COLUMNS, emails, phones):
+        for row in find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones):
             target = _Target("lead", row["id"], row["email"], row, None)
             target.member_of = ("lead", row["id"])
             if row["is_converted"]:

@@ -128,6 +128,41 @@ def measure_queue(url: str, path: Path, presses: int) -> list[Figure]:
     ]  # fmt: skip
 
 
+def measure_reports_and_conversion(url: str, runs: int = 20) -> list[Figure]:
+    """P3 (untouched screen) and P5 (one conversion); P5 converts leads, so it runs last."""
+    from workstation.store.convert_bench import measure_conversion
+    from workstation.untouched_bench import measure_untouched
+
+    engine = make_engine(url)
+    try:
+        untouched = measure_untouched(engine, runs)
+        conversion = measure_conversion(engine, runs)
+    finally:
+        engine.dispose()
+    return [
+        Figure("P3-untouched", "untouched-leads screen: open to painted",
+               untouched["screen_median_ms"], "ms", "≤ 150 ms",
+               baseline=untouched["bare_screen_median_ms"], p95=untouched["screen_p95_ms"],
+               baseline_p95=untouched["bare_screen_p95_ms"], runs=runs),
+        Figure("P3-report", "untouched-leads aggregate (store)", untouched["store_median_ms"],
+               "ms", "part of the 150 ms", p95=untouched["store_p95_ms"], runs=runs),
+        Figure("P5", f"one conversion ({conversion['statements']} statements, one transaction)",
+               conversion["median_ms"], "ms", "≤ 5 ms",
+               baseline=conversion["baseline_median_ms"], p95=conversion["p95_ms"],
+               baseline_p95=conversion["baseline_p95_ms"], runs=conversion["runs"]),
+    ]  # fmt: skip
+
+
+def measure_import_speed(rows: int, workdir: Path) -> Figure:
+    from workstation.import_bench import measure_import
+
+    result = measure_import(rows, workdir)
+    # In seconds for the same file, so that the ratio reads as TARGETS.md's "≤ 8× .import".
+    return Figure("P4", f"import {rows:,} CSV rows ({result['value']:,} rows/s)",
+                  result["seconds"], "s", "≥ 30k rows/s; ≤ 8× sqlite3 .import",
+                  baseline=result["baseline_seconds"], runs=1)  # fmt: skip
+
+
 def measure_pg_claims(pg_url: str) -> Figure:
     from workstation.bench_claims import measure_claims
 
@@ -145,6 +180,7 @@ def run_bench(
     runs: int = 7,
     keep: Path | None = None,
     pg_url: str | None = None,
+    import_rows: int = 100_000,
     say: Callable[[str], None] = lambda _: None,
 ) -> list[Figure]:
     from workstation.store.demo import generate_demo
@@ -166,7 +202,11 @@ def run_bench(
         p2, p7 = measure_start(url, runs)
         say("timing next lead and page steps, app and baseline …")
         queue = measure_queue(url, path, presses=30)
-    figures = [*queue, p2, p6, p7]
+        say("timing the untouched-leads screen and conversions …")
+        reports = measure_reports_and_conversion(url)
+        say(f"timing an import of {import_rows:,} rows against sqlite3's .import …")
+        p4 = measure_import_speed(import_rows, Path(scratch) / "import")
+    figures = [*queue, *reports, p2, p4, p6, p7]
     if pg_url:
         say("timing 50 claimers on PostgreSQL …")
         figures.append(measure_pg_claims(pg_url))

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    figures = run_bench(leads=args.leads, runs=args.runs, pg_url=args.pg, say=say)
+    figures = run_bench(leads=args.leads, runs=args.runs, pg_url=args.pg,
+                        import_rows=args.import_rows, say=say)
     print(as_json(figures) if args.json else as_table(figures))
     return 0

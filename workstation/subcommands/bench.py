@@ -32,6 +32,13 @@ def register(commands) -> None:
         help="also measure P8 (50 claimers) on this PostgreSQL server, in a "
         "scratch schema that is dropped afterwards",
     )
+    parser.add_argument(
+        "--import-rows",
+        type=positive,
+        default=100_000,
+        metavar="N",
+        help="rows in the generated CSV file for P4 (default 100000)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -42,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    figures = run_bench(leads=args.leads, runs=args.runs, pg_url=args.pg,
-                        import_rows=args.import_rows, say=say)
+    figures = run_bench(
+        leads=args.leads, runs=args.runs, pg_url=args.pg, import_rows=args.import_rows, say=say
+    )
     print(as_json(figures) if args.json else as_table(figures))
     return 0

@@ -73,12 +73,13 @@ def test_bytes_that_are_not_utf8_refuse_their_row_and_come_back_unchanged(sqlite
     assert written.startswith(b"Line,Reason,FirstName") and b"\r\n3," in written
 
 
-def test_names_from_other_tools_and_explicit_mapping(sqlite_engine):
+def test_names_from_other_tools_and_explicit_mapping(sqlite_engine, tmp_path):
     source = DATA / "leads_other_tool.csv"
+    errors = tmp_path / "errors.csv"  # never beside the test data
     with pytest.raises(MappingError, match="no column for Company"):
-        import_leads(sqlite_engine, source)
+        import_leads(sqlite_engine, source, errors_path=errors)
     mapping = parse_map_options(["Contact Person=Name", "Organisation Name=Company", "Remarks="])
-    summary = import_leads(sqlite_engine, source, mapping=mapping)
+    summary = import_leads(sqlite_engine, source, mapping=mapping, errors_path=errors)
     assert summary.columns["Contact Person"] == "Name"
     assert summary.columns["Cell"] == "Phone"
     assert summary.unmapped == ()
@@ -107,7 +108,8 @@ def test_mapping_mistakes_are_explained(sqlite_engine, options, message):
 
 def test_our_own_export_reads_back(sqlite_engine, tmp_path):
     mapping = parse_map_options(["Contact Person=Name", "Organisation Name=Company"])
-    import_leads(sqlite_engine, DATA / "leads_other_tool.csv", mapping=mapping)
+    import_leads(sqlite_engine, DATA / "leads_other_tool.csv", mapping=mapping,
+                 errors_path=tmp_path / "errors.csv")
     exported = tmp_path / "export.csv"
     with exported.open("w", encoding="utf-8", newline="") as out:
         export_records(sqlite_engine, "leads", out)

@@ -32,7 +32,9 @@ from workstation.store.import_rows import (
 )
 
 CHUNK_ROWS = 1000
-IN_FLIGHT_PER_WORKER = 4
+# Enough chunks in flight that the workers are still busy while this process writes a
+# batch (5 chunks of the default 5000 rows), yet a bounded few.
+IN_FLIGHT_PER_WORKER = 6
 POOL_FROM_BYTES = 512 * 1024  # below this, starting workers costs more than it saves
 
 

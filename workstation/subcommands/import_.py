@@ -14,7 +14,7 @@ EXAMPLES = """\
 examples:
   workstation import leads.csv --campaign "Spring Webinar" --source Webinar
   workstation import list.csv --map "Cell=Phone" --map "Notes=" --dry-run
-  workstation import leads.csv --assign --as "Morgan Manager"
+  workstation --as "Morgan Manager" import leads.csv --assign
   workstation import --salesforce ~/Downloads/export
 """
 
@@ -23,9 +23,10 @@ def register(commands) -> None:
     parser = commands.add_parser(
         "import",
         help="import leads from CSV, or a Salesforce data export",
-        description="Import leads from a CSV file: columns under Salesforce's names or common "
-        "variants, every row cleansed and matched by email or phone against the leads and "
-        "contacts already there, so a second run creates nothing new.",
+        description="Import leads from a CSV file: columns under Salesforce's names or\n"
+        "common variants, every row cleansed and matched by email or phone against\n"
+        "the leads and contacts already there, so a second run creates nothing new.\n"
+        "Rows that cannot be imported go to the errors file with line and reason.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -45,7 +46,9 @@ def register(commands) -> None:
         default=os.environ.get("WORKSTATION_REGION") or "US",
         help="country of phone numbers written without one (default WORKSTATION_REGION or US)",
     )
-    parser.add_argument("--errors", metavar="FILE", help="where refused rows go")
+    parser.add_argument(
+        "--errors", metavar="FILE", help="where refused rows go (default: FILE.errors.csv)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     parser.add_argument(
         "--assign", action="store_true", help="spread the new leads over the reps by capacity"

@@ -241,3 +241,31 @@ def test_batch_boundaries_never_change_the_outcome(sqlite_engine, tmp_path, batc
     )
     assert exported(sqlite_engine) == exported(whole)
     whole.dispose()
+
+
+@pytest.mark.postgres
+def test_two_imports_at_once_on_postgresql_create_each_lead_once(pg_url, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workstation.import_bench import generate_leads_csv
+    from workstation.store.db import make_engine
+
+    source = tmp_path / "both.csv"
+    generate_leads_csv(source, 2000, seed=3)
+    engines = [make_engine(pg_url) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(
+            pool.map(
+                lambda e: import_leads(e, source, campaign="Both", batch_size=100, workers=1),
+                engines,
+            )
+        )
+    with Session(engines[0]) as session:
+        leads, emails, distinct = session.execute(
+            select(func.count(), func.count(Lead.email), func.count(func.distinct(Lead.email)))
+        ).one()
+        members = session.execute(select(func.count()).select_from(CampaignMember)).scalar()
+    assert leads == sum(run.created for run in runs) == members > 1800
+    assert emails == distinct
+    for engine in engines:
+        engine.dispose()

@@ -10,7 +10,8 @@ updated (filled empty fields or joined the campaign), unchanged, or rejected.
 
 `--campaign NAME` makes every row a member of that campaign (made, with its default member
 statuses, when missing); `--assign` then spreads the new leads over the reps by open
-capacity. A dry run does all of it in one transaction and rolls it back.
+capacity. A dry run does all of it in one transaction and rolls it back (on SQLite it holds
+the write lock while it runs).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from workstation.store.reference import LeadStatus
 
 BATCH = 5000
 IMPORT_CACHE_KIB = -65536  # SQLite's cache_size: negative numbers are KiB
+IMPORT_LOCK = int.from_bytes(b"import", "big")  # PostgreSQL advisory lock key for imports
 
 Progress = Callable[[int, int], None]  # rows done, rows expected in all (an estimate)
 
@@ -82,6 +84,9 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
 
     On SQLite the connection gets a 64 MB page cache while the import runs: the email and
     phone indexes take random inserts, and the default 2 MB cache makes each a page miss.
+    On PostgreSQL each transaction first takes the imports' advisory lock: two imports at
+    once would each miss the other's uncommitted leads and create them twice; SQLite's
+    BEGIN IMMEDIATE already lets one writer in at a time.
     """
     with engine.connect() as plain:
         connection = plain.execution_options(write_lock=True)
@@ -93,6 +98,7 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
         try:
             if dry_run:
                 with connection.begin() as everything:
+                    _take_import_lock(connection)
                     yield lambda: nullcontext(connection)
                     everything.rollback()
             else:
@@ -107,7 +113,13 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
 @contextmanager
 def _committed(connection: Connection) -> Iterator[Connection]:
     with connection.begin():
+        _take_import_lock(connection)
         yield connection
+
+
+def _take_import_lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
 
 
 class _Run:

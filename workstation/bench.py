@@ -163,15 +163,24 @@ def measure_import_speed(rows: int, workdir: Path) -> Figure:
                   baseline=result["baseline_seconds"], runs=1)  # fmt: skip
 
 
-def measure_pg_claims(pg_url: str) -> Figure:
+def measure_pg_claims(pg_url: str) -> list[Figure]:
     from workstation.bench_claims import measure_claims
 
     result = measure_claims(pg_url)
-    return Figure(
-        "P8", f"50 reps claiming on PostgreSQL ({result['duplicates']} duplicates)",
-        result["claims_per_second"], "claims/s", "0 duplicates, ≥ 1,000 claims/s, p95 ≤ 20 ms",
-        p95=result["p95_ms"], runs=int(result["claims"]),
-    )  # fmt: skip
+    return [
+        Figure("P8", f"50 reps claiming on PostgreSQL ({result['duplicates']} duplicates)",
+               result["claims_per_second"], "claims/s", "0 duplicates, ≥ 1,000 claims/s",
+               runs=int(result["claims"])),
+        Figure("P8-p95", "one claim among 50 claimers, p95", result["p95_ms"], "ms",
+               "p95 ≤ 20 ms", runs=int(result["claims"])),
+    ]  # fmt: skip
+
+
+def _has_leads(engine) -> bool:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT EXISTS (SELECT 1 FROM lead)")).scalar() == 1
 
 
 def run_bench(
@@ -190,14 +199,23 @@ def run_bench(
         url = f"sqlite:///{path}"
         engine = make_engine(url)
         upgrade(engine)
-        say(f"generating {leads:,} leads of demo data …")
-        started = time.perf_counter()
-        generate_demo(engine, leads=leads)
-        demo_seconds = time.perf_counter() - started
+        figures: list[Figure] = []
+        if _has_leads(engine):  # a kept data set from an earlier run: P6 is not re-measured
+            say(f"reusing the data set in {path} …")
+        else:
+            say(f"generating {leads:,} leads of demo data …")
+            started = time.perf_counter()
+            generate_demo(engine, leads=leads)
+            figures.append(
+                Figure(
+                    "P6",
+                    f"demo data generated ({leads:,} leads)",
+                    time.perf_counter() - started,
+                    "s",
+                    "≤ 60 s at 1M leads",
+                )
+            )
         engine.dispose()
-        p6 = Figure(
-            "P6", f"demo data generated ({leads:,} leads)", demo_seconds, "s", "≤ 60 s at 1M leads"
-        )
         say(f"timing {runs} cold starts of the app and of a bare Textual app …")
         p2, p7 = measure_start(url, runs)
         say("timing next lead and page steps, app and baseline …")
@@ -206,10 +224,10 @@ def run_bench(
         reports = measure_reports_and_conversion(url)
         say(f"timing an import of {import_rows:,} rows against sqlite3's .import …")
         p4 = measure_import_speed(import_rows, Path(scratch) / "import")
-    figures = [*queue, *reports, p2, p4, p6, p7]
+    figures = [*queue, *reports, p2, p4, *figures, p7]
     if pg_url:
         say("timing 50 claimers on PostgreSQL …")
-        figures.append(measure_pg_claims(pg_url))
+        figures.extend(measure_pg_claims(pg_url))
     return figures
 
 

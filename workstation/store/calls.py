@@ -155,18 +155,24 @@ def _release_lapsed_claims(session: Session, now: datetime) -> None:
 def next_lead(
     engine: Engine, *, rep_id: int, now: datetime | None = None, attempt_cap: int = ATTEMPT_CAP
 ) -> NextLead:
-    """Find (and, from the pool, claim) the next lead for `rep_id`; one transaction."""
+    """Find the next lead for `rep_id`, claiming one from the pool when the rep's own queue
+    has nothing callable.
+
+    The rep's own leads are nobody else's to take, so finding one is a plain read; only a
+    claim takes the write lock (and first returns lapsed claims to the pool).
+    """
     now = now or utcnow()
     skipped: list[Skip] = []
-    with write_session(engine) as session:
-        _release_lapsed_claims(session, now)
-        walk = {"rep_id": rep_id, "now": now, "skipped": skipped, "attempt_cap": attempt_cap}
+    walk = {"rep_id": rep_id, "now": now, "skipped": skipped, "attempt_cap": attempt_cap}
+    with Session(engine) as session:
         row = _first_callable(session, "callbacks", due_only=True, **walk)
         if row is not None:
             return NextLead(row.id, "callback", skipped)
         row = _first_callable(session, "my-leads", **walk)
         if row is not None:
             return NextLead(row.id, "queue", skipped)
+    with write_session(engine) as session:
+        _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
         if rep is None or not rep.active:
             return NextLead(None, None, skipped, "an inactive rep claims no leads")

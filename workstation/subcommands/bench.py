@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from workstation.subcommands import positive
 
@@ -38,6 +39,13 @@ def register(commands) -> None:
         default=100_000,
         metavar="N",
         help="rows in the generated CSV file for P4 (default 100000)",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="FILE",
+        help="build the data set in FILE and keep it; a later run given the "
+        "same FILE reuses it (and skips P6)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)

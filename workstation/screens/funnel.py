@@ -8,7 +8,7 @@ part is ready; p steps the period (records created, and activity logged, within 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from textual import work
 from textual.app import ComposeResult
@@ -78,6 +78,7 @@ class FunnelScreen(Screen):
         super().__init__()
         self.period = 0
         self.parts: dict[str, object] = {}
+        self._since: datetime | None = None  # of the report being loaded or shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,9 +119,9 @@ class FunnelScreen(Screen):
             f"Records created, and activity logged, in {label} · p: change the period · "
             "1–5: tabs · loading…"
         )
-        self.load_part("report", since)
-        self.load_part("times", since)
-        self.load_part("reps", since)
+        self._since = since
+        for part in ("report", "times", "reps"):
+            self.load_part(part, since)
 
     @work(thread=True)
     def load_part(self, part: str, since) -> None:
@@ -142,8 +143,7 @@ class FunnelScreen(Screen):
             self.notify(message, title="Not allowed", severity="error", markup=False)
 
     def _show(self, part: str, since, result) -> None:
-        days = PERIODS[self.period][1]
-        if since != (None if days is None else self.app.clock() - timedelta(days=days)):
+        if since != self._since:
             return  # an answer for a period no longer shown
         self.parts[part] = result
         if part == "report":

@@ -108,8 +108,12 @@ def test_mapping_mistakes_are_explained(sqlite_engine, options, message):
 
 def test_our_own_export_reads_back(sqlite_engine, tmp_path):
     mapping = parse_map_options(["Contact Person=Name", "Organisation Name=Company"])
-    import_leads(sqlite_engine, DATA / "leads_other_tool.csv", mapping=mapping,
-                 errors_path=tmp_path / "errors.csv")
+    import_leads(
+        sqlite_engine,
+        DATA / "leads_other_tool.csv",
+        mapping=mapping,
+        errors_path=tmp_path / "errors.csv",
+    )
     exported = tmp_path / "export.csv"
     with exported.open("w", encoding="utf-8", newline="") as out:
         export_records(sqlite_engine, "leads", out)
@@ -169,3 +173,18 @@ def test_an_empty_or_missing_file_is_a_clear_error(sqlite_engine, tmp_path):
         import_leads(sqlite_engine, tmp_path / "empty.csv")
     with pytest.raises(UnreadableFile, match="cannot read"):
         import_leads(sqlite_engine, tmp_path / "nowhere.csv")
+
+
+def test_a_megabyte_cell_is_refused_in_a_field_and_ignored_elsewhere(sqlite_engine, tmp_path):
+    huge = "x" * 1_048_576
+    source = tmp_path / "huge.csv"
+    source.write_text(
+        f"FirstName,LastName,Company,Email,Notes\n{huge},Big,Co,big@co.com,\nAl,Small,Co,al@co.com,{huge}\n",
+        encoding="utf-8",
+    )
+    errors = tmp_path / "errors.csv"
+    summary = import_leads(sqlite_engine, source, errors_path=errors)
+    assert (summary.created, summary.rejected) == (1, 1)
+    assert "FirstName is 1,048,576 characters long; at most 80 fit" in errors.read_text()
+    assert len(errors.read_text()) > 1_048_576  # the row comes back whole
+    assert people(sqlite_engine) == [("Al", "Small", "Co", "al@co.com", None)]

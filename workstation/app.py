@@ -72,8 +72,13 @@ class WorkstationApp(App):
 
     def action_open_scripts(self) -> None:
         from workstation.screens.scripts import ScriptsScreen
+        from workstation.widgets.script_panel import ScriptPanel
 
-        self.push_screen(ScriptsScreen())
+        def reload_scripts(_) -> None:  # an edited script shows on the record being worked
+            for panel in self.screen.query(ScriptPanel):
+                panel.reload()
+
+        self.push_screen(ScriptsScreen(), reload_scripts)
 
     def action_open_import(self) -> None:
         from workstation.screens.import_file import ImportFileScreen

@@ -294,6 +294,7 @@ class QueueScreen(Screen):
         self.app.call_from_thread(self._logged, card, logged)
 
     def _logged(self, card: Card, logged) -> None:
+        self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
         message = f"Logged {logged.disposition} · {card.name}"
         if logged.recycled:

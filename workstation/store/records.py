@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from workstation.store.cleansing import display_phone
 from workstation.store.models import Account, Activity, Campaign, Contact, History, Lead, Rep
+from workstation.store.script_rules import answers_summary
 
 TIMELINE_LIMIT = 12
 
@@ -130,7 +131,8 @@ def timeline(
     ).all()
     entries = [
         TimelineEntry(at=a.occurred_at, kind=a.kind, summary=a.disposition or a.subject or a.kind,
-                      detail=a.notes, who=who)
+                      detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
+                      who=who)
         for a, who in activities
     ] + [
         TimelineEntry(at=h.at, kind="change",

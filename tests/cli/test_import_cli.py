@@ -10,19 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from tests.cli.test_cli import run
 from tests.factories import make_rep
 from tests.store.test_imports import write_nasty_file
-from workstation.cli import main
 from workstation.store.db import make_engine
 from workstation.store.models import Lead
 
 SALESFORCE = Path(__file__).parents[2] / ".." / "shared" / "testdata" / "salesforce-export"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

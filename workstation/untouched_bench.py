@@ -81,7 +81,13 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
                 painted = asyncio.get_running_loop().create_future()
                 started = time.perf_counter()
                 await app.push_screen(screen_class())
-                times.append((await painted - started) * 1000)
+                try:
+                    finished = await asyncio.wait_for(painted, timeout=60)
+                except TimeoutError:
+                    raise StoreError(
+                        f"the untouched screen did not paint within a minute: {app.screen}"
+                    ) from None
+                times.append((finished - started) * 1000)
                 app.pop_screen()
                 await pilot.pause()
     return samples

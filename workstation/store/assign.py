@@ -30,16 +30,19 @@ its new `assigned_at` and a version bump. Leads are loaded in chunks of `CHUNK` 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, func, select, text
 from sqlmodel import Session
 
-from workstation.store.assign_plan import RepCapacity, distribute
+from workstation.store.assign_plan import (
+    AssignmentSummary,
+    ReassignSummary,
+    RepCapacity,
+    distribute,
+)
 from workstation.store.changes import change_lead
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -67,40 +70,6 @@ _POOL_BEST = (
 
 class AssignmentRefused(StoreError):
     """The assignment asked for is impossible (unknown lead or rep, no room …)."""
-
-
-@dataclass(frozen=True, slots=True)
-class AssignmentSummary:
-    assigned: dict[int, int]  # lead id → rep id
-    left_in_pool: int  # pool leads in scope that found no free capacity
-    skipped: tuple[int, ...]  # ids asked for that were not open callable pool leads
-    reps: tuple[RepCapacity, ...]  # the reps considered, as they were before
-
-    def count_for(self, rep_id: int) -> int:
-        return sum(1 for owner in self.assigned.values() if owner == rep_id)
-
-
-@dataclass(frozen=True, slots=True)
-class ReassignSummary:
-    moved: dict[int, int | None]  # lead id → new owner (None: the pool)
-    unchanged: tuple[int, ...]  # already where they were asked to go
-    unplaced: tuple[int, ...]  # spread: no rep had room, so they stayed
-    rep_names: dict[int, str]
-
-    def describe(self) -> str:
-        """One line a manager can read: where the leads went, and what stayed."""
-        went = Counter(self.moved.values())
-        parts = [
-            f"{count} to {self.rep_names.get(owner, owner) if owner else 'the pool'}"
-            for owner, count in sorted(went.items(), key=lambda item: -item[1])
-        ]
-        line = f"Moved {len(self.moved)} lead{'s' * (len(self.moved) != 1)}"
-        line += f": {', '.join(parts)}" if parts else ""
-        if self.unchanged:
-            line += f"; {len(self.unchanged)} already there"
-        if self.unplaced:
-            line += f"; {len(self.unplaced)} stayed: no rep has room (raise a capacity)"
-        return line + "."
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Who gets which lead: the pure part of assignment by open capacity, no database.
+"""Who gets which lead: the pure part of assignment by open capacity, no database, and the
+plain results the store functions return.
 
 Each lead in turn goes to the rep with the most free capacity at that moment (ties: the
 lower rep id), so a batch levels the reps' free room rather than filling one rep first, and
@@ -8,6 +9,7 @@ nobody ever goes beyond capacity. A heap keeps this O(leads × log reps).
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,3 +57,37 @@ def distribute(
         if held is not None:
             heapq.heappush(heap, held)
     return placed, unplaced
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSummary:
+    assigned: dict[int, int]  # lead id → rep id
+    left_in_pool: int  # pool leads in scope that found no free capacity
+    skipped: tuple[int, ...]  # ids asked for that were not open callable pool leads
+    reps: tuple[RepCapacity, ...]  # the reps considered, as they were before
+
+    def count_for(self, rep_id: int) -> int:
+        return sum(1 for owner in self.assigned.values() if owner == rep_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignSummary:
+    moved: dict[int, int | None]  # lead id → new owner (None: the pool)
+    unchanged: tuple[int, ...]  # already where they were asked to go
+    unplaced: tuple[int, ...]  # spread: no rep had room, so they stayed
+    rep_names: dict[int, str]
+
+    def describe(self) -> str:
+        """One line a manager can read: where the leads went, and what stayed."""
+        went = Counter(self.moved.values())
+        parts = [
+            f"{count} to {self.rep_names.get(owner, owner) if owner else 'the pool'}"
+            for owner, count in sorted(went.items(), key=lambda item: -item[1])
+        ]
+        line = f"Moved {len(self.moved)} lead{'s' * (len(self.moved) != 1)}"
+        line += f": {', '.join(parts)}" if parts else ""
+        if self.unchanged:
+            line += f"; {len(self.unchanged)} already there"
+        if self.unplaced:
+            line += f"; {len(self.unplaced)} stayed: no rep has room (raise a capacity)"
+        return line + "."

@@ -54,7 +54,7 @@ def _snapshot(engine) -> tuple:
 def test_checks_name_the_rep_and_the_action(engine, team):
     with Session(engine) as session:
         assert require_manager(session, team["boss"], "do it").name == "Morgan Manager"
-        with pytest.raises(PermissionDenied, match="Riley Rep is a rep, not a manager.*fly"):
+        with pytest.raises(PermissionDenied, match=r"Riley Rep is a rep, not a manager.*fly"):
             require_manager(session, team["riley"], "fly")
         with pytest.raises(PermissionDenied, match="Former Boss is no longer an active rep"):
             require_manager(session, team["gone"], "fly")

@@ -188,3 +188,17 @@ def test_a_megabyte_cell_is_refused_in_a_field_and_ignored_elsewhere(sqlite_engi
     assert "FirstName is 1,048,576 characters long; at most 80 fit" in errors.read_text()
     assert len(errors.read_text()) > 1_048_576  # the row comes back whole
     assert people(sqlite_engine) == [("Al", "Small", "Co", "al@co.com", None)]
+
+
+def test_workers_that_cannot_start_leave_the_work_to_this_process(
+    sqlite_engine, tmp_path, monkeypatch
+):
+    from tests.store.test_imports import write_nasty_file
+
+    def cannot_start(*args, **kwargs):  # as under a TUI: "bad value(s) in fds_to_keep"
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(import_pool, "POOL_FROM_BYTES", 0)
+    monkeypatch.setattr(import_pool, "ProcessPoolExecutor", cannot_start)
+    summary = import_leads(sqlite_engine, write_nasty_file(tmp_path / "leads.csv"), workers=2)
+    assert (summary.created, summary.rejected) == (7, 5)

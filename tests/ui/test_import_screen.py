@@ -119,3 +119,39 @@ async def test_the_queue_stays_usable_while_an_import_runs(app_factory, tmp_path
         await pilot.pause()
         assert app.screen is screen
         assert "3,000 created" in str(screen.query_one("#import-status").content)
+
+
+async def test_a_screen_pushed_as_it_is_keeps_importing_when_left(
+    app_factory, tmp_path, monkeypatch
+):
+    import threading
+
+    from workstation.store import imports
+
+    source = tmp_path / "some.csv"
+    source.write_text("FirstName,LastName,Company,Email\nQ,L,Co Q,q@co.com\n", encoding="utf-8")
+    left = threading.Event()
+    real = imports.import_leads
+
+    def after_leaving(*args, **kwargs):  # the import is still to run when the screen is left
+        left.wait(timeout=30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "import_leads", after_leaving)
+    app = app_factory()
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = ImportFileScreen()
+        await app.push_screen(screen)
+        screen.query_one("#import-path").value = str(source)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+r")
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen) and screen.running
+        left.set()
+        await _settle(app, pilot)
+        assert _count(app, Lead, company="Co Q") == 1
+        assert any("1 created" in n.message for n in app._notifications)
+        show_import_screen(app)
+        await pilot.pause()
+        assert app.screen is screen

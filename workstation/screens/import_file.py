@@ -1,7 +1,8 @@
 """The import screen: pick a CSV file, check how its columns map (with its first rows beside
 them), change a mapping, then import it in a thread worker with a progress bar, rows/s and
 time left. Escape goes back to the queue while the import runs on; a notification says how
-it ended. The screen stays installed (`show_import_screen`), so coming back shows the run.
+it ended. Open it with `show_import_screen`: the screen stays installed, so coming back shows
+the run (a screen pushed as it is installs itself when it is left while importing).
 
 Everything read from the file is shown through `safe_text`: a cell full of markup or
 escapes is displayed literally.
@@ -202,6 +203,11 @@ class ImportFileScreen(Screen):
 
     def action_back(self) -> None:
         if self.running:
+            # A screen that is popped is removed, and its worker with it, unless installed:
+            # one pushed as it is gets installed now, for `show_import_screen` to find.
+            if not self.app.is_screen_installed(self):
+                free = not self.app.is_screen_installed(SCREEN_NAME)
+                self.app.install_screen(self, SCREEN_NAME if free else f"{SCREEN_NAME}-{id(self)}")
             self.notify("The import goes on; you will be told when it ends.", markup=False)
         self.app.pop_screen()
 

@@ -60,8 +60,10 @@ def cleaned_chunks(
 ) -> Iterator[tuple[list[Row], list[Outcome]]]:
     """(rows, their outcomes) chunk by chunk, in the order of the file.
 
-    Should the workers fail (they cannot start where the main module cannot be imported
-    again, or one is killed), the chunks not yet cleaned are cleaned here instead.
+    Should the workers fail or not start (spawning needs a main module that can be
+    imported again and a standard error with a file behind it, which a TUI replaces; or a
+    worker is killed), the chunks not yet cleaned are cleaned here instead. A row that
+    breaks cleansing itself then fails here too, so nothing is hidden.
     """
     chunks = _chunks(rows)
     if workers < 2:
@@ -69,9 +71,10 @@ def cleaned_chunks(
             yield chunk, clean_rows(chunk, rules)
         return
     pending: deque[list] = deque()  # [chunk, its future], oldest first
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, context, initializer=init_worker, initargs=(rules,))
+    pool: ProcessPoolExecutor | None = None
     try:
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(workers, context, initializer=init_worker, initargs=(rules,))
         for chunk in chunks:
             pending.append([chunk, None])
             pending[-1][1] = pool.submit(clean_chunk, chunk)
@@ -81,11 +84,12 @@ def cleaned_chunks(
         while pending:
             yield pending[0][0], pending[0][1].result()
             pending.popleft()
-    except BrokenProcessPool:
+    except (BrokenProcessPool, OSError, ValueError, RuntimeError):
         for chunk in chain([c for c, _ in pending], chunks):
             yield chunk, clean_rows(chunk, rules)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _escaped(cell: str) -> str:

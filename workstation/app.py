@@ -81,9 +81,9 @@ class WorkstationApp(App):
         self.push_screen(ScriptsScreen(), reload_scripts)
 
     def action_open_import(self) -> None:
-        from workstation.screens.import_file import ImportFileScreen
+        from workstation.screens.import_file import show_import_screen
 
-        self.push_screen(ImportFileScreen())
+        show_import_screen(self)  # the same screen each time: a running import stays in view
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key binding of the screen is also a palette command."""

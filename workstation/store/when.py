@@ -60,6 +60,3 @@ def parse_when(text: str, *, now: datetime, zone: str | None = None) -> datetime
         moment = moment.replace(tzinfo=local_zone)
     return moment.astimezone(UTC)
 
-
-def tomorrow_morning(*, now: datetime, zone: str | None) -> datetime:
-    return parse_when("tomorrow 09:00", now=now, zone=zone)

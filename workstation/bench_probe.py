@@ -1,9 +1,10 @@
 """One cold start, timed from outside: `python -m workstation.bench_probe hello|queue [URL]`.
 
-The parent (`workstation bench`) starts this process and reads one line: when the first
-frame is on screen (the hello app's Ready event; for the workstation, the first frame that
-shows queue rows), the process prints its peak RSS and the number of rows shown, then
-exits. `hello` is the baseline: a bare Textual app with one Static.
+The parent (`workstation bench`) starts this process and reads a line when the first frame
+is on screen (the hello app's Ready event; for the workstation, the first frame that shows
+queue rows, then a second line at the first frame that shows the record card too): peak
+RSS and the number of rows shown. `hello` is the baseline: a bare Textual app with one
+Static.
 """
 
 from __future__ import annotations
@@ -46,30 +47,28 @@ def run_hello() -> None:
 
 
 def run_queue(url: str) -> None:
-    from workstation.app import WorkstationApp, make_app
+    """Started as `workstation` starts (`start_app`). Two lines: the first frame showing
+    queue rows (P2), then the first frame showing the record card as well, which after a
+    glance start waits for the store to load behind the first frame."""
+    from workstation.app import WorkstationApp, start_app
     from workstation.config import Settings
-    from workstation.store.db import make_engine
-    from workstation.store.schema import ensure_current
     from workstation.widgets.queue_table import QueueTable
 
     class Probe(WorkstationApp):
-        reported = False
+        rows = 0
 
         def post_display_hook(self) -> None:
-            # The first frame that shows queue rows: the queue is interactive.
-            if self.reported or not self.screen.query(QueueTable):
+            tables = self.screen.query(QueueTable)
+            if not tables:
                 return
-            rows = self.screen.query_one(QueueTable).row_count
-            if rows:
-                self.reported = True
+            if not self.rows and (rows := tables.first().row_count):
+                self.rows = rows
                 _report(rows)
+            if self.rows and getattr(self.screen, "card", None) is not None:
+                _report(self.rows)
                 self.exit()
 
-    engine = make_engine(url)
-    ensure_current(engine)
-    settings = Settings(database_url=url)
-    app = make_app(settings, engine)
-    Probe(settings, engine, app.rep).run(headless=True)
+    start_app(Settings(database_url=url), app_class=Probe).run(headless=True)
 
 
 if __name__ == "__main__":

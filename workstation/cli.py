@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from workstation import __version__
-from workstation.subcommands import MODULES, open_engine, settings
+from workstation.subcommands import MODULES, settings
 
 EPILOG = """\
 environment:
@@ -46,11 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_tui(args: argparse.Namespace) -> int:
-    from workstation.app import make_app
+    from workstation.app import start_app
 
-    config = settings(args)
-    make_app(config, open_engine(config)).run()
-    return 0
+    app = start_app(settings(args))
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,15 +4,13 @@ environment (`WORKSTATION_DB`, `WORKSTATION_REP`), which wins over the defaults.
 from __future__ import annotations
 
 import os
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from workstation.locations import default_database_url
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
     database_url: str
     rep_name: str | None = None  # None: the first active manager
 

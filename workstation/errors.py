@@ -7,8 +7,6 @@ import re
 import sys
 from collections.abc import Callable
 
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-
 from workstation.store.errors import StoreError
 
 _PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
@@ -29,13 +27,28 @@ def run_reporting_errors(run: Callable[[], int]) -> int:
         return run()
     except StoreError as error:
         return fail(str(error))
-    except OperationalError as error:
-        return fail(f"cannot use the database: {error.orig}")
-    except ArgumentError as error:
-        return fail(f"bad database URL: {error}")
-    except DBAPIError as error:
-        return fail(f"database error: {error.orig}")
     except BrokenPipeError:
         return 0  # `workstation export … | head` is fine
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        if message := _database_problem(error):
+            return fail(message)
+        raise
+
+
+def _database_problem(error: Exception) -> str | None:
+    """The one line for a SQLAlchemy error. SQLAlchemy is imported only now, so that the
+    TUI can start without it (see `store.glance`); if it was never imported, it raised
+    nothing."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+    if isinstance(error, OperationalError):
+        return f"cannot use the database: {error.orig}"
+    if isinstance(error, ArgumentError):
+        return f"bad database URL: {error}"
+    if isinstance(error, DBAPIError):
+        return f"database error: {error.orig}"
+    return None

@@ -9,7 +9,7 @@ database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -20,19 +20,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 
 from workstation.screens.callback import CallbackDialog
-from workstation.screens.edit_record import EditRecordDialog
-from workstation.store.calls import NextLead, next_lead
-from workstation.store.dispositions import disposition_keys, log_call, undo_last_call
 from workstation.store.errors import StoreError
-from workstation.store.queues import QUEUES, QueueRow, queue_count, queue_page
-from workstation.store.records import Card, record_card
+from workstation.store.views import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import RecordCard
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 
-PAGE_SIZE = 100
+if TYPE_CHECKING:
+    from workstation.store.calls import NextLead
+    from workstation.store.records import Card
+
+__all__ = ["PAGE_SIZE", "QueueScreen"]
 # Footer labels for the seeded dispositions; the action looks the real row up by hotkey.
 DISPOSITION_LABELS = (
     "Qualified",
@@ -121,14 +121,42 @@ class QueueScreen(Screen):
         self.sub_title = f"{rep.name} ({rep.role})"
         if rep.is_manager:
             self.query_one(QueueList).border_subtitle = "U untouched · F funnel · I import"
-        with self.app.open_session() as session:
-            self.dispositions = disposition_keys(session)
-        self.show_queue(self.queue_key)
-        if not self._rows and self.queue_key == "my-leads":
-            # A rep (or a manager) who holds nothing starts on the pool, where n claims.
-            self.show_queue("pool")
-        self.query_one(QueueList).highlighted = list(QUEUES).index(self.queue_key)
+        glance, self.app.glance = self.app.glance, None
+        if glance is not None and self.queue_key == "my-leads":
+            # The first frame comes from the glance; the rest once the store is loaded.
+            self.queue_key = glance.queue_key
+            self._show_page(glance.page, None)
+            self._finish_start()
+        else:
+            self.dispositions = self._read_dispositions()
+            self.show_queue(self.queue_key)
+            if not self._rows and self.queue_key == "my-leads":
+                # A rep (or a manager) who holds nothing starts on the pool, where n claims.
+                self.show_queue("pool")
+        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
         self.query_one(QueueTable).focus()
+
+    def _read_dispositions(self) -> dict:
+        from workstation.store.dispositions import disposition_keys
+
+        with self.app.open_session() as session:
+            return disposition_keys(session)
+
+    @work(thread=True, exclusive=True, group="start")
+    def _finish_start(self) -> None:
+        """After a glance start: what the first frame left out, once the store is there."""
+        try:
+            dispositions = self._read_dispositions()
+        except StoreError:
+            return  # the store could not load: the app is ending, and says why
+        self.app.call_from_thread(self._started, dispositions)
+
+    def _started(self, dispositions: dict) -> None:
+        self.dispositions = dispositions
+        self.load_counts()
+        if self._rows and self.card is None:
+            first = next(iter(self._rows.values()))
+            self.show_record(first.kind, first.id, self._why(first))
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:
@@ -143,8 +171,8 @@ class QueueScreen(Screen):
     def _load_page(
         self, start: tuple[Any, ...] | None, *, at_end: bool = False, keep_cursor: bool = False
     ) -> None:
-        table = self.query_one(QueueTable)
-        cursor_row = table.cursor_row
+        from workstation.store.queues import queue_page
+
         with self.app.open_session() as session:
             page = queue_page(
                 session,
@@ -154,13 +182,25 @@ class QueueScreen(Screen):
                 limit=PAGE_SIZE,
                 now=self.app.clock(),
             )
+        self._show_page(page, start, at_end=at_end, keep_cursor=keep_cursor)
+
+    def _show_page(
+        self,
+        page: Page,
+        start: tuple[Any, ...] | None,
+        *,
+        at_end: bool = False,
+        keep_cursor: bool = False,
+    ) -> None:
+        table = self.query_one(QueueTable)
+        cursor_row = table.cursor_row
         self._current_start = start
         self._next_start = page.next_after
         self._rows = {str(row.id): row for row in page.rows}
         table.show_page(page, now=self.app.clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(row=min(cursor_row, len(page.rows) - 1))
-        queue = QUEUES[self.queue_key]
+        queue = QUEUE_INFO[self.queue_key]
         table.border_title = queue.title
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""
@@ -172,20 +212,23 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
+        from workstation.store.queues import queue_count
+
         now = self.app.clock()
         with self.app.open_session() as session:
-            counts = {
-                key: queue_count(session, key, rep_id=self.app.rep.id, now=now) for key in QUEUES
-            }
+            rep_id = self.app.rep.id
+            counts = {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
         self.app.call_from_thread(self.query_one(QueueList).show_counts, counts)
 
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
+        from workstation.store.records import record_card
+
         with self.app.open_session() as session:
             self.card = record_card(session, kind, record_id)
         self.query_one(RecordCard).show(self.card, why)
         self.query_one(ScriptPanel).show(self.card, rep_name=self.app.rep.name)
         table = self.query_one(QueueTable)
-        if str(record_id) in self._rows and QUEUES[self.queue_key].kind == kind:
+        if str(record_id) in self._rows and QUEUE_INFO[self.queue_key].kind == kind:
             row_index = table.get_row_index(str(record_id))
             if row_index != table.cursor_row:
                 table.move_cursor(row=row_index)
@@ -201,6 +244,8 @@ class QueueScreen(Screen):
     # Events ------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#queues")
     def _queue_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.query_one(QueueList).highlighted:
+            return  # stale: the highlight moved on (the list's own first highlight, on mount)
         if event.option_id and event.option_id != self.queue_key:
             self.show_queue(event.option_id)
 
@@ -232,6 +277,8 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _claim_next(self) -> None:
+        from workstation.store.calls import next_lead
+
         result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
         self.app.call_from_thread(self._show_next, result)
 
@@ -276,6 +323,8 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
+        from workstation.store.dispositions import log_call
+
         target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
         try:
             logged = log_call(
@@ -314,6 +363,8 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _undo(self) -> None:
+        from workstation.store.dispositions import undo_last_call
+
         try:
             undone = undo_last_call(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
         except StoreError as error:
@@ -335,6 +386,7 @@ class QueueScreen(Screen):
         if card.read_only:
             self.notify("This lead was converted and is read-only.", markup=False)
             return
+        from workstation.screens.edit_record import EditRecordDialog
         from workstation.store.models import Contact, Lead
 
         with self.app.open_session() as session:
@@ -381,7 +433,7 @@ class QueueScreen(Screen):
 
         table = self.query_one(QueueTable)
         marked = sorted(table.marked) or ([self.card.id] if self.card else [])
-        if QUEUES[self.queue_key].kind != "lead" or not marked:
+        if QUEUE_INFO[self.queue_key].kind != "lead" or not marked:
             self.notify("Mark leads with Space first (in a lead queue).", markup=False)
             return
 
@@ -402,7 +454,7 @@ class QueueScreen(Screen):
         table = self.query_one(QueueTable)
         card = self.card
         lead_ids = sorted(table.marked) or ([card.id] if card and card.kind == "lead" else [])
-        if QUEUES[self.queue_key].kind != "lead" or not lead_ids:
+        if QUEUE_INFO[self.queue_key].kind != "lead" or not lead_ids:
             self.notify("Pick or mark (Space) the leads to assign first.", markup=False)
             return
 
@@ -473,7 +525,7 @@ class QueueScreen(Screen):
         self.query_one("#notes", Input).focus()
 
     def action_cycle_queue(self) -> None:
-        keys = list(QUEUES)
+        keys = list(QUEUE_INFO)
         self.action_show_queue(keys[(keys.index(self.queue_key) + 1) % len(keys)])
 
     def _reload_keeping_place(self) -> None:
@@ -497,7 +549,7 @@ class QueueScreen(Screen):
         self.load_counts()
 
     def action_show_queue(self, key: str) -> None:
-        self.query_one(QueueList).highlighted = list(QUEUES).index(key)
+        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(key)
         self.show_queue(key)
 
 

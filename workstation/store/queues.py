@@ -26,40 +26,11 @@ from workstation.store.models import (
     Opportunity,
 )
 from workstation.store.reference import CONTACTED
+from workstation.store.views import QUEUE_INFO, RECENT_DAYS, Page, QueueRow, queue_row
 
 lead = Lead.__table__.c
 contact = Contact.__table__.c
-RECENT_DAYS = 30  # "Contacted – Recent Activity": marketing leaves them alone this long
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One line of a queue: what a rep scans before picking up the phone."""
-
-    kind: str  # "lead" or "contact"
-    id: int
-    name: str
-    company: str
-    title: str | None
-    phone: str | None
-    status: str  # a lead's status; a contact's lifecycle stage
-    score: int
-    attempt_count: int
-    callback_at: datetime | None
-    assigned_at: datetime | None
-    created_at: datetime
-    last_activity_at: datetime | None
-    is_customer_inquiry: bool
-    time_zone: str | None
-    state: str | None
-    country: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rows: list[QueueRow]
-    # Where the next page starts (None: this was the last page).
-    next_after: tuple[Any, ...] | None
+__all__ = ["QUEUES", "Page", "QueueRow", "queue_count", "queue_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +41,11 @@ class Queue:
     kind: str  # what its rows are: "lead" or "contact"
     where: ColumnElement[bool]
     order: tuple[tuple[Any, bool], ...]  # (column, descending)
+
+
+def _queue(key: str, where: ColumnElement[bool], order: tuple[tuple[Any, bool], ...]) -> Queue:
+    info = QUEUE_INFO[key]
+    return Queue(key, info.title, info.description, info.kind, where, order)
 
 
 def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
@@ -113,32 +89,22 @@ _MINE = lead.owner_id == bindparam("rep_id")
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
-        Queue("my-leads", "My Leads", "Owned by you, open and callable, best first.", "lead",
-              and_(_MINE, text(OWNED)),
-              ((lead.score, True), (lead.assigned_at, False), (lead.id, False))),
-        Queue("callbacks", "Call-backs Due", "Your scheduled callbacks, soonest first.",
-              "lead", and_(_MINE, text(CALLBACK)),
-              ((lead.callback_at, False), (lead.id, False))),
-        Queue("pool", "New in Pool", "Unassigned open leads anyone may claim, best first.",
-              "lead", text(POOL),
-              ((lead.score, True), (lead.created_at, False), (lead.id, False))),
-        Queue("contacts", "Contacts – No Opp.",
-              "Your contacts whose account has no open opportunity: don't let them get lost.",
-              "contact",
-              and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
-                   text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
-                   ~_OPEN_OPPORTUNITY),
-              ((contact.id, False),)),
-        Queue("nurture", "Nurture / Recycled",
-              "Your leads recycled to marketing's nurture after the attempt cap or no interest.",
-              "lead",
-              and_(_MINE, text(NURTURE)), ((lead.id, True),)),
-        Queue("contacted", "Contacted – Recent",
-              f"Your leads spoken to in the last {RECENT_DAYS} days: marketing leaves them be.",
-              "lead",
-              and_(_MINE, lead.owner_id.is_not(None), lead.status == literal(CONTACTED),
-                   lead.last_activity_at >= bindparam("since")),
-              ((lead.last_activity_at, True), (lead.id, True))),
+        _queue("my-leads", and_(_MINE, text(OWNED)),
+               ((lead.score, True), (lead.assigned_at, False), (lead.id, False))),
+        _queue("callbacks", and_(_MINE, text(CALLBACK)),
+               ((lead.callback_at, False), (lead.id, False))),
+        _queue("pool", text(POOL),
+               ((lead.score, True), (lead.created_at, False), (lead.id, False))),
+        _queue("contacts",
+               and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
+                    text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
+                    ~_OPEN_OPPORTUNITY),
+               ((contact.id, False),)),
+        _queue("nurture", and_(_MINE, text(NURTURE)), ((lead.id, True),)),
+        _queue("contacted",
+               and_(_MINE, lead.owner_id.is_not(None), lead.status == literal(CONTACTED),
+                    lead.last_activity_at >= bindparam("since")),
+               ((lead.last_activity_at, True), (lead.id, True))),
     )
 }  # fmt: skip
 
@@ -170,29 +136,6 @@ _COUNT = {
     key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
     for key, q in QUEUES.items()
 }
-
-
-def _row(kind: str, values) -> QueueRow:
-    first, last = values.first_name, values.last_name
-    return QueueRow(
-        kind=kind,
-        id=values.id,
-        name=f"{first} {last}" if first else last,
-        company=values.company,
-        title=values.title,
-        phone=values.phone,
-        status=values.status,
-        score=values.score,
-        attempt_count=values.attempt_count,
-        callback_at=values.callback_at,
-        assigned_at=values.assigned_at,
-        created_at=values.created_at,
-        last_activity_at=values.last_activity_at,
-        is_customer_inquiry=bool(values.is_customer_inquiry),
-        time_zone=values.time_zone,
-        state=values.state,
-        country=values.country,
-    )
 
 
 def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
@@ -228,7 +171,7 @@ def queue_page(
     if after is not None:
         params.update({f"k{i}": value for i, value in enumerate(after)})
     results = session.execute(statement, params).all()
-    rows = [_row(queue.kind, values) for values in results[:limit]]
+    rows = [queue_row(queue.kind, values) for values in results[:limit]]
     next_after = None
     if len(results) == fetch and results:
         last = results[limit - 1]

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
+from workstation.store.views import RepInfo
+
+__all__ = ["RepInfo", "UnknownRep", "list_reps", "working_rep"]
 
 
 class UnknownRep(StoreError, LookupError):
     """The named rep does not exist (the message lists who does)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RepInfo:
-    id: int
-    name: str
-    role: str
-    capacity: int
-    active: bool
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
 
 
 def _info(rep: Rep) -> RepInfo:

@@ -8,8 +8,10 @@ Alembic when they differ, so opening an up-to-date database stays fast. A test c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `glance` reads HEAD without it
+    from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0004"
@@ -25,6 +27,8 @@ def _alembic_config(connection: Connection):
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect, text
+
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None

@@ -7,10 +7,12 @@ its imports inside the handler so that `workstation` starts without loading them
 from __future__ import annotations
 
 import argparse
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from workstation.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 MODULES = (
     "demo",

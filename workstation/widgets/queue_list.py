@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from workstation.store.queues import QUEUES
+from workstation.store.views import QUEUE_INFO
 
 
 def _prompt(title: str, count: int | None) -> Text:
@@ -20,9 +20,9 @@ class QueueList(OptionList):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            *(Option(_prompt(q.title, None), id=key) for key, q in QUEUES.items()), **kwargs
+            *(Option(_prompt(q.title, None), id=key) for key, q in QUEUE_INFO.items()), **kwargs
         )
 
     def show_counts(self, counts: dict[str, int]) -> None:
         for key, count in counts.items():
-            self.replace_option_prompt(key, _prompt(QUEUES[key].title, count))
+            self.replace_option_prompt(key, _prompt(QUEUE_INFO[key].title, count))

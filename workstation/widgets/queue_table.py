@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from workstation.store.queues import Page, QueueRow
+from workstation.store.views import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
 COLUMNS = (("Name", 18), ("Company", 18), ("Score", 5), ("Status", 10), ("Tries", 5),

@@ -8,13 +8,17 @@ literally and an escape sequence in a company name never reaches the terminal.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from workstation.store.records import Card
 from workstation.widgets.safe_text import safe_text
+
+if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from workstation.store.records import Card
 
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
 from workstation.store.script_text import Email, mailto_url, render_email
-from workstation.store.scripts import ScriptView
 from workstation.widgets.script_render import cleaned_values
+
+if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from workstation.store.scripts import ScriptView
 
 
 class EmailActions:

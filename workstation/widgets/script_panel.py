@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.markdown import Markdown
 from textual import work
@@ -26,9 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from workstation.store.errors import StoreError
-from workstation.store.records import Card
 from workstation.store.script_rules import ScriptError, check_answer, score_from_answers
-from workstation.store.scripts import ScriptView, script_for_record
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_email import EmailActions
 from workstation.widgets.script_render import (
@@ -37,6 +36,10 @@ from workstation.widgets.script_render import (
     render_questions,
     render_section,
 )
+
+if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from workstation.store.records import Card
+    from workstation.store.scripts import ScriptView
 
 
 class AnswerInput(Input):
@@ -148,6 +151,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
 
     @work(thread=True, exclusive=True, group="script")
     def _load(self, kind: str, record_id: int, rep_name: str) -> None:
+        from workstation.store.scripts import script_for_record
+
         try:
             with self.app.open_session() as session:
                 view = script_for_record(session, kind, record_id, rep_name=rep_name)

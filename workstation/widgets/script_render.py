@@ -10,6 +10,7 @@ markup) or cleaned and Markdown-escaped into a section (`fill_markdown`), so a l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
@@ -18,8 +19,10 @@ from rich.text import Text
 
 from workstation.store.script_rules import Question, describe, is_favourable, score_from_answers
 from workstation.store.script_text import Section, fill_markdown
-from workstation.store.scripts import ScriptView
 from workstation.widgets.safe_text import clean, safe_text
+
+if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from workstation.store.scripts import ScriptView
 
 QUALIFIED_HINT = "log the call as Qualified (1), then convert (c)"
 TYPE_HINTS = {"yesno": "y / n", "number": "Enter: a number", "text": "Enter: type it"}

@@ -1,0 +1,101 @@
+"""A cold start the way `workstation` makes one: the first frame from a glance (sqlite3
+only), the store loaded behind it; keys pressed meanwhile are answered, not lost."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlmodel import Session
+
+from tests.factories import NOW, make_rep
+from tests.ui.conftest import fill_small_queue
+from workstation import subcommands
+from workstation.app import start_app
+from workstation.config import Settings
+from workstation.screens.queue import QueueScreen
+from workstation.store.views import QUEUE_INFO
+from workstation.widgets.queue_list import QueueList
+from workstation.widgets.queue_table import QueueTable
+
+
+async def _until(pilot, condition, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+@pytest.fixture
+def glance_app(sqlite_engine, sqlite_url):
+    fill_small_queue(sqlite_engine)
+    sqlite_engine.dispose()
+    return lambda rep=None: start_app(Settings(database_url=sqlite_url, rep_name=rep), lambda: NOW)
+
+
+async def test_the_first_frame_comes_before_the_store(glance_app):
+    app = glance_app()
+    assert app.glance is not None and app._engine is None
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QueueScreen) and app.glance is None
+        table = screen.query_one(QueueTable)
+        assert table.row_count == 100
+        assert table.get_row_at(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
+        # Then the store: the card of the first row, the dispositions, the counts.
+        await _until(pilot, lambda: screen.card is not None and screen.dispositions)
+        assert screen.card.id == screen._rows[next(iter(screen._rows))].id
+        await _until(
+            pilot, lambda: str(screen.query_one(QueueList).options[0].prompt)[-3:] == "105"
+        )
+        # The glance's cursor reads the store's second page.
+        await pilot.press("right_square_bracket")
+        assert table.row_count == 5
+
+
+async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monkeypatch):
+    opened = subcommands.open_engine
+
+    def slow_open(config):
+        time.sleep(0.5)
+        return opened(config)
+
+    monkeypatch.setattr(subcommands, "open_engine", slow_open)
+    app = glance_app("Riley Rep")
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(QueueTable)
+        assert table.row_count == 26 and app.screen.queue_key == "my-leads"
+        await pilot.press("down")  # waits for the store, then shows that lead's card
+        await _until(pilot, lambda: app.screen.card is not None)
+        assert app.screen.card.id == int(table.coordinate_to_cell_key((1, 0)).row_key.value)
+
+
+async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monkeypatch):
+    def broken(config):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(subcommands, "open_engine", broken)
+    app = glance_app()
+    exits, exit_app = [], app.exit
+    app.exit = lambda *args: (exits.append(args), exit_app(*args))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, lambda: not app.is_running)
+    assert app.return_code == 1
+    assert exits == [(None, 1, "workstation: cannot open the database: disk I/O error")]
+
+
+async def test_a_rep_holding_nothing_starts_on_the_pool(sqlite_engine, sqlite_url):
+    fill_small_queue(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        make_rep(session, "Nina New")
+        session.commit()
+    sqlite_engine.dispose()
+    app = start_app(Settings(database_url=sqlite_url, rep_name="Nina New"), lambda: NOW)
+    assert app.glance is not None and app.glance.queue_key == "pool"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await _until(pilot, lambda: screen.card is not None)
+        assert screen.queue_key == "pool"
+        assert screen.query_one(QueueList).highlighted == list(QUEUE_INFO).index("pool")
+        assert screen.query_one(QueueTable).row_count == 5
+        assert screen.card.name.startswith("Pool")

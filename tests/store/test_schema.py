@@ -3,17 +3,22 @@ and the database itself refuses to delete business records or rewrite history.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel
 
-from tests.factories import make_one_of_everything
+from tests.factories import make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
-from workstation.store.models import BUSINESS_TABLES
+from workstation.store.dispositions import log_call, undo_last_call
+from workstation.store.models import BUSINESS_TABLES, Lead
 from workstation.store.schema import HEAD, current_revision, ensure_current, script_heads
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
 def test_head_constant_names_the_newest_migration():
@@ -98,14 +103,20 @@ def test_upgrading_an_older_database_keeps_its_data(tmp_path):
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO rep (name, role, capacity, active, created_at) "
-            "VALUES ('Old Timer', 'manager', 50, 1, '2025-01-01 00:00:00')"))
-        connection.execute(text(
-            "INSERT INTO lead (last_name, company, status, is_open, lifecycle_stage, score, "
-            "do_not_call, email_opt_out, created_at, attempt_count, is_converted, version, "
-            "updated_at, owner_id) VALUES ('Keep', 'Kept Ltd', 'Open', 1, 'Lead', 5, 0, 0, "
-            "'2025-01-02 00:00:00', 0, 0, 1, '2025-01-02 00:00:00', 1)"))
+        connection.execute(
+            text(
+                "INSERT INTO rep (name, role, capacity, active, created_at) "
+                "VALUES ('Old Timer', 'manager', 50, 1, '2025-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO lead (last_name, company, status, is_open, lifecycle_stage, score, "
+                "do_not_call, email_opt_out, created_at, attempt_count, is_converted, version, "
+                "updated_at, owner_id) VALUES ('Keep', 'Kept Ltd', 'Open', 1, 'Lead', 5, 0, 0, "
+                "'2025-01-02 00:00:00', 0, 0, 1, '2025-01-02 00:00:00', 1)"
+            )
+        )
     assert ensure_current(engine) is True
     assert current_revision(engine) == HEAD
     with engine.connect() as connection:
@@ -117,3 +128,86 @@ def test_upgrading_an_older_database_keeps_its_data(tmp_path):
         connection.execute(text("DELETE FROM activity WHERE 1 = 0 OR 1 = 1"))
         connection.execute(text("DELETE FROM lead"))
     engine.dispose()
+
+
+def test_upgrading_to_partial_unique_external_ids_keeps_rows_ids_and_guards(tmp_path):
+    """0005 rebuilds the tables whose external ids were unique by a table constraint."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0004")
+    with Session(engine) as session:
+        make_one_of_everything(session)
+        make_lead(session, id=41, external_id="00Q000000000041")
+        session.commit()
+    tables = [t for t in BUSINESS_TABLES if t != "history"]
+    with engine.connect() as connection:
+        before = {
+            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
+        }
+    upgrade(engine)
+    with engine.connect() as connection:
+        after = {
+            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
+        }
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        autoindexes = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'lead' AND name LIKE 'sqlite_auto%'"
+        ).all()
+    assert after == before and autoindexes == []
+    with pytest.raises(IntegrityError), Session(engine) as session:
+        make_lead(session, external_id="00Q000000000041")
+    for table in ("lead", "activity"):
+        with pytest.raises(DBAPIError, match="never removed"), engine.begin() as connection:
+            connection.execute(text(f'DELETE FROM "{table}"'))
+    engine.dispose()
+
+
+def test_external_ids_are_unique_among_the_records_that_have_one(engine):
+    with Session(engine) as session:
+        make_lead(session)
+        make_lead(session)  # any number of records without one
+        make_lead(session, external_id="00Q000000000001")
+        session.commit()
+    with pytest.raises(IntegrityError), Session(engine) as session:
+        make_lead(session, external_id="00Q000000000001")
+
+
+def _plan(engine, statement: str, parameters) -> list[str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return [row[3] for row in rows]
+
+
+def test_lookups_by_external_id_use_the_partial_unique_index(sqlite_engine):
+    statement = select(Lead.id).where(Lead.external_id.in_(["a", "b"]))
+    compiled = statement.compile(sqlite_engine, compile_kwargs={"render_postcompile": True})
+    parameters = tuple(compiled.params[name] for name in compiled.positiontup)
+    plan = _plan(sqlite_engine, str(compiled), parameters)
+    assert any("ux_lead_external_id" in step for step in plan), plan
+
+
+def test_undo_finds_the_reps_last_call_through_the_partial_index(sqlite_engine):
+    """ix_activity_rep holds only undoable calls: the undo query still uses it."""
+    with Session(sqlite_engine) as session:
+        rep = make_rep(session).id
+        lead = make_lead(session, owner_id=rep).id
+        session.commit()
+    log_call(sqlite_engine, rep_id=rep, lead_id=lead, disposition="4", now=NOW)
+    seen: list[tuple] = []
+
+    def capture(_connection, _cursor, statement, parameters, _context, _many):
+        if "prior_state IS NOT NULL" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(sqlite_engine, "before_cursor_execute", capture)
+    try:
+        undo_last_call(sqlite_engine, rep_id=rep, now=NOW + timedelta(seconds=5))
+    finally:
+        event.remove(sqlite_engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = seen
+    plan = _plan(sqlite_engine, statement, parameters)
+    assert any("USING INDEX ix_activity_rep" in step for step in plan), plan

@@ -40,6 +40,22 @@ POOL = f"owner_id IS NULL AND {OPEN_CALLABLE}"
 # Literal, not a bound value: SQLite matches a partial index's WHERE only to literal terms.
 NURTURE = "owner_id IS NOT NULL AND status = 'Archived – Developing / Nurturing'"
 UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigned_at)"
+# A call that keeps the record's values from before it, so that it can be undone.
+UNDOABLE = "prior_state IS NOT NULL"
+HAS_EXTERNAL_ID = "external_id IS NOT NULL"
+
+
+def external_id_index(table: str) -> Index:
+    """External ids are unique among the records that have one. An index rather than a
+    table constraint: a bulk load can drop and rebuild it (on SQLite a constraint's index
+    can never be dropped), and it holds only the records that were imported."""
+    return Index(
+        f"ux_{table}_external_id",
+        "external_id",
+        unique=True,
+        sqlite_where=text(HAS_EXTERNAL_ID),
+        postgresql_where=text(HAS_EXTERNAL_ID),
+    )
 
 
 class Rep(SQLModel, table=True):
@@ -85,7 +101,9 @@ class Campaign(SQLModel, table=True):
     call_script_id: int | None = Field(default=None, foreign_key="call_script.id")
     email_template: str = ""
     created_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
+
+    __table_args__ = (external_id_index("campaign"),)
 
 
 class CampaignMemberStatus(SQLModel, table=True):
@@ -126,7 +144,9 @@ class Account(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
+
+    __table_args__ = (external_id_index("account"),)
 
 
 class Lead(SQLModel, table=True):
@@ -175,9 +195,10 @@ class Lead(SQLModel, table=True):
     converted_opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
     version: int = 1  # optimistic locking: a save names the version it read
     updated_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
+        external_id_index("lead"),
         # A rep's queue, best first (score, then oldest assignment).
         Index(
             "ix_lead_queue",
@@ -274,9 +295,10 @@ class Contact(SQLModel, table=True):
     attempt_count: int = 0
     version: int = 1
     updated_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
+        external_id_index("contact"),
         Index("ix_contact_lifecycle", "lifecycle_stage"),
         # A rep's contacts, for the contact queues.
         Index(
@@ -304,9 +326,10 @@ class Opportunity(SQLModel, table=True):
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     is_closed: bool = False  # kept equal to the stage's flag by the store
     created_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
+        external_id_index("opportunity"),
         CheckConstraint("probability BETWEEN 0 AND 100", name="ck_opportunity_probability"),
     )
 
@@ -344,9 +367,10 @@ class CampaignMember(SQLModel, table=True):
     has_responded: bool = False
     responded_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
+        external_id_index("campaign_member"),
         CheckConstraint("lead_id IS NOT NULL OR contact_id IS NOT NULL", name="ck_member_who"),
         Index("ix_member_campaign", "campaign_id"),
         # Partial: a member is a lead or a contact, so each index skips the other half.
@@ -386,9 +410,10 @@ class Activity(SQLModel, table=True):
     # keeps the record's values from before it, so that undo can put them back.
     reverses_id: int | None = Field(default=None, foreign_key="activity.id")
     prior_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    external_id: str | None = Field(default=None, max_length=40, unique=True)
+    external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
+        external_id_index("activity"),
         CheckConstraint("kind IN ('call', 'email', 'note', 'task')", name="ck_activity_kind"),
         Index("ix_activity_lead", "lead_id", "occurred_at"),
         # Partial: most activities are on leads; the index holds only the contacts' ones.
@@ -399,7 +424,14 @@ class Activity(SQLModel, table=True):
             sqlite_where=text("contact_id IS NOT NULL"),
             postgresql_where=text("contact_id IS NOT NULL"),
         ),
-        Index("ix_activity_rep", "rep_id", "occurred_at"),
+        # A rep's latest undoable call (`undo_last_call`); the other activities stay out.
+        Index(
+            "ix_activity_rep",
+            "rep_id",
+            "occurred_at",
+            sqlite_where=text(UNDOABLE),
+            postgresql_where=text(UNDOABLE),
+        ),
     )
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `glance` reads HEA
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _alembic_config(connection: Connection):
@@ -36,11 +36,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration the database lacks, in one transaction per run."""
+    """Apply every migration the database lacks, in one transaction per run.
+
+    On SQLite foreign keys are not enforced meanwhile (Alembic's advice): a migration that
+    rebuilds a table drops the old one, which would otherwise delete its rows one by one
+    and check every reference to them. The pragma cannot change inside a transaction, so it
+    is set before, and back after.
+    """
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_alembic_config(connection), revision)
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def ensure_current(engine: Engine) -> bool:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.markdown import Markdown
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,6 +37,8 @@ from workstation.widgets.script_render import (
 )
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from rich.markdown import Markdown
+
     from workstation.store.records import Card
     from workstation.store.scripts import ScriptView
 

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +21,8 @@ from workstation.store.script_text import Section, fill_markdown
 from workstation.widgets.safe_text import clean, safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+    from rich.markdown import Markdown
+
     from workstation.store.scripts import ScriptView
 
 QUALIFIED_HINT = "log the call as Qualified (1), then convert (c)"
@@ -55,6 +56,8 @@ def render_context(view: ScriptView) -> RenderableType:
 
 def render_section(section: Section, values: Mapping[str, str | None]) -> Markdown:
     """One section, its placeholders filled with values already cleaned for the screen."""
+    from rich.markdown import Markdown  # 80 ms to import: not before the first frame
+
     return Markdown(fill_markdown(section.template, values), hyperlinks=False)
 
 

@@ -92,28 +92,31 @@ def measure_start(url: str, runs: int) -> tuple[Figure, Figure, Figure]:
         queue_times.append(seconds[0] * 1000)
         card_times.append(seconds[1] * 1000)
         queue_rss.append(report["rss_mb"])
-    hello, hello_p95 = statistics.median(hello_times), _p95(hello_times)
-    p2 = Figure(
+
+    def against_hello(id_: str, what: str, times: list[float], target: str) -> Figure:
+        return Figure(
+            id_,
+            what,
+            statistics.median(times),
+            "ms",
+            target,
+            baseline=statistics.median(hello_times),
+            p95=_p95(times),
+            baseline_p95=_p95(hello_times),
+            runs=runs,
+        )
+
+    p2 = against_hello(
         "P2",
         "cold start to an interactive queue",
-        statistics.median(queue_times),
-        "ms",
+        queue_times,
         "≤ 1.5× bare Textual app; ≤ 1000 ms",
-        baseline=hello,
-        p95=_p95(queue_times),
-        baseline_p95=hello_p95,
-        runs=runs,
     )
-    card = Figure(
+    card = against_hello(
         "P2-card",
         "cold start until the record card shows too",
-        statistics.median(card_times),
-        "ms",
+        card_times,
         "— (the store loads behind the first frame)",
-        baseline=hello,
-        p95=_p95(card_times),
-        baseline_p95=hello_p95,
-        runs=runs,
     )
     p7 = Figure(
         "P7",

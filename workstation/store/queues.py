@@ -26,7 +26,14 @@ from workstation.store.models import (
     Opportunity,
 )
 from workstation.store.reference import CONTACTED
-from workstation.store.views import QUEUE_INFO, RECENT_DAYS, Page, QueueRow, queue_row
+from workstation.store.views import (
+    QUEUE_INFO,
+    RECENT_DAYS,
+    Page,
+    QueueInfo,
+    QueueRow,
+    queue_row,
+)
 
 lead = Lead.__table__.c
 contact = Contact.__table__.c
@@ -34,11 +41,7 @@ __all__ = ["QUEUES", "Page", "QueueRow", "queue_count", "queue_page"]
 
 
 @dataclass(frozen=True, slots=True)
-class Queue:
-    key: str
-    title: str
-    description: str
-    kind: str  # what its rows are: "lead" or "contact"
+class Queue(QueueInfo):
     where: ColumnElement[bool]
     order: tuple[tuple[Any, bool], ...]  # (column, descending)
 

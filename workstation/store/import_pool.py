@@ -1,39 +1,44 @@
-"""Cleansing rows on every core, in order, and writing the rows refused to the errors file.
+"""Parsing and cleansing on every core, in order, and writing the rows refused to the
+errors file.
 
-Validation (libphonenumber, email-validator) costs far more than the database writes, so
-chunks of rows go to a pool of worker processes while this process writes earlier batches.
-At most a few chunks are in flight, so memory stays flat however large the file, and
-results come back in file order. Workers are spawned, not forked: the import may run in a
-thread of the TUI, and forking a threaded process is unsafe. Small files skip the pool.
+Parsing and validation (libphonenumber, email-validator) cost far more than the database
+writes, so blocks of the file's bytes (`CsvBlocks`) go to a pool of worker processes that
+parse and cleanse them while this process writes earlier batches: this process only finds
+where records end, and reads the results back. At most a few blocks are in flight, so
+memory stays flat however large the file, and results come back in file order. When a
+block turns out not to end between records (a stray quote misled the split), it and
+everything after it are read here record by record and sent to the workers as rows.
+Workers are spawned, not forked: the import may run in a thread of the TUI, and forking a
+threaded process is unsafe. Small files skip the pool.
 """
 
 from __future__ import annotations
 
 import csv
+import marshal
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from workstation.store.errors import StoreError
 from workstation.store.exports import FORMULA_PREFIXES
+from workstation.store.import_reader import CsvBlocks, CsvRows
 from workstation.store.import_rows import (
-    Outcome,
+    BlockCleaner,
     Row,
-    RowRules,
+    clean_block,
     clean_chunk,
-    clean_rows,
     init_worker,
 )
 
-CHUNK_ROWS = 1000
-# Enough chunks in flight that the workers are still busy while this process writes a
-# batch (5 chunks of the default 5000 rows), yet a bounded few.
+CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
+# Enough blocks in flight that the workers are still busy while this process writes a
+# batch, yet a bounded few.
 IN_FLIGHT_PER_WORKER = 6
 POOL_FROM_BYTES = 512 * 1024  # below this, starting workers costs more than it saves
 
@@ -55,41 +60,90 @@ def _chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
-def cleaned_chunks(
-    rows: Iterable[Row], rules: RowRules, workers: int
-) -> Iterator[tuple[list[Row], list[Outcome]]]:
-    """(rows, their outcomes) chunk by chunk, in the order of the file.
+class _Workers:
+    """Runs jobs on the pool, or here when it cannot: results in the order jobs came.
 
     Should the workers fail or not start (spawning needs a main module that can be
     imported again and a standard error with a file behind it, which a TUI replaces; or a
-    worker is killed), the chunks not yet cleaned are cleaned here instead. A row that
-    breaks cleansing itself then fails here too, so nothing is hidden.
+    worker is killed), the jobs not yet done are done here instead. A row that breaks
+    cleansing itself then fails here too, so nothing is hidden.
     """
-    chunks = _chunks(rows)
-    if workers < 2:
-        for chunk in chunks:
-            yield chunk, clean_rows(chunk, rules)
-        return
-    pending: deque[list] = deque()  # [chunk, its future], oldest first
-    pool: ProcessPoolExecutor | None = None
+
+    def __init__(self, cleaner: BlockCleaner, workers: int) -> None:
+        self.cleaner, self.workers = cleaner, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.broken = workers < 2
+
+    def _here(self, job: Callable[[bytes], bytes] | Callable, item: Any) -> Any:
+        if job is clean_block:
+            return self.cleaner.block(item.data)
+        return self.cleaner.rows(item)
+
+    def map(self, job: Callable, items: Iterable[Any], arg=lambda item: item) -> Iterator:
+        """(item, result) for each item, in order; `arg(item)` is what the job is given."""
+        items = iter(items)
+        pending: deque[list] = deque()  # [item, its future], oldest first
+        try:
+            if not self.broken:
+                if self.pool is None:
+                    context = multiprocessing.get_context("spawn")
+                    self.pool = ProcessPoolExecutor(
+                        self.workers, context, initializer=init_worker, initargs=(self.cleaner,)
+                    )
+                depth = self.workers * IN_FLIGHT_PER_WORKER
+                for item in items:
+                    pending.append([item, self.pool.submit(job, arg(item))])
+                    if len(pending) >= depth:
+                        result = marshal.loads(pending[0][1].result())
+                        yield pending.popleft()[0], result
+                while pending:
+                    result = marshal.loads(pending[0][1].result())
+                    yield pending.popleft()[0], result
+                return
+        except (BrokenProcessPool, OSError, ValueError, RuntimeError):
+            self.broken = True
+        finally:
+            for _, future in pending:
+                future.cancel()
+        for item, _ in pending:
+            yield item, self._here(job, item)
+        for item in items:
+            yield item, self._here(job, item)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def cleaned(
+    source: CsvBlocks | CsvRows, cleaner: BlockCleaner, workers: int
+) -> Iterator[tuple[int, list]]:
+    """(line base, outcomes) in the order of the file: each outcome a cleaned row, or
+    [line, reason, cells] for a row refused, its line counted after the base."""
+    runner = _Workers(cleaner, workers)
     try:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(workers, context, initializer=init_worker, initargs=(rules,))
-        for chunk in chunks:
-            pending.append([chunk, None])
-            pending[-1][1] = pool.submit(clean_chunk, chunk)
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield pending[0][0], pending[0][1].result()
-                pending.popleft()
-        while pending:
-            yield pending[0][0], pending[0][1].result()
-            pending.popleft()
-    except (BrokenProcessPool, OSError, ValueError, RuntimeError):
-        for chunk in chain([c for c, _ in pending], chunks):
-            yield chunk, clean_rows(chunk, rules)
+        if isinstance(source, CsvRows):
+            for _, outcomes in runner.map(clean_chunk, _chunks(source)):
+                yield 0, outcomes
+            return
+        base, resume = source.lines, None
+        blocks = runner.map(clean_block, source.blocks(), lambda block: block.data)
+        for block, (whole, lines, outcomes) in blocks:
+            if not whole:
+                resume = block.start
+                break
+            yield base, outcomes
+            base += lines
+        blocks.close()
+        resume = source.stopped_at if resume is None else resume
+        if resume is None:
+            return
+        with CsvRows(source.path, source.form, start=resume, lines=base) as rows:
+            for _, outcomes in runner.map(clean_chunk, _chunks(rows)):
+                source.bytes_read = rows.bytes_read
+                yield 0, outcomes
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        runner.close()
 
 
 def _escaped(cell: str) -> str:

@@ -8,6 +8,14 @@ kept as they were (surrogate escapes) so the rows holding them can be refused an
 to the errors file unchanged; a file with high bytes but no UTF-8 sequences is Windows-1252
 (Excel's "CSV" on Windows), or Latin-1 when it holds bytes Windows-1252 leaves undefined.
 Delimiter: the one of , ; tab | that the header line holds most of, outside quotes.
+
+Big files are read as blocks of whole records (`CsvBlocks`), so that worker processes can
+parse them: this process only finds where records end, by counting quotes (a newline after
+an even number of quotes since the last record's end), and each worker checks that its
+block parsed to the end of a record. A file where counting misleads (a stray quote in an
+unquoted cell) or that cannot be split on newline bytes (UTF-16) is read record by record
+from the first block in doubt on, so the rows and their line numbers are always those a
+plain `csv.reader` of the whole file gives.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workstation.store.errors import StoreError
@@ -95,27 +103,37 @@ def sniff(path: Path) -> CsvFormat:
     return CsvFormat(encoding, errors, _delimiter(first), size)
 
 
-class CsvRows:
-    """The header, then numbered rows; `bytes_read` follows the file for progress."""
+def _numbered(reader, base: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """The reader's rows that are not blank, with the line each starts on (after `base`)."""
+    last = 0
+    for cells in reader:
+        start, last = last + 1, reader.line_num
+        if any(cells) and (cells[0].strip() or any(cell.strip() for cell in cells)):
+            yield base + start, cells
 
-    def __init__(self, path: Path, form: CsvFormat) -> None:
+
+class CsvRows:
+    """The header, then numbered rows; `bytes_read` follows the file for progress.
+
+    With `start` (a byte offset where a record begins, after the header) and `lines` (the
+    lines before it), the rows from there on, numbered as from the top of the file.
+    """
+
+    def __init__(self, path: Path, form: CsvFormat, *, start: int = 0, lines: int = 0) -> None:
         self._binary = path.open("rb")
+        self._binary.seek(start)
+        encoding = "utf-8" if start and form.encoding == "utf-8-sig" else form.encoding
         # Held here: were it collected with the reader, it would close the binary file.
-        self._text = io.TextIOWrapper(self._binary, form.encoding, errors=form.errors, newline="")
-        self._rows = self._numbered(csv.reader(self._text, delimiter=form.delimiter))
+        self._text = io.TextIOWrapper(self._binary, encoding, errors=form.errors, newline="")
+        self._rows = _numbered(csv.reader(self._text, delimiter=form.delimiter), lines)
+        if start:
+            self.header: list[str] = []
+            return
         first = next(self._rows, None)
         if first is None:
             self.close()
             raise UnreadableFile(f"{path} holds no header line")
         self.header = first[1]
-
-    @staticmethod
-    def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
-        last = 0
-        for cells in reader:
-            start, last = last + 1, reader.line_num
-            if any(cells) and (cells[0].strip() or any(cell.strip() for cell in cells)):
-                yield start, cells
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         return self._rows
@@ -132,3 +150,132 @@ class CsvRows:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# Appended to a block as a line of its own: parsed back as a row of its own only when the
+# block ended between records. No file's row is ever compared with it.
+_END = "\x00end of block\x00"
+
+
+def parse_block(text: str, delimiter: str) -> tuple[bool, int, list[tuple[int, list[str]]]]:
+    """A block's rows that are not blank, numbered by line from 1 within the block; whether
+    the block ended between records (False: it ended inside a quoted cell), and its lines.
+
+    The rows are those `_numbered` gives (a loop of its own: this one runs a million times).
+    """
+    tail = _END if text.endswith(("\n", "\r")) else "\n" + _END
+    reader = csv.reader(io.StringIO(text + tail, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    append, last = rows.append, 0
+    for cells in reader:
+        if any(cells) and (cells[0].strip() or any(cell.strip() for cell in cells)):
+            append((last + 1, cells))
+        last = reader.line_num
+    whole = bool(rows) and rows[-1] == (last, [_END])
+    if whole:
+        rows.pop()
+    return whole, last - 1, rows
+
+
+def _record_end(data: bytes, start: int) -> int:
+    """The offset just after the last newline of `data` preceded by an even number of
+    quotes (counted from `start`, where a record begins), or -1."""
+    end = data.rfind(b"\n")
+    if end < start:
+        return -1
+    quotes = data.count(b'"', start, end)
+    while quotes & 1:
+        before = data.rfind(b"\n", start, end)
+        if before < 0:
+            return -1
+        quotes -= data.count(b'"', before, end)
+        end = before
+    return end + 1
+
+
+def _first_record_end(data: bytes, start: int) -> int:
+    """The offset just after the first newline after `start` that follows an even number
+    of quotes, or -1."""
+    quotes, at = 0, start
+    while (newline := data.find(b"\n", at)) >= 0:
+        quotes += data.count(b'"', at, newline)
+        if not quotes & 1:
+            return newline + 1
+        at = newline + 1
+    return -1
+
+
+@dataclass(slots=True)
+class Block:
+    start: int  # byte offset in the file
+    data: bytes
+
+
+@dataclass(slots=True)
+class CsvBlocks:
+    """A file's header, then its body as blocks of whole records, as far as quotes tell.
+
+    `header` is None when the file cannot be read in blocks (UTF-16, or a header whose
+    quotes mislead): then, as when `blocks` stops early, `CsvRows(start=…)` reads on.
+    """
+
+    path: Path
+    form: CsvFormat
+    block_size: int = BLOCK
+    most: int = 64 * BLOCK  # a record longer than this is left to CsvRows
+    header: list[str] | None = None
+    lines: int = 0  # lines up to the end of the header
+    start: int = 0  # where the body begins
+    bytes_read: int = 0
+    stopped_at: int | None = field(default=None)  # where blocks gave up, if they did
+    encoding: str = ""
+
+    def __post_init__(self) -> None:
+        self.encoding = "utf-8" if self.form.encoding == "utf-8-sig" else self.form.encoding
+        if self.form.encoding != "utf-16":
+            self._read_header()
+
+    def _read_header(self) -> None:
+        with self.path.open("rb") as file:
+            head = file.read(self.most)
+            complete = not file.read(1)
+        at = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        lines = 0
+        while at < len(head):
+            end = _first_record_end(head, at)
+            if end < 0:
+                if not complete:
+                    return
+                end = len(head)
+            text = head[at:end].decode(self.encoding, self.form.errors)
+            whole, count, rows = parse_block(text, self.form.delimiter)
+            if not whole or len(rows) > 1:  # quotes mislead, or lines end in a lone CR
+                return
+            lines, at = lines + count, end
+            if rows:
+                self.header, self.lines, self.start = rows[0][1], lines, at
+                self.bytes_read = at
+                return
+        raise UnreadableFile(f"{self.path} holds no header line")
+
+    def blocks(self) -> Iterator[Block]:
+        """Blocks of whole records from `start` to the end of the file; on a record longer
+        than `most`, `stopped_at` is set where that record begins, and blocks stop."""
+        with self.path.open("rb") as file:
+            file.seek(self.start)
+            offset, pending = self.start, b""
+            while chunk := file.read(self.block_size):
+                data = pending + chunk if pending else chunk
+                end = _record_end(data, 0)
+                if end < 0:
+                    if len(data) > self.most:
+                        self.stopped_at = offset
+                        return
+                    pending = data
+                    continue
+                self.bytes_read = offset + end
+                yield Block(offset, data[:end])
+                offset, pending = offset + end, data[end:]
+            if pending:
+                self.bytes_read = offset + len(pending)
+                yield Block(offset, pending)

@@ -27,9 +27,9 @@ from sqlmodel import Session
 
 from workstation.store.campaign_members import CampaignInfo, ensure_campaign
 from workstation.store.import_columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
-from workstation.store.import_pool import ErrorsFile, cleaned_chunks, worker_count
-from workstation.store.import_reader import CsvFormat, CsvRows, sniff
-from workstation.store.import_rows import Cleaned, RowRules
+from workstation.store.import_pool import ErrorsFile, cleaned, worker_count
+from workstation.store.import_reader import CsvBlocks, CsvFormat, CsvRows, sniff
+from workstation.store.import_rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.import_upsert import BatchWriter
 from workstation.store.models import utcnow
 from workstation.store.picklists import lead_source
@@ -180,10 +180,13 @@ def import_leads(
     started = time.perf_counter()
     path = Path(path)
     form = sniff(path)
-    with CsvRows(path, form) as reader:
-        plan = plan_columns(reader.header, mapping)
+    blocks = CsvBlocks(path, form)
+    with nullcontext(blocks) if blocks.header is not None else CsvRows(path, form) as reader:
+        header = reader.header
+        assert header is not None
+        plan = plan_columns(header, mapping)
         source = lead_source(" ".join(source.split())) if source else None
-        errors = ErrorsFile(Path(errors_path or default_errors_path(path)), reader.header)
+        errors = ErrorsFile(Path(errors_path or default_errors_path(path)), header)
         try:
             with _batches(engine, dry_run) as transaction:
                 with transaction() as connection:
@@ -204,7 +207,15 @@ def import_leads(
                 )
                 run = _Run(writer, transaction, progress, keep_ids=assign_as is not None)
                 cancelled = _read_all(
-                    reader, form, rules, run, errors, workers, batch_size, should_stop
+                    reader,
+                    form,
+                    blocks.encoding,
+                    rules,
+                    run,
+                    errors,
+                    workers,
+                    batch_size,
+                    should_stop,
                 )
         finally:
             errors.close()
@@ -237,8 +248,9 @@ def import_leads(
 
 
 def _read_all(
-    reader: CsvRows,
+    reader: CsvBlocks | CsvRows,
     form: CsvFormat,
+    encoding: str,
     rules: RowRules,
     run: _Run,
     errors: ErrorsFile,
@@ -247,16 +259,19 @@ def _read_all(
     should_stop: Callable[[], bool] | None,
 ) -> bool:
     """Feed every row through cleansing into batches; True when stopped early."""
-    for chunk, outcomes in cleaned_chunks(reader, rules, worker_count(form.size, workers)):
-        for (line, cells), outcome in zip(chunk, outcomes, strict=True):
+    cleaner = BlockCleaner(rules, form.delimiter, encoding, form.errors)
+    pending = run.pending
+    for base, outcomes in cleaned(reader, cleaner, worker_count(form.size, workers)):
+        for outcome in outcomes:
             run.rows += 1
-            if isinstance(outcome, str):
-                errors.add(line, outcome, cells)
+            if outcome.__class__ is list:  # refused: [line, reason, cells]
+                errors.add(base + outcome[0], outcome[1], outcome[2])
                 continue
-            run.pending.append(outcome)
-            if len(run.pending) < batch_size:
+            pending.append(outcome)
+            if len(pending) < batch_size:
                 continue
             run.flush()
+            pending = run.pending
             if run.progress:
                 read = max(reader.bytes_read, 1)
                 run.progress(run.rows, max(run.rows, run.rows * form.size // read))

@@ -84,11 +84,12 @@ def _rebuild_without_unique_external_id(bind, table: str) -> None:
     sql, found = re.subn(rf'^CREATE TABLE "?{table}"? \(', f'CREATE TABLE "{rebuilt}" (', sql)
     if found != 1:
         raise RuntimeError(f"{table}: unexpected CREATE TABLE statement")
-    # Indexes and triggers go with the table; their statements bring them back.
+    # Indexes and triggers go with the table; their statements bring them back, in the order
+    # they were made (the planner breaks ties between equally good indexes by that order).
     dependents = (
         bind.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
-            "AND sql IS NOT NULL ORDER BY type, name",
+            "AND sql IS NOT NULL ORDER BY rowid",
             (table,),
         )
         .scalars()

@@ -21,6 +21,7 @@ from workstation.store.demo_accounts import account_chunk
 from workstation.store.demo_leads import LeadContext, lead_chunk
 from workstation.store.demo_load import COLUMNS
 from workstation.store.demo_plan import CHUNK, clock_for, make_plan
+from workstation.store.demo_sqlite import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES
 
@@ -260,6 +261,47 @@ def test_same_seed_same_rows_other_seed_other_rows_any_number_of_workers(
     assert first["lead"] != other["lead"] and first["activity"] != other["activity"]
     for engine in engines:
         engine.dispose()
+
+
+def test_workers_taking_turns_over_several_chunks_write_the_same_rows(migrated_template, tmp_path):
+    """Three chunks of leads: the two workers alternate, in two rounds of scratch files, and
+    the activities, history and members they write take the ids one process would give."""
+    engines = [_sqlite_copy(migrated_template, tmp_path) for _ in range(2)]
+    leads = 2 * CHUNK + 1000
+    generate_demo(engines[0], leads=leads, seed=4, now=NOW, workers=0)
+    generate_demo(engines[1], leads=leads, seed=4, now=NOW, workers=2)
+    assert _dump(engines[0]) == _dump(engines[1])
+    assert _indexes(engines[0]) == _indexes(engines[1])
+    for engine in engines:
+        engine.dispose()
+
+
+class _Built:
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def fail_on_second_job(_context, job: int) -> _Built:
+    """A chunk builder for `test_a_failing_worker_stops_the_other`; module level, so a
+    worker process can import it."""
+    if job == 1:
+        raise RuntimeError("chunk 1 broke")
+    return _Built({"history": [("lead", job, "status", "", "Open", 0, "", "2026-01-01")]})
+
+
+def test_a_failing_worker_stops_the_other_and_nothing_is_written(sqlite_engine):
+    """The worker waiting for the failed chunk's ids gives up instead of waiting forever."""
+    jobs = [(0,), (1,), (2,), (3,)]
+    with (
+        pytest.raises(RuntimeError, match="chunk 1 broke"),
+        SqliteLoader(sqlite_engine, workers=2, chunks=len(jobs)) as loader,
+    ):
+        list(loader.load(fail_on_second_job, None, jobs))
+    assert _one(sqlite_engine, "SELECT count(*) FROM history") == 0
+    with sqlite_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        names = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+        assert connection.exec_driver_sql(names).scalar() == len(BUSINESS_TABLES) + 1
 
 
 def test_sqlite_and_postgresql_get_the_same_rows(sqlite_engine, pg_engine):

@@ -78,7 +78,8 @@ def generate_demo(
         workers = min(2, os.cpu_count() or 1) if leads >= PARALLEL_FROM else 0
     plan = make_plan(leads, seed, int(now.timestamp()))
 
-    with loader_for(engine, workers) as loader:
+    chunks = -(-plan.accounts // CHUNK) + -(-plan.leads // CHUNK)
+    with loader_for(engine, workers, chunks) as loader:
         _refuse_unless_empty(loader)
         report(STAGE_SETUP, 0, 1)
         loader.write_all(reference_rows(plan, clock_for(plan)))
@@ -110,10 +111,10 @@ def generate_demo(
     return {table: loader.counts[table] for table in TABLES}
 
 
-def loader_for(engine: Engine, workers: int) -> Loader:
+def loader_for(engine: Engine, workers: int, chunks: int) -> Loader:
     if engine.dialect.name == "postgresql":
         return PostgresLoader(engine)
-    return SqliteLoader(engine, workers)
+    return SqliteLoader(engine, workers, chunks)
 
 
 def _refuse_unless_empty(loader: Loader) -> None:

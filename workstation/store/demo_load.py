@@ -49,12 +49,15 @@ COLUMNS = {
 TABLES = tuple(COLUMNS)
 EXPLICIT_IDS = tuple(t for t, columns in COLUMNS.items() if columns.startswith("id "))
 
-# Indexes the rows reach in key order (ids ascending, children after their parents): each
-# insert appends to them, which costs less than building them afterwards. Every other
-# secondary index is dropped for the load and rebuilt at the end.
+# Indexes kept up to date during the load, which costs less than building them afterwards:
+# the rows reach them in key order (ids ascending, children after their parents), or they
+# hold few of the rows (building one would still read the whole table). Every other
+# secondary index is dropped for the load and rebuilt at the end. None is UNIQUE: SQLite
+# cannot copy raw records into a table with a UNIQUE index that holds rows already.
 KEPT_INDEXES = {
     "ix_activity_lead", "ix_member_lead", "ix_history_entity", "ix_contact_account_id",
-    "ix_opportunity_account_id", "ux_ocr_pair", "ux_ocr_primary",
+    "ix_opportunity_account_id", "ix_activity_contact", "ix_member_contact",
+    "ix_activity_rep", "ix_lead_claimed",
 }  # fmt: skip
 
 

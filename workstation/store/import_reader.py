@@ -31,6 +31,7 @@ from pathlib import Path
 from workstation.store.errors import StoreError
 
 BLOCK = 1 << 20
+SPLIT_BYTES = 1 << 18  # a block for a worker: about 1,300 rows of a typical lead file
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -177,15 +178,15 @@ def parse_block(text: str, delimiter: str) -> tuple[bool, int, list[tuple[int, l
     return whole, last - 1, rows
 
 
-def _record_end(data: bytes, start: int) -> int:
-    """The offset just after the last newline of `data` preceded by an even number of
-    quotes (counted from `start`, where a record begins), or -1."""
+def _record_end(data: bytes, odd: bool) -> int:
+    """The offset just after the last newline of `data` that follows an even number of
+    quotes (counting an odd number before `data` when `odd`), or -1."""
     end = data.rfind(b"\n")
-    if end < start:
+    if end < 0:
         return -1
-    quotes = data.count(b'"', start, end)
+    quotes = data.count(b'"', 0, end) + odd
     while quotes & 1:
-        before = data.rfind(b"\n", start, end)
+        before = data.rfind(b"\n", 0, end)
         if before < 0:
             return -1
         quotes -= data.count(b'"', before, end)
@@ -221,8 +222,8 @@ class CsvBlocks:
 
     path: Path
     form: CsvFormat
-    block_size: int = BLOCK
-    most: int = 64 * BLOCK  # a record longer than this is left to CsvRows
+    block_size: int = 0  # 0: SPLIT_BYTES
+    most: int = 16 * BLOCK  # a record longer than this is left to CsvRows
     header: list[str] | None = None
     lines: int = 0  # lines up to the end of the header
     start: int = 0  # where the body begins
@@ -261,21 +262,27 @@ class CsvBlocks:
     def blocks(self) -> Iterator[Block]:
         """Blocks of whole records from `start` to the end of the file; on a record longer
         than `most`, `stopped_at` is set where that record begins, and blocks stop."""
+        size = self.block_size or SPLIT_BYTES
         with self.path.open("rb") as file:
             file.seek(self.start)
-            offset, pending = self.start, b""
-            while chunk := file.read(self.block_size):
-                data = pending + chunk if pending else chunk
-                end = _record_end(data, 0)
+            offset, parts, held, odd = self.start, [], 0, False  # the record begun
+            while chunk := file.read(size):
+                end = _record_end(chunk, odd)
                 if end < 0:
-                    if len(data) > self.most:
+                    parts.append(chunk)
+                    held += len(chunk)
+                    odd ^= bool(chunk.count(b'"') & 1)
+                    if held > self.most:
                         self.stopped_at = offset
                         return
-                    pending = data
                     continue
-                self.bytes_read = offset + end
-                yield Block(offset, data[:end])
-                offset, pending = offset + end, data[end:]
-            if pending:
-                self.bytes_read = offset + len(pending)
-                yield Block(offset, pending)
+                data = b"".join((*parts, chunk[:end])) if parts else chunk[:end]
+                offset += len(data)
+                self.bytes_read = offset
+                yield Block(offset - len(data), data)
+                rest = chunk[end:]
+                parts, held, odd = [rest], len(rest), bool(rest.count(b'"') & 1)
+            data = b"".join(parts)
+            if data:
+                self.bytes_read = offset + len(data)
+                yield Block(offset, data)

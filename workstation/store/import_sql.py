@@ -77,3 +77,68 @@ def find_by_email_or_phone(
     sql = lookup_sql(connection, table, columns, len(emails), len(phones))
     result = connection.exec_driver_sql(sql, (*emails, *phones))
     return [dict(zip(columns, row, strict=True)) for row in result]
+
+
+class KnownValues:
+    """Which emails and phones leads and contacts may hold, as a Bloom filter: a value it
+    has never been told about is certainly not stored, so the rows holding only such
+    values need no look-up (most rows of a big import of new people).
+
+    SQLite only, and only while this connection is the only writer: `fresh` checks
+    SQLite's data_version, which changes when another connection commits, and then the
+    filter is given up for good (look-ups again, as without it). Built from the four
+    indexes once, it costs a read of every stored email and phone, so a writer builds it
+    only once its rows outnumber a few of those (`worth`).
+    """
+
+    PROBES_PER_VALUE = 2
+    BITS_PER_VALUE = 16  # two probes at 16 bits a value: about 1.4 % false positives
+
+    def __init__(self, connection: Connection, capacity: int) -> None:
+        self.capacity = max(capacity, 1 << 16)
+        self.size = 1 << (self.capacity * self.BITS_PER_VALUE - 1).bit_length()
+        self.mask = self.size - 1
+        self.bits = bytearray(self.size >> 3)
+        self.count = 0
+        self.version = _data_version(connection)
+        for table in ("lead", "contact"):
+            for column in ("email", "phone"):
+                found = connection.exec_driver_sql(
+                    f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+                )
+                self.add(value for (value,) in found)
+
+    @staticmethod
+    def stored(connection: Connection) -> int:
+        """About how many values a filter would read: the records, twice over."""
+        found = connection.exec_driver_sql(
+            "SELECT (SELECT coalesce(max(id), 0) FROM lead)"
+            " + (SELECT coalesce(max(id), 0) FROM contact)"
+        ).scalar()
+        return 2 * int(found or 0)
+
+    def fresh(self, connection: Connection) -> bool:
+        """True while only this connection has written since the filter was built, and
+        the filter is not too full to be of use."""
+        return self.count <= self.capacity and _data_version(connection) == self.version
+
+    def add(self, values) -> None:
+        bits, mask = self.bits, self.mask
+        count = 0
+        for value in values:
+            if value:
+                code = hash(value)
+                low, high = code & mask, (code >> 32) & mask
+                bits[low >> 3] |= 1 << (low & 7)
+                bits[high >> 3] |= 1 << (high & 7)
+                count += 1
+        self.count += count
+
+    def may_hold(self, value: str) -> bool:
+        code, mask, bits = hash(value), self.mask, self.bits
+        low, high = code & mask, (code >> 32) & mask
+        return bool(bits[low >> 3] >> (low & 7) & 1 and bits[high >> 3] >> (high & 7) & 1)
+
+
+def _data_version(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("PRAGMA data_version").scalar() or 0)

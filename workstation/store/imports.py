@@ -1,12 +1,13 @@
 """`workstation import FILE`: leads from a CSV file, cleansed, deduplicated, nothing lost.
 
 `import_leads` reads the file (`import_reader`), maps its columns (`import_columns`),
-cleanses every row on all cores (`import_rows`, `import_pool`) and writes batches of
-`BATCH` rows, each in one transaction (`import_upsert`): a kill at any moment leaves whole
-batches only, and running the import again finishes the job, because every row already
-written now matches its record and changes nothing. Rows that cannot be imported go to the
-errors file with their line and reason; the summary counts every row once: created,
-updated (filled empty fields or joined the campaign), unchanged, or rejected.
+parses and cleanses its rows on all cores (`import_rows`, `import_pool`) and writes
+batches of `BATCH` rows (growing to `MOST_BATCH` in a big file), each in one transaction
+(`import_upsert`): a kill at any moment leaves whole batches only, and running the import
+again finishes the job, because every row already written now matches its record and
+changes nothing. Rows that cannot be imported go to the errors file with their line and
+reason; the summary counts every row once: created, updated (filled empty fields or
+joined the campaign), unchanged, or rejected.
 
 `--campaign NAME` makes every row a member of that campaign (made, with its default member
 statuses, when missing); `--assign` then spreads the new leads over the reps by open
@@ -36,6 +37,13 @@ from workstation.store.picklists import lead_source
 from workstation.store.reference import LeadStatus
 
 BATCH = 5000
+# Batches grow to a quarter of the rows written so far, up to this: each commit rewrites
+# every page of the email and phone indexes its rows touched, nearly all of them in a big
+# file, so bigger batches write far less (a kill still loses one batch at most).
+MOST_BATCH = 20_000
+# SQLite checkpoints the WAL after a commit that leaves it longer than this (the default
+# is 1,000 pages): every 4 MB, a big import would copy and sync pages batch after batch.
+IMPORT_CHECKPOINT_PAGES = 16_384
 IMPORT_CACHE_KIB = -65536  # SQLite's cache_size: negative numbers are KiB
 IMPORT_LOCK = int.from_bytes(b"import", "big")  # PostgreSQL advisory lock key for imports
 
@@ -83,7 +91,8 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
     SQLite, as `write_session` takes); in a dry run, one transaction rolled back.
 
     On SQLite the connection gets a 64 MB page cache while the import runs: the email and
-    phone indexes take random inserts, and the default 2 MB cache makes each a page miss.
+    phone indexes take random inserts, and the default 2 MB cache makes each a page miss;
+    and it checkpoints the WAL less often (`IMPORT_CHECKPOINT_PAGES`).
     On PostgreSQL each transaction first takes the imports' advisory lock: two imports at
     once would each miss the other's uncommitted leads and create them twice; SQLite's
     BEGIN IMMEDIATE already lets one writer in at a time.
@@ -93,7 +102,9 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            checkpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
             connection.exec_driver_sql(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
             connection.commit()
         try:
             if dry_run:
@@ -107,6 +118,7 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
             if sqlite:
                 connection.rollback()
                 connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
                 connection.commit()
 
 
@@ -260,7 +272,7 @@ def _read_all(
 ) -> bool:
     """Feed every row through cleansing into batches; True when stopped early."""
     cleaner = BlockCleaner(rules, form.delimiter, encoding, form.errors)
-    pending = run.pending
+    pending, limit = run.pending, batch_size
     for base, outcomes in cleaned(reader, cleaner, worker_count(form.size, workers)):
         for outcome in outcomes:
             run.rows += 1
@@ -268,10 +280,11 @@ def _read_all(
                 errors.add(base + outcome[0], outcome[1], outcome[2])
                 continue
             pending.append(outcome)
-            if len(pending) < batch_size:
+            if len(pending) < limit:
                 continue
             run.flush()
             pending = run.pending
+            limit = max(batch_size, min(MOST_BATCH, run.rows // 4))
             if run.progress:
                 read = max(reader.bytes_read, 1)
                 run.progress(run.rows, max(run.rows, run.rows * form.size // read))

@@ -1,0 +1,119 @@
+"""What makes a big import fast must not change what it does: phones read by the shortcut
+and zones kept by prefix equal libphonenumber's answers; answers kept per cell change no
+row's fate; and the filter that spares look-ups of new emails and phones never misses a
+stored one, even when another connection writes in the middle of an import."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from workstation.store.cleansing import BadValue, e164, parse_phone, phone_values, phone_zone
+from workstation.store.import_columns import plan_columns
+from workstation.store.import_rows import RowCleaner, RowRules
+from workstation.store.import_sql import KnownValues
+from workstation.store.imports import import_leads
+from workstation.store.models import Lead
+
+
+def _written(rng: random.Random) -> str:
+    area = rng.choice(["212", "415", "416", "604", "800", "876", "555", "011", "999"])
+    exchange, line = rng.randint(100, 999), rng.randint(0, 9999)
+    return rng.choice(
+        [
+            f"({area}) {exchange}-{line:04d}",
+            f"1{area}{exchange}{line:04d}",
+            f"+1 {area} {exchange} {line:04d}",
+            f"{area}.{exchange}.{line:04d}",
+            f"+44 20 7{exchange} {line:04d}",
+            f"020 7{exchange} {line:04d}",
+            f"+49 30 {exchange}{line:04d}",
+            f"{exchange}-{line:04d}",
+        ]
+    )
+
+
+def test_phone_values_are_libphonenumbers_answers():
+    rng = random.Random(7)
+    zones: dict[str, str | None] = {}
+    for _ in range(3000):
+        written, region = _written(rng), rng.choice(["US", "CA", "GB", "DE"])
+        try:
+            number = parse_phone(written, region)
+            expected: object = (e164(number), phone_zone(number))  # type: ignore[arg-type]
+        except BadValue as error:
+            expected = str(error)
+        try:
+            got: object = phone_values(written, region, zones)
+        except BadValue as error:
+            got = str(error)
+        assert got == expected, (written, region)
+    assert 0 < len(zones) < 3000  # kept by prefix: numbers share them
+
+
+def _rules(header: str) -> RowRules:
+    return RowRules(plan_columns(header.split(",")), "US", (("Open", False),))
+
+
+def test_answers_kept_per_cell_change_no_rows_fate():
+    cleaner = RowCleaner(_rules("LastName,Company,Email,Title,Country,State,NumberOfEmployees"))
+    long_title = "T" * 200
+    rows = [
+        ["Lee", "Acme", "a@acme.com", long_title, "USA", "calif.", "12"],
+        ["Ray", "Acme", "b@acme.com", long_title, "USA", "California", "1,200"],
+        ["Fox", "Acme", "c@acme.com", "CTO", "USA", "California", "lots"],
+        ["Fox", "Acme", "c@acme.com", "CTO", "USA", "California", "12"],
+    ]
+    first = [cleaner.row(cells) for cells in rows]
+    again = [cleaner.row(cells) for cells in rows]  # every answer kept now
+    assert first == again
+    assert first[0] == first[1] == "Title is 200 characters long; at most 128 fit"
+    assert "NumberOfEmployees 'lots'" in first[2]
+    ok = first[3]
+    assert isinstance(ok, tuple) and (ok[13], ok[11], ok[8]) == ("US", "CA", 12)
+
+
+def test_the_filter_never_misses_a_value_it_was_given(sqlite_engine):
+    with sqlite_engine.connect() as connection:
+        known = KnownValues(connection, 1000)
+    values = [f"person{n}@example.com" for n in range(20_000)]
+    known.add(values)
+    assert all(known.may_hold(value) for value in values)
+    strangers = sum(known.may_hold(f"stranger{n}@example.com") for n in range(20_000))
+    assert strangers < 20_000 * 0.05
+
+
+def test_a_lead_written_by_another_connection_mid_import_is_matched(sqlite_engine, tmp_path):
+    source = tmp_path / "leads.csv"
+    rows = [f"P{n},L{n},Co,p{n}@co.com" for n in range(40)] + ["Late,Comer,Co,late@co.com"]
+    source.write_text("FirstName,LastName,Company,Email\n" + "\n".join(rows) + "\n")
+
+    def another_writer(done: int, total: int) -> None:
+        if done == 10:  # between two batches: the import holds no transaction
+            with Session(sqlite_engine) as session:
+                session.add(Lead(last_name="Comer", company="Co", email="late@co.com"))
+                session.commit()
+
+    summary = import_leads(sqlite_engine, source, batch_size=10, progress=another_writer)
+    assert (summary.created, summary.unchanged + summary.updated) == (40, 1)
+    with Session(sqlite_engine) as session:
+        late = select(func.count()).where(Lead.email == "late@co.com")
+        assert session.execute(late).scalar() == 1
+
+
+@pytest.mark.parametrize("stored", [0, 3])
+def test_rows_already_stored_are_found_with_the_filter(sqlite_engine, tmp_path, stored):
+    source = tmp_path / "leads.csv"
+    lines = [f"P{n},L{n},Co,p{n}@co.com,(212) 555-{n:04d}" for n in range(30)]
+    source.write_text("FirstName,LastName,Company,Email,Phone\n" + "\n".join(lines[:stored]) + "\n")
+    import_leads(sqlite_engine, source)
+    # The same people again, some by phone only: each found, none created twice.
+    again = [line if n % 2 else line.replace(f"p{n}@co.com", "") for n, line in enumerate(lines)]
+    source.write_text("FirstName,LastName,Company,Email,Phone\n" + "\n".join(again) + "\n")
+    summary = import_leads(sqlite_engine, source, batch_size=4)
+    assert summary.created == 30 - stored
+    second = import_leads(sqlite_engine, source, batch_size=4)
+    assert (second.created, second.unchanged) == (0, 30)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+import resource
 import shutil
 import subprocess
 import time
@@ -121,6 +122,13 @@ def _sqlite_import_seconds(csv_path: Path, workdir: Path) -> float | None:
     return time.perf_counter() - started
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process, and of its children that have ended (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def measure_import(rows: int, workdir: Path, *, campaign: str | None = None) -> dict:
     """P4: our import of a generated `rows`-row file into a fresh migrated SQLite database,
     and the sqlite3 shell's raw `.import` of the same file (None without the shell).
@@ -142,8 +150,12 @@ def measure_import(rows: int, workdir: Path, *, campaign: str | None = None) -> 
         stale.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
+    before = _cpu_seconds()
     summary = import_leads(
         engine, csv_path, campaign=campaign, errors_path=workdir / "leads.errors.csv"
+    )
+    writer, workers = (
+        after - earlier for after, earlier in zip(_cpu_seconds(), before, strict=True)
     )
     engine.dispose()
     value = summary.rows / summary.seconds
@@ -159,6 +171,10 @@ def measure_import(rows: int, workdir: Path, *, campaign: str | None = None) -> 
         "baseline": round(baseline_rate) if baseline_rate else None,
         "baseline_seconds": round(baseline, 2) if baseline else None,
         "ratio": round(baseline_rate / value, 2) if baseline_rate else None,
+        # CPU time a row, which a busy machine inflates less than the clock: the writing
+        # process bounds the speed on its core, the workers share the other.
+        "writer_us_per_row": round(writer / rows * 1e6, 1),
+        "workers_us_per_row": round(workers / rows * 1e6, 1),
         "note": None
         if baseline
         else "no sqlite3 shell on PATH, so no baseline: install it (apt-get install sqlite3)",

@@ -202,7 +202,8 @@ class BatchWriter:
         # Building reads every stored value (~1 µs each); a look-up costs ~8 µs a row.
         if known is None and (self.written + coming) * 8 < stored:
             return None
-        self.known = KnownValues(connection, 4 * max(stored, coming))
+        # Room for what it will be told: at least 4M values (8 MB), rebuilt larger when full.
+        self.known = KnownValues(connection, 4 * max(stored, coming, 1 << 20))
         return self.known
 
     def _find(
@@ -241,8 +242,7 @@ class BatchWriter:
         emails = list({row[_EMAIL] for row in rows if row[_EMAIL]})
         phones = list({row[_PHONE] for row in rows if row[_PHONE]})
         if known is not None:
-            emails = [value for value in emails if known.may_hold(value)]
-            phones = [value for value in phones if known.may_hold(value)]
+            emails, phones = known.may_hold(emails), known.may_hold(phones)
         found = [
             _Target("contact", row["id"], row["email"], row, None, CONTACT_FILL)
             for row in find_by_email_or_phone(connection, _contact, CONTACT_LOOKUP, emails, phones)
@@ -318,13 +318,19 @@ class BatchWriter:
         at = bound_value(connection, _lead.c.created_at, now)
         campaign_id = self.campaign.id if self.campaign else None
         default, open_statuses = self.default_status, self.open_statuses
+        # What follows a row's values when it has no status of its own (most rows).
+        tail = (default, default in open_statuses, campaign_id, at, at, *_DEFAULTS)
         rows = []
+        append = rows.append
         for entry in fresh:
             values = entry.cleaned() if entry.__class__ is _Target else entry  # type: ignore[union-attr]
-            status = values[-1] or default
-            rows.append(
-                (*values[:-1], status, status in open_statuses, campaign_id, at, at, *_DEFAULTS)
-            )
+            status = values[-1]
+            if status is None:
+                append(values[:-1] + tail)
+            else:
+                append(
+                    (*values[:-1], status, status in open_statuses, campaign_id, at, at, *_DEFAULTS)
+                )
         ids = _insert_returning_ids(connection, rows)
         self._join(connection, [("lead", i) for i in ids], now)
         return ids

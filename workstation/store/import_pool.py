@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,6 +41,7 @@ CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
 # batch, yet a bounded few.
 IN_FLIGHT_PER_WORKER = 6
+WARM_ITEMS = 16  # blocks this process cleans itself while the workers start (~1 s here)
 POOL_FROM_BYTES = 512 * 1024  # below this, starting workers costs more than it saves
 
 
@@ -80,28 +82,48 @@ class _Workers:
         return self.cleaner.rows(item)
 
     def map(self, job: Callable, items: Iterable[Any], arg=lambda item: item) -> Iterator:
-        """(item, result) for each item, in order; `arg(item)` is what the job is given."""
+        """(item, result) for each item, in order; `arg(item)` is what the job is given.
+
+        Workers take a second or two to start (a new interpreter each, importing the
+        validators): while they do, this process does the first `WARM_ITEMS` itself.
+        """
         items = iter(items)
         pending: deque[list] = deque()  # [item, its future], oldest first
+        head: list = []
+        failures = (BrokenProcessPool, OSError, ValueError, RuntimeError)
         try:
             if not self.broken:
                 if self.pool is None:
+                    head = list(islice(items, WARM_ITEMS))
                     context = multiprocessing.get_context("spawn")
                     self.pool = ProcessPoolExecutor(
-                        self.workers, context, initializer=init_worker, initargs=(self.cleaner,)
+                        self.workers,
+                        context,
+                        initializer=init_worker,
+                        initargs=(self.cleaner, os.getpid()),
                     )
                 depth = self.workers * IN_FLIGHT_PER_WORKER
                 for item in items:
                     pending.append([item, self.pool.submit(job, arg(item))])
                     if len(pending) >= depth:
+                        break
+        except failures:
+            self.broken = True
+        try:
+            for item in head:
+                yield item, self._here(job, item)
+            try:
+                if not self.broken:
+                    for item in items:
+                        pending.append([item, self.pool.submit(job, arg(item))])  # type: ignore[union-attr]
                         result = marshal.loads(pending[0][1].result())
                         yield pending.popleft()[0], result
-                while pending:
-                    result = marshal.loads(pending[0][1].result())
-                    yield pending.popleft()[0], result
-                return
-        except (BrokenProcessPool, OSError, ValueError, RuntimeError):
-            self.broken = True
+                    while pending:
+                        result = marshal.loads(pending[0][1].result())
+                        yield pending.popleft()[0], result
+                    return
+            except failures:
+                self.broken = True
         finally:
             for _, future in pending:
                 future.cancel()

@@ -305,15 +305,16 @@ _cleaner: BlockCleaner | None = None
 WORKER_NICENESS = 10
 
 
-def init_worker(cleaner: BlockCleaner) -> None:
-    """Pool initializer: the rules arrive once per worker, not once per block."""
+def init_worker(cleaner: BlockCleaner, parent: int) -> None:
+    """Pool initializer: the rules arrive once per worker, not once per block. `parent`
+    is the importing process, which may have died while this one started."""
     global _cleaner
     _cleaner = cleaner
     if hasattr(os, "nice"):
         # The process writing the database is the import's bottleneck (and may be the TUI):
         # it comes first, the workers take what is left of the cores (15 % faster here).
         os.nice(WORKER_NICENESS)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -59,4 +59,3 @@ def parse_when(text: str, *, now: datetime, zone: str | None = None) -> datetime
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_zone)
     return moment.astimezone(UTC)
-

@@ -296,7 +296,7 @@ def test_a_failing_worker_stops_the_other_and_nothing_is_written(sqlite_engine):
         pytest.raises(RuntimeError, match="chunk 1 broke"),
         SqliteLoader(sqlite_engine, workers=2, chunks=len(jobs)) as loader,
     ):
-        list(loader.load(fail_on_second_job, None, jobs))
+        list(loader.load(fail_on_second_job, None, jobs).results())
     assert _one(sqlite_engine, "SELECT count(*) FROM history") == 0
     with sqlite_engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -89,8 +89,9 @@ def generate_demo(
         known: tuple[list[tuple], list[tuple]] = ([], [])
         conversions: list[Conversion] = []
         jobs = [(c,) for c in range(-(-plan.accounts // CHUNK))]
+        accounts = loader.load(account_chunk, plan, jobs, 2)
         result: AccountChunk
-        for done, result in enumerate(loader.load(account_chunk, plan, jobs, 2), start=1):
+        for done, result in enumerate(accounts.results(), start=1):
             customers += result.customers
             known[0].extend(result.known_contacts[0])
             known[1].extend(result.known_contacts[1])
@@ -100,13 +101,17 @@ def generate_demo(
         context = LeadContext(plan, customers, known)
         by_chunk = _place_conversions(conversions, plan.leads, plan.start)
         jobs = [(c, by_chunk.get(c, {})) for c in range(-(-plan.leads // CHUNK))]
-        lead_results = loader.load(lead_chunk, context, jobs)
+        # The leads are built meanwhile (by worker processes, if any).
+        leads = loader.load(lead_chunk, context, jobs)
+        accounts.write()
         indexes = len(loader.indexes)
         built = loader.create_indexes(
             ACCOUNT_TABLES, lambda done: report(STAGE_INDEXES, done, indexes)
         )
-        for done, _ in enumerate(lead_results, start=1):
+        for done, _ in enumerate(leads.results(), start=1):
+            leads.write()
             report(STAGE_LEADS, min(done * CHUNK, plan.leads), plan.leads)
+        leads.write()
         loader.create_indexes(TABLES, lambda done: report(STAGE_INDEXES, built + done, indexes))
     return {table: loader.counts[table] for table in TABLES}
 

@@ -105,7 +105,11 @@ def account_chunk(plan: Plan, chunk: int) -> AccountChunk:
     rnd = Random(f"{plan.seed}:accounts:{chunk}")
     r = rnd.random
     clock = clock_for(plan)
-    stamp = clock.stamp
+    days, times = clock.days, clock.times
+
+    def stamp(t: int) -> str:  # Clock.stamp without its attribute lookups
+        return days[t // DAY] + times[t % DAY]
+
     now, start = plan.now, plan.start
     by_day = campaigns_by_day(plan.now)
     lo, hi = chunk * CHUNK, min(plan.accounts, (chunk + 1) * CHUNK)
@@ -150,7 +154,7 @@ def account_chunk(plan: Plan, chunk: int) -> AccountChunk:
                 pick = by_day.get(opened // DAY)
                 campaign = pick[int(r() * len(pick))] if pick else 0
                 title = f"{name} – {('New business', 'Expansion', 'Renewal')[j % 3]}"
-            stages = next(table for days, table in STAGE_BY_AGE if (now - opened) // DAY < days)
+            stages = _stages_for((now - opened) // DAY)
             stage = ("Closed Won", "Proposal")[j] if a == 0 else stages[int(r() * len(stages))]
             probability, is_closed, is_won = STAGES[stage]
             if is_closed:
@@ -210,10 +214,10 @@ def account_chunk(plan: Plan, chunk: int) -> AccountChunk:
             # Their own activities, since they became a contact.
             last_at, calls, callback, t = 0, 0, "", born
             opportunity = open_opportunity if stage == "Opportunity" else 0
+            head = (0, cid, aid, opportunity, owner)
             for _ in range(int(r() * (BUSY.get(stage, 3) + 1))):
                 t = min(now - 60, t + int(r() * max(3600, (now - t) // 3)))
                 at, kind = stamp(t), r()
-                head = (0, cid, aid, opportunity, owner)
                 if kind < 0.55:
                     d, notes, seconds = CONTACT_CALLS[int(r() * 512)]
                     calls += 1
@@ -253,6 +257,13 @@ def account_chunk(plan: Plan, chunk: int) -> AccountChunk:
                 )
         out.conversions.extend(converted.values())
     return out
+
+
+def _stages_for(days_old: int) -> list[str]:
+    for younger_than, stages in STAGE_BY_AGE:
+        if days_old < younger_than:
+            return stages
+    raise ValueError(days_old)
 
 
 def _conversion(plan: Plan, r, by_day, ri, aid, cid, oid, owner, firm) -> Conversion:

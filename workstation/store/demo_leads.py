@@ -83,6 +83,8 @@ FREE_MAIL = ("gmail.com", "outlook.com", "yahoo.com")
 OFFER_BONUS = {"Demo Request": 25, "Trial": 20, "Contact Us": 12, "Whitepaper": 5}
 INBOUND = {"Web", "Event", "Webinar", "Referral", "Partner"}
 SUBJECTS = {offer: [s.format(offer=offer) for s in EMAIL_SUBJECTS] for offer in OFFER_BONUS}
+# (lead source, lead type) by campaign id.
+CHANNEL_OFFER = [("", "")] + [(channel, offer) for _, channel, offer, *_ in CAMPAIGNS]
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def lead_chunk(ctx: LeadContext, chunk: int, conversions: dict[int, Conversion])
         acts.append((lid, 0, 0, 0, rep, "email", "", subject, "", "", 0, stamp(t), ""))
 
     def status_change(lid, old, new, rep, t, reason="") -> None:
-        hist.append(("lead", lid, "status", old, new, rep, reason, stamp(t)))
+        hist.append(("lead", lid, "status", old, new, rep, reason, days[t // DAY] + times[t % DAY]))
 
     def owner_for(age: int) -> int:
         reps = former if age >= 90 * DAY else owners  # the rep who left still owns old leads
@@ -184,7 +186,7 @@ def lead_chunk(ctx: LeadContext, chunk: int, conversions: dict[int, Conversion])
                     break
         pick = by_day[created // DAY]
         campaign = pick[int(r() * len(pick))]
-        _, channel, offer, *_ = CAMPAIGNS[campaign - 1]
+        channel, offer = CHANNEL_OFFER[campaign]
 
         # Who they are.
         existing = contact_owner = 0

@@ -74,6 +74,21 @@ def columns(table: str) -> list[tuple[str, object]]:
     return out
 
 
+class Batch:
+    """Jobs handed to a loader. `results()` gives each job's result (its side information)
+    in job order, as soon as it is built; `write()` puts the rows of the results given so
+    far into the database. This loader writes them as it builds them: nothing is left."""
+
+    def __init__(self, results: Iterator) -> None:
+        self._results = results
+
+    def results(self) -> Iterator:
+        return self._results
+
+    def write(self) -> None:
+        """Rows of the results given so far into the database."""
+
+
 class Loader:
     """One transaction: begun on entry (secondary indexes dropped), committed on a clean exit,
     rolled back otherwise."""
@@ -140,11 +155,11 @@ class Loader:
         key = names.index("name")
         return {row[key]: tuple(i is not None and bool(row[i]) for i in flags) for row in rows}
 
-    def load(self, function, context, jobs: list[tuple], groups: int | None = None) -> Iterator:
-        """Run function(context, *job) for each job and write the rows of each result;
-        the results (their side information), in job order. `groups` is how many scratch
-        files a parallel loader spends on these jobs (None: all it has left)."""
-        return self._run(function, context, jobs)
+    def load(self, function, context, jobs: list[tuple], groups: int | None = None) -> Batch:
+        """Run function(context, *job) for each job and write the rows of each result.
+        `groups` is how many scratch files a parallel loader spends on these jobs (None:
+        all it has left)."""
+        return Batch(self._run(function, context, jobs))
 
     def _run(self, function, context, jobs: list[tuple]) -> Iterator:
         for job in jobs:

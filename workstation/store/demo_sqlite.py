@@ -16,6 +16,7 @@ the chunk tables carry too; guards and indexes come back, as they were, at the e
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -25,13 +26,15 @@ from multiprocessing import get_context
 
 from sqlalchemy import Engine
 
-from workstation.store.demo_load import EXPLICIT_IDS, TABLES, Loader, columns
+from workstation.store.demo_load import EXPLICIT_IDS, TABLES, Batch, Loader, columns
 from workstation.store.demo_scratch import IdChain, adopt, build_chunks
 
 # Memory for SQLite's page cache and index sorter during the load; released afterwards.
 SQLITE_CACHE_KIB = 256 * 1024
 # Page cache while indexes are built: it also bounds the sorter's runs.
 SQLITE_SORT_CACHE_KIB = 2 * 1024
+# Helper threads of the index sorter once the workers are done.
+SORT_THREADS = 2
 # Scratch files attached at once; SQLite's default limit is 10 attached databases.
 SQLITE_SCRATCH_FILES = 10
 # Tables whose rows get their ids from the order they are written in.
@@ -51,6 +54,7 @@ class SqliteLoader(Loader):
         self.journal: str | None = None  # the journal mode to go back to
         self.pool: ProcessPoolExecutor | None = None
         self.ids: IdChain | None = None
+        self.futures: list = []  # every task handed to the workers
         self.triggers: list[str] = []
 
     def begin(self) -> None:
@@ -158,19 +162,21 @@ class SqliteLoader(Loader):
     def create_indexes(self, tables, progress) -> int:
         # The sorter then writes small sorted runs and merges them, which measured 40%
         # cheaper than one sort of everything in a large cache (it stays in the CPU
-        # caches); helper threads only added work.
+        # caches). Its helper threads take a quarter off the time, for more CPU: worth it
+        # only once the workers are done and leave a core idle.
+        idle = all(future.done() for future in self.futures)
         self.db.execute(f"PRAGMA cache_size=-{SQLITE_SORT_CACHE_KIB}")
-        self.db.execute("PRAGMA threads=0")
+        self.db.execute(f"PRAGMA threads={SORT_THREADS if idle else 0}")
         try:
             return super().create_indexes(tables, progress)
         finally:
             self.db.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
-    def load(self, function, context, jobs, groups=None):
+    def load(self, function, context, jobs, groups=None) -> Batch:
         if not self.workers:
             return super().load(function, context, jobs)
         # The jobs go to the workers now, so they work while this connection does other
-        # things (builds indexes) before it reads the first result.
+        # things (copies earlier rows, builds indexes).
         slots = self.slots[: groups or len(self.slots)]
         del self.slots[: len(slots)]
         numbered = list(enumerate(jobs, start=self.seq))
@@ -191,40 +197,63 @@ class SqliteLoader(Loader):
             futures = []
             for task in tasks:
                 path = self._path(slot := slots.pop(0))
-                futures.append(
-                    (
-                        slot,
-                        self.pool.submit(build_chunks, function, context, task, path, self.schema),
-                    )
-                )
+                future = self.pool.submit(build_chunks, function, context, task, path, self.schema)
+                futures.append((slot, future))
+                self.futures.append(future)
             rounds.append(futures)
-        return self._copy_all(rounds)
-
-    def _copy_all(self, rounds) -> Iterator:
-        for futures in rounds:
-            built = sorted(
-                (seq, slot, result, counts)
-                for slot, future in futures
-                for seq, result, counts in future.result()
-            )
-            for seq, slot, result, counts in built:
-                for table in TABLES:
-                    if counts[table]:
-                        self.db.execute(
-                            f'INSERT INTO main."{table}" SELECT * FROM "{slot}"."{table}_{seq}"'
-                        )
-                self.counts.update(counts)
-                yield result
+        return ScratchBatch(self, rounds)
 
     def _path(self, slot: str) -> str:
         return f"{self.scratch.name}/{slot.removeprefix('scratch')}.db"
 
 
+class ScratchBatch(Batch):
+    """Jobs in rounds of scratch files: a round's results come when its files are written;
+    `write()` copies the rounds whose results were given."""
+
+    def __init__(self, loader: SqliteLoader, rounds: list) -> None:
+        self.loader = loader
+        self.rounds = rounds
+        self.built: list[list[tuple]] = []  # (seq, slot, counts) of the rounds given
+        self.copied = 0
+
+    def results(self) -> Iterator:
+        for futures in self.rounds:
+            built = sorted(
+                (seq, slot, result, counts)
+                for slot, future in futures
+                for seq, result, counts in future.result()
+            )
+            self.built.append([(seq, slot, counts) for seq, slot, _result, counts in built])
+            for _seq, _slot, result, _counts in built:
+                yield result
+
+    def write(self) -> None:
+        db, counts = self.loader.db, self.loader.counts
+        for built in self.built[self.copied :]:
+            for seq, slot, chunk_counts in built:
+                for table in TABLES:
+                    if chunk_counts[table]:
+                        db.execute(
+                            f'INSERT INTO main."{table}" SELECT * FROM "{slot}"."{table}_{seq}"'
+                        )
+                counts.update(chunk_counts)
+            # Copied: the files go now, so the system never writes them out to disk (this
+            # connection keeps them open until the end, which SQLite does not mind).
+            for slot in {slot for _seq, slot, _counts in built}:
+                os.remove(self.loader._path(slot))
+            self.copied += 1
+
+
 def _rounds(jobs: list, rounds: int) -> list[list]:
-    """Consecutive groups of jobs, copied one after the other. The first and the last are
-    small: the writer starts copying early and has little left to copy once the workers
-    are done."""
-    weights = [1] * rounds if rounds <= 2 else [1] + [4] * (rounds - 2) + [1]
+    """Consecutive groups of jobs, copied one after the other. The first is small, so the
+    writer starts copying early; then each is half the one before (at least the last
+    two are), so the writer copies one while the workers build the next, and has little
+    left to copy once they are done."""
+    if rounds <= 2:
+        weights = [1] * rounds
+    else:
+        weights = [1] + [min(4, 2 ** (rounds - 2 - i)) for i in range(rounds - 2)] + [1]
     bounds = [0]
     for i in range(rounds):
         bounds.append(round(len(jobs) * sum(weights[: i + 1]) / sum(weights)))

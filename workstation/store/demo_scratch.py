@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import re
 import sqlite3
 from collections import Counter
-from itertools import chain
+from itertools import chain, count
 
 from workstation.store.demo_load import columns
 
@@ -103,7 +104,26 @@ def chunk_table(sql: str, seq: int) -> str:
     return renamed
 
 
-def build_chunks(function, context, jobs: list[tuple[int, tuple]], path: str, schema):
+class Shipped:
+    """A large argument pickled once in the writing process and unpickled once per worker,
+    however many tasks carry it (the lead context is several megabytes)."""
+
+    def __init__(self, value) -> None:
+        self.data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self.key = next(_keys)  # unique in the writing process, where every one is made
+
+    def value(self):
+        if self.key not in _unpacked:
+            _unpacked.clear()
+            _unpacked[self.key] = pickle.loads(self.data)
+        return _unpacked[self.key]
+
+
+_keys = count()
+_unpacked: dict[int, object] = {}
+
+
+def build_chunks(function, context: Shipped, jobs: list[tuple[int, tuple]], path: str, schema):
     """In a worker process: run function(context, *job) for each (seq, job) and write the
     rows into chunk seq's tables of a new SQLite file at `path`. `schema` holds, per table,
     the database's CREATE TABLE statement and those of the indexes it keeps during the load.
@@ -126,7 +146,7 @@ def build_chunks(function, context, jobs: list[tuple[int, tuple]], path: str, sc
         db.execute("BEGIN")
         done = []
         for seq, job in jobs:
-            result = function(context, *job)
+            result = function(context.value(), *job)
             counts = Counter({t: len(rows) for t, rows in result.rows.items() if rows})
             first = _ids.take(seq, counts)
             for table, rows in result.rows.items():

@@ -27,7 +27,7 @@ from multiprocessing import get_context
 from sqlalchemy import Engine
 
 from workstation.store.demo_load import EXPLICIT_IDS, TABLES, Batch, Loader, columns
-from workstation.store.demo_scratch import IdChain, adopt, build_chunks
+from workstation.store.demo_scratch import IdChain, Shipped, adopt, build_chunks
 
 # Memory for SQLite's page cache and index sorter during the load; released afterwards.
 SQLITE_CACHE_KIB = 256 * 1024
@@ -165,6 +165,9 @@ class SqliteLoader(Loader):
         # caches). Its helper threads take a quarter off the time, for more CPU: worth it
         # only once the workers are done and leave a core idle.
         idle = all(future.done() for future in self.futures)
+        if idle and self.pool is not None:  # the workers exit while the indexes are built
+            self.pool.shutdown(wait=False)
+            self.pool = None
         self.db.execute(f"PRAGMA cache_size=-{SQLITE_SORT_CACHE_KIB}")
         self.db.execute(f"PRAGMA threads={SORT_THREADS if idle else 0}")
         try:
@@ -190,6 +193,7 @@ class SqliteLoader(Loader):
                 self.workers, mp_context=context_mp, initializer=adopt, initargs=(self.ids,)
             )
         self.seq += len(jobs)
+        shipped = Shipped(context)
         rounds = []
         for part in _rounds(numbered, max(1, len(slots) // self.workers)):
             # Alternate chunks: the next chunk's ids wait only for the chunk beside it.
@@ -197,7 +201,7 @@ class SqliteLoader(Loader):
             futures = []
             for task in tasks:
                 path = self._path(slot := slots.pop(0))
-                future = self.pool.submit(build_chunks, function, context, task, path, self.schema)
+                future = self.pool.submit(build_chunks, function, shipped, task, path, self.schema)
                 futures.append((slot, future))
                 self.futures.append(future)
             rounds.append(futures)
@@ -238,9 +242,11 @@ class ScratchBatch(Batch):
                             f'INSERT INTO main."{table}" SELECT * FROM "{slot}"."{table}_{seq}"'
                         )
                 counts.update(chunk_counts)
-            # Copied: the files go now, so the system never writes them out to disk (this
-            # connection keeps them open until the end, which SQLite does not mind).
+            # Copied, and never read again: emptied and removed now, so the system neither
+            # writes them out to disk nor frees their pages at the end (this connection
+            # keeps them open until then).
             for slot in {slot for _seq, slot, _counts in built}:
+                os.truncate(self.loader._path(slot), 0)
                 os.remove(self.loader._path(slot))
             self.copied += 1
 

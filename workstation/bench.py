@@ -14,6 +14,7 @@ It builds a data set of the asked size in a temporary SQLite file and measures:
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -58,12 +59,18 @@ def _p95(values: list[float]) -> float:
 def _probe(*args: str, lines: int = 1) -> tuple[list[float], dict]:
     """Start a probe process; seconds until each of its first `lines` lines (a frame on
     screen each), and what it reported last."""
+    # Python as a user runs it: caching the bytecode it compiles. With
+    # PYTHONDONTWRITEBYTECODE set (as in some shells and containers), every start of an
+    # editable install would compile the workstation's modules again, while the baseline's
+    # Textual comes compiled from its wheel.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "workstation.bench_probe", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     seconds, line = [], ""
     for _ in range(lines):

@@ -3,6 +3,7 @@ only), the store loaded behind it; keys pressed meanwhile are answered, not lost
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -17,6 +18,7 @@ from workstation.screens.queue import QueueScreen
 from workstation.store.views import QUEUE_INFO
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
+from workstation.widgets.record_card import RecordCard
 
 
 async def _until(pilot, condition, seconds: float = 20.0) -> None:
@@ -68,6 +70,29 @@ async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monke
         await pilot.press("down")  # waits for the store, then shows that lead's card
         await _until(pilot, lambda: app.screen.card is not None)
         assert app.screen.card.id == int(table.coordinate_to_cell_key((1, 0)).row_key.value)
+
+
+async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, monkeypatch):
+    opened, release = subcommands.open_engine, threading.Event()
+
+    def held_open(config):
+        release.wait(20)
+        return opened(config)
+
+    monkeypatch.setattr(subcommands, "open_engine", held_open)
+    app = glance_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        card = app.screen.query_one(RecordCard)
+        try:
+            assert str(card.render()) == "Opening the database…"
+            await pilot.resize_terminal(80, 24)  # a resize keeps saying so
+            assert str(card.render()) == "Opening the database…"
+        finally:
+            release.set()
+        await _until(pilot, lambda: app.screen.card is not None)
+        await pilot.pause()
+        assert "Opening" not in str(card.render())
+        assert card.border_title == f"Lead {app.screen.card.id}"
 
 
 async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monkeypatch):

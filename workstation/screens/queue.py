@@ -126,6 +126,7 @@ class QueueScreen(Screen):
             # The first frame comes from the glance; the rest once the store is loaded.
             self.queue_key = glance.queue_key
             self._show_page(glance.page, None)
+            self.query_one(RecordCard).show_loading()
             self._finish_start()
         else:
             self.dispositions = self._read_dispositions()
@@ -157,6 +158,8 @@ class QueueScreen(Screen):
         if self._rows and self.card is None:
             first = next(iter(self._rows.values()))
             self.show_record(first.kind, first.id, self._why(first))
+        elif self.card is None:
+            self.query_one(RecordCard).show(None)
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:

@@ -84,17 +84,29 @@ def render_card(card: Card | None, why: str = "", width: int = WIDE) -> Renderab
 
 
 class RecordCard(Static):
-    """Shows one record; `show(None)` clears it. The layout follows the card's width."""
+    """Shows one record; `show(None)` clears it; `show_loading()` says one is on its way.
+    The layout follows the card's width."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[Card | None, str] = (None, "")
+        self._loading = False
 
     def show(self, card: Card | None, why: str = "") -> None:
         self.border_title = f"{card.kind.title()} {card.id}" if card else "Record"
         self._shown = (card, why)
+        self._loading = False
         self.update(render_card(card, why, self.content_size.width or WIDE))
 
+    def show_loading(self) -> None:
+        """Until the store has loaded behind the first frame."""
+        self.border_title = "Record"
+        self._shown = (None, "")
+        self._loading = True
+        self.update(Text("Opening the database…", style="dim"))
+
     def on_resize(self) -> None:
+        if self._loading:
+            return
         card, why = self._shown
         self.update(render_card(card, why, self.content_size.width or WIDE))

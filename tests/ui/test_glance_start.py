@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlmodel import Session
+from textual.widgets import Static
 
 from tests.factories import NOW, make_rep
 from tests.ui.conftest import fill_small_queue
@@ -83,8 +84,9 @@ async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, 
     app = glance_app()
     async with app.run_test(size=(120, 40)) as pilot:
         card = app.screen.query_one(RecordCard)
+        script = app.screen.query_one("#script-context", Static)
         try:
-            assert str(card.render()) == "Opening the database…"
+            assert str(card.render()) == str(script.render()) == "Opening the database…"
             await pilot.resize_terminal(80, 24)  # a resize keeps saying so
             assert str(card.render()) == "Opening the database…"
         finally:
@@ -92,6 +94,7 @@ async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, 
         await _until(pilot, lambda: app.screen.card is not None)
         await pilot.pause()
         assert "Opening" not in str(card.render())
+        assert "Opening" not in str(script.render())
         assert card.border_title == f"Lead {app.screen.card.id}"
 
 

@@ -24,7 +24,7 @@ from workstation.store.errors import StoreError
 from workstation.store.views import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
-from workstation.widgets.record_card import RecordCard
+from workstation.widgets.record_card import LOADING, RecordCard
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 
@@ -127,6 +127,7 @@ class QueueScreen(Screen):
             self.queue_key = glance.queue_key
             self._show_page(glance.page, None)
             self.query_one(RecordCard).show_loading()
+            self.query_one(ScriptPanel).clear(LOADING)
             self._finish_start()
         else:
             self.dispositions = self._read_dispositions()
@@ -160,6 +161,7 @@ class QueueScreen(Screen):
             self.show_record(first.kind, first.id, self._why(first))
         elif self.card is None:
             self.query_one(RecordCard).show(None)
+            self.query_one(ScriptPanel).clear()
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
 
 
+# What the card and the script say while the store loads behind the first frame.
+LOADING = "Opening the database…"
 WIDE = 100  # from this width the fields take two columns and the timeline sits beside them
 
 
@@ -103,7 +105,7 @@ class RecordCard(Static):
         self.border_title = "Record"
         self._shown = (None, "")
         self._loading = True
-        self.update(Text("Opening the database…", style="dim"))
+        self.update(Text(LOADING, style="dim"))
 
     def on_resize(self) -> None:
         if self._loading:

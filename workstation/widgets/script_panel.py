@@ -130,14 +130,12 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self._record, self._version = record, version
         self._load(card.kind, card.id, rep_name)
 
-    def clear(self) -> None:
-        """No record: nothing shown, no answers."""
+    def clear(self, note: str = "No record: the script shows with the next lead.") -> None:
+        """No record: nothing shown but `note`, no answers."""
         self.view, self._record, self._version = None, None, None
         self._answers, self._selected, self._qualified, self._objection = {}, 0, False, -1
         self.border_title = "Script"
-        self.query_one("#script-context", Static).update(
-            safe_text("No record: the script shows with the next lead.", style="dim")
-        )
+        self.query_one("#script-context", Static).update(safe_text(note, style="dim"))
         self.query_one("#script-body", VerticalScroll).remove_children()
         self.query_one("#script-questions", Static).update("")
 

@@ -98,6 +98,24 @@ async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, 
         assert card.border_title == f"Lead {app.screen.card.id}"
 
 
+async def test_nothing_to_show_says_so_once_the_store_is_there(sqlite_engine, sqlite_url):
+    with Session(sqlite_engine) as session:
+        make_rep(session, "Nina New")  # no leads anywhere: her queue and the pool are empty
+        session.commit()
+    sqlite_engine.dispose()
+    app = start_app(Settings(database_url=sqlite_url, rep_name="Nina New"), lambda: NOW)
+    assert app.glance is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        card = screen.query_one(RecordCard)
+        script = screen.query_one("#script-context", Static)
+        await _until(pilot, lambda: bool(screen.dispositions))
+        await pilot.pause()
+        assert screen.card is None and screen.query_one(QueueTable).row_count == 0
+        assert str(card.render()).startswith("No record selected")
+        assert str(script.render()).startswith("No record")
+
+
 async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monkeypatch):
     def broken(config):
         raise RuntimeError("disk I/O error")

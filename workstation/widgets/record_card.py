@@ -87,28 +87,24 @@ def render_card(card: Card | None, why: str = "", width: int = WIDE) -> Renderab
 
 class RecordCard(Static):
     """Shows one record; `show(None)` clears it; `show_loading()` says one is on its way.
-    The layout follows the card's width."""
+    A record's layout follows the card's width."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(render_card(None), **kwargs)
         self._shown: tuple[Card | None, str] = (None, "")
-        self._loading = False
 
     def show(self, card: Card | None, why: str = "") -> None:
         self.border_title = f"{card.kind.title()} {card.id}" if card else "Record"
         self._shown = (card, why)
-        self._loading = False
         self.update(render_card(card, why, self.content_size.width or WIDE))
 
     def show_loading(self) -> None:
         """Until the store has loaded behind the first frame."""
         self.border_title = "Record"
         self._shown = (None, "")
-        self._loading = True
         self.update(Text(LOADING, style="dim"))
 
     def on_resize(self) -> None:
-        if self._loading:
-            return
         card, why = self._shown
-        self.update(render_card(card, why, self.content_size.width or WIDE))
+        if card is not None:  # without a record, the one line shown wraps by itself
+            self.update(render_card(card, why, self.content_size.width or WIDE))

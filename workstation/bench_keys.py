@@ -73,7 +73,9 @@ class _Timed:
             if self._elapsed is not None:
                 return self._elapsed
             await asyncio.sleep(0.002)
-        raise RuntimeError(f"no frame showed the result of {key!r} within a second")
+        from workstation.bench import BenchError
+
+        raise BenchError(f"no frame showed the result of {key!r} within a second")
 
 
 class _CardBaseline(_Timed, App):

@@ -122,7 +122,7 @@ def _sqlite_import_seconds(csv_path: Path, workdir: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def _cpu_seconds() -> tuple[float, float]:
+def cpu_seconds() -> tuple[float, float]:
     """CPU seconds of this process, and of its children that have ended (the workers)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -150,12 +150,12 @@ def measure_import(rows: int, workdir: Path, *, campaign: str | None = None) -> 
         stale.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
-    before = _cpu_seconds()
+    before = cpu_seconds()
     summary = import_leads(
         engine, csv_path, campaign=campaign, errors_path=workdir / "leads.errors.csv"
     )
     writer, workers = (
-        after - earlier for after, earlier in zip(_cpu_seconds(), before, strict=True)
+        after - earlier for after, earlier in zip(cpu_seconds(), before, strict=True)
     )
     engine.dispose()
     value = summary.rows / summary.seconds

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from workstation.subcommands import positive
 
+# The smallest data set the key timings run on: thirty `n` presses need leads enough for
+# the busiest rep, and thirty page steps a queue of several pages.
+MIN_LEADS = 3000
+
 
 def register(commands) -> None:
     parser = commands.add_parser(
@@ -15,10 +19,11 @@ def register(commands) -> None:
     )
     parser.add_argument(
         "--leads",
-        type=positive,
+        type=_enough_leads,
         default=100_000,
         metavar="N",
-        help="size of the data set built for the run (default 100000; 1000000 is data set L)",
+        help="size of the data set built for the run (default 100000, at least "
+        f"{MIN_LEADS}; 1000000 is data set L)",
     )
     parser.add_argument(
         "--runs",
@@ -51,6 +56,15 @@ def register(commands) -> None:
     parser.set_defaults(handler=run)
 
 
+def _enough_leads(value: str) -> int:
+    number = positive(value)
+    if number < MIN_LEADS:
+        raise argparse.ArgumentTypeError(
+            f"must be {MIN_LEADS} or more: the key timings need a queue of several pages"
+        )
+    return number
+
+
 def run(args: argparse.Namespace) -> int:
     from workstation.bench import as_json, as_table, run_bench
 
@@ -58,7 +72,12 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr, flush=True)
 
     figures = run_bench(
-        leads=args.leads, runs=args.runs, pg_url=args.pg, import_rows=args.import_rows, say=say
+        leads=args.leads,
+        runs=args.runs,
+        keep=args.keep,
+        pg_url=args.pg,
+        import_rows=args.import_rows,
+        say=say,
     )
     print(as_json(figures) if args.json else as_table(figures))
     return 0

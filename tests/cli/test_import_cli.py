@@ -67,6 +67,18 @@ def test_mistakes_are_one_line_and_exit_1(capsys, db, tmp_path, monkeypatch, arg
     assert message in err and "Traceback" not in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)])
+def test_the_errors_file_cannot_be_the_file_being_imported(capsys, db, tmp_path, dry_run):
+    source = write_nasty_file(tmp_path / "leads.csv")
+    (tmp_path / "link.csv").symlink_to(source)
+    before = source.read_bytes()
+    for errors in (source, tmp_path / "link.csv"):
+        code, _, err = run(capsys, "--db", db, "import", str(source), "--errors", str(errors),
+                           *dry_run)  # fmt: skip
+        assert code == 1 and "is the file being imported" in err
+    assert source.read_bytes() == before
+
+
 def test_assign_spreads_the_new_leads_by_capacity(capsys, db, tmp_path):
     engine = make_engine(db)
     from workstation.store.schema import upgrade

@@ -17,6 +17,7 @@ the write lock while it runs).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlmodel import Session
 
 from workstation.store.campaign_members import CampaignInfo, ensure_campaign
+from workstation.store.errors import StoreError
 from workstation.store.import_columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
 from workstation.store.import_pool import ErrorsFile, cleaned, worker_count
 from workstation.store.import_reader import CsvBlocks, CsvFormat, CsvRows, sniff
@@ -78,6 +80,22 @@ class ImportSummary:
 
 def default_errors_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.errors.csv")
+
+
+def _errors_path(path: Path, asked: Path | str | None) -> Path:
+    """Where the refused rows go: never over the file being imported (opening the errors
+    file empties it)."""
+    errors = Path(asked) if asked else default_errors_path(path)
+    try:
+        same = errors.exists() and os.path.samefile(errors, path)
+    except OSError:
+        same = False
+    if same:
+        raise StoreError(
+            f"the errors file {errors} is the file being imported: writing the refused rows "
+            "there would overwrite it; name another with --errors FILE"
+        )
+    return errors
 
 
 def describe_columns(plan: ColumnPlan) -> dict[str, str]:
@@ -198,7 +216,7 @@ def import_leads(
         assert header is not None
         plan = plan_columns(header, mapping)
         source = lead_source(" ".join(source.split())) if source else None
-        errors = ErrorsFile(Path(errors_path or default_errors_path(path)), header)
+        errors = ErrorsFile(_errors_path(path, errors_path), header)
         try:
             with _batches(engine, dry_run) as transaction:
                 with transaction() as connection:

@@ -125,8 +125,10 @@ class WorkstationApp(App):
     def on_mount(self) -> None:
         if self.rep is None:
             from workstation.screens.empty import EmptyDatabaseScreen
+            from workstation.store.team import records_held
 
-            self.push_screen(EmptyDatabaseScreen())
+            with self.open_session() as session:
+                self.push_screen(EmptyDatabaseScreen(records_held(session)))
         else:
             self.open_queue()
 

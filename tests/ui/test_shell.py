@@ -91,6 +91,58 @@ async def test_empty_database_offers_demo_data(app_factory):
         assert app.screen.query_one(QueueList).options
 
 
+async def test_a_refused_demo_load_says_why_and_offers_the_buttons_again(app_factory, monkeypatch):
+    from workstation.store import demo
+
+    def refuse(*_args, **_kwargs):
+        raise demo.DemoError("demo data goes into an empty database only")
+
+    monkeypatch.setattr(demo, "generate_demo", refuse)
+    app = app_factory(fill=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EmptyDatabaseScreen)
+        assert screen.query_one("#empty-buttons").display
+        assert not screen.query_one("#demo-progress").display
+        assert [n.message for n in app._notifications] == [
+            "demo data goes into an empty database only"
+        ]
+
+
+async def test_a_database_with_leads_and_no_reps_takes_its_first_manager(
+    app_factory, sqlite_engine
+):
+    from sqlmodel import Session
+
+    from tests.factories import make_lead
+
+    with Session(sqlite_engine) as session:
+        for _ in range(3):
+            make_lead(session)  # imported: in the pool, nobody to work them
+        session.commit()
+    app = app_factory(fill=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, EmptyDatabaseScreen)
+        assert "holds 3 leads but no reps yet" in str(screen.query_one("#empty-intro").content)
+        assert not screen.query("#load-demo")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["a rep needs a name"]
+        await pilot.press(*"Dana Reyes", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, QueueScreen):
+                break
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, QueueScreen)
+        assert (app.rep.name, app.rep.role) == ("Dana Reyes", "manager")
+        assert app.screen.query_one(QueueTable).row_count == 3  # the pool
+
+
 async def test_q_quits(app_factory):
     app = app_factory()
     async with app.run_test() as pilot:

@@ -1,4 +1,5 @@
-"""Shown when the database holds nobody yet: offer demo data rather than an empty table."""
+"""Shown when the database holds nobody yet: offer demo data rather than an empty table, or,
+when it holds records but no reps (filled by an import), take its first manager."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
 DEMO_LEADS = 3000
 
@@ -19,6 +20,12 @@ INTRO = (
     "opportunities and a few weeks of call history.\n\n"
     "To bring your own list instead, quit and run `workstation import FILE.csv`."
 )
+NO_REPS = (
+    "This database holds {records} but no reps yet.\n\n"
+    "Add yourself as its first manager to work them: type your name and press Enter. "
+    "You can then add the reps with `workstation reps add NAME` and hand out the pool "
+    "with `workstation assign`."
+)
 
 
 class EmptyDatabaseScreen(Screen):
@@ -27,13 +34,23 @@ class EmptyDatabaseScreen(Screen):
         Binding("q", "app.quit", "Quit", id="empty.quit"),
     ]
 
+    def __init__(self, records: str | None = None) -> None:
+        """`records`: what the database holds already, in words ("60 leads"), if anything."""
+        super().__init__()
+        self.records = records
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="empty-box"):
             yield Static(Text("Welcome to Telesales Workstation", style="bold"), id="empty-title")
-            yield Static(Text(INTRO), id="empty-intro")
+            if self.records:
+                yield Static(Text(NO_REPS.format(records=self.records)), id="empty-intro")
+                yield Input(placeholder="Your name", id="first-manager", max_length=120)
+            else:
+                yield Static(Text(INTRO), id="empty-intro")
             with Horizontal(id="empty-buttons"):
-                yield Button("Load demo data", variant="primary", id="load-demo")
+                if not self.records:
+                    yield Button("Load demo data", variant="primary", id="load-demo")
                 yield Button("Quit", id="quit")
             yield ProgressBar(id="demo-progress", show_eta=False)
             yield Static(id="demo-stage", markup=False)
@@ -41,13 +58,29 @@ class EmptyDatabaseScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#demo-progress").display = False
-        self.query_one("#load-demo", Button).focus()
+        self.query_one("#first-manager" if self.records else "#load-demo").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "load_demo" and self.records)
 
     @on(Button.Pressed, "#load-demo")
     def action_load_demo(self) -> None:
         self.query_one("#empty-buttons").display = False
         self.query_one("#demo-progress").display = True
         self.load_demo()
+
+    @on(Input.Submitted, "#first-manager")
+    def _add_first_manager(self, event: Input.Submitted) -> None:
+        from workstation.store.errors import StoreError
+        from workstation.store.team import add_rep
+
+        try:
+            rep = add_rep(self.app.engine, event.value, role="manager", acting_rep_id=None)
+        except StoreError as error:
+            self.app.notify(str(error), severity="error", markup=False)
+            return
+        self.app.rep = rep  # type: ignore[attr-defined]
+        self.app.open_queue()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:
@@ -68,6 +101,13 @@ class EmptyDatabaseScreen(Screen):
         try:
             generate_demo(self.app.engine, leads=DEMO_LEADS, progress=progress)
         except DemoError as error:
-            self.app.call_from_thread(self.app.notify, str(error), severity="error", markup=False)
+            self.app.call_from_thread(self._failed, str(error))
             return
         self.app.call_from_thread(self.app.open_queue)
+
+    def _failed(self, message: str) -> None:
+        """The demo load was refused: say why, and offer the buttons again."""
+        self.app.notify(message, severity="error", markup=False)
+        self.query_one("#demo-progress").display = False
+        self.query_one("#demo-stage", Static).update("")
+        self.query_one("#empty-buttons").display = True

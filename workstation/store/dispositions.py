@@ -146,6 +146,8 @@ def log_call(
         rep = session.get(Rep, rep_id)
         if rep is None:
             raise CallRefused(f"there is no rep {rep_id}")
+        if not rep.active:
+            raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
         outcome = find_disposition(session, disposition)
         if outcome.schedules_callback:
             if callback_at is None:

@@ -242,7 +242,8 @@ def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
     notes = [f"no {name}.csv: none imported" for name in OBJECTS if name not in files]
     notes.append(
         "record owners are Salesforce users, which the export does not describe: "
-        "records arrive unowned, leads in the pool (assign them with `workstation assign`)"
+        "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
+        "then hand the pool out with `workstation assign`)"
     )
     notes.extend(loader.renamed)
     notes.extend(f"{count:,} {kind}" for kind, count in sorted(loader.values.kept.items()))

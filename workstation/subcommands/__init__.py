@@ -26,6 +26,7 @@ MODULES = (
     "funnel",
     "reassign",
     "assign",
+    "reps",
     "import_",
     "scripts",
 )
@@ -58,7 +59,11 @@ def acting_rep(config: Settings, engine: Engine):
     with Session(engine) as session:
         rep = working_rep(session, config.rep_name)
     if rep is None:
-        raise StoreError("this database has no reps yet: run `workstation demo` or import")
+        raise StoreError(
+            "this database has no reps yet: add the first manager with "
+            '`workstation reps add "NAME" --role manager` (or fill an empty database with '
+            "`workstation demo`)"
+        )
     return rep
 
 

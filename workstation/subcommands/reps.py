@@ -1,0 +1,115 @@
+"""`workstation reps [add NAME | set NAME]`: list the team, add a rep, change one's role,
+capacity or whether they are active (nobody is deleted). Managers only, except the first
+manager of a database that has none (one filled by an import, say)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from workstation.subcommands import open_engine, settings
+
+
+def _capacity(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "reps",
+        help="list the reps, add one, or change one's role, capacity or active flag",
+        description="With no action: list the reps.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    add = actions.add_parser("add", help="add a rep (the first of a database: a manager)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", choices=("rep", "manager"), default="rep")
+    add.add_argument(
+        "--capacity",
+        type=_capacity,
+        default=200,
+        metavar="N",
+        help="the most open leads they may hold (default 200)",
+    )
+    add.add_argument("--email", metavar="ADDRESS")
+    change = actions.add_parser("set", help="change a rep's role, capacity or active flag")
+    change.add_argument("name", metavar="NAME")
+    change.add_argument("--role", choices=("rep", "manager"))
+    change.add_argument("--capacity", type=_capacity, metavar="N")
+    active = change.add_mutually_exclusive_group()
+    active.add_argument("--active", dest="active", action="store_const", const=True)
+    active.add_argument(
+        "--inactive",
+        dest="active",
+        action="store_const",
+        const=False,
+        help="they left: they keep their leads (for a manager to move) and can do nothing",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from workstation.store.errors import StoreError
+    from workstation.store.permissions import acting_rep_id
+    from workstation.store.reps import list_reps
+    from workstation.store.team import add_rep, change_rep
+    from workstation.widgets.safe_text import clean
+
+    config = settings(args)
+    engine = open_engine(config)
+    if args.action is not None:
+        me = acting_rep_id(engine, config.rep_name)
+        if args.action == "add":
+            rep = add_rep(
+                engine,
+                args.name,
+                role=args.role,
+                capacity=args.capacity,
+                email=args.email,
+                acting_rep_id=me,
+            )
+            done = "Added"
+        else:
+            if (args.role, args.capacity, args.active) == (None, None, None):
+                raise StoreError(
+                    "nothing to change: give --role, --capacity, --active or --inactive"
+                )
+            rep = change_rep(
+                engine,
+                args.name,
+                role=args.role,
+                capacity=args.capacity,
+                active=args.active,
+                acting_rep_id=me,
+            )
+            done = "Changed"
+        print(
+            f"{done} {clean(rep.name)}: {rep.role}, capacity {rep.capacity:,}"
+            f"{'' if rep.active else ', inactive'}."
+        )
+        return 0
+    with Session(engine) as session:
+        reps = list_reps(session)
+    if args.json:
+        data = [
+            {"Id": r.id, "Name": r.name, "Role": r.role, "Capacity": r.capacity, "Active": r.active}
+            for r in reps
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    if not reps:
+        print(
+            'No reps yet: add the first manager with `workstation reps add "NAME" --role manager`.'
+        )
+        return 0
+    width = max(len(clean(r.name)) for r in reps)
+    for r in reps:
+        state = "" if r.active else "  (inactive)"
+        print(f"{r.id:>5}  {clean(r.name):<{width}}  {r.role:<7}  capacity {r.capacity:>6,}{state}")
+    return 0

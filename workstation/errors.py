@@ -18,7 +18,12 @@ def scrub(message: str) -> str:
 
 
 def fail(message: str) -> int:
-    print(f"workstation: {scrub(message)}", file=sys.stderr)
+    # Messages quote what users gave (a file's header, a name): its control characters are
+    # shown as symbols, never sent to the terminal as escapes.
+    from workstation.widgets.safe_text import clean
+
+    shown = "\n".join(clean(line) for line in scrub(message).split("\n"))
+    print(f"workstation: {shown}", file=sys.stderr)
     return 1
 
 

@@ -56,15 +56,22 @@ def test_a_dry_run_says_so_and_writes_nothing(capsys, db, tmp_path):
         (("missing.csv",), "cannot read"),
         (("leads.csv", "--map", "Cell"), 'write it as "Column=Field"'),
         (("noname.csv",), "no column for LastName"),
+        (("binary.csv",), "binary.csv is not a CSV file: its first line holds NUL bytes"),
+        (("leads.csv", "--salesforce", "."), "not both"),
+        (("escapes.csv",), "the columns are: Name␛[2J, Co␇"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_1(capsys, db, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     write_nasty_file(tmp_path / "leads.csv")
     (tmp_path / "noname.csv").write_text("Company,Email\nAcme,a@acme.com\n", encoding="utf-8")
+    (tmp_path / "binary.csv").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\n\x00\x03")
+    # A header that would clear the screen and ring the bell, were it echoed as it is.
+    (tmp_path / "escapes.csv").write_bytes(b"Name\x1b[2J,Co\x07\nA,B\n")
     code, _, err = run(capsys, "--db", db, "import", *argv)
     assert code == 1
     assert message in err and "Traceback" not in err and err.count("\n") == 1
+    assert "\x1b" not in err and "\x07" not in err
 
 
 @pytest.mark.parametrize("dry_run", [(), ("--dry-run",)])

@@ -101,6 +101,8 @@ def sniff(path: Path) -> CsvFormat:
         raise UnreadableFile(f"cannot read {path}: {error.strerror or error}") from None
     if not first:
         raise UnreadableFile(f"{path} is empty: a CSV file needs a header line")
+    if "\x00" in first:  # text never holds NUL (UTF-16 files, which do, open decoded)
+        raise UnreadableFile(f"{path} is not a CSV file: its first line holds NUL bytes")
     return CsvFormat(encoding, errors, _delimiter(first), size)
 
 

@@ -81,7 +81,8 @@ class SalesforceReport:
                 f"  {o.name:<15} {o.read:>7,} read  {o.created:>7,} created  "
                 f"{o.already_here:>7,} already here"
             )
-        lines.append("Picklist values:")
+        if self.mappings:  # none on a second run: every record was here already
+            lines.append("Picklist values:")
         for m in self.mappings:
             arrow = {"same": "=", "mapped": "→", "added": "+ added as"}[m.how]
             lines.append(f"  {m.picklist}: {m.theirs!r} {arrow} {m.ours!r} ({m.count:,})")

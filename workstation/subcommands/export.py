@@ -23,13 +23,17 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workstation.store.errors import StoreError
     from workstation.store.exports import export_columns, export_records
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))
     with ExitStack() as stack:
         if args.output:
-            out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+            try:
+                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+            except OSError as error:
+                raise StoreError(f"cannot write {args.output}: {error.strerror or error}") from None
         else:
             out = sys.stdout
         count = export_records(engine, args.kind, out, fmt=args.format)

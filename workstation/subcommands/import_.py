@@ -68,7 +68,12 @@ def run(args: argparse.Namespace) -> int:
     region = args.region.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise StoreError(f"--region {args.region!r} is not a country code such as US, GB or DE")
-    if bool(args.file) == bool(args.salesforce):
+    if args.file and args.salesforce:
+        raise StoreError(
+            "name a CSV FILE or a Salesforce export with --salesforce DIR, not both: "
+            "run one import, then the other"
+        )
+    if not (args.file or args.salesforce):
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
     config = settings(args)
     engine = open_engine(config)
@@ -125,11 +130,13 @@ def _describe(summary) -> str:
     head = "Dry run, nothing written" if summary.dry_run else "Imported"
     lines = [
         f"{head}: {clean(summary.path)} ({summary.encoding}, {summary.delimiter!r}): "
-        f"{summary.rows:,} rows in {summary.seconds:.1f} s ({rate})",
+        f"{summary.rows:,} row{'' if summary.rows == 1 else 's'} in {summary.seconds:.1f} s "
+        f"({rate})",
         f"  created    {summary.created:>10,}",
         f"  updated    {summary.updated:>10,}",
         f"  unchanged  {summary.unchanged:>10,}",
-        f"  rejected   {summary.rejected:>10,}  (with line and reason in {summary.errors_path})",
+        f"  rejected   {summary.rejected:>10,}"
+        + (f"  (with line and reason in {clean(summary.errors_path)})" if summary.rejected else ""),
     ]
     if summary.campaign:
         made = " (new)" if summary.campaign_created else ""

@@ -126,6 +126,22 @@ async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
         assert lead.status == reference.CONTACTED
 
 
+async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
+    app_factory, sqlite_engine
+):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        first = app.screen.card
+        await pilot.press("3")
+        await pilot.pause()
+        # "+30m" as the hint says: the "3" is part of the time, not the third choice.
+        await pilot.press("plus", "3", "0", "m", "enter")
+        await _settle(pilot, app)
+        assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
+
+
 async def test_call_back_cancelled_logs_nothing(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -45,18 +45,30 @@ class CallbackDialog(ModalScreen[datetime | None]):
                 id="callback-choices",
             )
             yield Input(
-                placeholder="or type: +30m, 14:30, tomorrow 10:00, 2026-12-01 09:00",
+                placeholder="or type a time (Tab first if it starts with a digit): +30m, "
+                "14:30, tomorrow 10:00, 2026-12-01 09:00",
                 id="callback-typed",
                 compact=True,
+                select_on_focus=False,  # focused by the first character typed: keep it
             )
             yield Static(id="callback-error", markup=False)
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdigit() and not isinstance(self.focused, Input):
-            index = int(event.character) - 1
+        """Among the choices, a digit picks one; any other character starts a typed time
+        ("+30m", "tomorrow 10:00") in the box below, rather than being lost."""
+        character = event.character
+        if not character or not character.isprintable() or isinstance(self.focused, Input):
+            return
+        if character.isdigit():
+            index = int(character) - 1
             if 0 <= index < len(QUICK):
                 event.stop()
                 self._choose(QUICK[index][0])
+        elif not character.isspace():
+            event.stop()
+            typed = self.query_one("#callback-typed", Input)
+            typed.focus()
+            typed.insert_text_at_cursor(character)
 
     @on(OptionList.OptionSelected, "#callback-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

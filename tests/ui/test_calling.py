@@ -142,6 +142,33 @@ async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
         assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
 
 
+async def test_the_queue_counts_follow_a_claim_from_the_pool(app_factory, sqlite_engine):
+    from tests.factories import make_rep
+    from tests.ui.conftest import fill_small_queue
+    from workstation.widgets.queue_list import QueueList
+
+    fill_small_queue(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        make_rep(session, "Sam New")  # holds nothing: n claims from the pool
+        session.commit()
+    app = app_factory("Sam New", fill=False)
+
+    def counts() -> dict[str, int]:
+        options = app.screen.query_one(QueueList).options
+        return {
+            str(o.prompt).rsplit(maxsplit=1)[0]: int(str(o.prompt).split()[-1]) for o in options
+        }
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot, app)
+        before = counts()
+        await pilot.press("n")
+        await _settle(pilot, app)
+        after = counts()
+        assert (before["My Leads"], before["New in Pool"]) == (0, 5)
+        assert (after["My Leads"], after["New in Pool"]) == (1, 4)
+
+
 async def test_call_back_cancelled_logs_nothing(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -288,6 +288,7 @@ class QueueScreen(Screen):
         self.app.call_from_thread(self._show_next, result)
 
     def _show_next(self, result: NextLead) -> None:
+        self.load_counts()  # a claim moves a lead from the pool to the rep's queue
         skipped = self.query_one("#skipped", Static)
         if result.skipped:
             shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
@@ -354,9 +355,9 @@ class QueueScreen(Screen):
         if logged.recycled:
             message += " · recycled to Nurture"
         self._reload_keeping_place()
-        self.load_counts()
         if card.kind == "lead" and logged.lifecycle_stage == "Sales Qualified":
             # Qualified: stay on the lead, so converting it is one key away.
+            self.load_counts()
             self.notify(f"{message} · press c to convert", markup=False, timeout=6)
             self.show_record(card.kind, card.id, "qualified on this call")
             return

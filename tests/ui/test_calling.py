@@ -205,6 +205,7 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EditRecordDialog)
+        assert app.screen.focused is app.screen.query("Input").first()  # type at once
         # Meanwhile another rep saves the same lead.
         with Session(sqlite_engine) as session:
             other = session.get(Lead, lead_id)

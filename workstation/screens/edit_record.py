@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from workstation.store.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
 from workstation.store.errors import StoreError
 from workstation.widgets.safe_text import clean
+from workstation.widgets.tick import Tick
 
 
 class EditRecordDialog(ModalScreen[bool]):
@@ -42,13 +43,16 @@ class EditRecordDialog(ModalScreen[bool]):
                         value=clean(self.values.get(name) or ""), id=f"edit-{name}", compact=True
                     )
             for name in FLAG_FIELDS:
-                yield Checkbox(
+                yield Tick(
                     name.replace("_", " ").capitalize(),
                     value=bool(self.values.get(name)),
                     id=f"edit-{name}",
                     compact=True,
                 )
             yield Static(id="edit-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()  # type from the first field at once
 
     def _changes(self) -> dict[str, object]:
         changes: dict[str, object] = {}

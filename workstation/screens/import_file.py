@@ -36,6 +36,7 @@ from textual.widgets import (
 from workstation.store.errors import StoreError
 from workstation.store.import_preview import FIELD_CHOICES, FilePreview, preview_file
 from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.tick import Tick
 
 SCREEN_NAME = "import-file"
 PREVIEW_ROWS = 3
@@ -98,7 +99,7 @@ class ImportFileScreen(Screen):
                 with Horizontal(id="import-options"):
                     yield Input(placeholder="Campaign (optional)", id="import-campaign")
                     yield Input(placeholder="Lead source (optional)", id="import-source")
-                    yield Checkbox("Dry run", id="import-dry-run")
+                    yield Tick("Dry run", id="import-dry-run")
                     yield Button("Import", variant="primary", id="import-start")
                 yield ProgressBar(id="import-progress", show_eta=True)
                 yield Static(id="import-rate", markup=False)

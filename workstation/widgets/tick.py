@@ -11,5 +11,5 @@ from textual.widgets import Checkbox
 
 class Tick(Checkbox):
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802  (read by ToggleButton at each render)
+    def BUTTON_INNER(self) -> str:  # read by ToggleButton at each render
         return "X" if self.value else " "

@@ -155,3 +155,15 @@ async def test_a_screen_pushed_as_it_is_keeps_importing_when_left(
         show_import_screen(app)
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_every_field_and_button_fits_an_80_by_24_terminal(app_factory, tmp_path):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_file(app, pilot, write_nasty_file(tmp_path / "leads.csv"))
+        await pilot.pause()
+        for selector in ("#import-campaign", "#import-source", "#import-field"):
+            assert screen.query_one(selector).region.width >= 20, selector
+        for selector in ("#import-dry-run", "#import-start"):
+            region = screen.query_one(selector).region
+            assert region.right <= 80 and region.bottom <= 23, selector  # above the footer

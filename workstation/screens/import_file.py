@@ -65,12 +65,13 @@ class ImportFileScreen(Screen):
     ]
     DEFAULT_CSS = """
     #import-body { height: 1fr; }
-    #import-files { width: 36; border: round $primary-muted; }
+    #import-files { width: 30%; min-width: 22; max-width: 40; border: round $primary-muted; }
     #import-main { width: 1fr; padding: 0 1; }
     #import-columns { height: 1fr; border: round $primary; border-title-color: $text-primary; }
-    #import-field-row, #import-options { height: auto; }
+    #import-field-row, #import-options, #import-actions { height: auto; }
     #import-field-label { width: auto; padding: 1 1 0 0; }
-    #import-field { width: 30; }
+    #import-field { width: 1fr; max-width: 32; }
+    #import-actions Button { margin-left: 2; }
     #import-campaign, #import-source { width: 1fr; }
     #import-status { height: auto; padding: 0 1; }
     #import-status.-problem { color: $text-error; }
@@ -92,13 +93,14 @@ class ImportFileScreen(Screen):
                 yield Input(placeholder="Path of a CSV file, then Enter", id="import-path")
                 yield DataTable(id="import-columns", cursor_type="row", zebra_stripes=True)
                 with Horizontal(id="import-field-row"):
-                    yield Static("Feed the highlighted column to", id="import-field-label")
+                    yield Static("Feed the column to", id="import-field-label")
                     yield Select(
                         [(IGNORE, IGNORE), *FIELD_CHOICES], allow_blank=False, id="import-field"
                     )
                 with Horizontal(id="import-options"):
                     yield Input(placeholder="Campaign (optional)", id="import-campaign")
                     yield Input(placeholder="Lead source (optional)", id="import-source")
+                with Horizontal(id="import-actions"):
                     yield Tick("Dry run", id="import-dry-run")
                     yield Button("Import", variant="primary", id="import-start")
                 yield ProgressBar(id="import-progress", show_eta=True)

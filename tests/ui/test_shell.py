@@ -148,3 +148,19 @@ async def test_q_quits(app_factory):
     async with app.run_test() as pilot:
         await pilot.press("q")
         assert not app.is_running
+
+
+async def test_on_a_small_terminal_what_was_skipped_takes_one_line(app_factory):
+    from textual.widgets import Static
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        skipped = app.screen.query_one("#skipped", Static)
+        skipped.update(
+            "Skipped 4: " + "; ".join(f"Lead {n}: called in the last hour" for n in range(4))
+        )
+        await pilot.pause()
+        assert skipped.region.height == 1
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert skipped.region.height == 2  # room enough: the reasons wrap

@@ -164,3 +164,14 @@ async def test_on_a_small_terminal_what_was_skipped_takes_one_line(app_factory):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert skipped.region.height == 2  # room enough: the reasons wrap
+
+
+async def test_question_mark_lists_every_key_and_closes_again(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")

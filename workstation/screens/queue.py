@@ -61,6 +61,8 @@ SOURCES = {
 
 class QueueScreen(Screen):
     BINDINGS = [
+        # First, so the footer shows it at any width: the footer cannot show every key.
+        Binding("question_mark", "toggle_keys", "Keys", id="queue.keys"),
         Binding("n", "next_lead", "Next", id="queue.next_lead"),
         *(Binding(str(n), f"disposition('{n}')", label, id=f"queue.disposition_{n}")
           for n, label in enumerate(DISPOSITION_LABELS, start=1)),
@@ -120,7 +122,7 @@ class QueueScreen(Screen):
         rep = self.app.rep
         self.sub_title = f"{rep.name} ({rep.role})"
         if rep.is_manager:
-            self.query_one(QueueList).border_subtitle = "U untouched · F funnel · I import"
+            self.query_one(QueueList).border_subtitle = "U untouched · F funnel"
         glance, self.app.glance = self.app.glance, None
         if glance is not None and self.queue_key == "my-leads":
             # The first frame comes from the glance; the rest once the store is loaded.
@@ -162,6 +164,13 @@ class QueueScreen(Screen):
         elif self.card is None:
             self.query_one(RecordCard).show(None)
             self.query_one(ScriptPanel).clear()
+
+    def action_toggle_keys(self) -> None:
+        """The panel listing every key of the screen, or away with it."""
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:

@@ -67,7 +67,7 @@ class UntouchedLeadsScreen(Screen):
             ("Id", "id", 7),
             ("Name", "name", 22),
             ("Company", "company", 24),
-            ("Status", "status", 20),
+            ("Status", "status", 29),
             ("Assigned", "age", 10),
             ("Age", "bucket", 8),
         ):

@@ -83,7 +83,7 @@ QUEUE_INFO: dict[str, QueueInfo] = {
         QueueInfo("pool", "New in Pool", "Unassigned open leads anyone may claim, best first.",
                   "lead"),
         QueueInfo("contacts", "Contacts – No Opp.",
-                  "Your contacts whose account has no open opportunity: don't let them get lost.",
+                  "Your contacts whose account has no open opportunity.",
                   "contact"),
         QueueInfo("nurture", "Nurture / Recycled",
                   "Your leads recycled to marketing's nurture after the attempt cap or no "

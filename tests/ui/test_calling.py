@@ -142,6 +142,24 @@ async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
         assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
 
 
+async def test_a_time_typed_fast_still_goes_to_the_box(app_factory, sqlite_engine):
+    """Keys that arrive before the box takes the focus (a terminal sends "+30m⏎" at once)."""
+    from textual import events
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        first = app.screen.card
+        await pilot.press("3")
+        await pilot.pause()
+        choices = app.screen.focused
+        for key, character in (("plus", "+"), ("3", "3"), ("0", "0"), ("m", "m"), ("enter", None)):
+            choices.post_message(events.Key(key, character))  # all queued before any is handled
+        await _settle(pilot, app)
+        assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
+
+
 async def test_the_queue_counts_follow_a_claim_from_the_pool(app_factory, sqlite_engine):
     from tests.factories import make_rep
     from tests.ui.conftest import fill_small_queue

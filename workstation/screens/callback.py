@@ -33,6 +33,7 @@ class CallbackDialog(ModalScreen[datetime | None]):
     def __init__(self, *, who: str, zone: str | None, now: datetime) -> None:
         super().__init__()
         self.who, self.zone, self.now = who, zone, now
+        self._typing = False  # a time is being typed into the box below the choices
 
     def compose(self) -> ComposeResult:
         with Vertical(id="callback-box"):
@@ -55,20 +56,32 @@ class CallbackDialog(ModalScreen[datetime | None]):
 
     def on_key(self, event) -> None:
         """Among the choices, a digit picks one; any other character starts a typed time
-        ("+30m", "tomorrow 10:00") in the box below, rather than being lost."""
-        character = event.character
-        if not character or not character.isprintable() or isinstance(self.focused, Input):
+        ("+30m", "tomorrow 10:00") in the box below, rather than being lost.
+
+        Once typing has started, the keys that come before the box has the focus (a fast
+        typist, a paste) go on into the box, Enter included."""
+        if isinstance(self.focused, Input):
             return
-        if character.isdigit():
+        typed = self.query_one("#callback-typed", Input)
+        character = event.character
+        if self._typing and event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._choose(typed.value)
+            return
+        if not character or not character.isprintable():
+            return
+        if character.isdigit() and not self._typing:
             index = int(character) - 1
             if 0 <= index < len(QUICK):
                 event.stop()
                 self._choose(QUICK[index][0])
-        elif not character.isspace():
+        elif self._typing or not character.isspace():
             event.stop()
-            typed = self.query_one("#callback-typed", Input)
-            typed.focus()
+            event.prevent_default()
+            self._typing = True
             typed.insert_text_at_cursor(character)
+            typed.focus()
 
     @on(OptionList.OptionSelected, "#callback-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

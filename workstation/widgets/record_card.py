@@ -28,11 +28,20 @@ LOADING = "Opening the database…"
 WIDE = 100  # from this width the fields take two columns and the timeline sits beside them
 
 
+# In one column (a small terminal) the card shows its first lines only: what a rep needs on
+# the call comes first, the rest in the record's order after it.
+CALL_FIRST = ("Name", "Company", "Account", "Phone", "Status", "Lifecycle", "Attempts",
+              "Callback", "Time zone", "Score", "Title", "Email")  # fmt: skip
+
+
 def _fields(card: Card, columns: int) -> Table:
     """Label/value pairs, in one or two columns of pairs."""
     pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)")]
     if card.campaign:
         pairs.append(("Campaign", card.campaign))
+    if columns == 1:
+        rank = {label: n for n, label in enumerate(CALL_FIRST)}
+        pairs.sort(key=lambda pair: rank.get(pair[0], len(rank)))  # stable: the rest keep order
     grid = Table.grid(padding=(0, 1), expand=True)
     for _ in range(columns):
         grid.add_column(style="bold", no_wrap=True)

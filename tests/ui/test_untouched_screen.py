@@ -126,3 +126,18 @@ async def test_a_rep_is_refused(app_factory):
         assert "Riley Rep is a rep, not a manager" in clean(status)
         assert not screen.query_one("#untouched-body").display
         assert screen.query_one("#untouched-reps").row_count == 0
+
+
+async def test_at_80_columns_the_table_takes_the_width_and_shows_every_column(app_factory):
+    from textual.widgets import DataTable
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(UntouchedScreen())
+        await _settle(app, pilot)
+        table = app.screen.query_one("#untouched-reps", DataTable)
+        assert not app.screen.query_one(BarChart).display
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no column cut
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.screen.query_one(BarChart).display

@@ -57,7 +57,11 @@ class UntouchedScreen(Screen):
     #untouched-chart {
         width: 2fr; height: 1fr; border: round $secondary; border-title-color: $text-secondary;
     }
+    /* Narrow, the table takes the width: the chart only draws what its columns say. */
+    UntouchedScreen.-narrow #untouched-chart { display: none; }
+    UntouchedScreen.-narrow #untouched-reps { width: 1fr; }
     """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, hours: float = DEFAULT_HOURS) -> None:
         super().__init__()

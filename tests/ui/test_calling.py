@@ -110,6 +110,22 @@ async def test_space_marks_rows_for_bulk_conversion(app_factory):
         assert sorted(app.screen.lead_ids) == sorted(table.marked)
 
 
+async def test_after_a_bulk_conversion_the_card_of_a_converted_lead_is_read_only(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        card = app.screen.card
+        assert not card.read_only
+        await pilot.press("C")  # nothing marked: the lead on the card
+        await pilot.pause()
+        await pilot.press("enter")  # convert
+        await _settle(pilot, app)
+        await pilot.press("enter")  # close the summary
+        await _settle(pilot, app)
+        assert app.screen.card.id == card.id and app.screen.card.read_only
+
+
 async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:

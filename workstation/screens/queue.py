@@ -456,6 +456,10 @@ class QueueScreen(Screen):
             table.marked.clear()
             self._reload_keeping_place()
             self.load_counts()
+            card = self.card
+            converted = {result.lead_id for result in summary.converted} if summary else set()
+            if card and card.kind == "lead" and card.id in converted:
+                self.show_record("lead", card.id, "converted just now")  # read-only now
 
         self.app.push_screen(BulkConvertScreen(marked), done)
 

@@ -181,7 +181,7 @@ def test_refusals_change_nothing(engine, floor):
         session.commit()
     with pytest.raises(AssignmentRefused, match="converted and read-only"):
         return_to_pool(engine, [converted], acting_rep_id=ids["boss"])
-    with pytest.raises(AssignmentRefused, match="capacity must be 0 or more"):
+    with pytest.raises(AssignmentRefused, match="capacity must be between 0 and 1,000,000"):
         set_capacity(engine, ids["ann"], -1, acting_rep_id=ids["boss"])
     assert _owners(engine, [pool[0]]) == {pool[0]: None}
     with Session(engine) as session:

@@ -14,6 +14,7 @@ from workstation.store.assign import (
     return_to_pool,
     set_capacity,
 )
+from workstation.store.convert import convert_lead
 from workstation.store.funnel import funnel_report
 from workstation.store.models import History, Lead, Rep
 from workstation.store.permissions import (
@@ -22,6 +23,7 @@ from workstation.store.permissions import (
     require_owner_or_manager,
     require_self_or_manager,
 )
+from workstation.store.reject import reject
 from workstation.store.reports import untouched_page, untouched_summary
 
 
@@ -89,6 +91,10 @@ def test_reps_act_on_their_own_work_only(engine, team):
         lambda e, t: assign_pool_by_capacity(e, acting_rep_id=t["riley"], to_rep_ids=[t["sam"]]),
         lambda e, t: set_capacity(e, t["riley"], 999, acting_rep_id=t["riley"]),
         lambda e, t: reassign(e, t["sams"], acting_rep_id=t["gone"], to_rep_id=t["boss"]),
+        lambda e, t: convert_lead(e, lead_id=t["pool"][0], rep_id=t["gone"]),
+        lambda e, t: reject(
+            e, kind="lead", record_id=t["pool"][0], reason="Bogus form fill", rep_id=t["gone"]
+        ),
     ],
     ids=[
         "reassign-others",
@@ -99,6 +105,8 @@ def test_reps_act_on_their_own_work_only(engine, team):
         "assign-to-other",
         "capacity",
         "inactive-manager",
+        "inactive-converts",
+        "inactive-rejects",
     ],
 )
 def test_refused_writes_change_nothing(engine, team, action):

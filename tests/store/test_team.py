@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.factories import make_lead
+from workstation.store.errors import StoreError
 from workstation.store.models import History, Rep
 from workstation.store.permissions import PermissionDenied
 from workstation.store.reps import UnknownRep
@@ -61,14 +62,15 @@ def test_a_database_without_reps_gets_its_first_manager_then_managers_add_reps(e
         ("", {}, "needs a name"),
         ("x" * 121, {}, "at most 120"),
         ("Ann", {"role": "boss"}, "rep or manager"),
-        ("Ann", {"capacity": -1}, "0 or more"),
+        ("Ann", {"capacity": -1}, "between 0 and 1,000,000 open leads, not -1"),
+        ("Ann", {"capacity": 10**20}, "between 0 and 1,000,000 open leads"),
         ("Ann", {"email": "not-an-address"}, "is not valid"),
     ],
 )
 def test_a_rep_that_cannot_be_added_is_refused_and_nothing_is_written(
     engine, name, options, message
 ):
-    with pytest.raises(TeamChangeRefused, match=message):
+    with pytest.raises(StoreError, match=message):
         add_rep(engine, name, **{"role": "manager", **options}, acting_rep_id=None)
     with Session(engine) as session:
         assert session.execute(select(func.count()).select_from(Rep)).scalar() == 0

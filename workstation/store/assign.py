@@ -324,12 +324,22 @@ def return_to_pool(
         return ReassignSummary(moved=owners, unchanged=unchanged, unplaced=(), rep_names={})
 
 
+# More open leads than anyone could call: beyond it a typo, not a capacity.
+MAX_CAPACITY = 1_000_000
+
+
+def check_capacity(capacity: int) -> None:
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise AssignmentRefused(
+            f"capacity must be between 0 and {MAX_CAPACITY:,} open leads, not {capacity:,}"
+        )
+
+
 def set_capacity(
     target: Engine | Session, rep_id: int, capacity: int, *, acting_rep_id: int | None
 ) -> RepInfo:
     """Change how many open leads a rep may hold (managers only; logged in history)."""
-    if capacity < 0:
-        raise AssignmentRefused(f"capacity must be 0 or more, not {capacity}")
+    check_capacity(capacity)
     with _transaction(target) as session:
         require_manager(session, acting_rep_id, "change a rep's capacity")
         rep = session.get(Rep, rep_id)

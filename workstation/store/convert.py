@@ -40,6 +40,7 @@ from workstation.store.convert_writes import (
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import utcnow
+from workstation.store.permissions import require_active
 from workstation.store.reference import CONVERTED
 
 
@@ -130,6 +131,7 @@ def convert_lead(
     """Convert one lead, all or nothing; ConversionRefused (nothing written) on a rule."""
     at = at or utcnow()
     with write_session(engine) as session:
+        require_active(session, rep_id, "convert leads")
         draft = draft_conversion(
             session,
             lead_id=lead_id,

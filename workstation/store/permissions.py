@@ -42,6 +42,13 @@ def acting_rep(session: Session, acting_rep_id: int | None, action: str) -> RepI
     return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
 
 
+def require_active(session: Session, acting_rep_id: int | None, action: str) -> None:
+    """An action any rep may take, but only one still on the team; None (no rep: a system
+    task such as a benchmark, or a database without reps yet) passes."""
+    if acting_rep_id is not None:
+        acting_rep(session, acting_rep_id, action)
+
+
 def require_manager(session: Session, acting_rep_id: int | None, action: str) -> RepInfo:
     """The acting rep, if a manager; otherwise PermissionDenied naming the action."""
     rep = acting_rep(session, acting_rep_id, action)

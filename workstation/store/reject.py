@@ -26,6 +26,7 @@ from workstation.store.convert_rules import REJECTED, ensure_editable
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Contact, Lead, utcnow
+from workstation.store.permissions import require_active
 from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
 
 
@@ -94,6 +95,7 @@ def reject(
     at = at or utcnow()
     why = f"rejected by sales: {chosen.label}"
     with write_session(engine) as session:
+        require_active(session, rep_id, "reject records")
         record = session.get(model, record_id, with_for_update=True)
         if record is None:
             raise RejectRefused(f"no {kind} {record_id}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
-from workstation.store.assign import set_capacity
+from workstation.store.assign import check_capacity, set_capacity
 from workstation.store.cleansing import BadValue, clean_email, clean_text
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -49,8 +49,7 @@ def add_rep(
     acting rep, and is a manager."""
     clean_name = _name(name)
     _check_role(role)
-    if capacity < 0:
-        raise TeamChangeRefused(f"capacity must be 0 or more, not {capacity}")
+    check_capacity(capacity)
     try:
         address = clean_email(email) if email else None
     except BadValue as error:

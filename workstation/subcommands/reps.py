@@ -10,11 +10,8 @@ import json
 from workstation.subcommands import open_engine, settings
 
 
-def _capacity(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
+def capacity(value: str) -> int:  # argparse names it in its messages: "invalid capacity value"
+    return int(value)
 
 
 def register(commands) -> None:
@@ -30,7 +27,7 @@ def register(commands) -> None:
     add.add_argument("--role", choices=("rep", "manager"), default="rep")
     add.add_argument(
         "--capacity",
-        type=_capacity,
+        type=capacity,
         default=200,
         metavar="N",
         help="the most open leads they may hold (default 200)",
@@ -39,7 +36,7 @@ def register(commands) -> None:
     change = actions.add_parser("set", help="change a rep's role, capacity or active flag")
     change.add_argument("name", metavar="NAME")
     change.add_argument("--role", choices=("rep", "manager"))
-    change.add_argument("--capacity", type=_capacity, metavar="N")
+    change.add_argument("--capacity", type=capacity, metavar="N")
     active = change.add_mutually_exclusive_group()
     active.add_argument("--active", dest="active", action="store_const", const=True)
     active.add_argument(

@@ -116,6 +116,19 @@ def test_unanswered_lead_is_recycled_to_nurture_at_the_cap(engine, rep_and_lead)
     )
 
 
+def test_an_unanswered_call_never_moves_a_contacted_lead_back_to_working(engine, rep_and_lead):
+    rep, lead_id = rep_and_lead
+    log_call(engine, rep_id=rep, lead_id=lead_id, disposition="1", now=NOW)  # qualified
+    for minute, disposition in ((1, "5"), (2, "4"), (3, "6")):
+        logged = log_call(
+            engine, rep_id=rep, lead_id=lead_id, disposition=disposition,
+            now=NOW + timedelta(minutes=minute),
+        )  # fmt: skip
+        assert logged.attempt_count == 2 + minute  # still attempts
+    lead = _lead(engine, lead_id)
+    assert (lead.status, lead.lifecycle_stage) == (reference.CONTACTED, "Sales Qualified")
+
+
 def test_another_reps_lead_is_refused(engine, rep_and_lead):
     _, lead_id = rep_and_lead
     with Session(engine) as session:

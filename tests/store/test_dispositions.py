@@ -127,6 +127,14 @@ def test_an_unanswered_call_never_moves_a_contacted_lead_back_to_working(engine,
         assert logged.attempt_count == 2 + minute  # still attempts
     lead = _lead(engine, lead_id)
     assert (lead.status, lead.lifecycle_stage) == (reference.CONTACTED, "Sales Qualified")
+    # Only the move to Working is held back: a Working lead still turns to Bad Data.
+    with Session(engine) as session:
+        other = make_lead(session, owner_id=rep).id
+        session.commit()
+    log_call(engine, rep_id=rep, lead_id=other, disposition="5", now=NOW)
+    assert _lead(engine, other).status == reference.WORKING
+    log_call(engine, rep_id=rep, lead_id=other, disposition="7", now=NOW + timedelta(minutes=1))
+    assert _lead(engine, other).status == reference.BAD_DATA
 
 
 def test_another_reps_lead_is_refused(engine, rep_and_lead):

@@ -26,6 +26,17 @@ async def _settle(pilot, app) -> None:
     await pilot.pause()
 
 
+async def _asking_when(pilot, app):
+    """The next lead's card, with the callback dialog (key 3) open over it."""
+    await pilot.press("n")
+    await _settle(pilot, app)
+    card = app.screen.card
+    await pilot.press("3")
+    await pilot.pause()
+    assert isinstance(app.screen, CallbackDialog)
+    return card
+
+
 def _lead(engine, lead_id) -> Lead:
     with Session(engine) as session:
         return session.get(Lead, lead_id)
@@ -129,12 +140,7 @@ async def test_after_a_bulk_conversion_the_card_of_a_converted_lead_is_read_only
 async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
-        await _settle(pilot, app)
-        first = app.screen.card
-        await pilot.press("3")
-        await pilot.pause()
-        assert isinstance(app.screen, CallbackDialog)
+        first = await _asking_when(pilot, app)
         await pilot.press("1")  # in one hour
         await _settle(pilot, app)
         lead = _lead(sqlite_engine, first.id)
@@ -147,11 +153,7 @@ async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
 ):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
-        await _settle(pilot, app)
-        first = app.screen.card
-        await pilot.press("3")
-        await pilot.pause()
+        first = await _asking_when(pilot, app)
         # "+30m" as the hint says: the "3" is part of the time, not the third choice.
         await pilot.press("plus", "3", "0", "m", "enter")
         await _settle(pilot, app)
@@ -164,11 +166,7 @@ async def test_a_time_typed_fast_still_goes_to_the_box(app_factory, sqlite_engin
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
-        await _settle(pilot, app)
-        first = app.screen.card
-        await pilot.press("3")
-        await pilot.pause()
+        first = await _asking_when(pilot, app)
         choices = app.screen.focused
         for key, character in (("plus", "+"), ("3", "3"), ("0", "0"), ("m", "m"), ("enter", None)):
             choices.post_message(events.Key(key, character))  # all queued before any is handled
@@ -201,6 +199,23 @@ async def test_the_queue_counts_follow_a_claim_from_the_pool(app_factory, sqlite
         after = counts()
         assert (before["My Leads"], before["New in Pool"]) == (0, 5)
         assert (after["My Leads"], after["New in Pool"]) == (1, 4)
+
+
+async def test_the_queue_counts_follow_a_call_that_closes_a_lead(app_factory):
+    from workstation.widgets.queue_list import QueueList
+
+    app = app_factory("Riley Rep")  # holds leads: the next lead after the call is their own
+
+    def my_leads() -> int:
+        return int(str(app.screen.query_one(QueueList).options[0].prompt).split()[-1])
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await _settle(pilot, app)
+        before = my_leads()
+        await pilot.press("2")  # not interested: the lead closes
+        await _settle(pilot, app)
+        assert my_leads() == before - 1
 
 
 async def test_call_back_cancelled_logs_nothing(app_factory, sqlite_engine):

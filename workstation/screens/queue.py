@@ -290,14 +290,17 @@ class QueueScreen(Screen):
         self._claim_next()
 
     @work(thread=True, exclusive=True, group="call")
-    def _claim_next(self) -> None:
+    def _claim_next(self, *, after_call: bool = False) -> None:
         from workstation.store.calls import next_lead
 
         result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
-        self.app.call_from_thread(self._show_next, result)
+        self.app.call_from_thread(self._show_next, result, after_call)
 
-    def _show_next(self, result: NextLead) -> None:
-        self.load_counts()  # a claim moves a lead from the pool to the rep's queue
+    def _show_next(self, result: NextLead, after_call: bool = False) -> None:
+        # Counted once the queues settle: after the call just logged, or a claim that moved
+        # a lead from the pool to the rep's queue; a lead of one's own changes no count.
+        if after_call or result.source == "pool":
+            self.load_counts()
         skipped = self.query_one("#skipped", Static)
         if result.skipped:
             shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
@@ -371,7 +374,7 @@ class QueueScreen(Screen):
             self.show_record(card.kind, card.id, "qualified on this call")
             return
         self.notify(message, markup=False, timeout=3)
-        self._claim_next()
+        self._claim_next(after_call=True)
 
     def action_undo(self) -> None:
         self._undo()

@@ -49,7 +49,7 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, POOL, Lead, Rep, utcnow
 from workstation.store.permissions import require_manager, require_owner_or_manager
-from workstation.store.reps import RepInfo
+from workstation.store.reps import RepInfo, rep_info
 
 CHUNK = 500  # ids per IN (…) list: far below every driver's limit on bound values
 
@@ -357,4 +357,4 @@ def set_capacity(
         rep.capacity = capacity
         session.add(rep)
         session.flush()
-        return RepInfo(rep_id, rep.name, rep.role, rep.capacity, rep.active)
+        return rep_info(rep)

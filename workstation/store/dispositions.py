@@ -23,7 +23,7 @@ from workstation.store.changes import change_contact, change_lead, is_backward_m
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
-from workstation.store.reference import CONTACTED, NURTURING, WORKING, Disposition
+from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.scripts import apply_answers
 
 
@@ -190,8 +190,10 @@ def log_call(
                 status, stage = NURTURING, "Nurture"
                 reason = f"recycled to nurture after {record.attempt_count} attempts"
                 recycled = True
-            elif status == WORKING and not outcome.connected and record.status == CONTACTED:
-                status = None  # an unanswered call never moves a lead back from Contacted
+            elif status == WORKING and record.status != DEFAULT_STATUS:
+                # An unanswered attempt moves an untouched lead to Working and leaves any
+                # other status alone: a lead spoken to, or matched to a contact, keeps it.
+                status = None
             change_lead(
                 session,
                 record,

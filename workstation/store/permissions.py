@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
-from workstation.store.reps import RepInfo, working_rep
+from workstation.store.reps import RepInfo, rep_info, working_rep
 
 
 class PermissionDenied(StoreError):
@@ -38,8 +38,7 @@ def acting_rep(session: Session, acting_rep_id: int | None, action: str) -> RepI
         raise PermissionDenied(f"cannot {action}: rep #{acting_rep_id} does not exist")
     if not rep.active:
         raise PermissionDenied(f"cannot {action}: {rep.name} is no longer an active rep")
-    assert rep.id is not None
-    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+    return rep_info(rep)
 
 
 def require_active(session: Session, acting_rep_id: int | None, action: str) -> None:

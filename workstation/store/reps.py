@@ -9,20 +9,20 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Rep
 from workstation.store.views import RepInfo
 
-__all__ = ["RepInfo", "UnknownRep", "list_reps", "working_rep"]
+__all__ = ["RepInfo", "UnknownRep", "list_reps", "rep_info", "working_rep"]
 
 
 class UnknownRep(StoreError, LookupError):
     """The named rep does not exist (the message lists who does)."""
 
 
-def _info(rep: Rep) -> RepInfo:
+def rep_info(rep: Rep) -> RepInfo:
     assert rep.id is not None
     return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
 
 
 def list_reps(session: Session) -> list[RepInfo]:
-    return [_info(rep) for rep in session.execute(select(Rep).order_by(Rep.id)).scalars()]
+    return [rep_info(rep) for rep in session.execute(select(Rep).order_by(Rep.id)).scalars()]
 
 
 def working_rep(session: Session, name: str | None) -> RepInfo | None:
@@ -36,10 +36,10 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
         rep = session.execute(statement).scalar_one_or_none()
         if rep is None:
             rep = session.execute(select(Rep).order_by(Rep.id).limit(1)).scalar_one_or_none()
-        return None if rep is None else _info(rep)
+        return None if rep is None else rep_info(rep)
     wanted = name.strip().lower()
     rep = session.execute(select(Rep).where(func.lower(Rep.name) == wanted)).scalar_one_or_none()
     if rep is None:
         known = ", ".join(r.name for r in list_reps(session)) or "none yet"
         raise UnknownRep(f"no rep named {name!r}; reps: {known}")
-    return _info(rep)
+    return rep_info(rep)

@@ -21,7 +21,7 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Rep
 from workstation.store.permissions import require_manager
-from workstation.store.reps import UnknownRep
+from workstation.store.reps import rep_info, working_rep
 from workstation.store.views import RepInfo
 
 ROLES = ("rep", "manager")
@@ -75,7 +75,7 @@ def add_rep(
             session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
             rep_id=acting_rep_id, reason="added to the team",
         )  # fmt: skip
-        return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+        return rep_info(rep)
 
 
 def change_rep(
@@ -92,13 +92,10 @@ def change_rep(
         _check_role(role)
     with write_session(engine) as session:
         require_manager(session, acting_rep_id, "change a rep")
-        rep = session.execute(
-            select(Rep).where(func.lower(Rep.name) == name.strip().lower())
-        ).scalar_one_or_none()
-        if rep is None:
-            known = ", ".join(session.execute(select(Rep.name).order_by(Rep.id)).scalars())
-            raise UnknownRep(f"no rep named {name!r}; reps: {known or 'none yet'}")
-        assert rep.id is not None
+        named = working_rep(session, name)  # or UnknownRep, which lists the reps
+        assert named is not None  # a name was given
+        rep = session.get(Rep, named.id)
+        assert rep is not None and rep.id is not None
         leaves_management = (
             rep.role == "manager" and rep.active and (role == "rep" or active is False)
         )
@@ -117,7 +114,7 @@ def change_rep(
                 setattr(rep, field, new)
         session.add(rep)
         session.flush()
-        return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+        return rep_info(rep)
 
 
 def records_held(session: Session) -> str | None:

@@ -117,10 +117,12 @@ class WorkstationApp(App):
             message = f"workstation: cannot open the database: {scrub(str(error))}"
             self.call_from_thread(self.exit, None, 1, message)
             return
+        import workstation.screens.callback
         import workstation.store.calls
         import workstation.store.dispositions
         import workstation.store.records
-        import workstation.widgets.script_panel  # noqa: F401
+        import workstation.store.script_rules
+        import workstation.widgets.script_render  # noqa: F401
 
     def on_mount(self) -> None:
         if self.rep is None:

@@ -114,7 +114,7 @@ async def test_space_marks_rows_for_bulk_conversion(app_factory):
         table = app.screen.query_one("#queue-table")
         await pilot.press("space", "down", "space")
         assert len(table.marked) == 2
-        assert table.get_row_at(0)[0].plain.startswith("✓ ")
+        assert table.cells(0)[0].plain.startswith("✓ ")
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, BulkConvertScreen)

@@ -44,7 +44,7 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
         assert isinstance(screen, QueueScreen) and app.glance is None
         table = screen.query_one(QueueTable)
         assert table.row_count == 100
-        assert table.get_row_at(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
+        assert table.cells(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
         # Then the store: the card of the first row, the dispositions, the counts.
         await _until(pilot, lambda: screen.card is not None and screen.dispositions)
         assert screen.card.id == screen._rows[next(iter(screen._rows))].id
@@ -70,7 +70,7 @@ async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monke
         assert table.row_count == 26 and app.screen.queue_key == "my-leads"
         await pilot.press("down")  # waits for the store, then shows that lead's card
         await _until(pilot, lambda: app.screen.card is not None)
-        assert app.screen.card.id == int(table.coordinate_to_cell_key((1, 0)).row_key.value)
+        assert app.screen.card.id == table.row(1).id
 
 
 async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, monkeypatch):

@@ -31,7 +31,7 @@ async def test_opens_on_the_first_managers_queue(app_factory):
         table = app.screen.query_one(QueueTable)
         assert table.row_count == PAGE_SIZE
         # Highest score first: the hostile lead (score 1000) leads the queue, shown literally.
-        first = table.get_row_at(0)
+        first = table.cells(0)
         assert isinstance(first[0], Text)
         assert first[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
         assert "[@click=app.quit]x[/]" in _card_text(app)
@@ -46,13 +46,13 @@ async def test_pages_forward_and_back_by_key(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(QueueTable)
-        first_page = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        first_page = [table.cells(i)[0].plain for i in range(table.row_count)]
         await pilot.press("right_square_bracket")
-        second_page = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        second_page = [table.cells(i)[0].plain for i in range(table.row_count)]
         assert (len(first_page), len(second_page)) == (100, 5)
         assert not set(first_page) & set(second_page)
         await pilot.press("left_square_bracket")
-        again = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        again = [table.cells(i)[0].plain for i in range(table.row_count)]
         assert again == first_page
 
 
@@ -61,7 +61,7 @@ async def test_moving_the_cursor_shows_that_leads_card(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(QueueTable)
         await pilot.press("down", "down")
-        name = table.get_row_at(2)[0].plain
+        name = table.cells(2)[0].plain
         assert name in _card_text(app)
 
 
@@ -71,7 +71,7 @@ async def test_switching_to_the_pool_from_the_sidebar(app_factory):
         app.screen.action_show_queue("pool")
         await pilot.pause()
         table = app.screen.query_one(QueueTable)
-        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [
+        assert [table.cells(i)[0].plain for i in range(table.row_count)] == [
             f"Pool{n}" for n in (4, 3, 2, 1, 0)
         ]
 

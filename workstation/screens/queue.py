@@ -17,9 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 
-from workstation.screens.callback import CallbackDialog
 from workstation.store.errors import StoreError
 from workstation.store.views import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
@@ -213,7 +212,7 @@ class QueueScreen(Screen):
         self._rows = {str(row.id): row for row in page.rows}
         table.show_page(page, now=self.app.clock(), at_end=at_end)
         if keep_cursor and page.rows:
-            table.move_cursor(row=min(cursor_row, len(page.rows) - 1))
+            table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = QUEUE_INFO[self.queue_key]
         table.border_title = queue.title
         number = len(self._page_starts) + 1
@@ -232,7 +231,11 @@ class QueueScreen(Screen):
         with self.app.open_session() as session:
             rep_id = self.app.rep.id
             counts = {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
-        self.app.call_from_thread(self.query_one(QueueList).show_counts, counts)
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        for queues in self.query(QueueList):  # none once the screen is gone
+            queues.show_counts(counts)
 
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
         from workstation.store.records import record_card
@@ -242,10 +245,10 @@ class QueueScreen(Screen):
         self.query_one(RecordCard).show(self.card, why)
         self.query_one(ScriptPanel).show(self.card, rep_name=self.app.rep.name)
         table = self.query_one(QueueTable)
-        if str(record_id) in self._rows and QUEUE_INFO[self.queue_key].kind == kind:
-            row_index = table.get_row_index(str(record_id))
-            if row_index != table.cursor_row:
-                table.move_cursor(row=row_index)
+        if QUEUE_INFO[self.queue_key].kind == kind:
+            row_index = table.row_index(record_id)
+            if row_index is not None:
+                table.move_cursor(row_index)
 
     def _why(self, row: QueueRow) -> str:
         now = self.app.clock()
@@ -263,15 +266,10 @@ class QueueScreen(Screen):
         if event.option_id and event.option_id != self.queue_key:
             self.show_queue(event.option_id)
 
-    @on(DataTable.RowHighlighted, "#queue-table")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        table = self.query_one(QueueTable)
-        if not table.user_moved or event.cursor_row != table.cursor_row:
-            return  # a reload put the cursor there: the card keeps the record being worked
-        row = self._rows.get(str(event.row_key.value))
-        if row is not None and (
-            self.card is None or (self.card.kind, self.card.id) != (row.kind, row.id)
-        ):
+    @on(QueueTable.RowHighlighted)
+    def _row_highlighted(self, event: QueueTable.RowHighlighted) -> None:
+        row = event.row
+        if self.card is None or (self.card.kind, self.card.id) != (row.kind, row.id):
             self.show_record(row.kind, row.id, self._why(row))
 
     @on(QueueTable.EdgeReached)
@@ -328,6 +326,7 @@ class QueueScreen(Screen):
         notes = self.query_one("#notes", Input).value
         answers = self.query_one(ScriptPanel).answers()
         if outcome.schedules_callback:
+            from workstation.screens.callback import CallbackDialog
 
             def chosen(moment) -> None:
                 if moment is not None:

@@ -14,9 +14,9 @@ or damaged file) gives None, and the caller takes the ordinary way in, which rep
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from workstation.store.glance_sql import PAGES
@@ -27,8 +27,7 @@ _TIMES = tuple(ROW_COLUMNS.index(name) for name in TIME_COLUMNS)
 _REP = "SELECT id, name, role, capacity, active FROM rep"
 
 
-@dataclass(frozen=True, slots=True)
-class Glance:
+class Glance(NamedTuple):
     rep: RepInfo
     queue_key: str  # "my-leads", or "pool" when the rep holds no callable lead
     page: Page

@@ -9,16 +9,15 @@ fill them live in `queues` and `reps`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 RECENT_DAYS = 30  # "Contacted – Recent Activity": marketing leaves them alone this long
 PAGE_SIZE = 100  # rows on a page of a queue
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
+class QueueRow(NamedTuple):
     """One line of a queue: what a rep scans before picking up the phone."""
 
     kind: str  # "lead" or "contact"
@@ -40,8 +39,7 @@ class QueueRow:
     country: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):
     rows: list[QueueRow]
     # Where the next page starts (None: this was the last page).
     next_after: tuple[Any, ...] | None
@@ -95,8 +93,7 @@ QUEUE_INFO: dict[str, QueueInfo] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class RepInfo:
+class RepInfo(NamedTuple):
     id: int
     name: str
     role: str

@@ -3,6 +3,10 @@
 The widget never holds more than one page. Moving down past the last row (or up past the
 first) asks the screen for the neighbouring page, so scrolling feels continuous through a
 million rows while memory holds a hundred.
+
+It draws itself line by line (Textual's Line API): a fixed header, then only the rows in
+view, each one Strip cached until its row, the width or the focus changes. A page of rows is
+no more widgets than one, which keeps the first frame and the page step cheap.
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from workstation.store.views import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
-COLUMNS = (("Name", 18), ("Company", 18), ("Score", 5), ("Status", 10), ("Tries", 5),
+# (label, width); a width of 0 shares what the fixed columns leave (at least FLEX_MIN).
+COLUMNS = (("Name", 0), ("Company", 0), ("Score", 5), ("Status", 10), ("Tries", 5),
            ("Callback", 8), ("Assigned", 8))  # fmt: skip
+RIGHT = {"Score", "Tries"}
+FLEX_MIN, FLEX_MAX = 10, 32
+PADDING = 1  # blank cells on each side of a column
 
 
 def relative_time(moment: datetime | None, now: datetime) -> str:
@@ -40,16 +53,77 @@ def row_cells(row: QueueRow, now: datetime, *, marked: bool = False) -> tuple[Te
     return (
         name,
         safe_text(row.company),
-        Text(str(row.score), justify="right"),
+        Text(str(row.score)),
         safe_text(row.status.split(" – ")[0]),  # "Working – Deduped and …" → "Working"
-        Text(str(row.attempt_count), justify="right"),
+        Text(str(row.attempt_count)),
         Text(relative_time(row.callback_at, now)),
         Text(relative_time(row.assigned_at, now)),
     )
 
 
-class QueueTable(DataTable):
-    """A page of queue rows; the row key is the record id."""
+def column_widths(width: int) -> list[int]:
+    """Each column's width for a table `width` cells wide: the fixed ones as given, the
+    flexible ones sharing the rest."""
+    fixed = sum(w for _, w in COLUMNS) + 2 * PADDING * len(COLUMNS)
+    flexible = [label for label, w in COLUMNS if not w]
+    share = (width - fixed) // len(flexible)
+    flex = max(FLEX_MIN, min(FLEX_MAX, share))
+    return [w or flex for _, w in COLUMNS]
+
+
+def _line(cells: tuple[Text, ...], widths: list[int], style: Style) -> Text:
+    line = Text(style=style, no_wrap=True, end="")
+    for (label, _), cell, width in zip(COLUMNS, cells, widths, strict=True):
+        cell = cell.copy()
+        cell.no_wrap = True
+        if cell.cell_len > width:
+            cell.truncate(width, overflow="ellipsis")
+        line.append(" " * PADDING)
+        if label in RIGHT:
+            line.append(" " * (width - cell.cell_len))
+            line.append_text(cell)
+        else:
+            line.append_text(cell)
+            line.append(" " * (width - cell.cell_len))
+        line.append(" " * PADDING)
+    return line
+
+
+class QueueTable(ScrollView, can_focus=True):
+    """A page of queue rows with a row cursor; rows are QueueRows, keyed by record id."""
+
+    DEFAULT_CSS = """
+    QueueTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .queue-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .queue-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .queue-table--even-row { background: $surface-lighten-1 50%; }
+        &:dark > .queue-table--even-row { background: $surface-darken-1 40%; }
+        & > .queue-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {"queue-table--header", "queue-table--even-row", "queue-table--cursor"}
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
+    ]
 
     @dataclass
     class EdgeReached(Message):
@@ -57,70 +131,191 @@ class QueueTable(DataTable):
 
         forward: bool
 
-    # True once the rep moves the cursor; False after a page is (re)loaded. The card follows
-    # the cursor only when the rep moved it, never when a reload put it somewhere.
-    user_moved = False
+    @dataclass
+    class RowHighlighted(Message):
+        """The rep moved the cursor onto `row` (a page loaded or a record shown by the screen
+        moves it without this message: the card keeps the record being worked)."""
+
+        row: QueueRow
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.marked: set[int] = set()  # record ids marked for a bulk action, across pages
+        self._rows: list[QueueRow] = []
+        self._cells: list[tuple[Text, ...]] = []
+        self._now: datetime | None = None
+        self._cursor = 0
+        self._strips: dict[tuple[int, bool], Strip] = {}  # (row, is cursor) → its line
+        self._width = 0
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        for label, width in COLUMNS:
-            self.add_column(label, width=width, key=label)
-
+    # The page ---------------------------------------------------------------------------
     def show_page(self, page: Page, *, now: datetime, at_end: bool = False) -> None:
-        self.user_moved = False
-        self.clear()
-        for row in page.rows:
-            self.add_row(*row_cells(row, now, marked=row.id in self.marked), key=str(row.id))
-        self._page = {str(row.id): row for row in page.rows}
+        self._rows = list(page.rows)
         self._now = now
-        if page.rows:
-            self.move_cursor(row=len(page.rows) - 1 if at_end else 0)
+        self._cells = [row_cells(r, now, marked=r.id in self.marked) for r in self._rows]
+        self._strips.clear()
+        self._cursor = len(self._rows) - 1 if at_end and self._rows else 0
+        self._resize()
+        self.scroll_to(y=0 if not at_end else self.max_scroll_y, animate=False, immediate=True)
+        self._follow_cursor()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def current(self) -> QueueRow | None:
+        """The row under the cursor."""
+        return self._rows[self._cursor] if self._rows else None
+
+    def row(self, index: int) -> QueueRow:
+        return self._rows[index]
+
+    def cells(self, index: int) -> tuple[Text, ...]:
+        """What row `index` shows, cell by cell."""
+        return self._cells[index]
+
+    def row_index(self, record_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == record_id), None)
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (no RowHighlighted: the rep did not move it)."""
+        if not self._rows:
+            return
+        row = max(0, min(row, len(self._rows) - 1))
+        if row != self._cursor:
+            self._strips.pop((self._cursor, True), None)
+            self._refresh_row(self._cursor)
+            self._cursor = row
+            self._refresh_row(row)
+        self._follow_cursor()
 
     def toggle_mark(self) -> None:
         """Mark or unmark the row under the cursor for a bulk action."""
-        if not self.row_count:
+        row = self.current
+        if row is None or self._now is None:
             return
-        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        row = self._page[str(key.value)]
         self.marked.symmetric_difference_update({row.id})
-        cells = row_cells(row, self._now, marked=row.id in self.marked)
-        self.update_cell(str(key.value), "Name", cells[0])
+        self._cells[self._cursor] = row_cells(row, self._now, marked=row.id in self.marked)
+        self._strips = {k: v for k, v in self._strips.items() if k[0] != self._cursor}
+        self._refresh_row(self._cursor)
+
+    # Moving -----------------------------------------------------------------------------
+    def _move_by(self, rows: int) -> None:
+        if not self._rows:
+            return
+        target = self._cursor + rows
+        if target < 0 or target >= len(self._rows):
+            if (rows > 0 and self._cursor == len(self._rows) - 1) or (
+                rows < 0 and self._cursor == 0
+            ):
+                self.post_message(self.EdgeReached(forward=rows > 0))
+                return
+        self._user_move(max(0, min(target, len(self._rows) - 1)))
+
+    def _user_move(self, row: int) -> None:
+        if row != self._cursor:
+            self.move_cursor(row)
+            self.post_message(self.RowHighlighted(self._rows[row]))
 
     def action_cursor_down(self) -> None:
-        self.user_moved = True
-        if self.row_count and self.cursor_row >= self.row_count - 1:
-            self.post_message(self.EdgeReached(forward=True))
-            return
-        super().action_cursor_down()
+        self._move_by(1)
 
     def action_cursor_up(self) -> None:
-        self.user_moved = True
-        if self.row_count and self.cursor_row <= 0:
-            self.post_message(self.EdgeReached(forward=False))
-            return
-        super().action_cursor_up()
+        self._move_by(-1)
 
     def action_page_down(self) -> None:
-        self.user_moved = True
-        super().action_page_down()
+        self._move_by(max(1, self._visible_rows()))
 
     def action_page_up(self) -> None:
-        self.user_moved = True
-        super().action_page_up()
+        self._move_by(-max(1, self._visible_rows()))
 
-    def action_scroll_top(self) -> None:
-        self.user_moved = True
-        super().action_scroll_top()
+    def action_first_row(self) -> None:
+        if self._rows:
+            self._user_move(0)
 
-    def action_scroll_bottom(self) -> None:
-        self.user_moved = True
-        super().action_scroll_bottom()
+    def action_last_row(self) -> None:
+        if self._rows:
+            self._user_move(len(self._rows) - 1)
 
-    async def _on_click(self, event) -> None:
-        self.user_moved = True
-        await super()._on_click(event)
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return  # the header, the border or a scrollbar
+        row = offset.y - 1 + round(self.scroll_offset.y)
+        if 0 <= row < len(self._rows):
+            self._user_move(row)
+
+    # Drawing ----------------------------------------------------------------------------
+    def _visible_rows(self) -> int:
+        return max(0, self.scrollable_content_region.height - 1)  # less the header
+
+    def _follow_cursor(self) -> None:
+        """Scroll so the cursor's row is in view."""
+        top, visible = round(self.scroll_offset.y), self._visible_rows()
+        if not visible:
+            return
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + visible:
+            self.scroll_to(y=self._cursor - visible + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - round(self.scroll_offset.y) + 1
+        if y >= 1:
+            self.refresh_line(y)
+
+    def _resize(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        if width != self._width:
+            self._width = width
+            self._strips.clear()
+        self.virtual_size = Size(width, len(self._rows) + 1)
+
+    def on_resize(self) -> None:
+        self._resize()
+        self._follow_cursor()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self._refresh_row(self._cursor)
+
+    on_blur = on_focus
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width or self.size.width
+        widths = column_widths(width)
+        if y == 0:
+            style = self.get_component_rich_style("queue-table--header")
+            header = tuple(Text(label) for label, _ in COLUMNS)
+            return self._strip(_line(header, widths, style), width, style)
+        index = round(self.scroll_offset.y) + y - 1
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        is_cursor = index == self._cursor
+        key = (index, is_cursor)
+        if (strip := self._strips.get(key)) is None:
+            style = self.rich_style
+            if index % 2:
+                style += self.get_component_rich_style("queue-table--even-row")
+            line = _line(self._cells[index], widths, style)
+            if is_cursor:
+                cursor = self.get_component_rich_style("queue-table--cursor")
+                line.stylize(cursor)
+                style += cursor
+            strip = self._strips[key] = self._strip(line, width, style)
+        return strip
+
+    def _strip(self, line: Text, width: int, style: Style) -> Strip:
+        segments = [s for s in line.render(self.app.console) if s.text != "\n"]
+        return Strip(segments).adjust_cell_length(width, style).simplify()
+

@@ -5,16 +5,13 @@ neither."""
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from workstation.store.script_text import Email, mailto_url, render_email
-from workstation.widgets.script_render import cleaned_values
-
-if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+if TYPE_CHECKING:  # these load after the first frame (see app.py)
+    from workstation.store.script_text import Email
     from workstation.store.scripts import ScriptView
 
 
@@ -34,6 +31,9 @@ class EmailActions:
         if view.email_opt_out:
             self.notify("This person opted out of email.", severity="warning", markup=False)
             return None
+        from workstation.store.script_text import render_email
+        from workstation.widgets.script_render import cleaned_values
+
         return render_email(view.email_template, cleaned_values(view))
 
     def action_copy_email(self) -> None:
@@ -51,10 +51,14 @@ class EmailActions:
         if not self.view.email_to:
             self.notify("No email address on this record: w copies the email.", markup=False)
             return
+        from workstation.store.script_text import mailto_url
+
         self._open_mail_client(mailto_url(self.view.email_to, email))
 
     @work(thread=True, exclusive=True, group="mailto")
     def _open_mail_client(self, url: str) -> None:
+        import webbrowser
+
         if not webbrowser.open(url):  # starting the mail client may take a moment
             message = "No mail client answered: w copies the email instead."
             self.app.call_from_thread(self.notify, message, severity="warning", markup=False)

@@ -26,17 +26,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from workstation.store.errors import StoreError
-from workstation.store.script_rules import ScriptError, check_answer, score_from_answers
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_email import EmailActions
-from workstation.widgets.script_render import (
-    cleaned_values,
-    render_context,
-    render_questions,
-    render_section,
-)
 
-if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
+# The script's rules and rendering load after the first frame, with the store (app.py): the
+# panel shows nothing but a loading note until a record's script arrives.
+if TYPE_CHECKING:
     from rich.markdown import Markdown
 
     from workstation.store.records import Card
@@ -109,12 +104,18 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(id="script-context")
-        yield VerticalScroll(id="script-body", can_focus=False)
-        yield Static(id="script-questions")
-        yield AnswerInput(self._typed, id="script-answer", compact=True)
+        # The script's body and questions are mounted after the first frame (`_build`), and
+        # the answer box the first time a typed answer is asked for (`_answer_box`).
 
     def on_mount(self) -> None:
         self.clear()
+        self.call_after_refresh(self._build)
+
+    def _build(self) -> None:
+        """Mount the script's body and questions, once."""
+        if self.is_attached and not self.query("#script-body"):
+            self.mount(VerticalScroll(id="script-body", can_focus=False))
+            self.mount(Static(id="script-questions"))
 
     def show(self, card: Card | None, *, rep_name: str) -> None:
         """Follow the record: a new record gets its script and no answers; the same record
@@ -136,8 +137,10 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self._answers, self._selected, self._qualified, self._objection = {}, 0, False, -1
         self.border_title = "Script"
         self.query_one("#script-context", Static).update(safe_text(note, style="dim"))
-        self.query_one("#script-body", VerticalScroll).remove_children()
-        self.query_one("#script-questions", Static).update("")
+        for body in self.query("#script-body").results(VerticalScroll):
+            body.remove_children()
+        for questions in self.query("#script-questions").results(Static):
+            questions.update("")
 
     def reload(self) -> None:
         """Read the record's script again (after scripts were edited); the answers stay."""
@@ -159,6 +162,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
             self.app.call_from_thread(self._failed, kind, record_id, str(error))
             return
         if view is not None:
+            from workstation.widgets.script_render import cleaned_values, render_section
+
             # Markdown is parsed here, off the event loop: the main thread only swaps it in.
             values = cleaned_values(view)
             rendered = [render_section(section, values) for section in view.sections]
@@ -177,6 +182,9 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.view = view
         self._qualified = self._scored().qualified
         self.border_title = safe_text(f"Script · {view.script_name}")
+        from workstation.widgets.script_render import render_context
+
+        self._build()
         self.query_one("#script-context", Static).update(render_context(view))
         body = self.query_one("#script-body", VerticalScroll)
         if len(body.children) == len(rendered):
@@ -198,13 +206,18 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.screen.set_focus(self)
 
     def _scored(self):
+        from workstation.store.script_rules import score_from_answers
+
         assert self.view is not None
         merged = self.view.last_answers | self._answers
         return score_from_answers(self.view.questions, merged, self.view.rule)
 
     def _draw_questions(self) -> None:
+        from workstation.widgets.script_render import render_questions
+
         if self.view is None:
             return
+        self._build()
         self.query_one("#script-questions", Static).update(
             render_questions(
                 self.view,
@@ -269,7 +282,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         if question.type in ("yesno", "choice"):
             self.action_move(1)
             return
-        answer = self.query_one("#script-answer", Input)
+        answer = self._answer_box()
         answer.type = "number" if question.type == "number" else "text"
         answer.placeholder = question.label
         answer.value = str(self._answers.get(question.key, ""))
@@ -277,14 +290,26 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.screen.set_focus(answer)
         self._draw_questions()
 
+    def _answer_box(self) -> Input:
+        """The box a typed answer goes in, mounted when first needed: it stays hidden
+        until then, and an Input is costly to build before the first frame."""
+        boxes = self.query("#script-answer")
+        if boxes:
+            return boxes.first(Input)
+        box = AnswerInput(self._typed, id="script-answer", compact=True)
+        self.mount(box)
+        return box
+
     def _typed(self) -> None:
         if self._finish_edit(keep=True):
             self.action_move(1)
 
     def _finish_edit(self, *, keep: bool) -> bool:
         """Leave typing; with `keep`, store what was typed (False if it is not valid)."""
+        from workstation.store.script_rules import ScriptError, check_answer
+
         question = self._question()
-        answer = self.query_one("#script-answer", Input)
+        answer = self._answer_box()
         try:
             value = check_answer(question, answer.value) if keep and question else None
         except ScriptError as error:
@@ -324,11 +349,13 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.jump_to_section(places[self._objection])
 
     def jump_to_section(self, number: int) -> None:
+        self._build()
         body = self.query_one("#script-body", VerticalScroll)
         for n, widget in enumerate(body.children):
             widget.set_class(n == number, "-current")
         body.scroll_to_widget(body.children[number], top=True, animate=False)
 
     def action_scroll_script(self, pages: int) -> None:
+        self._build()
         body = self.query_one("#script-body", VerticalScroll)
         body.scroll_relative(y=pages * max(body.size.height - 1, 1), animate=False)

@@ -47,7 +47,7 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
         assert table.cells(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
         # Then the store: the card of the first row, the dispositions, the counts.
         await _until(pilot, lambda: screen.card is not None and screen.dispositions)
-        assert screen.card.id == screen._rows[next(iter(screen._rows))].id
+        assert screen.card.id == table.row(0).id
         await _until(
             pilot, lambda: str(screen.query_one(QueueList).options[0].prompt)[-3:] == "105"
         )

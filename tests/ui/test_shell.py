@@ -11,7 +11,7 @@ from rich.text import Text
 from workstation.screens.empty import EmptyDatabaseScreen
 from workstation.screens.queue import PAGE_SIZE, QueueScreen
 from workstation.widgets.queue_list import QueueList
-from workstation.widgets.queue_table import QueueTable
+from workstation.widgets.queue_table import COLUMNS, QueueTable
 from workstation.widgets.record_card import RecordCard
 
 
@@ -54,6 +54,33 @@ async def test_pages_forward_and_back_by_key(app_factory):
         await pilot.press("left_square_bracket")
         again = [table.cells(i)[0].plain for i in range(table.row_count)]
         assert again == first_page
+
+
+async def test_page_keys_move_through_the_page_then_on_to_the_next(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("pagedown")
+        assert 0 < table.cursor_row < PAGE_SIZE - 1
+        await pilot.press("end")
+        last = table.cells(PAGE_SIZE - 1)[0].plain
+        assert table.cursor_row == PAGE_SIZE - 1 and last in _card_text(app)
+        await pilot.press("pagedown")  # from the last row, on to the next page
+        await pilot.pause()
+        assert table.row_count == 5 and table.cursor_row == 0
+        await pilot.press("up")  # and back from its first row
+        await pilot.pause()
+        assert table.row_count == PAGE_SIZE and table.cursor_row == PAGE_SIZE - 1
+
+
+async def test_every_column_fits_at_80_columns(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(QueueTable)
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert header.split() == [label for label, _ in COLUMNS]
+        assert len(header) == table.scrollable_content_region.width
 
 
 async def test_moving_the_cursor_shows_that_leads_card(app_factory):

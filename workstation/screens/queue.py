@@ -97,7 +97,6 @@ class QueueScreen(Screen):
         self._page_starts: list[tuple[Any, ...] | None] = []
         self._current_start: tuple[Any, ...] | None = None
         self._next_start: tuple[Any, ...] | None = None
-        self._rows: dict[str, QueueRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,7 +132,7 @@ class QueueScreen(Screen):
         else:
             self.dispositions = self._read_dispositions()
             self.show_queue(self.queue_key)
-            if not self._rows and self.queue_key == "my-leads":
+            if not self.query_one(QueueTable).row_count and self.queue_key == "my-leads":
                 # A rep (or a manager) who holds nothing starts on the pool, where n claims.
                 self.show_queue("pool")
         self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
@@ -157,8 +156,9 @@ class QueueScreen(Screen):
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
         self.load_counts()
-        if self._rows and self.card is None:
-            first = next(iter(self._rows.values()))
+        table = self.query_one(QueueTable)
+        if table.row_count and self.card is None:
+            first = table.row(0)
             self.show_record(first.kind, first.id, self._why(first))
         elif self.card is None:
             self.query_one(RecordCard).show(None)
@@ -177,8 +177,9 @@ class QueueScreen(Screen):
         self._page_starts.clear()
         self._load_page(None)
         self.load_counts()
-        if self._rows:
-            first = next(iter(self._rows.values()))
+        table = self.query_one(QueueTable)
+        if table.row_count:
+            first = table.row(0)
             self.show_record(first.kind, first.id, self._why(first))
 
     def _load_page(
@@ -209,7 +210,6 @@ class QueueScreen(Screen):
         cursor_row = table.cursor_row
         self._current_start = start
         self._next_start = page.next_after
-        self._rows = {str(row.id): row for row in page.rows}
         table.show_page(page, now=self.app.clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))

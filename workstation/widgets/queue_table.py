@@ -207,16 +207,15 @@ class QueueTable(ScrollView, can_focus=True):
 
     # Moving -----------------------------------------------------------------------------
     def _move_by(self, rows: int) -> None:
+        """Move the cursor `rows` down (up if negative), stopping at the page's ends; from
+        an end, ask for the neighbouring page instead."""
         if not self._rows:
             return
-        target = self._cursor + rows
-        if target < 0 or target >= len(self._rows):
-            if (rows > 0 and self._cursor == len(self._rows) - 1) or (
-                rows < 0 and self._cursor == 0
-            ):
-                self.post_message(self.EdgeReached(forward=rows > 0))
-                return
-        self._user_move(max(0, min(target, len(self._rows) - 1)))
+        edge = len(self._rows) - 1 if rows > 0 else 0
+        if self._cursor == edge:
+            self.post_message(self.EdgeReached(forward=rows > 0))
+            return
+        self._user_move(max(0, min(self._cursor + rows, len(self._rows) - 1)))
 
     def _user_move(self, row: int) -> None:
         if row != self._cursor:
@@ -282,8 +281,8 @@ class QueueTable(ScrollView, can_focus=True):
         self._follow_cursor()
 
     def on_focus(self) -> None:
-        self._strips.clear()
-        self._refresh_row(self._cursor)
+        self._strips.clear()  # the focus tints every row and colours the cursor
+        self.refresh()
 
     on_blur = on_focus
 

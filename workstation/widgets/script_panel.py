@@ -174,6 +174,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
             self.query_one("#script-context", Static).update(safe_text(problem))
 
     async def _show_view(self, view: ScriptView, rendered: list[Markdown]) -> None:
+        from workstation.widgets.script_render import render_context
+
         if self._record != (view.record_kind, view.record_id):
             return  # the rep has moved on to another record meanwhile
         keys = {q.key for q in view.questions}
@@ -182,8 +184,6 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.view = view
         self._qualified = self._scored().qualified
         self.border_title = safe_text(f"Script · {view.script_name}")
-        from workstation.widgets.script_render import render_context
-
         self._build()
         self.query_one("#script-context", Static).update(render_context(view))
         body = self.query_one("#script-body", VerticalScroll)

@@ -124,6 +124,16 @@ class WorkstationApp(App):
         import workstation.store.script_rules
         import workstation.widgets.script_render  # noqa: F401
 
+    def get_default_screen(self) -> Screen:
+        """The rep's queue is the first screen itself, with no blank screen composed under
+        it. On an empty database the demo-data offer goes over a blank one (`on_mount`),
+        and the queue replaces it once there is data."""
+        if self.rep is None:
+            return super().get_default_screen()
+        from workstation.screens.queue import QueueScreen
+
+        return QueueScreen()
+
     def on_mount(self) -> None:
         if self.rep is None:
             from workstation.screens.empty import EmptyDatabaseScreen
@@ -131,11 +141,10 @@ class WorkstationApp(App):
 
             with self.open_session() as session:
                 self.push_screen(EmptyDatabaseScreen(records_held(session)))
-        else:
-            self.open_queue()
 
     def open_queue(self) -> None:
-        """Show the working rep's queue (after demo data, resolve the rep first)."""
+        """Show the working rep's queue in place of the empty-database screen (after demo
+        data, resolve the rep first)."""
         from workstation.screens.queue import QueueScreen
 
         if self.rep is None:
@@ -143,10 +152,7 @@ class WorkstationApp(App):
 
             with self.open_session() as session:
                 self.rep = working_rep(session, self.settings.rep_name)  # type: ignore[assignment]
-        if len(self.screen_stack) > 1:  # replacing the empty-database screen
-            self.switch_screen(QueueScreen())
-        else:
-            self.push_screen(QueueScreen())
+        self.switch_screen(QueueScreen())
 
     def action_open_untouched(self) -> None:
         from workstation.screens.untouched import UntouchedScreen

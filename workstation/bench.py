@@ -72,7 +72,9 @@ def _probe(*args: str, lines: int = 1) -> tuple[list[float], dict]:
     # PYTHONDONTWRITEBYTECODE set (as in some shells and containers), every start of an
     # editable install would compile the workstation's modules again, while the baseline's
     # Textual comes compiled from its wheel.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # The working rep is the bench data set's first manager, whoever the shell names.
+    unset = ("PYTHONDONTWRITEBYTECODE", "WORKSTATION_REP")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "workstation.bench_probe", *args],

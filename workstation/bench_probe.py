@@ -1,10 +1,10 @@
 """One cold start, timed from outside: `python -m workstation.bench_probe hello|queue [URL]`.
 
 The parent (`workstation bench`) starts this process and reads a line when the first frame
-is on screen (the hello app's Ready event; for the workstation, the first frame that shows
-queue rows, then a second line at the first frame that shows the record card too): peak
-RSS and the number of rows shown. `hello` is the baseline: a bare Textual app with one
-Static.
+is on screen (the hello app's Ready event; for the workstation, started by the `workstation`
+command's own code, the first frame that shows queue rows, then a second line at the first
+frame that shows the record card too): peak RSS and the number of rows shown. `hello` is
+the baseline: a bare Textual app with one Static.
 """
 
 from __future__ import annotations
@@ -47,28 +47,32 @@ def run_hello() -> None:
 
 
 def run_queue(url: str) -> None:
-    """Started as `workstation` starts (`start_app`). Two lines: the first frame showing
-    queue rows (P2), then the first frame showing the record card as well, which after a
-    glance start waits for the store to load behind the first frame."""
-    from workstation.app import WorkstationApp, start_app
-    from workstation.config import Settings
+    """Started as `workstation --db URL` starts, through the same command-line code, but
+    headless. Two lines: the first frame showing queue rows (P2), then the first frame
+    showing the record card as well, which after a glance start waits for the store to
+    load behind the first frame."""
+    from workstation.app import WorkstationApp
+    from workstation.cli import main
     from workstation.widgets.queue_table import QueueTable
 
-    class Probe(WorkstationApp):
-        rows = 0
+    shown = 0
 
-        def post_display_hook(self) -> None:
-            tables = self.screen.query(QueueTable)
-            if not tables:
-                return
-            if not self.rows and (rows := tables.first().row_count):
-                self.rows = rows
-                _report(rows)
-            if self.rows and getattr(self.screen, "card", None) is not None:
-                _report(self.rows)
-                self.exit()
+    def post_display_hook(app: WorkstationApp) -> None:
+        nonlocal shown
+        tables = app.screen.query(QueueTable)
+        if not tables:
+            return
+        if not shown and (rows := tables.first().row_count):
+            shown = rows
+            _report(rows)
+        if shown and getattr(app.screen, "card", None) is not None:
+            _report(shown)
+            app.exit()
 
-    start_app(Settings(database_url=url), app_class=Probe).run(headless=True)
+    run = WorkstationApp.run
+    WorkstationApp.post_display_hook = post_display_hook  # type: ignore[method-assign]
+    WorkstationApp.run = lambda app, **_options: run(app, headless=True)  # type: ignore[method-assign]
+    sys.exit(main(["--db", url]))
 
 
 if __name__ == "__main__":

@@ -27,22 +27,44 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every option and subcommand (for help, and for any subcommand)."""
+    parser = _options_parser()
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in MODULES:
+        importlib.import_module(f"workstation.subcommands.{name}").register(commands)
+    return parser
+
+
+def _options_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    """The options before any subcommand; alone, they open the TUI."""
     parser = argparse.ArgumentParser(
         prog="workstation",
         description="Telesales Workstation: work call queues, log calls, convert leads.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=add_help,
+        exit_on_error=add_help,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="URL", help="database URL (overrides WORKSTATION_DB)")
     parser.add_argument(
         "--as", dest="rep", metavar="NAME", help="work as this rep (overrides WORKSTATION_REP)"
     )
-    parser.set_defaults(handler=open_tui)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in MODULES:
-        importlib.import_module(f"workstation.subcommands.{name}").register(commands)
+    parser.set_defaults(handler=open_tui, command=None)
     return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. Opening the TUI (options alone) skips building the subcommands'
+    parsers, a sixth of the start-up's own work; a subcommand, help or a mistake goes
+    to the full parser, which also words its errors."""
+    try:
+        args, rest = _options_parser(add_help=False).parse_known_args(argv)
+    except argparse.ArgumentError:
+        rest = ["(an error the full parser reports)"]
+    if not rest:
+        return args
+    return build_parser().parse_args(argv)
 
 
 def open_tui(args: argparse.Namespace) -> int:
@@ -54,7 +76,7 @@ def open_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     from workstation.errors import run_reporting_errors
 
     return run_reporting_errors(lambda: args.handler(args))

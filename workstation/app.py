@@ -10,6 +10,7 @@ never lost.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -91,6 +92,10 @@ class WorkstationApp(App):
         return self._sessions()
 
     def on_ready(self) -> None:
+        if not gc.isenabled():  # paused for the start (`open_tui`)
+            # What the start made lives all day: later collections need not walk it.
+            gc.freeze()
+            gc.enable()
         self._start_loading()
 
     def _start_loading(self) -> None:

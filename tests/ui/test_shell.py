@@ -170,6 +170,23 @@ async def test_a_database_with_leads_and_no_reps_takes_its_first_manager(
         assert app.screen.query_one(QueueTable).row_count == 3  # the pool
 
 
+async def test_the_collector_paused_for_the_start_resumes_after_the_first_frame(app_factory):
+    import gc
+
+    from workstation.cli import pause_collector
+
+    app = app_factory()
+    pause_collector()  # as `workstation` does before it imports the app
+    try:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what the start made is left out of collections
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 async def test_q_quits(app_factory):
     app = app_factory()
     async with app.run_test() as pilot:

@@ -131,7 +131,12 @@ def test_opening_the_tui_parses_without_the_subcommands(monkeypatch):
     for module in [m for m in sys.modules if m.startswith("workstation.subcommands.")]:
         monkeypatch.delitem(sys.modules, module)
     args = parse_args(["--db", "sqlite:////tmp/x.db", "--as", "demo"])
-    assert (args.handler, args.db, args.rep, args.command) == (open_tui, "sqlite:////tmp/x.db", "demo", None)
+    assert (args.handler, args.db, args.rep, args.command) == (
+        open_tui,
+        "sqlite:////tmp/x.db",
+        "demo",
+        None,
+    )
     assert not [m for m in sys.modules if m.startswith("workstation.subcommands.")]
     args = parse_args(["--as", "Dana", "demo", "--leads", "5000"])
     assert (args.command, args.rep, args.leads) == ("demo", "Dana", 5000)

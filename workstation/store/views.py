@@ -9,8 +9,8 @@ fill them live in `queues` and `reps`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 RECENT_DAYS = 30  # "Contacted – Recent Activity": marketing leaves them alone this long

@@ -317,4 +317,3 @@ class QueueTable(ScrollView, can_focus=True):
     def _strip(self, line: Text, width: int, style: Style) -> Strip:
         segments = [s for s in line.render(self.app.console) if s.text != "\n"]
         return Strip(segments).adjust_cell_length(width, style).simplify()
-

@@ -61,9 +61,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     try:
         args, rest = _options_parser(add_help=False).parse_known_args(argv)
     except argparse.ArgumentError:
-        rest = ["(an error the full parser reports)"]
-    if not rest:
-        return args
+        pass  # the full parser says what is wrong
+    else:
+        if not rest:
+            return args
     return build_parser().parse_args(argv)
 
 

@@ -170,6 +170,26 @@ async def test_a_database_with_leads_and_no_reps_takes_its_first_manager(
         assert app.screen.query_one(QueueTable).row_count == 3  # the pool
 
 
+async def test_escape_leaves_the_first_manager_screen_while_a_name_is_typed(
+    app_factory, sqlite_engine
+):
+    from sqlmodel import Session
+
+    from tests.factories import make_lead
+
+    with Session(sqlite_engine) as session:
+        make_lead(session)
+        session.commit()
+    app = app_factory(fill=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"Dan", "q")  # q is part of what is typed, not a way out
+        assert app.screen.query_one("#first-manager").value == "Danq"
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.is_running
+
+
 async def test_the_collector_paused_for_the_start_resumes_after_the_first_frame(app_factory):
     import gc
 

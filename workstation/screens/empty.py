@@ -32,6 +32,8 @@ class EmptyDatabaseScreen(Screen):
     BINDINGS = [
         Binding("d", "load_demo", "Load demo data", id="empty.load_demo"),
         Binding("q", "app.quit", "Quit", id="empty.quit"),
+        # While the name box has the keys, q is a letter of a name: Esc leaves instead.
+        Binding("escape", "app.quit", "Quit", id="empty.escape"),
     ]
 
     def __init__(self, records: str | None = None) -> None:

@@ -34,3 +34,23 @@ def test_an_imported_database_gets_a_manager_and_reps_who_then_work_its_leads(ca
     ]
     code, _, err = run(capsys, "--db", db, "reps", "set", "Dana Reyes")
     assert code == 1 and "nothing to change" in err
+
+
+def test_the_team_list_shows_each_reps_email(capsys, tmp_path):
+    db = f"sqlite:///{tmp_path / 'team.db'}"
+    assert run(capsys, "--db", db, "db", "upgrade")[0] == 0
+    add = ("--db", db, "reps", "add")
+    assert (
+        run(capsys, *add, "Dana Reyes", "--role", "manager", "--email", "dana@example.com")[0] == 0
+    )
+    assert run(capsys, *add, "Riley Rep")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "reps")
+    assert code == 0
+    dana, riley = out.splitlines()
+    assert "Dana Reyes" in dana and "dana@example.com" in dana and "manager" in dana
+    assert "Riley Rep" in riley and "@" not in riley
+    code, out, _ = run(capsys, "--db", db, "reps", "--json")
+    assert [(r["Name"], r["Email"]) for r in json.loads(out)] == [
+        ("Dana Reyes", "dana@example.com"),
+        ("Riley Rep", None),
+    ]

@@ -18,7 +18,7 @@ class UnknownRep(StoreError, LookupError):
 
 def rep_info(rep: Rep) -> RepInfo:
     assert rep.id is not None
-    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active)
+    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active, rep.email)
 
 
 def list_reps(session: Session) -> list[RepInfo]:

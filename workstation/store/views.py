@@ -99,6 +99,7 @@ class RepInfo(NamedTuple):
     role: str
     capacity: int
     active: bool
+    email: str | None = None  # not read for the first frame (`glance`)
 
     @property
     def is_manager(self) -> bool:

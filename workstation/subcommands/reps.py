@@ -95,7 +95,14 @@ def run(args: argparse.Namespace) -> int:
         reps = list_reps(session)
     if args.json:
         data = [
-            {"Id": r.id, "Name": r.name, "Role": r.role, "Capacity": r.capacity, "Active": r.active}
+            {
+                "Id": r.id,
+                "Name": r.name,
+                "Email": r.email,
+                "Role": r.role,
+                "Capacity": r.capacity,
+                "Active": r.active,
+            }
             for r in reps
         ]
         print(json.dumps(data, indent=2))
@@ -106,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     width = max(len(clean(r.name)) for r in reps)
+    mail = max(len(clean(r.email or "")) for r in reps)
     for r in reps:
         state = "" if r.active else "  (inactive)"
-        print(f"{r.id:>5}  {clean(r.name):<{width}}  {r.role:<7}  capacity {r.capacity:>6,}{state}")
+        print(
+            f"{r.id:>5}  {clean(r.name):<{width}}  {clean(r.email or ''):<{mail}}  {r.role:<7}  "
+            f"capacity {r.capacity:>6,}{state}"
+        )
     return 0

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from workstation import __version__
 from workstation.subcommands import MODULES, settings
 
+OPTIONS = ("--db", "--as")  # taken before or after the command name
 EPILOG = """\
 environment:
   WORKSTATION_DB    database URL (default: a SQLite file in your user data directory)
@@ -19,6 +20,7 @@ environment:
 examples:
   workstation                              open the queue
   workstation --as "Dana Reyes"            open Dana's queue
+  workstation next --as "Dana Reyes"       claim Dana's next lead (--db, --as: before or after)
   workstation demo --leads 20000           fill an empty database with demo data
   workstation export leads --format json   every lead, as JSON, on standard output
   workstation bench --leads 1000000 --json  the TARGETS.md figures on data set L
@@ -58,6 +60,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line. Opening the TUI (options alone) skips building the subcommands'
     parsers, about 30 ms of every start; a subcommand, help or a mistake goes to the full
     parser, which also words its errors."""
+    argv = _options_first(sys.argv[1:] if argv is None else list(argv))
+    if argv and argv[-1] in OPTIONS and "--" not in argv:  # at the end, naming nothing
+        build_parser().error(f"argument {argv[-1]}: expected one argument")
     try:
         args, rest = _options_parser(add_help=False).parse_known_args(argv)
     except argparse.ArgumentError:
@@ -66,6 +71,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if not rest:
             return args
     return build_parser().parse_args(argv)
+
+
+def _options_first(argv: list[str]) -> list[str]:
+    """`--db` and `--as` wherever they are given (`workstation next --as Dana`), moved
+    before the command name, where the parser reads them; the last one given wins."""
+    options: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":  # everything after it is an argument, taken as it is
+            rest += argv[i:]
+            break
+        if arg in OPTIONS and i + 1 < len(argv):
+            options += argv[i : i + 2]
+            i += 2
+        elif "=" in arg and arg.split("=", 1)[0] in OPTIONS:
+            options.append(arg)
+            i += 1
+        else:
+            rest.append(arg)
+            i += 1
+    return options + rest
 
 
 def pause_collector() -> None:

@@ -156,3 +156,28 @@ def test_a_mistaken_command_line_gets_the_full_usage(capsys, argv, said):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert said in err and "COMMAND ..." in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "rep", "db"),
+    [
+        (["next", "--as", "Dana", "--json"], "next", "Dana", None),
+        (
+            ["reps", "add", "Bob", "--as=Dana", "--db", "sqlite:///x.db"],
+            "reps",
+            "Dana",
+            "sqlite:///x.db",
+        ),
+        (["--as", "Ann", "next", "--as", "Dana"], "next", "Dana", None),
+        (["import", "f.csv", "--assign", "--as", "Dana"], "import", "Dana", None),
+    ],
+)
+def test_db_and_as_may_follow_the_command_name(argv, command, rep, db):
+    args = parse_args(argv)
+    assert (args.command, args.rep, args.db) == (command, rep, db)
+
+
+def test_as_without_a_name_after_the_command_is_an_error(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["next", "--as"])
+    assert "argument --as: expected one argument" in capsys.readouterr().err

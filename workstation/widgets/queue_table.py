@@ -32,6 +32,7 @@ COLUMNS = (("Name", 0), ("Company", 0), ("Score", 5), ("Status", 10), ("Tries", 
 RIGHT = {"Score", "Tries"}
 FLEX_MIN, FLEX_MAX = 10, 32
 PADDING = 1  # blank cells on each side of a column
+HEADER = -1  # the header line's place among the cached lines
 
 
 def relative_time(moment: datetime | None, now: datetime) -> str:
@@ -145,7 +146,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._cells: list[tuple[Text, ...]] = []
         self._now: datetime | None = None
         self._cursor = 0
-        self._strips: dict[tuple[int, bool], Strip] = {}  # (row, is cursor) → its line
+        self._strips: dict[tuple[int, bool], Strip] = {}  # (row or HEADER, is cursor) → line
         self._width = 0
 
     # The page ---------------------------------------------------------------------------
@@ -292,17 +293,19 @@ class QueueTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._width or self.size.width
-        widths = column_widths(width)
-        if y == 0:
-            style = self.get_component_rich_style("queue-table--header")
-            header = tuple(Text(label) for label, _ in COLUMNS)
-            return self._strip(_line(header, widths, style), width, style)
-        index = round(self.scroll_offset.y) + y - 1
+        index = round(self.scroll_offset.y) + y - 1 if y else HEADER
         if index >= len(self._rows):
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self._cursor
         key = (index, is_cursor)
-        if (strip := self._strips.get(key)) is None:
+        if (strip := self._strips.get(key)) is not None:
+            return strip
+        widths = column_widths(width)
+        if index == HEADER:
+            style = self.get_component_rich_style("queue-table--header")
+            header = tuple(Text(label) for label, _ in COLUMNS)
+            strip = self._strips[key] = self._strip(_line(header, widths, style), width, style)
+        else:
             style = self.rich_style
             if index % 2:
                 style += self.get_component_rich_style("queue-table--even-row")

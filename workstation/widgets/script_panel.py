@@ -117,6 +117,10 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
             self.mount(VerticalScroll(id="script-body", can_focus=False))
             self.mount(Static(id="script-questions"))
 
+    def _body(self) -> VerticalScroll:
+        self._build()
+        return self.query_one("#script-body", VerticalScroll)
+
     def show(self, card: Card | None, *, rep_name: str) -> None:
         """Follow the record: a new record gets its script and no answers; the same record
         keeps this call's answers and is only reloaded when its version changed."""
@@ -184,9 +188,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.view = view
         self._qualified = self._scored().qualified
         self.border_title = safe_text(f"Script · {view.script_name}")
-        self._build()
         self.query_one("#script-context", Static).update(render_context(view))
-        body = self.query_one("#script-body", VerticalScroll)
+        body = self._body()
         if len(body.children) == len(rendered):
             for widget, markdown in zip(body.children, rendered, strict=True):
                 widget.remove_class("-current")
@@ -349,13 +352,11 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.jump_to_section(places[self._objection])
 
     def jump_to_section(self, number: int) -> None:
-        self._build()
-        body = self.query_one("#script-body", VerticalScroll)
+        body = self._body()
         for n, widget in enumerate(body.children):
             widget.set_class(n == number, "-current")
         body.scroll_to_widget(body.children[number], top=True, animate=False)
 
     def action_scroll_script(self, pages: int) -> None:
-        self._build()
-        body = self.query_one("#script-body", VerticalScroll)
+        body = self._body()
         body.scroll_relative(y=pages * max(body.size.height - 1, 1), animate=False)

@@ -257,3 +257,15 @@ def test_rep_activity(engine, book):
     ]
     assert [(r.name, r.dials) for r in recent] == [("Ann", 3), ("Bob", 1), ("Boss", 0)]
     assert everything[0].connect_rate == 0.5
+
+
+@pytest.mark.parametrize("part", [funnel_report, time_in_status, rep_activity])
+def test_every_part_of_the_funnel_refuses_a_rep_in_the_same_words(engine, book, part):
+    """The screen loads the three side by side and shows whichever refusal comes first."""
+    from workstation.store.permissions import PermissionDenied
+
+    with Session(engine) as session:
+        ann = make_rep(session, "Ann Other")
+        session.commit()
+        with pytest.raises(PermissionDenied, match=r"only managers may see the funnel$"):
+            part(session, acting_rep_id=ann.id)

@@ -167,7 +167,8 @@ def rep_activity(
 ) -> list[RepActivity]:
     """Dials, connects and conversions per rep, most dials first; active reps always show
     (managers only)."""
-    require_manager(session, acting_rep_id, "see the reps' activity")
+    # The funnel's three parts load side by side: whichever refuses first, it says the same.
+    require_manager(session, acting_rep_id, "see the funnel")
     a = _activity
     undone = _activity.alias("undone")
     reversal = a.c.reverses_id.is_not(None)

@@ -220,6 +220,35 @@ def test_sources_and_offers_through_to_won_business(engine, book):
     assert report.rejected_by_reason == [("Bogus form fill", 2)]
 
 
+def test_rejected_records_are_counted_from_their_partial_indexes(sqlite_engine):
+    """The count by reason repeats the indexes' predicate literally, so SQLite reads the
+    small partial indexes of rejected records, not every lead and contact."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def keep(_conn, _cursor, statement, _parameters, _context, _many):
+        if "rejected_reason, count(" in statement:
+            statements.append(statement)
+
+    with Session(sqlite_engine) as session:
+        boss = make_rep(session, "Boss", role="manager")
+        session.commit()
+        event.listen(sqlite_engine, "before_cursor_execute", keep)
+        try:
+            funnel_report(session, acting_rep_id=boss.id)
+        finally:
+            event.remove(sqlite_engine, "before_cursor_execute", keep)
+    plans = []
+    with sqlite_engine.connect() as connection:
+        for statement in statements:
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}").all()
+            plans.append(" ".join(row[3] for row in rows))
+    assert len(plans) == 2
+    assert "USING INDEX ix_lead_rejected" in plans[0], plans[0]
+    assert "USING INDEX ix_contact_rejected" in plans[1], plans[1]
+
+
 def test_a_cohort_since_a_date(engine, book):
     with Session(engine) as session:
         report = funnel_report(session, acting_rep_id=book, since=NOW - 30 * DAY)

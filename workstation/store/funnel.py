@@ -28,11 +28,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, case, func, not_, or_, select
+from sqlalchemy import Table, case, func, not_, or_, select, text
 from sqlmodel import Session
 
 from workstation.store.funnel_history import DetourRow, detours
-from workstation.store.models import Contact, History, Lead, Opportunity
+from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 
@@ -165,13 +165,13 @@ def _rejected_by_reason(session: Session, since: datetime | None) -> list[tuple[
         reason = table.c.rejected_reason
         statement = (
             select(reason, func.count())
-            .where(table.c.lifecycle_stage == "Rejected")
+            .where(text(REJECTED))  # literally: the partial index ix_*_rejected
             .group_by(reason)
         )
         if since is not None:
             statement = statement.where(table.c.created_at >= since)
-        for text, count in session.execute(statement):
-            counts[text or NONE] += count
+        for given, count in session.execute(statement):
+            counts[given or NONE] += count
     return counts.most_common()
 
 

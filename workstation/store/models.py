@@ -43,6 +43,9 @@ UNTOUCHED = "is_open AND (last_activity_at IS NULL OR last_activity_at < assigne
 # A call that keeps the record's values from before it, so that it can be undone.
 UNDOABLE = "prior_state IS NOT NULL"
 HAS_EXTERNAL_ID = "external_id IS NOT NULL"
+# Rejected records, counted by reason (the funnel): a small partial index, not one over
+# every record's lifecycle stage, which a conversion or a status change would rewrite.
+REJECTED = "lifecycle_stage = 'Rejected'"
 
 
 def external_id_index(table: str) -> Index:
@@ -235,7 +238,6 @@ class Lead(SQLModel, table=True):
             sqlite_where=text(UNTOUCHED),
             postgresql_where=text(UNTOUCHED),
         ),
-        Index("ix_lead_status", "status"),
         # A rep's leads by status (Contacted – Recent Activity, capacity counts).
         Index(
             "ix_lead_owner_status",
@@ -260,7 +262,12 @@ class Lead(SQLModel, table=True):
             sqlite_where=text("claimed_until IS NOT NULL"),
             postgresql_where=text("claimed_until IS NOT NULL"),
         ),
-        Index("ix_lead_lifecycle", "lifecycle_stage"),
+        Index(
+            "ix_lead_rejected",
+            "rejected_reason",
+            sqlite_where=text(REJECTED),
+            postgresql_where=text(REJECTED),
+        ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
 
@@ -299,7 +306,12 @@ class Contact(SQLModel, table=True):
 
     __table_args__ = (
         external_id_index("contact"),
-        Index("ix_contact_lifecycle", "lifecycle_stage"),
+        Index(
+            "ix_contact_rejected",
+            "rejected_reason",
+            sqlite_where=text(REJECTED),
+            postgresql_where=text(REJECTED),
+        ),
         # A rep's contacts, for the contact queues.
         Index(
             "ix_contact_owner_active",

@@ -53,7 +53,10 @@ _REGIONS = phonenumbers.SUPPORTED_REGIONS
 _UNREACHABLE = "no Email or Phone: a lead must be reachable, and is matched by them"
 
 Row = tuple[int, list[str]]  # line number, cells
-Cleaned = tuple  # the LEAD_VALUES of a row, in order
+# The LEAD_VALUES of a row, in order. Flags are 1 or 0, not True or False: the sqlite3
+# driver binds an exact int four times faster than a bool (SQLAlchemy makes them booleans
+# again for PostgreSQL).
+Cleaned = tuple
 Outcome = Cleaned | str  # or the reason the row was refused
 Refused = list  # [line, reason, cells]
 
@@ -131,7 +134,7 @@ class RowCleaner:
         self.flags = [flag for flag in _FLAGS if flag[1] in self.has]
         self.blank: list = [None] * len(LEAD_VALUES)  # each row's values, before its cells
         for at, _, _ in _FLAGS:
-            self.blank[at] = False
+            self.blank[at] = 0
         self.zones: dict[str, str | None] = {}
 
     def _cell(self, cells: list[str], name: str) -> tuple[str, dict]:
@@ -224,7 +227,7 @@ class RowCleaner:
             cell, memo = cell_of(cells, name)
             if (flag := memo.get(cell, missing)) is missing:
                 given = _given(cell)
-                flag = given is not None and clean_flag(given, label)
+                flag = int(given is not None and clean_flag(given, label))
                 if len(memo) < KEPT:
                     memo[cell] = flag
             values[at] = flag

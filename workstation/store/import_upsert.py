@@ -59,6 +59,9 @@ MEMBERSHIPS = select(_member.c.campaign_id, _member.c.lead_id, _member.c.contact
 # A new lead: its cleaned values (status last), then what a driver-level insert must spell.
 _DEFAULTED = ("lifecycle_stage", "score", "attempt_count", "version", "is_converted")
 _NEW_LEAD = (*LEAD_VALUES, "is_open", "campaign_id", "created_at", "updated_at", *_DEFAULTED)
+# Without a campaign the column is left out (NULL): the sqlite3 driver binds None, as it
+# does a bool, four times slower than an int.
+_NEW_LEAD_NO_CAMPAIGN = tuple(name for name in _NEW_LEAD if name != "campaign_id")
 _DEFAULTS = tuple(_lead.c[name].default.arg for name in _DEFAULTED)  # type: ignore[union-attr]
 _MEMBER_COLUMNS = ("campaign_id", "lead_id", "contact_id", "status", "has_responded")
 _MEMBER_COLUMNS += ("responded_at", "created_at")
@@ -72,18 +75,20 @@ _UPDATE = {
 }
 
 
-def _insert_returning_ids(connection: Connection, rows: list[tuple]) -> list[int]:
-    """Insert new leads (tuples in `_NEW_LEAD` order), returning their ids.
+def _insert_returning_ids(
+    connection: Connection, columns: Sequence[str], rows: list[tuple]
+) -> list[int]:
+    """Insert new leads (tuples in the order of `columns`), returning their ids.
 
     SQLite gives each new row the largest id so far plus one, and this transaction holds
     the write lock (BEGIN IMMEDIATE): the ids are the next len(rows) after the largest, and
     a plain executemany suffices. PostgreSQL returns them.
     """
     if connection.dialect.name != "sqlite":
-        named = [dict(zip(_NEW_LEAD, row, strict=True)) for row in rows]
+        named = [dict(zip(columns, row, strict=True)) for row in rows]
         return list(connection.execute(_RETURNING_IDS, named).scalars())
     last = connection.execute(_LAST_ID).scalar() or 0
-    insert_rows(connection, _lead, _NEW_LEAD, rows)
+    insert_rows(connection, _lead, columns, rows)
     return list(range(last + 1, last + 1 + len(rows)))
 
 
@@ -316,10 +321,17 @@ class BatchWriter:
         if not fresh:
             return []
         at = bound_value(connection, _lead.c.created_at, now)
-        campaign_id = self.campaign.id if self.campaign else None
+        campaign = (self.campaign.id,) if self.campaign else ()
+        columns = _NEW_LEAD if campaign else _NEW_LEAD_NO_CAMPAIGN
+        # Flags as the dialect binds them: 1 and 0 on SQLite, where a bool costs more.
+        is_open = {flag: bound_value(connection, _lead.c.is_open, flag) for flag in (True, False)}
+        defaults = tuple(
+            bound_value(connection, _lead.c[name], value)
+            for name, value in zip(_DEFAULTED, _DEFAULTS, strict=True)
+        )
         default, open_statuses = self.default_status, self.open_statuses
         # What follows a row's values when it has no status of its own (most rows).
-        tail = (default, default in open_statuses, campaign_id, at, at, *_DEFAULTS)
+        tail = (default, is_open[default in open_statuses], *campaign, at, at, *defaults)
         rows = []
         append = rows.append
         for entry in fresh:
@@ -328,10 +340,9 @@ class BatchWriter:
             if status is None:
                 append(values[:-1] + tail)
             else:
-                append(
-                    (*values[:-1], status, status in open_statuses, campaign_id, at, at, *_DEFAULTS)
-                )
-        ids = _insert_returning_ids(connection, rows)
+                flag = is_open[status in open_statuses]
+                append((*values[:-1], status, flag, *campaign, at, at, *defaults))
+        ids = _insert_returning_ids(connection, columns, rows)
         self._join(connection, [("lead", i) for i in ids], now)
         return ids
 
@@ -356,13 +367,14 @@ class BatchWriter:
         campaign = self.campaign
         at = bound_value(connection, _member.c.created_at, now)
         responded_at = at if campaign.member_responded else None
+        responded = bound_value(connection, _member.c.has_responded, campaign.member_responded)
         rows = [
             (
                 campaign.id,
                 i if kind == "lead" else None,
                 i if kind == "contact" else None,
                 campaign.member_status,
-                campaign.member_responded,
+                responded,
                 responded_at,
                 at,
             )

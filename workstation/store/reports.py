@@ -5,8 +5,8 @@ by default).
 Per rep: how many, in aging buckets by time since assignment (<1 day, 1–3, 3–7, 7+ days),
 worst first; and one rep's list, oldest first, paged by key.
 
-Every query repeats models.UNTOUCHED literally next to `owner_id IS NOT NULL`, so the planner
-uses the partial index ix_lead_untouched (owner_id, assigned_at), and on SQLite that index
+Every query repeats models.UNTOUCHED literally (owned, open, untouched), so the planner uses
+the partial index ix_lead_untouched (owner_id, assigned_at), and on SQLite that index
 covers the aggregate: it never touches the lead rows (TARGETS.md P3: ≤ 150 ms at 1M leads).
 `last_activity_at` on the lead is written with each activity, so "no activity since
 assignment" is `last_activity_at IS NULL OR last_activity_at < assigned_at`.
@@ -35,7 +35,7 @@ BUCKET_EDGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 lead = Lead.__table__.c
 rep = Rep.__table__.c
 
-_WHERE = and_(text(f"owner_id IS NOT NULL AND {UNTOUCHED}"), lead.assigned_at < bindparam("cutoff"))
+_WHERE = and_(text(UNTOUCHED), lead.assigned_at < bindparam("cutoff"))
 
 
 class ReportError(StoreError):

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `glance` reads HEA
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _alembic_config(connection: Connection):

@@ -117,3 +117,38 @@ def test_rows_already_stored_are_found_with_the_filter(sqlite_engine, tmp_path, 
     assert summary.created == 30 - stored
     second = import_leads(sqlite_engine, source, batch_size=4)
     assert (second.created, second.unchanged) == (0, 30)
+
+
+@pytest.mark.parametrize("campaign", [None, "Winback"])
+def test_flags_written_as_numbers_read_back_as_booleans(engine, tmp_path, campaign):
+    """On SQLite the writer binds flags as 1/0 and leaves campaign_id out without a
+    campaign (cheaper for the driver); what is stored must not change."""
+    from workstation.store.models import CampaignMember
+    from workstation.store.reference import NO_INTEREST
+
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "FirstName,LastName,Company,Email,DoNotCall,HasOptedOutOfEmail,Status\n"
+        "Ann,Ames,Co,ann@co.com,yes,,\n"
+        "Bob,Bell,Co,bob@co.com,no,true,\n"
+        f"Cy,Cole,Co,cy@co.com,,,{NO_INTEREST}\n"
+    )
+    summary = import_leads(engine, source, campaign=campaign)
+    assert (summary.created, summary.rejected) == (3, 0)
+    with Session(engine) as session:
+        leads = session.execute(select(Lead).order_by(Lead.id)).scalars().all()
+        flags = [(x.do_not_call, x.email_opt_out, x.is_open, x.is_converted) for x in leads]
+        assert flags == [
+            (True, False, True, False),
+            (False, True, True, False),
+            (False, False, False, False),
+        ]
+        assert all(type(flag) is bool for row in flags for flag in row)
+        assert [x.status for x in leads][2] == NO_INTEREST
+        if campaign is None:
+            assert [x.campaign_id for x in leads] == [None] * 3
+            assert session.execute(select(func.count(CampaignMember.id))).scalar() == 0
+        else:
+            assert len({x.campaign_id for x in leads} - {None}) == 1
+            members = session.execute(select(CampaignMember)).scalars().all()
+            assert len(members) == 3 and all(type(m.has_responded) is bool for m in members)

@@ -152,3 +152,28 @@ def test_flags_written_as_numbers_read_back_as_booleans(engine, tmp_path, campai
             assert len({x.campaign_id for x in leads} - {None}) == 1
             members = session.execute(select(CampaignMember)).scalars().all()
             assert len(members) == 3 and all(type(m.has_responded) is bool for m in members)
+
+
+def test_the_collector_pauses_for_an_import_on_the_main_thread_only(sqlite_engine, tmp_path):
+    import gc
+    import threading
+
+    source = tmp_path / "leads.csv"
+    rows = [f"P{n},L{n},Co,p{n}@co.com" for n in range(30)]
+    source.write_text("FirstName,LastName,Company,Email\n" + "\n".join(rows) + "\n")
+    seen: list[bool] = []
+
+    def progress(_done: int, _total: int) -> None:
+        seen.append(gc.isenabled())
+
+    import_leads(sqlite_engine, source, batch_size=10, progress=progress)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    seen.clear()
+    source.write_text("FirstName,LastName,Company,Email\n" + "\n".join(rows) + "\n")
+    thread = threading.Thread(
+        target=import_leads, args=(sqlite_engine, source), kwargs={"progress": progress}
+    )
+    thread.start()
+    thread.join()
+    assert seen and all(seen)

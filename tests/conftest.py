@@ -7,6 +7,7 @@ PostgreSQL test gets a schema of its own, migrated from scratch.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -21,6 +22,16 @@ from workstation.store.db import make_engine
 
 PG_URL = os.environ.get("WORKSTATION_TEST_PG")
 REQUIRE_PG = os.environ.get("WORKSTATION_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(autouse=True)
+def collector_left_on() -> Iterator[None]:
+    """A test that leaves the cyclic garbage collector off (the app pauses it while it
+    starts) fails, rather than changing what the tests after it measure."""
+    yield
+    if not gc.isenabled():
+        gc.enable()
+        pytest.fail("the cyclic garbage collector was left off")
 
 
 @pytest.fixture(scope="session")

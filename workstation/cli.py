@@ -107,11 +107,16 @@ def pause_collector() -> None:
 
 
 def open_tui(args: argparse.Namespace) -> int:
-    pause_collector()  # before the app's modules are imported
-    from workstation.app import start_app
+    import gc
 
-    app = start_app(settings(args))
-    app.run()
+    pause_collector()  # before the app's modules are imported
+    try:
+        from workstation.app import start_app
+
+        app = start_app(settings(args))
+        app.run()
+    finally:
+        gc.enable()  # should the app end before its first frame (a refusal, an error)
     return app.return_code or 0
 
 

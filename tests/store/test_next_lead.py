@@ -140,3 +140,16 @@ def test_a_lapsed_claim_returns_to_the_pool(engine):
             "claim lapsed: no call logged",
             "claimed from the pool",
         ]
+
+
+def test_the_walk_goes_on_page_after_page_to_the_first_callable_lead(engine):
+    """The first page asks for one lead, the next ones for a batch: 30 leads that cannot be
+    called now (02:00 in Sydney) come before the one that can, whatever the paging."""
+    rep = _rep(engine)
+    asleep = [
+        _lead(engine, owner_id=rep, score=90, time_zone="Australia/Sydney") for _ in range(30)
+    ]
+    awake = _lead(engine, owner_id=rep, score=10)
+    result = next_lead(engine, rep_id=rep, now=NOW)
+    assert (result.lead_id, result.source) == (awake, "queue")
+    assert [skip.lead_id for skip in result.skipped] == sorted(asleep)

@@ -33,7 +33,9 @@ from workstation.store.queues import QueueRow, queue_page
 ATTEMPT_CAP = 6
 RECENT_CALL = timedelta(hours=1)
 LEASE = timedelta(minutes=30)
-BATCH = 25  # candidates per page; most calls need only the first one
+# Candidates per page after the first, which asks for one: most calls need only that one,
+# and every row read costs its conversion (four date-times each).
+BATCH = 25
 MAX_LOOKED_AT = 500  # then stop and say so, rather than walk a whole queue
 
 lead = Lead.__table__.c
@@ -115,9 +117,8 @@ def _first_callable(
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         # Claimers lock one pool row at a time, so 50 of them never lock each other out.
-        page = queue_page(
-            session, key, rep_id=rep_id, after=after, limit=1 if lock else BATCH, lock=lock
-        )
+        limit = 1 if lock or after is None else BATCH
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock)
         for row in page.rows:
             if due_only and row.callback_at > now:
                 return None  # callbacks come soonest first: the rest are later still

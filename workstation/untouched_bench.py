@@ -1,7 +1,8 @@
 """P3, untouched-leads part (TARGETS.md: the screen ≤ 150 ms at data set L): how long the
 store takes for the per-rep aggregate and for the first page of the worst rep's list, and
-how long the screen takes from being pushed to its table painted, in a headless app, beside
-the baseline of a bare screen (header, empty table, footer) pushed the same way.
+how long the screen takes from being pushed to the first frame displayed with its table
+filled, in a headless app, beside the baseline of a bare screen (header, empty table,
+footer) pushed the same way, to its first frame.
 
 `measure_untouched(engine, runs)` returns plain figures (milliseconds, median and p95 over
 `runs`) for `workstation bench` to print beside the others.
@@ -43,26 +44,20 @@ def _timed(call: Callable[[], object], runs: int) -> list[float]:
 
 
 async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[float]]:
-    """Push the screen and wait for its first frame with the per-rep table filled; then the
-    baseline, a bare screen with the same frame (header, an empty table, footer) pushed the
-    same way. Alternating, so both see the same machine."""
+    """Push the screen and time it to the first frame displayed with the per-rep table
+    filled (Textual's `post_display_hook`, as for P1 and the page step); then the baseline,
+    a bare screen (header, an empty table, footer) pushed the same way, to its first frame.
+    Alternating, so both see the same machine."""
     from textual.screen import Screen
     from textual.widgets import DataTable, Footer, Header
 
-    from workstation.app import make_app
+    from workstation.app import WorkstationApp, make_app
     from workstation.config import Settings
     from workstation.screens.untouched import UntouchedScreen
 
-    painted: asyncio.Future[float] | None = None
-
-    def done() -> None:
-        if painted is not None and not painted.done():
-            painted.set_result(time.perf_counter())
-
     class TimedScreen(UntouchedScreen):
-        def _show(self, summary) -> None:
-            super()._show(summary)
-            self.call_after_refresh(done)
+        def ready(self) -> bool:
+            return self.summary is not None
 
     class BareScreen(Screen):
         def compose(self):
@@ -70,19 +65,29 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
             yield DataTable()
             yield Footer()
 
-        def on_mount(self) -> None:
-            self.call_after_refresh(done)
+        def ready(self) -> bool:
+            return self.is_mounted
 
-    app = make_app(Settings(database_url=str(engine.url)), engine)
+    class TimedApp(WorkstationApp):
+        painted: asyncio.Future[float] | None = None
+
+        def post_display_hook(self) -> None:
+            screen = self.screen
+            done = self.painted is None or self.painted.done()
+            if not done and isinstance(screen, TimedScreen | BareScreen) and screen.ready():
+                self.painted.set_result(time.perf_counter())  # type: ignore[union-attr]
+
+    app = make_app(Settings(database_url=str(engine.url)), engine, app_class=TimedApp)
+    assert isinstance(app, TimedApp)
     samples: tuple[list[float], list[float]] = ([], [])
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(runs):
             for screen_class, times in zip((TimedScreen, BareScreen), samples, strict=True):
-                painted = asyncio.get_running_loop().create_future()
+                app.painted = asyncio.get_running_loop().create_future()
                 started = time.perf_counter()
                 await app.push_screen(screen_class())
                 try:
-                    finished = await asyncio.wait_for(painted, timeout=60)
+                    finished = await asyncio.wait_for(app.painted, timeout=60)
                 except TimeoutError:
                     raise StoreError(
                         f"the untouched screen did not paint within a minute: {app.screen}"

@@ -88,19 +88,31 @@ class UntouchedScreen(Screen):
             table.add_column(label, key=key, width=5)
         table.add_column("Oldest", key="oldest", width=6)
         table.focus()
-        self.load()
+        # The first figures before the first frame: one aggregate over an index (40 ms at
+        # data set L) costs less than a frame without them, then a second layout of it all.
+        self._fill(*self._summary())
 
     @work(thread=True, exclusive=True, group="untouched")
     def load(self) -> None:
+        """The figures again, after a change (threshold, refresh, back from a rep's list)."""
+        self.app.call_from_thread(self._fill, *self._summary())
+
+    def _summary(self) -> tuple[UntouchedSummary | None, str]:
+        """The report, or None and why the store refused it."""
         try:
             with self.app.open_session() as session:
                 summary = untouched_summary(
                     session, acting_rep_id=self.app.rep.id, hours=self.hours, now=self.app.clock()
                 )
         except StoreError as error:
-            self.app.call_from_thread(self._refuse, str(error))
-            return
-        self.app.call_from_thread(self._show, summary)
+            return None, str(error)
+        return summary, ""
+
+    def _fill(self, summary: UntouchedSummary | None, refusal: str) -> None:
+        if summary is None:
+            self._refuse(refusal)
+        else:
+            self._show(summary)
 
     def _refuse(self, message: str) -> None:
         self.query_one("#untouched-body").display = False

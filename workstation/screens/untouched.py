@@ -2,8 +2,9 @@
 were assigned, in aging buckets, worst first, as a table and a stacked bar chart.
 
 + / − change the threshold, Enter opens a rep's list (`UntouchedLeadsScreen`), e exports the
-table. The report runs in a thread worker; for a rep the store refuses it, and the screen
-shows why instead of any figures.
+table. The first report is read before the first frame, later ones (a new threshold, a
+refresh) in a thread worker; for a rep the store refuses it, and the screen shows why
+instead of any figures.
 """
 
 from __future__ import annotations

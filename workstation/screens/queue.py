@@ -26,6 +26,7 @@ from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
+from workstation.widgets.skipped_line import SkippedLine
 
 if TYPE_CHECKING:
     from workstation.store.calls import NextLead
@@ -105,7 +106,7 @@ class QueueScreen(Screen):
             with Vertical(id="main"):
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
-                yield Static(id="skipped", markup=False)
+                yield SkippedLine(id="skipped")
                 with Horizontal(id="record-row"):
                     yield RecordCard(id="card")
                     yield ScriptPanel(id="script")
@@ -299,13 +300,13 @@ class QueueScreen(Screen):
         # a lead from the pool to the rep's queue; a lead of one's own changes no count.
         if after_call or result.source == "pool":
             self.load_counts()
-        skipped = self.query_one("#skipped", Static)
+        skipped = self.query_one(SkippedLine)
         if result.skipped:
             shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
             more = f" (+{len(result.skipped) - 4} more)" if len(result.skipped) > 4 else ""
-            skipped.update(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
+            skipped.show(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
         else:
-            skipped.update("")
+            skipped.show("")
         if result.lead_id is None:
             self.notify(result.message or "Nothing to call right now.", markup=False)
             return

@@ -221,7 +221,8 @@ class QueueScreen(Screen):
         back = "  [ previous" if self._page_starts else ""
         info = f"page {number} · {len(page.rows)} rows{more}{back} — {queue.description}"
         self.query_one("#page-info", Static).update(
-            Text(info if page.rows else f"Nothing here. {queue.description}")
+            Text(info if page.rows else f"Nothing here. {queue.description}"),
+            layout=False,  # one line high whatever it says (app.tcss): a repaint will do
         )
 
     @work(thread=True, exclusive=True, group="counts")

@@ -12,7 +12,7 @@ import asyncio
 import sqlite3
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -53,8 +53,9 @@ def _summary(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-class _Timed:
-    """Mixin: `await timed(pilot, key, changed)` → ms from the key to the frame showing it."""
+class FrameTimer:
+    """Mixin: `await timed(pilot, key, changed)` → ms from the key to the frame showing it;
+    `await time_until(start, changed, what=…)` the same from any awaitable (a push)."""
 
     _started: float | None = None
     _changed: Callable[[], bool] | None = None
@@ -66,19 +67,30 @@ class _Timed:
             self._started = None
 
     async def timed(self, pilot, key: str, changed: Callable[[], bool]) -> float:
+        return await self.time_until(lambda: pilot.press(key), changed, what=repr(key))
+
+    async def time_until(
+        self,
+        start: Callable[[], Awaitable[object]],
+        changed: Callable[[], bool],
+        *,
+        what: str,
+        seconds: float = 1.0,
+    ) -> float:
         self._elapsed, self._changed = None, changed
-        self._started = time.perf_counter()
-        await pilot.press(key)
-        for _ in range(400):
+        self._started = started = time.perf_counter()
+        await start()  # the frame may come before this returns (a push waits for mounting)
+        deadline = started + seconds
+        while time.perf_counter() < deadline:
             if self._elapsed is not None:
                 return self._elapsed
             await asyncio.sleep(0.002)
         from workstation.bench import BenchError
 
-        raise BenchError(f"no frame showed the result of {key!r} within a second")
+        raise BenchError(f"no frame showed {what} within {seconds:g} s")
 
 
-class _CardBaseline(_Timed, App):
+class _CardBaseline(FrameTimer, App):
     """The baseline: a bare app whose key repaints one card of twenty fields."""
 
     def compose(self) -> ComposeResult:
@@ -114,7 +126,7 @@ async def _app_presses(engine: Engine, url: str, presses: int) -> tuple[list[flo
             rep = busiest_rep(session)
     assert rep is not None
 
-    class TimedApp(_Timed, WorkstationApp):
+    class TimedApp(FrameTimer, WorkstationApp):
         pass
 
     app = TimedApp(Settings(database_url=url), engine, rep)

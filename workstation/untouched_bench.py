@@ -52,6 +52,7 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
     from textual.widgets import DataTable, Footer, Header
 
     from workstation.app import WorkstationApp, make_app
+    from workstation.bench_keys import FrameTimer
     from workstation.config import Settings
     from workstation.screens.untouched import UntouchedScreen
 
@@ -68,31 +69,28 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
         def ready(self) -> bool:
             return self.is_mounted
 
-    class TimedApp(WorkstationApp):
-        painted: asyncio.Future[float] | None = None
-
-        def post_display_hook(self) -> None:
-            screen = self.screen
-            done = self.painted is None or self.painted.done()
-            if not done and isinstance(screen, TimedScreen | BareScreen) and screen.ready():
-                self.painted.set_result(time.perf_counter())  # type: ignore[union-attr]
+    class TimedApp(FrameTimer, WorkstationApp):
+        pass
 
     app = make_app(Settings(database_url=str(engine.url)), engine, app_class=TimedApp)
     assert isinstance(app, TimedApp)
+
+    def shown(kind: type) -> bool:
+        screen = app.screen
+        return isinstance(screen, kind) and screen.ready()  # type: ignore[attr-defined]
+
     samples: tuple[list[float], list[float]] = ([], [])
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(runs):
-            for screen_class, times in zip((TimedScreen, BareScreen), samples, strict=True):
-                app.painted = asyncio.get_running_loop().create_future()
-                started = time.perf_counter()
-                await app.push_screen(screen_class())
-                try:
-                    finished = await asyncio.wait_for(app.painted, timeout=60)
-                except TimeoutError:
-                    raise StoreError(
-                        f"the untouched screen did not paint within a minute: {app.screen}"
-                    ) from None
-                times.append((finished - started) * 1000)
+            for kind, times in zip((TimedScreen, BareScreen), samples, strict=True):
+                times.append(
+                    await app.time_until(
+                        lambda kind=kind: app.push_screen(kind()),
+                        lambda kind=kind: shown(kind),
+                        what="the untouched-leads screen",
+                        seconds=60,
+                    )
+                )
                 app.pop_screen()
                 await pilot.pause()
     return samples

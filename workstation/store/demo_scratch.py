@@ -15,7 +15,6 @@ started at the same time.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import re
@@ -23,6 +22,7 @@ import sqlite3
 from collections import Counter
 from itertools import chain, count
 
+from workstation.store.collector import collector_paused
 from workstation.store.demo_load import columns
 
 # Rows per INSERT statement: binding is per value either way, but each statement costs
@@ -131,37 +131,33 @@ def build_chunks(function, context: Shipped, jobs: list[tuple[int, tuple]], path
     Returns (seq, the result with its rows taken out, rows written per table) per job.
     """
     assert _ids is not None, "build_chunks runs in a worker started with adopt()"
-    # Millions of new tuples and no reference cycles: the cyclic garbage collector would
-    # only walk them (a tenth of the time it takes to build a chunk of leads).
-    gc.disable()
     try:
-        db = sqlite3.connect(path, isolation_level=None)
-        # Large pages: fewer to allocate and write here, and to read for the writer.
-        db.execute(f"PRAGMA page_size={SCRATCH_PAGE_SIZE}")
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        # CHECK constraints are kept by the generator (the database checks its file
-        # afterwards); evaluating them per row would cost more than the insert.
-        db.execute("PRAGMA ignore_check_constraints=ON")
-        db.execute("BEGIN")
-        done = []
-        for seq, job in jobs:
-            result = function(context.value(), *job)
-            counts = Counter({t: len(rows) for t, rows in result.rows.items() if rows})
-            first = _ids.take(seq, counts)
-            for table, rows in result.rows.items():
-                if rows:
-                    _write(db, table, seq, rows, schema[table], first.get(table))
-            result.rows = {}
-            done.append((seq, result, counts))
-        db.execute("COMMIT")
-        db.close()
-        return done
+        with collector_paused():  # millions of new tuples, no cycles among them
+            db = sqlite3.connect(path, isolation_level=None)
+            # Large pages: fewer to allocate and write here, and to read for the writer.
+            db.execute(f"PRAGMA page_size={SCRATCH_PAGE_SIZE}")
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            # CHECK constraints are kept by the generator (the database checks its file
+            # afterwards); evaluating them per row would cost more than the insert.
+            db.execute("PRAGMA ignore_check_constraints=ON")
+            db.execute("BEGIN")
+            done = []
+            for seq, job in jobs:
+                result = function(context.value(), *job)
+                counts = Counter({t: len(rows) for t, rows in result.rows.items() if rows})
+                first = _ids.take(seq, counts)
+                for table, rows in result.rows.items():
+                    if rows:
+                        _write(db, table, seq, rows, schema[table], first.get(table))
+                result.rows = {}
+                done.append((seq, result, counts))
+            db.execute("COMMIT")
+            db.close()
+            return done
     except BaseException:
         _ids.stop()
         raise
-    finally:
-        gc.enable()
 
 
 def _write(db, table: str, seq: int, rows: list[tuple], schema, first_id: int | None) -> None:

@@ -17,9 +17,7 @@ the write lock while it runs).
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -30,6 +28,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlmodel import Session
 
 from workstation.store.campaign_members import CampaignInfo, ensure_campaign
+from workstation.store.collector import collector_paused
 from workstation.store.errors import StoreError
 from workstation.store.import_columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
 from workstation.store.import_pool import ErrorsFile, cleaned, worker_count
@@ -238,7 +237,7 @@ def import_leads(
                     open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
                 )
                 run = _Run(writer, transaction, progress, keep_ids=assign_as is not None)
-                with _collector_paused():
+                with collector_paused():
                     cancelled = _read_all(
                         reader,
                         form,
@@ -278,23 +277,6 @@ def import_leads(
         assigned=assigned,
         left_in_pool=left,
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while the rows stream through, when the import runs
-    on the main thread (the `workstation import` command, the bench). Every batch is tens
-    of thousands of new tuples and lists without a cycle among them, which the collector
-    would only walk: 6 % of the writing process's time, more in a process holding much
-    else. In a thread (the TUI's import screen) it stays on, for the rest of the app."""
-    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _read_all(

@@ -125,4 +125,4 @@ class RecordCard(Static):
     def on_resize(self) -> None:
         card, why = self._shown
         if card is not None:  # without a record, the one line shown wraps by itself
-            self.update(render_card(card, why, self.content_size.width or WIDE))
+            self.show(card, why)  # laid out for the new width: no second layout

@@ -23,13 +23,13 @@ from textual.screen import Screen
 
 from workstation.config import Settings
 from workstation.store.errors import StoreError
-from workstation.store.views import PAGE_SIZE, RepInfo
+from workstation.store.rows import PAGE_SIZE, RepInfo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from workstation.store.glance import Glance
+    from workstation.store.calling.glance import Glance
 
 
 def utcnow() -> datetime:
@@ -123,10 +123,10 @@ class WorkstationApp(App):
             self.call_from_thread(self.exit, None, 1, message)
             return
         import workstation.screens.callback
-        import workstation.store.calls
-        import workstation.store.dispositions
-        import workstation.store.records
-        import workstation.store.script_rules
+        import workstation.store.calling.card
+        import workstation.store.calling.dispositions
+        import workstation.store.calling.next_lead
+        import workstation.store.scripts.rules
         import workstation.widgets.script_render  # noqa: F401
 
     def get_default_screen(self) -> Screen:
@@ -142,7 +142,7 @@ class WorkstationApp(App):
     def on_mount(self) -> None:
         if self.rep is None:
             from workstation.screens.empty import EmptyDatabaseScreen
-            from workstation.store.team import records_held
+            from workstation.store.team.roster import records_held
 
             with self.open_session() as session:
                 self.push_screen(EmptyDatabaseScreen(records_held(session)))
@@ -199,7 +199,7 @@ class WorkstationApp(App):
                 )
         show_queue = getattr(screen, "action_show_queue", None)
         if show_queue is not None:
-            from workstation.store.views import QUEUE_INFO
+            from workstation.store.rows import QUEUE_INFO
 
             for key, queue in QUEUE_INFO.items():
                 yield SystemCommand(
@@ -232,7 +232,7 @@ def start_app(
 ) -> WorkstationApp:
     """The app as `workstation` starts it: from a glance when the database allows one,
     else over an engine opened (and the schema brought up to date) first."""
-    from workstation.store.glance import glance
+    from workstation.store.calling.glance import glance
 
     look = glance(settings.database_url, settings.rep_name, limit=PAGE_SIZE)
     if look is not None:

@@ -44,7 +44,7 @@ def run_reporting_errors(run: Callable[[], int]) -> int:
 
 def _database_problem(error: Exception) -> str | None:
     """The one line for a SQLAlchemy error. SQLAlchemy is imported only now, so that the
-    TUI can start without it (see `store.glance`); if it was never imported, it raised
+    TUI can start without it (see `store.calling.glance`); if it was never imported, it raised
     nothing."""
     if "sqlalchemy" not in sys.modules:
         return None

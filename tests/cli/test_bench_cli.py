@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from workstation import bench
+from workstation.bench import run as bench
 from workstation.cli import main
 
 

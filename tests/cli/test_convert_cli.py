@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from tests.cli.test_cli import run
 from tests.convert_factories import build_world, snapshot
-from workstation.store.convert import ConversionResult
-from workstation.store.convert_choices import end_of_quarter
+from workstation.store.conversion.choices import end_of_quarter
+from workstation.store.conversion.convert import ConversionResult
 from workstation.store.models import Lead
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
-from workstation.store.assign import (
+from workstation.store.models import History, Lead, Rep
+from workstation.store.reference import BAD_DATA, CONVERTED
+from workstation.store.team.assign import (
     CHUNK,
     AssignmentRefused,
     assign_pool_by_capacity,
@@ -20,9 +22,7 @@ from workstation.store.assign import (
     return_to_pool,
     set_capacity,
 )
-from workstation.store.assign_plan import RepCapacity, distribute
-from workstation.store.models import History, Lead, Rep
-from workstation.store.reference import BAD_DATA, CONVERTED
+from workstation.store.team.assign_plan import RepCapacity, distribute
 
 
 def test_distribute_levels_free_room_and_never_exceeds_it():

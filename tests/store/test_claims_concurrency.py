@@ -12,9 +12,9 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from tests.factories import NOW
-from workstation.store.calls import next_lead
+from workstation.store.calling.dispositions import log_call
+from workstation.store.calling.next_lead import next_lead
 from workstation.store.db import make_engine
-from workstation.store.dispositions import log_call
 from workstation.store.models import Lead, Rep
 
 

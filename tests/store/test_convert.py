@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from tests.convert_factories import build_world
 from tests.factories import NOW
-from workstation.store.convert import convert_lead
-from workstation.store.convert_choices import end_of_quarter
-from workstation.store.convert_plan import plan_conversion
-from workstation.store.convert_rules import NEW, NONE, ConversionChoices
+from workstation.store.conversion.choices import end_of_quarter
+from workstation.store.conversion.convert import convert_lead
+from workstation.store.conversion.plan import plan_conversion
+from workstation.store.conversion.rules import NEW, NONE, ConversionChoices
 from workstation.store.models import (
     Account,
     Activity,

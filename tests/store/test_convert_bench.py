@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from tests.convert_factories import build_world
 from tests.factories import make_lead
-from workstation.store.convert_bench import measure_conversion
+from workstation.bench.conversion import measure_conversion
 from workstation.store.errors import StoreError
 from workstation.store.models import Lead
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.convert_factories import build_world, snapshot
-from workstation.store.convert import convert_lead
-from workstation.store.convert_rules import NEW, ConversionChoices
+from workstation.store.conversion.convert import convert_lead
+from workstation.store.conversion.rules import NEW, ConversionChoices
 
 
 class Fault(Exception):

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from tests.convert_factories import add
 from tests.factories import make_lead
-from workstation.store.matching import (
+from workstation.store.conversion.matching import (
     account_matches,
     contact_matches,
     core_name,

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from tests.convert_factories import build_world, snapshot
 from tests.factories import make_lead
-from workstation.store.convert import ConversionResult, bulk_convert, convert_lead
-from workstation.store.convert_rules import (
+from workstation.store.conversion.convert import ConversionResult, bulk_convert, convert_lead
+from workstation.store.conversion.rules import (
     DEFAULTS,
     NEW,
     ConversionChoices,

@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text
 from sqlmodel import SQLModel
 
-import workstation.store.demo as demo
+import workstation.store.demo.generate as demo
 from tests.conftest import _pg_or_skip
 from workstation.store import schema
 from workstation.store.db import make_engine
-from workstation.store.demo import DemoError, generate_demo
-from workstation.store.demo_accounts import account_chunk
-from workstation.store.demo_leads import LeadContext, lead_chunk
-from workstation.store.demo_load import COLUMNS
-from workstation.store.demo_plan import CHUNK, clock_for, make_plan
-from workstation.store.demo_sqlite import SqliteLoader
+from workstation.store.demo.accounts import account_chunk
+from workstation.store.demo.generate import DemoError, generate_demo
+from workstation.store.demo.leads import LeadContext, lead_chunk
+from workstation.store.demo.load import COLUMNS
+from workstation.store.demo.plan import CHUNK, clock_for, make_plan
+from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES
 

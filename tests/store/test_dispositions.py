@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
 from workstation.store import reference
-from workstation.store.dispositions import CallRefused, log_call, undo_last_call
+from workstation.store.calling.dispositions import CallRefused, log_call, undo_last_call
 from workstation.store.models import Activity, Contact, History, Lead
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
-from workstation.store.edits import InvalidValue, StaleRecord, save_fields
+from workstation.store.calling.edits import InvalidValue, StaleRecord, save_fields
 from workstation.store.models import History, Lead
 
 

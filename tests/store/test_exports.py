@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, insert, select
 
-from workstation.store import export_fields
 from workstation.store.db import write_session
-from workstation.store.exports import (
+from workstation.store.exports import fields as export_fields
+from workstation.store.exports.stream import (
     EXPORT_KINDS,
     ExportError,
     export_columns,

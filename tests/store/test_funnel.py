@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
-from workstation.store.funnel import funnel_report
-from workstation.store.funnel_history import rep_activity, time_in_status
 from workstation.store.models import Account, Activity, Contact, History, Opportunity
 from workstation.store.reference import CONTACTED, CONVERTED, NURTURING, WORKING
+from workstation.store.reports.funnel import funnel_report
+from workstation.store.reports.funnel_history import rep_activity, time_in_status
 
 DAY = timedelta(days=1)
 SINCE = NOW - 6.5 * DAY  # the cohort and period used by the "since" tests

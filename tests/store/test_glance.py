@@ -1,6 +1,6 @@
 """`glance`: the first page read with sqlite3 alone is the page the store reads, and the
 statements it runs are the store's own (`python -m tests.store.test_glance` rewrites
-`workstation/store/glance_sql.py` after a change to the queues' queries)."""
+`workstation/store/calling/glance_sql.py` after a change to the queues' queries)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
-from workstation.store import glance_sql
-from workstation.store.glance import glance, sqlite_path
-from workstation.store.queues import _FIRST, QUEUES, queue_page
+from workstation.store.calling import glance_sql
+from workstation.store.calling.glance import glance, sqlite_path
+from workstation.store.calling.queues import _FIRST, QUEUES, queue_page
 from workstation.store.reps import working_rep
 
 GENERATED = Path(glance_sql.__file__)
@@ -113,7 +113,7 @@ def test_sqlite_paths():
 def test_the_first_frame_needs_no_sqlalchemy():
     code = (
         "import sys, workstation.cli, workstation.app, workstation.screens.queue, "
-        "workstation.store.glance; "
+        "workstation.store.calling.glance; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', "
         "'pydantic', 'alembic'}))"
     )

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.store.test_imports import ROWS, write_nasty_file
-from workstation.store import import_pool, import_reader
 from workstation.store.db import make_engine
-from workstation.store.import_reader import CsvBlocks, CsvRows, parse_block, sniff
-from workstation.store.imports import import_leads
+from workstation.store.imports import pool as import_pool
+from workstation.store.imports import reader as import_reader
+from workstation.store.imports.leads import import_leads
+from workstation.store.imports.reader import CsvBlocks, CsvRows, parse_block, sniff
 from workstation.store.schema import upgrade
 
 HEADER = "FirstName,LastName,Company,Email,Phone,Notes"

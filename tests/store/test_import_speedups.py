@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from workstation.store.cleansing import BadValue, e164, parse_phone, phone_values, phone_zone
-from workstation.store.import_columns import plan_columns
-from workstation.store.import_rows import RowCleaner, RowRules
-from workstation.store.import_sql import KnownValues
-from workstation.store.imports import import_leads
+from workstation.store.imports.columns import plan_columns
+from workstation.store.imports.leads import import_leads
+from workstation.store.imports.rows import RowCleaner, RowRules
+from workstation.store.imports.sql import KnownValues
 from workstation.store.models import Lead
+from workstation.store.values.cleansing import BadValue, e164, parse_phone, phone_values, phone_zone
 
 
 def _written(rng: random.Random) -> str:

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from workstation.store.exports import export_records
-from workstation.store.import_sql import lookup_sql
-from workstation.store.import_upsert import CONTACT_LOOKUP, LEAD_LOOKUP, MEMBERSHIPS
-from workstation.store.imports import import_leads
+from workstation.store.exports.stream import export_records
+from workstation.store.imports.leads import import_leads
+from workstation.store.imports.sql import lookup_sql
+from workstation.store.imports.upsert import CONTACT_LOOKUP, LEAD_LOOKUP, MEMBERSHIPS
 from workstation.store.models import (
     Campaign,
     CampaignMember,
@@ -258,7 +258,7 @@ def test_batch_boundaries_never_change_the_outcome(sqlite_engine, tmp_path, batc
 def test_two_imports_at_once_on_postgresql_create_each_lead_once(pg_url, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from workstation.import_bench import generate_leads_csv
+    from workstation.bench.imports import generate_leads_csv
     from workstation.store.db import make_engine
 
     source = tmp_path / "both.csv"

@@ -9,7 +9,9 @@ import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from workstation.store.cleansing import (
+from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, STAGE_SYNONYMS, match_picklist
+from workstation.store.reference import LEAD_STATUSES, OPPORTUNITY_STAGES
+from workstation.store.values.cleansing import (
     BadValue,
     _is_valid,
     _nanp_number,
@@ -23,9 +25,7 @@ from workstation.store.cleansing import (
     parse_phone,
     unescape_formula,
 )
-from workstation.store.picklists import LEAD_STATUS_SYNONYMS, STAGE_SYNONYMS, match_picklist
-from workstation.store.reference import LEAD_STATUSES, OPPORTUNITY_STAGES
-from workstation.store.regions import country_code, region_code, zone_for_place
+from workstation.store.values.regions import country_code, region_code, zone_for_place
 
 
 def test_the_plain_email_pattern_never_accepts_what_email_validator_refuses():

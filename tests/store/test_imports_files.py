@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from workstation.store import import_pool
 from workstation.store.db import make_engine
-from workstation.store.exports import export_records
-from workstation.store.import_columns import MappingError, parse_map_options
-from workstation.store.imports import import_leads
+from workstation.store.exports.stream import export_records
+from workstation.store.imports import pool as import_pool
+from workstation.store.imports.columns import MappingError, parse_map_options
+from workstation.store.imports.leads import import_leads
 from workstation.store.models import Lead
 from workstation.store.schema import upgrade
 
@@ -166,7 +166,7 @@ def test_progress_is_reported_and_an_import_can_stop_between_batches(sqlite_engi
 
 
 def test_an_empty_or_missing_file_is_a_clear_error(sqlite_engine, tmp_path):
-    from workstation.store.import_reader import UnreadableFile
+    from workstation.store.imports.reader import UnreadableFile
 
     (tmp_path / "empty.csv").write_bytes(b"\xef\xbb\xbf\r\n")
     with pytest.raises(UnreadableFile, match="is empty"):

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from workstation import import_bench
-from workstation.import_bench import generate_leads_csv, measure_import
+from workstation.bench import imports as import_bench
+from workstation.bench.imports import generate_leads_csv, measure_import
 from workstation.store.db import make_engine
-from workstation.store.exports import export_records
+from workstation.store.exports.stream import export_records
 
 ROWS = 25_000
 VOLATILE = {"Id", "CreatedDate", "LastModifiedDate", "CampaignId"}

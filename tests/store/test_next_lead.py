@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
-from workstation.store.calls import LEASE, next_lead
+from workstation.store.calling.next_lead import LEASE, next_lead
 from workstation.store.models import History, Lead
 
 # 15:00 UTC = 10:00 in New York, 07:00 in Los Angeles, 16:00 in Berlin, 02:00 in Sydney.

@@ -8,14 +8,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
-from workstation.store.assign import (
-    assign_pool_by_capacity,
-    reassign,
-    return_to_pool,
-    set_capacity,
-)
-from workstation.store.convert import convert_lead
-from workstation.store.funnel import funnel_report
+from workstation.store.calling.reject import reject
+from workstation.store.conversion.convert import convert_lead
 from workstation.store.models import History, Lead, Rep
 from workstation.store.permissions import (
     PermissionDenied,
@@ -23,8 +17,14 @@ from workstation.store.permissions import (
     require_owner_or_manager,
     require_self_or_manager,
 )
-from workstation.store.reject import reject
-from workstation.store.reports import untouched_page, untouched_summary
+from workstation.store.reports.funnel import funnel_report
+from workstation.store.reports.untouched import untouched_page, untouched_summary
+from workstation.store.team.assign import (
+    assign_pool_by_capacity,
+    reassign,
+    return_to_pool,
+    set_capacity,
+)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
-from workstation.store.queues import _FIRST, _NEXT, QUEUES, queue_count, queue_page
+from workstation.store.calling.queues import _FIRST, _NEXT, QUEUES, queue_count, queue_page
 
 
 @pytest.fixture

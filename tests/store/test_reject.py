@@ -9,17 +9,17 @@ from sqlmodel import Session
 
 from tests.convert_factories import build_world, snapshot
 from tests.factories import NOW
-from workstation.store.convert import convert_lead
-from workstation.store.convert_rules import ConversionRefused, LeadReadOnly
-from workstation.store.models import Contact, History, Lead
-from workstation.store.queues import queue_count
-from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
-from workstation.store.reject import (
+from workstation.store.calling.queues import queue_count
+from workstation.store.calling.reject import (
     REJECT_REASONS,
     RejectRefused,
     find_reason,
     reject,
 )
+from workstation.store.conversion.convert import convert_lead
+from workstation.store.conversion.rules import ConversionRefused, LeadReadOnly
+from workstation.store.models import Contact, History, Lead
+from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
 
 
 def test_every_reason_leads_to_a_closed_status():

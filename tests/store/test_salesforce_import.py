@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from workstation.store.exports import EXPORT_KINDS, export_records
+from workstation.store.exports.stream import EXPORT_KINDS, export_records
+from workstation.store.imports.salesforce.importer import import_salesforce
 from workstation.store.models import (
     Account,
     Activity,
@@ -25,7 +26,6 @@ from workstation.store.models import (
     Opportunity,
 )
 from workstation.store.reference import LeadStatus, OpportunityStage
-from workstation.store.salesforce_import import import_salesforce
 
 EXPORT = Path(__file__).parents[2] / ".." / "shared" / "testdata" / "salesforce-export"
 FILES = ("Account", "Campaign", "CampaignMember", "Contact", "Lead", "Opportunity", "Task")

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from tests.factories import make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
-from workstation.store.dispositions import log_call, undo_last_call
+from workstation.store.calling.dispositions import log_call, undo_last_call
 from workstation.store.models import BUSINESS_TABLES, Lead
 from workstation.store.schema import HEAD, current_revision, ensure_current, script_heads
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from workstation.store.script_files import (
+from workstation.store.scripts.files import (
     ScriptFileError,
     decode,
     format_script,
     parse_script,
     slug,
 )
-from workstation.store.scripts import DEFAULT_SCRIPT, default_script
+from workstation.store.scripts.for_record import DEFAULT_SCRIPT, default_script
 
 CUSTOM = """---
 name: Événements – Zürich ★

@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from tests.factories import make_rep
 from workstation.store.models import CallScript, Campaign
 from workstation.store.permissions import PermissionDenied
-from workstation.store.script_files import ScriptFileError, format_script, parse_script
-from workstation.store.script_io import (
+from workstation.store.scripts.files import ScriptFileError, format_script, parse_script
+from workstation.store.scripts.for_record import DEFAULT_SCRIPT, default_script
+from workstation.store.scripts.library import (
     ScriptImportError,
     export_scripts,
     import_scripts,
@@ -21,8 +22,7 @@ from workstation.store.script_io import (
     save_script,
     script_as_file,
 )
-from workstation.store.script_rules import ScriptError
-from workstation.store.scripts import DEFAULT_SCRIPT, default_script
+from workstation.store.scripts.rules import ScriptError
 
 ALPHA = """---
 name: Alpha – script

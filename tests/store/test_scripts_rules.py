@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from workstation.store.script_rules import (
+from workstation.store.scripts.for_record import default_script
+from workstation.store.scripts.rules import (
     Rule,
     ScriptError,
     answers_summary,
@@ -16,7 +17,6 @@ from workstation.store.script_rules import (
     rule_from_dict,
     score_from_answers,
 )
-from workstation.store.scripts import default_script
 
 BANT_YES = {
     "budget": True,

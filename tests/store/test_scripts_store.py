@@ -17,8 +17,8 @@ from workstation.store.models import (
     Contact,
     Lead,
 )
-from workstation.store.script_rules import ScriptError
-from workstation.store.scripts import DEFAULT_NAME, apply_answers, script_for_record
+from workstation.store.scripts.for_record import DEFAULT_NAME, apply_answers, script_for_record
+from workstation.store.scripts.rules import ScriptError
 
 EMAIL = "Subject: Hi {company}\n\nDear {first_name}"
 LAST_YEAR = NOW.replace(year=2025)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from markdown_it import MarkdownIt
 
-from workstation.store.script_text import (
+from workstation.store.scripts.text import (
     Email,
     escape_markdown,
     fill_markdown,

@@ -12,7 +12,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import History, Rep
 from workstation.store.permissions import PermissionDenied
 from workstation.store.reps import UnknownRep
-from workstation.store.team import TeamChangeRefused, add_rep, change_rep
+from workstation.store.team.roster import TeamChangeRefused, add_rep, change_rep
 
 
 def _history(engine) -> list[tuple]:

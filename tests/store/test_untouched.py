@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
-from workstation.store.demo import generate_demo
-from workstation.store.exports import export_records
-from workstation.store.reports import (
+from workstation.store.demo.generate import generate_demo
+from workstation.store.exports.stream import export_records
+from workstation.store.reports.untouched import (
     _PAGE_FIRST,
     _PAGE_NEXT,
     _SUMMARY,
@@ -130,7 +130,7 @@ def test_buckets_threshold_and_worst_first(engine, desk):
 
 
 def test_worst_means_oldest_bucket_first():
-    from workstation.store.reports import RepUntouched
+    from workstation.store.reports.untouched import RepUntouched
 
     many_fresh = RepUntouched(1, "a", True, 40, (0, 40, 0, 0), None)
     one_old = RepUntouched(2, "b", True, 1, (0, 0, 0, 1), None)

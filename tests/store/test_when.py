@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workstation.store.when import BadTime, parse_when
+from workstation.store.values.callback_times import BadTime, parse_when
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York
 

@@ -12,7 +12,7 @@ from tests.convert_factories import HostApp, build_world, plain, snapshot
 from tests.factories import make_lead
 from workstation.screens.convert_wizard import ConvertWizard
 from workstation.screens.queue import QueueScreen
-from workstation.store.convert import convert_lead
+from workstation.store.conversion.convert import convert_lead
 from workstation.store.models import Lead
 from workstation.widgets.convert_preview import ConvertPreview
 

@@ -16,7 +16,7 @@ from workstation import subcommands
 from workstation.app import start_app
 from workstation.config import Settings
 from workstation.screens.queue import QueueScreen
-from workstation.store.views import QUEUE_INFO
+from workstation.store.rows import QUEUE_INFO
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import RecordCard

@@ -126,7 +126,7 @@ async def test_a_screen_pushed_as_it_is_keeps_importing_when_left(
 ):
     import threading
 
-    from workstation.store import imports
+    from workstation.store.imports import leads as imports
 
     source = tmp_path / "some.csv"
     source.write_text("FirstName,LastName,Company,Email\nQ,L,Co Q,q@co.com\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from tests.factories import NOW
 from tests.ui.test_script_panel import settle, text_of
 from workstation.app import make_app
 from workstation.config import Settings
-from workstation.store.demo import generate_demo
+from workstation.store.demo.generate import generate_demo
 from workstation.store.models import Activity, Lead
 from workstation.widgets.script_panel import ScriptPanel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from workstation.store.records import Card
+from workstation.store.calling.card import Card
 from workstation.widgets.record_card import RecordCard
 
 

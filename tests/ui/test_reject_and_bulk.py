@@ -9,7 +9,7 @@ from tests.convert_factories import HostApp, build_world, plain, snapshot
 from tests.factories import make_lead
 from workstation.screens.bulk_convert import BulkConvertScreen
 from workstation.screens.reject_dialog import RejectDialog
-from workstation.store.convert import convert_lead
+from workstation.store.conversion.convert import convert_lead
 from workstation.store.models import Contact, Lead
 from workstation.store.reference import NURTURING
 

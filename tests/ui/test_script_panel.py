@@ -15,10 +15,10 @@ from textual.widgets import Footer, Input, Static
 
 from tests.factories import NOW, make_lead, make_rep
 from tests.store.test_scripts_store import QUESTIONS
+from workstation.store.calling.card import record_card
 from workstation.store.db import session_factory
 from workstation.store.models import Activity, CallScript, Campaign
-from workstation.store.records import record_card
-from workstation.store.scripts import DEFAULT_NAME
+from workstation.store.scripts.for_record import DEFAULT_NAME
 from workstation.widgets.script_panel import ScriptPanel
 
 SIZE = (100, 34)

@@ -13,8 +13,8 @@ from tests.factories import make_rep
 from tests.ui.test_script_panel import settle
 from workstation.screens.scripts import ScriptsScreen
 from workstation.store.models import CallScript, Campaign
-from workstation.store.script_files import format_script
-from workstation.store.script_io import script_as_file
+from workstation.store.scripts.files import format_script
+from workstation.store.scripts.library import script_as_file
 
 SIZE = (110, 32)
 BODY = "## Opening\nHi {first_name}, about {product}.\n"

@@ -119,7 +119,7 @@ async def test_empty_database_offers_demo_data(app_factory):
 
 
 async def test_a_refused_demo_load_says_why_and_offers_the_buttons_again(app_factory, monkeypatch):
-    from workstation.store import demo
+    from workstation.store.demo import generate as demo
 
     def refuse(*_args, **_kwargs):
         raise demo.DemoError("demo data goes into an empty database only")

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workstation.store.convert import BulkSummary, bulk_convert
+from workstation.store.conversion.convert import BulkSummary, bulk_convert
 from workstation.widgets.safe_text import clean
 
 EXPLAIN = (

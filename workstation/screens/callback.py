@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workstation.store.errors import StoreError
-from workstation.store.when import parse_when
+from workstation.store.values.callback_times import parse_when
 
 QUICK = (
     ("+1h", "In 1 hour"),

@@ -20,10 +20,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workstation.store.convert import ConversionResult, convert_lead
-from workstation.store.convert_lookups import contact_roles
-from workstation.store.convert_plan import ConversionPlan, plan_conversion
-from workstation.store.convert_rules import DEFAULTS, NEW, NONE
+from workstation.store.conversion.convert import ConversionResult, convert_lead
+from workstation.store.conversion.lookups import contact_roles
+from workstation.store.conversion.plan import ConversionPlan, plan_conversion
+from workstation.store.conversion.rules import DEFAULTS, NEW, NONE
 from workstation.store.errors import StoreError
 from workstation.widgets.convert_preview import ConvertPreview, money
 from workstation.widgets.safe_text import clean

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
-from workstation.store.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
+from workstation.store.calling.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
 from workstation.store.errors import StoreError
 from workstation.widgets.safe_text import clean
 from workstation.widgets.tick import Tick

@@ -74,7 +74,7 @@ class EmptyDatabaseScreen(Screen):
     @on(Input.Submitted, "#first-manager")
     def _add_first_manager(self, event: Input.Submitted) -> None:
         from workstation.store.errors import StoreError
-        from workstation.store.team import add_rep
+        from workstation.store.team.roster import add_rep
 
         try:
             rep = add_rep(self.app.engine, event.value, role="manager", acting_rep_id=None)
@@ -95,7 +95,7 @@ class EmptyDatabaseScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load_demo(self) -> None:
-        from workstation.store.demo import DemoError, generate_demo
+        from workstation.store.demo.generate import DemoError, generate_demo
 
         def progress(stage: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, stage, done, total)

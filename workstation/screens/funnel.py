@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from workstation.store.errors import StoreError
-from workstation.store.funnel import FunnelReport, SourceRow, funnel_report
-from workstation.store.funnel_export import (
+from workstation.store.reports.funnel import FunnelReport, SourceRow, funnel_report
+from workstation.store.reports.funnel_export import (
     Section,
     all_sections,
     duration,
@@ -31,7 +31,7 @@ from workstation.store.funnel_export import (
     text_lines,
     time_section,
 )
-from workstation.store.funnel_history import rep_activity, time_in_status
+from workstation.store.reports.funnel_history import rep_activity, time_in_status
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import clean, safe_text
 

@@ -34,7 +34,7 @@ from textual.widgets import (
 )
 
 from workstation.store.errors import StoreError
-from workstation.store.import_preview import FIELD_CHOICES, FilePreview, preview_file
+from workstation.store.imports.preview import FIELD_CHOICES, FilePreview, preview_file
 from workstation.widgets.safe_text import clean, safe_text
 from workstation.widgets.tick import Tick
 
@@ -216,7 +216,7 @@ class ImportFileScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import-run")
     def run_import(self, path: Path, mapping, campaign, source, dry_run: bool) -> None:
-        from workstation.store.imports import import_leads
+        from workstation.store.imports.leads import import_leads
 
         started = time.perf_counter()
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workstation.store.assign import rep_capacities
+from workstation.store.team.assign import rep_capacities
 from workstation.widgets.safe_text import safe_text
 
 

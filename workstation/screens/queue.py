@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.store.errors import StoreError
-from workstation.store.views import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
+from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
@@ -29,8 +29,8 @@ from workstation.widgets.script_panel import ScriptPanel
 from workstation.widgets.skipped_line import SkippedLine
 
 if TYPE_CHECKING:
-    from workstation.store.calls import NextLead
-    from workstation.store.records import Card
+    from workstation.store.calling.card import Card
+    from workstation.store.calling.next_lead import NextLead
 
 __all__ = ["PAGE_SIZE", "QueueScreen"]
 # Footer labels for the seeded dispositions; the action looks the real row up by hotkey.
@@ -140,7 +140,7 @@ class QueueScreen(Screen):
         self.query_one(QueueTable).focus()
 
     def _read_dispositions(self) -> dict:
-        from workstation.store.dispositions import disposition_keys
+        from workstation.store.calling.dispositions import disposition_keys
 
         with self.app.open_session() as session:
             return disposition_keys(session)
@@ -186,7 +186,7 @@ class QueueScreen(Screen):
     def _load_page(
         self, start: tuple[Any, ...] | None, *, at_end: bool = False, keep_cursor: bool = False
     ) -> None:
-        from workstation.store.queues import queue_page
+        from workstation.store.calling.queues import queue_page
 
         with self.app.open_session() as session:
             page = queue_page(
@@ -227,7 +227,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
-        from workstation.store.queues import queue_count
+        from workstation.store.calling.queues import queue_count
 
         now = self.app.clock()
         with self.app.open_session() as session:
@@ -240,7 +240,7 @@ class QueueScreen(Screen):
             queues.show_counts(counts)
 
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
-        from workstation.store.records import record_card
+        from workstation.store.calling.card import record_card
 
         with self.app.open_session() as session:
             self.card = record_card(session, kind, record_id)
@@ -291,7 +291,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _claim_next(self, *, after_call: bool = False) -> None:
-        from workstation.store.calls import next_lead
+        from workstation.store.calling.next_lead import next_lead
 
         result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
         self.app.call_from_thread(self._show_next, result, after_call)
@@ -342,7 +342,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
-        from workstation.store.dispositions import log_call
+        from workstation.store.calling.dispositions import log_call
 
         target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
         try:
@@ -382,7 +382,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _undo(self) -> None:
-        from workstation.store.dispositions import undo_last_call
+        from workstation.store.calling.dispositions import undo_last_call
 
         try:
             undone = undo_last_call(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
@@ -489,7 +489,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="call")
     def _assign(self, lead_ids: list[int], rep_id: int) -> None:
-        from workstation.store.assign import reassign
+        from workstation.store.team.assign import reassign
 
         try:
             summary = reassign(

@@ -1,7 +1,7 @@
 """Rejecting a lead or a contact "by sales": pick the reason, and it is done.
 
 Nothing is deleted: the record leaves the sales queues and keeps its history (see
-`workstation.store.reject`). Returns the `RejectResult`, or None when cancelled.
+`workstation.store.calling.reject`). Returns the `RejectResult`, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.store.calling.reject import REJECT_REASONS, RejectResult, reject
 from workstation.store.errors import StoreError
-from workstation.store.reject import REJECT_REASONS, RejectResult, reject
 from workstation.widgets.safe_text import clean
 
 

@@ -23,9 +23,14 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from workstation.store.errors import StoreError
-from workstation.store.script_files import ScriptFile, ScriptFileError, format_script, parse_script
-from workstation.store.script_io import ScriptSummary, list_scripts, save_script, script_as_file
-from workstation.store.scripts import default_script
+from workstation.store.scripts.files import ScriptFile, ScriptFileError, format_script, parse_script
+from workstation.store.scripts.for_record import default_script
+from workstation.store.scripts.library import (
+    ScriptSummary,
+    list_scripts,
+    save_script,
+    script_as_file,
+)
 from workstation.widgets.safe_text import safe_text
 
 NEW = "new"

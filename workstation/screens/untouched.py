@@ -20,7 +20,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workstation.store.errors import StoreError
-from workstation.store.reports import BUCKETS, DEFAULT_HOURS, UntouchedSummary, untouched_summary
+from workstation.store.reports.untouched import (
+    BUCKETS,
+    DEFAULT_HOURS,
+    UntouchedSummary,
+    untouched_summary,
+)
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import clean, safe_text
 
@@ -198,7 +203,7 @@ class UntouchedScreen(Screen):
         )
 
     def _export(self, path, summary: UntouchedSummary) -> None:
-        from workstation.store.untouched_export import write_summary_csv
+        from workstation.store.reports.untouched_export import write_summary_csv
 
         try:
             with open(path, "w", encoding="utf-8", newline="") as out:

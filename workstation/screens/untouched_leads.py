@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workstation.screens.untouched import age_text, threshold_text
-from workstation.store.assign import ReassignSummary, reassign, return_to_pool
 from workstation.store.errors import StoreError
-from workstation.store.reports import BUCKETS, UntouchedPage, untouched_page
+from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
+from workstation.store.team.assign import ReassignSummary, reassign, return_to_pool
 from workstation.widgets.safe_text import clean, safe_text
 
 PAGE_SIZE = 100
@@ -251,8 +251,8 @@ class UntouchedLeadsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path) -> None:
-        from workstation.store.reports import iter_untouched, untouched_summary
-        from workstation.store.untouched_export import write_leads_csv
+        from workstation.store.reports.untouched import iter_untouched, untouched_summary
+        from workstation.store.reports.untouched_export import write_leads_csv
 
         scope = {"acting_rep_id": self.app.rep.id, "hours": self.hours, "rep_id": self.rep_id}
         try:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
-from workstation.store.views import RepInfo
+from workstation.store.rows import RepInfo
 
 __all__ = ["RepInfo", "UnknownRep", "list_reps", "rep_info", "working_rep"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `glance` reads HEAD without it
+if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `calling.glance` reads HEAD without it
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")

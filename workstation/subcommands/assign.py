@@ -21,8 +21,8 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.assign import assign_pool_by_capacity
     from workstation.store.permissions import acting_rep_id
+    from workstation.store.team.assign import assign_pool_by_capacity
     from workstation.widgets.safe_text import clean
 
     config = settings(args)

@@ -66,7 +66,7 @@ def _enough_leads(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.bench import as_json, as_table, run_bench
+    from workstation.bench.run import as_json, as_table, run_bench
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

@@ -45,8 +45,8 @@ def _print(args, data: dict, text: str) -> None:
 
 
 def run_next(args: argparse.Namespace) -> int:
-    from workstation.store.calls import next_lead
-    from workstation.store.exports import export_one
+    from workstation.store.calling.next_lead import next_lead
+    from workstation.store.exports.stream import export_one
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
@@ -75,9 +75,9 @@ def run_next(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from workstation.store.dispositions import log_call
+    from workstation.store.calling.dispositions import log_call
     from workstation.store.models import Contact, Lead, utcnow
-    from workstation.store.when import parse_when
+    from workstation.store.values.callback_times import parse_when
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
@@ -111,7 +111,7 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    from workstation.store.dispositions import undo_last_call
+    from workstation.store.calling.dispositions import undo_last_call
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)

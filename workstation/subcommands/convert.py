@@ -46,7 +46,7 @@ def register(commands) -> None:
 
 
 def _choices(args: argparse.Namespace):
-    from workstation.store.convert_rules import NEW, NONE, ConversionChoices, parse_choice
+    from workstation.store.conversion.rules import NEW, NONE, ConversionChoices, parse_choice
 
     campaign = args.campaign
     if campaign is not None and (campaign.isdigit() or campaign.strip().lower() == NONE):
@@ -106,8 +106,8 @@ def _result_text(result) -> str:
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from workstation.store.convert import convert_lead
-    from workstation.store.convert_plan import plan_conversion
+    from workstation.store.conversion.convert import convert_lead
+    from workstation.store.conversion.plan import plan_conversion
     from workstation.store.models import utcnow
 
     choices = _choices(args)

@@ -30,7 +30,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from workstation.progress import ProgressReporter
     from workstation.store.db import safe_url
-    from workstation.store.demo import generate_demo
+    from workstation.store.demo.generate import generate_demo
 
     config = settings(args)
     engine = open_engine(config)

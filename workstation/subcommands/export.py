@@ -24,7 +24,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workstation.store.errors import StoreError
-    from workstation.store.exports import export_columns, export_records
+    from workstation.store.exports.stream import export_columns, export_records
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))

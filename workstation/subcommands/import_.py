@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
     from workstation.progress import ProgressReporter
-    from workstation.store.import_columns import parse_map_options
-    from workstation.store.imports import import_leads
+    from workstation.store.imports.columns import parse_map_options
+    from workstation.store.imports.leads import import_leads
 
     mapping = parse_map_options(args.map)
     acting = _assigner(engine, config.rep_name) if args.assign else None
@@ -156,7 +156,7 @@ def _describe(summary) -> str:
 
 
 def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
-    from workstation.store.salesforce_import import import_salesforce
+    from workstation.store.imports.salesforce.importer import import_salesforce
 
     report = import_salesforce(engine, args.salesforce, region=region)
     if args.json:

@@ -29,9 +29,9 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from workstation.store.assign import reassign, return_to_pool
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reps import working_rep
+    from workstation.store.team.assign import reassign, return_to_pool
 
     config = settings(args)
     engine = open_engine(config)

@@ -27,7 +27,7 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.reject import reject
+    from workstation.store.calling.reject import reject
 
     config = settings(args)
     engine = open_engine(config)

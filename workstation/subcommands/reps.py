@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.errors import StoreError
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reps import list_reps
-    from workstation.store.team import add_rep, change_rep
+    from workstation.store.team.roster import add_rep, change_rep
     from workstation.widgets.safe_text import clean
 
     config = settings(args)

@@ -38,7 +38,7 @@ def run_import(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.store.permissions import acting_rep_id
-    from workstation.store.script_io import import_scripts
+    from workstation.store.scripts.library import import_scripts
 
     config = settings(args)
     engine = open_engine(config)
@@ -56,7 +56,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from workstation.store.script_io import export_scripts
+    from workstation.store.scripts.library import export_scripts
 
     paths = export_scripts(open_engine(settings(args)), args.directory)
     data = {"directory": str(args.directory), "files": [path.name for path in paths]}
@@ -67,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from workstation.store.script_io import list_scripts
+    from workstation.store.scripts.library import list_scripts
     from workstation.widgets.safe_text import clean
 
     with Session(open_engine(settings(args))) as session:

@@ -41,7 +41,7 @@ def register(commands) -> None:
 
 
 def _table(summary, leads) -> str:
-    from workstation.store.reports import BUCKETS
+    from workstation.store.reports.untouched import BUCKETS
     from workstation.widgets.safe_text import clean
 
     width = max([len(clean(r.name)) for r in summary.reps] + [4])
@@ -67,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.store.permissions import acting_rep_id
-    from workstation.store.reports import iter_untouched, untouched_summary
+    from workstation.store.reports.untouched import iter_untouched, untouched_summary
+    from workstation.store.reports.untouched_export import write_json, write_leads_csv
     from workstation.store.reps import working_rep
-    from workstation.store.untouched_export import write_json, write_leads_csv
 
     config = settings(args)
     engine = open_engine(config)

@@ -11,8 +11,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from workstation.store.convert_choices import RecordPlan
-from workstation.store.convert_plan import ConversionPlan
+from workstation.store.conversion.choices import RecordPlan
+from workstation.store.conversion.plan import ConversionPlan
 from workstation.widgets.safe_text import clean
 
 FIELD_LABELS = {

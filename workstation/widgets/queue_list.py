@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from workstation.store.views import QUEUE_INFO
+from workstation.store.rows import QUEUE_INFO
 
 
 def _prompt(title: str, count: int | None) -> Text:

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workstation.store.views import Page, QueueRow
+from workstation.store.rows import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
 # (label, width); a width of 0 shares what the fixed columns leave (at least FLEX_MIN).

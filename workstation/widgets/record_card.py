@@ -18,7 +18,7 @@ from textual.widgets import Static
 from workstation.widgets.safe_text import safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
-    from workstation.store.records import Card
+    from workstation.store.calling.card import Card
 
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
 

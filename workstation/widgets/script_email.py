@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 if TYPE_CHECKING:  # these load after the first frame (see app.py)
-    from workstation.store.script_text import Email
-    from workstation.store.scripts import ScriptView
+    from workstation.store.scripts.for_record import ScriptView
+    from workstation.store.scripts.text import Email
 
 
 class EmailActions:
@@ -31,7 +31,7 @@ class EmailActions:
         if view.email_opt_out:
             self.notify("This person opted out of email.", severity="warning", markup=False)
             return None
-        from workstation.store.script_text import render_email
+        from workstation.store.scripts.text import render_email
         from workstation.widgets.script_render import cleaned_values
 
         return render_email(view.email_template, cleaned_values(view))
@@ -51,7 +51,7 @@ class EmailActions:
         if not self.view.email_to:
             self.notify("No email address on this record: w copies the email.", markup=False)
             return
-        from workstation.store.script_text import mailto_url
+        from workstation.store.scripts.text import mailto_url
 
         self._open_mail_client(mailto_url(self.view.email_to, email))
 

@@ -34,8 +34,8 @@ from workstation.widgets.script_email import EmailActions
 if TYPE_CHECKING:
     from rich.markdown import Markdown
 
-    from workstation.store.records import Card
-    from workstation.store.scripts import ScriptView
+    from workstation.store.calling.card import Card
+    from workstation.store.scripts.for_record import ScriptView
 
 
 class AnswerInput(Input):
@@ -157,7 +157,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
 
     @work(thread=True, exclusive=True, group="script")
     def _load(self, kind: str, record_id: int, rep_name: str) -> None:
-        from workstation.store.scripts import script_for_record
+        from workstation.store.scripts.for_record import script_for_record
 
         try:
             with self.app.open_session() as session:
@@ -209,7 +209,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.screen.set_focus(self)
 
     def _scored(self):
-        from workstation.store.script_rules import score_from_answers
+        from workstation.store.scripts.rules import score_from_answers
 
         assert self.view is not None
         merged = self.view.last_answers | self._answers
@@ -309,7 +309,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
 
     def _finish_edit(self, *, keep: bool) -> bool:
         """Leave typing; with `keep`, store what was typed (False if it is not valid)."""
-        from workstation.store.script_rules import ScriptError, check_answer
+        from workstation.store.scripts.rules import ScriptError, check_answer
 
         question = self._question()
         answer = self._answer_box()

@@ -16,14 +16,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from workstation.store.script_rules import Question, describe, is_favourable, score_from_answers
-from workstation.store.script_text import Section, fill_markdown
+from workstation.store.scripts.rules import Question, describe, is_favourable, score_from_answers
+from workstation.store.scripts.text import Section, fill_markdown
 from workstation.widgets.safe_text import clean, safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
     from rich.markdown import Markdown
 
-    from workstation.store.scripts import ScriptView
+    from workstation.store.scripts.for_record import ScriptView
 
 QUALIFIED_HINT = "log the call as Qualified (1), then convert (c)"
 TYPE_HINTS = {"yesno": "y / n", "number": "Enter: a number", "text": "Enter: type it"}

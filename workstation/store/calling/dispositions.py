@@ -1,0 +1,307 @@
+"""Logging a call with its disposition, and undoing the last one, each ONE transaction.
+
+A disposition (a row of the `disposition` table) says what the call does to the record:
+the status and lifecycle stage it moves to, whether it counts as an attempt, schedules a
+callback or sets do-not-call. After the attempt cap, an unanswered lead is recycled to
+Nurture. The record's values from before the call are kept on the activity, so `undo`
+can put them back with a compensating entry: nothing is deleted or rewritten.
+
+Reversed calls and their reversals are not "activity" for `last_activity_at`: undo puts
+the record back as if the call had not been logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from workstation.store.calling.next_lead import ATTEMPT_CAP
+from workstation.store.changes import change_contact, change_lead, is_backward_move
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
+from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
+from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
+from workstation.store.scripts.for_record import apply_answers
+
+
+class CallRefused(StoreError):
+    """The call cannot be logged as asked; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallLogged:
+    activity_id: int
+    record: str  # "lead" or "contact"
+    record_id: int
+    disposition: str
+    status: str | None
+    lifecycle_stage: str
+    attempt_count: int
+    callback_at: datetime | None
+    do_not_call: bool
+    recycled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CallUndone:
+    activity_id: int  # the compensating entry
+    reversed_id: int
+    record: str
+    record_id: int
+    disposition: str
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionKey:
+    hotkey: str
+    name: str
+    schedules_callback: bool
+
+
+def disposition_keys(session: Session) -> dict[str, DispositionKey]:
+    """The dispositions by hotkey, as the queue screen binds them."""
+    rows = session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars()
+    return {
+        row.hotkey: DispositionKey(row.hotkey, row.name, row.schedules_callback) for row in rows
+    }
+
+
+def find_disposition(session: Session, wanted: str) -> Disposition:
+    """A disposition by its hotkey ("5") or its name, case-insensitively."""
+    rows = list(session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars())
+    for row in rows:
+        if wanted.strip() in (row.hotkey, row.name) or wanted.strip().lower() == row.name.lower():
+            return row
+    choices = "; ".join(f"{row.hotkey} = {row.name}" for row in rows)
+    raise CallRefused(f"unknown disposition {wanted!r}; use one of: {choices}")
+
+
+def _as_text(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _as_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+_KEPT = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id", "score")
+_KEPT_TIMES = ("callback_at", "last_activity_at", "assigned_at", "claimed_until")
+
+
+def _snapshot(record: Lead | Contact) -> dict:
+    state = {name: getattr(record, name) for name in _KEPT if hasattr(record, name)}
+    state.update(
+        {name: _as_text(getattr(record, name)) for name in _KEPT_TIMES if hasattr(record, name)}
+    )
+    return state
+
+
+def _load(
+    session: Session, *, lead_id: int | None, contact_id: int | None, rep: Rep
+) -> Lead | Contact:
+    if (lead_id is None) == (contact_id is None):
+        raise CallRefused("name exactly one lead or one contact")
+    record = (
+        session.get(Lead, lead_id, with_for_update=True)
+        if lead_id is not None
+        else session.get(Contact, contact_id, with_for_update=True)
+    )
+    kind = "lead" if lead_id is not None else "contact"
+    if record is None:
+        raise CallRefused(f"there is no {kind} {lead_id or contact_id}")
+    if isinstance(record, Lead) and record.is_converted:
+        raise CallRefused(
+            f"lead {record.id} was converted and is read-only: log the call "
+            f"on contact {record.converted_contact_id}"
+        )
+    if record.owner_id not in (None, rep.id) and rep.role != "manager":
+        owner = session.get(Rep, record.owner_id)
+        raise CallRefused(
+            f"{kind} {record.id} belongs to {owner.name if owner else 'another rep'}"
+            ": only they or a manager can log calls on it"
+        )
+    return record
+
+
+def log_call(
+    engine: Engine,
+    *,
+    rep_id: int,
+    disposition: str,
+    lead_id: int | None = None,
+    contact_id: int | None = None,
+    notes: str = "",
+    callback_at: datetime | None = None,
+    answers: dict | None = None,
+    duration_seconds: int | None = None,
+    now: datetime | None = None,
+    attempt_cap: int = ATTEMPT_CAP,
+) -> CallLogged:
+    """Log one call on a lead or a contact and apply its disposition; one transaction."""
+    now = now or utcnow()
+    with write_session(engine) as session:
+        rep = session.get(Rep, rep_id)
+        if rep is None:
+            raise CallRefused(f"there is no rep {rep_id}")
+        if not rep.active:
+            raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
+        outcome = find_disposition(session, disposition)
+        if outcome.schedules_callback:
+            if callback_at is None:
+                raise CallRefused(f"{outcome.name} needs a callback time")
+            if callback_at <= now:
+                raise CallRefused("the callback time is in the past")
+        record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
+        kind = "lead" if isinstance(record, Lead) else "contact"
+        prior = _snapshot(record)
+        # The script's answers move the score in this same transaction (or refuse the call).
+        answers = apply_answers(session, record, answers=answers)
+        activity = Activity(
+            lead_id=lead_id,
+            contact_id=contact_id,
+            rep_id=rep_id,
+            kind="call",
+            disposition=outcome.name,
+            subject=f"Call: {outcome.name}",
+            notes=notes,
+            answers=answers,
+            duration_seconds=duration_seconds,
+            occurred_at=now,
+            due_at=callback_at if outcome.schedules_callback else None,
+            prior_state=prior,
+            account_id=getattr(record, "account_id", None),
+        )
+        session.add(activity)
+        if outcome.counts_attempt:
+            record.attempt_count += 1
+        record.last_activity_at = now
+        record.callback_at = callback_at if outcome.schedules_callback else None
+        if outcome.sets_do_not_call:
+            record.do_not_call = True
+        recycled = False
+        if isinstance(record, Lead):
+            record.claimed_until = None
+            status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
+            at_cap = record.attempt_count >= attempt_cap and not outcome.connected
+            if at_cap and status is not None and status != NURTURING:
+                status, stage = NURTURING, "Nurture"
+                reason = f"recycled to nurture after {record.attempt_count} attempts"
+                recycled = True
+            elif status == WORKING and record.status != DEFAULT_STATUS:
+                # An unanswered attempt moves an untouched lead to Working and leaves any
+                # other status alone: a lead spoken to, or matched to a contact, keeps it.
+                status = None
+            change_lead(
+                session,
+                record,
+                rep_id=rep_id,
+                status=status,
+                lifecycle_stage=stage,
+                owner_id=rep_id if record.owner_id is None else record.owner_id,
+                reason=reason or f"call: {outcome.name}",
+                at=now,
+            )
+        else:
+            # A call never moves a contact back: a customer who says "call back" stays one.
+            stage = outcome.lifecycle_stage
+            if stage and is_backward_move(session, record.lifecycle_stage, stage):
+                stage = None
+            change_contact(
+                session,
+                record,
+                rep_id=rep_id,
+                lifecycle_stage=stage,
+                reason=f"call: {outcome.name}",
+                at=now,
+            )
+        record.version += 1
+        record.updated_at = now
+        session.add(record)
+        session.flush()
+        assert activity.id is not None and record.id is not None
+        return CallLogged(
+            activity_id=activity.id,
+            record=kind,
+            record_id=record.id,
+            disposition=outcome.name,
+            status=getattr(record, "status", None),
+            lifecycle_stage=record.lifecycle_stage,
+            attempt_count=record.attempt_count,
+            callback_at=record.callback_at,
+            do_not_call=record.do_not_call,
+            recycled=recycled,
+        )
+
+
+def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) -> CallUndone:
+    """Reverse the rep's most recent call that is not reversed yet; one transaction."""
+    now = now or utcnow()
+    with write_session(engine) as session:
+        reversed_ids = select(Activity.reverses_id).where(Activity.reverses_id.is_not(None))
+        call = session.execute(
+            select(Activity)
+            .where(
+                Activity.rep_id == rep_id,
+                Activity.kind == "call",
+                Activity.prior_state.is_not(None),
+                Activity.id.not_in(reversed_ids),
+            )
+            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if call is None:
+            raise CallRefused("there is no call of yours left to undo")
+        state = call.prior_state or {}
+        reason = f"undo of call {call.id} ({call.disposition})"
+        if call.lead_id is not None:
+            record: Lead | Contact = session.get(Lead, call.lead_id, with_for_update=True)
+            if record.is_converted:
+                raise CallRefused(f"lead {record.id} was converted since: the call stays")
+            change_lead(
+                session,
+                record,
+                rep_id=rep_id,
+                status=state["status"],
+                lifecycle_stage=state["lifecycle_stage"],
+                owner_id=state["owner_id"],
+                reason=reason,
+                at=now,
+            )
+            record.claimed_until = _as_time(state["claimed_until"])
+        else:
+            record = session.get(Contact, call.contact_id, with_for_update=True)
+            change_contact(
+                session,
+                record,
+                rep_id=rep_id,
+                lifecycle_stage=state["lifecycle_stage"],
+                reason=reason,
+                at=now,
+            )
+        record.attempt_count = state["attempt_count"]
+        record.score = state.get("score", record.score)
+        record.do_not_call = state["do_not_call"]
+        record.callback_at = _as_time(state["callback_at"])
+        record.last_activity_at = _as_time(state["last_activity_at"])
+        record.assigned_at = _as_time(state["assigned_at"])
+        record.version += 1
+        record.updated_at = now
+        session.add(record)
+        undo = Activity(
+            lead_id=call.lead_id,
+            contact_id=call.contact_id,
+            rep_id=rep_id,
+            kind="note",
+            subject=f"Undone: {call.disposition}",
+            notes=reason,
+            occurred_at=now,
+            reverses_id=call.id,
+        )
+        session.add(undo)
+        session.flush()
+        assert undo.id is not None and call.id is not None and call.disposition is not None
+        kind = "lead" if call.lead_id is not None else "contact"
+        return CallUndone(undo.id, call.id, kind, record.id, call.disposition)

@@ -1,0 +1,139 @@
+"""Correcting a lead's or contact's fields: validated, and safe when two reps edit at once.
+
+The save names the version the rep read. If someone saved the record meanwhile, the save
+is refused with a clear message and nothing is overwritten (optimistic locking, one
+conditional UPDATE). Every changed field lands in the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, update
+
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
+from workstation.store.history import record_change
+from workstation.store.models import Contact, Lead, Rep, utcnow
+from workstation.store.values.calling_window import zone_for_phone, zone_for_place
+from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
+
+TEXT_FIELDS = {
+    "lead": ("first_name", "last_name", "title", "company", "email", "phone", "website",
+             "industry", "street", "city", "state", "postal_code", "country"),
+    "contact": ("first_name", "last_name", "title", "email", "phone", "state", "country"),
+}  # fmt: skip
+FLAG_FIELDS = ("do_not_call", "email_opt_out")
+REQUIRED = {"lead": ("last_name", "company"), "contact": ("last_name",)}
+
+
+class InvalidValue(StoreError):
+    """A field's new value is not acceptable; the message names the field."""
+
+
+class StaleRecord(StoreError):
+    """Someone else saved the record since it was read; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    kind: str
+    id: int
+    version: int
+    changed: list[str]
+
+
+def _clean(kind: str, changes: dict[str, object], region: str) -> dict[str, object]:
+    clean: dict[str, object] = {}
+    for name, value in changes.items():
+        if name in FLAG_FIELDS:
+            clean[name] = bool(value)
+            continue
+        if name not in TEXT_FIELDS[kind]:
+            raise InvalidValue(f"{name!r} cannot be edited here")
+        label = name.replace("_", " ")
+        try:
+            text = clean_text("" if value is None else str(value), label=label)
+            if text is not None and name == "email":
+                text = clean_email(text)
+            elif text is not None and name == "phone":
+                number = parse_phone(text, region)
+                text = e164(number) if number is not None else None
+        except BadValue as error:
+            raise InvalidValue(str(error)) from None
+        if text is None and name in REQUIRED[kind]:
+            raise InvalidValue(f"{label} cannot be empty")
+        clean[name] = text
+    return clean
+
+
+def save_fields(
+    engine: Engine,
+    *,
+    rep_id: int,
+    kind: str,
+    record_id: int,
+    expected_version: int,
+    changes: dict[str, object],
+    region: str = "US",
+    now: datetime | None = None,
+) -> Saved:
+    """Save corrected fields if the record is still at `expected_version`."""
+    now = now or utcnow()
+    model = Lead if kind == "lead" else Contact
+    clean = _clean(kind, changes, region)
+    with write_session(engine) as session:
+        record = session.get(model, record_id)
+        if record is None:
+            raise InvalidValue(f"there is no {kind} {record_id}")
+        if kind == "lead" and record.is_converted:
+            raise InvalidValue(
+                f"lead {record_id} was converted and is read-only: edit "
+                f"contact {record.converted_contact_id} instead"
+            )
+        rep = session.get(Rep, rep_id)
+        if rep is None or (record.owner_id not in (None, rep_id) and rep.role != "manager"):
+            raise InvalidValue(f"{kind} {record_id} is not yours to edit")
+        changed = {k: v for k, v in clean.items() if getattr(record, k) != v}
+        if changed.keys() & {"phone", "state", "country"}:
+            merged = {k: clean.get(k, getattr(record, k)) for k in ("phone", "state", "country")}
+            zone = zone_for_phone(merged["phone"]) or zone_for_place(
+                merged["state"], merged["country"]
+            )
+            if zone != record.time_zone:
+                changed["time_zone"] = zone
+        if record.version != expected_version:
+            raise StaleRecord(_stale_message(session, kind, record, expected_version))
+        if not changed:
+            return Saved(kind, record_id, record.version, [])
+        table = model.__table__
+        result = session.execute(
+            update(table)
+            .where(table.c.id == record_id, table.c.version == expected_version)
+            .values(**changed, version=expected_version + 1, updated_at=now)
+        )
+        if result.rowcount != 1:
+            raise StaleRecord(_stale_message(session, kind, record, expected_version))
+        for name, value in changed.items():
+            record_change(
+                session,
+                entity=kind,
+                entity_id=record_id,
+                field=name,
+                old=getattr(record, name),
+                new=value,
+                rep_id=rep_id,
+                reason="edited",
+                at=now,
+            )
+        return Saved(kind, record_id, expected_version + 1, sorted(changed))
+
+
+def _stale_message(session, kind: str, record, expected: int) -> str:
+    session.refresh(record)
+    return (
+        f"{kind} {record.id} was saved by someone else since you opened it "
+        f"(version {record.version}, you had {expected}): your changes were not saved. "
+        "Reload it, then make them again."
+    )

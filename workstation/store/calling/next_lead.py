@@ -1,0 +1,209 @@
+"""Next lead: the highest-priority callable lead of a rep, claimed from the pool when the
+rep's own queue is empty (DESIGN.md "Queues").
+
+Priority: a callback that is due, then score, then the oldest assignment. Not callable:
+do-not-call, closed or converted (the queue indexes leave those out), called in the last
+hour, at the attempt cap, a callback set for later, or outside 08:00–21:00 where the lead
+is. Each skipped lead is reported with its reason.
+
+Two reps never get the same lead. The whole step is one write transaction: SQLite takes
+the write lock at BEGIN (BEGIN IMMEDIATE), so claims are serialised; PostgreSQL locks the
+pool rows it looks at with FOR UPDATE SKIP LOCKED, so a second claimer passes over them.
+A pool claim carries a lease (`claimed_until`): if no call is logged before it runs out, the
+next claimer's transaction returns the lead to the pool.
+
+Statements are Core, built once at import: this is the path behind the key a rep presses
+most.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlmodel import Session
+
+from workstation.store.calling.queues import QueueRow, queue_page
+from workstation.store.db import write_session
+from workstation.store.history import record_change
+from workstation.store.models import OWNED, Lead, Rep, utcnow
+from workstation.store.values.calling_window import outside_window, resolve_zone
+
+ATTEMPT_CAP = 6
+RECENT_CALL = timedelta(hours=1)
+LEASE = timedelta(minutes=30)
+# Candidates per page after the first, which asks for one: most calls need only that one,
+# and every row read costs its conversion (four date-times each).
+BATCH = 25
+MAX_LOOKED_AT = 500  # then stop and say so, rather than walk a whole queue
+
+lead = Lead.__table__.c
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    lead_id: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextLead:
+    lead_id: int | None
+    source: str | None  # "callback", "queue" or "pool"
+    skipped: list[Skip] = field(default_factory=list)
+    message: str = ""
+
+
+_OPEN_COUNT = (
+    select(func.count()).select_from(Lead).where(lead.owner_id == bindparam("rep_id"), text(OWNED))
+)
+_CAPACITY = select(Rep.capacity, Rep.active).where(Rep.id == bindparam("rep_id"))
+_CLAIM = (
+    update(Lead)
+    .where(lead.id == bindparam("lead_id"), lead.owner_id.is_(None))
+    .values(
+        owner_id=bindparam("rep_id"),
+        assigned_at=bindparam("now"),
+        claimed_until=bindparam("until"),
+        version=lead.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
+_LAPSED = (
+    select(lead.id, lead.owner_id, lead.assigned_at, lead.last_activity_at)
+    .where(lead.claimed_until.is_not(None), lead.claimed_until < bindparam("now"))
+    .limit(100)
+)
+_RELEASE = (
+    update(Lead)
+    .where(lead.id == bindparam("lead_id"))
+    .values(
+        owner_id=None,
+        assigned_at=None,
+        claimed_until=None,
+        version=lead.version + 1,
+        updated_at=bindparam("now"),
+    )
+)
+_END_LEASE = update(Lead).where(lead.id == bindparam("lead_id")).values(claimed_until=None)
+
+
+def why_not_callable(row: QueueRow, now: datetime, *, attempt_cap: int = ATTEMPT_CAP) -> str | None:
+    """Why this open, not-do-not-call lead can't be called now (None: it can)."""
+    if row.callback_at is not None and row.callback_at > now:
+        return f"callback set for {row.callback_at:%Y-%m-%d %H:%M} UTC"
+    if row.last_activity_at is not None and now - row.last_activity_at < RECENT_CALL:
+        return "called in the last hour"
+    if row.attempt_count >= attempt_cap:
+        return f"attempt cap reached ({row.attempt_count} of {attempt_cap})"
+    zone = resolve_zone(row.time_zone, row.phone, row.state, row.country)
+    return outside_window(zone, now)
+
+
+def _first_callable(
+    session: Session,
+    key: str,
+    rep_id: int,
+    now: datetime,
+    skipped: list[Skip],
+    *,
+    attempt_cap: int,
+    lock: bool = False,
+    due_only: bool = False,
+) -> QueueRow | None:
+    """Walk a queue page by page to its first callable lead, noting the ones skipped."""
+    after, looked_at = None, 0
+    while looked_at < MAX_LOOKED_AT:
+        # Claimers lock one pool row at a time, so 50 of them never lock each other out.
+        limit = 1 if lock or after is None else BATCH
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock)
+        for row in page.rows:
+            if due_only and row.callback_at > now:
+                return None  # callbacks come soonest first: the rest are later still
+            reason = why_not_callable(row, now, attempt_cap=attempt_cap)
+            if reason is None:
+                return row
+            skipped.append(Skip(row.id, row.name, reason))
+        looked_at += len(page.rows)
+        if page.next_after is None:
+            return None
+        after = page.next_after
+    return None
+
+
+def _release_lapsed_claims(session: Session, now: datetime) -> None:
+    for row in session.execute(_LAPSED, {"now": now}).all():
+        untouched = row.last_activity_at is None or row.last_activity_at < row.assigned_at
+        if untouched:
+            session.execute(_RELEASE, {"lead_id": row.id, "now": now})
+            record_change(
+                session,
+                entity="lead",
+                entity_id=row.id,
+                field="owner_id",
+                old=row.owner_id,
+                new=None,
+                rep_id=None,
+                reason="claim lapsed: no call logged",
+                at=now,
+            )
+        else:
+            session.execute(_END_LEASE, {"lead_id": row.id})
+
+
+def next_lead(
+    engine: Engine, *, rep_id: int, now: datetime | None = None, attempt_cap: int = ATTEMPT_CAP
+) -> NextLead:
+    """Find the next lead for `rep_id`, claiming one from the pool when the rep's own queue
+    has nothing callable.
+
+    The rep's own leads are nobody else's to take, so finding one is a plain read; only a
+    claim takes the write lock (and first returns lapsed claims to the pool).
+    """
+    now = now or utcnow()
+    skipped: list[Skip] = []
+    walk = {"rep_id": rep_id, "now": now, "skipped": skipped, "attempt_cap": attempt_cap}
+    with Session(engine) as session:
+        row = _first_callable(session, "callbacks", due_only=True, **walk)
+        if row is not None:
+            return NextLead(row.id, "callback", skipped)
+        row = _first_callable(session, "my-leads", **walk)
+        if row is not None:
+            return NextLead(row.id, "queue", skipped)
+    with write_session(engine) as session:
+        _release_lapsed_claims(session, now)
+        rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
+        if rep is None or not rep.active:
+            return NextLead(None, None, skipped, "an inactive rep claims no leads")
+        held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one()
+        if held >= rep.capacity:
+            return NextLead(
+                None,
+                None,
+                skipped,
+                f"nothing callable in your queue, and you hold {held} open leads "
+                f"of your capacity of {rep.capacity}: nothing claimed",
+            )
+        lock = session.get_bind().dialect.name == "postgresql"
+        row = _first_callable(session, "pool", lock=lock, **walk)
+        if row is None:
+            return NextLead(None, None, skipped, "nothing callable in your queue or the pool")
+        claimed = session.execute(
+            _CLAIM, {"lead_id": row.id, "rep_id": rep_id, "now": now, "until": now + LEASE}
+        )
+        if claimed.rowcount != 1:  # cannot happen under the lock; never hand a lead out twice
+            return NextLead(None, None, skipped, "the lead was taken meanwhile: try again")
+        record_change(
+            session,
+            entity="lead",
+            entity_id=row.id,
+            field="owner_id",
+            old=None,
+            new=rep_id,
+            rep_id=rep_id,
+            reason="claimed from the pool",
+            at=now,
+        )
+        return NextLead(row.id, "pool", skipped)

@@ -1,0 +1,188 @@
+"""The call queues as paged queries: saved, ordered views that are never loaded whole.
+
+Each queue is a filter that repeats a partial index's predicate literally (so SQLite uses
+the index) and an order that the same index serves, and pages by key: the next page starts
+after the last row of this one, so a page deep in a million rows costs what the first does.
+Statements are built once at import; a page is one execution with bound values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, text
+from sqlmodel import Session
+
+from workstation.store.models import (
+    CALLBACK,
+    NURTURE,
+    OWNED,
+    POOL,
+    Account,
+    Contact,
+    Lead,
+    Opportunity,
+)
+from workstation.store.reference import CONTACTED
+from workstation.store.rows import (
+    QUEUE_INFO,
+    RECENT_DAYS,
+    Page,
+    QueueInfo,
+    QueueRow,
+    queue_row,
+)
+
+lead = Lead.__table__.c
+contact = Contact.__table__.c
+__all__ = ["QUEUES", "Page", "QueueRow", "queue_count", "queue_page"]
+
+
+@dataclass(frozen=True, slots=True)
+class Queue(QueueInfo):
+    where: ColumnElement[bool]
+    order: tuple[tuple[Any, bool], ...]  # (column, descending)
+
+
+def _queue(key: str, where: ColumnElement[bool], order: tuple[tuple[Any, bool], ...]) -> Queue:
+    info = QUEUE_INFO[key]
+    return Queue(key, info.title, info.description, info.kind, where, order)
+
+
+def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
+    """Rows strictly after a cursor in `order`, one bound value `k0, k1, …` per key.
+
+    Mixed directions (score DESC, then time ASC) rule out a row-value comparison, so it is
+    spelled out: a < x OR (a = x AND (b > y OR (b = y AND …))).
+    """
+    clause: ColumnElement[bool] | None = None
+    for position in reversed(range(len(order))):
+        column, descending = order[position]
+        value = bindparam(f"k{position}")
+        beyond = column < value if descending else column > value
+        clause = beyond if clause is None else or_(beyond, and_(column == value, clause))
+    assert clause is not None
+    return clause
+
+
+_LEAD_COLUMNS = (
+    lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone,
+    lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at,
+    lead.created_at, lead.last_activity_at,
+    (lead.existing_account_id.is_not(None)).label("is_customer_inquiry"),
+    lead.time_zone, lead.state, lead.country,
+)  # fmt: skip
+_CONTACT_COLUMNS = (
+    contact.id, contact.first_name, contact.last_name,
+    func.coalesce(Account.__table__.c.name, "").label("company"), contact.title,
+    contact.phone, contact.lifecycle_stage.label("status"), contact.score,
+    contact.attempt_count, contact.callback_at, contact.assigned_at, contact.created_at,
+    contact.last_activity_at, literal(False).label("is_customer_inquiry"),
+    contact.time_zone, contact.state, contact.country,
+)  # fmt: skip
+_OPEN_OPPORTUNITY = (
+    select(Opportunity.id)
+    .where(Opportunity.account_id == contact.account_id, Opportunity.is_closed.is_(False))
+    .exists()
+)
+_MINE = lead.owner_id == bindparam("rep_id")
+
+QUEUES: dict[str, Queue] = {
+    q.key: q
+    for q in (
+        _queue("my-leads", and_(_MINE, text(OWNED)),
+               ((lead.score, True), (lead.assigned_at, False), (lead.id, False))),
+        _queue("callbacks", and_(_MINE, text(CALLBACK)),
+               ((lead.callback_at, False), (lead.id, False))),
+        _queue("pool", text(POOL),
+               ((lead.score, True), (lead.created_at, False), (lead.id, False))),
+        _queue("contacts",
+               and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
+                    text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
+                    ~_OPEN_OPPORTUNITY),
+               ((contact.id, False),)),
+        _queue("nurture", and_(_MINE, text(NURTURE)), ((lead.id, True),)),
+        _queue("contacted",
+               and_(_MINE, lead.owner_id.is_not(None), lead.status == literal(CONTACTED),
+                    lead.last_activity_at >= bindparam("since")),
+               ((lead.last_activity_at, True), (lead.id, True))),
+    )
+}  # fmt: skip
+
+
+def _select(queue: Queue) -> Select:
+    if queue.kind == "lead":
+        return select(*_LEAD_COLUMNS)
+    return select(*_CONTACT_COLUMNS).select_from(
+        Contact.__table__.outerjoin(Account.__table__, Account.__table__.c.id == contact.account_id)
+    )
+
+
+def _page_statement(queue: Queue, *, first: bool) -> Select:
+    statement = _select(queue).where(queue.where)
+    if not first:
+        statement = statement.where(_after(queue.order))
+    order = [column.desc() if descending else column.asc() for column, descending in queue.order]
+    return statement.order_by(*order).limit(bindparam("limit"))
+
+
+_FIRST = {key: _page_statement(q, first=True) for key, q in QUEUES.items()}
+_NEXT = {key: _page_statement(q, first=False) for key, q in QUEUES.items()}
+# Claiming from the pool on PostgreSQL: rows another claimer has locked are passed over.
+_LOCKED = {
+    ("pool", True): _FIRST["pool"].with_for_update(skip_locked=True),
+    ("pool", False): _NEXT["pool"].with_for_update(skip_locked=True),
+}
+_COUNT = {
+    key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
+    for key, q in QUEUES.items()
+}
+
+
+def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    return {"rep_id": rep_id, "since": now - timedelta(days=RECENT_DAYS)}
+
+
+def queue_page(
+    session: Session,
+    key: str,
+    *,
+    rep_id: int | None,
+    after: tuple[Any, ...] | None = None,
+    limit: int = 100,
+    lock: bool = False,
+    now: datetime | None = None,
+) -> Page:
+    """One page of a queue, starting after the cursor `after` (None: the first page).
+
+    `lock` (the pool, on PostgreSQL) locks the rows read and skips rows locked by others.
+    A locked page reads no look-ahead row (it would hold a lock for nothing): it may end
+    with a cursor to an empty page.
+    """
+    queue = QUEUES[key]
+    fetch = limit if lock else limit + 1
+    params: dict[str, Any] = {"limit": fetch, **_params(rep_id, now)}
+    if lock:
+        statement = _LOCKED[key, after is None]
+    elif after is None:
+        statement = _FIRST[key]
+    else:
+        statement = _NEXT[key]
+    if after is not None:
+        params.update({f"k{i}": value for i, value in enumerate(after)})
+    results = session.execute(statement, params).all()
+    rows = [queue_row(queue.kind, values) for values in results[:limit]]
+    next_after = None
+    if len(results) == fetch and results:
+        last = results[limit - 1]
+        next_after = tuple(getattr(last, column.name) for column, _ in queue.order)
+    return Page(rows=rows, next_after=next_after)
+
+
+def queue_count(
+    session: Session, key: str, *, rep_id: int | None, now: datetime | None = None
+) -> int:
+    return session.execute(_COUNT[key], _params(rep_id, now)).scalar_one()

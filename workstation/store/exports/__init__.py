@@ -1,0 +1,1 @@
+"""Records out: streamed CSV and JSON under Salesforce's field names."""

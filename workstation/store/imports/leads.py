@@ -1,0 +1,316 @@
+"""`workstation import FILE`: leads from a CSV file, cleansed, deduplicated, nothing lost.
+
+`import_leads` reads the file (`reader`), maps its columns (`columns`),
+parses and cleanses its rows on all cores (`rows`, `pool`) and writes
+batches of `BATCH` rows (growing to `MOST_BATCH` in a big file), each in one transaction
+(`upsert`): a kill at any moment leaves whole batches only, and running the import
+again finishes the job, because every row already written now matches its record and
+changes nothing. Rows that cannot be imported go to the errors file with their line and
+reason; the summary counts every row once: created, updated (filled empty fields or
+joined the campaign), unchanged, or rejected.
+
+`--campaign NAME` makes every row a member of that campaign (made, with its default member
+statuses, when missing); `--assign` then spreads the new leads over the reps by open
+capacity. A dry run does all of it in one transaction and rolls it back (on SQLite it holds
+the write lock while it runs).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+from sqlmodel import Session
+
+from workstation.store.collector import collector_paused
+from workstation.store.errors import StoreError
+from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
+from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
+from workstation.store.imports.picklists import lead_source
+from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
+from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, sniff
+from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
+from workstation.store.imports.upsert import BatchWriter
+from workstation.store.models import utcnow
+from workstation.store.reference import LeadStatus
+
+BATCH = 5000
+# Batches grow to a quarter of the rows written so far, up to this: each commit rewrites
+# every page of the email and phone indexes its rows touched, nearly all of them in a big
+# file, so bigger batches write far less (a kill still loses one batch at most).
+MOST_BATCH = 20_000
+# SQLite checkpoints the WAL after a commit that leaves it longer than this (the default
+# is 1,000 pages): every 4 MB, a big import would copy and sync pages batch after batch.
+IMPORT_CHECKPOINT_PAGES = 16_384
+IMPORT_CACHE_KIB = -65536  # SQLite's cache_size: negative numbers are KiB
+IMPORT_LOCK = int.from_bytes(b"import", "big")  # PostgreSQL advisory lock key for imports
+
+Progress = Callable[[int, int], None]  # rows done, rows expected in all (an estimate)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    path: str
+    rows: int  # data rows read (blank lines aside)
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors_path: str
+    encoding: str
+    delimiter: str
+    columns: dict[str, str]  # file column → the Salesforce name of the field it feeds
+    unmapped: tuple[str, ...]
+    campaign: str | None
+    campaign_created: bool
+    dry_run: bool
+    seconds: float
+    cancelled: bool = False
+    assigned: int = 0
+    left_in_pool: int = 0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+def default_errors_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.errors.csv")
+
+
+def _errors_path(path: Path, asked: Path | str | None) -> Path:
+    """Where the refused rows go: never over the file being imported (opening the errors
+    file empties it)."""
+    errors = Path(asked) if asked else default_errors_path(path)
+    try:
+        same = errors.exists() and os.path.samefile(errors, path)
+    except OSError:
+        same = False
+    if same:
+        raise StoreError(
+            f"the errors file {errors} is the file being imported: writing the refused rows "
+            "there would overwrite it; name another with --errors FILE"
+        )
+    return errors
+
+
+def describe_columns(plan: ColumnPlan) -> dict[str, str]:
+    fields = plan.field_of()
+    return {plan.header[i]: FIELDS_BY_NAME[name].label for i, name in sorted(fields.items())}
+
+
+@contextmanager
+def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractContextManager]]:
+    """A maker of one write transaction per batch on one connection (BEGIN IMMEDIATE on
+    SQLite, as `write_session` takes); in a dry run, one transaction rolled back.
+
+    On SQLite the connection gets a 64 MB page cache while the import runs: the email and
+    phone indexes take random inserts, and the default 2 MB cache makes each a page miss;
+    and it checkpoints the WAL less often (`IMPORT_CHECKPOINT_PAGES`).
+    On PostgreSQL each transaction first takes the imports' advisory lock: two imports at
+    once would each miss the other's uncommitted leads and create them twice; SQLite's
+    BEGIN IMMEDIATE already lets one writer in at a time.
+    """
+    with engine.connect() as plain:
+        connection = plain.execution_options(write_lock=True)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            checkpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+            connection.exec_driver_sql(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
+            connection.commit()
+        try:
+            if dry_run:
+                with connection.begin() as everything:
+                    _take_import_lock(connection)
+                    yield lambda: nullcontext(connection)
+                    everything.rollback()
+            else:
+                yield lambda: _committed(connection)
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
+                connection.commit()
+
+
+@contextmanager
+def _committed(connection: Connection) -> Iterator[Connection]:
+    with connection.begin():
+        _take_import_lock(connection)
+        yield connection
+
+
+def _take_import_lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+
+
+class _Run:
+    """The counting and batching of one import."""
+
+    def __init__(
+        self, writer: BatchWriter, transaction, progress: Progress | None, *, keep_ids: bool
+    ) -> None:
+        self.writer, self.transaction, self.progress = writer, transaction, progress
+        self.rows = self.created = self.updated = self.unchanged = 0
+        self.keep_ids = keep_ids  # the new leads' ids, for --assign: 36 MB a million
+        self.new_ids: list[int] = []
+        self.pending: list[Cleaned] = []
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self.transaction() as connection:
+            result = self.writer.write(connection, self.pending, now=utcnow())
+        self.created += result.created
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        if self.keep_ids:
+            self.new_ids.extend(result.new_lead_ids)
+        self.pending = []
+
+
+def _prepare(
+    connection: Connection, *, campaign: str | None, source: str | None
+) -> tuple[CampaignInfo | None, list[LeadStatus]]:
+    """The campaign (made when missing) and the lead statuses, in the caller's transaction."""
+    with Session(bind=connection) as session:
+        info = ensure_campaign(session, campaign, channel=source) if campaign else None
+        statuses = list(
+            session.execute(select(LeadStatus).order_by(LeadStatus.sort_order)).scalars()
+        )
+        session.flush()
+    return info, statuses
+
+
+def import_leads(
+    engine: Engine,
+    path: Path | str,
+    *,
+    campaign: str | None = None,
+    source: str | None = None,
+    region: str = "US",
+    mapping: Mapping[str, str | None] | None = None,
+    dry_run: bool = False,
+    errors_path: Path | str | None = None,
+    assign_as: int | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH,
+) -> ImportSummary:
+    """Import the leads of a CSV file; see the module docstring."""
+    started = time.perf_counter()
+    path = Path(path)
+    form = sniff(path)
+    blocks = CsvBlocks(path, form)
+    with nullcontext(blocks) if blocks.header is not None else CsvRows(path, form) as reader:
+        header = reader.header
+        assert header is not None
+        plan = plan_columns(header, mapping)
+        source = lead_source(" ".join(source.split())) if source else None
+        errors = ErrorsFile(_errors_path(path, errors_path), header)
+        try:
+            with _batches(engine, dry_run) as transaction:
+                with transaction() as connection:
+                    info, statuses = _prepare(connection, campaign=campaign, source=source)
+                rules = RowRules(
+                    plan,
+                    region.upper(),
+                    tuple((status.name, status.is_converted) for status in statuses),
+                    undecodable=form.errors != "strict",
+                    source=source,
+                    default_source=(info.channel or None) if info else None,
+                    default_type=(info.offer or None) if info else None,
+                )
+                writer = BatchWriter(
+                    campaign=info,
+                    default_status=next(s.name for s in statuses if s.is_default),
+                    open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+                )
+                run = _Run(writer, transaction, progress, keep_ids=assign_as is not None)
+                with collector_paused():
+                    cancelled = _read_all(
+                        reader,
+                        form,
+                        blocks.encoding,
+                        rules,
+                        run,
+                        errors,
+                        workers,
+                        batch_size,
+                        should_stop,
+                    )
+        finally:
+            errors.close()
+    assigned = left = 0
+    if assign_as is not None and run.new_ids and not dry_run and not cancelled:
+        from workstation.store.team.assign import assign_pool_by_capacity
+
+        assignment = assign_pool_by_capacity(engine, acting_rep_id=assign_as, lead_ids=run.new_ids)
+        assigned, left = len(assignment.assigned), assignment.left_in_pool
+    return ImportSummary(
+        path=str(path),
+        rows=run.rows,
+        created=run.created,
+        updated=run.updated,
+        unchanged=run.unchanged,
+        rejected=errors.count,
+        errors_path=str(errors.path),
+        encoding=form.encoding,
+        delimiter=form.delimiter,
+        columns=describe_columns(plan),
+        unmapped=plan.unmapped,
+        campaign=info.name if info else None,
+        campaign_created=bool(info and info.created),
+        dry_run=dry_run,
+        seconds=time.perf_counter() - started,
+        cancelled=cancelled,
+        assigned=assigned,
+        left_in_pool=left,
+    )
+
+
+def _read_all(
+    reader: CsvBlocks | CsvRows,
+    form: CsvFormat,
+    encoding: str,
+    rules: RowRules,
+    run: _Run,
+    errors: ErrorsFile,
+    workers: int | None,
+    batch_size: int,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
+    """Feed every row through cleansing into batches; True when stopped early."""
+    cleaner = BlockCleaner(rules, form.delimiter, encoding, form.errors)
+    pending, limit = run.pending, batch_size
+    for base, outcomes in cleaned(reader, cleaner, worker_count(form.size, workers)):
+        for outcome in outcomes:
+            run.rows += 1
+            if outcome.__class__ is list:  # refused: [line, reason, cells]
+                errors.add(base + outcome[0], outcome[1], outcome[2])
+                continue
+            pending.append(outcome)
+            if len(pending) < limit:
+                continue
+            run.flush()
+            pending = run.pending
+            limit = max(batch_size, min(MOST_BATCH, run.rows // 4))
+            if run.progress:
+                read = max(reader.bytes_read, 1)
+                run.progress(run.rows, max(run.rows, run.rows * form.size // read))
+            if should_stop and should_stop():
+                return True
+    run.flush()
+    if run.progress:
+        run.progress(run.rows, run.rows)
+    return False

@@ -1,0 +1,204 @@
+"""Parsing and cleansing on every core, in order, and writing the rows refused to the
+errors file.
+
+Parsing and validation (libphonenumber, email-validator) cost far more than the database
+writes, so blocks of the file's bytes (`CsvBlocks`) go to a pool of worker processes that
+parse and cleanse them while this process writes earlier batches: this process only finds
+where records end, and reads the results back. At most a few blocks are in flight, so
+memory stays flat however large the file, and results come back in file order. When a
+block turns out not to end between records (a stray quote misled the split), it and
+everything after it are read here record by record and sent to the workers as rows.
+Workers are spawned, not forked: the import may run in a thread of the TUI, and forking a
+threaded process is unsafe. Small files skip the pool.
+"""
+
+from __future__ import annotations
+
+import csv
+import marshal
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+
+from workstation.store.errors import StoreError
+from workstation.store.exports.stream import FORMULA_PREFIXES
+from workstation.store.imports.reader import CsvBlocks, CsvRows
+from workstation.store.imports.rows import (
+    BlockCleaner,
+    Row,
+    clean_block,
+    clean_chunk,
+    init_worker,
+)
+
+CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
+# Enough blocks in flight that the workers are still busy while this process writes a
+# batch, yet a bounded few.
+IN_FLIGHT_PER_WORKER = 6
+WARM_ITEMS = 16  # blocks this process cleans itself while the workers start (~1 s here)
+POOL_FROM_BYTES = 512 * 1024  # below this, starting workers costs more than it saves
+
+
+def worker_count(size: int, workers: int | None) -> int:
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2
+    return workers if size >= POOL_FROM_BYTES else 1
+
+
+def _chunks(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Workers:
+    """Runs jobs on the pool, or here when it cannot: results in the order jobs came.
+
+    Should the workers fail or not start (spawning needs a main module that can be
+    imported again and a standard error with a file behind it, which a TUI replaces; or a
+    worker is killed), the jobs not yet done are done here instead. A row that breaks
+    cleansing itself then fails here too, so nothing is hidden.
+    """
+
+    def __init__(self, cleaner: BlockCleaner, workers: int) -> None:
+        self.cleaner, self.workers = cleaner, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.broken = workers < 2
+
+    def _here(self, job: Callable[[bytes], bytes] | Callable, item: Any) -> Any:
+        if job is clean_block:
+            return self.cleaner.block(item.data)
+        return self.cleaner.rows(item)
+
+    def map(self, job: Callable, items: Iterable[Any], arg=lambda item: item) -> Iterator:
+        """(item, result) for each item, in order; `arg(item)` is what the job is given.
+
+        Workers take a second or two to start (a new interpreter each, importing the
+        validators): while they do, this process does the first `WARM_ITEMS` itself.
+        """
+        items = iter(items)
+        pending: deque[list] = deque()  # [item, its future], oldest first
+        head: list = []
+        failures = (BrokenProcessPool, OSError, ValueError, RuntimeError)
+        try:
+            if not self.broken:
+                if self.pool is None:
+                    head = list(islice(items, WARM_ITEMS))
+                    context = multiprocessing.get_context("spawn")
+                    self.pool = ProcessPoolExecutor(
+                        self.workers,
+                        context,
+                        initializer=init_worker,
+                        initargs=(self.cleaner, os.getpid()),
+                    )
+                depth = self.workers * IN_FLIGHT_PER_WORKER
+                for item in items:
+                    pending.append([item, self.pool.submit(job, arg(item))])
+                    if len(pending) >= depth:
+                        break
+        except failures:
+            self.broken = True
+        try:
+            for item in head:
+                yield item, self._here(job, item)
+            try:
+                if not self.broken:
+                    for item in items:
+                        pending.append([item, self.pool.submit(job, arg(item))])  # type: ignore[union-attr]
+                        result = marshal.loads(pending[0][1].result())
+                        yield pending.popleft()[0], result
+                    while pending:
+                        result = marshal.loads(pending[0][1].result())
+                        yield pending.popleft()[0], result
+                    return
+            except failures:
+                self.broken = True
+        finally:
+            for _, future in pending:
+                future.cancel()
+        for item, _ in pending:
+            yield item, self._here(job, item)
+        for item in items:
+            yield item, self._here(job, item)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def cleaned(
+    source: CsvBlocks | CsvRows, cleaner: BlockCleaner, workers: int
+) -> Iterator[tuple[int, list]]:
+    """(line base, outcomes) in the order of the file: each outcome a cleaned row, or
+    [line, reason, cells] for a row refused, its line counted after the base."""
+    runner = _Workers(cleaner, workers)
+    try:
+        if isinstance(source, CsvRows):
+            for _, outcomes in runner.map(clean_chunk, _chunks(source)):
+                yield 0, outcomes
+            return
+        base, resume = source.lines, None
+        blocks = runner.map(clean_block, source.blocks(), lambda block: block.data)
+        for block, (whole, lines, outcomes) in blocks:
+            if not whole:
+                resume = block.start
+                break
+            yield base, outcomes
+            base += lines
+        blocks.close()
+        resume = source.stopped_at if resume is None else resume
+        if resume is None:
+            return
+        with CsvRows(source.path, source.form, start=resume, lines=base) as rows:
+            for _, outcomes in runner.map(clean_chunk, _chunks(rows)):
+                source.bytes_read = rows.bytes_read
+                yield 0, outcomes
+    finally:
+        runner.close()
+
+
+def _escaped(cell: str) -> str:
+    # The file is for people to fix in a spreadsheet: keep formulas inert, as exports do.
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+class ErrorsFile:
+    """Rows that could not be imported: their line, the reason, and the row as it was.
+
+    The file is (re)written by every run, so it holds exactly that run's refusals. Its
+    columns are the input's, after Line and Reason: fixed, it can be imported as it is.
+    Bytes the input's encoding could not read are written back unchanged.
+    """
+
+    def __init__(self, path: Path, header: list[str]) -> None:
+        self.path = path
+        self.count = 0
+        try:
+            self._file: TextIO = path.open(
+                "w", encoding="utf-8", errors="surrogateescape", newline=""
+            )
+        except OSError as error:
+            raise StoreError(
+                f"cannot write the errors file {path}: {error.strerror or error}; "
+                "name another with --errors FILE"
+            ) from None
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(["Line", "Reason", *header])
+
+    def add(self, line: int, reason: str, cells: list[str]) -> None:
+        self._writer.writerow([line, reason, *map(_escaped, cells)])
+        self.count += 1
+
+    def close(self) -> None:
+        self._file.close()

@@ -1,0 +1,340 @@
+"""One CSV row made into a lead's values, or the reason it cannot be: the part of an import
+that runs in worker processes (pure functions of the row and the `RowRules`, no database).
+
+A row is refused when it has no last name or company (Salesforce requires both), neither
+an email nor a phone (a lead must be reachable, and those are what duplicates are matched
+on, so a second run could not tell it was already imported), a bad email, a phone that is
+not a valid number, a value too long for its column, a count or flag that is not one, a
+lead status we do not have, cells beyond the header that are not empty (a comma that
+should have been quoted shifts a row), or bytes that are not text in the file's encoding.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
+from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_source, match_picklist
+from workstation.store.imports.reader import parse_block
+from workstation.store.models import Lead
+from workstation.store.values.cleansing import (
+    BadValue,
+    clean_count,
+    clean_email,
+    clean_flag,
+    clean_text,
+    phone_values,
+    unescape_formula,
+)
+from workstation.store.values.regions import country_code, region_code, zone_for_place
+
+# The values of a cleaned row, in this order (a new lead's insert takes them so, status last).
+LEAD_VALUES = tuple(
+    "first_name last_name title company email phone website industry employees street city "
+    "state postal_code country time_zone lead_source lead_type do_not_call email_opt_out "
+    "status".split()
+)
+_TEXT = tuple(
+    "first_name last_name title company website industry street city postal_code lead_type".split()
+)
+_LIMITS = {name: getattr(Lead.__table__.c[name].type, "length", None) for name in LEAD_VALUES}
+_LABELS = {name: field.label for name, field in FIELDS_BY_NAME.items()}
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_REGIONS = phonenumbers.SUPPORTED_REGIONS
+_UNREACHABLE = "no Email or Phone: a lead must be reachable, and is matched by them"
+
+Row = tuple[int, list[str]]  # line number, cells
+# The LEAD_VALUES of a row, in order. Flags are 1 or 0, not True or False: the sqlite3
+# driver binds an exact int four times faster than a bool (SQLAlchemy makes them booleans
+# again for PostgreSQL).
+Cleaned = tuple
+Outcome = Cleaned | str  # or the reason the row was refused
+Refused = list  # [line, reason, cells]
+
+
+@dataclass(frozen=True, slots=True)
+class RowRules:
+    plan: ColumnPlan
+    region: str  # default phone region, ISO code
+    statuses: tuple[tuple[str, bool], ...]  # lead statuses: (name, is_converted)
+    undecodable: bool = False  # the file holds bytes its encoding could not read
+    source: str | None = None  # LeadSource for every row (--source)
+    default_source: str | None = None  # … for rows without one (the campaign's channel)
+    default_type: str | None = None  # LeadType for rows without one (the campaign's offer)
+
+
+def _split_name(full: str) -> tuple[str | None, str]:
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip() or None, last.strip()
+    first, _, last = full.rpartition(" ")
+    return first or None, last
+
+
+_MISSING = object()
+KEPT = 1 << 14  # answers kept per field: the few values a column repeats, and then some
+_AT = {name: position for position, name in enumerate(LEAD_VALUES)}
+
+
+def _first(cells: list[str], indexes: tuple[int, ...]) -> str:
+    """The first of the cells at `indexes` that is not blank, or ""."""
+    for index in indexes:
+        cell = cells[index]
+        if cell and not cell.isspace():
+            return cell
+    return ""
+
+
+def _given(cell: str) -> str | None:
+    """The cell as written when it is not blank, our export's escape undone."""
+    if not cell or cell.isspace():
+        return None
+    return unescape_formula(cell) if cell[0] == "'" else cell
+
+
+def _text(cell: str, limit: int | None, label: str) -> str | None:
+    given = _given(cell)
+    return None if given is None else clean_text(given, limit, label)
+
+
+class RowCleaner:
+    """Cleans the rows of one import: a row's LEAD_VALUES, or the reason it is refused.
+
+    Fast, as a million rows ask: what a cell cleaned to is kept by field and by the cell
+    as written (a state, a country, a title, a source repeat across rows), so most cells
+    cost one dictionary look-up; a cell that fails is not kept, and fails again. Checks
+    run in the order the module docstring lists them, so a row's reason is its first
+    problem's.
+    """
+
+    def __init__(self, rules: RowRules) -> None:
+        self.rules = rules
+        self.width = len(rules.plan.header)
+        columns = dict(rules.plan.columns)
+        self.fields = {name: (-2, (), {}) for name in (*LEAD_VALUES, "full_name")} | {
+            name: (indexes[0] if len(indexes) == 1 else -1, indexes, {})
+            for name, indexes in columns.items()
+        }
+        self.text = [
+            (_AT[name], *self.fields[name], _LIMITS[name], _LABELS[name])
+            for name in _TEXT
+            if name in self.fields
+        ]
+        self.has = frozenset(columns)
+        self.place = bool(self.has & {"country", "state"})
+        self.flags = [flag for flag in _FLAGS if flag[1] in self.has]
+        self.blank: list = [None] * len(LEAD_VALUES)  # each row's values, before its cells
+        for at, _, _ in _FLAGS:
+            self.blank[at] = 0
+        self.zones: dict[str, str | None] = {}
+
+    def _cell(self, cells: list[str], name: str) -> tuple[str, dict]:
+        """A field's cell as written ("" when the file has no such column), and the
+        answers kept for it."""
+        index, indexes, memo = self.fields[name]
+        if index >= 0:
+            return cells[index], memo
+        return (_first(cells, indexes) if indexes else ""), memo
+
+    def row(self, cells: list[str]) -> Outcome:
+        """A row's LEAD_VALUES, or the reason it is refused."""
+        width = self.width
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            return f"the row has {len(cells)} cells and the header {width}: is a comma not quoted?"
+        if self.rules.undecodable and _UNDECODABLE.search("".join(cells)):
+            return "the row holds bytes that are not text in the file's encoding"
+        if len(cells) < width:  # missing cells are empty
+            cells = cells + [""] * (width - len(cells))
+        try:
+            return self._clean(cells)
+        except BadValue as error:
+            return str(error)
+
+    def _clean(self, cells: list[str]) -> Cleaned:
+        rules, has, cell_of, missing = self.rules, self.has, self._cell, _MISSING
+        values = self.blank.copy()
+        for at, index, indexes, memo, limit, label in self.text:
+            cell = cells[index] if index >= 0 else _first(cells, indexes)
+            value = memo.get(cell, missing)
+            if value is missing:
+                value = _text(cell, limit, label)
+                if len(memo) < KEPT:
+                    memo[cell] = value
+            values[at] = value
+        if "full_name" in has:
+            cell, memo = cell_of(cells, "full_name")
+            if (names := memo.get(cell, missing)) is missing:
+                given = _given(cell)
+                limit = 2 * _LIMITS["last_name"]  # type: ignore[operator]
+                names = given and _split_name(clean_text(given, limit, "Name") or "")
+                if len(memo) < KEPT:
+                    memo[cell] = names
+            if names is not None:
+                values[_FIRST], values[_LAST] = names
+        if not values[_LAST]:
+            raise BadValue("no LastName: a lead needs one")
+        if not values[_COMPANY]:
+            raise BadValue("no Company: a lead needs one")
+        country, code, state = self._place(cells) if self.place else (None, None, None)
+        values[_COUNTRY], values[_STATE] = code or country, state
+        email = None
+        if "email" in has and (given := _given(cell_of(cells, "email")[0])) is not None:
+            email = clean_email(given)
+            if email is not None and len(email) > _LIMITS["email"]:  # type: ignore[operator]
+                raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
+        if "phone" in has and (given := _given(cell_of(cells, "phone")[0])) is not None:
+            region = code if code in _REGIONS else rules.region
+            values[_PHONE], zone = phone_values(given, region, self.zones)
+            zone = zone or zone_for_place(state, code)
+        elif email is None:
+            raise BadValue(_UNREACHABLE)
+        else:
+            zone = zone_for_place(state, code)
+        values[_EMAIL], values[_ZONE] = email, zone
+        if "employees" in has:
+            cell, memo = cell_of(cells, "employees")
+            if (count := memo.get(cell, missing)) is missing:
+                given = _given(cell)
+                count = None if given is None else clean_count(given, "NumberOfEmployees")
+                if len(memo) < KEPT:
+                    memo[cell] = count
+            values[_EMPLOYEES] = count
+        source = None
+        if "lead_source" in has:
+            cell, memo = cell_of(cells, "lead_source")
+            if (source := memo.get(cell, missing)) is missing:
+                source = _text(cell, _LIMITS["lead_source"], "LeadSource")
+                source = source and lead_source(source)
+                if len(memo) < KEPT:
+                    memo[cell] = source
+        values[_SOURCE] = rules.source or source or rules.default_source
+        values[_TYPE] = values[_TYPE] or rules.default_type
+        if "status" in has and (given := _given(cell_of(cells, "status")[0])) is not None:
+            status, problem = _lead_status(given.strip(), rules.statuses)
+            if problem:
+                raise BadValue(problem)
+            values[_STATUS] = status
+        for at, name, label in self.flags:
+            cell, memo = cell_of(cells, name)
+            if (flag := memo.get(cell, missing)) is missing:
+                given = _given(cell)
+                flag = int(given is not None and clean_flag(given, label))
+                if len(memo) < KEPT:
+                    memo[cell] = flag
+            values[at] = flag
+        return tuple(values)
+
+    def _place(self, cells: list[str]) -> tuple[str | None, str | None, str | None]:
+        """(Country as cleaned, its ISO code, State as stored)."""
+        country_cell, memo = self._cell(cells, "country")
+        state_cell, _ = self._cell(cells, "state")
+        key = (country_cell, state_cell)
+        place = memo.get(key, _MISSING)
+        if place is _MISSING:
+            country = _text(country_cell, _LIMITS["country"], "Country")
+            code = country_code(country)
+            state = _text(state_cell, _LIMITS["state"], "State")
+            place = (country, code, region_code(state, code) or state)
+            if len(memo) < KEPT:
+                memo[key] = place
+        return place  # type: ignore[return-value]
+
+
+_FIRST, _LAST, _COMPANY, _EMAIL, _PHONE = (
+    _AT[n] for n in "first_name last_name company email phone".split()
+)
+_COUNTRY, _STATE, _ZONE, _EMPLOYEES = (_AT[n] for n in "country state time_zone employees".split())
+_SOURCE, _TYPE, _STATUS = (_AT[n] for n in "lead_source lead_type status".split())
+_FLAGS = (
+    (_AT["do_not_call"], "do_not_call", "DoNotCall"),
+    (_AT["email_opt_out"], "email_opt_out", "HasOptedOutOfEmail"),
+)
+
+
+@lru_cache(maxsize=1024)
+def _lead_status(written: str, statuses: tuple[tuple[str, bool], ...]) -> tuple[str, str]:
+    """(our status, "") for a Status cell, or ("", why it cannot be imported)."""
+    names = [name for name, _ in statuses]
+    status = match_picklist(written, names, LEAD_STATUS_SYNONYMS)
+    if status is None:
+        return "", f"no lead status {written!r}; statuses: {', '.join(names)}"
+    if dict(statuses)[status]:
+        return "", f"Status {written!r} means converted: a lead is converted only by conversion"
+    return status, ""
+
+
+class BlockCleaner:
+    """Parses and cleans what a worker is sent: a block of whole records (bytes of the
+    file), or rows already parsed. Refused rows come back as [line, reason, cells]."""
+
+    def __init__(self, rules: RowRules, delimiter: str, encoding: str, errors: str) -> None:
+        self.rules, self.delimiter = rules, delimiter
+        self.encoding, self.errors = encoding, errors
+        self._rows: RowCleaner | None = None  # made where it runs: its memos stay there
+
+    def __getstate__(self) -> tuple:
+        return self.rules, self.delimiter, self.encoding, self.errors
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__(*state)
+
+    def block(self, data: bytes) -> tuple[bool, int, list]:
+        """(whether the block ended between records, its lines, the outcomes of its rows,
+        refused ones numbered by line within the block)."""
+        whole, lines, rows = parse_block(data.decode(self.encoding, self.errors), self.delimiter)
+        return whole, lines, self.rows(rows) if whole else []
+
+    def rows(self, rows: Sequence[Row]) -> list:
+        if self._rows is None:
+            self._rows = RowCleaner(self.rules)
+        clean = self._rows.row
+        outcomes: list = []
+        for line, cells in rows:
+            outcome = clean(cells)
+            outcomes.append([line, outcome, cells] if outcome.__class__ is str else outcome)
+        return outcomes
+
+
+_cleaner: BlockCleaner | None = None
+WORKER_NICENESS = 10
+
+
+def init_worker(cleaner: BlockCleaner, parent: int) -> None:
+    """Pool initializer: the rules arrive once per worker, not once per block. `parent`
+    is the importing process, which may have died while this one started."""
+    global _cleaner
+    _cleaner = cleaner
+    if hasattr(os, "nice"):
+        # The process writing the database is the import's bottleneck (and may be the TUI):
+        # it comes first, the workers take what is left of the cores (15 % faster here).
+        os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A worker waits on a queue whose other end it holds itself, so it would never notice
+    # an import killed with -9: it watches for being handed to another parent instead.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+# Results travel back marshalled: strings, numbers, None, tuples and lists are all they
+# hold, and marshal reads them back twice as fast as pickle, in the writing process.
+def clean_block(data: bytes) -> bytes:
+    assert _cleaner is not None, "init_worker first"
+    return marshal.dumps(_cleaner.block(data))
+
+
+def clean_chunk(rows: Sequence[Row]) -> bytes:
+    assert _cleaner is not None, "init_worker first"
+    return marshal.dumps(_cleaner.rows(rows))

@@ -1,0 +1,251 @@
+"""`workstation import --salesforce DIR`: a Salesforce data export moved in whole.
+
+The seven objects' CSV files (Campaign, Account, Contact, Opportunity, Lead,
+CampaignMember, Task, named as Salesforce names them) are read in the order their lookups
+need, in one transaction: all of it lands, or none. Every record keeps its Salesforce Id in
+`external_id`, and every lookup becomes a link between our rows: Contact.AccountId,
+Opportunity.AccountId and CampaignId, a lead's converted account, contact and opportunity
+(and an Account Id written in a lead's Company), CampaignMember.CampaignId, LeadId and
+ContactId, Task.WhoId, WhatId and AccountId. A lead's most recent campaign becomes its
+campaign. Picklist values are mapped onto ours or added (`values`), and the
+report says which.
+
+A record whose Id is already here was imported before and is left alone, so a second run
+changes nothing. Owners are Salesforce users, which an export does not describe: records
+arrive unowned (leads in the pool), and the report says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
+from workstation.store.imports.reader import CsvRows, sniff
+from workstation.store.imports.salesforce import records
+from workstation.store.imports.salesforce.values import Mapping, Picklists
+from workstation.store.models import (
+    Account,
+    Activity,
+    Campaign,
+    CampaignMember,
+    Contact,
+    Lead,
+    Opportunity,
+    utcnow,
+)
+
+# In the order their lookups need: each refers only to objects before it.
+OBJECTS: dict[str, type[SQLModel]] = {
+    "Campaign": Campaign,
+    "Account": Account,
+    "Contact": Contact,
+    "Opportunity": Opportunity,
+    "Lead": Lead,
+    "CampaignMember": CampaignMember,
+    "Task": Activity,
+}
+CHUNK = 500
+
+
+class SalesforceImportError(StoreError):
+    """The directory holds no Salesforce export we can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectCount:
+    name: str
+    read: int
+    created: int
+    already_here: int
+
+
+@dataclass(frozen=True, slots=True)
+class SalesforceReport:
+    directory: str
+    objects: list[ObjectCount]
+    mappings: list[Mapping]
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        lines = [f"Salesforce export {self.directory}, in {self.seconds:.1f} s:"]
+        for o in self.objects:
+            lines.append(
+                f"  {o.name:<15} {o.read:>7,} read  {o.created:>7,} created  "
+                f"{o.already_here:>7,} already here"
+            )
+        if self.mappings:  # none on a second run: every record was here already
+            lines.append("Picklist values:")
+        for m in self.mappings:
+            arrow = {"same": "=", "mapped": "→", "added": "+ added as"}[m.how]
+            lines.append(f"  {m.picklist}: {m.theirs!r} {arrow} {m.ours!r} ({m.count:,})")
+        lines.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+def _files(directory: Path) -> dict[str, Path]:
+    if not directory.is_dir():
+        raise SalesforceImportError(f"{directory} is not a directory of Salesforce CSV files")
+    present = {path.stem.lower(): path for path in directory.glob("*.csv")}
+    found = {name: present[name.lower()] for name in OBJECTS if name.lower() in present}
+    if not found:
+        raise SalesforceImportError(
+            f"{directory} holds none of {', '.join(f'{n}.csv' for n in OBJECTS)}"
+        )
+    return found
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with CsvRows(path, sniff(path)) as reader:
+        header = [cell.replace("\ufeff", "").strip() for cell in reader.header]
+        return [dict(zip(header, cells, strict=False)) for _, cells in reader]
+
+
+class _Loader:
+    def __init__(self, session: Session, region: str) -> None:
+        self.session = session
+        self.ids: dict[str, dict[str, int]] = {name: {} for name in OBJECTS}
+        self.picklists = Picklists(session)
+        self.values = records.Values(self.picklists, region, self.lookup, utcnow())
+        self.account_names: dict[int, str] = {}
+        self.campaign_names: Counter[str] = Counter()
+        self.renamed: list[str] = []
+
+    def lookup(self, name: str, salesforce_id: str) -> int | None:
+        return self.ids[name].get(salesforce_id.strip()) if salesforce_id else None
+
+    def _known(self, model: type[SQLModel], external_ids: list[str]) -> dict[str, int]:
+        column = model.external_id  # type: ignore[attr-defined]
+        known: dict[str, int] = {}
+        for start in range(0, len(external_ids), CHUNK):
+            chunk = external_ids[start : start + CHUNK]
+            statement = select(column, model.id).where(column.in_(chunk))  # type: ignore[attr-defined]
+            known.update(self.session.execute(statement).all())
+        return known
+
+    def load(self, name: str, rows: list[dict[str, str]]) -> ObjectCount:
+        model = OBJECTS[name]
+        wanted = [row["Id"].strip() for row in rows if row.get("Id", "").strip()]
+        known = self._known(model, wanted)
+        self.ids[name].update(known)
+        if name == "Account":
+            accounts = select(Account.id, Account.name).where(Account.id.in_(list(known.values())))  # type: ignore[union-attr]
+            self.account_names.update(self.session.execute(accounts).all())
+        created = 0
+        for row in rows:
+            salesforce_id = row.get("Id", "").strip()
+            if not salesforce_id or salesforce_id in self.ids[name]:
+                continue
+            record = model(**self._values(name, row), external_id=salesforce_id)
+            self.session.add(record)
+            self.session.flush()
+            self.ids[name][salesforce_id] = record.id  # type: ignore[attr-defined]
+            if name == "Account":
+                self.account_names[record.id] = record.name  # type: ignore[attr-defined]
+            created += 1
+        return ObjectCount(name, len(rows), created, len(known))
+
+    def _values(self, name: str, row: dict[str, str]) -> dict:
+        values = self.values
+        if name == "Campaign":
+            return records.campaign(values, row) | {"name": self._campaign_name(row)}
+        if name == "Lead":
+            return records.lead(values, row, self.account_names)
+        if name == "Opportunity":
+            found = records.opportunity(values, row)
+            return found | {"account_id": self._account_for(row)}
+        builder = {
+            "Account": records.account,
+            "Contact": records.contact,
+            "CampaignMember": records.member,
+            "Task": records.task,
+        }[name]
+        return builder(values, row)
+
+    def _campaign_name(self, row: dict[str, str]) -> str:
+        """Campaign names are unique here, not in Salesforce: a repeated one gets a number."""
+        name = (self.values.text(row, "Name", 190) or "(no name)").strip()
+        taken = self.session.execute(select(Campaign.id).where(Campaign.name == name)).first()
+        self.campaign_names[name] += 1
+        if taken is None and self.campaign_names[name] == 1:
+            return name
+        unique = f"{name} ({self.campaign_names[name]})"
+        while self.session.execute(select(Campaign.id).where(Campaign.name == unique)).first():
+            self.campaign_names[name] += 1
+            unique = f"{name} ({self.campaign_names[name]})"
+        self.renamed.append(f"{name!r} ({row['Id']}) is named {unique!r}: the name was taken")
+        return unique
+
+    def _account_for(self, row: dict[str, str]) -> int:
+        """An opportunity's account; one without gets the shared placeholder account."""
+        account = self.lookup("Account", row.get("AccountId", ""))
+        if account is not None:
+            return account
+        placeholder = self.session.execute(
+            select(Account.id).where(Account.external_id == "no-account")
+        ).scalar()
+        if placeholder is None:
+            holder = Account(name="(Salesforce opportunities without an account)")
+            holder.external_id = "no-account"
+            self.session.add(holder)
+            self.session.flush()
+            placeholder = holder.id
+        return placeholder  # type: ignore[return-value]
+
+    def link_latest_campaigns(self) -> None:
+        """A lead's campaign is its most recent membership's, when it has none yet."""
+        lead_ids = list(self.ids["Lead"].values())
+        for start in range(0, len(lead_ids), CHUNK):
+            chunk = lead_ids[start : start + CHUNK]
+            memberships = (
+                select(CampaignMember.lead_id, CampaignMember.campaign_id)
+                .where(CampaignMember.lead_id.in_(chunk))  # type: ignore[union-attr]
+                .order_by(CampaignMember.created_at, CampaignMember.id)
+            )
+            newest = dict(self.session.execute(memberships).all())  # the last one wins
+            leads = select(Lead).where(Lead.id.in_(list(newest)), Lead.campaign_id.is_(None))  # type: ignore[union-attr]
+            for lead in self.session.execute(leads).scalars():
+                lead.campaign_id = newest[lead.id]
+        self.session.flush()
+
+
+def import_salesforce(engine, directory: Path | str, *, region: str = "US") -> SalesforceReport:
+    """Import a Salesforce data export; see the module docstring."""
+    started = time.perf_counter()
+    directory = Path(directory).expanduser()
+    files = _files(directory)
+    counts = []
+    with write_session(engine) as session:
+        loader = _Loader(session, region.upper())
+        for name in OBJECTS:
+            if name in files:
+                counts.append(loader.load(name, _read(files[name])))
+        loader.link_latest_campaigns()
+        mappings = loader.picklists.mappings()
+        notes = _notes(files, loader)
+    return SalesforceReport(
+        directory=str(directory),
+        objects=counts,
+        mappings=mappings,
+        notes=notes,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
+    notes = [f"no {name}.csv: none imported" for name in OBJECTS if name not in files]
+    notes.append(
+        "record owners are Salesforce users, which the export does not describe: "
+        "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
+        "then hand the pool out with `workstation assign`)"
+    )
+    notes.extend(loader.renamed)
+    notes.extend(f"{count:,} {kind}" for kind, count in sorted(loader.values.kept.items()))
+    return notes

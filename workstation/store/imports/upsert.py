@@ -1,0 +1,383 @@
+"""One batch of cleaned rows written without duplicates: matched against the leads and
+contacts already there and against the batch's own earlier rows, then inserted or filled.
+
+Matching (the same within a batch as across batches and runs, so where a batch ends never
+changes the outcome): a row with an email matches the record with that email; failing that,
+a row matches a record with its phone unless both have an email and they differ (colleagues
+share a switchboard number). Of several records, a contact comes before a lead, an open
+lead before a converted one, an older record before a newer one. Emails are compared
+lower-cased, phones in E.164, each looked up with one query per batch on its plain index.
+
+A matched record only has its empty fields filled (and do-not-call / email opt-out switched
+on, never off); status, owner and lifecycle stage are left alone, so no history is written.
+A converted lead is read-only: its contact gets the campaign membership. Each person is a
+member of a campaign once, with the campaign's default member status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, update
+
+from workstation.store.imports.campaigns import CampaignInfo
+from workstation.store.imports.rows import LEAD_VALUES, Cleaned
+from workstation.store.imports.sql import (
+    KnownValues,
+    bound_value,
+    find_by_email_or_phone,
+    insert_rows,
+)
+from workstation.store.models import CampaignMember, Contact, Lead
+
+_lead: Table = Lead.__table__  # type: ignore[attr-defined]
+_contact: Table = Contact.__table__  # type: ignore[attr-defined]
+_member: Table = CampaignMember.__table__  # type: ignore[attr-defined]
+
+LEAD_FILL = tuple(
+    "first_name title email phone website industry employees street city state postal_code "
+    "country time_zone lead_source lead_type".split()
+)
+CONTACT_FILL = tuple("first_name title email phone state country time_zone lead_source".split())
+FLAGS = ("do_not_call", "email_opt_out")
+_AT = {name: position for position, name in enumerate(LEAD_VALUES)}
+_EMAIL, _PHONE = _AT["email"], _AT["phone"]
+
+LEAD_LOOKUP = ("id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id")
+CONTACT_LOOKUP = ("id", *CONTACT_FILL, *FLAGS)
+# By person, not by campaign: "campaign_id = ?" would make SQLite read every member of the
+# campaign (its index looks selective to a planner without statistics), and a campaign of a
+# million members would be read once per batch. A person is in few campaigns.
+MEMBERSHIPS = select(_member.c.campaign_id, _member.c.lead_id, _member.c.contact_id).where(
+    or_(
+        _member.c.lead_id.in_(bindparam("leads", expanding=True)),
+        _member.c.contact_id.in_(bindparam("contacts", expanding=True)),
+    ),
+)
+# A new lead: its cleaned values (status last), then what a driver-level insert must spell.
+_DEFAULTED = ("lifecycle_stage", "score", "attempt_count", "version", "is_converted")
+_NEW_LEAD = (*LEAD_VALUES, "is_open", "campaign_id", "created_at", "updated_at", *_DEFAULTED)
+# Without a campaign the column is left out (NULL): the sqlite3 driver binds None, as it
+# does a bool, four times slower than an int.
+_NEW_LEAD_NO_CAMPAIGN = tuple(name for name in _NEW_LEAD if name != "campaign_id")
+_DEFAULTS = tuple(_lead.c[name].default.arg for name in _DEFAULTED)  # type: ignore[union-attr]
+_MEMBER_COLUMNS = ("campaign_id", "lead_id", "contact_id", "status", "has_responded")
+_MEMBER_COLUMNS += ("responded_at", "created_at")
+_RETURNING_IDS = insert(_lead).returning(_lead.c.id)  # in any order: ids are all we need
+_LAST_ID = select(func.max(_lead.c.id))
+_UPDATE = {
+    table.name: update(table)
+    .where(table.c.id == bindparam("b_id"))
+    .values(version=table.c.version + 1, updated_at=bindparam("b_at"))
+    for table in (_lead, _contact)
+}
+
+
+def _insert_returning_ids(
+    connection: Connection, columns: Sequence[str], rows: list[tuple]
+) -> list[int]:
+    """Insert new leads (tuples in the order of `columns`), returning their ids.
+
+    SQLite gives each new row the largest id so far plus one, and this transaction holds
+    the write lock (BEGIN IMMEDIATE): the ids are the next len(rows) after the largest, and
+    a plain executemany suffices. PostgreSQL returns them.
+    """
+    if connection.dialect.name != "sqlite":
+        named = [dict(zip(columns, row, strict=True)) for row in rows]
+        return list(connection.execute(_RETURNING_IDS, named).scalars())
+    last = connection.execute(_LAST_ID).scalar() or 0
+    insert_rows(connection, _lead, columns, rows)
+    return list(range(last + 1, last + 1 + len(rows)))
+
+
+@dataclass(slots=True)
+class _Target:
+    """A record a row may merge into: one already stored, or one this batch creates."""
+
+    table: str  # "lead" or "contact"
+    id: int | None  # None: created by this batch
+    email: str | None
+    values: dict[str, object] | None  # by name; a new lead's only once a row merges into it
+    row: Cleaned | None = None  # a new lead's cleaned values
+    fill: tuple[str, ...] = LEAD_FILL
+    member_of: tuple[str, int] | None = None  # who the campaign membership belongs to
+    is_member: bool = False
+    read_only: bool = False
+    dirty: bool = False
+    joins: bool = False  # becomes a campaign member in this batch
+
+    def named(self) -> dict[str, object]:
+        if self.values is None:
+            self.values = dict(zip(LEAD_VALUES, self.row or (), strict=True))
+        return self.values
+
+    def cleaned(self) -> Cleaned:
+        return self.row if self.values is None else tuple(map(self.values.get, LEAD_VALUES))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    created: int
+    updated: int
+    unchanged: int
+    new_lead_ids: list[int] = field(default_factory=list)
+
+
+class _Index:
+    """The batch's targets by email and by phone. A new lead that no row has merged into
+    yet stands as its position among the batch's new leads (most never become targets)."""
+
+    __slots__ = ("emails", "phones")
+
+    def __init__(self) -> None:
+        self.emails: dict[str, _Target | int] = {}
+        self.phones: dict[str, list[_Target | int]] = {}
+
+    def add(self, target: _Target, email: object, phone: object) -> None:
+        if email:
+            self.emails.setdefault(email, target)  # type: ignore[arg-type]
+        if phone:
+            self.phones.setdefault(phone, []).append(target)  # type: ignore[arg-type]
+
+
+class BatchWriter:
+    """Writes the batches of one import, each inside the caller's transaction."""
+
+    def __init__(
+        self, *, campaign: CampaignInfo | None, default_status: str, open_statuses: set[str]
+    ) -> None:
+        self.campaign = campaign
+        self.default_status = default_status
+        self.open_statuses = open_statuses
+        self.known: KnownValues | None = None
+        self.known_lost = False  # another connection wrote: no filter from then on
+        self.written = 0
+
+    def write(
+        self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
+    ) -> BatchResult:
+        known = self._known(connection, len(rows))
+        index, found = self._existing(connection, rows, known)
+        emails, phones = index.emails, index.phones
+        # Each new lead's row; made a _Target only when a later row merges into it.
+        fresh: list[Cleaned | _Target] = []
+        updated = unchanged = 0
+        for values in rows:
+            email, phone = values[_EMAIL], values[_PHONE]
+            if (email and email in emails) or (phone and phone in phones):
+                target = self._find(index, fresh, email, phone)
+                if target is not None:
+                    if self._merge(target, values, index):
+                        updated += 1
+                    else:
+                        unchanged += 1
+                    continue
+            position = len(fresh)
+            fresh.append(values)
+            if email:
+                emails[email] = position
+            if phone:
+                same = phones.get(phone)
+                if same is None:
+                    phones[phone] = [position]
+                else:
+                    same.append(position)
+        ids = self._insert(connection, fresh, now)
+        self._update(connection, found, now)
+        if known is not None:
+            known.add(row[_EMAIL] for row in rows)
+            known.add(row[_PHONE] for row in rows)
+            known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
+        self.written += len(rows)
+        return BatchResult(len(fresh), updated, unchanged, ids)
+
+    def _known(self, connection: Connection, coming: int) -> KnownValues | None:
+        """The filter of stored emails and phones, when it is to be had and worth it."""
+        if self.known_lost or connection.dialect.name != "sqlite":
+            return None
+        known = self.known
+        if known is not None and known.fresh(connection):
+            return known
+        if known is not None and known.count <= known.capacity:
+            self.known, self.known_lost = None, True
+            return None
+        stored = KnownValues.stored(connection)
+        # Building reads every stored value (~1 µs each); a look-up costs ~8 µs a row.
+        if known is None and (self.written + coming) * 8 < stored:
+            return None
+        # Room for what it will be told: at least 4M values (8 MB), rebuilt larger when full.
+        self.known = KnownValues(connection, 4 * max(stored, coming, 1 << 20))
+        return self.known
+
+    def _find(
+        self, index: _Index, fresh: list, email: str | None, phone: str | None
+    ) -> _Target | None:
+        """The record a row with this email and phone merges into: the one with its email;
+        else the first with its phone, unless both have an email (and they differ). A new
+        lead found is made a _Target."""
+        target = index.emails.get(email) if email else None
+        if target is None and phone:
+            for candidate in index.phones.get(phone, ()):
+                mail = fresh[candidate][_EMAIL] if candidate.__class__ is int else candidate.email
+                if email is None or mail is None:
+                    target = candidate
+                    break
+        if target.__class__ is not int:
+            return target  # type: ignore[return-value]
+        position: int = target  # type: ignore[assignment]
+        values = fresh[position]
+        made = _Target("lead", None, values[_EMAIL], None, values)
+        made.is_member = self.campaign is not None
+        fresh[position] = made
+        if values[_EMAIL]:
+            index.emails[values[_EMAIL]] = made
+        if values[_PHONE]:
+            same = index.phones[values[_PHONE]]
+            for at, entry in enumerate(same):
+                if entry.__class__ is int and entry == position:
+                    same[at] = made
+        return made
+
+    def _existing(
+        self, connection: Connection, rows: Sequence[Cleaned], known: KnownValues | None
+    ) -> tuple[_Index, list[_Target]]:
+        """The batch's index of the stored records its rows may match, and those records."""
+        emails = list({row[_EMAIL] for row in rows if row[_EMAIL]})
+        phones = list({row[_PHONE] for row in rows if row[_PHONE]})
+        if known is not None:
+            emails, phones = known.may_hold(emails), known.may_hold(phones)
+        found = [
+            _Target("contact", row["id"], row["email"], row, None, CONTACT_FILL)
+            for row in find_by_email_or_phone(connection, _contact, CONTACT_LOOKUP, emails, phones)
+        ]
+        found.sort(key=lambda t: t.id)  # type: ignore[arg-type,return-value]
+        leads = []
+        for row in find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones):
+            target = _Target("lead", row["id"], row["email"], row, None)
+            target.member_of = ("lead", row["id"])
+            if row["is_converted"]:
+                target.read_only = True
+                contact = row["converted_contact_id"]
+                target.member_of = ("contact", contact) if contact is not None else None
+            leads.append(target)
+        leads.sort(key=lambda t: (t.read_only, t.id))
+        for target in found:
+            target.member_of = ("contact", target.id)  # type: ignore[assignment]
+        found += leads
+        if self.campaign is not None and found:
+            self._mark_members(connection, found)
+        index = _Index()
+        for target in found:
+            index.add(target, target.email, target.named()["phone"])
+        return index, found
+
+    def _mark_members(self, connection: Connection, found: list[_Target]) -> None:
+        assert self.campaign is not None
+        who = {t.member_of for t in found if t.member_of}
+        members = connection.execute(
+            MEMBERSHIPS,
+            {
+                "leads": [i for kind, i in who if kind == "lead"],
+                "contacts": [i for kind, i in who if kind == "contact"],
+            },
+        )
+        present = {
+            ("lead", lead) if lead else ("contact", contact)
+            for campaign, lead, contact in members
+            if campaign == self.campaign.id
+        }
+        for target in found:
+            target.is_member = target.member_of in present
+
+    def _merge(self, target: _Target, values: Cleaned, index: _Index) -> bool:
+        """Fill the target's empty fields from a matching row; True when anything changed."""
+        changed = False
+        if not target.read_only:
+            current = target.named()
+            for name in target.fill:
+                new = values[_AT[name]]
+                if new is not None and new != "" and current[name] in (None, ""):
+                    current[name] = new
+                    changed = True
+            for name in FLAGS:
+                if values[_AT[name]] and not current[name]:
+                    current[name] = True
+                    changed = True
+            if changed:
+                target.email = current["email"]  # type: ignore[assignment]
+                index.add(target, current["email"], current["phone"])
+        if not target.is_member and self.campaign is not None:
+            target.is_member = target.joins = True
+            changed = True
+        if changed and target.id is not None and not target.read_only:
+            target.dirty = True
+        return changed
+
+    def _insert(
+        self, connection: Connection, fresh: list[Cleaned | _Target], now: datetime
+    ) -> list[int]:
+        if not fresh:
+            return []
+        at = bound_value(connection, _lead.c.created_at, now)
+        campaign = (self.campaign.id,) if self.campaign else ()
+        columns = _NEW_LEAD if campaign else _NEW_LEAD_NO_CAMPAIGN
+        # Flags as the dialect binds them: 1 and 0 on SQLite, where a bool costs more.
+        is_open = {flag: bound_value(connection, _lead.c.is_open, flag) for flag in (True, False)}
+        defaults = tuple(
+            bound_value(connection, _lead.c[name], value)
+            for name, value in zip(_DEFAULTED, _DEFAULTS, strict=True)
+        )
+        default, open_statuses = self.default_status, self.open_statuses
+        # What follows a row's values when it has no status of its own (most rows).
+        tail = (default, is_open[default in open_statuses], *campaign, at, at, *defaults)
+        rows = []
+        append = rows.append
+        for entry in fresh:
+            values = entry.cleaned() if entry.__class__ is _Target else entry  # type: ignore[union-attr]
+            status = values[-1]
+            if status is None:
+                append(values[:-1] + tail)
+            else:
+                flag = is_open[status in open_statuses]
+                append((*values[:-1], status, flag, *campaign, at, at, *defaults))
+        ids = _insert_returning_ids(connection, columns, rows)
+        self._join(connection, [("lead", i) for i in ids], now)
+        return ids
+
+    def _update(self, connection: Connection, targets: list[_Target], now: datetime) -> None:
+        for table in ("lead", "contact"):
+            changes = [self._changes(t, now) for t in targets if t.dirty and t.table == table]
+            if changes:
+                connection.execute(_UPDATE[table], changes)
+        self._join(connection, [t.member_of for t in targets if t.joins and t.member_of], now)
+
+    def _changes(self, target: _Target, now: datetime) -> dict[str, object]:
+        values = target.named()
+        changes = {name: values[name] for name in (*target.fill, *FLAGS)}
+        if target.table == "lead":
+            joined = target.joins and self.campaign is not None
+            changes["campaign_id"] = self.campaign.id if joined else values["campaign_id"]
+        return changes | {"b_id": target.id, "b_at": now}
+
+    def _join(self, connection: Connection, who: list[tuple[str, int]], now: datetime) -> None:
+        if not who or self.campaign is None:
+            return
+        campaign = self.campaign
+        at = bound_value(connection, _member.c.created_at, now)
+        responded_at = at if campaign.member_responded else None
+        responded = bound_value(connection, _member.c.has_responded, campaign.member_responded)
+        rows = [
+            (
+                campaign.id,
+                i if kind == "lead" else None,
+                i if kind == "contact" else None,
+                campaign.member_status,
+                responded,
+                responded_at,
+                at,
+            )
+            for kind, i in who
+        ]
+        insert_rows(connection, _member, _MEMBER_COLUMNS, rows)

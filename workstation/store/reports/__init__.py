@@ -1,0 +1,1 @@
+"""The manager reports: untouched leads and the funnel, and their exports."""

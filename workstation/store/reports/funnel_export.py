@@ -1,0 +1,142 @@
+"""The funnel report as tables of text: the same rows feed the funnel screen's tables, the
+`workstation funnel` output and the screen's export, so they always agree. JSON for scripts.
+
+Text here is raw (names from the database as stored); whoever prints it to a terminal
+cleans it first, as the CLI and the screens do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from workstation.store.reports.funnel import FunnelReport, SourceRow
+from workstation.store.reports.funnel_history import RepActivity, StatusTime
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    head: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.0%}"
+
+
+def duration(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
+
+
+def money(cents: int) -> str:
+    return f"${cents // 100:,}"
+
+
+def _steps(title: str, steps) -> Section:
+    rows = [(s.name, f"{s.now:,}", f"{s.reached:,}", percent(s.rate_to_next)) for s in steps]
+    return Section(title, ("Stage", "Now", "Reached", "To next"), rows)
+
+
+def stage_sections(report: FunnelReport) -> list[Section]:
+    return [
+        _steps("Lead funnel", report.lead_funnel),
+        _steps("Contact funnel", report.contact_funnel),
+        Section(
+            "Detours (Nurture = recycled)",
+            ("Detour", "Leads", "Contacts", "Moves in"),
+            [
+                (d.name, f"{d.leads_now:,}", f"{d.contacts_now:,}", f"{d.moves:,}")
+                for d in report.detours
+            ],
+        ),
+        Section(
+            "Rejected by reason",
+            ("Reason", "Records"),
+            [(reason, f"{count:,}") for reason, count in report.rejected_by_reason],
+        ),
+    ]
+
+
+def group_section(title: str, label: str, groups: Sequence[SourceRow]) -> Section:
+    head = (label, "Leads", "MQL", "SQL", "Converted", "Conv %", "Won", "Won $", "Rejected")
+    rows = [
+        (
+            g.name,
+            f"{g.leads:,}",
+            f"{g.mql:,}",
+            f"{g.sql:,}",
+            f"{g.converted:,}",
+            percent(g.conversion_rate),
+            f"{g.won:,}",
+            money(g.won_amount_cents),
+            f"{g.rejected:,}",
+        )
+        for g in groups
+    ]
+    return Section(title, head, rows)
+
+
+def time_section(statuses: Sequence[StatusTime]) -> Section:
+    rows = [(t.status, duration(t.median_seconds), f"{t.stays:,}") for t in statuses]
+    return Section("Time in status (median)", ("Status", "Median", "Stays"), rows)
+
+
+def rep_section(reps: Sequence[RepActivity]) -> Section:
+    head = ("Rep", "Dials", "Connects", "Connect %", "Conversions")
+    rows = [
+        (r.name, f"{r.dials:,}", f"{r.connects:,}", percent(r.connect_rate), f"{r.conversions:,}")
+        for r in reps
+    ]
+    return Section("Rep activity", head, rows)
+
+
+def all_sections(
+    report: FunnelReport, statuses: Sequence[StatusTime], reps: Sequence[RepActivity]
+) -> list[Section]:
+    return [
+        *stage_sections(report),
+        group_section("By lead source (channel)", "Source", report.by_source),
+        group_section("By lead type (offer)", "Offer", report.by_type),
+        time_section(statuses),
+        rep_section(reps),
+    ]
+
+
+def text_lines(sections: Sequence[Section]) -> list[str]:
+    """Aligned columns: the first left, the figures right."""
+    lines: list[str] = []
+    for section in sections:
+        widths = [
+            max([len(h)] + [len(row[i]) for row in section.rows])
+            for i, h in enumerate(section.head)
+        ]
+        lines += ["", section.title]
+        for row in [section.head, *section.rows]:
+            cells = [
+                value.ljust(width) if i == 0 else value.rjust(width)
+                for i, (value, width) in enumerate(zip(row, widths, strict=True))
+            ]
+            lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def funnel_json(
+    report: FunnelReport,
+    statuses: Sequence[StatusTime],
+    reps: Sequence[RepActivity],
+    since: datetime | None,
+) -> dict:
+    data = asdict(report)
+    data["since"] = None if since is None else since.isoformat()
+    for key in ("by_source", "by_type"):
+        for row, group in zip(data[key], getattr(report, key), strict=True):
+            row |= {"conversion_rate": group.conversion_rate, "win_rate": group.win_rate}
+    data["time_in_status"] = [asdict(t) for t in statuses]
+    data["reps"] = [asdict(r) | {"connect_rate": r.connect_rate} for r in reps]
+    return data

@@ -1,0 +1,1 @@
+"""The team: adding and changing reps, and assignment by open capacity."""

@@ -1,0 +1,150 @@
+"""The team: adding reps and changing them (role, capacity, active), managers only.
+
+Nobody is ever deleted: someone who leaves is made inactive, keeps the leads they held
+(the untouched-leads report shows them, for a manager to move) and can no longer act. The
+first rep of a database with no active manager may be added by anyone at the shell (a
+database filled by an import starts with no reps), and must then be a manager; after that,
+only managers add or change reps, and the last active manager cannot be demoted or made
+inactive, so somebody can always run the team. Role, capacity and active changes are
+logged in the history like any other change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select, text
+from sqlmodel import Session
+
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
+from workstation.store.history import record_change
+from workstation.store.models import Rep
+from workstation.store.permissions import require_manager
+from workstation.store.reps import rep_info, working_rep
+from workstation.store.rows import RepInfo
+from workstation.store.team.assign import check_capacity, set_capacity
+from workstation.store.values.cleansing import BadValue, clean_email, clean_text
+
+ROLES = ("rep", "manager")
+DEFAULT_CAPACITY = 200
+NAME_LIMIT = 120
+# The records `records_held` names, with their plurals.
+HELD = (("lead", "leads"), ("contact", "contacts"), ("account", "accounts"),
+        ("opportunity", "opportunities"))  # fmt: skip
+
+
+class TeamChangeRefused(StoreError):
+    """The rep cannot be added or changed as asked; nothing was written."""
+
+
+def add_rep(
+    engine: Engine,
+    name: str,
+    *,
+    role: str = "rep",
+    capacity: int = DEFAULT_CAPACITY,
+    email: str | None = None,
+    acting_rep_id: int | None,
+) -> RepInfo:
+    """A new active rep. The first of a database without an active manager needs no
+    acting rep, and is a manager."""
+    clean_name = _name(name)
+    _check_role(role)
+    check_capacity(capacity)
+    try:
+        address = clean_email(email) if email else None
+    except BadValue as error:
+        raise TeamChangeRefused(str(error)) from None
+    with write_session(engine) as session:
+        if _managers(session):
+            require_manager(session, acting_rep_id, "add a rep")
+        elif role != "manager":
+            raise TeamChangeRefused(
+                f"this database has no manager yet: add {clean_name} as a manager "
+                "(--role manager), who can then add the reps"
+            )
+        taken = session.execute(
+            select(Rep.name).where(func.lower(Rep.name) == clean_name.lower())
+        ).scalar_one_or_none()
+        if taken is not None:
+            raise TeamChangeRefused(f"there is a rep named {taken} already")
+        rep = Rep(name=clean_name, role=role, capacity=capacity, email=address)
+        session.add(rep)
+        session.flush()
+        assert rep.id is not None
+        record_change(
+            session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
+            rep_id=acting_rep_id, reason="added to the team",
+        )  # fmt: skip
+        return rep_info(rep)
+
+
+def change_rep(
+    engine: Engine,
+    name: str,
+    *,
+    role: str | None = None,
+    capacity: int | None = None,
+    active: bool | None = None,
+    acting_rep_id: int | None,
+) -> RepInfo:
+    """Change what is given of the rep named `name` (case-insensitive)."""
+    if role is not None:
+        _check_role(role)
+    with write_session(engine) as session:
+        require_manager(session, acting_rep_id, "change a rep")
+        named = working_rep(session, name)  # or UnknownRep, which lists the reps
+        assert named is not None  # a name was given
+        rep = session.get(Rep, named.id)
+        assert rep is not None and rep.id is not None
+        leaves_management = (
+            rep.role == "manager" and rep.active and (role == "rep" or active is False)
+        )
+        if leaves_management and _managers(session) == 1:
+            raise TeamChangeRefused(
+                f"{rep.name} is the last active manager: make someone else a manager first"
+            )
+        if capacity is not None:
+            set_capacity(session, rep.id, capacity, acting_rep_id=acting_rep_id)
+        for field, new in (("role", role), ("active", active)):
+            if new is not None:
+                record_change(
+                    session, entity="rep", entity_id=rep.id, field=field,
+                    old=getattr(rep, field), new=new, rep_id=acting_rep_id,
+                )  # fmt: skip
+                setattr(rep, field, new)
+        session.add(rep)
+        session.flush()
+        return rep_info(rep)
+
+
+def records_held(session: Session) -> str | None:
+    """What a database without reps holds already, in words ("60 leads, 12 contacts"), or
+    None when it holds none of the records a rep works."""
+    held = []
+    for table, plural in HELD:
+        count = session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+        if count:
+            held.append(f"{count:,} {table if count == 1 else plural}")
+    if not held:
+        return None
+    return held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+
+
+def _managers(session: Session) -> int:
+    statement = select(func.count()).select_from(Rep).where(Rep.role == "manager", Rep.active)
+    return int(session.execute(statement).scalar_one())
+
+
+def _name(name: str) -> str:
+    try:
+        cleaned = clean_text(name, NAME_LIMIT, "a rep's name")
+    except BadValue as error:
+        raise TeamChangeRefused(str(error)) from None
+    if cleaned is None:
+        raise TeamChangeRefused("a rep needs a name")
+    return cleaned
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise TeamChangeRefused(f"the role is rep or manager, not {role!r}")

@@ -1,0 +1,2 @@
+"""Cleaning and reading single values: text, emails, phones, regions, the calling window,
+callback times."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from workstation.config import Settings
+from workstation.store.clock import utcnow
 from workstation.store.errors import StoreError
 from workstation.store.rows import PAGE_SIZE, RepInfo
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from workstation.store.calling.glance import Glance
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class WorkstationApp(App):

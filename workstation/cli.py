@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from workstation import __version__
+from workstation.store.clock import Clock, utcnow
 from workstation.subcommands import MODULES, settings
 
 OPTIONS = ("--db", "--as")  # taken before or after the command name
@@ -113,15 +114,18 @@ def open_tui(args: argparse.Namespace) -> int:
     try:
         from workstation.app import start_app
 
-        app = start_app(settings(args))
+        app = start_app(settings(args), args.clock)
         app.run()
     finally:
         gc.enable()  # should the app end before its first frame (a refusal, an error)
     return app.return_code or 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
+    """Run the command line. `clock` is the one "now" of every subcommand and of the TUI
+    (handlers read `args.clock`), so tests can pin it."""
     args = parse_args(argv)
+    args.clock = clock
     from workstation.errors import run_reporting_errors
 
     return run_reporting_errors(lambda: args.handler(args))

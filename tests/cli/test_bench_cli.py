@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.cli.test_cli import run
 from workstation.bench import run as bench
 from workstation.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_gives_every_figure_with_its_baseline_and_ratio(capsys, tmp_path):

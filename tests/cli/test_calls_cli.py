@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.cli.test_cli import run
+from tests.factories import NOW
 
 
 @pytest.fixture
@@ -55,7 +57,8 @@ def test_two_reps_work_one_database(capsys, demo_url):
     )
     assert code == 0, err
     logged = json.loads(out)
-    assert logged["disposition"] == "Connected – Call Back" and logged["callback_at"]
+    assert logged["disposition"] == "Connected – Call Back"
+    assert datetime.fromisoformat(logged["callback_at"]) == NOW + timedelta(hours=2)
     # The other rep may not log on a lead that isn't theirs.
     code, _, err = run(capsys, "--db", demo_url, "--as", second, "log", str(seen[first]), "5")
     assert code == 1 and "only they or a manager" in err

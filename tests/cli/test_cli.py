@@ -8,14 +8,18 @@ import json
 import stat
 import subprocess
 import sys
+from datetime import datetime
 
 import pytest
 
+from tests.factories import NOW
 from workstation.cli import main, open_tui, parse_args
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+def run(capsys, *argv: str, at: datetime = NOW) -> tuple[int, str, str]:
+    """The command as a user runs it, with its clock stopped `at` (tests/factories.py's NOW):
+    records pinned to dates around NOW meet that same "now" whatever the date of the run."""
+    code = main(list(argv), clock=lambda: at)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -124,6 +128,24 @@ def test_demo_and_export_on_postgresql(capsys, pg_url):
     code, out, _ = run(capsys, "--db", pg_url, "export", "leads", "--format", "json")
     assert code == 0
     assert len(json.loads(out)) == 2000
+
+
+def test_the_tui_runs_on_the_clock_the_command_is_given(monkeypatch):
+    opened = {}
+
+    class App:
+        return_code = None
+
+        def run(self) -> None:
+            opened["ran"] = True
+
+    def start_app(settings, clock):
+        opened["now"] = clock()
+        return App()
+
+    monkeypatch.setattr("workstation.app.start_app", start_app)
+    assert main(["--db", "sqlite:////tmp/x.db"], clock=lambda: NOW) == 0
+    assert opened == {"now": NOW, "ran": True}
 
 
 def test_opening_the_tui_parses_without_the_subcommands(monkeypatch):

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session
 
 from tests.cli.test_cli import run
 from tests.convert_factories import build_world, snapshot
+from tests.factories import NOW
 from workstation.store.conversion.choices import end_of_quarter
 from workstation.store.conversion.convert import ConversionResult
 from workstation.store.models import Lead
@@ -65,7 +65,7 @@ def test_convert_with_the_defaults_then_export_shows_the_records(capsys, sqlite_
         "Amount": 0,
         "StageName": "Qualification",
         "Probability": 0,
-        "CloseDate": end_of_quarter(datetime.now(UTC).date()).isoformat(),
+        "CloseDate": end_of_quarter(NOW.date()).isoformat(),
     }
     assert (opportunity["OwnerId"], opportunity["CampaignId"]) == (world.rep, world.webinar)
     roles = [

@@ -4,6 +4,7 @@ as one line, --assign, and a Salesforce export."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.cli.test_cli import run
-from tests.factories import make_rep
+from tests.factories import NOW, make_rep
 from tests.store.test_imports import write_nasty_file
 from workstation.store.db import make_engine
 from workstation.store.models import Lead
@@ -32,6 +33,8 @@ def test_import_prints_a_summary_and_json_on_a_second_run(capsys, db, tmp_path):
     assert f"{tmp_path / 'leads.errors.csv'}" in out
     assert "Campaign: Spring (new)" in out and "Ignored columns: Notes" in out
     assert "E-mail→Email" in out
+    code, out, _ = run(capsys, "--db", db, "export", "leads", "--format", "json")
+    assert {datetime.fromisoformat(lead["CreatedDate"]) for lead in json.loads(out)} == {NOW}
     code, out, _ = run(capsys, "--db", db, "import", str(source), "--campaign", "Spring", "--json")
     summary = json.loads(out)
     assert (summary["created"], summary["unchanged"], summary["rejected"]) == (0, 11, 5)

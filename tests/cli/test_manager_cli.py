@@ -6,23 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from tests.cli.test_cli import run
 from tests.factories import NOW, make_lead, make_rep
 from workstation.cli import main
 from workstation.store.db import make_engine
 from workstation.store.models import History, Lead
 from workstation.store.schema import upgrade
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -95,6 +90,38 @@ def test_untouched_json_lists_every_lead_with_owner_and_age(capsys, team_db):
     assigned = datetime.fromisoformat(lead["AssignedDate"].replace("Z", "+00:00"))
     assert assigned == NOW - timedelta(days=2)  # as tests/factories.py assigns
     assert lead["AgeHours"] == round((now - assigned).total_seconds() / 3600, 1)
+
+
+def test_untouched_ages_the_leads_by_the_clock_it_is_given(capsys, team_db):
+    url, _ = team_db
+    for now, total, bucket in (
+        (NOW - timedelta(days=1, hours=12), 0, None),  # assigned only half a day before
+        (NOW + timedelta(days=8), 4, "7+ days"),
+    ):
+        code, out, _ = run(capsys, "--db", url, "untouched", "--format", "json", at=now)
+        report = json.loads(out)
+        assert (code, datetime.fromisoformat(report["Now"]), report["Total"]) == (0, now, total)
+        assert {lead["Bucket"] for lead in report["Leads"]} == ({bucket} if bucket else set())
+
+
+def test_every_change_is_stamped_with_the_clock_the_command_is_given(capsys, team_db):
+    url, ids = team_db
+    then = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)  # far from the day the tests run
+    for argv in (
+        ("reassign", str(ids["riley"][0]), "--to", "Sam Seller"),
+        ("reassign", str(ids["sam"][0]), "--pool"),
+        ("assign", "--limit", "1"),
+        ("reject", str(ids["riley"][1]), "--reason", "Bogus form fill"),
+        ("reps", "add", "Casey New"),
+        ("reps", "set", "Casey New", "--capacity", "50", "--inactive"),
+    ):
+        code, _, err = run(capsys, "--db", url, *argv, at=then)
+        assert code == 0, (argv, err)
+    code, out, _ = run(capsys, "--db", url, "export", "history", "--format", "json")
+    history = json.loads(out)
+    changed = {(row["Entity"], row["Field"]) for row in history}
+    assert {("lead", "owner_id"), ("lead", "lifecycle_stage"), ("rep", "capacity")} <= changed
+    assert {datetime.fromisoformat(row["CreatedDate"]) for row in history} == {then}
 
 
 def test_untouched_csv_is_formula_safe_and_table_is_per_rep(capsys, team_db):

@@ -13,12 +13,13 @@ live here as SQL text and the queries import them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
+from workstation.store.clock import utcnow
 from workstation.store.reference import (  # noqa: F401  (registers the reference tables)
     ContactRole,
     Disposition,
@@ -26,11 +27,6 @@ from workstation.store.reference import (  # noqa: F401  (registers the referenc
     LifecycleStage,
     OpportunityStage,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 # Predicates shared by partial indexes and the queries that must match them.
 OPEN_CALLABLE = "is_open AND NOT do_not_call"

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     me = acting_rep_id(engine, config.rep_name)
-    summary = assign_pool_by_capacity(engine, acting_rep_id=me, limit=args.limit)
+    summary = assign_pool_by_capacity(engine, acting_rep_id=me, limit=args.limit, at=args.clock())
     reps = [
         {
             "RepId": rep.rep_id,

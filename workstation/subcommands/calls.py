@@ -50,7 +50,7 @@ def run_next(args: argparse.Namespace) -> int:
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
-    result = next_lead(engine, rep_id=rep.id)
+    result = next_lead(engine, rep_id=rep.id, now=args.clock())
     lead = export_one(engine, "leads", result.lead_id) if result.lead_id else None
     data = {
         "rep": rep.name,
@@ -76,12 +76,12 @@ def run_log(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.store.calling.dispositions import log_call
-    from workstation.store.models import Contact, Lead, utcnow
+    from workstation.store.models import Contact, Lead
     from workstation.store.values.callback_times import parse_when
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
-    now = utcnow()
+    now = args.clock()
     callback = None
     if args.callback:
         with Session(engine) as session:
@@ -115,7 +115,7 @@ def run_undo(args: argparse.Namespace) -> int:
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
-    undone = undo_last_call(engine, rep_id=rep.id)
+    undone = undo_last_call(engine, rep_id=rep.id, now=args.clock())
     _print(
         args, asdict(undone), f"Undid {undone.disposition} on {undone.record} {undone.record_id}"
     )

@@ -108,19 +108,19 @@ def run(args: argparse.Namespace) -> int:
 
     from workstation.store.conversion.convert import convert_lead
     from workstation.store.conversion.plan import plan_conversion
-    from workstation.store.models import utcnow
 
     choices = _choices(args)
+    now = args.clock()
     config = settings(args)
     engine = open_engine(config)
     rep_id = acting_rep(config, engine).id
     if args.dry_run:
         with Session(engine) as session:
             plan = plan_conversion(
-                session, lead_id=args.lead_id, choices=choices, rep_id=rep_id, today=utcnow().date()
+                session, lead_id=args.lead_id, choices=choices, rep_id=rep_id, today=now.date()
             )
         print(json.dumps(asdict(plan), default=str) if args.json else _plan_text(plan))
         return 0
-    result = convert_lead(engine, lead_id=args.lead_id, choices=choices, rep_id=rep_id)
+    result = convert_lead(engine, lead_id=args.lead_id, choices=choices, rep_id=rep_id, at=now)
     print(json.dumps(asdict(result)) if args.json else _result_text(result))
     return 0

@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     with ProgressReporter() as reporter:
-        counts = generate_demo(engine, leads=args.leads, seed=args.seed, progress=reporter.update)
+        counts = generate_demo(
+            engine, leads=args.leads, seed=args.seed, now=args.clock(), progress=reporter.update
+        )
     summary = ", ".join(f"{count:,} {table}" for table, count in counts.items())
     print(
         f"Demo data written to {safe_url(config.database_url)} in "

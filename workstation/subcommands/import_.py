@@ -101,6 +101,7 @@ def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
             errors_path=args.errors,
             assign_as=acting,
             progress=lambda done, total: reporter.update("Importing leads", done, total),
+            clock=args.clock,
         )
     if args.json:
         print(json.dumps(asdict(summary) | {"rows_per_second": round(summary.rows_per_second)}))
@@ -158,7 +159,7 @@ def _describe(summary) -> str:
 def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
     from workstation.store.imports.salesforce.importer import import_salesforce
 
-    report = import_salesforce(engine, args.salesforce, region=region)
+    report = import_salesforce(engine, args.salesforce, region=region, now=args.clock())
     if args.json:
         print(json.dumps(asdict(report)))
     else:

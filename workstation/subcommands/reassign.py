@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         target = working_rep(session, args.to) if args.to else None
     if args.pool:
-        result = return_to_pool(engine, args.ids, acting_rep_id=me, reason=args.reason)
+        result = return_to_pool(
+            engine, args.ids, acting_rep_id=me, reason=args.reason, at=args.clock()
+        )
     else:
         result = reassign(
             engine,
@@ -48,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             to_rep_id=target and target.id,
             spread=args.spread,
             reason=args.reason,
+            at=args.clock(),
         )
     if args.json:
         data = {

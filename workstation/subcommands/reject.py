@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         record_id=args.record_id,
         reason=args.reason,
         rep_id=acting_rep(config, engine).id,
+        at=args.clock(),
     )
     if args.json:
         print(json.dumps(asdict(result)))

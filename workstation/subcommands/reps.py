@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 capacity=args.capacity,
                 email=args.email,
                 acting_rep_id=me,
+                at=args.clock(),
             )
             done = "Added"
         else:
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
                 capacity=args.capacity,
                 active=args.active,
                 acting_rep_id=me,
+                at=args.clock(),
             )
             done = "Changed"
         print(

@@ -44,7 +44,7 @@ def run_import(args: argparse.Namespace) -> int:
     engine = open_engine(config)
     with Session(engine) as session:
         rep_id = acting_rep_id(session, config.rep_name)
-    result = import_scripts(engine, args.directory, acting_rep_id=rep_id)
+    result = import_scripts(engine, args.directory, acting_rep_id=rep_id, now=args.clock())
     counts = {
         "created": list(result.created),
         "updated": list(result.updated),

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         only = working_rep(session, args.only_rep) if args.only_rep else None
         scope = {"acting_rep_id": me, "hours": args.hours, "rep_id": only and only.id}
-        summary = untouched_summary(session, **scope)
+        summary = untouched_summary(session, now=args.clock(), **scope)
         leads = iter_untouched(session, now=summary.now, **scope)
         if args.format == "json":
             write_json(sys.stdout, summary, leads)

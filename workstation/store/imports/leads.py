@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 from sqlmodel import Session
 
+from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
@@ -36,7 +37,6 @@ from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, sniff
 from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
-from workstation.store.models import utcnow
 from workstation.store.reference import LeadStatus
 
 BATCH = 5000
@@ -157,9 +157,16 @@ class _Run:
     """The counting and batching of one import."""
 
     def __init__(
-        self, writer: BatchWriter, transaction, progress: Progress | None, *, keep_ids: bool
+        self,
+        writer: BatchWriter,
+        transaction,
+        progress: Progress | None,
+        *,
+        keep_ids: bool,
+        clock: Clock,
     ) -> None:
         self.writer, self.transaction, self.progress = writer, transaction, progress
+        self.clock = clock  # read per batch: a batch is stamped with when it is written
         self.rows = self.created = self.updated = self.unchanged = 0
         self.keep_ids = keep_ids  # the new leads' ids, for --assign: 36 MB a million
         self.new_ids: list[int] = []
@@ -169,7 +176,7 @@ class _Run:
         if not self.pending:
             return
         with self.transaction() as connection:
-            result = self.writer.write(connection, self.pending, now=utcnow())
+            result = self.writer.write(connection, self.pending, now=self.clock())
         self.created += result.created
         self.updated += result.updated
         self.unchanged += result.unchanged
@@ -206,6 +213,7 @@ def import_leads(
     should_stop: Callable[[], bool] | None = None,
     workers: int | None = None,
     batch_size: int = BATCH,
+    clock: Clock = utcnow,
 ) -> ImportSummary:
     """Import the leads of a CSV file; see the module docstring."""
     started = time.perf_counter()
@@ -236,7 +244,9 @@ def import_leads(
                     default_status=next(s.name for s in statuses if s.is_default),
                     open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
                 )
-                run = _Run(writer, transaction, progress, keep_ids=assign_as is not None)
+                run = _Run(
+                    writer, transaction, progress, keep_ids=assign_as is not None, clock=clock
+                )
                 with collector_paused():
                     cancelled = _read_all(
                         reader,
@@ -255,7 +265,9 @@ def import_leads(
     if assign_as is not None and run.new_ids and not dry_run and not cancelled:
         from workstation.store.team.assign import assign_pool_by_capacity
 
-        assignment = assign_pool_by_capacity(engine, acting_rep_id=assign_as, lead_ids=run.new_ids)
+        assignment = assign_pool_by_capacity(
+            engine, acting_rep_id=assign_as, lead_ids=run.new_ids, at=clock()
+        )
         assigned, left = len(assignment.assigned), assignment.left_in_pool
     return ImportSummary(
         path=str(path),

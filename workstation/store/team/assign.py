@@ -336,7 +336,12 @@ def check_capacity(capacity: int) -> None:
 
 
 def set_capacity(
-    target: Engine | Session, rep_id: int, capacity: int, *, acting_rep_id: int | None
+    target: Engine | Session,
+    rep_id: int,
+    capacity: int,
+    *,
+    acting_rep_id: int | None,
+    at: datetime | None = None,
 ) -> RepInfo:
     """Change how many open leads a rep may hold (managers only; logged in history)."""
     check_capacity(capacity)
@@ -353,6 +358,7 @@ def set_capacity(
             old=rep.capacity,
             new=capacity,
             rep_id=acting_rep_id,
+            at=at,
         )
         rep.capacity = capacity
         session.add(rep)

@@ -11,13 +11,15 @@ logged in the history like any other change.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
-from workstation.store.models import Rep
+from workstation.store.models import Rep, utcnow
 from workstation.store.permissions import require_manager
 from workstation.store.reps import rep_info, working_rep
 from workstation.store.rows import RepInfo
@@ -44,9 +46,11 @@ def add_rep(
     capacity: int = DEFAULT_CAPACITY,
     email: str | None = None,
     acting_rep_id: int | None,
+    at: datetime | None = None,
 ) -> RepInfo:
     """A new active rep. The first of a database without an active manager needs no
     acting rep, and is a manager."""
+    at = at or utcnow()
     clean_name = _name(name)
     _check_role(role)
     check_capacity(capacity)
@@ -67,13 +71,13 @@ def add_rep(
         ).scalar_one_or_none()
         if taken is not None:
             raise TeamChangeRefused(f"there is a rep named {taken} already")
-        rep = Rep(name=clean_name, role=role, capacity=capacity, email=address)
+        rep = Rep(name=clean_name, role=role, capacity=capacity, email=address, created_at=at)
         session.add(rep)
         session.flush()
         assert rep.id is not None
         record_change(
             session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
-            rep_id=acting_rep_id, reason="added to the team",
+            rep_id=acting_rep_id, reason="added to the team", at=at,
         )  # fmt: skip
         return rep_info(rep)
 
@@ -86,6 +90,7 @@ def change_rep(
     capacity: int | None = None,
     active: bool | None = None,
     acting_rep_id: int | None,
+    at: datetime | None = None,
 ) -> RepInfo:
     """Change what is given of the rep named `name` (case-insensitive)."""
     if role is not None:
@@ -104,12 +109,12 @@ def change_rep(
                 f"{rep.name} is the last active manager: make someone else a manager first"
             )
         if capacity is not None:
-            set_capacity(session, rep.id, capacity, acting_rep_id=acting_rep_id)
+            set_capacity(session, rep.id, capacity, acting_rep_id=acting_rep_id, at=at)
         for field, new in (("role", role), ("active", active)):
             if new is not None:
                 record_change(
                     session, entity="rep", entity_id=rep.id, field=field,
-                    old=getattr(rep, field), new=new, rep_id=acting_rep_id,
+                    old=getattr(rep, field), new=new, rep_id=acting_rep_id, at=at,
                 )  # fmt: skip
                 setattr(rep, field, new)
         session.add(rep)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -109,11 +110,11 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 class _Loader:
-    def __init__(self, session: Session, region: str) -> None:
+    def __init__(self, session: Session, region: str, now: datetime) -> None:
         self.session = session
         self.ids: dict[str, dict[str, int]] = {name: {} for name in OBJECTS}
         self.picklists = Picklists(session)
-        self.values = records.Values(self.picklists, region, self.lookup, utcnow())
+        self.values = records.Values(self.picklists, region, self.lookup, now)
         self.account_names: dict[int, str] = {}
         self.campaign_names: Counter[str] = Counter()
         self.renamed: list[str] = []
@@ -216,14 +217,16 @@ class _Loader:
         self.session.flush()
 
 
-def import_salesforce(engine, directory: Path | str, *, region: str = "US") -> SalesforceReport:
+def import_salesforce(
+    engine, directory: Path | str, *, region: str = "US", now: datetime | None = None
+) -> SalesforceReport:
     """Import a Salesforce data export; see the module docstring."""
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)
     counts = []
     with write_session(engine) as session:
-        loader = _Loader(session, region.upper())
+        loader = _Loader(session, region.upper(), now or utcnow())
         for name in OBJECTS:
             if name in files:
                 counts.append(loader.load(name, _read(files[name])))

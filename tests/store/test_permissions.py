@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from tests.factories import make_lead, make_rep
+from tests.factories import NOW, make_lead, make_rep
 from workstation.store.calling.reject import reject
 from workstation.store.conversion.convert import convert_lead
 from workstation.store.models import History, Lead, Rep
@@ -134,8 +134,9 @@ def test_manager_reports_refuse_reps(engine, team, report):
 def test_what_a_rep_may_do(engine, team):
     riley = team["riley"]
     with Session(engine) as session:
-        assert untouched_summary(session, acting_rep_id=riley, rep_id=riley).reps[0].count == 2
-        assert len(untouched_page(session, acting_rep_id=riley, rep_id=riley).rows) == 2
+        mine = {"acting_rep_id": riley, "rep_id": riley, "now": NOW}
+        assert untouched_summary(session, **mine).reps[0].count == 2
+        assert len(untouched_page(session, **mine).rows) == 2
     # Returning their own lead, and claiming for themselves, are a rep's own work.
     moved = return_to_pool(engine, team["rileys"][:1], acting_rep_id=riley)
     assert moved.moved == {team["rileys"][0]: None}

@@ -1,7 +1,10 @@
-"""A small fixed data set and an app over it, with the clock frozen for stable screens."""
+"""A small fixed data set and an app over it, with the clock frozen for stable screens; and
+the two ways a Pilot test waits, for the state it needs rather than for a fixed time (a
+loaded machine takes longer, never a different path)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -10,6 +13,36 @@ from sqlmodel import Session
 from tests.factories import NOW, make_lead, make_rep
 from workstation.app import make_app
 from workstation.config import Settings
+
+# Only a test that would otherwise wait forever meets these bounds: about a minute of
+# pauses, and workers that keep starting workers.
+UNTIL_PAUSES = 3000
+SETTLE_ROUNDS = 50
+
+
+async def until(pilot, condition: Callable[[], object], what: str) -> None:
+    """Pause until `condition()` holds (a thread, the store's loader say, gets there when
+    the machine lets it)."""
+    for _ in range(UNTIL_PAUSES):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"still waiting for {what}")
+
+
+async def settle(pilot) -> None:
+    """Until every worker has finished and what they sent back has landed. What lands may
+    start another worker (a call logged shows the next card), hence the rounds."""
+
+    def resting() -> bool:
+        return all(worker.is_finished for worker in pilot.app.workers)
+
+    for _ in range(SETTLE_ROUNDS):
+        await until(pilot, resting, "the workers to finish")
+        await pilot.pause()
+        if resting():
+            return
+    raise AssertionError("the workers never came to rest")
 
 
 def fill_small_queue(engine) -> None:

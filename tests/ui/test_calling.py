@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.factories import NOW
+from tests.ui.conftest import settle
 from workstation.screens.callback import CallbackDialog
 from workstation.screens.edit_record import EditRecordDialog
 from workstation.screens.queue import QueueScreen
@@ -17,19 +18,10 @@ from workstation.store import reference
 from workstation.store.models import Activity, Lead
 
 
-async def _settle(pilot, app) -> None:
-    """Let thread workers finish and their results land."""
-    for _ in range(40):
-        await pilot.pause(0.02)
-        if not any(w.is_running for w in app.workers):
-            break
-    await pilot.pause()
-
-
 async def _asking_when(pilot, app):
     """The next lead's card, with the callback dialog (key 3) open over it."""
     await pilot.press("n")
-    await _settle(pilot, app)
+    await settle(pilot)
     card = app.screen.card
     await pilot.press("3")
     await pilot.pause()
@@ -46,7 +38,7 @@ async def test_n_claims_the_best_lead_and_shows_its_card(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen)
         assert screen.card is not None and screen.card.name.startswith("[bold]Eve")
@@ -68,10 +60,10 @@ async def test_each_disposition_key(app_factory, sqlite_engine, key):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         first = app.screen.card
         await pilot.press("m", *"rang twice", "enter", key)
-        await _settle(pilot, app)
+        await settle(pilot)
         lead = _lead(sqlite_engine, first.id)
         status, stage, dnc = EFFECTS[key]
         assert (lead.status, lead.lifecycle_stage, lead.do_not_call) == (status, stage, dnc)
@@ -96,10 +88,10 @@ async def test_qualified_then_c_opens_the_convert_wizard(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         lead_id = app.screen.card.id
         await pilot.press("1")
-        await _settle(pilot, app)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ConvertWizard) and app.screen.lead_id == lead_id
@@ -125,15 +117,15 @@ async def test_after_a_bulk_conversion_the_card_of_a_converted_lead_is_read_only
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         card = app.screen.card
         assert not card.read_only
         await pilot.press("C")  # nothing marked: the lead on the card
         await pilot.pause()
         await pilot.press("enter")  # convert
-        await _settle(pilot, app)
+        await settle(pilot)
         await pilot.press("enter")  # close the summary
-        await _settle(pilot, app)
+        await settle(pilot)
         assert app.screen.card.id == card.id and app.screen.card.read_only
 
 
@@ -142,7 +134,7 @@ async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
     async with app.run_test(size=(120, 40)) as pilot:
         first = await _asking_when(pilot, app)
         await pilot.press("1")  # in one hour
-        await _settle(pilot, app)
+        await settle(pilot)
         lead = _lead(sqlite_engine, first.id)
         assert lead.callback_at == NOW + timedelta(hours=1)
         assert lead.status == reference.CONTACTED
@@ -156,7 +148,7 @@ async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
         first = await _asking_when(pilot, app)
         # "+30m" as the hint says: the "3" is part of the time, not the third choice.
         await pilot.press("plus", "3", "0", "m", "enter")
-        await _settle(pilot, app)
+        await settle(pilot)
         assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
 
 
@@ -170,7 +162,7 @@ async def test_a_time_typed_fast_still_goes_to_the_box(app_factory, sqlite_engin
         choices = app.screen.focused
         for key, character in (("plus", "+"), ("3", "3"), ("0", "0"), ("m", "m"), ("enter", None)):
             choices.post_message(events.Key(key, character))  # all queued before any is handled
-        await _settle(pilot, app)
+        await settle(pilot)
         assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
 
 
@@ -192,10 +184,10 @@ async def test_the_queue_counts_follow_a_claim_from_the_pool(app_factory, sqlite
         }
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot, app)
+        await settle(pilot)
         before = counts()
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         after = counts()
         assert (before["My Leads"], before["New in Pool"]) == (0, 5)
         assert (after["My Leads"], after["New in Pool"]) == (1, 4)
@@ -211,10 +203,10 @@ async def test_the_queue_counts_follow_a_call_that_closes_a_lead(app_factory):
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         before = my_leads()
         await pilot.press("2")  # not interested: the lead closes
-        await _settle(pilot, app)
+        await settle(pilot)
         assert my_leads() == before - 1
 
 
@@ -222,9 +214,9 @@ async def test_call_back_cancelled_logs_nothing(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         await pilot.press("3", "escape")
-        await _settle(pilot, app)
+        await settle(pilot)
         with Session(sqlite_engine) as session:
             assert session.execute(select(func.count()).select_from(Activity)).scalar() == 0
 
@@ -233,13 +225,13 @@ async def test_u_undoes_the_last_call(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         first = app.screen.card
         await pilot.press("7")
-        await _settle(pilot, app)
+        await settle(pilot)
         assert _lead(sqlite_engine, first.id).status == reference.BAD_DATA
         await pilot.press("u")
-        await _settle(pilot, app)
+        await settle(pilot)
         lead = _lead(sqlite_engine, first.id)
         assert (lead.status, lead.attempt_count, lead.is_open) == ("Open", 0, True)
         assert app.screen.card.id == first.id
@@ -249,7 +241,7 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         lead_id = app.screen.card.id
         await pilot.press("e")
         await pilot.pause()
@@ -262,7 +254,7 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
             session.commit()
         app.screen.query_one("#edit-title").value = "Head of Sales"
         await pilot.press("ctrl+s")
-        await _settle(pilot, app)
+        await settle(pilot)
         assert isinstance(app.screen, EditRecordDialog)
         assert "saved by someone else" in str(app.screen.query_one("#edit-error").render())
         assert _lead(sqlite_engine, lead_id).title == "Changed elsewhere"
@@ -271,7 +263,7 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
         await pilot.pause()
         app.screen.query_one("#edit-title").value = "Head of Sales"
         await pilot.press("ctrl+s")
-        await _settle(pilot, app)
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert _lead(sqlite_engine, lead_id).title == "Head of Sales"
 
@@ -288,7 +280,7 @@ async def test_a_manager_assigns_marked_pool_leads_and_a_rep_may_not(app_factory
         await pilot.pause()
         assert isinstance(app.screen, PickRepDialog)
         await pilot.press("enter")  # the rep with the most room: Riley Rep
-        await _settle(pilot, app)
+        await settle(pilot)
         assert app.screen.query_one("#queue-table").row_count == 3
         assert not table.marked
     with Session(sqlite_engine) as session:
@@ -311,14 +303,14 @@ async def test_script_answers_are_saved_with_the_call_and_move_the_score(
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
-        await _settle(pilot, app)
+        await settle(pilot)
         lead_id = app.screen.card.id
         score_before = _lead(sqlite_engine, lead_id).score
         await pilot.press("s", "y", "escape")  # Budget: yes
         await pilot.pause()
         assert app.screen.query_one("#script").answers()
         await pilot.press("4")
-        await _settle(pilot, app)
+        await settle(pilot)
     with Session(sqlite_engine) as session:
         answers = session.execute(
             select(Activity.answers).where(Activity.lead_id == lead_id)

@@ -4,14 +4,13 @@ only), the store loaded behind it; keys pressed meanwhile are answered, not lost
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlmodel import Session
 from textual.widgets import Static
 
 from tests.factories import NOW, make_rep
-from tests.ui.conftest import fill_small_queue
+from tests.ui.conftest import fill_small_queue, until
 from workstation import subcommands
 from workstation.app import start_app
 from workstation.config import Settings
@@ -20,13 +19,6 @@ from workstation.store.rows import QUEUE_INFO
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import RecordCard
-
-
-async def _until(pilot, condition, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 @pytest.fixture
@@ -46,10 +38,12 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
         assert table.row_count == 100
         assert table.cells(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
         # Then the store: the card of the first row, the dispositions, the counts.
-        await _until(pilot, lambda: screen.card is not None and screen.dispositions)
+        await until(pilot, lambda: screen.card is not None and screen.dispositions, "the store")
         assert screen.card.id == table.row(0).id
-        await _until(
-            pilot, lambda: str(screen.query_one(QueueList).options[0].prompt)[-3:] == "105"
+        await until(
+            pilot,
+            lambda: str(screen.query_one(QueueList).options[0].prompt)[-3:] == "105",
+            "the counts",
         )
         # The glance's cursor reads the store's second page.
         await pilot.press("right_square_bracket")
@@ -57,20 +51,32 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
 
 
 async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monkeypatch):
-    opened = subcommands.open_engine
+    opened, pressed = subcommands.open_engine, threading.Event()
 
-    def slow_open(config):
-        time.sleep(0.5)
+    def open_once_pressed(config):
+        pressed.wait(20)  # the store loads only once the key is in, however slow the machine
         return opened(config)
 
-    monkeypatch.setattr(subcommands, "open_engine", slow_open)
+    monkeypatch.setattr(subcommands, "open_engine", open_once_pressed)
     app = glance_app("Riley Rep")
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(QueueTable)
         assert table.row_count == 26 and app.screen.queue_key == "my-leads"
+        down = table.action_cursor_down
+
+        def down_then_load() -> None:
+            down()
+            pressed.set()
+
+        table.action_cursor_down = down_then_load
         await pilot.press("down")  # waits for the store, then shows that lead's card
-        await _until(pilot, lambda: app.screen.card is not None)
-        assert app.screen.card.id == table.row(1).id
+        # Not any card: the first row's may come first, from the store's own start.
+        await until(
+            pilot,
+            lambda: app.screen.card is not None and app.screen.card.id == table.row(1).id,
+            "the card of the row the key moved to",
+        )
+        assert pressed.is_set() and table.cursor_row == 1
 
 
 async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, monkeypatch):
@@ -91,7 +97,7 @@ async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, 
             assert str(card.render()) == "Opening the database…"
         finally:
             release.set()
-        await _until(pilot, lambda: app.screen.card is not None)
+        await until(pilot, lambda: app.screen.card is not None, "the store")
         await pilot.pause()
         assert "Opening" not in str(card.render())
         assert "Opening" not in str(script.render())
@@ -109,7 +115,7 @@ async def test_nothing_to_show_says_so_once_the_store_is_there(sqlite_engine, sq
         screen = app.screen
         card = screen.query_one(RecordCard)
         script = screen.query_one("#script-context", Static)
-        await _until(pilot, lambda: bool(screen.dispositions))
+        await until(pilot, lambda: bool(screen.dispositions), "the store")
         await pilot.pause()
         assert screen.card is None and screen.query_one(QueueTable).row_count == 0
         assert str(card.render()).startswith("No record selected")
@@ -125,7 +131,7 @@ async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monk
     exits, exit_app = [], app.exit
     app.exit = lambda *args: (exits.append(args), exit_app(*args))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: not app.is_running)
+        await until(pilot, lambda: not app.is_running, "the app to end")
     assert app.return_code == 1
     assert exits == [(None, 1, "workstation: cannot open the database: disk I/O error")]
 
@@ -140,7 +146,7 @@ async def test_a_rep_holding_nothing_starts_on_the_pool(sqlite_engine, sqlite_ur
     assert app.glance is not None and app.glance.queue_key == "pool"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await _until(pilot, lambda: screen.card is not None)
+        await until(pilot, lambda: screen.card is not None, "the store")
         assert screen.queue_key == "pool"
         assert screen.query_one(QueueList).highlighted == list(QUEUE_INFO).index("pool")
         assert screen.query_one(QueueTable).row_count == 5

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import NOW
-from tests.ui.test_script_panel import settle, text_of
+from tests.ui.conftest import settle
+from tests.ui.test_script_panel import text_of
 from workstation.app import make_app
 from workstation.config import Settings
 from workstation.store.demo.generate import generate_demo

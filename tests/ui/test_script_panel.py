@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 
 from tests.factories import NOW, make_lead, make_rep
 from tests.store.test_scripts_store import QUESTIONS
+from tests.ui.conftest import settle
 from workstation.store.calling.card import record_card
 from workstation.store.db import session_factory
 from workstation.store.models import Activity, CallScript, Campaign
@@ -93,14 +94,6 @@ class ScriptHost(App):
 
     def action_logged(self) -> None:
         self.logged.append(self.query_one(ScriptPanel).answers())
-
-
-async def settle(pilot) -> None:
-    for _ in range(50):
-        await pilot.pause(0.01)
-        if not any(worker.is_running for worker in pilot.app.workers):
-            break
-    await pilot.pause()
 
 
 async def show(pilot, kind: str, record_id: int) -> ScriptPanel:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tests.convert_factories import HostApp
 from tests.factories import make_rep
-from tests.ui.test_script_panel import settle
+from tests.ui.conftest import settle
 from workstation.screens.scripts import ScriptsScreen
 from workstation.store.models import CallScript, Campaign
 from workstation.store.scripts.files import format_script

@@ -8,6 +8,7 @@ import io
 from rich.console import Console
 from rich.text import Text
 
+from tests.ui.conftest import settle, until
 from workstation.screens.empty import EmptyDatabaseScreen
 from workstation.screens.queue import PAGE_SIZE, QueueScreen
 from workstation.widgets.queue_list import QueueList
@@ -108,12 +109,8 @@ async def test_empty_database_offers_demo_data(app_factory):
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, EmptyDatabaseScreen)
         await pilot.press("enter")  # the focused button loads the demo
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, QueueScreen):
-                break
-        await pilot.pause(0.2)  # let the queue screen finish mounting before the app exits
-        assert isinstance(app.screen, QueueScreen)
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue")
+        await settle(pilot)  # the queue's own workers end before the app does
         assert app.rep.is_manager
         assert app.screen.query_one(QueueList).options
 
@@ -160,12 +157,8 @@ async def test_a_database_with_leads_and_no_reps_takes_its_first_manager(
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["a rep needs a name"]
         await pilot.press(*"Dana Reyes", "enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, QueueScreen):
-                break
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, QueueScreen)
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue")
+        await settle(pilot)
         assert (app.rep.name, app.rep.role) == ("Dana Reyes", "manager")
         assert app.screen.query_one(QueueTable).row_count == 3  # the pool
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from tests.cli.test_cli import run
 from workstation.bench import run as bench
 from workstation.cli import main
 
 
+@pytest.mark.no_faketime  # waits on its probes with a timeout, which sleeps; times frames
 def test_json_gives_every_figure_with_its_baseline_and_ratio(capsys, tmp_path):
     kept = tmp_path / "bench.db"
     code, out, err = run(

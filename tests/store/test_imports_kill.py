@@ -94,6 +94,7 @@ def _state(database: Path) -> tuple[list, int]:
     return sorted(leads), members
 
 
+@pytest.mark.no_faketime  # waits on its imports with a timeout, which sleeps
 def test_kill_9_then_a_rerun_gives_what_one_run_gives(tmp_path):
     source = tmp_path / "leads.csv"
     generate_leads_csv(source, ROWS, seed=9)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from textual.widgets import Static
 
 from tests.factories import NOW, make_rep
-from tests.ui.conftest import fill_small_queue, until
+from tests.ui.conftest import fill_small_queue, settle, until
 from workstation import subcommands
 from workstation.app import start_app
 from workstation.config import Settings
@@ -47,6 +47,7 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
         )
         # The glance's cursor reads the store's second page.
         await pilot.press("right_square_bracket")
+        await settle(pilot)  # its card's script loads before the app ends
         assert table.row_count == 5
 
 
@@ -76,6 +77,7 @@ async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monke
             lambda: app.screen.card is not None and app.screen.card.id == table.row(1).id,
             "the card of the row the key moved to",
         )
+        await settle(pilot)
         assert pressed.is_set() and table.cursor_row == 1
 
 
@@ -147,6 +149,7 @@ async def test_a_rep_holding_nothing_starts_on_the_pool(sqlite_engine, sqlite_ur
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await until(pilot, lambda: screen.card is not None, "the store")
+        await settle(pilot)  # the card's script loads before the app ends
         assert screen.queue_key == "pool"
         assert screen.query_one(QueueList).highlighted == list(QUEUE_INFO).index("pool")
         assert screen.query_one(QueueTable).row_count == 5

@@ -13,6 +13,7 @@ import time
 
 from sqlalchemy import Engine, bindparam, event, select, text
 
+from workstation.bench.stats import median_and_p95, ms_since
 from workstation.store.conversion.convert import convert_lead
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -21,11 +22,6 @@ from workstation.store.models import OWNED, Lead
 # The queue index's predicate, literally, so picking the leads is an index walk.
 _CANDIDATES = select(Lead.id).where(text(OWNED)).limit(bindparam("n"))
 TARGET_MS = 5.0
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _count_statements(engine: Engine, lead_id: int) -> int:
@@ -64,22 +60,22 @@ def measure_conversion(engine: Engine, runs: int) -> dict:
         except StoreError:
             refused += 1
             continue
-        timings.append((time.perf_counter() - started) * 1000)
+        timings.append(ms_since(started))
         cpu.append((time.thread_time() - started_cpu) * 1000)
         started = time.perf_counter()
         with write_session(engine):
             pass
-        baseline.append((time.perf_counter() - started) * 1000)
+        baseline.append(ms_since(started))
     if not timings:
         raise StoreError("P5: every lead picked was refused; nothing was timed")
-    median, base = statistics.median(timings), statistics.median(baseline)
+    (median, p95), (base, base_p95) = median_and_p95(timings), median_and_p95(baseline)
     return {
         "runs": len(timings),
         "median_ms": round(median, 3),
-        "p95_ms": round(_p95(timings), 3),
+        "p95_ms": round(p95, 3),
         "cpu_median_ms": round(statistics.median(cpu), 3),
         "baseline_median_ms": round(base, 3),
-        "baseline_p95_ms": round(_p95(baseline), 3),
+        "baseline_p95_ms": round(base_p95, 3),
         "ratio": round(median / base, 2) if base else None,
         "statements": statements,
         "refused": refused,

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import statistics
-import time
-from collections.abc import Awaitable, Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +17,7 @@ from sqlalchemy import Engine
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Header, Static
 
+from workstation.bench.stats import FrameTimer, median_and_p95, timed_ms
 from workstation.config import Settings
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.next_lead import next_lead
@@ -46,48 +44,6 @@ def busiest_rep(session):
     if row is None:
         return working_rep(session, None)
     return RepInfo(row.id, row.name, row.role, row.capacity, row.active)
-
-
-def _summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-
-
-class FrameTimer:
-    """Mixin: `await timed(pilot, key, changed)` → ms from the key to the frame showing it;
-    `await time_until(start, changed, what=…)` the same from any awaitable (a push)."""
-
-    _started: float | None = None
-    _changed: Callable[[], bool] | None = None
-    _elapsed: float | None = None
-
-    def post_display_hook(self) -> None:
-        if self._started is not None and self._changed is not None and self._changed():
-            self._elapsed = (time.perf_counter() - self._started) * 1000
-            self._started = None
-
-    async def timed(self, pilot, key: str, changed: Callable[[], bool]) -> float:
-        return await self.time_until(lambda: pilot.press(key), changed, what=repr(key))
-
-    async def time_until(
-        self,
-        start: Callable[[], Awaitable[object]],
-        changed: Callable[[], bool],
-        *,
-        what: str,
-        seconds: float = 1.0,
-    ) -> float:
-        self._elapsed, self._changed = None, changed
-        self._started = started = time.perf_counter()
-        await start()  # the frame may come before this returns (a push waits for mounting)
-        deadline = started + seconds
-        while time.perf_counter() < deadline:
-            if self._elapsed is not None:
-                return self._elapsed
-            await asyncio.sleep(0.002)
-        from workstation.bench.run import BenchError
-
-        raise BenchError(f"no frame showed {what} within {seconds:g} s")
 
 
 class _CardBaseline(FrameTimer, App):
@@ -166,9 +122,9 @@ def measure_keys(engine: Engine, url: str, presses: int = 30) -> dict[str, tuple
     baseline = asyncio.run(_baseline_presses(presses))
     app_next, app_page = asyncio.run(_app_presses(engine, url, presses))
     return {
-        "baseline": _summary(baseline[3:]),
-        "next": _summary(app_next[3:]),
-        "page": _summary(app_page[3:]),
+        "baseline": median_and_p95(baseline[3:]),
+        "next": median_and_p95(app_next[3:]),
+        "page": median_and_p95(app_page[3:]),
     }
 
 
@@ -180,21 +136,13 @@ def measure_store(engine: Engine, path: str, runs: int = 300) -> dict[str, tuple
         rep = busiest_rep(session)
         assert rep is not None
         first = queue_page(session, "my-leads", rep_id=rep.id, limit=1)
-    store = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        next_lead(engine, rep_id=rep.id)
-        store.append((time.perf_counter() - started) * 1000)
+    store = timed_ms(lambda: next_lead(engine, rep_id=rep.id), runs)
     raw_sql = (
         f"SELECT id FROM lead WHERE owner_id = ? AND {OWNED} "
         "ORDER BY score DESC, assigned_at, id LIMIT 1"
     )
-    raw = []
     connection = sqlite3.connect(path)
-    for _ in range(runs):
-        started = time.perf_counter()
-        connection.execute(raw_sql, (rep.id,)).fetchone()
-        raw.append((time.perf_counter() - started) * 1000)
+    raw = timed_ms(lambda: connection.execute(raw_sql, (rep.id,)).fetchone(), runs)
     connection.close()
     assert first.rows, "the bench data set gave the working rep no leads"
-    return {"store": _summary(store[10:]), "raw": _summary(raw[10:])}
+    return {"store": median_and_p95(store[10:]), "raw": median_and_p95(raw[10:])}

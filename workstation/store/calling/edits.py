@@ -16,6 +16,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
+from workstation.store.tables import table_of
 from workstation.store.values.calling_window import zone_for_phone, zone_for_place
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 
@@ -107,7 +108,7 @@ def save_fields(
             raise StaleRecord(_stale_message(session, kind, record, expected_version))
         if not changed:
             return Saved(kind, record_id, record.version, [])
-        table = model.__table__
+        table = table_of(model)
         result = session.execute(
             update(table)
             .where(table.c.id == record_id, table.c.version == expected_version)

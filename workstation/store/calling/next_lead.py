@@ -28,6 +28,7 @@ from workstation.store.calling.queues import QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
+from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, resolve_zone
 
 ATTEMPT_CAP = 6
@@ -38,7 +39,7 @@ LEASE = timedelta(minutes=30)
 BATCH = 25
 MAX_LOOKED_AT = 500  # then stop and say so, rather than walk a whole queue
 
-lead = Lead.__table__.c
+lead = table_of(Lead).c
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,9 +34,11 @@ from workstation.store.rows import (
     QueueRow,
     queue_row,
 )
+from workstation.store.tables import table_of
 
-lead = Lead.__table__.c
-contact = Contact.__table__.c
+lead = table_of(Lead).c
+contact = table_of(Contact).c
+account = table_of(Account).c
 __all__ = ["QUEUES", "Page", "QueueRow", "queue_count", "queue_page"]
 
 
@@ -76,7 +78,7 @@ _LEAD_COLUMNS = (
 )  # fmt: skip
 _CONTACT_COLUMNS = (
     contact.id, contact.first_name, contact.last_name,
-    func.coalesce(Account.__table__.c.name, "").label("company"), contact.title,
+    func.coalesce(account.name, "").label("company"), contact.title,
     contact.phone, contact.lifecycle_stage.label("status"), contact.score,
     contact.attempt_count, contact.callback_at, contact.assigned_at, contact.created_at,
     contact.last_activity_at, literal(False).label("is_customer_inquiry"),
@@ -116,7 +118,7 @@ def _select(queue: Queue) -> Select:
     if queue.kind == "lead":
         return select(*_LEAD_COLUMNS)
     return select(*_CONTACT_COLUMNS).select_from(
-        Contact.__table__.outerjoin(Account.__table__, Account.__table__.c.id == contact.account_id)
+        table_of(Contact).outerjoin(table_of(Account), account.id == contact.account_id)
     )
 
 

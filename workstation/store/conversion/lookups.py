@@ -20,16 +20,18 @@ from workstation.store.models import (
     OpportunityContactRole,
 )
 from workstation.store.reference import ContactRole, LifecycleStage, OpportunityStage
+from workstation.store.tables import table_of
 
 OPPORTUNITY = "Opportunity"  # the lifecycle stage of a contact on an open opportunity
 SHOWN = 20
 RESPONDED = "Responded"  # for a campaign that defines no responded status of its own
 
-_member = CampaignMember.__table__.c  # type: ignore[attr-defined]
-_status = CampaignMemberStatus.__table__.c  # type: ignore[attr-defined]
-_stage = OpportunityStage.__table__.c  # type: ignore[attr-defined]
-_activity = Activity.__table__.c  # type: ignore[attr-defined]
-_lifecycle = LifecycleStage.__table__.c  # type: ignore[attr-defined]
+_member = table_of(CampaignMember).c
+_campaign = table_of(Campaign).c
+_status = table_of(CampaignMemberStatus).c
+_stage = table_of(OpportunityStage).c
+_activity = table_of(Activity).c
+_lifecycle = table_of(LifecycleStage).c
 
 # Built once: these run inside every conversion (TARGETS.md P5).
 # The campaign's first member status that counts as responded, per membership.
@@ -48,9 +50,9 @@ _CAMPAIGNS = (
         _member.status,
         _member.has_responded,
         _member.created_at,
-        Campaign.__table__.c.name,  # type: ignore[attr-defined]
+        _campaign.name,
     )
-    .join(Campaign.__table__, Campaign.__table__.c.id == _member.campaign_id)  # type: ignore[attr-defined]
+    .join(table_of(Campaign), _campaign.id == _member.campaign_id)
     .where(_member.lead_id == bindparam("lead_id"))
     .order_by(_member.created_at.desc(), _member.id.desc())
     .limit(SHOWN)
@@ -69,7 +71,7 @@ _FIRST_STAGE = (
 )
 _ACTIVITIES = (
     select(func.count())
-    .select_from(Activity.__table__)
+    .select_from(table_of(Activity))
     .where(_activity.lead_id == bindparam("lead_id"), _activity.contact_id.is_(None))
 )
 _STAGES = select(_lifecycle.name, _lifecycle.sort_order, _lifecycle.is_detour)

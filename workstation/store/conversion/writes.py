@@ -26,13 +26,14 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
+from workstation.store.tables import table_of
 
-_account = Account.__table__  # type: ignore[attr-defined]
-_contact = Contact.__table__  # type: ignore[attr-defined]
-_opportunity = Opportunity.__table__  # type: ignore[attr-defined]
-_role = OpportunityContactRole.__table__  # type: ignore[attr-defined]
-_member = CampaignMember.__table__  # type: ignore[attr-defined]
-_activity = Activity.__table__  # type: ignore[attr-defined]
+_account = table_of(Account)
+_contact = table_of(Contact)
+_opportunity = table_of(Opportunity)
+_role = table_of(OpportunityContactRole)
+_member = table_of(CampaignMember)
+_activity = table_of(Activity)
 
 # Built once (TARGETS.md: building a statement costs more than running it). New records
 # are plain inserts; the lead and attached records go through the ORM and changes.py.
@@ -41,7 +42,7 @@ _INSERT_CONTACT = insert(_contact).returning(_contact.c.id)
 _INSERT_OPPORTUNITY = insert(_opportunity).returning(_opportunity.c.id)
 _INSERT_ROLE = insert(_role)
 _INSERT_MEMBER = insert(_member)
-_INSERT_HISTORY = insert(History.__table__)  # type: ignore[attr-defined]
+_INSERT_HISTORY = insert(table_of(History))
 _MOVE_MEMBERS = (
     update(_member)
     .where(_member.c.lead_id == bindparam("lead"), _member.c.contact_id.is_(None))

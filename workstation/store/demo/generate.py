@@ -35,6 +35,7 @@ from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.errors import StoreError
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import SEED_ROWS
+from workstation.store.tables import table_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -131,7 +132,7 @@ def _refuse_unless_empty(loader: Loader) -> None:
             "use a new database instead"
         )
     for model, seeded in SEED_ROWS.items():
-        table = model.__table__.name  # type: ignore[attr-defined]
+        table = table_of(model).name
         present = loader.reference(table)
         changed = [row["name"] for row in seeded if present.get(row["name"]) != _flags(row)]
         if changed:

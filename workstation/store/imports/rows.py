@@ -26,6 +26,7 @@ from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
 from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_source, match_picklist
 from workstation.store.imports.reader import parse_block
 from workstation.store.models import Lead
+from workstation.store.tables import table_of
 from workstation.store.values.cleansing import (
     BadValue,
     clean_count,
@@ -46,7 +47,7 @@ LEAD_VALUES = tuple(
 _TEXT = tuple(
     "first_name last_name title company website industry street city postal_code lead_type".split()
 )
-_LIMITS = {name: getattr(Lead.__table__.c[name].type, "length", None) for name in LEAD_VALUES}
+_LIMITS = {name: getattr(table_of(Lead).c[name].type, "length", None) for name in LEAD_VALUES}
 _LABELS = {name: field.label for name, field in FIELDS_BY_NAME.items()}
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _REGIONS = phonenumbers.SUPPORTED_REGIONS

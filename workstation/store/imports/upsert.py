@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
@@ -31,10 +31,11 @@ from workstation.store.imports.sql import (
     insert_rows,
 )
 from workstation.store.models import CampaignMember, Contact, Lead
+from workstation.store.tables import table_of
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_contact: Table = Contact.__table__  # type: ignore[attr-defined]
-_member: Table = CampaignMember.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_contact = table_of(Contact)
+_member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "

@@ -35,18 +35,19 @@ from workstation.store.models import REJECTED, Contact, History, Lead, Opportuni
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_history import DetourRow, detours
+from workstation.store.tables import table_of
 
 CONVERTED_STEP = "Converted"
 MQL = "Marketing Qualified"
 SQL = "Sales Qualified"
 NONE = "(none)"
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_contact: Table = Contact.__table__  # type: ignore[attr-defined]
-_history: Table = History.__table__  # type: ignore[attr-defined]
-_opportunity: Table = Opportunity.__table__  # type: ignore[attr-defined]
-_opp_stage: Table = OpportunityStage.__table__  # type: ignore[attr-defined]
-_stage: Table = LifecycleStage.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_contact = table_of(Contact)
+_history = table_of(History)
+_opportunity = table_of(Opportunity)
+_opp_stage = table_of(OpportunityStage)
+_stage = table_of(LifecycleStage)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import Float, Table, and_, case, func, literal_column, or_, select
+from sqlalchemy import Float, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
@@ -34,12 +34,13 @@ from sqlmodel import Session
 from workstation.store.models import Activity, History, Lead, Rep
 from workstation.store.permissions import require_manager
 from workstation.store.reference import Disposition, LeadStatus
+from workstation.store.tables import table_of
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_history: Table = History.__table__  # type: ignore[attr-defined]
-_activity: Table = Activity.__table__  # type: ignore[attr-defined]
-_disposition: Table = Disposition.__table__  # type: ignore[attr-defined]
-_rep: Table = Rep.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_history = table_of(History)
+_activity = table_of(Activity)
+_disposition = table_of(Disposition)
+_rep = table_of(Rep)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from workstation.store.history import record_change
 from workstation.store.models import OWNED, POOL, Lead, Rep, utcnow
 from workstation.store.permissions import require_manager, require_owner_or_manager
 from workstation.store.reps import RepInfo, rep_info
+from workstation.store.tables import table_of
 from workstation.store.team.assign_plan import (
     AssignmentSummary,
     ReassignSummary,
@@ -53,7 +54,7 @@ from workstation.store.team.assign_plan import (
 
 CHUNK = 500  # ids per IN (…) list: far below every driver's limit on bound values
 
-lead = Lead.__table__.c
+lead = table_of(Lead).c
 
 _OPEN_LEADS = (
     select(func.count()).select_from(Lead).where(lead.owner_id == bindparam("rep"), text(OWNED))

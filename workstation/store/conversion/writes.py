@@ -100,7 +100,8 @@ def write_account(ctx: WriteContext) -> int:
     for field, value in plan.account.values:
         setattr(account, field, value)
     ctx.session.add(account)
-    return account.id  # type: ignore[return-value]
+    assert account.id is not None  # an existing account: stored, so it has its id
+    return account.id
 
 
 def write_new_contact(ctx: WriteContext, account_id: int) -> int:
@@ -137,6 +138,7 @@ def write_new_contact(ctx: WriteContext, account_id: int) -> int:
 
 
 def write_attached_contact(ctx: WriteContext, contact: Contact) -> int:
+    assert contact.id is not None  # an existing contact: stored, so it has its id
     plan, lead = ctx.draft.plan, ctx.draft.lead
     for field, value in plan.contact.values:
         setattr(contact, field, value)
@@ -158,7 +160,7 @@ def write_attached_contact(ctx: WriteContext, contact: Contact) -> int:
         reason=f"converted from lead {lead.id}",
         at=ctx.at,
     )
-    return contact.id  # type: ignore[return-value]
+    return contact.id
 
 
 def write_opportunity(ctx: WriteContext, account_id: int) -> int | None:

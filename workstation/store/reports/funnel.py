@@ -27,8 +27,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, case, func, not_, or_, select, text
+from sqlalchemy import ColumnElement, Table, case, func, not_, or_, select, text
 from sqlmodel import Session
 
 from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
@@ -127,7 +128,7 @@ def _grouped(joined, table: Table, since: datetime | None, **columns):
         per_record = per_record.where(table.c.created_at >= since)
     inner = per_record.subquery("per_record")
     keys = [inner.c[name] for name in columns if name != "amount"]
-    totals = [func.count()]
+    totals: list[ColumnElement[Any]] = [func.count()]
     if "amount" in columns:
         totals.append(func.sum(inner.c.amount))
     return select(*keys, *totals).group_by(*keys)

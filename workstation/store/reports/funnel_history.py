@@ -29,7 +29,7 @@ from statistics import median
 from sqlalchemy import Float, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.models import Activity, History, Lead, Rep
 from workstation.store.permissions import require_manager
@@ -132,7 +132,8 @@ def time_in_status(
         if status is not None and ended >= start:
             stays.setdefault(status, array("d")).append(ended - began)
         began = ended
-    order = dict(session.execute(select(LeadStatus.name, LeadStatus.sort_order)).all())
+    statuses = select(col(LeadStatus.name), col(LeadStatus.sort_order))
+    order = dict(session.execute(statuses).all())
     rows = [StatusTime(status, median(lengths), len(lengths)) for status, lengths in stays.items()]
     return sorted(rows, key=lambda row: (order.get(row.status, len(order)), row.status))
 

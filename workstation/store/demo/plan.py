@@ -175,7 +175,8 @@ def _regions() -> list[Region]:
     regions = []
     for country, state, city, zone, weight, areas, ranges, postal in REGIONS:
         code, suffixes, tld, german = COUNTRIES[country]
-        spans = tuple(tuple(int(x) for x in span.split("-")) for span in ranges.split())
+        pairs = (span.split("-") for span in ranges.split())
+        spans = tuple((int(lo), int(hi)) for lo, hi in pairs)
         codes = tuple(postal.split("," if "," in postal else None))
         prefixes = tuple(code + area for area in areas.split())
         regions.append(
@@ -330,8 +331,9 @@ def reference_rows(plan: Plan, clock: Clock) -> dict[str, list[tuple]]:
         row = (cid, name, channel, offer, product, start, end, int(ends is None), cid, email)
         rows["campaign"].append((*row, created))
         for s in DEFAULT_MEMBER_STATUSES:
-            row = (cid, s["label"], s["sort_order"], int(s["is_default"]), int(s["has_responded"]))
-            rows["campaign_member_status"].append(row)
+            rows["campaign_member_status"].append(
+                (cid, s["label"], s["sort_order"], int(s["is_default"]), int(s["has_responded"]))
+            )
     return rows
 
 

@@ -19,7 +19,7 @@ from workstation.store.reports.funnel_history import RepActivity, StatusTime
 class Section:
     title: str
     head: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
 
 
 def percent(rate: float | None) -> str:

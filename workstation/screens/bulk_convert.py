@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.handle import store_of
 from workstation.store.conversion.convert import BulkSummary, bulk_convert
 from workstation.widgets.safe_text import clean
 
@@ -88,12 +89,13 @@ class BulkConvertScreen(ModalScreen[BulkSummary | None]):
 
     @work(thread=True, exclusive=True)
     def run_bulk(self, *, confirm_do_not_call: bool) -> None:
+        store = store_of(self)
         summary = bulk_convert(
-            self.app.engine,
+            store.engine,
             lead_ids=self.lead_ids,
-            rep_id=self.app.rep.id,
+            rep_id=store.rep.id,
             confirm_do_not_call=confirm_do_not_call,
-            at=self.app.clock(),
+            at=store.clock(),
         )
         self.app.call_from_thread(self._show_summary, summary)
 

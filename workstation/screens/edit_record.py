@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from workstation.handle import store_of
 from workstation.store.calling.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
 from workstation.store.errors import StoreError
 from workstation.widgets.safe_text import clean
@@ -76,10 +77,11 @@ class EditRecordDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def _save(self, changes: dict[str, object]) -> None:
+        store = store_of(self)
         try:
             save_fields(
-                self.app.engine,
-                rep_id=self.app.rep.id,
+                store.engine,
+                rep_id=store.rep.id,
                 kind=self.kind,
                 record_id=self.record_id,
                 expected_version=self.version,

@@ -11,6 +11,8 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
+from workstation.handle import store_of
+
 DEMO_LEADS = 3000
 
 INTRO = (
@@ -76,12 +78,13 @@ class EmptyDatabaseScreen(Screen):
         from workstation.store.errors import StoreError
         from workstation.store.team.roster import add_rep
 
+        store = store_of(self)
         try:
-            rep = add_rep(self.app.engine, event.value, role="manager", acting_rep_id=None)
+            rep = add_rep(store.engine, event.value, role="manager", acting_rep_id=None)
         except StoreError as error:
             self.app.notify(str(error), severity="error", markup=False)
             return
-        self.app.rep = rep  # type: ignore[attr-defined]
+        store.working_rep = rep
         self.app.open_queue()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#quit")
@@ -101,7 +104,7 @@ class EmptyDatabaseScreen(Screen):
             self.app.call_from_thread(self._progress, stage, done, total)
 
         try:
-            generate_demo(self.app.engine, leads=DEMO_LEADS, progress=progress)
+            generate_demo(store_of(self).engine, leads=DEMO_LEADS, progress=progress)
         except DemoError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.funnel import FunnelReport, SourceRow, funnel_report
 from workstation.store.reports.funnel_export import (
@@ -105,13 +106,14 @@ class FunnelScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Funnel"
-        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        rep = store_of(self).rep
+        self.sub_title = f"{rep.name} ({rep.role})"
         self.load()
 
     # Loading -----------------------------------------------------------------------------
     def load(self) -> None:
         label, days = PERIODS[self.period]
-        since = None if days is None else self.app.clock() - timedelta(days=days)
+        since = None if days is None else store_of(self).clock() - timedelta(days=days)
         self.parts.clear()
         for tab in TABS:
             self.query_one(f"#funnel-{tab}", TabPane).loading = True
@@ -126,9 +128,10 @@ class FunnelScreen(Screen):
     @work(thread=True)
     def load_part(self, part: str, since) -> None:
         calls = {"report": funnel_report, "times": time_in_status, "reps": rep_activity}
+        store = store_of(self)
         try:
-            with self.app.open_session() as session:
-                result = calls[part](session, acting_rep_id=self.app.rep.id, since=since)
+            with store.open_session() as session:
+                result = calls[part](session, acting_rep_id=store.rep.id, since=since)
         except StoreError as error:
             self.app.call_from_thread(self._refuse, str(error))
             return
@@ -224,7 +227,7 @@ class FunnelScreen(Screen):
         heading = f"Funnel: records created, and activity logged, in {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(
-                what="the funnel", suggested=f"funnel-{self.app.clock():%Y%m%d-%H%M}.txt"
+                what="the funnel", suggested=f"funnel-{store_of(self).clock():%Y%m%d-%H%M}.txt"
             ),
             callback=lambda path: path and self._write(path, [heading, *lines]),
         )

@@ -33,6 +33,7 @@ from textual.widgets import (
     Static,
 )
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.imports.preview import FIELD_CHOICES, FilePreview, preview_file
 from workstation.widgets.safe_text import clean, safe_text
@@ -226,7 +227,7 @@ class ImportFileScreen(Screen):
 
         try:
             summary = import_leads(
-                self.app.engine,
+                store_of(self).engine,
                 path,
                 campaign=campaign,
                 source=source,

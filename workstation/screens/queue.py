@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
@@ -118,11 +119,12 @@ class QueueScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        rep = self.app.rep
+        store = store_of(self)
+        rep = store.rep
         self.sub_title = f"{rep.name} ({rep.role})"
         if rep.is_manager:
             self.query_one(QueueList).border_subtitle = "U untouched · F funnel"
-        glance, self.app.glance = self.app.glance, None
+        glance, store.glance = store.glance, None
         if glance is not None and self.queue_key == "my-leads":
             # The first frame comes from the glance; the rest once the store is loaded.
             self.queue_key = glance.queue_key
@@ -142,7 +144,7 @@ class QueueScreen(Screen):
     def _read_dispositions(self) -> dict:
         from workstation.store.calling.dispositions import disposition_keys
 
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             return disposition_keys(session)
 
     @work(thread=True, exclusive=True, group="start")
@@ -188,14 +190,15 @@ class QueueScreen(Screen):
     ) -> None:
         from workstation.store.calling.queues import queue_page
 
-        with self.app.open_session() as session:
+        store = store_of(self)
+        with store.open_session() as session:
             page = queue_page(
                 session,
                 self.queue_key,
-                rep_id=self.app.rep.id,
+                rep_id=store.rep.id,
                 after=start,
                 limit=PAGE_SIZE,
-                now=self.app.clock(),
+                now=store.clock(),
             )
         self._show_page(page, start, at_end=at_end, keep_cursor=keep_cursor)
 
@@ -211,7 +214,7 @@ class QueueScreen(Screen):
         cursor_row = table.cursor_row
         self._current_start = start
         self._next_start = page.next_after
-        table.show_page(page, now=self.app.clock(), at_end=at_end)
+        table.show_page(page, now=store_of(self).clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = QUEUE_INFO[self.queue_key]
@@ -229,9 +232,10 @@ class QueueScreen(Screen):
     def load_counts(self) -> None:
         from workstation.store.calling.queues import queue_count
 
-        now = self.app.clock()
-        with self.app.open_session() as session:
-            rep_id = self.app.rep.id
+        store = store_of(self)
+        now = store.clock()
+        with store.open_session() as session:
+            rep_id = store.rep.id
             counts = {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
         self.app.call_from_thread(self._show_counts, counts)
 
@@ -242,10 +246,11 @@ class QueueScreen(Screen):
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
         from workstation.store.calling.card import record_card
 
-        with self.app.open_session() as session:
+        store = store_of(self)
+        with store.open_session() as session:
             self.card = record_card(session, kind, record_id)
         self.query_one(RecordCard).show(self.card, why)
-        self.query_one(ScriptPanel).show(self.card, rep_name=self.app.rep.name)
+        self.query_one(ScriptPanel).show(self.card, rep_name=store.rep.name)
         table = self.query_one(QueueTable)
         if QUEUE_INFO[self.queue_key].kind == kind:
             row_index = table.row_index(record_id)
@@ -253,7 +258,7 @@ class QueueScreen(Screen):
                 table.move_cursor(row_index)
 
     def _why(self, row: QueueRow) -> str:
-        now = self.app.clock()
+        now = store_of(self).clock()
         return WHY[self.queue_key].format(
             score=row.score,
             assigned=_ago(row.assigned_at, now),
@@ -293,7 +298,8 @@ class QueueScreen(Screen):
     def _claim_next(self, *, after_call: bool = False) -> None:
         from workstation.store.calling.next_lead import next_lead
 
-        result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
+        store = store_of(self)
+        result = next_lead(store.engine, rep_id=store.rep.id, now=store.clock())
         self.app.call_from_thread(self._show_next, result, after_call)
 
     def _show_next(self, result: NextLead, after_call: bool = False) -> None:
@@ -334,8 +340,9 @@ class QueueScreen(Screen):
                 if moment is not None:
                     self._log(card, outcome.hotkey, notes, moment, answers)
 
+            now = store_of(self).clock()
             self.app.push_screen(
-                CallbackDialog(who=card.name, zone=card.time_zone, now=self.app.clock()), chosen
+                CallbackDialog(who=card.name, zone=card.time_zone, now=now), chosen
             )
             return
         self._log(card, hotkey, notes, None, answers)
@@ -344,15 +351,16 @@ class QueueScreen(Screen):
     def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
         from workstation.store.calling.dispositions import log_call
 
+        store = store_of(self)
         target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
         try:
             logged = log_call(
-                self.app.engine,
-                rep_id=self.app.rep.id,
+                store.engine,
+                rep_id=store.rep.id,
                 disposition=hotkey,
                 notes=notes,
                 callback_at=callback_at,
-                now=self.app.clock(),
+                now=store.clock(),
                 answers=answers or None,
                 **target,
             )
@@ -384,8 +392,9 @@ class QueueScreen(Screen):
     def _undo(self) -> None:
         from workstation.store.calling.dispositions import undo_last_call
 
+        store = store_of(self)
         try:
-            undone = undo_last_call(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
+            undone = undo_last_call(store.engine, rep_id=store.rep.id, now=store.clock())
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
             return
@@ -408,7 +417,7 @@ class QueueScreen(Screen):
         from workstation.screens.edit_record import EditRecordDialog
         from workstation.store.models import Contact, Lead
 
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             record = session.get(Lead if card.kind == "lead" else Contact, card.id)
             values = record.model_dump() if record else {}
 
@@ -471,7 +480,7 @@ class QueueScreen(Screen):
         """A manager gives the marked leads (or the current one) to a rep of their choice."""
         from workstation.screens.pick_rep import PickRepDialog
 
-        if not self.app.rep.is_manager:
+        if not store_of(self).rep.is_manager:
             self.notify("Only a manager assigns leads to other reps.", markup=False)
             return
         table = self.query_one(QueueTable)
@@ -491,10 +500,9 @@ class QueueScreen(Screen):
     def _assign(self, lead_ids: list[int], rep_id: int) -> None:
         from workstation.store.team.assign import reassign
 
+        store = store_of(self)
         try:
-            summary = reassign(
-                self.app.engine, lead_ids, acting_rep_id=self.app.rep.id, to_rep_id=rep_id
-            )
+            summary = reassign(store.engine, lead_ids, acting_rep_id=store.rep.id, to_rep_id=rep_id)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.scripts.files import ScriptFile, ScriptFileError, format_script, parse_script
 from workstation.store.scripts.for_record import default_script
@@ -87,7 +88,7 @@ class ScriptsScreen(Screen):
 
     def reload(self, *, select: str | None) -> None:
         """List the scripts again and open `select` (the first one when None)."""
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             scripts = list_scripts(session)
         options = self.query_one(OptionList)
         options.clear_options()
@@ -97,7 +98,7 @@ class ScriptsScreen(Screen):
         self._open(wanted)
 
     def _open(self, option: str) -> None:
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             script_id = None if option == BUILT_IN else int(option)
             script = script_as_file(session, script_id)
         self._edit(option, script_id, format_script(script))
@@ -153,9 +154,10 @@ class ScriptsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="save-script")
     def _save(self, script: ScriptFile, text: str) -> None:
+        store = store_of(self)
         try:
             saved = save_script(
-                self.app.engine, script, script_id=self.script_id, acting_rep_id=self.app.rep.id
+                store.engine, script, script_id=self.script_id, acting_rep_id=store.rep.id
             )
         except ScriptFileError as problem:
             self.app.call_from_thread(

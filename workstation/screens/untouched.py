@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import (
     BUCKETS,
@@ -84,7 +85,8 @@ class UntouchedScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Untouched leads"
-        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        rep = store_of(self).rep
+        self.sub_title = f"{rep.name} ({rep.role})"
         table = self.query_one(DataTable)
         table.border_title = "Per rep, worst first"
         self.query_one(BarChart).border_title = "Untouched leads by age"
@@ -105,10 +107,11 @@ class UntouchedScreen(Screen):
 
     def _summary(self) -> tuple[UntouchedSummary | None, str]:
         """The report, or None and why the store refused it."""
+        store = store_of(self)
         try:
-            with self.app.open_session() as session:
+            with store.open_session() as session:
                 summary = untouched_summary(
-                    session, acting_rep_id=self.app.rep.id, hours=self.hours, now=self.app.clock()
+                    session, acting_rep_id=store.rep.id, hours=self.hours, now=store.clock()
                 )
         except StoreError as error:
             return None, str(error)

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.handle import store_of
 from workstation.screens.untouched import age_text, threshold_text
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
@@ -77,14 +78,15 @@ class UntouchedLeadsScreen(Screen):
 
     # Loading -----------------------------------------------------------------------------
     def _load(self, start: tuple[datetime, int] | None) -> None:
+        store = store_of(self)
         try:
-            with self.app.open_session() as session:
+            with store.open_session() as session:
                 page = untouched_page(
                     session,
-                    acting_rep_id=self.app.rep.id,
+                    acting_rep_id=store.rep.id,
                     rep_id=self.rep_id,
                     hours=self.hours,
-                    now=self.app.clock(),
+                    now=store.clock(),
                     after=start,
                     limit=PAGE_SIZE,
                 )
@@ -99,7 +101,7 @@ class UntouchedLeadsScreen(Screen):
         table = self.query_one(DataTable)
         row, keep = table.cursor_row, self._cursor_lead()
         table.clear()
-        now = self.app.clock()
+        now = store_of(self).clock()
         for lead in page.rows:
             table.add_row(
                 Text(MARK if lead.id in self.selected else " "),
@@ -188,16 +190,17 @@ class UntouchedLeadsScreen(Screen):
     @work(thread=True, exclusive=True, group="move")
     def move(self, lead_ids: list[int], how: str, rep_id: int | None = None) -> None:
         """One store call, one transaction, off the UI thread."""
-        me, at = self.app.rep.id, self.app.clock()
+        store = store_of(self)
+        me, at = store.rep.id, store.clock()
         reason = f"untouched for {threshold_text(self.hours)}+"
         try:
             if how == "pool":
                 result = return_to_pool(
-                    self.app.engine, lead_ids, acting_rep_id=me, reason=reason, at=at
+                    store.engine, lead_ids, acting_rep_id=me, reason=reason, at=at
                 )
             else:
                 result = reassign(
-                    self.app.engine,
+                    store.engine,
                     lead_ids,
                     acting_rep_id=me,
                     to_rep_id=rep_id,
@@ -239,7 +242,7 @@ class UntouchedLeadsScreen(Screen):
     def action_export(self) -> None:
         from workstation.screens.save_file import SaveFileDialog
 
-        now = self.app.clock()
+        now = store_of(self).clock()
         slug = "".join(c if c.isalnum() else "-" for c in self.rep_name.lower()).strip("-")
         self.app.push_screen(
             SaveFileDialog(
@@ -254,13 +257,14 @@ class UntouchedLeadsScreen(Screen):
         from workstation.store.reports.untouched import iter_untouched, untouched_summary
         from workstation.store.reports.untouched_export import write_leads_csv
 
-        scope = {"acting_rep_id": self.app.rep.id, "hours": self.hours, "rep_id": self.rep_id}
+        store = store_of(self)
+        scope = {"acting_rep_id": store.rep.id, "hours": self.hours, "rep_id": self.rep_id}
         try:
             with (
-                self.app.open_session() as session,
+                store.open_session() as session,
                 open(path, "w", encoding="utf-8", newline="") as out,
             ):
-                summary = untouched_summary(session, now=self.app.clock(), **scope)
+                summary = untouched_summary(session, now=store.clock(), **scope)
                 count = write_leads_csv(
                     out, iter_untouched(session, now=summary.now, **scope), summary
                 )

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_email import EmailActions
@@ -160,7 +161,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         from workstation.store.scripts.for_record import script_for_record
 
         try:
-            with self.app.open_session() as session:
+            with store_of(self).open_session() as session:
                 view = script_for_record(session, kind, record_id, rep_name=rep_name)
         except StoreError as error:  # a stored script that no longer reads
             self.app.call_from_thread(self._failed, kind, record_id, str(error))

@@ -201,7 +201,7 @@ class HostApp(App):
         with Session(engine) as session:
             working = working_rep(session, rep)
         settings = Settings(database_url=str(engine.url))
-        self.store = StoreHandle(settings, engine, working, lambda: NOW)
+        self.store = StoreHandle(settings, engine=engine, rep=working, clock=lambda: NOW)
 
 
 def plain(renderable) -> str:

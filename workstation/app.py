@@ -51,9 +51,9 @@ class WorkstationApp(App):
         super().__init__()
         self.store = StoreHandle(
             settings,
-            engine,
-            rep,
-            clock,
+            engine=engine,
+            rep=rep,
+            clock=clock,
             glance=glance,
             loaded=self._import_for_first_keys,
             failed=self._cannot_open_store,

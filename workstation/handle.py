@@ -43,10 +43,10 @@ class StoreHandle:
     def __init__(
         self,
         settings: Settings,
+        *,
         engine: Engine | None,
         rep: RepInfo | None,
         clock: Callable[[], datetime] = utcnow,
-        *,
         glance: Glance | None = None,
         loaded: Callable[[], None] = _nothing,
         failed: Callable[[Exception], None] = _nothing,

@@ -79,7 +79,8 @@ class ScriptHost(App):
 
     def __init__(self, engine) -> None:
         super().__init__()
-        self.store = StoreHandle(Settings(database_url=str(engine.url)), engine, None)
+        settings = Settings(database_url=str(engine.url))
+        self.store = StoreHandle(settings, engine=engine, rep=None)
         self.qualified: list[tuple[str, int]] = []
         self.logged: list[dict] = []
 

@@ -3,16 +3,16 @@ the chosen queue, the card of the record being worked, and one key per call outc
 
 n claims the next lead; a digit logs the call with that disposition (and any notes typed
 after m), then opens the next lead; u undoes the last call; e edits the record. Store work
-runs in thread workers and comes back by `call_from_thread`, so no key waits on the
-database.
+runs in thread workers (`workstation.work`), so no key waits on the database.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.handle import store_of
-from workstation.store.errors import StoreError
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -28,9 +27,11 @@ from workstation.widgets.record_card import LOADING, RecordCard
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 from workstation.widgets.skipped_line import SkippedLine
+from workstation.work import in_thread, show_store_error
 
 if TYPE_CHECKING:
     from workstation.store.calling.card import Card
+    from workstation.store.calling.dispositions import CallLogged, CallUndone
     from workstation.store.calling.next_lead import NextLead
 
 __all__ = ["PAGE_SIZE", "QueueScreen"]
@@ -147,14 +148,12 @@ class QueueScreen(Screen):
         with store_of(self).open_session() as session:
             return disposition_keys(session)
 
-    @work(thread=True, exclusive=True, group="start")
     def _finish_start(self) -> None:
-        """After a glance start: what the first frame left out, once the store is there."""
-        try:
-            dispositions = self._read_dispositions()
-        except StoreError:
-            return  # the store could not load: the app is ending, and says why
-        self.app.call_from_thread(self._started, dispositions)
+        """After a glance start: what the first frame left out, once the store is there.
+        Should the store not load, the app is ending, and says why: nothing more to say."""
+        in_thread(
+            self, self._read_dispositions, self._started, group="start", on_error=lambda _: None
+        )
 
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
@@ -228,16 +227,17 @@ class QueueScreen(Screen):
             layout=False,  # one line high whatever it says (app.tcss): a repaint will do
         )
 
-    @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
+        in_thread(self, self._counts, self._show_counts, group="counts")
+
+    def _counts(self) -> dict[str, int]:
         from workstation.store.calling.queues import queue_count
 
         store = store_of(self)
         now = store.clock()
         with store.open_session() as session:
             rep_id = store.rep.id
-            counts = {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
-        self.app.call_from_thread(self._show_counts, counts)
+            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
@@ -294,15 +294,16 @@ class QueueScreen(Screen):
     def action_next_lead(self) -> None:
         self._claim_next()
 
-    @work(thread=True, exclusive=True, group="call")
     def _claim_next(self, *, after_call: bool = False) -> None:
-        from workstation.store.calling.next_lead import next_lead
+        def claim() -> NextLead:
+            from workstation.store.calling.next_lead import next_lead
 
-        store = store_of(self)
-        result = next_lead(store.engine, rep_id=store.rep.id, now=store.clock())
-        self.app.call_from_thread(self._show_next, result, after_call)
+            store = store_of(self)
+            return next_lead(store.engine, rep_id=store.rep.id, now=store.clock())
 
-    def _show_next(self, result: NextLead, after_call: bool = False) -> None:
+        in_thread(self, claim, partial(self._show_next, after_call=after_call), group="call")
+
+    def _show_next(self, result: NextLead, *, after_call: bool) -> None:
         # Counted once the queues settle: after the call just logged, or a claim that moved
         # a lead from the pool to the rep's queue; a lead of one's own changes no count.
         if after_call or result.source == "pool":
@@ -347,14 +348,13 @@ class QueueScreen(Screen):
             return
         self._log(card, hotkey, notes, None, answers)
 
-    @work(thread=True, exclusive=True, group="call")
     def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
-        from workstation.store.calling.dispositions import log_call
+        def log() -> CallLogged:
+            from workstation.store.calling.dispositions import log_call
 
-        store = store_of(self)
-        target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
-        try:
-            logged = log_call(
+            store = store_of(self)
+            target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
+            return log_call(
                 store.engine,
                 rep_id=store.rep.id,
                 disposition=hotkey,
@@ -364,12 +364,10 @@ class QueueScreen(Screen):
                 answers=answers or None,
                 **target,
             )
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._logged, card, logged)
 
-    def _logged(self, card: Card, logged) -> None:
+        in_thread(self, log, partial(self._logged, card), group="call")
+
+    def _logged(self, card: Card, logged: CallLogged) -> None:
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
         message = f"Logged {logged.disposition} · {card.name}"
@@ -388,19 +386,18 @@ class QueueScreen(Screen):
     def action_undo(self) -> None:
         self._undo()
 
-    @work(thread=True, exclusive=True, group="call")
     def _undo(self) -> None:
-        from workstation.store.calling.dispositions import undo_last_call
+        def undo() -> CallUndone:
+            from workstation.store.calling.dispositions import undo_last_call
 
-        store = store_of(self)
-        try:
-            undone = undo_last_call(store.engine, rep_id=store.rep.id, now=store.clock())
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
-            return
-        self.app.call_from_thread(self._undone, undone)
+            store = store_of(self)
+            return undo_last_call(store.engine, rep_id=store.rep.id, now=store.clock())
 
-    def _undone(self, undone) -> None:
+        # Nothing to undo is a warning: the rep is told, nothing went wrong.
+        warn = partial(show_store_error, self, severity="warning")
+        in_thread(self, undo, self._undone, group="call", on_error=warn)
+
+    def _undone(self, undone: CallUndone) -> None:
         self.notify(f"Undid {undone.disposition}", markup=False, timeout=3)
         self._reload_keeping_place()
         self.load_counts()
@@ -496,18 +493,16 @@ class QueueScreen(Screen):
 
         self.app.push_screen(PickRepDialog(leads=len(lead_ids)), chosen)
 
-    @work(thread=True, exclusive=True, group="call")
     def _assign(self, lead_ids: list[int], rep_id: int) -> None:
-        from workstation.store.team.assign import reassign
+        def assign() -> str:
+            from workstation.store.team.assign import reassign
 
-        store = store_of(self)
-        try:
+            store = store_of(self)
             summary = reassign(store.engine, lead_ids, acting_rep_id=store.rep.id, to_rep_id=rep_id)
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        name = summary.rep_names.get(rep_id, "the rep")
-        self.app.call_from_thread(self._assigned, f"{len(summary.moved)} lead(s) to {name}")
+            name = summary.rep_names.get(rep_id, "the rep")
+            return f"{len(summary.moved)} lead(s) to {name}"
+
+        in_thread(self, assign, self._assigned, group="call")
 
     def _assigned(self, message: str) -> None:
         self.query_one(QueueTable).marked.clear()

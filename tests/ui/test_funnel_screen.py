@@ -48,7 +48,7 @@ def _log_calls(engine) -> None:
 
 async def test_every_tab_fills_and_the_period_key_reloads(app_factory):
     app = app_factory()
-    _log_calls(app.engine)
+    _log_calls(app.store.engine)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await _open(app, pilot)
         # 136 leads, none moved along the funnel yet; created 3 days ago: all in 30 days.

@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import (
     BUCKETS,
@@ -28,6 +29,7 @@ from workstation.store.reports.untouched import (
 )
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import clean, safe_text
+from workstation.work import in_thread, show_store_error
 
 THRESHOLDS = (1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0)  # hours, stepped with + and −
 SHORT_BUCKETS = ("<1 d", "1–3 d", "3–7 d", "7+ d")
@@ -84,7 +86,8 @@ class UntouchedScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Untouched leads"
-        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        rep = store_of(self).rep
+        self.sub_title = f"{rep.name} ({rep.role})"
         table = self.query_one(DataTable)
         table.border_title = "Per rep, worst first"
         self.query_one(BarChart).border_title = "Untouched leads by age"
@@ -96,36 +99,31 @@ class UntouchedScreen(Screen):
         table.focus()
         # The first figures before the first frame: one aggregate over an index (40 ms at
         # data set L) costs less than a frame without them, then a second layout of it all.
-        self._fill(*self._summary())
-
-    @work(thread=True, exclusive=True, group="untouched")
-    def load(self) -> None:
-        """The figures again, after a change (threshold, refresh, back from a rep's list)."""
-        self.app.call_from_thread(self._fill, *self._summary())
-
-    def _summary(self) -> tuple[UntouchedSummary | None, str]:
-        """The report, or None and why the store refused it."""
         try:
-            with self.app.open_session() as session:
-                summary = untouched_summary(
-                    session, acting_rep_id=self.app.rep.id, hours=self.hours, now=self.app.clock()
-                )
+            summary = self._summary()
         except StoreError as error:
-            return None, str(error)
-        return summary, ""
-
-    def _fill(self, summary: UntouchedSummary | None, refusal: str) -> None:
-        if summary is None:
-            self._refuse(refusal)
+            self._refuse(error)
         else:
             self._show(summary)
 
-    def _refuse(self, message: str) -> None:
+    def load(self) -> None:
+        """The figures again, after a change (threshold, refresh, back from a rep's list)."""
+        in_thread(self, self._summary, self._show, group="untouched", on_error=self._refuse)
+
+    def _summary(self) -> UntouchedSummary:
+        store = store_of(self)
+        with store.open_session() as session:
+            return untouched_summary(
+                session, acting_rep_id=store.rep.id, hours=self.hours, now=store.clock()
+            )
+
+    def _refuse(self, error: Exception) -> None:
+        """The store refused the report (to a rep): say why instead of any figures."""
         self.query_one("#untouched-body").display = False
         status = self.query_one("#untouched-status", Static)
         status.add_class("-refused")
-        status.update(message)
-        self.notify(message, title="Not allowed", severity="error", markup=False)
+        status.update(str(error))
+        show_store_error(self, error, title="Not allowed")
 
     def _show(self, summary: UntouchedSummary) -> None:
         self.summary = summary

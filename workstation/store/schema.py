@@ -73,6 +73,16 @@ def ensure_current(engine: Engine) -> bool:
     return True
 
 
+def open_engine(url: str) -> Engine:
+    """An engine on the database at `url`, brought up to the current schema: how the app
+    and every command open their database."""
+    from workstation.store.db import make_engine
+
+    engine = make_engine(url)
+    ensure_current(engine)
+    return engine
+
+
 def script_heads() -> list[str]:
     from alembic.script import ScriptDirectory
 

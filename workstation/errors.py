@@ -20,7 +20,7 @@ def scrub(message: str) -> str:
 def fail(message: str) -> int:
     # Messages quote what users gave (a file's header, a name): its control characters are
     # shown as symbols, never sent to the terminal as escapes.
-    from workstation.widgets.safe_text import clean
+    from workstation.display import clean
 
     shown = "\n".join(clean(line) for line in scrub(message).split("\n"))
     print(f"workstation: {shown}", file=sys.stderr)

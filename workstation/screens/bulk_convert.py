@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean
 from workstation.store.conversion.convert import BulkSummary, bulk_convert
-from workstation.widgets.safe_text import clean
 
 EXPLAIN = (
     "Each lead is converted as the wizard proposes: the strongest matching account and "

@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workstation.screens.untouched import age_text, threshold_text
+from workstation.display import ago, clean, threshold
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
 from workstation.store.team.assign import ReassignSummary, reassign, return_to_pool
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 
 PAGE_SIZE = 100
 MARK = "●"
@@ -61,7 +61,7 @@ class UntouchedLeadsScreen(Screen):
         self.title = "Untouched leads"
         self.sub_title = clean(self.rep_name)
         table = self.query_one(DataTable)
-        table.border_title = clean(f"{self.rep_name}: untouched for {threshold_text(self.hours)}+")
+        table.border_title = clean(f"{self.rep_name}: untouched for {threshold(self.hours)}+")
         for label, key, width in (
             (" ", "mark", 1),
             ("Id", "id", 7),
@@ -107,7 +107,7 @@ class UntouchedLeadsScreen(Screen):
                 safe_text(lead.name),
                 safe_text(lead.company),
                 safe_text(lead.status),
-                Text(f"{age_text(lead.assigned_at, now)} ago"),
+                Text(ago(lead.assigned_at, now, spaced=True)),
                 Text(BUCKETS[lead.bucket]),
                 key=str(lead.id),
             )
@@ -189,7 +189,7 @@ class UntouchedLeadsScreen(Screen):
     def move(self, lead_ids: list[int], how: str, rep_id: int | None = None) -> None:
         """One store call, one transaction, off the UI thread."""
         me, at = self.app.rep.id, self.app.clock()
-        reason = f"untouched for {threshold_text(self.hours)}+"
+        reason = f"untouched for {threshold(self.hours)}+"
         try:
             if how == "pool":
                 result = return_to_pool(

@@ -142,7 +142,7 @@ class _AccountRows:
         self.plan = plan
         self.r = Random(f"{plan.seed}:accounts:{chunk}").random
         self.clock = clock_for(plan)
-        self.days, self.times = self.clock.days, self.clock.times
+        self.stamp = self.clock.stamper()
         self.now, self.start = plan.now, plan.start
         self.by_day = campaigns_by_day(plan.now)
         first = chunk * CHUNK
@@ -154,9 +154,6 @@ class _AccountRows:
             self.out.rows[t] for t in tables
         )
         self.members, self.hist = self.out.rows["campaign_member"], self.out.rows["history"]
-
-    def stamp(self, t: int) -> str:
-        return self.days[t // DAY] + self.times[t % DAY]
 
     def account(self, a: int) -> None:
         """Account number a+1, then its opportunities first (a contact's lifecycle stage

@@ -135,6 +135,7 @@ class _LeadRows:
         self.r = Random(f"{plan.seed}:leads:{chunk}").random
         clock = clock_for(plan)
         self.days, self.times = clock.days, clock.times
+        self.stamp = clock.stamper()
         self.by_day = campaigns_by_day(plan.now)
         self.now, self.start, self.n = plan.now, plan.start, plan.leads
         self.span = SPAN_DAYS * DAY
@@ -147,9 +148,6 @@ class _LeadRows:
         self.hist: list[tuple] = []
 
     # Rows of each kind ---------------------------------------------------------------------
-    def stamp(self, t: int) -> str:
-        return self.days[t // DAY] + self.times[t % DAY]
-
     def calls(self, lid, rep, count, lo, hi, contact=0, account=0) -> list[int]:
         """`count` unanswered calls between lo and hi; their times, in order."""
         r, days, times, acts = self.r, self.days, self.times, self.acts

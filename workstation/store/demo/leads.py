@@ -66,8 +66,10 @@ STATUS_BY_AGE = (
 )  # fmt: skip
 # The oldest leads take every status once, so even a tiny data set shows them all (the
 # converted one comes from the first account's won opportunity).
-FORCED = (OPEN, WORKING, CONTACTED, NURTURING, NO_INTEREST, BAD_DATA, CONTACT_NO_OPP)
-FORCED += (CONTACT_CURRENT_OPP,)
+FORCED = (
+    OPEN, WORKING, CONTACTED, NURTURING, NO_INTEREST, BAD_DATA, CONTACT_NO_OPP,
+    CONTACT_CURRENT_OPP,
+)  # fmt: skip
 OPEN_STATUSES = {
     s["name"] for s in LEAD_STATUSES if not (s.get("is_closed") or s.get("is_converted"))
 }

@@ -124,8 +124,7 @@ class _Account:
 
 def account_chunk(plan: Plan, chunk: int) -> AccountChunk:
     rows = _AccountRows(plan, chunk)
-    for a in range(chunk * CHUNK, min(plan.accounts, (chunk + 1) * CHUNK)):
-        rows.account(a)
+    rows.write(range(chunk * CHUNK, min(plan.accounts, (chunk + 1) * CHUNK)))
     return rows.out
 
 
@@ -134,8 +133,7 @@ class _AccountRows:
     each part of an account.
 
     The random numbers are drawn in the order the rows are written, so the same seed gives
-    the same rows: a change of order here changes the whole data set. Ids continue from the
-    accounts of the chunks before.
+    the same rows: a change of order here changes the whole data set.
     """
 
     def __init__(self, plan: Plan, chunk: int) -> None:
@@ -145,9 +143,6 @@ class _AccountRows:
         self.stamp = self.clock.stamper()
         self.now, self.start = plan.now, plan.start
         self.by_day = campaigns_by_day(plan.now)
-        first = chunk * CHUNK
-        self.contact_id = sum(plan.contact_counts[:first])
-        self.opportunity_id = sum(plan.opportunity_counts[:first])
         tables = ("account", "opportunity", "contact", "opportunity_contact_role", "activity")
         self.out = AccountChunk(rows={t: [] for t in (*tables, "campaign_member", "history")})
         self.accounts, self.opportunities, self.contacts, self.roles, self.acts = (
@@ -155,31 +150,37 @@ class _AccountRows:
         )
         self.members, self.hist = self.out.rows["campaign_member"], self.out.rows["history"]
 
-    def account(self, a: int) -> None:
-        """Account number a+1, then its opportunities first (a contact's lifecycle stage
-        depends on them), then its contacts."""
-        r, plan = self.r, self.plan
-        ri = REGION_PICK[int(r() * len(REGION_PICK))]
-        region = REGION_LIST[ri]
-        name, domain, industry = company((a * STRIDE + plan.seed) % COMPANY_COMBOS, region, r)
-        firm = (name, domain, industry, EMPLOYEE_BANDS[int(r() * len(EMPLOYEE_BANDS))])
-        owner = plan.owners[int(r() * len(plan.owners))]
-        created = self.start - int(r() * 3 * 365 * DAY) + int(r() * 400 * DAY)
-        self.accounts.append((a + 1, name, "www." + domain, domain, industry, firm[3],
-                              region.phone(r), region.state, region.country, owner, 1,
-                              self.stamp(created)))  # fmt: skip
-        n_contacts = plan.contact_counts[a]
-        cids = range(self.contact_id + 1, self.contact_id + n_contacts + 1)
-        self.contact_id += n_contacts
-        account = _Account(a + 1, ri, region, firm, owner, created, cids)
-        for j in range(plan.opportunity_counts[a]):
-            self.opportunity_id += 1
-            self.opportunity(account, j, self.opportunity_id)
-        if account.customer:
-            self.out.customers.append((a + 1, name, domain, industry, firm[3], ri))
-        for k, cid in enumerate(cids):
-            self.contact(account, k, cid)
-        self.out.conversions.extend(account.converted.values())
+    def write(self, indexes: range) -> None:
+        """Each account, then its opportunities first (a contact's lifecycle stage depends on
+        them), then its contacts."""
+        r, plan, start, stamp = self.r, self.plan, self.start, self.stamp
+        owners, contact_counts = plan.owners, plan.contact_counts
+        # Ids continue from the accounts before.
+        contact_id = sum(contact_counts[: indexes.start])
+        opportunity_id = sum(plan.opportunity_counts[: indexes.start])
+        for a in indexes:
+            aid = a + 1
+            ri = REGION_PICK[int(r() * len(REGION_PICK))]
+            region = REGION_LIST[ri]
+            name, domain, industry = company((a * STRIDE + plan.seed) % COMPANY_COMBOS, region, r)
+            firm = (name, domain, industry, EMPLOYEE_BANDS[int(r() * len(EMPLOYEE_BANDS))])
+            owner = owners[int(r() * len(owners))]
+            created = start - int(r() * 3 * 365 * DAY) + int(r() * 400 * DAY)
+            self.accounts.append((aid, name, "www." + domain, domain, industry, firm[3],
+                                  region.phone(r), region.state, region.country, owner, 1,
+                                  stamp(created)))  # fmt: skip
+            n_contacts = contact_counts[a]
+            cids = range(contact_id + 1, contact_id + n_contacts + 1)
+            contact_id += n_contacts
+            account = _Account(aid, ri, region, firm, owner, created, cids)
+            for j in range(plan.opportunity_counts[a]):
+                opportunity_id += 1
+                self.opportunity(account, j, opportunity_id)
+            if account.customer:
+                self.out.customers.append((aid, name, domain, industry, firm[3], ri))
+            for k, cid in enumerate(cids):
+                self.contact(account, k, cid)
+            self.out.conversions.extend(account.converted.values())
 
     # Opportunities -------------------------------------------------------------------------
     def opportunity(self, account: _Account, j: int, oid: int) -> None:

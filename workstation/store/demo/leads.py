@@ -106,12 +106,7 @@ class LeadContext:
 
 def lead_chunk(ctx: LeadContext, chunk: int, conversions: dict[int, Conversion]) -> Chunk:
     rows = _LeadRows(ctx, chunk)
-    for i in range(chunk * CHUNK, min(ctx.plan.leads, (chunk + 1) * CHUNK)):
-        conversion = conversions.get(i)
-        if conversion is not None:
-            rows.converted(i + 1, conversion)
-        else:
-            rows.lead(i)
+    rows.write(range(chunk * CHUNK, min(ctx.plan.leads, (chunk + 1) * CHUNK)), conversions)
     return Chunk(
         {
             "lead": rows.leads,
@@ -149,44 +144,55 @@ class _LeadRows:
         self.members: list[tuple] = []
         self.hist: list[tuple] = []
 
-    # Rows of each kind ---------------------------------------------------------------------
-    def calls(self, lid, rep, count, lo, hi, contact=0, account=0) -> list[int]:
-        """`count` unanswered calls between lo and hi; their times, in order."""
-        r, days, times, acts = self.r, self.days, self.times, self.acts
-        moments = [lo + int(r() * (hi - lo)) for _ in range(count)]
-        moments.sort()
-        for t in moments:
-            d, notes, seconds = UNANSWERED[int(r() * 1000)]
-            at = days[t // DAY] + times[t % DAY]
-            acts.append((lid, contact, account, 0, rep, "call", d, "", notes, "", seconds, at, ""))
-        return moments
-
-    def call(self, lid, rep, d, t, answers="", due="", contact=0, account=0) -> None:
-        r, acts = self.r, self.acts
-        _, notes, seconds = CONNECTED[d][int(r() * 100)]
-        at = self.stamp(t)
-        acts.append(
-            (lid, contact, account, 0, rep, "call", d, "", notes, answers, seconds, at, due)
-        )
-        if r() < 0.4:  # the rep wrote up the conversation
-            acts.append(
-                (lid, contact, account, 0, rep, "note", "", "Call summary", notes, "", 0, at, "")
-            )
-
-    def send_email(self, lid, rep, offer, t) -> None:
-        subject = SUBJECTS[offer][int(self.r() * len(EMAIL_SUBJECTS))]
-        self.acts.append((lid, 0, 0, 0, rep, "email", "", subject, "", "", 0, self.stamp(t), ""))
-
-    def history(self, lid, field, old, new, rep, t, reason="") -> None:
-        at = self.days[t // DAY] + self.times[t % DAY]
-        self.hist.append(("lead", lid, field, old, new, rep, reason, at))
-
-    def rejected(self, lid, rep, t, reason) -> None:
-        self.history(lid, "lifecycle_stage", "Sales Accepted", "Rejected", rep, t, reason)
-
-    def owner_for(self, age: int) -> int:
-        reps = self.former if age >= 90 * DAY else self.owners  # who left still owns old leads
-        return reps[int(self.r() * len(reps))]
+    # The leads -----------------------------------------------------------------------------
+    def write(self, indexes: range, conversions: dict[int, Conversion]) -> None:
+        """Each lead: when it came and from which campaign, who it is, what happened to it
+        since (by its status), and its rows. Converted leads follow their conversion."""
+        r, now, start, span, n, step = self.r, self.now, self.start, self.span, self.n, self.step
+        by_day, stamp, members, leads = self.by_day, self.stamp, self.members, self.leads
+        for i in indexes:
+            lid = i + 1
+            conversion = conversions.get(i)
+            if conversion is not None:
+                self.converted(lid, conversion)
+                continue
+            created = start + (i * span) // n + int(r() * step)
+            age = now - created
+            if i < len(FORCED):
+                status = FORCED[i]
+            else:
+                for limit, table in STATUS_BY_AGE:
+                    if age < limit:
+                        status = table[int(r() * len(table))]
+                        break
+            pick = by_day[created // DAY]
+            campaign = pick[int(r() * len(pick))]
+            channel, offer = CHANNEL_OFFER[campaign]
+            who = self.known_contact(status) if status in MATCHED else self.new_person()
+            existing, contact_owner, region, person, (firm, domain, industry, employees) = who
+            first, last, title, email, phone = person
+            score = min(99, TITLES[int(r() * len(TITLES))][1] + OFFER_BONUS[offer] + int(r() * 45))
+            if status == OPEN:
+                story = self.untouched(created, age, score, channel)
+            elif status in MATCHED:
+                story = self.matched(lid, status, created, age, contact_owner)
+            else:
+                story = self.called(lid, status, created, age, offer)
+            owner, assigned, last_at, attempts, touched, dnc, lifecycle, rejected, callback = story
+            responded = channel in INBOUND or status == CONTACTED
+            joined = stamp(created)
+            members.append(
+                (campaign, lid, 0, "Responded" if responded else "Sent", int(responded),
+                 joined if responded else "", joined)
+            )  # fmt: skip
+            leads.append((
+                lid, first, last, title, firm, email, phone, "www." + domain, industry,
+                employees, *region.address(r), channel, offer, campaign, status,
+                int(status in OPEN_STATUSES), lifecycle, owner, existing, score, dnc,
+                int(r() < 0.03), joined, stamp(assigned) if assigned else "",
+                stamp(last_at) if last_at else "", callback, attempts, rejected, 0, "", 0, 0, 0,
+                1, stamp(max(created, assigned, last_at, touched)),
+            ))  # fmt: skip
 
     # A converted lead ----------------------------------------------------------------------
     def converted(self, lid: int, c: Conversion) -> None:
@@ -217,49 +223,6 @@ class _LeadRows:
             "Sales Qualified", owner, 0, 60 + int(r() * 40), 0, 0, joined, self.stamp(assigned),
             self.stamp(qualified), "", c.attempts_before + 1, "", 1, done, aid, cid,
             c.opportunity_id, 1, done,
-        ))  # fmt: skip
-
-    # Any other lead ------------------------------------------------------------------------
-    def lead(self, i: int) -> None:
-        """Lead number i+1: when it came and from which campaign, who it is, what happened to
-        it since (by its status), and its rows."""
-        r, lid, now = self.r, i + 1, self.now
-        created = self.start + (i * self.span) // self.n + int(r() * self.step)
-        age = now - created
-        if i < len(FORCED):
-            status = FORCED[i]
-        else:
-            for limit, table in STATUS_BY_AGE:
-                if age < limit:
-                    status = table[int(r() * len(table))]
-                    break
-        pick = self.by_day[created // DAY]
-        campaign = pick[int(r() * len(pick))]
-        channel, offer = CHANNEL_OFFER[campaign]
-        who = self.known_contact(status) if status in MATCHED else self.new_person()
-        existing, contact_owner, region, person, (firm, domain, industry, employees) = who
-        first, last, title, email, phone = person
-        score = min(99, TITLES[int(r() * len(TITLES))][1] + OFFER_BONUS[offer] + int(r() * 45))
-        if status == OPEN:
-            story = self.untouched(created, age, score, channel)
-        elif status in MATCHED:
-            story = self.matched(lid, status, created, age, contact_owner)
-        else:
-            story = self.called(lid, status, created, age, offer)
-        owner, assigned, last_at, attempts, touched, dnc, lifecycle, rejected, callback = story
-        responded = channel in INBOUND or status == CONTACTED
-        joined = self.stamp(created)
-        self.members.append(
-            (campaign, lid, 0, "Responded" if responded else "Sent", int(responded),
-             joined if responded else "", joined)
-        )  # fmt: skip
-        stamp = self.stamp
-        self.leads.append((
-            lid, first, last, title, firm, email, phone, "www." + domain, industry, employees,
-            *region.address(r), channel, offer, campaign, status, int(status in OPEN_STATUSES),
-            lifecycle, owner, existing, score, dnc, int(r() < 0.03), joined,
-            stamp(assigned) if assigned else "", stamp(last_at) if last_at else "", callback,
-            attempts, rejected, 0, "", 0, 0, 0, 1, stamp(max(created, assigned, last_at, touched)),
         ))  # fmt: skip
 
     # Who they are: (customer account or 0, contact's owner or 0, region,
@@ -409,3 +372,42 @@ class _LeadRows:
             lifecycle = "Nurture"
         self.history(lid, "status", before, status, owner, final, rejected)
         return owner, assigned, final, attempts + 1, 0, dnc, lifecycle, rejected, ""
+
+    # Rows of each kind ---------------------------------------------------------------------
+    def calls(self, lid, rep, count, lo, hi, contact=0, account=0) -> list[int]:
+        """`count` unanswered calls between lo and hi; their times, in order."""
+        r, days, times, acts = self.r, self.days, self.times, self.acts
+        moments = [lo + int(r() * (hi - lo)) for _ in range(count)]
+        moments.sort()
+        for t in moments:
+            d, notes, seconds = UNANSWERED[int(r() * 1000)]
+            at = days[t // DAY] + times[t % DAY]
+            acts.append((lid, contact, account, 0, rep, "call", d, "", notes, "", seconds, at, ""))
+        return moments
+
+    def call(self, lid, rep, d, t, answers="", due="", contact=0, account=0) -> None:
+        r, acts = self.r, self.acts
+        _, notes, seconds = CONNECTED[d][int(r() * 100)]
+        at = self.stamp(t)
+        acts.append(
+            (lid, contact, account, 0, rep, "call", d, "", notes, answers, seconds, at, due)
+        )
+        if r() < 0.4:  # the rep wrote up the conversation
+            acts.append(
+                (lid, contact, account, 0, rep, "note", "", "Call summary", notes, "", 0, at, "")
+            )
+
+    def send_email(self, lid, rep, offer, t) -> None:
+        subject = SUBJECTS[offer][int(self.r() * len(EMAIL_SUBJECTS))]
+        self.acts.append((lid, 0, 0, 0, rep, "email", "", subject, "", "", 0, self.stamp(t), ""))
+
+    def history(self, lid, field, old, new, rep, t, reason="") -> None:
+        at = self.days[t // DAY] + self.times[t % DAY]
+        self.hist.append(("lead", lid, field, old, new, rep, reason, at))
+
+    def rejected(self, lid, rep, t, reason) -> None:
+        self.history(lid, "lifecycle_stage", "Sales Accepted", "Rejected", rep, t, reason)
+
+    def owner_for(self, age: int) -> int:
+        reps = self.former if age >= 90 * DAY else self.owners  # who left still owns old leads
+        return reps[int(self.r() * len(reps))]

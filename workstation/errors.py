@@ -21,7 +21,7 @@ def readable(message: str) -> str:
     """A message as a person may see it: no password, and the control characters of what
     it quotes (a file's header, a name) shown as symbols, never sent to the terminal as
     escapes; its lines stay lines."""
-    from workstation.widgets.safe_text import clean
+    from workstation.display import clean
 
     return "\n".join(clean(line) for line in scrub(message).split("\n"))
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import make_rep
+from workstation.display import clean
 from workstation.screens.pick_rep import PickRepDialog
 from workstation.screens.untouched import UntouchedScreen
 from workstation.screens.untouched_leads import UntouchedLeadsScreen
 from workstation.store.reps import working_rep
 from workstation.widgets.bar_chart import BarChart
-from workstation.widgets.safe_text import clean
 
 
 async def _settle(app, pilot) -> None:

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean
 from workstation.handle import store_of
 from workstation.store.conversion.convert import BulkSummary, bulk_convert
-from workstation.widgets.safe_text import clean
 from workstation.work import in_thread
 
 EXPLAIN = (

@@ -20,14 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean, money
 from workstation.handle import store_of
 from workstation.store.conversion.convert import ConversionResult, convert_lead
 from workstation.store.conversion.lookups import contact_roles
 from workstation.store.conversion.plan import ConversionPlan, plan_conversion
 from workstation.store.conversion.rules import DEFAULTS, NEW, NONE
 from workstation.store.errors import StoreError
-from workstation.widgets.convert_preview import ConvertPreview, money
-from workstation.widgets.safe_text import clean
+from workstation.widgets.convert_preview import ConvertPreview
 
 STEPS = ("account", "contact", "opportunity", "role", "campaign", "review")
 TITLES = {

@@ -11,9 +11,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from workstation.display import clean
 from workstation.handle import store_of
 from workstation.store.calling.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
-from workstation.widgets.safe_text import clean
 from workstation.widgets.tick import Tick
 from workstation.work import in_thread
 

@@ -17,14 +17,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from workstation.display import clean, money
 from workstation.handle import store_of
 from workstation.store.reports.funnel import FunnelReport, SourceRow, funnel_report
 from workstation.store.reports.funnel_export import (
     Section,
     all_sections,
-    duration,
     group_section,
-    money,
+    median_time,
     percent,
     rep_section,
     stage_sections,
@@ -33,7 +33,7 @@ from workstation.store.reports.funnel_export import (
 )
 from workstation.store.reports.funnel_history import rep_activity, time_in_status
 from workstation.widgets.bar_chart import Bar, BarChart
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -155,7 +155,7 @@ class FunnelScreen(Screen):
         elif part == "times":
             self._fill("times", [time_section(result)])
             self.query_one("#funnel-times-chart", BarChart).show(
-                [Bar(t.status, (t.median_seconds,), duration(t.median_seconds)) for t in result]
+                [Bar(t.status, (t.median_seconds,), median_time(t)) for t in result]
             )
         else:
             self._fill("reps", [rep_section(result)])

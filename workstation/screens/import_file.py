@@ -33,9 +33,10 @@ from textual.widgets import (
     Static,
 )
 
+from workstation.display import clean
 from workstation.handle import store_of
 from workstation.store.imports.preview import FIELD_CHOICES, FilePreview, preview_file
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 from workstation.widgets.tick import Tick
 from workstation.work import in_thread, show_store_error, ui_callback
 

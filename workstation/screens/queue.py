@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
+from workstation.display import ago
 from workstation.handle import store_of
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
@@ -261,8 +262,8 @@ class QueueScreen(Screen):
         now = store_of(self).clock()
         return WHY[self.queue_key].format(
             score=row.score,
-            assigned=_ago(row.assigned_at, now),
-            callback=_ago(row.callback_at, now),
+            assigned=ago(row.assigned_at, now) or "—",
+            callback=ago(row.callback_at, now) or "—",
         )
 
     # Events ------------------------------------------------------------------------------
@@ -577,9 +578,3 @@ class QueueScreen(Screen):
     def action_show_queue(self, key: str) -> None:
         self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(key)
         self.show_queue(key)
-
-
-def _ago(moment, now) -> str:
-    from workstation.widgets.queue_table import relative_time
-
-    return relative_time(moment, now) or "—"

@@ -15,10 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean
 from workstation.handle import store_of
 from workstation.store.calling.reject import REJECT_REASONS, RejectResult, reject
 from workstation.store.errors import StoreError
-from workstation.widgets.safe_text import clean
 
 
 class RejectDialog(ModalScreen[RejectResult | None]):

@@ -9,8 +9,6 @@ instead of any figures.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.display import age, clean, threshold
 from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import (
@@ -28,22 +27,11 @@ from workstation.store.reports.untouched import (
     untouched_summary,
 )
 from workstation.widgets.bar_chart import Bar, BarChart
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
 
 THRESHOLDS = (1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0)  # hours, stepped with + and −
 SHORT_BUCKETS = ("<1 d", "1–3 d", "3–7 d", "7+ d")
-
-
-def age_text(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return ""
-    hours = (now - moment).total_seconds() / 3600
-    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
-
-
-def threshold_text(hours: float) -> str:
-    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
 
 
 class UntouchedScreen(Screen):
@@ -133,15 +121,16 @@ class UntouchedScreen(Screen):
         for rep in summary.reps:
             name = safe_text(rep.name) + (Text(" (left)", style="dim") if not rep.active else "")
             counts = [Text(f"{n:,}", justify="right") for n in (rep.count, *rep.buckets)]
-            oldest = Text(age_text(rep.oldest_assigned_at, summary.now), justify="right")
-            table.add_row(name, *counts, oldest, key=str(rep.rep_id))
+            since = rep.oldest_assigned_at  # None: the rep has no untouched lead
+            oldest = "" if since is None else age(summary.now - since, spaced=True)
+            table.add_row(name, *counts, Text(oldest, justify="right"), key=str(rep.rep_id))
         if keep is not None and str(keep) in {str(r.rep_id) for r in summary.reps}:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self.query_one(BarChart).show(
             [Bar(r.name, tuple(map(float, r.buckets)), f"{r.count:,}") for r in summary.reps]
         )
         self.query_one("#untouched-status", Static).update(
-            f"{summary.total:,} leads assigned over {threshold_text(summary.hours)} ago and "
+            f"{summary.total:,} leads assigned over {threshold(summary.hours)} ago and "
             "not touched since · worst first: most 7+ days, then 3–7 … · +/− threshold"
         )
 
@@ -171,7 +160,7 @@ class UntouchedScreen(Screen):
         shorter = [h for h in THRESHOLDS if h < self.hours]
         choices = longer[:1] if direction > 0 else shorter[-1:]
         if not choices:
-            self.notify(f"The threshold is already {threshold_text(self.hours)}.")
+            self.notify(f"The threshold is already {threshold(self.hours)}.")
             return
         self.hours = choices[0]
         self.load()

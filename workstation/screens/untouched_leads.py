@@ -16,12 +16,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.display import ago, clean, threshold
 from workstation.handle import store_of
-from workstation.screens.untouched import age_text, threshold_text
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
 from workstation.store.team.assign import ReassignSummary, reassign, return_to_pool
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
 
 PAGE_SIZE = 100
@@ -63,7 +63,7 @@ class UntouchedLeadsScreen(Screen):
         self.title = "Untouched leads"
         self.sub_title = clean(self.rep_name)
         table = self.query_one(DataTable)
-        table.border_title = clean(f"{self.rep_name}: untouched for {threshold_text(self.hours)}+")
+        table.border_title = clean(f"{self.rep_name}: untouched for {threshold(self.hours)}+")
         for label, key, width in (
             (" ", "mark", 1),
             ("Id", "id", 7),
@@ -110,7 +110,7 @@ class UntouchedLeadsScreen(Screen):
                 safe_text(lead.name),
                 safe_text(lead.company),
                 safe_text(lead.status),
-                Text(f"{age_text(lead.assigned_at, now)} ago"),
+                Text(ago(lead.assigned_at, now, spaced=True)),
                 Text(BUCKETS[lead.bucket]),
                 key=str(lead.id),
             )
@@ -198,7 +198,7 @@ class UntouchedLeadsScreen(Screen):
         def move() -> ReassignSummary:
             store = store_of(self)
             me, at = store.rep.id, store.clock()
-            reason = f"untouched for {threshold_text(self.hours)}+"
+            reason = f"untouched for {threshold(self.hours)}+"
             if how == "pool":
                 return return_to_pool(
                     store.engine, lead_ids, acting_rep_id=me, reason=reason, at=at

@@ -143,22 +143,13 @@ def log_call(
     """Log one call on a lead or a contact and apply its disposition; one transaction."""
     now = now or utcnow()
     with write_session(engine) as session:
-        rep = session.get(Rep, rep_id)
-        if rep is None:
-            raise CallRefused(f"there is no rep {rep_id}")
-        if not rep.active:
-            raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
-        outcome = find_disposition(session, disposition)
-        if outcome.schedules_callback:
-            if callback_at is None:
-                raise CallRefused(f"{outcome.name} needs a callback time")
-            if callback_at <= now:
-                raise CallRefused("the callback time is in the past")
+        rep = _active_rep(session, rep_id)
+        outcome = _outcome(session, disposition, callback_at=callback_at, now=now)
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
-        kind = "lead" if isinstance(record, Lead) else "contact"
         prior = _snapshot(record)
         # The script's answers move the score in this same transaction (or refuse the call).
         answers = apply_answers(session, record, answers=answers)
+        callback_at = callback_at if outcome.schedules_callback else None
         activity = Activity(
             lead_id=lead_id,
             contact_id=contact_id,
@@ -170,7 +161,7 @@ def log_call(
             answers=answers,
             duration_seconds=duration_seconds,
             occurred_at=now,
-            due_at=callback_at if outcome.schedules_callback else None,
+            due_at=callback_at,
             prior_state=prior,
             account_id=getattr(record, "account_id", None),
         )
@@ -178,45 +169,14 @@ def log_call(
         if outcome.counts_attempt:
             record.attempt_count += 1
         record.last_activity_at = now
-        record.callback_at = callback_at if outcome.schedules_callback else None
+        record.callback_at = callback_at
         if outcome.sets_do_not_call:
             record.do_not_call = True
         recycled = False
         if isinstance(record, Lead):
-            record.claimed_until = None
-            status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
-            at_cap = record.attempt_count >= attempt_cap and not outcome.connected
-            if at_cap and status is not None and status != NURTURING:
-                status, stage = NURTURING, "Nurture"
-                reason = f"recycled to nurture after {record.attempt_count} attempts"
-                recycled = True
-            elif status == WORKING and record.status != DEFAULT_STATUS:
-                # An unanswered attempt moves an untouched lead to Working and leaves any
-                # other status alone: a lead spoken to, or matched to a contact, keeps it.
-                status = None
-            change_lead(
-                session,
-                record,
-                rep_id=rep_id,
-                status=status,
-                lifecycle_stage=stage,
-                owner_id=rep_id if record.owner_id is None else record.owner_id,
-                reason=reason or f"call: {outcome.name}",
-                at=now,
-            )
+            recycled = _move_lead(session, record, outcome, rep_id, now, attempt_cap)
         else:
-            # A call never moves a contact back: a customer who says "call back" stays one.
-            stage = outcome.lifecycle_stage
-            if stage and is_backward_move(session, record.lifecycle_stage, stage):
-                stage = None
-            change_contact(
-                session,
-                record,
-                rep_id=rep_id,
-                lifecycle_stage=stage,
-                reason=f"call: {outcome.name}",
-                at=now,
-            )
+            _move_contact(session, record, outcome, rep_id, now)
         record.version += 1
         record.updated_at = now
         session.add(record)
@@ -224,7 +184,7 @@ def log_call(
         assert activity.id is not None and record.id is not None
         return CallLogged(
             activity_id=activity.id,
-            record=kind,
+            record="lead" if isinstance(record, Lead) else "contact",
             record_id=record.id,
             disposition=outcome.name,
             status=getattr(record, "status", None),
@@ -234,6 +194,74 @@ def log_call(
             do_not_call=record.do_not_call,
             recycled=recycled,
         )
+
+
+def _active_rep(session: Session, rep_id: int) -> Rep:
+    rep = session.get(Rep, rep_id)
+    if rep is None:
+        raise CallRefused(f"there is no rep {rep_id}")
+    if not rep.active:
+        raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
+    return rep
+
+
+def _outcome(
+    session: Session, disposition: str, *, callback_at: datetime | None, now: datetime
+) -> Disposition:
+    """The disposition asked for, with the callback time it needs."""
+    outcome = find_disposition(session, disposition)
+    if outcome.schedules_callback:
+        if callback_at is None:
+            raise CallRefused(f"{outcome.name} needs a callback time")
+        if callback_at <= now:
+            raise CallRefused("the callback time is in the past")
+    return outcome
+
+
+def _move_lead(
+    session: Session, lead: Lead, outcome: Disposition, rep_id: int, now: datetime, cap: int
+) -> bool:
+    """The lead's new status and stage, and its owner if it had none; whether the call
+    recycled it to Nurture (unanswered once too often)."""
+    lead.claimed_until = None
+    status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
+    at_cap = lead.attempt_count >= cap and not outcome.connected
+    recycled = at_cap and status is not None and status != NURTURING
+    if recycled:
+        status, stage = NURTURING, "Nurture"
+        reason = f"recycled to nurture after {lead.attempt_count} attempts"
+    elif status == WORKING and lead.status != DEFAULT_STATUS:
+        # An unanswered attempt moves an untouched lead to Working and leaves any other
+        # status alone: a lead spoken to, or matched to a contact, keeps it.
+        status = None
+    change_lead(
+        session,
+        lead,
+        rep_id=rep_id,
+        status=status,
+        lifecycle_stage=stage,
+        owner_id=rep_id if lead.owner_id is None else lead.owner_id,
+        reason=reason or f"call: {outcome.name}",
+        at=now,
+    )
+    return recycled
+
+
+def _move_contact(
+    session: Session, contact: Contact, outcome: Disposition, rep_id: int, now: datetime
+) -> None:
+    # A call never moves a contact back: a customer who says "call back" stays one.
+    stage = outcome.lifecycle_stage
+    if stage and is_backward_move(session, contact.lifecycle_stage, stage):
+        stage = None
+    change_contact(
+        session,
+        contact,
+        rep_id=rep_id,
+        lifecycle_stage=stage,
+        reason=f"call: {outcome.name}",
+        at=now,
+    )
 
 
 def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) -> CallUndone:

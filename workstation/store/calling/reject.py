@@ -35,10 +35,6 @@ class RejectReason:
     label: str
     lead_status: str  # the closed status a lead rejected for this reason moves to
 
-    @property
-    def bogus(self) -> bool:
-        return self.lead_status == BAD_DATA
-
 
 REJECT_REASONS: tuple[RejectReason, ...] = (
     RejectReason("Bogus form fill", BAD_DATA),

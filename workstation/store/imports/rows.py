@@ -62,7 +62,6 @@ Row = tuple[int, list[str]]  # line number, cells
 # again for PostgreSQL).
 Cleaned = tuple
 Outcome = Cleaned | str  # or the reason the row was refused
-Refused = list  # [line, reason, cells]
 
 
 @dataclass(frozen=True, slots=True)

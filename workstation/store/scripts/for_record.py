@@ -15,7 +15,6 @@ the call that gave the answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -103,7 +102,6 @@ class ScriptView:
     email_opt_out: bool
     email_template: str | None
     last_answers: dict[str, Any] = field(default_factory=dict)  # from the last call
-    last_answered_at: datetime | None = None
 
 
 @cache
@@ -153,12 +151,7 @@ _RECORD = {
 }  # fmt: skip
 _DEFAULT = select(*_SCRIPT).where(col(CallScript.name) == DEFAULT_NAME)
 _ACTIVITIES = {
-    kind: select(
-        col(Activity.id),
-        col(Activity.answers),
-        col(Activity.reverses_id),
-        col(Activity.occurred_at),
-    )
+    kind: select(col(Activity.id), col(Activity.answers), col(Activity.reverses_id))
     .where(column == bindparam("record_id"))
     .order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
     .limit(RECENT_ACTIVITIES)
@@ -207,14 +200,14 @@ def _values(row: RowMapping, rep: str) -> dict[str, str | None]:
     }
 
 
-def _last_answers(session: Session, kind: str, record_id: int) -> tuple[dict, datetime | None]:
+def _last_answers(session: Session, kind: str, record_id: int) -> dict:
     """The answers of the record's last call that was not undone."""
     rows = session.execute(_ACTIVITIES[kind], {"record_id": record_id}).all()
     undone = {row.reverses_id for row in rows if row.reverses_id is not None}
     for row in rows:
         if row.answers and row.id not in undone:
-            return dict(row.answers), row.occurred_at
-    return {}, None
+            return dict(row.answers)
+    return {}
 
 
 def script_for_record(
@@ -226,7 +219,7 @@ def script_for_record(
         return None
     script_id, name, body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
-    last, last_at = _last_answers(session, kind, record_id)
+    last = _last_answers(session, kind, record_id)
     values = _values(row, rep_name)
     return ScriptView(
         record_kind=kind,
@@ -246,7 +239,6 @@ def script_for_record(
         email_opt_out=row["email_opt_out"],
         email_template=row["email_template"] or None,
         last_answers=last,
-        last_answered_at=last_at,
     )
 
 
@@ -269,7 +261,7 @@ def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | N
     _id, _name, _body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
     given = check_answers(parsed, answers)
-    before, _ = _last_answers(session, kind, record.id)
+    before = _last_answers(session, kind, record.id)
     old = score_from_answers(parsed, before, rule).points
     new = score_from_answers(parsed, before | given, rule).points
     record.score += new - old

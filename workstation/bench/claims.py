@@ -39,7 +39,9 @@ def _fill(engine, leads: int) -> list[int]:
             for n in range(leads)
         ])  # fmt: skip
         session.commit()
-        return [rep.id for rep in reps]
+        ids = [rep.id for rep in reps]
+        assert None not in ids  # flushed
+        return [rep_id for rep_id in ids if rep_id is not None]
 
 
 def _claimer(engine, rep_id: int, claims: int) -> tuple[list[int], list[float]]:

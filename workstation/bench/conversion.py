@@ -12,6 +12,7 @@ import statistics
 import time
 
 from sqlalchemy import Engine, bindparam, event, select, text
+from sqlmodel import col
 
 from workstation.bench.stats import median_and_p95, ms_since
 from workstation.store.conversion.convert import convert_lead
@@ -20,7 +21,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import OWNED, Lead
 
 # The queue index's predicate, literally, so picking the leads is an index walk.
-_CANDIDATES = select(Lead.id).where(text(OWNED)).limit(bindparam("n"))
+_CANDIDATES = select(col(Lead.id)).where(text(OWNED)).limit(bindparam("n"))
 TARGET_MS = 5.0
 
 
@@ -48,7 +49,8 @@ def measure_conversion(engine: Engine, runs: int) -> dict:
     turned down, not timed) and target_ms.
     """
     with engine.connect() as connection:
-        lead_ids = list(connection.execute(_CANDIDATES, {"n": runs + 1}).scalars())
+        found = connection.execute(_CANDIDATES, {"n": runs + 1}).scalars()
+        lead_ids = [lead_id for lead_id in found if lead_id is not None]
     if len(lead_ids) < 2:
         raise StoreError("P5 needs at least two open, owned leads: run `workstation demo` first")
     statements = _count_statements(engine, lead_ids[0])  # also warms the statement cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
@@ -19,11 +20,13 @@ from textual.widgets import Footer, Header, Static
 
 from workstation.bench.stats import FrameTimer, median_and_p95, timed_ms
 from workstation.config import Settings
+from workstation.screens.queue import QueueScreen
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.calling.queues import queue_page
 from workstation.store.models import OWNED
 from workstation.store.reps import working_rep
+from workstation.widgets.queue_table import QueueTable
 
 
 def busiest_rep(session):
@@ -62,18 +65,29 @@ class _CardBaseline(FrameTimer, App):
         self.query_one("#card", Static).update(grid)
 
 
+def _shown_after(app: _CardBaseline, presses: int) -> bool:
+    return app.shown == presses + 1
+
+
 async def _baseline_presses(presses: int) -> list[float]:
     app = _CardBaseline()
     samples = []
     async with app.run_test(size=(120, 40)) as pilot:
         for n in range(presses):
-            samples.append(await app.timed(pilot, "n", lambda n=n: app.shown == n + 1))
+            samples.append(await app.timed(pilot, "n", partial(_shown_after, app, n)))
     return samples
+
+
+def _card_moved(screen: QueueScreen, before: int | None) -> bool:
+    return screen.card is not None and screen.card.id != before
+
+
+def _page_moved(screen: QueueScreen, table: QueueTable, start: tuple | None) -> bool:
+    return screen._current_start != start and table.row_count > 0
 
 
 async def _app_presses(engine: Engine, url: str, presses: int) -> tuple[list[float], list[float]]:
     from workstation.app import WorkstationApp
-    from workstation.screens.queue import QueueScreen
 
     with engine.connect() as connection:
         from sqlmodel import Session
@@ -93,25 +107,15 @@ async def _app_presses(engine: Engine, url: str, presses: int) -> tuple[list[flo
         assert isinstance(screen, QueueScreen)
         for _ in range(presses):
             before = screen.card.id if screen.card else None
-            next_samples.append(
-                await app.timed(
-                    pilot,
-                    "n",
-                    lambda before=before: screen.card is not None and screen.card.id != before,
-                )
-            )
+            next_samples.append(await app.timed(pilot, "n", partial(_card_moved, screen, before)))
             # Out of the timing: a call on that lead, so the next press finds another.
+            assert screen.card is not None
             log_call(engine, rep_id=rep.id, lead_id=screen.card.id, disposition="5")
-        table = screen.query_one("#queue-table")
+        table = screen.query_one("#queue-table", QueueTable)
         for _ in range(presses):
             start = screen._current_start
-            page_samples.append(
-                await app.timed(
-                    pilot,
-                    "right_square_bracket",
-                    lambda start=start: screen._current_start != start and table.row_count > 0,
-                )
-            )
+            paged = partial(_page_moved, screen, table, start)
+            page_samples.append(await app.timed(pilot, "right_square_bracket", paged))
             if screen._next_start is None:
                 screen.show_queue(screen.queue_key)
     return next_samples, page_samples

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -70,8 +71,8 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
             for kind, times in zip((TimedScreen, BareScreen), samples, strict=True):
                 times.append(
                     await app.time_until(
-                        lambda kind=kind: app.push_screen(kind()),
-                        lambda kind=kind: shown(kind),
+                        partial(app.push_screen, kind()),
+                        partial(shown, kind),
                         what="the untouched-leads screen",
                         seconds=60,
                     )

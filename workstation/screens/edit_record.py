@@ -62,9 +62,9 @@ class EditRecordDialog(ModalScreen[bool]):
             if value != clean(self.values.get(name) or ""):
                 changes[name] = value
         for name in FLAG_FIELDS:
-            value = self.query_one(f"#edit-{name}", Checkbox).value
-            if value != bool(self.values.get(name)):
-                changes[name] = value
+            ticked = self.query_one(f"#edit-{name}", Checkbox).value
+            if ticked != bool(self.values.get(name)):
+                changes[name] = ticked
         return changes
 
     @on(Input.Submitted)

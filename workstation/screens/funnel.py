@@ -8,8 +8,11 @@ part is ready; p steps the period (records created, and activity logged, within 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,7 +34,12 @@ from workstation.store.reports.funnel_export import (
     text_lines,
     time_section,
 )
-from workstation.store.reports.funnel_history import rep_activity, time_in_status
+from workstation.store.reports.funnel_history import (
+    RepActivity,
+    StatusTime,
+    rep_activity,
+    time_in_status,
+)
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
@@ -222,18 +230,22 @@ class FunnelScreen(Screen):
         if len(self.parts) < 3:
             self.notify("The report is still loading: export when it is complete.")
             return
-        lines = text_lines(
-            all_sections(self.parts["report"], self.parts["times"], self.parts["reps"])
-        )  # type: ignore[arg-type]
+        # Each part is what its loader returned (`_show`): the report, the times, the reps.
+        report = cast(FunnelReport, self.parts["report"])
+        times = cast("Sequence[StatusTime]", self.parts["times"])
+        reps = cast("Sequence[RepActivity]", self.parts["reps"])
+        lines = text_lines(all_sections(report, times, reps))
         heading = f"Funnel: records created, and activity logged, in {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(
                 what="the funnel", suggested=f"funnel-{store_of(self).clock():%Y%m%d-%H%M}.txt"
             ),
-            callback=lambda path: path and self._write(path, [heading, *lines]),
+            callback=lambda path: self._write(path, [heading, *lines]),
         )
 
-    def _write(self, path, lines: list[str]) -> None:
+    def _write(self, path: Path | None, lines: list[str]) -> None:
+        if path is None:  # the dialog was cancelled
+            return
         try:
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         except OSError as error:

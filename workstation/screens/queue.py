@@ -32,7 +32,7 @@ from workstation.work import in_thread, show_store_error
 
 if TYPE_CHECKING:
     from workstation.store.calling.card import Card
-    from workstation.store.calling.dispositions import CallLogged, CallUndone
+    from workstation.store.calling.dispositions import CallLogged, CallUndone, DispositionKey
     from workstation.store.calling.next_lead import NextLead
 
 __all__ = ["PAGE_SIZE", "QueueScreen"]
@@ -96,7 +96,7 @@ class QueueScreen(Screen):
         super().__init__()
         self.queue_key = queue_key
         self.card: Card | None = None
-        self.dispositions = {}
+        self.dispositions: dict[str, DispositionKey] = {}
         # Starts of the pages before the current one, and of the current one.
         self._page_starts: list[tuple[Any, ...] | None] = []
         self._current_start: tuple[Any, ...] | None = None

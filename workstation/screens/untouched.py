@@ -9,6 +9,8 @@ instead of any figures.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -186,10 +188,12 @@ class UntouchedScreen(Screen):
         stamp = f"{summary.now:%Y%m%d-%H%M}"
         self.app.push_screen(
             SaveFileDialog(what="the untouched leads per rep", suggested=f"untouched-{stamp}.csv"),
-            callback=lambda path: path and self._export(path, summary),
+            callback=lambda path: self._export(path, summary),
         )
 
-    def _export(self, path, summary: UntouchedSummary) -> None:
+    def _export(self, path: Path | None, summary: UntouchedSummary) -> None:
+        if path is None:  # the dialog was cancelled
+            return
         from workstation.store.reports.untouched_export import write_summary_csv
 
         try:

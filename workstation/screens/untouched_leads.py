@@ -30,7 +30,7 @@ MARK = "●"
 
 class UntouchedLeadsScreen(Screen):
     BINDINGS = [
-        Binding("space", "toggle", "Select", id="untouched_leads.toggle", priority=True),
+        Binding("space", "toggle_mark", "Select", id="untouched_leads.toggle", priority=True),
         Binding("a", "select_page", "Select page", id="untouched_leads.select_page"),
         Binding("t", "to_rep", "To rep…", id="untouched_leads.to_rep"),
         Binding("s", "spread", "Spread", id="untouched_leads.spread"),
@@ -152,7 +152,7 @@ class UntouchedLeadsScreen(Screen):
         (self.selected.add if on else self.selected.discard)(lead_id)
         self.query_one(DataTable).update_cell(str(lead_id), "mark", Text(MARK if on else " "))
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         lead_id = self._cursor_lead()
         if lead_id is None:
             return
@@ -259,15 +259,25 @@ class UntouchedLeadsScreen(Screen):
             from workstation.store.reports.untouched_export import write_leads_csv
 
             store = store_of(self)
-            scope = {"acting_rep_id": store.rep.id, "hours": self.hours, "rep_id": self.rep_id}
             with (
                 store.open_session() as session,
                 open(path, "w", encoding="utf-8", newline="") as out,
             ):
-                summary = untouched_summary(session, now=store.clock(), **scope)
-                return write_leads_csv(
-                    out, iter_untouched(session, now=summary.now, **scope), summary
+                summary = untouched_summary(
+                    session,
+                    acting_rep_id=store.rep.id,
+                    hours=self.hours,
+                    rep_id=self.rep_id,
+                    now=store.clock(),
                 )
+                leads = iter_untouched(
+                    session,
+                    acting_rep_id=store.rep.id,
+                    hours=self.hours,
+                    rep_id=self.rep_id,
+                    now=summary.now,
+                )
+                return write_leads_csv(out, leads, summary)
 
         def written(count: int) -> None:
             self.notify(clean(f"{count} leads written to {path}"), markup=False)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from workstation.display import clean
 
 
-def safe_text(value: object, style: str = "") -> Text:
+def safe_text(value: object, style: str | Style = "") -> Text:
     return Text(clean(value), style=style)

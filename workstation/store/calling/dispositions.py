@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.calling.next_lead import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
@@ -63,7 +63,7 @@ class DispositionKey:
 
 def disposition_keys(session: Session) -> dict[str, DispositionKey]:
     """The dispositions by hotkey, as the queue screen binds them."""
-    rows = session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars()
+    rows = session.execute(select(Disposition).order_by(col(Disposition.sort_order))).scalars()
     return {
         row.hotkey: DispositionKey(row.hotkey, row.name, row.schedules_callback) for row in rows
     }
@@ -71,7 +71,9 @@ def disposition_keys(session: Session) -> dict[str, DispositionKey]:
 
 def find_disposition(session: Session, wanted: str) -> Disposition:
     """A disposition by its hotkey ("5") or its name, case-insensitively."""
-    rows = list(session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars())
+    rows = list(
+        session.execute(select(Disposition).order_by(col(Disposition.sort_order))).scalars()
+    )
     for row in rows:
         if wanted.strip() in (row.hotkey, row.name) or wanted.strip().lower() == row.name.lower():
             return row
@@ -268,29 +270,32 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
     """Reverse the rep's most recent call that is not reversed yet; one transaction."""
     now = now or utcnow()
     with write_session(engine) as session:
-        reversed_ids = select(Activity.reverses_id).where(Activity.reverses_id.is_not(None))
+        reverses = col(Activity.reverses_id)
+        reversed_ids = select(reverses).where(reverses.is_not(None))
         call = session.execute(
             select(Activity)
             .where(
-                Activity.rep_id == rep_id,
-                Activity.kind == "call",
-                Activity.prior_state.is_not(None),
-                Activity.id.not_in(reversed_ids),
+                col(Activity.rep_id) == rep_id,
+                col(Activity.kind) == "call",
+                col(Activity.prior_state).is_not(None),
+                col(Activity.id).not_in(reversed_ids),
             )
-            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            .order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
             .limit(1)
         ).scalar_one_or_none()
         if call is None:
             raise CallRefused("there is no call of yours left to undo")
         state = call.prior_state or {}
         reason = f"undo of call {call.id} ({call.disposition})"
+        record: Lead | Contact | None
         if call.lead_id is not None:
-            record: Lead | Contact = session.get(Lead, call.lead_id, with_for_update=True)
-            if record.is_converted:
-                raise CallRefused(f"lead {record.id} was converted since: the call stays")
+            lead = record = session.get(Lead, call.lead_id, with_for_update=True)
+            assert lead is not None  # an activity's lead is never deleted
+            if lead.is_converted:
+                raise CallRefused(f"lead {lead.id} was converted since: the call stays")
             change_lead(
                 session,
-                record,
+                lead,
                 rep_id=rep_id,
                 status=state["status"],
                 lifecycle_stage=state["lifecycle_stage"],
@@ -298,17 +303,19 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
                 reason=reason,
                 at=now,
             )
-            record.claimed_until = _as_time(state["claimed_until"])
+            lead.claimed_until = _as_time(state["claimed_until"])
         else:
-            record = session.get(Contact, call.contact_id, with_for_update=True)
+            contact = record = session.get(Contact, call.contact_id, with_for_update=True)
+            assert contact is not None  # an activity's contact is never deleted
             change_contact(
                 session,
-                record,
+                contact,
                 rep_id=rep_id,
                 lifecycle_stage=state["lifecycle_stage"],
                 reason=reason,
                 at=now,
             )
+        assert record is not None
         record.attempt_count = state["attempt_count"]
         record.score = state.get("score", record.score)
         record.do_not_call = state["do_not_call"]
@@ -331,5 +338,6 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
         session.add(undo)
         session.flush()
         assert undo.id is not None and call.id is not None and call.disposition is not None
+        assert record.id is not None
         kind = "lead" if call.lead_id is not None else "contact"
         return CallUndone(undo.id, call.id, kind, record.id, call.disposition)

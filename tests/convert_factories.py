@@ -14,7 +14,8 @@ from sqlmodel import Session
 from textual.app import App
 
 from tests.factories import NOW, make_lead, make_rep
-from workstation.store.db import session_factory
+from workstation.config import Settings
+from workstation.handle import StoreHandle
 from workstation.store.models import (
     BUSINESS_TABLES,
     Account,
@@ -191,16 +192,16 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
 
 
 class HostApp(App):
-    """What the conversion screens need from the app (engine, sessions, the working rep,
-    a clock) and nothing else: their snapshots show them alone, on a frozen clock."""
+    """What the conversion screens need from the app (the store handle: engine, sessions,
+    the working rep, a clock) and nothing else: their snapshots show them alone, on a
+    frozen clock."""
 
     def __init__(self, engine: Engine, rep: str = "Riley Rep") -> None:
         super().__init__()
-        self.engine = engine
-        self.open_session = session_factory(engine)
-        self.clock = lambda: NOW
-        with self.open_session() as session:
-            self.rep = working_rep(session, rep)
+        with Session(engine) as session:
+            working = working_rep(session, rep)
+        settings = Settings(database_url=str(engine.url))
+        self.store = StoreHandle(settings, engine=engine, rep=working, clock=lambda: NOW)
 
 
 def plain(renderable) -> str:

@@ -17,13 +17,17 @@ def scrub(message: str) -> str:
     return _PASSWORD.sub(r"\1***@", message)
 
 
-def fail(message: str) -> int:
-    # Messages quote what users gave (a file's header, a name): its control characters are
-    # shown as symbols, never sent to the terminal as escapes.
-    from workstation.widgets.safe_text import clean
+def readable(message: str) -> str:
+    """A message as a person may see it: no password, and the control characters of what
+    it quotes (a file's header, a name) shown as symbols, never sent to the terminal as
+    escapes; its lines stay lines."""
+    from workstation.display import clean
 
-    shown = "\n".join(clean(line) for line in scrub(message).split("\n"))
-    print(f"workstation: {shown}", file=sys.stderr)
+    return "\n".join(clean(line) for line in scrub(message).split("\n"))
+
+
+def fail(message: str) -> int:
+    print(f"workstation: {readable(message)}", file=sys.stderr)
     return 1
 
 

@@ -25,8 +25,8 @@ from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
 def test_every_reason_leads_to_a_closed_status():
     assert len({r.label.casefold() for r in REJECT_REASONS}) == len(REJECT_REASONS)
     assert {r.lead_status for r in REJECT_REASONS} == {BAD_DATA, NO_INTEREST, NURTURING}
-    assert find_reason("  bogus FORM fill ").bogus
-    assert not find_reason("No need right now").bogus
+    assert find_reason("  bogus FORM fill ").lead_status == BAD_DATA
+    assert find_reason("No need right now").lead_status == NURTURING
 
 
 @pytest.mark.parametrize(

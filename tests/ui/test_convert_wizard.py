@@ -147,7 +147,7 @@ async def test_hostile_text_is_literal_and_a_converted_lead_only_explains(
         ]
         assert "Creates account “[bold]Evil[/bold] Corp”" in preview_text(app)
         await pilot.press("escape")
-        convert_lead(app.engine, lead_id=world.lead, rep_id=world.rep)
+        convert_lead(app.store.engine, lead_id=world.lead, rep_id=world.rep)
         await open_wizard(pilot, world.lead, results)
         assert "is already converted" in preview_text(app)
         await pilot.press("escape")

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import NOW
+from workstation.display import clean
 from workstation.screens.funnel import PERIODS, FunnelScreen
 from workstation.screens.save_file import SaveFileDialog
 from workstation.store.models import Activity, Lead
 from workstation.store.reps import working_rep
 from workstation.widgets.bar_chart import BarChart
-from workstation.widgets.safe_text import clean
 
 
 async def _open(app, pilot) -> FunnelScreen:
@@ -48,12 +48,12 @@ def _log_calls(engine) -> None:
 
 async def test_every_tab_fills_and_the_period_key_reloads(app_factory):
     app = app_factory()
-    _log_calls(app.engine)
+    _log_calls(app.store.engine)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await _open(app, pilot)
         # 136 leads, none moved along the funnel yet; created 3 days ago: all in 30 days.
         assert _bars(screen, "#funnel-lead-chart")[:2] == [("Name", "136 100%"), ("Lead", "136 0%")]
-        assert _bars(screen, "#funnel-sources-chart") == [("(none)", "0% of 136 · won $0")]
+        assert _bars(screen, "#funnel-sources-chart") == [("(none)", "0% of 136 · won $0.00")]
         assert _bars(screen, "#funnel-reps-chart") == [("Riley Rep", "2")]
         assert screen.query_one("#funnel-reps-0").get_row_at(0)[1].plain == "2"
         assert not any(pane.loading for pane in screen.query("TabPane"))

@@ -11,10 +11,10 @@ from textual.widgets import Static
 
 from tests.factories import NOW, make_rep
 from tests.ui.conftest import fill_small_queue, settle, until
-from workstation import subcommands
 from workstation.app import start_app
 from workstation.config import Settings
 from workstation.screens.queue import QueueScreen
+from workstation.store import schema
 from workstation.store.rows import QUEUE_INFO
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -30,10 +30,10 @@ def glance_app(sqlite_engine, sqlite_url):
 
 async def test_the_first_frame_comes_before_the_store(glance_app):
     app = glance_app()
-    assert app.glance is not None and app._engine is None
+    assert app.store.glance is not None and app.store._engine is None
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        assert isinstance(screen, QueueScreen) and app.glance is None
+        assert isinstance(screen, QueueScreen) and app.store.glance is None
         table = screen.query_one(QueueTable)
         assert table.row_count == 100
         assert table.cells(0)[0].plain == "[bold]Eve[/bold] [@click=app.quit]x[/]"
@@ -52,13 +52,13 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
 
 
 async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monkeypatch):
-    opened, pressed = subcommands.open_engine, threading.Event()
+    opened, pressed = schema.open_engine, threading.Event()
 
-    def open_once_pressed(config):
+    def open_once_pressed(url):
         pressed.wait(20)  # the store loads only once the key is in, however slow the machine
-        return opened(config)
+        return opened(url)
 
-    monkeypatch.setattr(subcommands, "open_engine", open_once_pressed)
+    monkeypatch.setattr(schema, "open_engine", open_once_pressed)
     app = glance_app("Riley Rep")
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(QueueTable)
@@ -82,13 +82,13 @@ async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monke
 
 
 async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, monkeypatch):
-    opened, release = subcommands.open_engine, threading.Event()
+    opened, release = schema.open_engine, threading.Event()
 
-    def held_open(config):
+    def held_open(url):
         release.wait(20)
-        return opened(config)
+        return opened(url)
 
-    monkeypatch.setattr(subcommands, "open_engine", held_open)
+    monkeypatch.setattr(schema, "open_engine", held_open)
     app = glance_app()
     async with app.run_test(size=(120, 40)) as pilot:
         card = app.screen.query_one(RecordCard)
@@ -112,7 +112,7 @@ async def test_nothing_to_show_says_so_once_the_store_is_there(sqlite_engine, sq
         session.commit()
     sqlite_engine.dispose()
     app = start_app(Settings(database_url=sqlite_url, rep_name="Nina New"), lambda: NOW)
-    assert app.glance is not None
+    assert app.store.glance is not None
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         card = screen.query_one(RecordCard)
@@ -125,10 +125,10 @@ async def test_nothing_to_show_says_so_once_the_store_is_there(sqlite_engine, sq
 
 
 async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monkeypatch):
-    def broken(config):
+    def broken(url):
         raise RuntimeError("disk I/O error")
 
-    monkeypatch.setattr(subcommands, "open_engine", broken)
+    monkeypatch.setattr(schema, "open_engine", broken)
     app = glance_app()
     exits, exit_app = [], app.exit
     app.exit = lambda *args: (exits.append(args), exit_app(*args))
@@ -145,7 +145,7 @@ async def test_a_rep_holding_nothing_starts_on_the_pool(sqlite_engine, sqlite_ur
         session.commit()
     sqlite_engine.dispose()
     app = start_app(Settings(database_url=sqlite_url, rep_name="Nina New"), lambda: NOW)
-    assert app.glance is not None and app.glance.queue_key == "pool"
+    assert app.store.glance is not None and app.store.glance.queue_key == "pool"
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await until(pilot, lambda: screen.card is not None, "the store")

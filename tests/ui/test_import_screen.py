@@ -30,7 +30,7 @@ async def _settle(app, pilot) -> None:
 
 
 def _count(app, model, **where) -> int:
-    with Session(app.engine) as session:
+    with Session(app.store.engine) as session:
         statement = select(func.count()).select_from(model).filter_by(**where)
         return session.execute(statement).scalar_one()
 
@@ -90,7 +90,7 @@ async def test_hostile_cells_show_literally_and_a_column_is_mapped_by_hand(app_f
         assert [r[1] for r in _rows(table)] == ["Name", "Company", "Email"]
         await pilot.press("ctrl+r")
         await _settle(app, pilot)
-        with Session(app.engine) as session:
+        with Session(app.store.engine) as session:
             eve = session.execute(select(Lead).where(Lead.email == "eve@red.com")).scalar_one()
         assert (eve.first_name, eve.last_name, eve.company) == (
             "[bold]Eve[/bold]",

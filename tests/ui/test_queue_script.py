@@ -36,7 +36,7 @@ async def test_two_campaigns_two_scripts_and_a_qualified_call(sqlite_engine, sql
         assert len(seen) == 2, seen
         card = app.screen.card
         text = text_of(panel)
-        assert f"Hi {panel.view.values['first_name']}, this is {app.rep.name}" in text
+        assert f"Hi {panel.view.values['first_name']}, this is {app.store.rep.name}" in text
         assert f"Product {panel.view.product}  Source {panel.view.lead_source}" in text
         with Session(sqlite_engine) as session:
             before = session.get(Lead, card.id).score

@@ -16,8 +16,9 @@ from textual.widgets import Footer, Input, Static
 from tests.factories import NOW, make_lead, make_rep
 from tests.store.test_scripts_store import QUESTIONS
 from tests.ui.conftest import settle
+from workstation.config import Settings
+from workstation.handle import StoreHandle
 from workstation.store.calling.card import record_card
-from workstation.store.db import session_factory
 from workstation.store.models import Activity, CallScript, Campaign
 from workstation.store.scripts.for_record import DEFAULT_NAME
 from workstation.widgets.script_panel import ScriptPanel
@@ -79,8 +80,8 @@ class ScriptHost(App):
 
     def __init__(self, engine) -> None:
         super().__init__()
-        self.engine = engine
-        self.open_session = session_factory(engine)
+        settings = Settings(database_url=str(engine.url))
+        self.store = StoreHandle(settings, engine=engine, rep=None)
         self.qualified: list[tuple[str, int]] = []
         self.logged: list[dict] = []
 
@@ -98,7 +99,7 @@ class ScriptHost(App):
 
 async def show(pilot, kind: str, record_id: int) -> ScriptPanel:
     app = pilot.app
-    with app.open_session() as session:
+    with app.store.open_session() as session:
         card = record_card(session, kind, record_id)
     panel = app.query_one(ScriptPanel)
     panel.show(card, rep_name="Riley Rep")

@@ -28,7 +28,7 @@ async def test_opens_on_the_first_managers_queue(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
-        assert app.rep.name == "Morgan Manager"
+        assert app.store.rep.name == "Morgan Manager"
         table = app.screen.query_one(QueueTable)
         assert table.row_count == PAGE_SIZE
         # Highest score first: the hostile lead (score 1000) leads the queue, shown literally.
@@ -111,7 +111,7 @@ async def test_empty_database_offers_demo_data(app_factory):
         await pilot.press("enter")  # the focused button loads the demo
         await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue")
         await settle(pilot)  # the queue's own workers end before the app does
-        assert app.rep.is_manager
+        assert app.store.rep.is_manager
         assert app.screen.query_one(QueueList).options
 
 
@@ -159,7 +159,7 @@ async def test_a_database_with_leads_and_no_reps_takes_its_first_manager(
         await pilot.press(*"Dana Reyes", "enter")
         await until(pilot, lambda: isinstance(app.screen, QueueScreen), "the queue")
         await settle(pilot)
-        assert (app.rep.name, app.rep.role) == ("Dana Reyes", "manager")
+        assert (app.store.rep.name, app.store.rep.role) == ("Dana Reyes", "manager")
         assert app.screen.query_one(QueueTable).row_count == 3  # the pool
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import make_rep
+from workstation.display import clean
 from workstation.screens.pick_rep import PickRepDialog
 from workstation.screens.untouched import UntouchedScreen
 from workstation.screens.untouched_leads import UntouchedLeadsScreen
 from workstation.store.reps import working_rep
 from workstation.widgets.bar_chart import BarChart
-from workstation.widgets.safe_text import clean
 
 
 async def _settle(app, pilot) -> None:
@@ -31,14 +31,14 @@ def _rows(table) -> list[list[str]]:
 
 
 def _owners(app, lead_ids) -> set:
-    with Session(app.engine) as session:
+    with Session(app.store.engine) as session:
         from workstation.store.models import Lead
 
         return set(session.execute(select(Lead.owner_id).where(Lead.id.in_(lead_ids))).scalars())
 
 
 def _rep_id(app, name: str) -> int:
-    with Session(app.engine) as session:
+    with Session(app.store.engine) as session:
         return working_rep(session, name).id
 
 
@@ -96,7 +96,7 @@ async def test_drill_into_the_worst_rep_and_spread_five_leads(app_factory):
 
 async def test_move_to_a_chosen_rep_and_to_the_pool(app_factory):
     app = app_factory()
-    with Session(app.engine) as session:
+    with Session(app.store.engine) as session:
         make_rep(session, "Sam Seller", capacity=10)
         session.commit()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from workstation.bench.stats import ms_since, p95
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.db import make_engine
@@ -38,7 +39,9 @@ def _fill(engine, leads: int) -> list[int]:
             for n in range(leads)
         ])  # fmt: skip
         session.commit()
-        return [rep.id for rep in reps]
+        ids = [rep.id for rep in reps]
+        assert None not in ids  # flushed
+        return [rep_id for rep_id in ids if rep_id is not None]
 
 
 def _claimer(engine, rep_id: int, claims: int) -> tuple[list[int], list[float]]:
@@ -46,7 +49,7 @@ def _claimer(engine, rep_id: int, claims: int) -> tuple[list[int], list[float]]:
     for _ in range(claims):
         started = time.perf_counter()
         result = next_lead(engine, rep_id=rep_id)
-        latencies.append((time.perf_counter() - started) * 1000)
+        latencies.append(ms_since(started))
         if result.lead_id is None:
             break
         got.append(result.lead_id)
@@ -76,11 +79,11 @@ def measure_claims(url: str, *, claims_each: int = 40) -> dict[str, float]:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
     claimed = [lead for got, _ in results for lead in got]
-    latencies = sorted(ms for _, samples in results for ms in samples)
+    latencies = [ms for _, samples in results for ms in samples]
     twice = sum(1 for count in Counter(claimed).values() if count > 1)
     return {
         "claims": len(claimed),
         "claims_per_second": len(claimed) / seconds,
-        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
+        "p95_ms": p95(latencies),
         "duplicates": twice,
     }

@@ -12,20 +12,17 @@ import statistics
 import time
 
 from sqlalchemy import Engine, bindparam, event, select, text
+from sqlmodel import col
 
+from workstation.bench.stats import median_and_p95, ms_since
 from workstation.store.conversion.convert import convert_lead
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import OWNED, Lead
 
 # The queue index's predicate, literally, so picking the leads is an index walk.
-_CANDIDATES = select(Lead.id).where(text(OWNED)).limit(bindparam("n"))
+_CANDIDATES = select(col(Lead.id)).where(text(OWNED)).limit(bindparam("n"))
 TARGET_MS = 5.0
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _count_statements(engine: Engine, lead_id: int) -> int:
@@ -52,7 +49,8 @@ def measure_conversion(engine: Engine, runs: int) -> dict:
     turned down, not timed) and target_ms.
     """
     with engine.connect() as connection:
-        lead_ids = list(connection.execute(_CANDIDATES, {"n": runs + 1}).scalars())
+        found = connection.execute(_CANDIDATES, {"n": runs + 1}).scalars()
+        lead_ids = [lead_id for lead_id in found if lead_id is not None]
     if len(lead_ids) < 2:
         raise StoreError("P5 needs at least two open, owned leads: run `workstation demo` first")
     statements = _count_statements(engine, lead_ids[0])  # also warms the statement cache
@@ -64,22 +62,22 @@ def measure_conversion(engine: Engine, runs: int) -> dict:
         except StoreError:
             refused += 1
             continue
-        timings.append((time.perf_counter() - started) * 1000)
+        timings.append(ms_since(started))
         cpu.append((time.thread_time() - started_cpu) * 1000)
         started = time.perf_counter()
         with write_session(engine):
             pass
-        baseline.append((time.perf_counter() - started) * 1000)
+        baseline.append(ms_since(started))
     if not timings:
         raise StoreError("P5: every lead picked was refused; nothing was timed")
-    median, base = statistics.median(timings), statistics.median(baseline)
+    (median, p95), (base, base_p95) = median_and_p95(timings), median_and_p95(baseline)
     return {
         "runs": len(timings),
         "median_ms": round(median, 3),
-        "p95_ms": round(_p95(timings), 3),
+        "p95_ms": round(p95, 3),
         "cpu_median_ms": round(statistics.median(cpu), 3),
         "baseline_median_ms": round(base, 3),
-        "baseline_p95_ms": round(_p95(baseline), 3),
+        "baseline_p95_ms": round(base_p95, 3),
         "ratio": round(median / base, 2) if base else None,
         "statements": statements,
         "refused": refused,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import random
-import resource
 import shutil
 import subprocess
 import time
 from pathlib import Path
+
+from workstation.bench.stats import cpu_seconds
 
 FIRST = "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
 FIRST += "Richard Susan Joseph Jessica Thomas Sarah Chen Aisha Mateo Priya Lukas Sofia Kenji"
@@ -120,13 +121,6 @@ def _sqlite_import_seconds(csv_path: Path, workdir: Path) -> float | None:
         capture_output=True,
     )
     return time.perf_counter() - started
-
-
-def cpu_seconds() -> tuple[float, float]:
-    """CPU seconds of this process, and of its children that have ended (the workers)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def measure_import(rows: int, workdir: Path, *, campaign: str | None = None) -> dict:

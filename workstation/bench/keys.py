@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import statistics
-import time
-from collections.abc import Awaitable, Callable
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
@@ -20,12 +18,15 @@ from sqlalchemy import Engine
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Header, Static
 
+from workstation.bench.stats import FrameTimer, median_and_p95, timed_ms
 from workstation.config import Settings
+from workstation.screens.queue import QueueScreen
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.calling.queues import queue_page
 from workstation.store.models import OWNED
 from workstation.store.reps import working_rep
+from workstation.widgets.queue_table import QueueTable
 
 
 def busiest_rep(session):
@@ -48,48 +49,6 @@ def busiest_rep(session):
     return RepInfo(row.id, row.name, row.role, row.capacity, row.active)
 
 
-def _summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-
-
-class FrameTimer:
-    """Mixin: `await timed(pilot, key, changed)` → ms from the key to the frame showing it;
-    `await time_until(start, changed, what=…)` the same from any awaitable (a push)."""
-
-    _started: float | None = None
-    _changed: Callable[[], bool] | None = None
-    _elapsed: float | None = None
-
-    def post_display_hook(self) -> None:
-        if self._started is not None and self._changed is not None and self._changed():
-            self._elapsed = (time.perf_counter() - self._started) * 1000
-            self._started = None
-
-    async def timed(self, pilot, key: str, changed: Callable[[], bool]) -> float:
-        return await self.time_until(lambda: pilot.press(key), changed, what=repr(key))
-
-    async def time_until(
-        self,
-        start: Callable[[], Awaitable[object]],
-        changed: Callable[[], bool],
-        *,
-        what: str,
-        seconds: float = 1.0,
-    ) -> float:
-        self._elapsed, self._changed = None, changed
-        self._started = started = time.perf_counter()
-        await start()  # the frame may come before this returns (a push waits for mounting)
-        deadline = started + seconds
-        while time.perf_counter() < deadline:
-            if self._elapsed is not None:
-                return self._elapsed
-            await asyncio.sleep(0.002)
-        from workstation.bench.run import BenchError
-
-        raise BenchError(f"no frame showed {what} within {seconds:g} s")
-
-
 class _CardBaseline(FrameTimer, App):
     """The baseline: a bare app whose key repaints one card of twenty fields."""
 
@@ -106,18 +65,29 @@ class _CardBaseline(FrameTimer, App):
         self.query_one("#card", Static).update(grid)
 
 
+def _shown_after(app: _CardBaseline, presses: int) -> bool:
+    return app.shown == presses + 1
+
+
 async def _baseline_presses(presses: int) -> list[float]:
     app = _CardBaseline()
     samples = []
     async with app.run_test(size=(120, 40)) as pilot:
         for n in range(presses):
-            samples.append(await app.timed(pilot, "n", lambda n=n: app.shown == n + 1))
+            samples.append(await app.timed(pilot, "n", partial(_shown_after, app, n)))
     return samples
+
+
+def _card_moved(screen: QueueScreen, before: int | None) -> bool:
+    return screen.card is not None and screen.card.id != before
+
+
+def _page_moved(screen: QueueScreen, table: QueueTable, start: tuple | None) -> bool:
+    return screen._current_start != start and table.row_count > 0
 
 
 async def _app_presses(engine: Engine, url: str, presses: int) -> tuple[list[float], list[float]]:
     from workstation.app import WorkstationApp
-    from workstation.screens.queue import QueueScreen
 
     with engine.connect() as connection:
         from sqlmodel import Session
@@ -137,25 +107,15 @@ async def _app_presses(engine: Engine, url: str, presses: int) -> tuple[list[flo
         assert isinstance(screen, QueueScreen)
         for _ in range(presses):
             before = screen.card.id if screen.card else None
-            next_samples.append(
-                await app.timed(
-                    pilot,
-                    "n",
-                    lambda before=before: screen.card is not None and screen.card.id != before,
-                )
-            )
+            next_samples.append(await app.timed(pilot, "n", partial(_card_moved, screen, before)))
             # Out of the timing: a call on that lead, so the next press finds another.
+            assert screen.card is not None
             log_call(engine, rep_id=rep.id, lead_id=screen.card.id, disposition="5")
-        table = screen.query_one("#queue-table")
+        table = screen.query_one("#queue-table", QueueTable)
         for _ in range(presses):
             start = screen._current_start
-            page_samples.append(
-                await app.timed(
-                    pilot,
-                    "right_square_bracket",
-                    lambda start=start: screen._current_start != start and table.row_count > 0,
-                )
-            )
+            paged = partial(_page_moved, screen, table, start)
+            page_samples.append(await app.timed(pilot, "right_square_bracket", paged))
             if screen._next_start is None:
                 screen.show_queue(screen.queue_key)
     return next_samples, page_samples
@@ -166,9 +126,9 @@ def measure_keys(engine: Engine, url: str, presses: int = 30) -> dict[str, tuple
     baseline = asyncio.run(_baseline_presses(presses))
     app_next, app_page = asyncio.run(_app_presses(engine, url, presses))
     return {
-        "baseline": _summary(baseline[3:]),
-        "next": _summary(app_next[3:]),
-        "page": _summary(app_page[3:]),
+        "baseline": median_and_p95(baseline[3:]),
+        "next": median_and_p95(app_next[3:]),
+        "page": median_and_p95(app_page[3:]),
     }
 
 
@@ -180,21 +140,13 @@ def measure_store(engine: Engine, path: str, runs: int = 300) -> dict[str, tuple
         rep = busiest_rep(session)
         assert rep is not None
         first = queue_page(session, "my-leads", rep_id=rep.id, limit=1)
-    store = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        next_lead(engine, rep_id=rep.id)
-        store.append((time.perf_counter() - started) * 1000)
+    store = timed_ms(lambda: next_lead(engine, rep_id=rep.id), runs)
     raw_sql = (
         f"SELECT id FROM lead WHERE owner_id = ? AND {OWNED} "
         "ORDER BY score DESC, assigned_at, id LIMIT 1"
     )
-    raw = []
     connection = sqlite3.connect(path)
-    for _ in range(runs):
-        started = time.perf_counter()
-        connection.execute(raw_sql, (rep.id,)).fetchone()
-        raw.append((time.perf_counter() - started) * 1000)
+    raw = timed_ms(lambda: connection.execute(raw_sql, (rep.id,)).fetchone(), runs)
     connection.close()
     assert first.rows, "the bench data set gave the working rep no leads"
-    return {"store": _summary(store[10:]), "raw": _summary(raw[10:])}
+    return {"store": median_and_p95(store[10:]), "raw": median_and_p95(raw[10:])}

@@ -54,12 +54,14 @@ def run_queue(url: str) -> None:
     from workstation.cli import main, pause_collector
 
     pause_collector()  # as the command does before importing the app, imported here first
+    from textual.app import App
+
     from workstation.app import WorkstationApp
     from workstation.widgets.queue_table import QueueTable
 
     shown = 0
 
-    def post_display_hook(app: WorkstationApp) -> None:
+    def post_display_hook(app: App) -> None:
         nonlocal shown
         tables = app.screen.query(QueueTable)
         if not tables:
@@ -72,7 +74,8 @@ def run_queue(url: str) -> None:
             app.exit()
 
     run = WorkstationApp.run
-    WorkstationApp.post_display_hook = post_display_hook  # type: ignore[method-assign]
+    # The probe patches the class the command line will build: no subclass reaches it.
+    WorkstationApp.post_display_hook = post_display_hook  # type: ignore[method-assign,assignment]
     WorkstationApp.run = lambda app, **_options: run(app, headless=True)  # type: ignore[method-assign]
     sys.exit(main(["--db", url]))
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,17 +23,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from workstation.bench.errors import BenchError
+from workstation.bench.stats import cpu_seconds, median_and_p95
 from workstation.store.db import make_engine
-from workstation.store.errors import StoreError
 from workstation.store.schema import upgrade
 
 # Stamped on a data set the bench builds (SQLite's application_id, "WSBn"), so that --keep
 # reuses only such a file: the bench claims leads and logs calls in it.
 BENCH_FILE_ID = 0x5753424E
-
-
-class BenchError(StoreError):
-    """The bench cannot run as asked (a kept file it did not make, a probe that failed …)."""
 
 
 @dataclass
@@ -58,11 +54,6 @@ class Figure:
         if self.ratio is not None:
             data["ratio"] = round(self.ratio, 3)
         return data
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _probe(*args: str, lines: int = 1) -> tuple[list[float], dict]:
@@ -111,16 +102,19 @@ def measure_start(url: str, runs: int) -> tuple[Figure, Figure, Figure]:
         card_times.append(seconds[1] * 1000)
         queue_rss.append(report["rss_mb"])
 
+    hello_median, hello_p95 = median_and_p95(hello_times)
+
     def against_hello(id_: str, what: str, times: list[float], target: str) -> Figure:
+        median, p95 = median_and_p95(times)
         return Figure(
             id_,
             what,
-            statistics.median(times),
+            median,
             "ms",
             target,
-            baseline=statistics.median(hello_times),
-            p95=_p95(times),
-            baseline_p95=_p95(hello_times),
+            baseline=hello_median,
+            p95=p95,
+            baseline_p95=hello_p95,
             runs=runs,
         )
 
@@ -267,8 +261,6 @@ def run_bench(
         else:
             with engine.begin() as connection:
                 connection.exec_driver_sql(f"PRAGMA application_id = {BENCH_FILE_ID}")
-            from workstation.bench.imports import cpu_seconds
-
             say(f"generating {leads:,} leads of demo data …")
             started, cpu = time.perf_counter(), sum(cpu_seconds())
             generate_demo(engine, leads=leads)

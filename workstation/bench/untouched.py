@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import time
-from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from workstation.bench.stats import FrameTimer, median_and_p95, timed_ms
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import untouched_page, untouched_summary
 from workstation.store.reps import working_rep
@@ -25,22 +25,9 @@ from workstation.store.reps import working_rep
 TARGET_MS = 150.0
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _figures(name: str, samples: list[float]) -> dict[str, float]:
-    return {f"{name}_median_ms": statistics.median(samples), f"{name}_p95_ms": _p95(samples)}
-
-
-def _timed(call: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+    median, p95 = median_and_p95(samples)
+    return {f"{name}_median_ms": median, f"{name}_p95_ms": p95}
 
 
 async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[float]]:
@@ -52,7 +39,6 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
     from textual.widgets import DataTable, Footer, Header
 
     from workstation.app import WorkstationApp, make_app
-    from workstation.bench.keys import FrameTimer
     from workstation.config import Settings
     from workstation.screens.untouched import UntouchedScreen
 
@@ -85,8 +71,8 @@ async def _screen_samples(engine: Engine, runs: int) -> tuple[list[float], list[
             for kind, times in zip((TimedScreen, BareScreen), samples, strict=True):
                 times.append(
                     await app.time_until(
-                        lambda kind=kind: app.push_screen(kind()),
-                        lambda kind=kind: shown(kind),
+                        partial(app.push_screen, kind()),
+                        partial(shown, kind),
                         what="the untouched-leads screen",
                         seconds=60,
                     )
@@ -104,8 +90,10 @@ def measure_untouched(engine: Engine, runs: int = 20) -> dict[str, float]:
             raise StoreError("the untouched-leads benchmark needs a manager in the database")
         summary = untouched_summary(session, acting_rep_id=manager.id)
         worst = summary.reps[0].rep_id
-        store = _timed(lambda: untouched_summary(session, acting_rep_id=manager.id), runs)
-        page = _timed(lambda: untouched_page(session, acting_rep_id=manager.id, rep_id=worst), runs)
+        store = timed_ms(lambda: untouched_summary(session, acting_rep_id=manager.id), runs)
+        page = timed_ms(
+            lambda: untouched_page(session, acting_rep_id=manager.id, rep_id=worst), runs
+        )
     screen, bare = asyncio.run(_screen_samples(engine, runs))
     return {
         "runs": runs,

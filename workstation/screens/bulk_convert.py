@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -18,8 +18,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean
+from workstation.handle import store_of
 from workstation.store.conversion.convert import BulkSummary, bulk_convert
-from workstation.widgets.safe_text import clean
+from workstation.work import in_thread
 
 EXPLAIN = (
     "Each lead is converted as the wizard proposes: the strongest matching account and "
@@ -86,16 +88,18 @@ class BulkConvertScreen(ModalScreen[BulkSummary | None]):
         self.query_one("#bulk-result", Static).update(Text("Converting…"))
         self.run_bulk(confirm_do_not_call=event.option_id == "convert-dnc")
 
-    @work(thread=True, exclusive=True)
     def run_bulk(self, *, confirm_do_not_call: bool) -> None:
-        summary = bulk_convert(
-            self.app.engine,
-            lead_ids=self.lead_ids,
-            rep_id=self.app.rep.id,
-            confirm_do_not_call=confirm_do_not_call,
-            at=self.app.clock(),
-        )
-        self.app.call_from_thread(self._show_summary, summary)
+        def convert() -> BulkSummary:
+            store = store_of(self)
+            return bulk_convert(
+                store.engine,
+                lead_ids=self.lead_ids,
+                rep_id=store.rep.id,
+                confirm_do_not_call=confirm_do_not_call,
+                at=store.clock(),
+            )
+
+        in_thread(self, convert, self._show_summary, group="bulk-convert")
 
     def _show_summary(self, summary: BulkSummary) -> None:
         self.summary = summary

@@ -20,13 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean, money
+from workstation.handle import store_of
 from workstation.store.conversion.convert import ConversionResult, convert_lead
 from workstation.store.conversion.lookups import contact_roles
 from workstation.store.conversion.plan import ConversionPlan, plan_conversion
 from workstation.store.conversion.rules import DEFAULTS, NEW, NONE
 from workstation.store.errors import StoreError
-from workstation.widgets.convert_preview import ConvertPreview, money
-from workstation.widgets.safe_text import clean
+from workstation.widgets.convert_preview import ConvertPreview
 
 STEPS = ("account", "contact", "opportunity", "role", "campaign", "review")
 TITLES = {
@@ -152,7 +153,7 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
 
     def on_mount(self) -> None:
         self.query_one("#convert-box").border_title = f"Convert lead {self.lead_id}"
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             self.roles = contact_roles(session)
         if not self._replan():
             return
@@ -168,14 +169,15 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
     # Planning ------------------------------------------------------------------------
     def _replan(self) -> bool:
         """Plan with the current choices; pin what the defaults resolved to."""
+        store = store_of(self)
         try:
-            with self.app.open_session() as session:
+            with store.open_session() as session:
                 plan = plan_conversion(
                     session,
                     lead_id=self.lead_id,
                     choices=self.choices,
-                    rep_id=self.app.rep.id,
-                    today=self.app.clock().date(),
+                    rep_id=store.rep.id,
+                    today=store.clock().date(),
                 )
         except StoreError as error:
             self.query_one(ConvertPreview).show_error(str(error))
@@ -255,13 +257,14 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
             self._show_step()
 
     def _convert(self) -> None:
+        store = store_of(self)
         try:
             result = convert_lead(
-                self.app.engine,
+                store.engine,
                 lead_id=self.lead_id,
                 choices=self.choices,
-                rep_id=self.app.rep.id,
-                at=self.app.clock(),
+                rep_id=store.rep.id,
+                at=store.clock(),
             )
         except StoreError as error:
             self.query_one(ConvertPreview).show_error(str(error))

@@ -4,17 +4,18 @@ of theirs is overwritten."""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from workstation.display import clean
+from workstation.handle import store_of
 from workstation.store.calling.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
-from workstation.store.errors import StoreError
-from workstation.widgets.safe_text import clean
 from workstation.widgets.tick import Tick
+from workstation.work import in_thread
 
 
 class EditRecordDialog(ModalScreen[bool]):
@@ -61,9 +62,9 @@ class EditRecordDialog(ModalScreen[bool]):
             if value != clean(self.values.get(name) or ""):
                 changes[name] = value
         for name in FLAG_FIELDS:
-            value = self.query_one(f"#edit-{name}", Checkbox).value
-            if value != bool(self.values.get(name)):
-                changes[name] = value
+            ticked = self.query_one(f"#edit-{name}", Checkbox).value
+            if ticked != bool(self.values.get(name)):
+                changes[name] = ticked
         return changes
 
     @on(Input.Submitted)
@@ -74,21 +75,25 @@ class EditRecordDialog(ModalScreen[bool]):
             return
         self._save(changes)
 
-    @work(thread=True, exclusive=True)
     def _save(self, changes: dict[str, object]) -> None:
-        try:
+        def save() -> bool:
+            store = store_of(self)
             save_fields(
-                self.app.engine,
-                rep_id=self.app.rep.id,
+                store.engine,
+                rep_id=store.rep.id,
                 kind=self.kind,
                 record_id=self.record_id,
                 expected_version=self.version,
                 changes=changes,
             )
-        except StoreError as error:
-            self.app.call_from_thread(self.query_one("#edit-error", Static).update, str(error))
-            return
-        self.app.call_from_thread(self.dismiss, True)
+            return True
+
+        in_thread(self, save, self.dismiss, group="edit", on_error=self._refused)
+
+    def _refused(self, error: Exception) -> None:
+        """The store refused the save (someone saved first, a bad value): the form says
+        why and stays open."""
+        self.query_one("#edit-error", Static).update(str(error))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

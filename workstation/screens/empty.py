@@ -4,12 +4,15 @@ when it holds records but no reps (filled by an import), take its first manager.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
+
+from workstation.handle import store_of
+from workstation.work import in_thread, show_store_error, ui_callback
 
 DEMO_LEADS = 3000
 
@@ -76,12 +79,13 @@ class EmptyDatabaseScreen(Screen):
         from workstation.store.errors import StoreError
         from workstation.store.team.roster import add_rep
 
+        store = store_of(self)
         try:
-            rep = add_rep(self.app.engine, event.value, role="manager", acting_rep_id=None)
+            rep = add_rep(store.engine, event.value, role="manager", acting_rep_id=None)
         except StoreError as error:
-            self.app.notify(str(error), severity="error", markup=False)
+            show_store_error(self, error)
             return
-        self.app.rep = rep  # type: ignore[attr-defined]
+        store.working_rep = rep
         self.app.open_queue()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#quit")
@@ -93,23 +97,22 @@ class EmptyDatabaseScreen(Screen):
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#demo-stage", Static).update(stage)
 
-    @work(thread=True, exclusive=True)
     def load_demo(self) -> None:
-        from workstation.store.demo.generate import DemoError, generate_demo
+        progress = ui_callback(self, self._progress)
 
-        def progress(stage: str, done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, stage, done, total)
+        def load() -> None:
+            from workstation.store.demo.generate import generate_demo
 
-        try:
-            generate_demo(self.app.engine, leads=DEMO_LEADS, progress=progress)
-        except DemoError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.app.call_from_thread(self.app.open_queue)
+            generate_demo(store_of(self).engine, leads=DEMO_LEADS, progress=progress)
 
-    def _failed(self, message: str) -> None:
+        in_thread(self, load, self._loaded, group="demo", on_error=self._failed)
+
+    def _loaded(self, _: None) -> None:
+        self.app.open_queue()  # type: ignore[attr-defined]
+
+    def _failed(self, error: Exception) -> None:
         """The demo load was refused: say why, and offer the buttons again."""
-        self.app.notify(message, severity="error", markup=False)
+        show_store_error(self, error)
         self.query_one("#demo-progress").display = False
         self.query_one("#demo-stage", Static).update("")
         self.query_one("#empty-buttons").display = True

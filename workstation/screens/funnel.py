@@ -8,32 +8,41 @@ part is ready; p steps the period (records created, and activity logged, within 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from workstation.store.errors import StoreError
+from workstation.display import clean, money
+from workstation.handle import store_of
 from workstation.store.reports.funnel import FunnelReport, SourceRow, funnel_report
 from workstation.store.reports.funnel_export import (
     Section,
     all_sections,
-    duration,
     group_section,
-    money,
+    median_time,
     percent,
     rep_section,
     stage_sections,
     text_lines,
     time_section,
 )
-from workstation.store.reports.funnel_history import rep_activity, time_in_status
+from workstation.store.reports.funnel_history import (
+    RepActivity,
+    StatusTime,
+    rep_activity,
+    time_in_status,
+)
 from workstation.widgets.bar_chart import Bar, BarChart
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
+from workstation.work import in_thread, show_store_error
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("the last 30 days", 30),
@@ -105,13 +114,14 @@ class FunnelScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Funnel"
-        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        rep = store_of(self).rep
+        self.sub_title = f"{rep.name} ({rep.role})"
         self.load()
 
     # Loading -----------------------------------------------------------------------------
     def load(self) -> None:
         label, days = PERIODS[self.period]
-        since = None if days is None else self.app.clock() - timedelta(days=days)
+        since = None if days is None else store_of(self).clock() - timedelta(days=days)
         self.parts.clear()
         for tab in TABS:
             self.query_one(f"#funnel-{tab}", TabPane).loading = True
@@ -123,24 +133,26 @@ class FunnelScreen(Screen):
         for part in ("report", "times", "reps"):
             self.load_part(part, since)
 
-    @work(thread=True)
     def load_part(self, part: str, since) -> None:
-        calls = {"report": funnel_report, "times": time_in_status, "reps": rep_activity}
-        try:
-            with self.app.open_session() as session:
-                result = calls[part](session, acting_rep_id=self.app.rep.id, since=since)
-        except StoreError as error:
-            self.app.call_from_thread(self._refuse, str(error))
-            return
-        self.app.call_from_thread(self._show, part, since, result)
+        """One of the three parts, beside the others (not exclusive: all three are wanted)."""
 
-    def _refuse(self, message: str) -> None:
+        def read() -> object:
+            calls = {"report": funnel_report, "times": time_in_status, "reps": rep_activity}
+            store = store_of(self)
+            with store.open_session() as session:
+                return calls[part](session, acting_rep_id=store.rep.id, since=since)
+
+        shown = partial(self._show, part, since)
+        in_thread(self, read, shown, group="funnel", on_error=self._refuse, exclusive=False)
+
+    def _refuse(self, error: Exception) -> None:
+        """The store refused the report (to a rep): say why, once, instead of any figures."""
         if self.query_one("#funnel-tabs").display:
             self.query_one("#funnel-tabs").display = False
             status = self.query_one("#funnel-status", Static)
             status.add_class("-refused")
-            status.update(message)
-            self.notify(message, title="Not allowed", severity="error", markup=False)
+            status.update(str(error))
+            show_store_error(self, error, title="Not allowed")
 
     def _show(self, part: str, since, result) -> None:
         if since != self._since:
@@ -151,7 +163,7 @@ class FunnelScreen(Screen):
         elif part == "times":
             self._fill("times", [time_section(result)])
             self.query_one("#funnel-times-chart", BarChart).show(
-                [Bar(t.status, (t.median_seconds,), duration(t.median_seconds)) for t in result]
+                [Bar(t.status, (t.median_seconds,), median_time(t)) for t in result]
             )
         else:
             self._fill("reps", [rep_section(result)])
@@ -218,18 +230,22 @@ class FunnelScreen(Screen):
         if len(self.parts) < 3:
             self.notify("The report is still loading: export when it is complete.")
             return
-        lines = text_lines(
-            all_sections(self.parts["report"], self.parts["times"], self.parts["reps"])
-        )  # type: ignore[arg-type]
+        # Each part is what its loader returned (`_show`): the report, the times, the reps.
+        report = cast(FunnelReport, self.parts["report"])
+        times = cast("Sequence[StatusTime]", self.parts["times"])
+        reps = cast("Sequence[RepActivity]", self.parts["reps"])
+        lines = text_lines(all_sections(report, times, reps))
         heading = f"Funnel: records created, and activity logged, in {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(
-                what="the funnel", suggested=f"funnel-{self.app.clock():%Y%m%d-%H%M}.txt"
+                what="the funnel", suggested=f"funnel-{store_of(self).clock():%Y%m%d-%H%M}.txt"
             ),
-            callback=lambda path: path and self._write(path, [heading, *lines]),
+            callback=lambda path: self._write(path, [heading, *lines]),
         )
 
-    def _write(self, path, lines: list[str]) -> None:
+    def _write(self, path: Path | None, lines: list[str]) -> None:
+        if path is None:  # the dialog was cancelled
+            return
         try:
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         except OSError as error:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,10 +33,12 @@ from textual.widgets import (
     Static,
 )
 
-from workstation.store.errors import StoreError
+from workstation.display import clean
+from workstation.handle import store_of
 from workstation.store.imports.preview import FIELD_CHOICES, FilePreview, preview_file
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 from workstation.widgets.tick import Tick
+from workstation.work import in_thread, show_store_error, ui_callback
 
 SCREEN_NAME = "import-file"
 PREVIEW_ROWS = 3
@@ -126,14 +128,14 @@ class ImportFileScreen(Screen):
         self.mapping = {}
         self.load_preview(Path(event.value.strip()).expanduser())
 
-    @work(thread=True, exclusive=True, group="import-preview")
     def load_preview(self, path: Path) -> None:
-        try:
-            preview = preview_file(path, mapping=self.mapping, rows=PREVIEW_ROWS)
-        except StoreError as error:
-            self.app.call_from_thread(self._say, str(error), problem=True)
-            return
-        self.app.call_from_thread(self._show_preview, preview)
+        def read() -> FilePreview:
+            return preview_file(path, mapping=self.mapping, rows=PREVIEW_ROWS)
+
+        in_thread(self, read, self._show_preview, group="import-preview", on_error=self._unreadable)
+
+    def _unreadable(self, error: Exception) -> None:
+        self._say(str(error), problem=True)
 
     def _show_preview(self, preview: FilePreview) -> None:
         self.preview = preview
@@ -214,19 +216,19 @@ class ImportFileScreen(Screen):
             self.notify("The import goes on; you will be told when it ends.", markup=False)
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="import-run")
     def run_import(self, path: Path, mapping, campaign, source, dry_run: bool) -> None:
-        from workstation.store.imports.leads import import_leads
+        show_progress = ui_callback(self, self._progress)
 
-        started = time.perf_counter()
+        def run() -> str:
+            from workstation.store.imports.leads import import_leads
 
-        def progress(done: int, total: int) -> None:
-            rate = done / max(time.perf_counter() - started, 1e-6)
-            self.app.call_from_thread(self._progress, done, total, rate)
+            started = time.perf_counter()
 
-        try:
+            def progress(done: int, total: int) -> None:
+                show_progress(done, total, done / max(time.perf_counter() - started, 1e-6))
+
             summary = import_leads(
-                self.app.engine,
+                store_of(self).engine,
                 path,
                 campaign=campaign,
                 source=source,
@@ -235,18 +237,17 @@ class ImportFileScreen(Screen):
                 progress=progress,
                 should_stop=self._stop.is_set,
             )
-        except StoreError as error:
-            self.app.call_from_thread(self._finished, str(error), True)
-            return
-        verb = "Checked" if summary.dry_run else "Imported"
-        message = (
-            f"{verb} {summary.rows:,} rows: {summary.created:,} created, {summary.updated:,} "
-            f"updated, {summary.unchanged:,} unchanged, {summary.rejected:,} rejected "
-            f"(see {summary.errors_path})."
-        )
-        if summary.cancelled:
-            message += " Stopped early: import the file again to finish."
-        self.app.call_from_thread(self._finished, message, False)
+            verb = "Checked" if summary.dry_run else "Imported"
+            message = (
+                f"{verb} {summary.rows:,} rows: {summary.created:,} created, "
+                f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+                f"{summary.rejected:,} rejected (see {summary.errors_path})."
+            )
+            if summary.cancelled:
+                message += " Stopped early: import the file again to finish."
+            return message
+
+        in_thread(self, run, self._finished, group="import-run", on_error=self._failed)
 
     def _progress(self, done: int, total: int, rate: float) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
@@ -254,12 +255,16 @@ class ImportFileScreen(Screen):
             f"{done:,} of ~{total:,} rows · {rate:,.0f} rows/s"
         )
 
-    def _finished(self, message: str, failed: bool) -> None:
+    def _finished(self, message: str) -> None:
         self.running = False
-        self._say(message, problem=failed)
-        self.app.notify(
-            message, title="Import", severity="error" if failed else "information", markup=False
-        )
+        self._say(message)
+        self.app.notify(message, title="Import", markup=False)
+
+    def _failed(self, error: Exception) -> None:
+        """Said on the screen's status line, and told wherever the rep is by then."""
+        self.running = False
+        self._say(str(error), problem=True)
+        show_store_error(self, error, title="Import")
 
     def _say(self, message: str, *, problem: bool = False) -> None:
         status = self.query_one("#import-status", Static)

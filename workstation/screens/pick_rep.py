@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.handle import store_of
 from workstation.store.team.assign import rep_capacities
 from workstation.widgets.safe_text import safe_text
 
@@ -34,7 +35,7 @@ class PickRepDialog(ModalScreen[int | None]):
         self.leads, self.exclude = leads, exclude
 
     def compose(self) -> ComposeResult:
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             reps = [r for r in rep_capacities(session) if r.rep_id != self.exclude]
         reps.sort(key=lambda r: (-r.free, r.name))
         options = []

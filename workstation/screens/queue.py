@@ -3,23 +3,24 @@ the chosen queue, the card of the record being worked, and one key per call outc
 
 n claims the next lead; a digit logs the call with that disposition (and any notes typed
 after m), then opens the next lead; u undoes the last call; e edits the record. Store work
-runs in thread workers and comes back by `call_from_thread`, so no key waits on the
-database.
+runs in thread workers (`workstation.work`), so no key waits on the database.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
-from workstation.store.errors import StoreError
+from workstation.display import ago
+from workstation.handle import store_of
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -27,9 +28,11 @@ from workstation.widgets.record_card import LOADING, RecordCard
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 from workstation.widgets.skipped_line import SkippedLine
+from workstation.work import in_thread, show_store_error
 
 if TYPE_CHECKING:
     from workstation.store.calling.card import Card
+    from workstation.store.calling.dispositions import CallLogged, CallUndone, DispositionKey
     from workstation.store.calling.next_lead import NextLead
 
 __all__ = ["PAGE_SIZE", "QueueScreen"]
@@ -93,7 +96,7 @@ class QueueScreen(Screen):
         super().__init__()
         self.queue_key = queue_key
         self.card: Card | None = None
-        self.dispositions = {}
+        self.dispositions: dict[str, DispositionKey] = {}
         # Starts of the pages before the current one, and of the current one.
         self._page_starts: list[tuple[Any, ...] | None] = []
         self._current_start: tuple[Any, ...] | None = None
@@ -118,11 +121,12 @@ class QueueScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        rep = self.app.rep
+        store = store_of(self)
+        rep = store.rep
         self.sub_title = f"{rep.name} ({rep.role})"
         if rep.is_manager:
             self.query_one(QueueList).border_subtitle = "U untouched · F funnel"
-        glance, self.app.glance = self.app.glance, None
+        glance, store.glance = store.glance, None
         if glance is not None and self.queue_key == "my-leads":
             # The first frame comes from the glance; the rest once the store is loaded.
             self.queue_key = glance.queue_key
@@ -142,17 +146,15 @@ class QueueScreen(Screen):
     def _read_dispositions(self) -> dict:
         from workstation.store.calling.dispositions import disposition_keys
 
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             return disposition_keys(session)
 
-    @work(thread=True, exclusive=True, group="start")
     def _finish_start(self) -> None:
-        """After a glance start: what the first frame left out, once the store is there."""
-        try:
-            dispositions = self._read_dispositions()
-        except StoreError:
-            return  # the store could not load: the app is ending, and says why
-        self.app.call_from_thread(self._started, dispositions)
+        """After a glance start: what the first frame left out, once the store is there.
+        Should the store not load, the app is ending, and says why: nothing more to say."""
+        in_thread(
+            self, self._read_dispositions, self._started, group="start", on_error=lambda _: None
+        )
 
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
@@ -188,14 +190,15 @@ class QueueScreen(Screen):
     ) -> None:
         from workstation.store.calling.queues import queue_page
 
-        with self.app.open_session() as session:
+        store = store_of(self)
+        with store.open_session() as session:
             page = queue_page(
                 session,
                 self.queue_key,
-                rep_id=self.app.rep.id,
+                rep_id=store.rep.id,
                 after=start,
                 limit=PAGE_SIZE,
-                now=self.app.clock(),
+                now=store.clock(),
             )
         self._show_page(page, start, at_end=at_end, keep_cursor=keep_cursor)
 
@@ -211,7 +214,7 @@ class QueueScreen(Screen):
         cursor_row = table.cursor_row
         self._current_start = start
         self._next_start = page.next_after
-        table.show_page(page, now=self.app.clock(), at_end=at_end)
+        table.show_page(page, now=store_of(self).clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = QUEUE_INFO[self.queue_key]
@@ -225,15 +228,17 @@ class QueueScreen(Screen):
             layout=False,  # one line high whatever it says (app.tcss): a repaint will do
         )
 
-    @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
+        in_thread(self, self._counts, self._show_counts, group="counts")
+
+    def _counts(self) -> dict[str, int]:
         from workstation.store.calling.queues import queue_count
 
-        now = self.app.clock()
-        with self.app.open_session() as session:
-            rep_id = self.app.rep.id
-            counts = {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
-        self.app.call_from_thread(self._show_counts, counts)
+        store = store_of(self)
+        now = store.clock()
+        with store.open_session() as session:
+            rep_id = store.rep.id
+            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
@@ -242,10 +247,11 @@ class QueueScreen(Screen):
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
         from workstation.store.calling.card import record_card
 
-        with self.app.open_session() as session:
+        store = store_of(self)
+        with store.open_session() as session:
             self.card = record_card(session, kind, record_id)
         self.query_one(RecordCard).show(self.card, why)
-        self.query_one(ScriptPanel).show(self.card, rep_name=self.app.rep.name)
+        self.query_one(ScriptPanel).show(self.card, rep_name=store.rep.name)
         table = self.query_one(QueueTable)
         if QUEUE_INFO[self.queue_key].kind == kind:
             row_index = table.row_index(record_id)
@@ -253,11 +259,11 @@ class QueueScreen(Screen):
                 table.move_cursor(row_index)
 
     def _why(self, row: QueueRow) -> str:
-        now = self.app.clock()
+        now = store_of(self).clock()
         return WHY[self.queue_key].format(
             score=row.score,
-            assigned=_ago(row.assigned_at, now),
-            callback=_ago(row.callback_at, now),
+            assigned=ago(row.assigned_at, now) or "—",
+            callback=ago(row.callback_at, now) or "—",
         )
 
     # Events ------------------------------------------------------------------------------
@@ -289,14 +295,16 @@ class QueueScreen(Screen):
     def action_next_lead(self) -> None:
         self._claim_next()
 
-    @work(thread=True, exclusive=True, group="call")
     def _claim_next(self, *, after_call: bool = False) -> None:
-        from workstation.store.calling.next_lead import next_lead
+        def claim() -> NextLead:
+            from workstation.store.calling.next_lead import next_lead
 
-        result = next_lead(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
-        self.app.call_from_thread(self._show_next, result, after_call)
+            store = store_of(self)
+            return next_lead(store.engine, rep_id=store.rep.id, now=store.clock())
 
-    def _show_next(self, result: NextLead, after_call: bool = False) -> None:
+        in_thread(self, claim, partial(self._show_next, after_call=after_call), group="call")
+
+    def _show_next(self, result: NextLead, *, after_call: bool) -> None:
         # Counted once the queues settle: after the call just logged, or a claim that moved
         # a lead from the pool to the rep's queue; a lead of one's own changes no count.
         if after_call or result.source == "pool":
@@ -334,34 +342,33 @@ class QueueScreen(Screen):
                 if moment is not None:
                     self._log(card, outcome.hotkey, notes, moment, answers)
 
+            now = store_of(self).clock()
             self.app.push_screen(
-                CallbackDialog(who=card.name, zone=card.time_zone, now=self.app.clock()), chosen
+                CallbackDialog(who=card.name, zone=card.time_zone, now=now), chosen
             )
             return
         self._log(card, hotkey, notes, None, answers)
 
-    @work(thread=True, exclusive=True, group="call")
     def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
-        from workstation.store.calling.dispositions import log_call
+        def log() -> CallLogged:
+            from workstation.store.calling.dispositions import log_call
 
-        target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
-        try:
-            logged = log_call(
-                self.app.engine,
-                rep_id=self.app.rep.id,
+            store = store_of(self)
+            target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
+            return log_call(
+                store.engine,
+                rep_id=store.rep.id,
                 disposition=hotkey,
                 notes=notes,
                 callback_at=callback_at,
-                now=self.app.clock(),
+                now=store.clock(),
                 answers=answers or None,
                 **target,
             )
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._logged, card, logged)
 
-    def _logged(self, card: Card, logged) -> None:
+        in_thread(self, log, partial(self._logged, card), group="call")
+
+    def _logged(self, card: Card, logged: CallLogged) -> None:
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
         message = f"Logged {logged.disposition} · {card.name}"
@@ -380,18 +387,18 @@ class QueueScreen(Screen):
     def action_undo(self) -> None:
         self._undo()
 
-    @work(thread=True, exclusive=True, group="call")
     def _undo(self) -> None:
-        from workstation.store.calling.dispositions import undo_last_call
+        def undo() -> CallUndone:
+            from workstation.store.calling.dispositions import undo_last_call
 
-        try:
-            undone = undo_last_call(self.app.engine, rep_id=self.app.rep.id, now=self.app.clock())
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="warning", markup=False)
-            return
-        self.app.call_from_thread(self._undone, undone)
+            store = store_of(self)
+            return undo_last_call(store.engine, rep_id=store.rep.id, now=store.clock())
 
-    def _undone(self, undone) -> None:
+        # Nothing to undo is a warning: the rep is told, nothing went wrong.
+        warn = partial(show_store_error, self, severity="warning")
+        in_thread(self, undo, self._undone, group="call", on_error=warn)
+
+    def _undone(self, undone: CallUndone) -> None:
         self.notify(f"Undid {undone.disposition}", markup=False, timeout=3)
         self._reload_keeping_place()
         self.load_counts()
@@ -408,7 +415,7 @@ class QueueScreen(Screen):
         from workstation.screens.edit_record import EditRecordDialog
         from workstation.store.models import Contact, Lead
 
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             record = session.get(Lead if card.kind == "lead" else Contact, card.id)
             values = record.model_dump() if record else {}
 
@@ -471,7 +478,7 @@ class QueueScreen(Screen):
         """A manager gives the marked leads (or the current one) to a rep of their choice."""
         from workstation.screens.pick_rep import PickRepDialog
 
-        if not self.app.rep.is_manager:
+        if not store_of(self).rep.is_manager:
             self.notify("Only a manager assigns leads to other reps.", markup=False)
             return
         table = self.query_one(QueueTable)
@@ -487,19 +494,16 @@ class QueueScreen(Screen):
 
         self.app.push_screen(PickRepDialog(leads=len(lead_ids)), chosen)
 
-    @work(thread=True, exclusive=True, group="call")
     def _assign(self, lead_ids: list[int], rep_id: int) -> None:
-        from workstation.store.team.assign import reassign
+        def assign() -> str:
+            from workstation.store.team.assign import reassign
 
-        try:
-            summary = reassign(
-                self.app.engine, lead_ids, acting_rep_id=self.app.rep.id, to_rep_id=rep_id
-            )
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
-            return
-        name = summary.rep_names.get(rep_id, "the rep")
-        self.app.call_from_thread(self._assigned, f"{len(summary.moved)} lead(s) to {name}")
+            store = store_of(self)
+            summary = reassign(store.engine, lead_ids, acting_rep_id=store.rep.id, to_rep_id=rep_id)
+            name = summary.rep_names.get(rep_id, "the rep")
+            return f"{len(summary.moved)} lead(s) to {name}"
+
+        in_thread(self, assign, self._assigned, group="call")
 
     def _assigned(self, message: str) -> None:
         self.query_one(QueueTable).marked.clear()
@@ -574,9 +578,3 @@ class QueueScreen(Screen):
     def action_show_queue(self, key: str) -> None:
         self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(key)
         self.show_queue(key)
-
-
-def _ago(moment, now) -> str:
-    from workstation.widgets.queue_table import relative_time
-
-    return relative_time(moment, now) or "—"

@@ -15,9 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.display import clean
+from workstation.handle import store_of
 from workstation.store.calling.reject import REJECT_REASONS, RejectResult, reject
 from workstation.store.errors import StoreError
-from workstation.widgets.safe_text import clean
 
 
 class RejectDialog(ModalScreen[RejectResult | None]):
@@ -66,14 +67,15 @@ class RejectDialog(ModalScreen[RejectResult | None]):
     @on(OptionList.OptionSelected, "#reject-reasons")
     def _reason_chosen(self, event: OptionList.OptionSelected) -> None:
         reason = event.option_id or ""
+        store = store_of(self)
         try:
             result = reject(
-                self.app.engine,
+                store.engine,
                 kind=self.kind,
                 record_id=self.record_id,
                 reason=reason,
-                rep_id=self.app.rep.id,
-                at=self.app.clock(),
+                rep_id=store.rep.id,
+                at=store.clock(),
             )
         except StoreError as error:
             self.query_one("#reject-error", Static).update(str(error))

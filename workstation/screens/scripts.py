@@ -11,10 +11,11 @@ import os
 import shlex
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from workstation.store.errors import StoreError
+from workstation.handle import store_of
 from workstation.store.scripts.files import ScriptFile, ScriptFileError, format_script, parse_script
 from workstation.store.scripts.for_record import default_script
 from workstation.store.scripts.library import (
@@ -32,6 +33,7 @@ from workstation.store.scripts.library import (
     script_as_file,
 )
 from workstation.widgets.safe_text import safe_text
+from workstation.work import in_thread
 
 NEW = "new"
 BUILT_IN = "built-in"
@@ -87,7 +89,7 @@ class ScriptsScreen(Screen):
 
     def reload(self, *, select: str | None) -> None:
         """List the scripts again and open `select` (the first one when None)."""
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             scripts = list_scripts(session)
         options = self.query_one(OptionList)
         options.clear_options()
@@ -97,7 +99,7 @@ class ScriptsScreen(Screen):
         self._open(wanted)
 
     def _open(self, option: str) -> None:
-        with self.app.open_session() as session:
+        with store_of(self).open_session() as session:
             script_id = None if option == BUILT_IN else int(option)
             script = script_as_file(session, script_id)
         self._edit(option, script_id, format_script(script))
@@ -144,30 +146,31 @@ class ScriptsScreen(Screen):
         try:
             script = parse_script(area.text, "the script")
         except ScriptFileError as problem:
-            self._status(f"Not saved. Line {problem.line}: {problem.problem}", error=True)
+            self._not_saved(problem)
             area.move_cursor((problem.line - 1, 0))
             area.focus()
             return False
         self._save(script, area.text)
         return True
 
-    @work(thread=True, exclusive=True, group="save-script")
     def _save(self, script: ScriptFile, text: str) -> None:
-        try:
-            saved = save_script(
-                self.app.engine, script, script_id=self.script_id, acting_rep_id=self.app.rep.id
+        def save() -> ScriptSummary:
+            store = store_of(self)
+            return save_script(
+                store.engine, script, script_id=self.script_id, acting_rep_id=store.rep.id
             )
-        except ScriptFileError as problem:
-            self.app.call_from_thread(
-                self._status, f"Not saved. Line {problem.line}: {problem.problem}", error=True
-            )
-            return
-        except StoreError as error:
-            self.app.call_from_thread(self._status, f"Not saved: {error}", error=True)
-            return
-        self.app.call_from_thread(self._saved, saved, text)
 
-    def _saved(self, saved: ScriptSummary, text: str) -> None:
+        saved = partial(self._saved, text=text)
+        in_thread(self, save, saved, group="save-script", on_error=self._not_saved)
+
+    def _not_saved(self, error: Exception) -> None:
+        """Said on the status line: a script that does not read, with its line."""
+        if isinstance(error, ScriptFileError):
+            self._status(f"Not saved. Line {error.line}: {error.problem}", error=True)
+        else:
+            self._status(f"Not saved: {error}", error=True)
+
+    def _saved(self, saved: ScriptSummary, *, text: str) -> None:
         self.reload(select=_option_id(saved.id))
         # The stored form may space a question's JSON differently from what was typed.
         note = "" if text == self._saved_text else " (lines rewritten in the stored form)"

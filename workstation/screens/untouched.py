@@ -9,16 +9,18 @@ instead of any figures.
 
 from __future__ import annotations
 
-from datetime import datetime
+from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workstation.display import age, clean, threshold
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import (
     BUCKETS,
@@ -27,21 +29,11 @@ from workstation.store.reports.untouched import (
     untouched_summary,
 )
 from workstation.widgets.bar_chart import Bar, BarChart
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
+from workstation.work import in_thread, show_store_error
 
 THRESHOLDS = (1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0)  # hours, stepped with + and −
 SHORT_BUCKETS = ("<1 d", "1–3 d", "3–7 d", "7+ d")
-
-
-def age_text(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return ""
-    hours = (now - moment).total_seconds() / 3600
-    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} d"
-
-
-def threshold_text(hours: float) -> str:
-    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
 
 
 class UntouchedScreen(Screen):
@@ -84,7 +76,8 @@ class UntouchedScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Untouched leads"
-        self.sub_title = f"{self.app.rep.name} ({self.app.rep.role})"
+        rep = store_of(self).rep
+        self.sub_title = f"{rep.name} ({rep.role})"
         table = self.query_one(DataTable)
         table.border_title = "Per rep, worst first"
         self.query_one(BarChart).border_title = "Untouched leads by age"
@@ -96,36 +89,31 @@ class UntouchedScreen(Screen):
         table.focus()
         # The first figures before the first frame: one aggregate over an index (40 ms at
         # data set L) costs less than a frame without them, then a second layout of it all.
-        self._fill(*self._summary())
-
-    @work(thread=True, exclusive=True, group="untouched")
-    def load(self) -> None:
-        """The figures again, after a change (threshold, refresh, back from a rep's list)."""
-        self.app.call_from_thread(self._fill, *self._summary())
-
-    def _summary(self) -> tuple[UntouchedSummary | None, str]:
-        """The report, or None and why the store refused it."""
         try:
-            with self.app.open_session() as session:
-                summary = untouched_summary(
-                    session, acting_rep_id=self.app.rep.id, hours=self.hours, now=self.app.clock()
-                )
+            summary = self._summary()
         except StoreError as error:
-            return None, str(error)
-        return summary, ""
-
-    def _fill(self, summary: UntouchedSummary | None, refusal: str) -> None:
-        if summary is None:
-            self._refuse(refusal)
+            self._refuse(error)
         else:
             self._show(summary)
 
-    def _refuse(self, message: str) -> None:
+    def load(self) -> None:
+        """The figures again, after a change (threshold, refresh, back from a rep's list)."""
+        in_thread(self, self._summary, self._show, group="untouched", on_error=self._refuse)
+
+    def _summary(self) -> UntouchedSummary:
+        store = store_of(self)
+        with store.open_session() as session:
+            return untouched_summary(
+                session, acting_rep_id=store.rep.id, hours=self.hours, now=store.clock()
+            )
+
+    def _refuse(self, error: Exception) -> None:
+        """The store refused the report (to a rep): say why instead of any figures."""
         self.query_one("#untouched-body").display = False
         status = self.query_one("#untouched-status", Static)
         status.add_class("-refused")
-        status.update(message)
-        self.notify(message, title="Not allowed", severity="error", markup=False)
+        status.update(str(error))
+        show_store_error(self, error, title="Not allowed")
 
     def _show(self, summary: UntouchedSummary) -> None:
         self.summary = summary
@@ -135,15 +123,16 @@ class UntouchedScreen(Screen):
         for rep in summary.reps:
             name = safe_text(rep.name) + (Text(" (left)", style="dim") if not rep.active else "")
             counts = [Text(f"{n:,}", justify="right") for n in (rep.count, *rep.buckets)]
-            oldest = Text(age_text(rep.oldest_assigned_at, summary.now), justify="right")
-            table.add_row(name, *counts, oldest, key=str(rep.rep_id))
+            since = rep.oldest_assigned_at  # None: the rep has no untouched lead
+            oldest = "" if since is None else age(summary.now - since, spaced=True)
+            table.add_row(name, *counts, Text(oldest, justify="right"), key=str(rep.rep_id))
         if keep is not None and str(keep) in {str(r.rep_id) for r in summary.reps}:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self.query_one(BarChart).show(
             [Bar(r.name, tuple(map(float, r.buckets)), f"{r.count:,}") for r in summary.reps]
         )
         self.query_one("#untouched-status", Static).update(
-            f"{summary.total:,} leads assigned over {threshold_text(summary.hours)} ago and "
+            f"{summary.total:,} leads assigned over {threshold(summary.hours)} ago and "
             "not touched since · worst first: most 7+ days, then 3–7 … · +/− threshold"
         )
 
@@ -173,7 +162,7 @@ class UntouchedScreen(Screen):
         shorter = [h for h in THRESHOLDS if h < self.hours]
         choices = longer[:1] if direction > 0 else shorter[-1:]
         if not choices:
-            self.notify(f"The threshold is already {threshold_text(self.hours)}.")
+            self.notify(f"The threshold is already {threshold(self.hours)}.")
             return
         self.hours = choices[0]
         self.load()
@@ -199,10 +188,12 @@ class UntouchedScreen(Screen):
         stamp = f"{summary.now:%Y%m%d-%H%M}"
         self.app.push_screen(
             SaveFileDialog(what="the untouched leads per rep", suggested=f"untouched-{stamp}.csv"),
-            callback=lambda path: path and self._export(path, summary),
+            callback=lambda path: self._export(path, summary),
         )
 
-    def _export(self, path, summary: UntouchedSummary) -> None:
+    def _export(self, path: Path | None, summary: UntouchedSummary) -> None:
+        if path is None:  # the dialog was cancelled
+            return
         from workstation.store.reports.untouched_export import write_summary_csv
 
         try:

@@ -7,20 +7,22 @@ leads leave the list at once (their new assignment is fresh). e exports the rep'
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workstation.screens.untouched import age_text, threshold_text
+from workstation.display import ago, clean, threshold
+from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
 from workstation.store.team.assign import ReassignSummary, reassign, return_to_pool
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
+from workstation.work import in_thread, show_store_error
 
 PAGE_SIZE = 100
 MARK = "●"
@@ -28,7 +30,7 @@ MARK = "●"
 
 class UntouchedLeadsScreen(Screen):
     BINDINGS = [
-        Binding("space", "toggle", "Select", id="untouched_leads.toggle", priority=True),
+        Binding("space", "toggle_mark", "Select", id="untouched_leads.toggle", priority=True),
         Binding("a", "select_page", "Select page", id="untouched_leads.select_page"),
         Binding("t", "to_rep", "To rep…", id="untouched_leads.to_rep"),
         Binding("s", "spread", "Spread", id="untouched_leads.spread"),
@@ -61,7 +63,7 @@ class UntouchedLeadsScreen(Screen):
         self.title = "Untouched leads"
         self.sub_title = clean(self.rep_name)
         table = self.query_one(DataTable)
-        table.border_title = clean(f"{self.rep_name}: untouched for {threshold_text(self.hours)}+")
+        table.border_title = clean(f"{self.rep_name}: untouched for {threshold(self.hours)}+")
         for label, key, width in (
             (" ", "mark", 1),
             ("Id", "id", 7),
@@ -77,20 +79,21 @@ class UntouchedLeadsScreen(Screen):
 
     # Loading -----------------------------------------------------------------------------
     def _load(self, start: tuple[datetime, int] | None) -> None:
+        store = store_of(self)
         try:
-            with self.app.open_session() as session:
+            with store.open_session() as session:
                 page = untouched_page(
                     session,
-                    acting_rep_id=self.app.rep.id,
+                    acting_rep_id=store.rep.id,
                     rep_id=self.rep_id,
                     hours=self.hours,
-                    now=self.app.clock(),
+                    now=store.clock(),
                     after=start,
                     limit=PAGE_SIZE,
                 )
         except StoreError as error:
             self.query_one("#untouched-leads-status", Static).update(str(error))
-            self.notify(str(error), title="Not allowed", severity="error", markup=False)
+            show_store_error(self, error, title="Not allowed")
             return
         self._current_start, self._next_start = start, page.next_after
         self._show(page)
@@ -99,7 +102,7 @@ class UntouchedLeadsScreen(Screen):
         table = self.query_one(DataTable)
         row, keep = table.cursor_row, self._cursor_lead()
         table.clear()
-        now = self.app.clock()
+        now = store_of(self).clock()
         for lead in page.rows:
             table.add_row(
                 Text(MARK if lead.id in self.selected else " "),
@@ -107,7 +110,7 @@ class UntouchedLeadsScreen(Screen):
                 safe_text(lead.name),
                 safe_text(lead.company),
                 safe_text(lead.status),
-                Text(f"{age_text(lead.assigned_at, now)} ago"),
+                Text(ago(lead.assigned_at, now, spaced=True)),
                 Text(BUCKETS[lead.bucket]),
                 key=str(lead.id),
             )
@@ -149,7 +152,7 @@ class UntouchedLeadsScreen(Screen):
         (self.selected.add if on else self.selected.discard)(lead_id)
         self.query_one(DataTable).update_cell(str(lead_id), "mark", Text(MARK if on else " "))
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         lead_id = self._cursor_lead()
         if lead_id is None:
             return
@@ -171,10 +174,14 @@ class UntouchedLeadsScreen(Screen):
         from workstation.screens.pick_rep import PickRepDialog
 
         chosen = self._chosen()
+
+        def picked(rep_id: int | None) -> None:
+            if rep_id is not None:
+                self.move(chosen, "rep", rep_id)
+
         if chosen:
             self.app.push_screen(
-                PickRepDialog(leads=len(chosen), exclude=self.rep_id),
-                callback=lambda rep_id: rep_id and self.move(chosen, "rep", rep_id),
+                PickRepDialog(leads=len(chosen), exclude=self.rep_id), callback=picked
             )
 
     def action_spread(self) -> None:
@@ -185,32 +192,29 @@ class UntouchedLeadsScreen(Screen):
         if chosen := self._chosen():
             self.move(chosen, "pool")
 
-    @work(thread=True, exclusive=True, group="move")
     def move(self, lead_ids: list[int], how: str, rep_id: int | None = None) -> None:
         """One store call, one transaction, off the UI thread."""
-        me, at = self.app.rep.id, self.app.clock()
-        reason = f"untouched for {threshold_text(self.hours)}+"
-        try:
+
+        def move() -> ReassignSummary:
+            store = store_of(self)
+            me, at = store.rep.id, store.clock()
+            reason = f"untouched for {threshold(self.hours)}+"
             if how == "pool":
-                result = return_to_pool(
-                    self.app.engine, lead_ids, acting_rep_id=me, reason=reason, at=at
+                return return_to_pool(
+                    store.engine, lead_ids, acting_rep_id=me, reason=reason, at=at
                 )
-            else:
-                result = reassign(
-                    self.app.engine,
-                    lead_ids,
-                    acting_rep_id=me,
-                    to_rep_id=rep_id,
-                    spread=how == "spread",
-                    reason=reason,
-                    at=at,
-                )
-        except StoreError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), title="Not moved", severity="error", markup=False
+            return reassign(
+                store.engine,
+                lead_ids,
+                acting_rep_id=me,
+                to_rep_id=rep_id,
+                spread=how == "spread",
+                reason=reason,
+                at=at,
             )
-            return
-        self.app.call_from_thread(self._moved, result)
+
+        not_moved = partial(show_store_error, self, title="Not moved")
+        in_thread(self, move, self._moved, group="move", on_error=not_moved)
 
     def _moved(self, result: ReassignSummary) -> None:
         self.selected -= set(result.moved)
@@ -239,35 +243,46 @@ class UntouchedLeadsScreen(Screen):
     def action_export(self) -> None:
         from workstation.screens.save_file import SaveFileDialog
 
-        now = self.app.clock()
+        now = store_of(self).clock()
         slug = "".join(c if c.isalnum() else "-" for c in self.rep_name.lower()).strip("-")
         self.app.push_screen(
             SaveFileDialog(
                 what=clean(f"{self.rep_name}'s untouched leads"),
                 suggested=f"untouched-{slug}-{now:%Y%m%d-%H%M}.csv",
             ),
-            callback=lambda path: path and self.export(path),
+            callback=lambda path: None if path is None else self.export(path),
         )
 
-    @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path) -> None:
-        from workstation.store.reports.untouched import iter_untouched, untouched_summary
-        from workstation.store.reports.untouched_export import write_leads_csv
+        def write() -> int:
+            from workstation.store.reports.untouched import iter_untouched, untouched_summary
+            from workstation.store.reports.untouched_export import write_leads_csv
 
-        scope = {"acting_rep_id": self.app.rep.id, "hours": self.hours, "rep_id": self.rep_id}
-        try:
+            store = store_of(self)
             with (
-                self.app.open_session() as session,
+                store.open_session() as session,
                 open(path, "w", encoding="utf-8", newline="") as out,
             ):
-                summary = untouched_summary(session, now=self.app.clock(), **scope)
-                count = write_leads_csv(
-                    out, iter_untouched(session, now=summary.now, **scope), summary
+                summary = untouched_summary(
+                    session,
+                    acting_rep_id=store.rep.id,
+                    hours=self.hours,
+                    rep_id=self.rep_id,
+                    now=store.clock(),
                 )
-        except (OSError, StoreError) as error:
-            message = clean(f"Could not export: {error}")
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(
-            self.notify, clean(f"{count} leads written to {path}"), markup=False
+                leads = iter_untouched(
+                    session,
+                    acting_rep_id=store.rep.id,
+                    hours=self.hours,
+                    rep_id=self.rep_id,
+                    now=summary.now,
+                )
+                return write_leads_csv(out, leads, summary)
+
+        def written(count: int) -> None:
+            self.notify(clean(f"{count} leads written to {path}"), markup=False)
+
+        failed = partial(show_store_error, self, failed_to="export")
+        in_thread(
+            self, write, written, group="export", on_error=failed, errors=(OSError, StoreError)
         )

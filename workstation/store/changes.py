@@ -1,10 +1,10 @@
-"""Changing a record's status, lifecycle stage, owner or stage: the one place that does it.
+"""Changing a lead's or a contact's status, lifecycle stage or owner: the one place that
+does it.
 
 Every such change keeps the derived columns right in the same transaction (a lead's
-`is_open` from its status's flags, `assigned_at` with its owner, an opportunity's
-probability and `is_closed` from its stage), bumps the record's version for optimistic
-locking, and writes the append-only history. Callers pass an ORM object loaded in their
-session and commit (or not) with the rest of their one transaction.
+`is_open` from its status's flags, `assigned_at` with its owner), bumps the record's
+version for optimistic locking, and writes the append-only history. Callers pass an ORM
+object loaded in their session and commit (or not) with the rest of their one transaction.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
-from workstation.store.models import Contact, Lead, Opportunity, utcnow
-from workstation.store.reference import LeadStatus, LifecycleStage, OpportunityStage
+from workstation.store.models import Contact, Lead, utcnow
+from workstation.store.reference import LeadStatus, LifecycleStage
 
 
 class ChangeRefused(StoreError):
@@ -180,35 +180,3 @@ def change_contact(
         at=at,
     ):
         _touched(session, contact, at)
-
-
-def change_opportunity_stage(
-    session: Session,
-    opportunity: Opportunity,
-    stage: str,
-    *,
-    rep_id: int | None,
-    reason: str | None = None,
-    at: datetime | None = None,
-) -> None:
-    assert opportunity.id is not None
-    if stage == opportunity.stage:
-        return
-    row = session.get(OpportunityStage, stage)
-    if row is None:
-        raise ChangeRefused(f"unknown opportunity stage {stage!r}")
-    record_change(
-        session,
-        entity="opportunity",
-        entity_id=opportunity.id,
-        field="stage",
-        old=opportunity.stage,
-        new=stage,
-        rep_id=rep_id,
-        reason=reason,
-        at=at,
-    )
-    opportunity.stage = stage
-    opportunity.probability = row.probability
-    opportunity.is_closed = row.is_closed
-    session.add(opportunity)

@@ -212,9 +212,11 @@ def seed_missing(connection) -> int:
     """
     from sqlalchemy import insert, select
 
+    from workstation.store.tables import table_of
+
     added = 0
     for model, rows in SEED_ROWS.items():
-        table = model.__table__
+        table = table_of(model)
         key = next(iter(table.primary_key.columns))
         present = set(connection.execute(select(key)).scalars())
         missing = [model(**row).model_dump() for row in rows if row[key.name] not in present]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
@@ -22,7 +22,7 @@ def rep_info(rep: Rep) -> RepInfo:
 
 
 def list_reps(session: Session) -> list[RepInfo]:
-    return [rep_info(rep) for rep in session.execute(select(Rep).order_by(Rep.id)).scalars()]
+    return [rep_info(rep) for rep in session.execute(select(Rep).order_by(col(Rep.id))).scalars()]
 
 
 def working_rep(session: Session, name: str | None) -> RepInfo | None:
@@ -32,10 +32,15 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
     name was given and nobody has it.
     """
     if name is None:
-        statement = select(Rep).where(Rep.role == "manager", Rep.active).order_by(Rep.id).limit(1)
+        statement = (
+            select(Rep)
+            .where(col(Rep.role) == "manager", col(Rep.active))
+            .order_by(col(Rep.id))
+            .limit(1)
+        )
         rep = session.execute(statement).scalar_one_or_none()
         if rep is None:
-            rep = session.execute(select(Rep).order_by(Rep.id).limit(1)).scalar_one_or_none()
+            rep = session.execute(select(Rep).order_by(col(Rep.id)).limit(1)).scalar_one_or_none()
         return None if rep is None else rep_info(rep)
     wanted = name.strip().lower()
     rep = session.execute(select(Rep).where(func.lower(Rep.name) == wanted)).scalar_one_or_none()

@@ -17,7 +17,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0007"
 
 
-def _alembic_config(connection: Connection):
+def _alembic_config(connection: Connection | None):
     from alembic.config import Config
 
     config = Config()
@@ -48,13 +48,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _sqlite_foreign_keys(connection, "OFF")
         try:
             with connection.begin():
                 command.upgrade(_alembic_config(connection), revision)
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
+    # Through the driver: SQLAlchemy would begin a transaction first, and inside one the
+    # pragma does nothing.
+    driver = connection.connection.driver_connection
+    assert driver is not None  # the connection is checked out, so its driver's is open
+    driver.execute(f"PRAGMA foreign_keys={state}")
 
 
 def ensure_current(engine: Engine) -> bool:
@@ -65,8 +73,18 @@ def ensure_current(engine: Engine) -> bool:
     return True
 
 
+def open_engine(url: str) -> Engine:
+    """An engine on the database at `url`, brought up to the current schema: how the app
+    and every command open their database."""
+    from workstation.store.db import make_engine
+
+    engine = make_engine(url)
+    ensure_current(engine)
+    return engine
+
+
 def script_heads() -> list[str]:
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(None)  # type: ignore[arg-type]
+    config = _alembic_config(None)
     return list(ScriptDirectory.from_config(config).get_heads())

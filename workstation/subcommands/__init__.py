@@ -37,13 +37,10 @@ def settings(args: argparse.Namespace) -> Settings:
 
 
 def open_engine(config: Settings) -> Engine:
-    """An engine on a database brought up to the current schema."""
-    from workstation.store.db import make_engine
-    from workstation.store.schema import ensure_current
+    """An engine on the settings' database, brought up to the current schema."""
+    from workstation.store.schema import open_engine
 
-    engine = make_engine(config.database_url)
-    ensure_current(engine)
-    return engine
+    return open_engine(config.database_url)
 
 
 def acting_rep(config: Settings, engine: Engine):

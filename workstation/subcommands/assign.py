@@ -21,9 +21,9 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workstation.display import clean
     from workstation.store.permissions import acting_rep_id
     from workstation.store.team.assign import assign_pool_by_capacity
-    from workstation.widgets.safe_text import clean
 
     config = settings(args)
     engine = open_engine(config)

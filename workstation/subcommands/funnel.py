@@ -33,11 +33,11 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from workstation.display import clean
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reports.funnel import funnel_report
     from workstation.store.reports.funnel_export import all_sections, funnel_json, text_lines
     from workstation.store.reports.funnel_history import rep_activity, time_in_status
-    from workstation.widgets.safe_text import clean
 
     config = settings(args)
     engine = open_engine(config)

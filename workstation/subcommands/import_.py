@@ -125,7 +125,7 @@ def _assigner(engine, rep_name: str | None) -> int:
 
 
 def _describe(summary) -> str:
-    from workstation.widgets.safe_text import clean
+    from workstation.display import clean
 
     rate = f"{summary.rows_per_second:,.0f} rows/s"
     head = "Dry run, nothing written" if summary.dry_run else "Imported"

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(data, indent=2))
     else:
-        from workstation.widgets.safe_text import clean
+        from workstation.display import clean
 
         print(clean(result.describe()))
     return 0

@@ -52,11 +52,11 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from workstation.display import clean
     from workstation.store.errors import StoreError
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reps import list_reps
     from workstation.store.team.roster import add_rep, change_rep
-    from workstation.widgets.safe_text import clean
 
     config = settings(args)
     engine = open_engine(config)

@@ -67,8 +67,8 @@ def run_export(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from workstation.display import clean
     from workstation.store.scripts.library import list_scripts
-    from workstation.widgets.safe_text import clean
 
     with Session(open_engine(settings(args))) as session:
         scripts = list_scripts(session)

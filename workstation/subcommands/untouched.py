@@ -41,8 +41,8 @@ def register(commands) -> None:
 
 
 def _table(summary, leads) -> str:
+    from workstation.display import age, clean
     from workstation.store.reports.untouched import BUCKETS
-    from workstation.widgets.safe_text import clean
 
     width = max([len(clean(r.name)) for r in summary.reps] + [4])
     head = f"{'Rep':<{width}}  {'Untouched':>9}" + "".join(f"  {b:>8}" for b in BUCKETS)
@@ -58,8 +58,8 @@ def _table(summary, leads) -> str:
         lines.append("")
         lines.append(f"{'Id':>8}  {'Age':>7}  {'Name':<24}  Company")
         for row in leads:
-            age = f"{row.age.total_seconds() / 86400:.1f} d"
-            lines.append(f"{row.id:>8}  {age:>7}  {clean(row.name)[:24]:<24}  {clean(row.company)}")
+            name, company = clean(row.name)[:24], clean(row.company)
+            lines.append(f"{row.id:>8}  {age(row.age, spaced=True):>7}  {name:<24}  {company}")
     return "\n".join(lines)
 
 

@@ -11,9 +11,9 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from workstation.display import clean, money
 from workstation.store.conversion.choices import RecordPlan
 from workstation.store.conversion.plan import ConversionPlan
-from workstation.widgets.safe_text import clean
 
 FIELD_LABELS = {
     "website": "website",
@@ -32,10 +32,6 @@ FIELD_LABELS = {
     "do_not_call": "do not call",
     "email_opt_out": "email opt-out",
 }
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
 
 
 def _line(*parts: str, style: str = "") -> Text:

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workstation.display import ago
 from workstation.store.rows import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
@@ -33,16 +34,6 @@ RIGHT = {"Score", "Tries"}
 FLEX_MIN, FLEX_MAX = 10, 32
 PADDING = 1  # blank cells on each side of a column
 HEADER = -1  # the header line's place among the cached lines
-
-
-def relative_time(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return ""
-    delta = moment - now
-    minutes = int(abs(delta.total_seconds()) // 60)
-    amount = (f"{minutes}m" if minutes < 60 else
-              f"{minutes // 60}h" if minutes < 48 * 60 else f"{minutes // 1440}d")  # fmt: skip
-    return f"in {amount}" if delta.total_seconds() > 0 else f"{amount} ago"
 
 
 def row_cells(row: QueueRow, now: datetime, *, marked: bool = False) -> tuple[Text, ...]:
@@ -57,8 +48,8 @@ def row_cells(row: QueueRow, now: datetime, *, marked: bool = False) -> tuple[Te
         Text(str(row.score)),
         safe_text(row.status.split(" – ")[0]),  # "Working – Deduped and …" → "Working"
         Text(str(row.attempt_count)),
-        Text(relative_time(row.callback_at, now)),
-        Text(relative_time(row.assigned_at, now)),
+        Text(ago(row.callback_at, now)),
+        Text(ago(row.assigned_at, now)),
     )
 
 

@@ -6,11 +6,14 @@ neither."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import work
+from workstation.work import in_thread
 
-if TYPE_CHECKING:  # these load after the first frame (see app.py)
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    # These load after the first frame (see app.py).
     from workstation.store.scripts.for_record import ScriptView
     from workstation.store.scripts.text import Email
 
@@ -55,10 +58,16 @@ class EmailActions:
 
         self._open_mail_client(mailto_url(self.view.email_to, email))
 
-    @work(thread=True, exclusive=True, group="mailto")
     def _open_mail_client(self, url: str) -> None:
-        import webbrowser
+        def open_url() -> bool:  # in a thread: starting the mail client may take a moment
+            import webbrowser
 
-        if not webbrowser.open(url):  # starting the mail client may take a moment
+            return webbrowser.open(url)
+
+        panel = cast("Widget", self)  # what this is mixed into
+        in_thread(panel, open_url, self._mail_client_answered, group="mailto")
+
+    def _mail_client_answered(self, answered: bool) -> None:
+        if not answered:
             message = "No mail client answered: w copies the email instead."
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            self.notify(message, severity="warning", markup=False)

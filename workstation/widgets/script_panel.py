@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -25,9 +25,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from workstation.store.errors import StoreError
+from workstation.handle import store_of
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_email import EmailActions
+from workstation.work import in_thread, show_store_error
 
 # The script's rules and rendering load after the first frame, with the store (app.py): the
 # panel shows nothing but a loading note until a record's script arrives.
@@ -155,31 +156,34 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         """This call's answers, typed, for `log_call(answers=…)`."""
         return dict(self._answers)
 
-    @work(thread=True, exclusive=True, group="script")
     def _load(self, kind: str, record_id: int, rep_name: str) -> None:
-        from workstation.store.scripts.for_record import script_for_record
+        def read() -> tuple[ScriptView, list[Markdown]] | None:
+            from workstation.store.scripts.for_record import script_for_record
 
-        try:
-            with self.app.open_session() as session:
+            with store_of(self).open_session() as session:
                 view = script_for_record(session, kind, record_id, rep_name=rep_name)
-        except StoreError as error:  # a stored script that no longer reads
-            self.app.call_from_thread(self._failed, kind, record_id, str(error))
-            return
-        if view is not None:
+            if view is None:
+                return None
             from workstation.widgets.script_render import cleaned_values, render_section
 
             # Markdown is parsed here, off the event loop: the main thread only swaps it in.
             values = cleaned_values(view)
-            rendered = [render_section(section, values) for section in view.sections]
-            self.app.call_from_thread(self._show_view, view, rendered)
+            return view, [render_section(section, values) for section in view.sections]
 
-    def _failed(self, kind: str, record_id: int, problem: str) -> None:
+        failed = partial(self._failed, kind, record_id)
+        in_thread(self, read, self._show_view, group="script", on_error=failed)
+
+    def _failed(self, kind: str, record_id: int, error: Exception) -> None:
+        """A stored script that no longer reads: said in place of the script."""
         if self._record == (kind, record_id):
-            self.query_one("#script-context", Static).update(safe_text(problem))
+            self.query_one("#script-context", Static).update(safe_text(error))
 
-    async def _show_view(self, view: ScriptView, rendered: list[Markdown]) -> None:
+    async def _show_view(self, shown: tuple[ScriptView, list[Markdown]] | None) -> None:
         from workstation.widgets.script_render import render_context
 
+        if shown is None:
+            return  # no such record (any more)
+        view, rendered = shown
         if self._record != (view.record_kind, view.record_id):
             return  # the rep has moved on to another record meanwhile
         keys = {q.key for q in view.questions}
@@ -316,7 +320,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         try:
             value = check_answer(question, answer.value) if keep and question else None
         except ScriptError as error:
-            self.notify(str(error), severity="warning", markup=False)
+            show_store_error(self, error, severity="warning")
             return False
         self.remove_class("-editing")
         self.screen.set_focus(self)

@@ -16,9 +16,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from workstation.display import clean
 from workstation.store.scripts.rules import Question, describe, is_favourable, score_from_answers
 from workstation.store.scripts.text import Section, fill_markdown
-from workstation.widgets.safe_text import clean, safe_text
+from workstation.widgets.safe_text import safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
     from rich.markdown import Markdown

@@ -10,6 +10,8 @@ from textual.widgets import Checkbox
 
 
 class Tick(Checkbox):
+    # ToggleButton declares BUTTON_INNER as a class attribute and reads it at each render:
+    # a property makes the glyph follow the value.
     @property
-    def BUTTON_INNER(self) -> str:  # read by ToggleButton at each render
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "X" if self.value else " "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.models import Account, Activity, Campaign, Contact, History, Lead, Rep
 from workstation.store.scripts.rules import answers_summary
@@ -77,12 +77,11 @@ def _name(record: Lead | Contact) -> str:
 
 
 def record_card(session: Session, kind: str, record_id: int) -> Card | None:
-    model = Lead if kind == "lead" else Contact
-    record = session.get(model, record_id)
+    record = session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
     if record is None:
         return None
     owner = session.get(Rep, record.owner_id) if record.owner_id else None
-    account_id = record.existing_account_id if kind == "lead" else record.account_id
+    account_id = record.existing_account_id if isinstance(record, Lead) else record.account_id
     account = session.get(Account, account_id) if account_id else None
     values = record.model_dump() | {
         "name": _name(record),
@@ -93,14 +92,14 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
-    campaign_id = record.campaign_id if kind == "lead" else None
+    campaign_id = record.campaign_id if isinstance(record, Lead) else None
     campaign = session.get(Campaign, campaign_id) if campaign_id else None
     return Card(
         kind=kind,
         id=record_id,
         name=values["name"],
         version=record.version,
-        read_only=kind == "lead" and record.is_converted,
+        read_only=isinstance(record, Lead) and record.is_converted,
         fields=fields,
         owner=owner.name if owner else None,
         campaign=campaign.name if campaign else None,
@@ -114,19 +113,19 @@ def timeline(
     session: Session, kind: str, record_id: int, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
     """Activities and history of one record, merged newest first."""
-    owner_column = Activity.lead_id if kind == "lead" else Activity.contact_id
+    owner_column = col(Activity.lead_id if kind == "lead" else Activity.contact_id)
     activities = session.execute(
-        select(Activity, Rep.name)
-        .outerjoin(Rep, Rep.id == Activity.rep_id)
+        select(Activity, col(Rep.name))
+        .outerjoin(Rep, col(Rep.id) == Activity.rep_id)
         .where(owner_column == record_id)
-        .order_by(Activity.occurred_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Activity.occurred_at).desc())
         .limit(limit)
     ).all()
     changes = session.execute(
-        select(History, Rep.name)
-        .outerjoin(Rep, Rep.id == History.rep_id)
-        .where(History.entity == kind, History.entity_id == record_id)
-        .order_by(History.at.desc())  # type: ignore[attr-defined]
+        select(History, col(Rep.name))
+        .outerjoin(Rep, col(Rep.id) == History.rep_id)
+        .where(col(History.entity) == kind, col(History.entity_id) == record_id)
+        .order_by(col(History.at).desc())
         .limit(limit)
     ).all()
     entries = [

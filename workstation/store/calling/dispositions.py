@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.calling.next_lead import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
@@ -63,7 +63,7 @@ class DispositionKey:
 
 def disposition_keys(session: Session) -> dict[str, DispositionKey]:
     """The dispositions by hotkey, as the queue screen binds them."""
-    rows = session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars()
+    rows = session.execute(select(Disposition).order_by(col(Disposition.sort_order))).scalars()
     return {
         row.hotkey: DispositionKey(row.hotkey, row.name, row.schedules_callback) for row in rows
     }
@@ -71,7 +71,9 @@ def disposition_keys(session: Session) -> dict[str, DispositionKey]:
 
 def find_disposition(session: Session, wanted: str) -> Disposition:
     """A disposition by its hotkey ("5") or its name, case-insensitively."""
-    rows = list(session.execute(select(Disposition).order_by(Disposition.sort_order)).scalars())
+    rows = list(
+        session.execute(select(Disposition).order_by(col(Disposition.sort_order))).scalars()
+    )
     for row in rows:
         if wanted.strip() in (row.hotkey, row.name) or wanted.strip().lower() == row.name.lower():
             return row
@@ -143,22 +145,13 @@ def log_call(
     """Log one call on a lead or a contact and apply its disposition; one transaction."""
     now = now or utcnow()
     with write_session(engine) as session:
-        rep = session.get(Rep, rep_id)
-        if rep is None:
-            raise CallRefused(f"there is no rep {rep_id}")
-        if not rep.active:
-            raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
-        outcome = find_disposition(session, disposition)
-        if outcome.schedules_callback:
-            if callback_at is None:
-                raise CallRefused(f"{outcome.name} needs a callback time")
-            if callback_at <= now:
-                raise CallRefused("the callback time is in the past")
+        rep = _active_rep(session, rep_id)
+        outcome = _outcome(session, disposition, callback_at=callback_at, now=now)
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
-        kind = "lead" if isinstance(record, Lead) else "contact"
         prior = _snapshot(record)
         # The script's answers move the score in this same transaction (or refuse the call).
         answers = apply_answers(session, record, answers=answers)
+        callback_at = callback_at if outcome.schedules_callback else None
         activity = Activity(
             lead_id=lead_id,
             contact_id=contact_id,
@@ -170,7 +163,7 @@ def log_call(
             answers=answers,
             duration_seconds=duration_seconds,
             occurred_at=now,
-            due_at=callback_at if outcome.schedules_callback else None,
+            due_at=callback_at,
             prior_state=prior,
             account_id=getattr(record, "account_id", None),
         )
@@ -178,45 +171,14 @@ def log_call(
         if outcome.counts_attempt:
             record.attempt_count += 1
         record.last_activity_at = now
-        record.callback_at = callback_at if outcome.schedules_callback else None
+        record.callback_at = callback_at
         if outcome.sets_do_not_call:
             record.do_not_call = True
         recycled = False
         if isinstance(record, Lead):
-            record.claimed_until = None
-            status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
-            at_cap = record.attempt_count >= attempt_cap and not outcome.connected
-            if at_cap and status is not None and status != NURTURING:
-                status, stage = NURTURING, "Nurture"
-                reason = f"recycled to nurture after {record.attempt_count} attempts"
-                recycled = True
-            elif status == WORKING and record.status != DEFAULT_STATUS:
-                # An unanswered attempt moves an untouched lead to Working and leaves any
-                # other status alone: a lead spoken to, or matched to a contact, keeps it.
-                status = None
-            change_lead(
-                session,
-                record,
-                rep_id=rep_id,
-                status=status,
-                lifecycle_stage=stage,
-                owner_id=rep_id if record.owner_id is None else record.owner_id,
-                reason=reason or f"call: {outcome.name}",
-                at=now,
-            )
+            recycled = _move_lead(session, record, outcome, rep_id, now, attempt_cap)
         else:
-            # A call never moves a contact back: a customer who says "call back" stays one.
-            stage = outcome.lifecycle_stage
-            if stage and is_backward_move(session, record.lifecycle_stage, stage):
-                stage = None
-            change_contact(
-                session,
-                record,
-                rep_id=rep_id,
-                lifecycle_stage=stage,
-                reason=f"call: {outcome.name}",
-                at=now,
-            )
+            _move_contact(session, record, outcome, rep_id, now)
         record.version += 1
         record.updated_at = now
         session.add(record)
@@ -224,7 +186,7 @@ def log_call(
         assert activity.id is not None and record.id is not None
         return CallLogged(
             activity_id=activity.id,
-            record=kind,
+            record="lead" if isinstance(record, Lead) else "contact",
             record_id=record.id,
             disposition=outcome.name,
             status=getattr(record, "status", None),
@@ -236,33 +198,104 @@ def log_call(
         )
 
 
+def _active_rep(session: Session, rep_id: int) -> Rep:
+    rep = session.get(Rep, rep_id)
+    if rep is None:
+        raise CallRefused(f"there is no rep {rep_id}")
+    if not rep.active:
+        raise CallRefused(f"{rep.name} is no longer an active rep: they log no calls")
+    return rep
+
+
+def _outcome(
+    session: Session, disposition: str, *, callback_at: datetime | None, now: datetime
+) -> Disposition:
+    """The disposition asked for, with the callback time it needs."""
+    outcome = find_disposition(session, disposition)
+    if outcome.schedules_callback:
+        if callback_at is None:
+            raise CallRefused(f"{outcome.name} needs a callback time")
+        if callback_at <= now:
+            raise CallRefused("the callback time is in the past")
+    return outcome
+
+
+def _move_lead(
+    session: Session, lead: Lead, outcome: Disposition, rep_id: int, now: datetime, cap: int
+) -> bool:
+    """The lead's new status and stage, and its owner if it had none; whether the call
+    recycled it to Nurture (unanswered once too often)."""
+    lead.claimed_until = None
+    status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
+    at_cap = lead.attempt_count >= cap and not outcome.connected
+    recycled = at_cap and status is not None and status != NURTURING
+    if recycled:
+        status, stage = NURTURING, "Nurture"
+        reason = f"recycled to nurture after {lead.attempt_count} attempts"
+    elif status == WORKING and lead.status != DEFAULT_STATUS:
+        # An unanswered attempt moves an untouched lead to Working and leaves any other
+        # status alone: a lead spoken to, or matched to a contact, keeps it.
+        status = None
+    change_lead(
+        session,
+        lead,
+        rep_id=rep_id,
+        status=status,
+        lifecycle_stage=stage,
+        owner_id=rep_id if lead.owner_id is None else lead.owner_id,
+        reason=reason or f"call: {outcome.name}",
+        at=now,
+    )
+    return recycled
+
+
+def _move_contact(
+    session: Session, contact: Contact, outcome: Disposition, rep_id: int, now: datetime
+) -> None:
+    # A call never moves a contact back: a customer who says "call back" stays one.
+    stage = outcome.lifecycle_stage
+    if stage and is_backward_move(session, contact.lifecycle_stage, stage):
+        stage = None
+    change_contact(
+        session,
+        contact,
+        rep_id=rep_id,
+        lifecycle_stage=stage,
+        reason=f"call: {outcome.name}",
+        at=now,
+    )
+
+
 def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) -> CallUndone:
     """Reverse the rep's most recent call that is not reversed yet; one transaction."""
     now = now or utcnow()
     with write_session(engine) as session:
-        reversed_ids = select(Activity.reverses_id).where(Activity.reverses_id.is_not(None))
+        reverses = col(Activity.reverses_id)
+        reversed_ids = select(reverses).where(reverses.is_not(None))
         call = session.execute(
             select(Activity)
             .where(
-                Activity.rep_id == rep_id,
-                Activity.kind == "call",
-                Activity.prior_state.is_not(None),
-                Activity.id.not_in(reversed_ids),
+                col(Activity.rep_id) == rep_id,
+                col(Activity.kind) == "call",
+                col(Activity.prior_state).is_not(None),
+                col(Activity.id).not_in(reversed_ids),
             )
-            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            .order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
             .limit(1)
         ).scalar_one_or_none()
         if call is None:
             raise CallRefused("there is no call of yours left to undo")
         state = call.prior_state or {}
         reason = f"undo of call {call.id} ({call.disposition})"
+        record: Lead | Contact | None
         if call.lead_id is not None:
-            record: Lead | Contact = session.get(Lead, call.lead_id, with_for_update=True)
-            if record.is_converted:
-                raise CallRefused(f"lead {record.id} was converted since: the call stays")
+            lead = record = session.get(Lead, call.lead_id, with_for_update=True)
+            assert lead is not None  # an activity's lead is never deleted
+            if lead.is_converted:
+                raise CallRefused(f"lead {lead.id} was converted since: the call stays")
             change_lead(
                 session,
-                record,
+                lead,
                 rep_id=rep_id,
                 status=state["status"],
                 lifecycle_stage=state["lifecycle_stage"],
@@ -270,17 +303,19 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
                 reason=reason,
                 at=now,
             )
-            record.claimed_until = _as_time(state["claimed_until"])
+            lead.claimed_until = _as_time(state["claimed_until"])
         else:
-            record = session.get(Contact, call.contact_id, with_for_update=True)
+            contact = record = session.get(Contact, call.contact_id, with_for_update=True)
+            assert contact is not None  # an activity's contact is never deleted
             change_contact(
                 session,
-                record,
+                contact,
                 rep_id=rep_id,
                 lifecycle_stage=state["lifecycle_stage"],
                 reason=reason,
                 at=now,
             )
+        assert record is not None
         record.attempt_count = state["attempt_count"]
         record.score = state.get("score", record.score)
         record.do_not_call = state["do_not_call"]
@@ -303,5 +338,6 @@ def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) 
         session.add(undo)
         session.flush()
         assert undo.id is not None and call.id is not None and call.disposition is not None
+        assert record.id is not None
         kind = "lead" if call.lead_id is not None else "contact"
         return CallUndone(undo.id, call.id, kind, record.id, call.disposition)

@@ -16,6 +16,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
+from workstation.store.tables import table_of
 from workstation.store.values.calling_window import zone_for_phone, zone_for_place
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 
@@ -81,13 +82,12 @@ def save_fields(
 ) -> Saved:
     """Save corrected fields if the record is still at `expected_version`."""
     now = now or utcnow()
-    model = Lead if kind == "lead" else Contact
     clean = _clean(kind, changes, region)
     with write_session(engine) as session:
-        record = session.get(model, record_id)
+        record = session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
         if record is None:
             raise InvalidValue(f"there is no {kind} {record_id}")
-        if kind == "lead" and record.is_converted:
+        if isinstance(record, Lead) and record.is_converted:
             raise InvalidValue(
                 f"lead {record_id} was converted and is read-only: edit "
                 f"contact {record.converted_contact_id} instead"
@@ -97,18 +97,18 @@ def save_fields(
             raise InvalidValue(f"{kind} {record_id} is not yours to edit")
         changed = {k: v for k, v in clean.items() if getattr(record, k) != v}
         if changed.keys() & {"phone", "state", "country"}:
-            merged = {k: clean.get(k, getattr(record, k)) for k in ("phone", "state", "country")}
-            zone = zone_for_phone(merged["phone"]) or zone_for_place(
-                merged["state"], merged["country"]
+            phone, state, country = (
+                _text_after(clean, record, name) for name in ("phone", "state", "country")
             )
+            zone = zone_for_phone(phone) or zone_for_place(state, country)
             if zone != record.time_zone:
                 changed["time_zone"] = zone
         if record.version != expected_version:
             raise StaleRecord(_stale_message(session, kind, record, expected_version))
         if not changed:
             return Saved(kind, record_id, record.version, [])
-        table = model.__table__
-        result = session.execute(
+        table = table_of(type(record))
+        result = session.exec(
             update(table)
             .where(table.c.id == record_id, table.c.version == expected_version)
             .values(**changed, version=expected_version + 1, updated_at=now)
@@ -128,6 +128,13 @@ def save_fields(
                 at=now,
             )
         return Saved(kind, record_id, expected_version + 1, sorted(changed))
+
+
+def _text_after(clean: dict[str, object], record: Lead | Contact, name: str) -> str | None:
+    """A text field's value once the cleaned changes are saved."""
+    value = clean[name] if name in clean else getattr(record, name)
+    assert value is None or isinstance(value, str)  # a text field: cleaned to text or None
+    return value
 
 
 def _stale_message(session, kind: str, record, expected: int) -> str:

@@ -80,8 +80,8 @@ def _rep(db: sqlite3.Connection, name: str | None) -> RepInfo | None:
     if name is not None:
         found = db.execute(f"{_REP} WHERE lower(name) = ?", (name.strip().lower(),)).fetchall()
     else:
-        found = db.execute(f"{_REP} WHERE role = 'manager' AND active ORDER BY id LIMIT 1")
-        found = found.fetchall() or db.execute(f"{_REP} ORDER BY id LIMIT 1").fetchall()
+        managers = db.execute(f"{_REP} WHERE role = 'manager' AND active ORDER BY id LIMIT 1")
+        found = managers.fetchall() or db.execute(f"{_REP} ORDER BY id LIMIT 1").fetchall()
     if len(found) != 1:
         return None
     id_, rep_name, role, capacity, active = found[0]

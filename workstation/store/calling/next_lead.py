@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine, bindparam, func, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.calling.queues import QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
+from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, resolve_zone
 
 ATTEMPT_CAP = 6
@@ -38,7 +40,7 @@ LEASE = timedelta(minutes=30)
 BATCH = 25
 MAX_LOOKED_AT = 500  # then stop and say so, rather than walk a whole queue
 
-lead = Lead.__table__.c
+lead = table_of(Lead).c
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class NextLead:
 _OPEN_COUNT = (
     select(func.count()).select_from(Lead).where(lead.owner_id == bindparam("rep_id"), text(OWNED))
 )
-_CAPACITY = select(Rep.capacity, Rep.active).where(Rep.id == bindparam("rep_id"))
+_CAPACITY = select(col(Rep.capacity), col(Rep.active)).where(col(Rep.id) == bindparam("rep_id"))
 _CLAIM = (
     update(Lead)
     .where(lead.id == bindparam("lead_id"), lead.owner_id.is_(None))
@@ -120,8 +122,10 @@ def _first_callable(
         limit = 1 if lock or after is None else BATCH
         page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock)
         for row in page.rows:
-            if due_only and row.callback_at > now:
-                return None  # callbacks come soonest first: the rest are later still
+            if due_only:
+                assert row.callback_at is not None  # the callbacks queue's leads all have one
+                if row.callback_at > now:
+                    return None  # callbacks come soonest first: the rest are later still
             reason = why_not_callable(row, now, attempt_cap=attempt_cap)
             if reason is None:
                 return row
@@ -164,12 +168,14 @@ def next_lead(
     """
     now = now or utcnow()
     skipped: list[Skip] = []
-    walk = {"rep_id": rep_id, "now": now, "skipped": skipped, "attempt_cap": attempt_cap}
+    walk = partial(
+        _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
+    )
     with Session(engine) as session:
-        row = _first_callable(session, "callbacks", due_only=True, **walk)
+        row = walk(session, "callbacks", due_only=True)
         if row is not None:
             return NextLead(row.id, "callback", skipped)
-        row = _first_callable(session, "my-leads", **walk)
+        row = walk(session, "my-leads")
         if row is not None:
             return NextLead(row.id, "queue", skipped)
     with write_session(engine) as session:
@@ -187,11 +193,11 @@ def next_lead(
                 f"of your capacity of {rep.capacity}: nothing claimed",
             )
         lock = session.get_bind().dialect.name == "postgresql"
-        row = _first_callable(session, "pool", lock=lock, **walk)
+        row = walk(session, "pool", lock=lock)
         if row is None:
             return NextLead(None, None, skipped, "nothing callable in your queue or the pool")
-        claimed = session.execute(
-            _CLAIM, {"lead_id": row.id, "rep_id": rep_id, "now": now, "until": now + LEASE}
+        claimed = session.exec(
+            _CLAIM, params={"lead_id": row.id, "rep_id": rep_id, "now": now, "until": now + LEASE}
         )
         if claimed.rowcount != 1:  # cannot happen under the lock; never hand a lead out twice
             return NextLead(None, None, skipped, "the lead was taken meanwhile: try again")

@@ -12,8 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select, text
-from sqlmodel import Session
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlmodel import Session, col
 
 from workstation.store.models import (
     CALLBACK,
@@ -34,19 +46,24 @@ from workstation.store.rows import (
     QueueRow,
     queue_row,
 )
+from workstation.store.tables import table_of
 
-lead = Lead.__table__.c
-contact = Contact.__table__.c
+lead = table_of(Lead).c
+contact = table_of(Contact).c
+account = table_of(Account).c
 __all__ = ["QUEUES", "Page", "QueueRow", "queue_count", "queue_page"]
+
+# A queue's filter: an expression, or a partial index's predicate as literal SQL text.
+Filter = ColumnElement[bool] | TextClause
 
 
 @dataclass(frozen=True, slots=True)
 class Queue(QueueInfo):
-    where: ColumnElement[bool]
+    where: Filter
     order: tuple[tuple[Any, bool], ...]  # (column, descending)
 
 
-def _queue(key: str, where: ColumnElement[bool], order: tuple[tuple[Any, bool], ...]) -> Queue:
+def _queue(key: str, where: Filter, order: tuple[tuple[Any, bool], ...]) -> Queue:
     info = QUEUE_INFO[key]
     return Queue(key, info.title, info.description, info.kind, where, order)
 
@@ -60,7 +77,7 @@ def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
     clause: ColumnElement[bool] | None = None
     for position in reversed(range(len(order))):
         column, descending = order[position]
-        value = bindparam(f"k{position}")
+        value: BindParameter[Any] = bindparam(f"k{position}")
         beyond = column < value if descending else column > value
         clause = beyond if clause is None else or_(beyond, and_(column == value, clause))
     assert clause is not None
@@ -76,15 +93,15 @@ _LEAD_COLUMNS = (
 )  # fmt: skip
 _CONTACT_COLUMNS = (
     contact.id, contact.first_name, contact.last_name,
-    func.coalesce(Account.__table__.c.name, "").label("company"), contact.title,
+    func.coalesce(account.name, "").label("company"), contact.title,
     contact.phone, contact.lifecycle_stage.label("status"), contact.score,
     contact.attempt_count, contact.callback_at, contact.assigned_at, contact.created_at,
     contact.last_activity_at, literal(False).label("is_customer_inquiry"),
     contact.time_zone, contact.state, contact.country,
 )  # fmt: skip
 _OPEN_OPPORTUNITY = (
-    select(Opportunity.id)
-    .where(Opportunity.account_id == contact.account_id, Opportunity.is_closed.is_(False))
+    select(col(Opportunity.id))
+    .where(col(Opportunity.account_id) == contact.account_id, col(Opportunity.is_closed).is_(False))
     .exists()
 )
 _MINE = lead.owner_id == bindparam("rep_id")
@@ -116,7 +133,7 @@ def _select(queue: Queue) -> Select:
     if queue.kind == "lead":
         return select(*_LEAD_COLUMNS)
     return select(*_CONTACT_COLUMNS).select_from(
-        Contact.__table__.outerjoin(Account.__table__, Account.__table__.c.id == contact.account_id)
+        table_of(Contact).outerjoin(table_of(Account), account.id == contact.account_id)
     )
 
 

@@ -35,10 +35,6 @@ class RejectReason:
     label: str
     lead_status: str  # the closed status a lead rejected for this reason moves to
 
-    @property
-    def bogus(self) -> bool:
-        return self.lead_status == BAD_DATA
-
 
 REJECT_REASONS: tuple[RejectReason, ...] = (
     RejectReason("Bogus form fill", BAD_DATA),
@@ -89,14 +85,17 @@ def reject(
     """Reject lead or contact (`kind`) `record_id`: Rejected stage, reason kept, callback
     cleared, history written; a lead also gets the reason's closed status."""
     chosen = find_reason(reason)
-    model = {"lead": Lead, "contact": Contact}.get(kind)
-    if model is None:
+    if kind not in ("lead", "contact"):
         raise RejectRefused(f"only a lead or a contact can be rejected, not a {kind!r}")
     at = at or utcnow()
     why = f"rejected by sales: {chosen.label}"
     with write_session(engine) as session:
         require_active(session, rep_id, "reject records")
-        record = session.get(model, record_id, with_for_update=True)
+        record = (
+            session.get(Lead, record_id, with_for_update=True)
+            if kind == "lead"
+            else session.get(Contact, record_id, with_for_update=True)
+        )
         if record is None:
             raise RejectRefused(f"no {kind} {record_id}")
         if isinstance(record, Lead):

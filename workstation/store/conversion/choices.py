@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.conversion.lookups import (
     CampaignOption,
@@ -159,8 +159,10 @@ def resolve_contact(
     return contact, RecordPlan("attach", contact.id, name, tuple(fills))
 
 
-_CAMPAIGN_BY_ID = select(Campaign.id, Campaign.name).where(Campaign.id == bindparam("id"))
-_CAMPAIGN_BY_NAME = select(Campaign.id, Campaign.name).where(
+_CAMPAIGN_BY_ID = select(col(Campaign.id), col(Campaign.name)).where(
+    col(Campaign.id) == bindparam("id")
+)
+_CAMPAIGN_BY_NAME = select(col(Campaign.id), col(Campaign.name)).where(
     func.lower(Campaign.name) == bindparam("name")
 )
 
@@ -259,7 +261,7 @@ def resolve_role(
     problems: list[str],
 ) -> tuple[RolePlan, OpportunityContactRole | None]:
     if choices.role is not None and session.get(ContactRole, choices.role) is None:
-        roles = ", ".join(session.execute(select(ContactRole.name)).scalars())
+        roles = ", ".join(session.execute(select(col(ContactRole.name))).scalars())
         raise ConversionRefused(f"unknown contact role {choices.role!r}; roles: {roles}")
     current, existing = primary_role(session, opportunity, contact)
     primary = choices.primary if choices.primary is not None else current is None

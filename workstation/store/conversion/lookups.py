@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.models import (
     Activity,
@@ -20,16 +20,18 @@ from workstation.store.models import (
     OpportunityContactRole,
 )
 from workstation.store.reference import ContactRole, LifecycleStage, OpportunityStage
+from workstation.store.tables import table_of
 
 OPPORTUNITY = "Opportunity"  # the lifecycle stage of a contact on an open opportunity
 SHOWN = 20
 RESPONDED = "Responded"  # for a campaign that defines no responded status of its own
 
-_member = CampaignMember.__table__.c  # type: ignore[attr-defined]
-_status = CampaignMemberStatus.__table__.c  # type: ignore[attr-defined]
-_stage = OpportunityStage.__table__.c  # type: ignore[attr-defined]
-_activity = Activity.__table__.c  # type: ignore[attr-defined]
-_lifecycle = LifecycleStage.__table__.c  # type: ignore[attr-defined]
+_member = table_of(CampaignMember).c
+_campaign = table_of(Campaign).c
+_status = table_of(CampaignMemberStatus).c
+_stage = table_of(OpportunityStage).c
+_activity = table_of(Activity).c
+_lifecycle = table_of(LifecycleStage).c
 
 # Built once: these run inside every conversion (TARGETS.md P5).
 # The campaign's first member status that counts as responded, per membership.
@@ -48,9 +50,9 @@ _CAMPAIGNS = (
         _member.status,
         _member.has_responded,
         _member.created_at,
-        Campaign.__table__.c.name,  # type: ignore[attr-defined]
+        _campaign.name,
     )
-    .join(Campaign.__table__, Campaign.__table__.c.id == _member.campaign_id)  # type: ignore[attr-defined]
+    .join(table_of(Campaign), _campaign.id == _member.campaign_id)
     .where(_member.lead_id == bindparam("lead_id"))
     .order_by(_member.created_at.desc(), _member.id.desc())
     .limit(SHOWN)
@@ -69,7 +71,7 @@ _FIRST_STAGE = (
 )
 _ACTIVITIES = (
     select(func.count())
-    .select_from(Activity.__table__)
+    .select_from(table_of(Activity))
     .where(_activity.lead_id == bindparam("lead_id"), _activity.contact_id.is_(None))
 )
 _STAGES = select(_lifecycle.name, _lifecycle.sort_order, _lifecycle.is_detour)
@@ -104,11 +106,11 @@ def open_opportunities(session: Session, account_id: int) -> list[OpportunityOpt
     """The account's open opportunities, newest first, with their primary contact."""
     role = OpportunityContactRole
     rows = session.execute(
-        select(Opportunity, Contact.first_name, Contact.last_name)
-        .outerjoin(role, and_(role.opportunity_id == Opportunity.id, role.is_primary))
-        .outerjoin(Contact, Contact.id == role.contact_id)
-        .where(Opportunity.account_id == account_id, Opportunity.is_closed.is_(False))  # type: ignore[attr-defined]
-        .order_by(Opportunity.created_at.desc(), Opportunity.id.desc())  # type: ignore[attr-defined]
+        select(Opportunity, col(Contact.first_name), col(Contact.last_name))
+        .outerjoin(role, and_(col(role.opportunity_id) == Opportunity.id, col(role.is_primary)))
+        .outerjoin(Contact, col(Contact.id) == role.contact_id)
+        .where(col(Opportunity.account_id) == account_id, col(Opportunity.is_closed).is_(False))
+        .order_by(col(Opportunity.created_at).desc(), col(Opportunity.id).desc())
         .limit(SHOWN)
     ).all()
     return [
@@ -148,14 +150,16 @@ def primary_role(
         return None, None
     role = OpportunityContactRole
     primary = session.execute(
-        select(role.contact_id, Contact.first_name, Contact.last_name)
-        .join(Contact, Contact.id == role.contact_id)
-        .where(role.opportunity_id == opportunity.id, role.is_primary)
+        select(col(role.contact_id), col(Contact.first_name), col(Contact.last_name))
+        .join(Contact, col(Contact.id) == role.contact_id)
+        .where(col(role.opportunity_id) == opportunity.id, col(role.is_primary))
     ).first()
     own = None
     if contact is not None:
         own = session.execute(
-            select(role).where(role.opportunity_id == opportunity.id, role.contact_id == contact.id)
+            select(role).where(
+                col(role.opportunity_id) == opportunity.id, col(role.contact_id) == contact.id
+            )
         ).scalar_one_or_none()
     if primary is None or (contact is not None and primary.contact_id == contact.id):
         return None, own
@@ -180,7 +184,9 @@ def first_open_stage(session: Session) -> tuple[str, int]:
 def contact_roles(session: Session) -> list[str]:
     """The contact roles a rep can pick, in their order (blank is always allowed too)."""
     return list(
-        session.execute(select(ContactRole.name).order_by(ContactRole.sort_order)).scalars()
+        session.execute(
+            select(col(ContactRole.name)).order_by(col(ContactRole.sort_order))
+        ).scalars()
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlmodel import Session
 
 from workstation.store.models import Account, Contact, Lead
+from workstation.store.tables import table_of
 
 # A shared mailbox provider says nothing about where someone works.
 FREE_MAIL_DOMAINS = frozenset(
@@ -97,8 +98,8 @@ def company_domains(lead: Lead) -> list[tuple[str, str]]:
     return found
 
 
-_account = Account.__table__.c  # type: ignore[attr-defined]
-_contact = Contact.__table__.c  # type: ignore[attr-defined]
+_account = table_of(Account).c
+_contact = table_of(Contact).c
 _ACCOUNT_COLUMNS = (_account.id, _account.name, _account.domain, _account.owner_id)
 SPELLINGS = 4  # as typed, Capitalised, UPPER, lower: the name index is case-sensitive
 

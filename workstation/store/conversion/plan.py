@@ -132,8 +132,10 @@ def draft_conversion(
         account_choice = get_active(session, Contact, choices.contact, "contact").account_id
     a_matches = account_matches(session, lead) if preview or account_choice is None else []
     account, account_plan = resolve_account(session, lead, account_choice, a_matches)
-    want_contacts = account is not None and (preview or choices.contact is None)
-    c_matches = contact_matches(session, lead, account.id) if want_contacts else []  # type: ignore[union-attr]
+    account_id = account.id if account is not None else None  # None: a new account
+    c_matches: list[ContactMatch] = []
+    if account_id is not None and (preview or choices.contact is None):
+        c_matches = contact_matches(session, lead, account_id)
     contact, contact_plan = resolve_contact(session, lead, account, choices.contact, c_matches)
 
     options = campaign_options(session, lead_id)
@@ -149,7 +151,7 @@ def draft_conversion(
 
     owner_id = lead.owner_id if lead.owner_id is not None else rep_id
     owner = session.get(Rep, owner_id) if preview and owner_id is not None else None
-    opps = open_opportunities(session, account.id) if preview and account is not None else []  # type: ignore[union-attr]
+    opps = open_opportunities(session, account_id) if preview and account_id is not None else []
     stage_from = contact.lifecycle_stage if contact is not None else None
     plan = ConversionPlan(
         lead_id=lead_id,

@@ -26,13 +26,14 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
+from workstation.store.tables import table_of
 
-_account = Account.__table__  # type: ignore[attr-defined]
-_contact = Contact.__table__  # type: ignore[attr-defined]
-_opportunity = Opportunity.__table__  # type: ignore[attr-defined]
-_role = OpportunityContactRole.__table__  # type: ignore[attr-defined]
-_member = CampaignMember.__table__  # type: ignore[attr-defined]
-_activity = Activity.__table__  # type: ignore[attr-defined]
+_account = table_of(Account)
+_contact = table_of(Contact)
+_opportunity = table_of(Opportunity)
+_role = table_of(OpportunityContactRole)
+_member = table_of(CampaignMember)
+_activity = table_of(Activity)
 
 # Built once (TARGETS.md: building a statement costs more than running it). New records
 # are plain inserts; the lead and attached records go through the ORM and changes.py.
@@ -41,7 +42,7 @@ _INSERT_CONTACT = insert(_contact).returning(_contact.c.id)
 _INSERT_OPPORTUNITY = insert(_opportunity).returning(_opportunity.c.id)
 _INSERT_ROLE = insert(_role)
 _INSERT_MEMBER = insert(_member)
-_INSERT_HISTORY = insert(History.__table__)  # type: ignore[attr-defined]
+_INSERT_HISTORY = insert(table_of(History))
 _MOVE_MEMBERS = (
     update(_member)
     .where(_member.c.lead_id == bindparam("lead"), _member.c.contact_id.is_(None))
@@ -99,7 +100,8 @@ def write_account(ctx: WriteContext) -> int:
     for field, value in plan.account.values:
         setattr(account, field, value)
     ctx.session.add(account)
-    return account.id  # type: ignore[return-value]
+    assert account.id is not None  # an existing account: stored, so it has its id
+    return account.id
 
 
 def write_new_contact(ctx: WriteContext, account_id: int) -> int:
@@ -136,6 +138,7 @@ def write_new_contact(ctx: WriteContext, account_id: int) -> int:
 
 
 def write_attached_contact(ctx: WriteContext, contact: Contact) -> int:
+    assert contact.id is not None  # an existing contact: stored, so it has its id
     plan, lead = ctx.draft.plan, ctx.draft.lead
     for field, value in plan.contact.values:
         setattr(contact, field, value)
@@ -157,7 +160,7 @@ def write_attached_contact(ctx: WriteContext, contact: Contact) -> int:
         reason=f"converted from lead {lead.id}",
         at=ctx.at,
     )
-    return contact.id  # type: ignore[return-value]
+    return contact.id
 
 
 def write_opportunity(ctx: WriteContext, account_id: int) -> int | None:

@@ -35,6 +35,7 @@ from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.errors import StoreError
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import SEED_ROWS
+from workstation.store.tables import table_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,7 +89,7 @@ def generate_demo(
         customers: list[tuple] = []
         known: tuple[list[tuple], list[tuple]] = ([], [])
         conversions: list[Conversion] = []
-        jobs = [(c,) for c in range(-(-plan.accounts // CHUNK))]
+        jobs: list[tuple] = [(c,) for c in range(-(-plan.accounts // CHUNK))]
         accounts = loader.load(account_chunk, plan, jobs, 2)
         result: AccountChunk
         for done, result in enumerate(accounts.results(), start=1):
@@ -102,16 +103,16 @@ def generate_demo(
         by_chunk = _place_conversions(conversions, plan.leads, plan.start)
         jobs = [(c, by_chunk.get(c, {})) for c in range(-(-plan.leads // CHUNK))]
         # The leads are built meanwhile (by worker processes, if any).
-        leads = loader.load(lead_chunk, context, jobs)
+        lead_batch = loader.load(lead_chunk, context, jobs)
         accounts.write()
         indexes = len(loader.indexes)
         built = loader.create_indexes(
             ACCOUNT_TABLES, lambda done: report(STAGE_INDEXES, done, indexes)
         )
-        for done, _ in enumerate(leads.results(), start=1):
-            leads.write()
+        for done, _ in enumerate(lead_batch.results(), start=1):
+            lead_batch.write()
             report(STAGE_LEADS, min(done * CHUNK, plan.leads), plan.leads)
-        leads.write()
+        lead_batch.write()
         loader.create_indexes(TABLES, lambda done: report(STAGE_INDEXES, built + done, indexes))
     return {table: loader.counts[table] for table in TABLES}
 
@@ -131,7 +132,7 @@ def _refuse_unless_empty(loader: Loader) -> None:
             "use a new database instead"
         )
     for model, seeded in SEED_ROWS.items():
-        table = model.__table__.name  # type: ignore[attr-defined]
+        table = table_of(model).name
         present = loader.reference(table)
         changed = [row["name"] for row in seeded if present.get(row["name"]) != _flags(row)]
         if changed:

@@ -63,10 +63,10 @@ KEPT_INDEXES = {
 }  # fmt: skip
 
 
-def columns(table: str) -> list[tuple[str, object]]:
+def columns(table: str) -> list[tuple[str, int | str | None]]:
     """(column, the value that stands for NULL, or None) in generated-tuple order."""
     sa_table = SQLModel.metadata.tables[table]
-    out: list[tuple[str, object]] = []
+    out: list[tuple[str, int | str | None]] = []
     for spec in COLUMNS[table].split():
         name = spec.rstrip("?")
         if not spec.endswith("?"):
@@ -102,7 +102,9 @@ class Loader:
 
     def __enter__(self) -> Loader:
         self.raw = self.engine.raw_connection()
-        self.db = self.raw.driver_connection
+        db = self.raw.driver_connection
+        assert db is not None  # just checked out of the pool, so open
+        self.db = db  # sqlite3's or psycopg's: each loader uses its own driver's API
         try:
             self.begin()
         except BaseException:

@@ -21,6 +21,11 @@ def text_rows(text: str) -> list[list[str]]:
     return [line.split("|") for line in text.strip().splitlines()]
 
 
+def text_items(text: str) -> list[str]:
+    """The "|"-separated items of every line, in order."""
+    return [item for row in text_rows(text) for item in row]
+
+
 def _groups(text: str) -> dict[str, tuple[str, ...]]:
     """Lines under a "[name]" line, per name."""
     groups: dict[str, list[str]] = {}
@@ -221,13 +226,12 @@ Australia|QLD|Brisbane|Australia/Brisbane|2|7|30000000-40000000|4000 4006 4101
 Australia|WA|Perth|Australia/Perth|1|8|92000000-95000000|6000 6005 6160
 """)
 
-STREET_NAMES = text_rows("""
+STREET_NAMES = text_items("""
 Main Street|Oak Avenue|Market Street|Park Road|High Street|Church Lane|Mill Road|King Street
 Queen Street|Station Road|River Road|Lake Drive|Elm Street|Cedar Lane|Harbour Way|Broadway
 Commerce Drive|Innovation Way|Technology Parkway|Victoria Road|George Street|Collins Street
 Bay Street|Front Street|Hauptstraße|Bahnhofstraße|Industriestraße|Friedrichstraße|Lindenallee
 """)
-STREET_NAMES = [name for row in STREET_NAMES for name in row]
 
 # What a rep writes after a call, by disposition; "Checking in" notes for contacts.
 NOTES = _groups("""
@@ -294,11 +298,10 @@ Do Not Call|20|90
 EMAIL_SUBJECTS = ("Following up on your {offer}", "Your {offer}: next steps", "Re: {offer}")
 TASK_SUBJECTS = ("Send proposal", "Prepare demo environment", "Confirm stakeholder list")
 
-REJECT_REASONS = text_rows("""
+REJECT_REASONS = text_items("""
 Student, not a business|Competitor researching us|Job seeker, not a buyer|Bogus form fill
 Outside our territories|Company too small for any plan
 """)
-REJECT_REASONS = [reason for row in REJECT_REASONS for reason in row]
 
 ARCHIVE_REASON = "No response after repeated attempts: handed to marketing nurture"
 MATCH_REASON = "Matched an existing contact by email"

@@ -208,6 +208,7 @@ class SqliteLoader(Loader):
         return ScratchBatch(self, rounds)
 
     def _path(self, slot: str) -> str:
+        assert self.scratch is not None  # made in `begin` when there are workers
         return f"{self.scratch.name}/{slot.removeprefix('scratch')}.db"
 
 

@@ -80,6 +80,7 @@ from workstation.store.models import (
     OpportunityContactRole,
 )
 from workstation.store.reference import OpportunityStage
+from workstation.store.tables import table_of
 
 # How a value is written, decided by its column's SQL type; money is named explicitly
 # because an amount in cents is an integer to the database.
@@ -138,16 +139,16 @@ def _spec(
     return ExportSpec(table.c.id, table if source is None else source, tuple(fields))
 
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_contact: Table = Contact.__table__  # type: ignore[attr-defined]
-_account: Table = Account.__table__  # type: ignore[attr-defined]
-_opportunity: Table = Opportunity.__table__  # type: ignore[attr-defined]
-_stage: Table = OpportunityStage.__table__  # type: ignore[attr-defined]
-_role: Table = OpportunityContactRole.__table__  # type: ignore[attr-defined]
-_campaign: Table = Campaign.__table__  # type: ignore[attr-defined]
-_member: Table = CampaignMember.__table__  # type: ignore[attr-defined]
-_activity: Table = Activity.__table__  # type: ignore[attr-defined]
-_history: Table = History.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_contact = table_of(Contact)
+_account = table_of(Account)
+_opportunity = table_of(Opportunity)
+_stage = table_of(OpportunityStage)
+_role = table_of(OpportunityContactRole)
+_campaign = table_of(Campaign)
+_member = table_of(CampaignMember)
+_activity = table_of(Activity)
+_history = table_of(History)
 
 EXPORT_SPECS: dict[str, ExportSpec] = {
     "leads": _spec(

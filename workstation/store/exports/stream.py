@@ -42,7 +42,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii
@@ -110,7 +110,7 @@ def _spec(kind: str) -> ExportSpec:
         ) from None
 
 
-def _pages(engine: Engine, spec: ExportSpec, batch_size: int) -> Iterator[Page]:
+def _pages(engine: Engine, spec: ExportSpec, batch_size: int) -> Generator[Page, None, None]:
     first = (
         select(*(field.expression for field in spec.fields))
         .select_from(spec.source)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Campaign, CampaignMemberStatus
@@ -42,10 +42,10 @@ def default_member_status(session: Session, campaign_id: int) -> tuple[str, bool
     at all (made before it had any) is given the defaults first."""
     rows = session.execute(
         select(
-            CampaignMemberStatus.label,
-            CampaignMemberStatus.has_responded,
-            CampaignMemberStatus.is_default,
-        ).where(CampaignMemberStatus.campaign_id == campaign_id)
+            col(CampaignMemberStatus.label),
+            col(CampaignMemberStatus.has_responded),
+            col(CampaignMemberStatus.is_default),
+        ).where(col(CampaignMemberStatus.campaign_id) == campaign_id)
     ).all()
     if not rows:
         add_member_statuses(session, campaign_id)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
@@ -120,8 +120,8 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
         connection = plain.execution_options(write_lock=True)
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-            checkpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            checkpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
             connection.exec_driver_sql(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")
             connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
             connection.commit()
@@ -192,7 +192,7 @@ def _prepare(
     with Session(bind=connection) as session:
         info = ensure_campaign(session, campaign, channel=source) if campaign else None
         statuses = list(
-            session.execute(select(LeadStatus).order_by(LeadStatus.sort_order)).scalars()
+            session.execute(select(LeadStatus).order_by(col(LeadStatus.sort_order))).scalars()
         )
         session.flush()
     return info, statuses

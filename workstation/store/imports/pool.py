@@ -19,7 +19,7 @@ import marshal
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
@@ -81,7 +81,9 @@ class _Workers:
             return self.cleaner.block(item.data)
         return self.cleaner.rows(item)
 
-    def map(self, job: Callable, items: Iterable[Any], arg=lambda item: item) -> Iterator:
+    def map(
+        self, job: Callable, items: Iterable[Any], arg=lambda item: item
+    ) -> Generator[tuple[Any, Any], None, None]:
         """(item, result) for each item, in order; `arg(item)` is what the job is given.
 
         Workers take a second or two to start (a new interpreter each, importing the
@@ -114,8 +116,10 @@ class _Workers:
                 yield item, self._here(job, item)
             try:
                 if not self.broken:
+                    pool = self.pool
+                    assert pool is not None  # started above, or it would be broken
                     for item in items:
-                        pending.append([item, self.pool.submit(job, arg(item))])  # type: ignore[union-attr]
+                        pending.append([item, pool.submit(job, arg(item))])
                         result = marshal.loads(pending[0][1].result())
                         yield pending.popleft()[0], result
                     while pending:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 
@@ -26,6 +27,7 @@ from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
 from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_source, match_picklist
 from workstation.store.imports.reader import parse_block
 from workstation.store.models import Lead
+from workstation.store.tables import table_of
 from workstation.store.values.cleansing import (
     BadValue,
     clean_count,
@@ -46,7 +48,9 @@ LEAD_VALUES = tuple(
 _TEXT = tuple(
     "first_name last_name title company website industry street city postal_code lead_type".split()
 )
-_LIMITS = {name: getattr(Lead.__table__.c[name].type, "length", None) for name in LEAD_VALUES}
+_LIMITS: dict[str, int | None] = {
+    name: getattr(table_of(Lead).c[name].type, "length", None) for name in LEAD_VALUES
+}
 _LABELS = {name: field.label for name, field in FIELDS_BY_NAME.items()}
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _REGIONS = phonenumbers.SUPPORTED_REGIONS
@@ -58,7 +62,6 @@ Row = tuple[int, list[str]]  # line number, cells
 # again for PostgreSQL).
 Cleaned = tuple
 Outcome = Cleaned | str  # or the reason the row was refused
-Refused = list  # [line, reason, cells]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,17 @@ class RowRules:
     default_type: str | None = None  # LeadType for rows without one (the campaign's offer)
 
 
+def _held(name: str) -> int:
+    """The characters the lead's text column `name` holds."""
+    limit = _LIMITS[name]
+    assert limit is not None
+    return limit
+
+
+_FULL_NAME_LIMIT = 2 * _held("last_name")  # a first name and a last name
+_EMAIL_LIMIT = _held("email")
+
+
 def _split_name(full: str) -> tuple[str | None, str]:
     if "," in full:
         last, _, first = full.partition(",")
@@ -81,6 +95,9 @@ def _split_name(full: str) -> tuple[str | None, str]:
 
 
 _MISSING = object()
+# A field's columns: its only one (-1: several, -2: none), all of them best first, and what
+# the cells written there cleaned to.
+_FieldCells = tuple[int, tuple[int, ...], dict[str, Any]]
 KEPT = 1 << 14  # answers kept per field: the few values a column repeats, and then some
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 
@@ -120,7 +137,9 @@ class RowCleaner:
         self.rules = rules
         self.width = len(rules.plan.header)
         columns = dict(rules.plan.columns)
-        self.fields = {name: (-2, (), {}) for name in (*LEAD_VALUES, "full_name")} | {
+        self.fields: dict[str, _FieldCells] = {
+            name: (-2, (), {}) for name in (*LEAD_VALUES, "full_name")
+        } | {
             name: (indexes[0] if len(indexes) == 1 else -1, indexes, {})
             for name, indexes in columns.items()
         }
@@ -174,8 +193,7 @@ class RowCleaner:
             cell, memo = cell_of(cells, "full_name")
             if (names := memo.get(cell, missing)) is missing:
                 given = _given(cell)
-                limit = 2 * _LIMITS["last_name"]  # type: ignore[operator]
-                names = given and _split_name(clean_text(given, limit, "Name") or "")
+                names = given and _split_name(clean_text(given, _FULL_NAME_LIMIT, "Name") or "")
                 if len(memo) < KEPT:
                     memo[cell] = names
             if names is not None:
@@ -189,7 +207,7 @@ class RowCleaner:
         email = None
         if "email" in has and (given := _given(cell_of(cells, "email")[0])) is not None:
             email = clean_email(given)
-            if email is not None and len(email) > _LIMITS["email"]:  # type: ignore[operator]
+            if email is not None and len(email) > _EMAIL_LIMIT:
                 raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
         if "phone" in has and (given := _given(cell_of(cells, "phone")[0])) is not None:
             region = code if code in _REGIONS else rules.region
@@ -246,7 +264,7 @@ class RowCleaner:
             place = (country, code, region_code(state, code) or state)
             if len(memo) < KEPT:
                 memo[key] = place
-        return place  # type: ignore[return-value]
+        return place
 
 
 _FIRST, _LAST, _COMPANY, _EMAIL, _PHONE = (
@@ -281,11 +299,11 @@ class BlockCleaner:
         self.encoding, self.errors = encoding, errors
         self._rows: RowCleaner | None = None  # made where it runs: its memos stay there
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[RowRules, str, str, str]:
         return self.rules, self.delimiter, self.encoding, self.errors
 
-    def __setstate__(self, state: tuple) -> None:
-        self.__init__(*state)
+    def __setstate__(self, state: tuple[RowRules, str, str, str]) -> None:
+        BlockCleaner.__init__(self, *state)
 
     def block(self, data: bytes) -> tuple[bool, int, list]:
         """(whether the block ended between records, its lines, the outcomes of its rows,

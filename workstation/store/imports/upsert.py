@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, final
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, select, update
 
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
@@ -31,10 +32,11 @@ from workstation.store.imports.sql import (
     insert_rows,
 )
 from workstation.store.models import CampaignMember, Contact, Lead
+from workstation.store.tables import table_of
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_contact: Table = Contact.__table__  # type: ignore[attr-defined]
-_member: Table = CampaignMember.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_contact = table_of(Contact)
+_member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
@@ -62,9 +64,18 @@ _NEW_LEAD = (*LEAD_VALUES, "is_open", "campaign_id", "created_at", "updated_at",
 # Without a campaign the column is left out (NULL): the sqlite3 driver binds None, as it
 # does a bool, four times slower than an int.
 _NEW_LEAD_NO_CAMPAIGN = tuple(name for name in _NEW_LEAD if name != "campaign_id")
-_DEFAULTS = tuple(_lead.c[name].default.arg for name in _DEFAULTED)  # type: ignore[union-attr]
-_MEMBER_COLUMNS = ("campaign_id", "lead_id", "contact_id", "status", "has_responded")
-_MEMBER_COLUMNS += ("responded_at", "created_at")
+
+
+def _default(name: str) -> object:
+    """The value the lead model gives column `name` when none is given."""
+    default = _lead.c[name].default
+    assert isinstance(default, ColumnDefault)  # a plain value: Field(default=...)
+    return default.arg
+
+
+_DEFAULTS = tuple(_default(name) for name in _DEFAULTED)
+_MEMBER_COLUMNS: tuple[str, ...] = ("campaign_id", "lead_id", "contact_id", "status")
+_MEMBER_COLUMNS += ("has_responded", "responded_at", "created_at")
 _RETURNING_IDS = insert(_lead).returning(_lead.c.id)  # in any order: ids are all we need
 _LAST_ID = select(func.max(_lead.c.id))
 _UPDATE = {
@@ -92,6 +103,9 @@ def _insert_returning_ids(
     return list(range(last + 1, last + 1 + len(rows)))
 
 
+# Final: then `type(x) is _Target`, which the per-row loops use as quicker than
+# isinstance(), narrows both ways for the type checker.
+@final
 @dataclass(slots=True)
 class _Target:
     """A record a row may merge into: one already stored, or one this batch creates."""
@@ -99,7 +113,7 @@ class _Target:
     table: str  # "lead" or "contact"
     id: int | None  # None: created by this batch
     email: str | None
-    values: dict[str, object] | None  # by name; a new lead's only once a row merges into it
+    values: dict[str, Any] | None  # by name; a new lead's only once a row merges into it
     row: Cleaned | None = None  # a new lead's cleaned values
     fill: tuple[str, ...] = LEAD_FILL
     member_of: tuple[str, int] | None = None  # who the campaign membership belongs to
@@ -108,13 +122,22 @@ class _Target:
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
 
-    def named(self) -> dict[str, object]:
+    def named(self) -> dict[str, Any]:
         if self.values is None:
             self.values = dict(zip(LEAD_VALUES, self.row or (), strict=True))
         return self.values
 
     def cleaned(self) -> Cleaned:
-        return self.row if self.values is None else tuple(map(self.values.get, LEAD_VALUES))
+        if self.values is None:
+            assert self.row is not None  # a new lead's, kept until a row merges into it
+            return self.row
+        return tuple(map(self.values.get, LEAD_VALUES))
+
+
+def _stored_id(target: _Target) -> int:
+    """The id of a record read from the database."""
+    assert target.id is not None
+    return target.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +158,11 @@ class _Index:
         self.emails: dict[str, _Target | int] = {}
         self.phones: dict[str, list[_Target | int]] = {}
 
-    def add(self, target: _Target, email: object, phone: object) -> None:
+    def add(self, target: _Target, email: str | None, phone: str | None) -> None:
         if email:
-            self.emails.setdefault(email, target)  # type: ignore[arg-type]
+            self.emails.setdefault(email, target)
         if phone:
-            self.phones.setdefault(phone, []).append(target)  # type: ignore[arg-type]
+            self.phones.setdefault(phone, []).append(target)
 
 
 class BatchWriter:
@@ -220,13 +243,13 @@ class BatchWriter:
         target = index.emails.get(email) if email else None
         if target is None and phone:
             for candidate in index.phones.get(phone, ()):
-                mail = fresh[candidate][_EMAIL] if candidate.__class__ is int else candidate.email
+                mail = candidate.email if type(candidate) is _Target else fresh[candidate][_EMAIL]
                 if email is None or mail is None:
                     target = candidate
                     break
-        if target.__class__ is not int:
-            return target  # type: ignore[return-value]
-        position: int = target  # type: ignore[assignment]
+        if target is None or type(target) is _Target:
+            return target
+        position = target
         values = fresh[position]
         made = _Target("lead", None, values[_EMAIL], None, values)
         made.is_member = self.campaign is not None
@@ -252,7 +275,7 @@ class BatchWriter:
             _Target("contact", row["id"], row["email"], row, None, CONTACT_FILL)
             for row in find_by_email_or_phone(connection, _contact, CONTACT_LOOKUP, emails, phones)
         ]
-        found.sort(key=lambda t: t.id)  # type: ignore[arg-type,return-value]
+        found.sort(key=_stored_id)
         leads = []
         for row in find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones):
             target = _Target("lead", row["id"], row["email"], row, None)
@@ -264,7 +287,7 @@ class BatchWriter:
             leads.append(target)
         leads.sort(key=lambda t: (t.read_only, t.id))
         for target in found:
-            target.member_of = ("contact", target.id)  # type: ignore[assignment]
+            target.member_of = ("contact", _stored_id(target))
         found += leads
         if self.campaign is not None and found:
             self._mark_members(connection, found)
@@ -306,7 +329,7 @@ class BatchWriter:
                     current[name] = True
                     changed = True
             if changed:
-                target.email = current["email"]  # type: ignore[assignment]
+                target.email = current["email"]
                 index.add(target, current["email"], current["phone"])
         if not target.is_member and self.campaign is not None:
             target.is_member = target.joins = True
@@ -332,10 +355,10 @@ class BatchWriter:
         default, open_statuses = self.default_status, self.open_statuses
         # What follows a row's values when it has no status of its own (most rows).
         tail = (default, is_open[default in open_statuses], *campaign, at, at, *defaults)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         append = rows.append
         for entry in fresh:
-            values = entry.cleaned() if entry.__class__ is _Target else entry  # type: ignore[union-attr]
+            values = entry.cleaned() if type(entry) is _Target else entry
             status = values[-1]
             if status is None:
                 append(values[:-1] + tail)
@@ -357,8 +380,8 @@ class BatchWriter:
         values = target.named()
         changes = {name: values[name] for name in (*target.fill, *FLAGS)}
         if target.table == "lead":
-            joined = target.joins and self.campaign is not None
-            changes["campaign_id"] = self.campaign.id if joined else values["campaign_id"]
+            campaign = self.campaign if target.joins else None
+            changes["campaign_id"] = values["campaign_id"] if campaign is None else campaign.id
         return changes | {"b_id": target.id, "b_at": now}
 
     def _join(self, connection: Connection, who: list[tuple[str, int]], now: datetime) -> None:

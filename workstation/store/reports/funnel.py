@@ -27,26 +27,28 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, case, func, not_, or_, select, text
+from sqlalchemy import ColumnElement, Table, case, func, not_, or_, select, text
 from sqlmodel import Session
 
 from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_history import DetourRow, detours
+from workstation.store.tables import table_of
 
 CONVERTED_STEP = "Converted"
 MQL = "Marketing Qualified"
 SQL = "Sales Qualified"
 NONE = "(none)"
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_contact: Table = Contact.__table__  # type: ignore[attr-defined]
-_history: Table = History.__table__  # type: ignore[attr-defined]
-_opportunity: Table = Opportunity.__table__  # type: ignore[attr-defined]
-_opp_stage: Table = OpportunityStage.__table__  # type: ignore[attr-defined]
-_stage: Table = LifecycleStage.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_contact = table_of(Contact)
+_history = table_of(History)
+_opportunity = table_of(Opportunity)
+_opp_stage = table_of(OpportunityStage)
+_stage = table_of(LifecycleStage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ def _grouped(joined, table: Table, since: datetime | None, **columns):
         per_record = per_record.where(table.c.created_at >= since)
     inner = per_record.subquery("per_record")
     keys = [inner.c[name] for name in columns if name != "amount"]
-    totals = [func.count()]
+    totals: list[ColumnElement[Any]] = [func.count()]
     if "amount" in columns:
         totals.append(func.sum(inner.c.amount))
     return select(*keys, *totals).group_by(*keys)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from workstation.display import age, money
 from workstation.store.reports.funnel import FunnelReport, SourceRow
 from workstation.store.reports.funnel_history import RepActivity, StatusTime
 
@@ -19,23 +20,15 @@ from workstation.store.reports.funnel_history import RepActivity, StatusTime
 class Section:
     title: str
     head: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
 
 
 def percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.0%}"
 
 
-def duration(seconds: float) -> str:
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
-
-
-def money(cents: int) -> str:
-    return f"${cents // 100:,}"
+def median_time(status: StatusTime) -> str:
+    return age(timedelta(seconds=status.median_seconds), spaced=True)
 
 
 def _steps(title: str, steps) -> Section:
@@ -83,7 +76,7 @@ def group_section(title: str, label: str, groups: Sequence[SourceRow]) -> Sectio
 
 
 def time_section(statuses: Sequence[StatusTime]) -> Section:
-    rows = [(t.status, duration(t.median_seconds), f"{t.stays:,}") for t in statuses]
+    rows = [(t.status, median_time(t), f"{t.stays:,}") for t in statuses]
     return Section("Time in status (median)", ("Status", "Median", "Stays"), rows)
 
 

@@ -26,20 +26,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import Float, Table, and_, case, func, literal_column, or_, select
+from sqlalchemy import Float, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.models import Activity, History, Lead, Rep
 from workstation.store.permissions import require_manager
 from workstation.store.reference import Disposition, LeadStatus
+from workstation.store.tables import table_of
 
-_lead: Table = Lead.__table__  # type: ignore[attr-defined]
-_history: Table = History.__table__  # type: ignore[attr-defined]
-_activity: Table = Activity.__table__  # type: ignore[attr-defined]
-_disposition: Table = Disposition.__table__  # type: ignore[attr-defined]
-_rep: Table = Rep.__table__  # type: ignore[attr-defined]
+_lead = table_of(Lead)
+_history = table_of(History)
+_activity = table_of(Activity)
+_disposition = table_of(Disposition)
+_rep = table_of(Rep)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def time_in_status(
         if status is not None and ended >= start:
             stays.setdefault(status, array("d")).append(ended - began)
         began = ended
-    order = dict(session.execute(select(LeadStatus.name, LeadStatus.sort_order)).all())
+    statuses = select(col(LeadStatus.name), col(LeadStatus.sort_order))
+    order = dict(session.execute(statuses).all())
     rows = [StatusTime(status, median(lengths), len(lengths)) for status, lengths in stays.items()]
     return sorted(rows, key=lambda row: (order.get(row.status, len(order)), row.status))
 

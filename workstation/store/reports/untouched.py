@@ -27,13 +27,14 @@ from sqlmodel import Session
 from workstation.store.errors import StoreError
 from workstation.store.models import UNTOUCHED, Lead, Rep, utcnow
 from workstation.store.permissions import require_manager, require_self_or_manager
+from workstation.store.tables import table_of
 
 DEFAULT_HOURS = 24.0
 BUCKETS = ("<1 day", "1–3 days", "3–7 days", "7+ days")
 BUCKET_EDGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 
-lead = Lead.__table__.c
-rep = Rep.__table__.c
+lead = table_of(Lead).c
+rep = table_of(Rep).c
 
 _WHERE = and_(text(UNTOUCHED), lead.assigned_at < bindparam("cutoff"))
 

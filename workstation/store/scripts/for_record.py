@@ -15,12 +15,11 @@ the call that gave the answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, null, select
-from sqlmodel import Session
+from sqlalchemy import RowMapping, SQLColumnExpression, bindparam, null, select
+from sqlmodel import Session, col
 
 from workstation.store.models import (
     Account,
@@ -103,7 +102,6 @@ class ScriptView:
     email_opt_out: bool
     email_template: str | None
     last_answers: dict[str, Any] = field(default_factory=dict)  # from the last call
-    last_answered_at: datetime | None = None
 
 
 @cache
@@ -111,17 +109,21 @@ def default_script() -> ScriptFile:
     return parse_script(DEFAULT_SCRIPT, "the built-in default script")
 
 
-_SCRIPT = (CallScript.id.label("script_id"), CallScript.name.label("script_name"),
-           CallScript.body, CallScript.questions, CallScript.qualify)  # fmt: skip
-_CAMPAIGN = (Campaign.name.label("campaign"), Campaign.channel, Campaign.offer, Campaign.product,
-             Campaign.email_template)  # fmt: skip
+_SCRIPT: tuple[SQLColumnExpression[Any], ...] = (
+    col(CallScript.id).label("script_id"), col(CallScript.name).label("script_name"),
+    col(CallScript.body), col(CallScript.questions), col(CallScript.qualify),
+)  # fmt: skip
+_CAMPAIGN: tuple[SQLColumnExpression[Any], ...] = (
+    col(Campaign.name).label("campaign"), col(Campaign.channel), col(Campaign.offer),
+    col(Campaign.product), col(Campaign.email_template),
+)  # fmt: skip
 _PERSON = ("first_name", "last_name", "title", "email", "phone", "state", "country",
            "lead_source", "score", "email_opt_out")  # fmt: skip
 # A contact's campaign is that of its latest membership.
 _LATEST_CAMPAIGN = (
-    select(CampaignMember.campaign_id)
-    .where(CampaignMember.contact_id == Contact.id)
-    .order_by(CampaignMember.created_at.desc(), CampaignMember.id.desc())  # type: ignore[attr-defined]
+    select(col(CampaignMember.campaign_id))
+    .where(col(CampaignMember.contact_id) == Contact.id)
+    .order_by(col(CampaignMember.created_at).desc(), col(CampaignMember.id).desc())
     .limit(1)
     .scalar_subquery()
 )
@@ -129,30 +131,31 @@ _LATEST_CAMPAIGN = (
 # the panel reads them on every next lead.
 _RECORD = {
     "lead": select(
-        *(getattr(Lead, name) for name in _PERSON), Lead.company, Lead.industry, Lead.city,
-        Lead.lead_type, Account.industry.label("account_industry"), *_CAMPAIGN, *_SCRIPT,
+        *(getattr(Lead, name) for name in _PERSON), col(Lead.company), col(Lead.industry),
+        col(Lead.city), col(Lead.lead_type), col(Account.industry).label("account_industry"),
+        *_CAMPAIGN, *_SCRIPT,
     )
-    .outerjoin(Account, Account.id == Lead.existing_account_id)
-    .outerjoin(Campaign, Campaign.id == Lead.campaign_id)
-    .outerjoin(CallScript, CallScript.id == Campaign.call_script_id)
-    .where(Lead.id == bindparam("record_id")),
+    .outerjoin(Account, col(Account.id) == Lead.existing_account_id)
+    .outerjoin(Campaign, col(Campaign.id) == Lead.campaign_id)
+    .outerjoin(CallScript, col(CallScript.id) == Campaign.call_script_id)
+    .where(col(Lead.id) == bindparam("record_id")),
     "contact": select(
-        *(getattr(Contact, name) for name in _PERSON), Account.name.label("company"),
+        *(getattr(Contact, name) for name in _PERSON), col(Account.name).label("company"),
         null().label("industry"), null().label("city"), null().label("lead_type"),
-        Account.industry.label("account_industry"), *_CAMPAIGN, *_SCRIPT,
+        col(Account.industry).label("account_industry"), *_CAMPAIGN, *_SCRIPT,
     )
-    .outerjoin(Account, Account.id == Contact.account_id)
-    .outerjoin(Campaign, Campaign.id == _LATEST_CAMPAIGN)
-    .outerjoin(CallScript, CallScript.id == Campaign.call_script_id)
-    .where(Contact.id == bindparam("record_id")),
+    .outerjoin(Account, col(Account.id) == Contact.account_id)
+    .outerjoin(Campaign, col(Campaign.id) == _LATEST_CAMPAIGN)
+    .outerjoin(CallScript, col(CallScript.id) == Campaign.call_script_id)
+    .where(col(Contact.id) == bindparam("record_id")),
 }  # fmt: skip
-_DEFAULT = select(*_SCRIPT).where(CallScript.name == DEFAULT_NAME)
+_DEFAULT = select(*_SCRIPT).where(col(CallScript.name) == DEFAULT_NAME)
 _ACTIVITIES = {
-    kind: select(Activity.id, Activity.answers, Activity.reverses_id, Activity.occurred_at)
+    kind: select(col(Activity.id), col(Activity.answers), col(Activity.reverses_id))
     .where(column == bindparam("record_id"))
-    .order_by(Activity.occurred_at.desc(), Activity.id.desc())  # type: ignore[attr-defined]
+    .order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
     .limit(RECENT_ACTIVITIES)
-    for kind, column in (("lead", Activity.lead_id), ("contact", Activity.contact_id))
+    for kind, column in (("lead", col(Activity.lead_id)), ("contact", col(Activity.contact_id)))
 }
 
 
@@ -197,14 +200,14 @@ def _values(row: RowMapping, rep: str) -> dict[str, str | None]:
     }
 
 
-def _last_answers(session: Session, kind: str, record_id: int) -> tuple[dict, datetime | None]:
+def _last_answers(session: Session, kind: str, record_id: int) -> dict:
     """The answers of the record's last call that was not undone."""
     rows = session.execute(_ACTIVITIES[kind], {"record_id": record_id}).all()
     undone = {row.reverses_id for row in rows if row.reverses_id is not None}
     for row in rows:
         if row.answers and row.id not in undone:
-            return dict(row.answers), row.occurred_at
-    return {}, None
+            return dict(row.answers)
+    return {}
 
 
 def script_for_record(
@@ -216,7 +219,7 @@ def script_for_record(
         return None
     script_id, name, body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
-    last, last_at = _last_answers(session, kind, record_id)
+    last = _last_answers(session, kind, record_id)
     values = _values(row, rep_name)
     return ScriptView(
         record_kind=kind,
@@ -236,7 +239,6 @@ def script_for_record(
         email_opt_out=row["email_opt_out"],
         email_template=row["email_template"] or None,
         last_answers=last,
-        last_answered_at=last_at,
     )
 
 
@@ -259,7 +261,7 @@ def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | N
     _id, _name, _body, questions, qualify = _script_of(session, row)
     parsed, rule = _questions_and_rule(questions, qualify)
     given = check_answers(parsed, answers)
-    before, _ = _last_answers(session, kind, record.id)
+    before = _last_answers(session, kind, record.id)
     old = score_from_answers(parsed, before, rule).points
     new = score_from_answers(parsed, before | given, rule).points
     record.score += new - old

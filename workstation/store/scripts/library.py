@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -66,7 +66,9 @@ class ImportResult:
 
 def _links(session: Session) -> dict[int, list[str]]:
     rows = session.execute(
-        select(Campaign.call_script_id, Campaign.name).where(Campaign.call_script_id.is_not(None))  # type: ignore[union-attr]
+        select(col(Campaign.call_script_id), col(Campaign.name)).where(
+            col(Campaign.call_script_id).is_not(None)
+        )
     ).all()
     links: dict[int, list[str]] = {}
     for script_id, name in rows:
@@ -108,7 +110,7 @@ def script_as_file(session: Session, script_id: int | None) -> ScriptFile:
 def _check_campaigns(session: Session, files: Sequence[ScriptFile]) -> list[ScriptFileError]:
     wanted = {name for f in files for name in f.campaigns}
     known = set(
-        session.execute(select(Campaign.name).where(Campaign.name.in_(wanted))).scalars()  # type: ignore[attr-defined]
+        session.execute(select(col(Campaign.name)).where(col(Campaign.name).in_(wanted))).scalars()
     )
     return [
         ScriptFileError(f.source, line, f"there is no campaign named {name!r}")
@@ -138,7 +140,7 @@ def _write(
         )  # fmt: skip
     linked = session.execute(
         select(Campaign).where(
-            (Campaign.call_script_id == row.id) | Campaign.name.in_(script.campaigns)  # type: ignore[attr-defined]
+            (col(Campaign.call_script_id) == row.id) | col(Campaign.name).in_(script.campaigns)
         )
     ).scalars()
     for campaign in linked:
@@ -170,7 +172,7 @@ def save_script(
         if script_id is not None and row is None:
             raise ScriptError(f"there is no script {script_id}: it may have been renamed")
         same_name = session.execute(
-            select(CallScript).where(CallScript.name == script.name)
+            select(CallScript).where(col(CallScript.name) == script.name)
         ).scalar_one_or_none()
         if same_name is not None and same_name is not row:
             raise ScriptError(f"another script is called {script.name!r}: pick another name")
@@ -226,7 +228,7 @@ def import_scripts(
         stored = {
             s.name: s
             for s in session.execute(
-                select(CallScript).where(CallScript.name.in_([f.name for f in files]))  # type: ignore[attr-defined]
+                select(CallScript).where(col(CallScript.name).in_([f.name for f in files]))
             ).scalars()
         }
         for f in files:

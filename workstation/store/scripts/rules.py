@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from workstation.store.errors import StoreError
 
@@ -156,7 +156,7 @@ def rule_from_dict(raw: object, questions: Sequence[Question]) -> Rule:
     return Rule(parts["all"], parts["any"])
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 

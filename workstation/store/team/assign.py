@@ -33,9 +33,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select, text
-from sqlmodel import Session
+from sqlalchemy import Engine, Row, bindparam, func, select, text
+from sqlmodel import Session, col
 
 from workstation.store.changes import change_lead
 from workstation.store.db import write_session
@@ -44,6 +45,7 @@ from workstation.store.history import record_change
 from workstation.store.models import OWNED, POOL, Lead, Rep, utcnow
 from workstation.store.permissions import require_manager, require_owner_or_manager
 from workstation.store.reps import RepInfo, rep_info
+from workstation.store.tables import table_of
 from workstation.store.team.assign_plan import (
     AssignmentSummary,
     ReassignSummary,
@@ -53,7 +55,7 @@ from workstation.store.team.assign_plan import (
 
 CHUNK = 500  # ids per IN (…) list: far below every driver's limit on bound values
 
-lead = Lead.__table__.c
+lead = table_of(Lead).c
 
 _OPEN_LEADS = (
     select(func.count()).select_from(Lead).where(lead.owner_id == bindparam("rep"), text(OWNED))
@@ -94,11 +96,11 @@ def rep_capacities(session: Session, *, rep_ids: Sequence[int] | None = None) ->
 def _capacities(
     session: Session, rep_ids: Sequence[int] | None, *, lock: bool
 ) -> list[RepCapacity]:
-    statement = select(Rep).where(Rep.active).order_by(Rep.id)
+    statement = select(Rep).where(col(Rep.active)).order_by(col(Rep.id))
     if rep_ids is None:
-        statement = statement.where(Rep.role == "rep")
+        statement = statement.where(col(Rep.role) == "rep")
     else:
-        statement = statement.where(Rep.id.in_(list(rep_ids)))  # type: ignore[union-attr]
+        statement = statement.where(col(Rep.id).in_(list(rep_ids)))
     if lock:
         # Locks the reps' rows on PostgreSQL, so two assigners never fill the same room.
         statement = statement.with_for_update()
@@ -106,15 +108,12 @@ def _capacities(
     if rep_ids is not None and len(reps) < len(set(rep_ids)):
         missing = set(rep_ids) - {rep.id for rep in reps}
         raise AssignmentRefused(f"no active rep with id {', '.join(map(str, sorted(missing)))}")
-    return [
-        RepCapacity(
-            rep.id,  # type: ignore[arg-type]
-            rep.name,
-            rep.capacity,
-            session.execute(_OPEN_LEADS, {"rep": rep.id}).scalar_one(),
-        )
-        for rep in reps
-    ]
+    capacities = []
+    for rep in reps:
+        assert rep.id is not None  # read from the database
+        open_leads = session.execute(_OPEN_LEADS, {"rep": rep.id}).scalar_one()
+        capacities.append(RepCapacity(rep.id, rep.name, rep.capacity, open_leads))
+    return capacities
 
 
 def _load(session: Session, lead_ids: Sequence[int]) -> dict[int, Lead]:
@@ -151,7 +150,7 @@ def _pool_candidates(session: Session, lead_ids: Sequence[int] | None, wanted: i
     `lead_ids` still in the pool."""
     if lead_ids is None:
         return list(session.execute(_POOL_BEST, {"n": wanted}).scalars())
-    rows = []
+    rows: list[Row[Any, Any, Any]] = []
     for chunk in _chunks(lead_ids):
         statement = (
             select(lead.id, lead.score, lead.created_at)
@@ -263,7 +262,8 @@ def reassign(
         leads = _checked_leads(session, lead_ids)
         if to_rep_id is not None:
             reps = _capacities(session, [to_rep_id], lock=True)
-            placed, unplaced = _plan_for_one_rep(leads, reps[0]), []
+            placed = _plan_for_one_rep(leads, reps[0])
+            unplaced: list[int] = []
         else:
             reps = _capacities(session, None, lock=True)
             placed, unplaced = distribute(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -67,7 +67,7 @@ def add_rep(
                 "(--role manager), who can then add the reps"
             )
         taken = session.execute(
-            select(Rep.name).where(func.lower(Rep.name) == clean_name.lower())
+            select(col(Rep.name)).where(func.lower(Rep.name) == clean_name.lower())
         ).scalar_one_or_none()
         if taken is not None:
             raise TeamChangeRefused(f"there is a rep named {taken} already")
@@ -136,7 +136,9 @@ def records_held(session: Session) -> str | None:
 
 
 def _managers(session: Session) -> int:
-    statement = select(func.count()).select_from(Rep).where(Rep.role == "manager", Rep.active)
+    statement = (
+        select(func.count()).select_from(Rep).where(col(Rep.role) == "manager", col(Rep.active))
+    )
     return int(session.execute(statement).scalar_one())
 
 

@@ -24,8 +24,9 @@ import re
 
 import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-from phonenumbers import PhoneNumber, PhoneNumberFormat
+from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
 from phonenumbers import timezone as phone_zones
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from workstation.store.exports.stream import FORMULA_PREFIXES
 
@@ -41,7 +42,7 @@ _ESCAPES = re.compile(
 )
 # What remains of C0/C1 controls becomes a space; bidi embeddings, overrides and isolates,
 # and other invisible format characters that are not joiners or marks, go.
-_DROP = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
+_DROP: dict[int, str | None] = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 _DROP.update(dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x200B)))
 
 
@@ -95,12 +96,19 @@ def clean_email(value: str) -> str | None:
         raise BadValue(f"email {address!r} is not valid: {error}") from None
 
 
+def _metadata(region: str) -> PhoneMetadata:
+    """libphonenumber's data for a region it lists, which it therefore has."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    assert metadata is not None
+    return metadata
+
+
 _NANP_WRITTEN = re.compile(r"\+?[0-9 ().\-/]+")
 # Regions whose numbers the shortcut may read: the North American plan, national prefix 1.
 _NANP_REGIONS = frozenset(
     region
     for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]
-    if phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix_for_parsing == "1"
+    if _metadata(region).national_prefix_for_parsing == "1"
 )
 
 
@@ -131,7 +139,8 @@ def _nanp_national(written: str, region: str) -> str | None:
 # A ten-digit number matching the US fixed-line or mobile pattern is valid: the US is the
 # first region libphonenumber tries for +1 and claims any number of one of its types. Other
 # numbers (Canada's, the Caribbean's, the rest of the world's) get the full check.
-_US = phonenumbers.PhoneMetadata.metadata_for_region("US")
+_US = _metadata("US")
+assert _US.fixed_line is not None and _US.mobile is not None  # the US has both kinds
 _US_NUMBER = re.compile(
     f"(?:{_US.fixed_line.national_number_pattern})|(?:{_US.mobile.national_number_pattern})"
 )
@@ -174,9 +183,9 @@ def phone_zone(number: PhoneNumber) -> str | None:
 # with the same digit: answers are kept by those digits (7 for North America), a few
 # thousand keys in any real file, each looked up once.
 _ZONE_DIGITS = {
-    digit: max(len(prefix) for prefix in phone_zones.TIMEZONE_DATA if prefix[0] == digit)
+    digit: max(len(prefix) for prefix in TIMEZONE_DATA if prefix[0] == digit)
     for digit in "0123456789"
-    if any(prefix[0] == digit for prefix in phone_zones.TIMEZONE_DATA)
+    if any(prefix[0] == digit for prefix in TIMEZONE_DATA)
 }
 _ZONES_KEPT = 1 << 16
 
@@ -194,14 +203,15 @@ def phone_values(value: str, region: str, zones: dict[str, str | None]) -> tuple
         assert number is not None
         formatted = e164(number)
     key = formatted[1 : 1 + _ZONE_DIGITS.get(formatted[1:2], 0)]
-    zone = zones.get(key, zones)
-    if zone is zones:
+    try:
+        zone = zones[key]
+    except KeyError:
         if number is None:  # the shortcut's: the number `_nanp_number` gives
             number = PhoneNumber(country_code=1, national_number=int(formatted[2:]))
         zone = phone_zone(number)
         if len(zones) < _ZONES_KEPT:
             zones[key] = zone
-    return formatted, zone  # type: ignore[return-value]
+    return formatted, zone
 
 
 def display_phone(stored: str | None, region: str = "US") -> str:

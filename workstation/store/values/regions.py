@@ -173,7 +173,7 @@ US_STATES = {
     "WY": "Wyoming",
 }
 # Territories and freely associated states with US postal codes, and Canada's provinces.
-_OTHER_REGIONS = {
+_OTHER_REGIONS: dict[str, dict[str, tuple[str, str | None]]] = {
     "US": {
         "PR": ("Puerto Rico", "America/Puerto_Rico"),
         "VI": ("US Virgin Islands", "America/St_Thomas"),

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -42,8 +42,18 @@ from workstation.store.models import (
     utcnow,
 )
 
+# The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
+Imported = (
+    type[Campaign]
+    | type[Account]
+    | type[Contact]
+    | type[Opportunity]
+    | type[Lead]
+    | type[CampaignMember]
+    | type[Activity]
+)
 # In the order their lookups need: each refers only to objects before it.
-OBJECTS: dict[str, type[SQLModel]] = {
+OBJECTS: dict[str, Imported] = {
     "Campaign": Campaign,
     "Account": Account,
     "Contact": Contact,
@@ -122,12 +132,12 @@ class _Loader:
     def lookup(self, name: str, salesforce_id: str) -> int | None:
         return self.ids[name].get(salesforce_id.strip()) if salesforce_id else None
 
-    def _known(self, model: type[SQLModel], external_ids: list[str]) -> dict[str, int]:
-        column = model.external_id  # type: ignore[attr-defined]
+    def _known(self, model: Imported, external_ids: list[str]) -> dict[str, int]:
+        column = col(model.external_id)
         known: dict[str, int] = {}
         for start in range(0, len(external_ids), CHUNK):
             chunk = external_ids[start : start + CHUNK]
-            statement = select(column, model.id).where(column.in_(chunk))  # type: ignore[attr-defined]
+            statement = select(column, col(model.id)).where(column.in_(chunk))
             known.update(self.session.execute(statement).all())
         return known
 
@@ -137,7 +147,9 @@ class _Loader:
         known = self._known(model, wanted)
         self.ids[name].update(known)
         if name == "Account":
-            accounts = select(Account.id, Account.name).where(Account.id.in_(list(known.values())))  # type: ignore[union-attr]
+            accounts = select(col(Account.id), col(Account.name)).where(
+                col(Account.id).in_(list(known.values()))
+            )
             self.account_names.update(self.session.execute(accounts).all())
         created = 0
         for row in rows:
@@ -147,9 +159,10 @@ class _Loader:
             record = model(**self._values(name, row), external_id=salesforce_id)
             self.session.add(record)
             self.session.flush()
-            self.ids[name][salesforce_id] = record.id  # type: ignore[attr-defined]
-            if name == "Account":
-                self.account_names[record.id] = record.name  # type: ignore[attr-defined]
+            assert record.id is not None  # flushed
+            self.ids[name][salesforce_id] = record.id
+            if isinstance(record, Account):
+                self.account_names[record.id] = record.name
             created += 1
         return ObjectCount(name, len(rows), created, len(known))
 
@@ -173,12 +186,16 @@ class _Loader:
     def _campaign_name(self, row: dict[str, str]) -> str:
         """Campaign names are unique here, not in Salesforce: a repeated one gets a number."""
         name = (self.values.text(row, "Name", 190) or "(no name)").strip()
-        taken = self.session.execute(select(Campaign.id).where(Campaign.name == name)).first()
+        taken = self.session.execute(
+            select(col(Campaign.id)).where(col(Campaign.name) == name)
+        ).first()
         self.campaign_names[name] += 1
         if taken is None and self.campaign_names[name] == 1:
             return name
         unique = f"{name} ({self.campaign_names[name]})"
-        while self.session.execute(select(Campaign.id).where(Campaign.name == unique)).first():
+        while self.session.execute(
+            select(col(Campaign.id)).where(col(Campaign.name) == unique)
+        ).first():
             self.campaign_names[name] += 1
             unique = f"{name} ({self.campaign_names[name]})"
         self.renamed.append(f"{name!r} ({row['Id']}) is named {unique!r}: the name was taken")
@@ -190,15 +207,16 @@ class _Loader:
         if account is not None:
             return account
         placeholder = self.session.execute(
-            select(Account.id).where(Account.external_id == "no-account")
+            select(col(Account.id)).where(col(Account.external_id) == "no-account")
         ).scalar()
         if placeholder is None:
             holder = Account(name="(Salesforce opportunities without an account)")
             holder.external_id = "no-account"
             self.session.add(holder)
             self.session.flush()
+            assert holder.id is not None  # flushed
             placeholder = holder.id
-        return placeholder  # type: ignore[return-value]
+        return placeholder
 
     def link_latest_campaigns(self) -> None:
         """A lead's campaign is its most recent membership's, when it has none yet."""
@@ -206,12 +224,14 @@ class _Loader:
         for start in range(0, len(lead_ids), CHUNK):
             chunk = lead_ids[start : start + CHUNK]
             memberships = (
-                select(CampaignMember.lead_id, CampaignMember.campaign_id)
-                .where(CampaignMember.lead_id.in_(chunk))  # type: ignore[union-attr]
-                .order_by(CampaignMember.created_at, CampaignMember.id)
+                select(col(CampaignMember.lead_id), col(CampaignMember.campaign_id))
+                .where(col(CampaignMember.lead_id).in_(chunk))
+                .order_by(col(CampaignMember.created_at), col(CampaignMember.id))
             )
             newest = dict(self.session.execute(memberships).all())  # the last one wins
-            leads = select(Lead).where(Lead.id.in_(list(newest)), Lead.campaign_id.is_(None))  # type: ignore[union-attr]
+            leads = select(Lead).where(
+                col(Lead.id).in_(list(newest)), col(Lead.campaign_id).is_(None)
+            )
             for lead in self.session.execute(leads).scalars():
                 lead.campaign_id = newest[lead.id]
         self.session.flush()

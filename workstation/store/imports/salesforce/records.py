@@ -63,6 +63,7 @@ class Values:
         region = country if country in phonenumbers.SUPPORTED_REGIONS else self.region
         try:
             number = parse_phone(written, region)
+            assert number is not None  # `written` is not blank
             return e164(number), number_zone(number)
         except BadValue:
             pass
@@ -206,6 +207,7 @@ def member(values: Values, row: Row) -> dict[str, Any]:
         lead_id=values.lookup("Lead", row.get("LeadId", "")),
         contact_id=values.lookup("Contact", row.get("ContactId", "")),
         status=values.picklists.member_status(
+            # None for a campaign the export lacks: the import then fails (NOT NULL).
             campaign_id,  # type: ignore[arg-type]
             row.get("Status", "") or "Sent",
             responded=responded,

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workstation.store.imports.campaigns import add_member_statuses
 from workstation.store.imports.picklists import (
@@ -90,8 +90,7 @@ class Picklists:
         """(our status, is_open) for a lead's Status and IsConverted."""
         converted_status = next(n for n, s in self._statuses.items() if s.is_converted)
         if converted:
-            name = self._note("Lead status", value or "(none)", converted_status)
-            return name, False
+            return self._note("Lead status", value or "(none)", converted_status), False
         default = next(n for n, s in self._statuses.items() if s.is_default)
         if not value.strip():
             return self._note("Lead status", "(none)", default), True
@@ -147,8 +146,8 @@ class Picklists:
         """The campaign's own status for `value`, added to the campaign when it has none."""
         labels = list(
             self.session.execute(
-                select(CampaignMemberStatus.label).where(
-                    CampaignMemberStatus.campaign_id == campaign_id
+                select(col(CampaignMemberStatus.label)).where(
+                    col(CampaignMemberStatus.campaign_id) == campaign_id
                 )
             ).scalars()
         )
@@ -160,7 +159,7 @@ class Picklists:
             return self._note("Campaign member status", value, label)
         last = self.session.execute(
             select(func.max(CampaignMemberStatus.sort_order)).where(
-                CampaignMemberStatus.campaign_id == campaign_id
+                col(CampaignMemberStatus.campaign_id) == campaign_id
             )
         ).scalar()
         self.session.add(

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 06:00:17.983668
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from workstation.store.guards import forbid_deletes

@@ -58,6 +58,8 @@ def upgrade() -> None:
                 for c in sa.inspect(bind).get_unique_constraints(table)
                 if c["column_names"] == ["external_id"]
             ]
+            # PostgreSQL names every constraint, so the reflected name is never None there.
+            assert name is not None
             op.drop_constraint(name, table, type_="unique")
         where = sa.text(HAS_EXTERNAL_ID)
         op.create_index(

@@ -265,7 +265,8 @@ async def test_edit_saves_and_a_stale_save_is_refused(app_factory, sqlite_engine
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-        assert _lead(sqlite_engine, lead_id).title == "Head of Sales"
+        saved = _lead(sqlite_engine, lead_id)
+        assert (saved.title, saved.updated_at) == ("Head of Sales", NOW)  # the app's clock
 
 
 async def test_a_manager_assigns_marked_pool_leads_and_a_rep_may_not(app_factory, sqlite_engine):
@@ -284,12 +285,11 @@ async def test_a_manager_assigns_marked_pool_leads_and_a_rep_may_not(app_factory
         assert app.screen.query_one("#queue-table").row_count == 3
         assert not table.marked
     with Session(sqlite_engine) as session:
-        owners = (
-            session.execute(select(Lead.owner_id).where(Lead.last_name.in_(["Pool4", "Pool3"])))
-            .scalars()
-            .all()
-        )
-    assert len(set(owners)) == 1 and owners[0] is not None
+        assigned = session.execute(
+            select(Lead.owner_id, Lead.assigned_at).where(Lead.last_name.in_(["Pool4", "Pool3"]))
+        ).all()
+    assert len(set(assigned)) == 1 and assigned[0][0] is not None
+    assert assigned[0][1] == NOW  # the app's clock
     rep_app = app_factory("Riley Rep", fill=False)
     async with rep_app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")

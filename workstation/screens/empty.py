@@ -81,7 +81,9 @@ class EmptyDatabaseScreen(Screen):
 
         store = store_of(self)
         try:
-            rep = add_rep(store.engine, event.value, role="manager", acting_rep_id=None)
+            rep = add_rep(
+                store.engine, event.value, role="manager", acting_rep_id=None, at=store.clock()
+            )
         except StoreError as error:
             show_store_error(self, error)
             return
@@ -103,7 +105,8 @@ class EmptyDatabaseScreen(Screen):
         def load() -> None:
             from workstation.store.demo.generate import generate_demo
 
-            generate_demo(store_of(self).engine, leads=DEMO_LEADS, progress=progress)
+            store = store_of(self)
+            generate_demo(store.engine, leads=DEMO_LEADS, now=store.clock(), progress=progress)
 
         in_thread(self, load, self._loaded, group="demo", on_error=self._failed)
 

@@ -227,8 +227,9 @@ class ImportFileScreen(Screen):
             def progress(done: int, total: int) -> None:
                 show_progress(done, total, done / max(time.perf_counter() - started, 1e-6))
 
+            store = store_of(self)
             summary = import_leads(
-                store_of(self).engine,
+                store.engine,
                 path,
                 campaign=campaign,
                 source=source,
@@ -236,6 +237,7 @@ class ImportFileScreen(Screen):
                 dry_run=dry_run,
                 progress=progress,
                 should_stop=self._stop.is_set,
+                clock=store.clock,
             )
             verb = "Checked" if summary.dry_run else "Imported"
             message = (

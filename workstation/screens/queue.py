@@ -499,7 +499,13 @@ class QueueScreen(Screen):
             from workstation.store.team.assign import reassign
 
             store = store_of(self)
-            summary = reassign(store.engine, lead_ids, acting_rep_id=store.rep.id, to_rep_id=rep_id)
+            summary = reassign(
+                store.engine,
+                lead_ids,
+                acting_rep_id=store.rep.id,
+                to_rep_id=rep_id,
+                at=store.clock(),
+            )
             name = summary.rep_names.get(rep_id, "the rep")
             return f"{len(summary.moved)} lead(s) to {name}"
 

@@ -157,7 +157,11 @@ class ScriptsScreen(Screen):
         def save() -> ScriptSummary:
             store = store_of(self)
             return save_script(
-                store.engine, script, script_id=self.script_id, acting_rep_id=store.rep.id
+                store.engine,
+                script,
+                script_id=self.script_id,
+                acting_rep_id=store.rep.id,
+                now=store.clock(),
             )
 
         saved = partial(self._saved, text=text)

@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         f"Assigned {len(summary.assigned):,} pool leads; "
         f"{summary.left_in_pool:,} stay in the pool{why}."
     )
-    for rep in reps:
-        held = rep["OpenBefore"] + rep["Assigned"]
-        print(f"  {clean(rep['Rep'])}: +{rep['Assigned']:,} (now {held:,} of {rep['Capacity']:,})")
+    for rep in summary.reps:
+        assigned = summary.count_for(rep.rep_id)
+        held = rep.open_leads + assigned
+        print(f"  {clean(rep.name)}: +{assigned:,} (now {held:,} of {rep.capacity:,})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from typing import TextIO
 
 from workstation.subcommands import open_engine, settings
 
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))
     with ExitStack() as stack:
+        out: TextIO
         if args.output:
             try:
                 out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))

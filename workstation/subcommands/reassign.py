@@ -55,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = {
             "moved": [
-                {"Id": lead_id, "OwnerId": owner, "Owner": result.rep_names.get(owner)}
+                {
+                    "Id": lead_id,
+                    "OwnerId": owner,
+                    "Owner": None if owner is None else result.rep_names.get(owner),
+                }
                 for lead_id, owner in result.moved.items()
             ],
             "unchanged": list(result.unchanged),

@@ -181,8 +181,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
     async def _show_view(self, shown: tuple[ScriptView, list[Markdown]] | None) -> None:
         from workstation.widgets.script_render import render_context
 
-        if shown is None:
-            return  # no such record (any more)
+        if shown is None or not self.is_attached:
+            return  # no such record (any more), or the panel is gone (the app is ending)
         view, rendered = shown
         if self._record != (view.record_kind, view.record_id):
             return  # the rep has moved on to another record meanwhile

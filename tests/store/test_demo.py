@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, inspect, select, text
@@ -14,6 +13,7 @@ from sqlmodel import SQLModel
 
 import workstation.store.demo.generate as demo
 from tests.conftest import _pg_or_skip
+from tests.factories import NOW
 from workstation.store import schema
 from workstation.store.db import make_engine
 from workstation.store.demo.accounts import account_chunk
@@ -25,7 +25,6 @@ from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 LEADS = 400
 CONVERTED = "Qualified – Turned into Opportunity"
 

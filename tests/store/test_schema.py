@@ -3,7 +3,7 @@ and the database itself refuses to delete business records or rewrite history.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,13 +12,11 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel
 
-from tests.factories import make_lead, make_one_of_everything, make_rep
+from tests.factories import NOW, make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
 from workstation.store.calling.dispositions import log_call, undo_last_call
 from workstation.store.models import BUSINESS_TABLES, Lead
 from workstation.store.schema import HEAD, current_revision, ensure_current, script_heads
-
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
 def test_head_constant_names_the_newest_migration():

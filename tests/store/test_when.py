@@ -4,9 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.factories import NOW
 from workstation.store.values.callback_times import BadTime, parse_when
-
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ def email_form(name: str) -> str:
     return name.lower()
 
 
-class Clock:
+class Timestamps:
     """Epoch seconds as the text SQLAlchemy stores for a UTC DateTime on SQLite.
 
     Two list lookups and a concatenation: `datetime` and `strftime` per value would cost
@@ -261,11 +261,11 @@ def campaigns_by_day(now: int) -> dict[int, list[int]]:
 
 
 @cache
-def _clock(now: int) -> Clock:
-    return Clock(now - (SPAN_DAYS + 5 * 365) * DAY, now + 200 * DAY)
+def _clock(now: int) -> Timestamps:
+    return Timestamps(now - (SPAN_DAYS + 5 * 365) * DAY, now + 200 * DAY)
 
 
-def clock_for(plan: Plan) -> Clock:
+def clock_for(plan: Plan) -> Timestamps:
     """The clock for every time of the data set (built once per process)."""
     return _clock(plan.now)
 
@@ -323,7 +323,7 @@ def _reps(leads: int, rnd: Random) -> list[tuple]:
     return reps
 
 
-def reference_rows(plan: Plan, clock: Clock) -> dict[str, list[tuple]]:
+def reference_rows(plan: Plan, clock: Timestamps) -> dict[str, list[tuple]]:
     """Reps, call scripts, campaigns and their member statuses."""
     today = plan.now // DAY
     created = clock.stamp(plan.start - 400 * DAY)

@@ -1,4 +1,4 @@
-"""Assignment by open capacity: most free capacity first, never beyond it, every owner change
+"""Assignment by open capacity: in proportion to free room, never beyond it, every owner change
 in history; reassigning to a rep, spreading, returning to the pool."""
 
 from __future__ import annotations
@@ -25,14 +25,47 @@ from workstation.store.team.assign import (
 from workstation.store.team.assign_plan import RepCapacity, distribute
 
 
-def test_distribute_levels_free_room_and_never_exceeds_it():
+def test_distribute_fills_everyone_when_the_batch_outgrows_the_room():
     reps = [RepCapacity(1, "a", 10, 8), RepCapacity(2, "b", 10, 4), RepCapacity(3, "c", 5, 9)]
     placed, unplaced = distribute(list(range(100, 112)), reps)
-    # b has 6 free, a 2, c none (over capacity): b takes the first four alone, then they
-    # alternate, lower id first on ties, until both are full.
-    assert [placed[i] for i in range(100, 108)] == [2, 2, 2, 2, 1, 2, 1, 2]
+    # b has 6 free, a 2, c none (over capacity): both are filled, dealt out interleaved
+    # (b's share is three times a's), and the rest stays.
+    assert [placed[i] for i in range(100, 108)] == [2, 2, 1, 2, 2, 2, 1, 2]
     assert Counter(placed.values()) == {2: 6, 1: 2}
     assert unplaced == list(range(108, 112))
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        # A new rep with 150 free beside one with 400: both get a share, by free room.
+        (20, {1: 15, 2: 5}),
+        (22, {1: 16, 2: 6}),
+        (5, {1: 4, 2: 1}),
+        (2, {1: 1, 2: 1}),
+        (1, {1: 1}),  # one lead: the rep with the most room
+        (550, {1: 400, 2: 150}),  # everyone filled, never beyond capacity
+    ],
+)
+def test_a_batch_is_spread_in_proportion_to_free_room(count, expected):
+    reps = [RepCapacity(1, "veteran", 500, 100), RepCapacity(2, "new", 150, 0)]
+    placed, unplaced = distribute(list(range(count)), reps)
+    assert Counter(placed.values()) == expected
+    assert len(unplaced) == count - sum(expected.values())
+
+
+def test_every_rep_with_room_gets_a_share_and_the_best_leads_are_shared_too():
+    reps = [
+        RepCapacity(1, "a", 300, 0),
+        RepCapacity(2, "b", 100, 0),
+        RepCapacity(3, "c", 10, 0),
+        RepCapacity(4, "full", 5, 5),
+    ]
+    placed, _ = distribute(list(range(40)), reps)
+    counts = Counter(placed.values())
+    assert counts[4] == 0 and all(counts[rep] >= 1 for rep in (1, 2, 3))
+    assert sum(counts.values()) == 40 and counts[1] > counts[2] > counts[3]
+    assert {placed[i] for i in range(6)} >= {1, 2}  # the top leads are not one rep's alone
 
 
 def test_distribute_skips_the_current_owner_and_roomless_leads_take_no_room():

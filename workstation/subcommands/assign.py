@@ -11,7 +11,7 @@ from workstation.subcommands import open_engine, positive, settings
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "assign", help="give pool leads to the reps with the most free capacity"
+        "assign", help="give pool leads to the reps in proportion to their free capacity"
     )
     parser.add_argument(
         "--limit", type=positive, metavar="N", help="hand out at most N leads (default: all)"

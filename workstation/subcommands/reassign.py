@@ -18,7 +18,9 @@ def register(commands) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", metavar="NAME", help="give them all to this rep")
     where.add_argument(
-        "--spread", action="store_true", help="spread them over the reps with the most room"
+        "--spread",
+        action="store_true",
+        help="spread them over the reps in proportion to their free capacity",
     )
     where.add_argument("--pool", action="store_true", help="return them to the shared pool")
     parser.add_argument("--reason", metavar="TEXT", help="why (kept in each lead's history)")

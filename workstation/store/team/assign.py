@@ -20,8 +20,8 @@ Open capacity = the rep's capacity − the open callable leads they hold, counte
 predicate of the partial index ix_lead_queue (models.OWNED), so a count is one index range.
 `assign_pool_by_capacity` gives unassigned open callable leads (the pool's best first, or
 the ids given) to active sales reps (role "rep"; `to_rep_ids` names others, e.g. the rep who
-claims), one at a time to whoever has the most free capacity (ties: the lower rep id), and
-never beyond a rep's capacity; what does not fit stays in the pool and is counted. Assigning
+claims), in proportion to their free capacity (`assign_plan.distribute`), and never beyond
+a rep's capacity; what does not fit stays in the pool and is counted. Assigning
 to anyone but yourself takes a manager.
 
 Every owner change goes through `changes.change_lead`, so each lead gets its history row,
@@ -171,7 +171,7 @@ def assign_pool_by_capacity(
     to_rep_ids: Sequence[int] | None = None,
     at: datetime | None = None,
 ) -> AssignmentSummary:
-    """Give pool leads to the reps with the most free capacity, never beyond it."""
+    """Give pool leads to the reps in proportion to their free capacity, never beyond it."""
     at = at or utcnow()
     with _transaction(target) as session:
         if to_rep_ids is not None and set(to_rep_ids) <= {acting_rep_id}:

@@ -1,14 +1,15 @@
 """Who gets which lead: the pure part of assignment by open capacity, no database, and the
 plain results the store functions return.
 
-Each lead in turn goes to the rep with the most free capacity at that moment (ties: the
-lower rep id), so a batch levels the reps' free room rather than filling one rep first, and
-nobody ever goes beyond capacity. A heap keeps this O(leads × log reps).
+A batch is spread in proportion to the reps' free capacity (DESIGN.md "Assignment"), largest
+remainder first: every rep with room gets a share once there are as many leads as such reps,
+and nobody ever goes beyond capacity. When the batch is larger than all the free room,
+everyone is filled and the rest stays where it was. The leads come best first and are dealt
+out interleaved (a smooth weighted round robin), so every rep's share holds good leads too.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,28 @@ class RepCapacity:
         return max(0, self.capacity - self.open_leads)
 
 
+def shares(count: int, reps: Sequence[RepCapacity]) -> dict[int, int]:
+    """How many of `count` leads each rep with room takes: in proportion to free room
+    (largest remainder), never more than that room; once there are as many leads as reps
+    with room, each of them takes at least one (from the largest share)."""
+    with_room = sorted((r for r in reps if r.free > 0), key=lambda r: (-r.free, r.rep_id))
+    room = sum(r.free for r in with_room)
+    if count >= room:
+        return {r.rep_id: r.free for r in with_room}
+    quotas = {r.rep_id: divmod(count * r.free, room) for r in with_room}
+    taken = {rep_id: whole for rep_id, (whole, _) in quotas.items()}
+    by_remainder = sorted(with_room, key=lambda r: (-quotas[r.rep_id][1], -r.free, r.rep_id))
+    for rep in by_remainder[: count - sum(taken.values())]:
+        taken[rep.rep_id] += 1
+    if count >= len(with_room):
+        for rep in with_room:
+            if taken[rep.rep_id] == 0:
+                donor = max(taken, key=lambda rep_id: taken[rep_id])
+                taken[donor] -= 1
+                taken[rep.rep_id] = 1
+    return {rep_id: n for rep_id, n in taken.items() if n}
+
+
 def distribute(
     lead_ids: Sequence[int],
     reps: Sequence[RepCapacity],
@@ -35,27 +58,43 @@ def distribute(
 ) -> tuple[dict[int, int], list[int]]:
     """Plan owners for `lead_ids`, in order: (lead id → rep id, leads nobody had room for).
 
-    A lead never goes back to its `current` owner. Leads in `roomless` (closed or
-    do-not-call: they do not count against capacity) go to the rep with the most room
-    even when nobody has any, and use none of it.
+    A lead never goes back to its `current` owner: it takes the next rep due, or else any
+    rep with room left. Leads in `roomless` (closed or do-not-call: they do not count
+    against capacity) go to the rep with the most room left even when nobody has any, and
+    use none of it.
     """
-    heap = [(-rep.free, rep.rep_id) for rep in reps]
-    heapq.heapify(heap)
+    owners = current or {}
+    weights = shares(sum(1 for lead_id in lead_ids if lead_id not in roomless), reps)
+    due = dict(weights)  # what each rep has still to take
+    credit = dict.fromkeys(weights, 0)
+    left = {rep.rep_id: rep.free for rep in reps}
+    order = {rep.rep_id: n for n, rep in enumerate(sorted(reps, key=lambda r: (-r.free, r.rep_id)))}
     placed: dict[int, int] = {}
     unplaced: list[int] = []
     for lead_id in lead_ids:
-        owner = current.get(lead_id) if current else None
-        held = heapq.heappop(heap) if heap and heap[0][1] == owner else None
-        takes_room = lead_id not in roomless
-        if not heap or (takes_room and heap[0][0] == 0):
-            unplaced.append(lead_id)
+        owner = owners.get(lead_id)
+        others = [rep_id for rep_id in order if rep_id != owner]
+        if lead_id in roomless:
+            if others:
+                placed[lead_id] = min(others, key=lambda r: (-left[r], order[r]))
+            else:
+                unplaced.append(lead_id)
+            continue
+        turn = [rep_id for rep_id in others if due.get(rep_id, 0) > 0]
+        if turn:  # the smooth weighted round robin: the rep furthest behind its share
+            for rep_id in turn:
+                credit[rep_id] += weights[rep_id]
+            rep_id = max(turn, key=lambda r: (credit[r], -order[r]))
+            credit[rep_id] -= sum(weights[r] for r in turn)
+            due[rep_id] -= 1
         else:
-            negative_free, rep_id = heap[0]
-            placed[lead_id] = rep_id
-            if takes_room:
-                heapq.heapreplace(heap, (negative_free + 1, rep_id))
-        if held is not None:
-            heapq.heappush(heap, held)
+            spare = [r for r in others if left[r] > 0]
+            if not spare:
+                unplaced.append(lead_id)
+                continue
+            rep_id = min(spare, key=lambda r: (-left[r], order[r]))
+        placed[lead_id] = rep_id
+        left[rep_id] -= 1
     return placed, unplaced
 
 

@@ -117,12 +117,23 @@ class WorkstationApp(App):
     def action_open_untouched(self) -> None:
         from workstation.screens.untouched import UntouchedScreen
 
-        self.push_screen(UntouchedScreen())
+        if self._managers_only("The untouched-leads report"):
+            self.push_screen(UntouchedScreen())
 
     def action_open_funnel(self) -> None:
         from workstation.screens.funnel import FunnelScreen
 
-        self.push_screen(FunnelScreen())
+        if self._managers_only("The funnel"):
+            self.push_screen(FunnelScreen())
+
+    def _managers_only(self, what: str) -> bool:
+        """A manager's screen opens for a manager; a rep is told so in one line, instead of
+        an empty screen whose keys do nothing (the store refuses a rep all the same)."""
+        rep = self.store.working_rep
+        if rep is not None and rep.is_manager:
+            return True
+        self.notify(f"{what} is for managers.", severity="warning", markup=False)
+        return False
 
     def action_open_scripts(self) -> None:
         from workstation.screens.scripts import ScriptsScreen

@@ -129,7 +129,9 @@ async def test_it_follows_the_record_from_script_to_script(sqlite_engine):
         assert "Product Suite  Source Event  Offer Contact Us" in text_of(panel)
         panel = await show(pilot, "lead", leads.lou)
         assert panel.view.script_name == "Default script" and panel.view.script_id is None
-        assert "Lonely Ltd's interest in (no product)" in text_of(panel)
+        # The built-in script names nothing a record without a campaign lacks.
+        assert "following up on Lonely Ltd's enquiry" in text_of(panel)
+        assert "(no " not in text_of(panel)
         assert "Campaign none (default script)" in text_of(panel)
         panel.show(None, rep_name="Riley Rep")
         assert panel.view is None and "No record" in text_of(panel)

@@ -141,3 +141,24 @@ async def test_at_80_columns_the_table_takes_the_width_and_shows_every_column(ap
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.screen.query_one(BarChart).display
+
+
+async def test_a_rep_pressing_the_manager_keys_is_told_in_one_line(app_factory):
+    from workstation.screens.queue import QueueScreen
+
+    app = app_factory("Riley Rep")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("U", "F")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)  # no empty screen with dead keys
+        said = [n.message for n in app._notifications]
+        assert said.count("The untouched-leads report is for managers.") == 1
+        assert said.count("The funnel is for managers.") == 1
+
+
+async def test_a_manager_pressing_u_opens_the_report(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("U")
+        await pilot.pause()
+        assert isinstance(app.screen, UntouchedScreen)

@@ -55,12 +55,12 @@ DEFAULT_SCRIPT = f"""---
 name: {DEFAULT_NAME}
 {_BANT}---
 ## Opening
-Hi {{first_name}}, this is {{rep}}. I'm calling about {{company}}'s interest in {{product}}:
-is now a good moment for two minutes?
+Hi {{first_name}}, this is {{rep}}. I'm following up on {{company}}'s enquiry: is now a good
+moment for two minutes?
 
 ## Discovery
 - How does your team decide who to call next today?
-- As {{title}}, what would you change about it first?
+- What would you change about it first?
 
 ## Qualify
 Ask the Budget, Authority, Need and Timeline questions below and note the answers.

@@ -23,7 +23,7 @@ from workstation.store.demo.load import COLUMNS
 from workstation.store.demo.plan import CHUNK, clock_for, make_plan
 from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
-from workstation.store.reference import LEAD_STATUSES
+from workstation.store.reference import ATTEMPT_CAP, LEAD_STATUSES, NURTURING
 
 LEADS = 400
 CONVERTED = "Qualified – Turned into Opportunity"
@@ -134,6 +134,15 @@ def test_last_activity_and_attempts_agree_with_the_activities(loaded):
             wrong = wrong.replace("IS DISTINCT FROM", "IS NOT")
         assert _one(engine, wrong) == 0, table
     assert _one(engine, "SELECT count(*) FROM lead WHERE last_activity_at IS NOT NULL") > 0
+
+
+def test_no_lead_in_the_sales_queues_is_at_the_attempt_cap(loaded):
+    """`n` passes over a lead at the cap for ever: the demo recycles those to Nurture."""
+    engine, _ = loaded
+    at_cap = f"""SELECT count(*) FROM lead WHERE is_open AND owner_id IS NOT NULL
+        AND status != '{NURTURING}' AND attempt_count >= {ATTEMPT_CAP}"""
+    assert _one(engine, at_cap) == 0
+    assert _one(engine, f"SELECT count(*) FROM lead WHERE status = '{NURTURING}'") > 0
 
 
 def test_converted_leads_point_at_their_own_account_contact_and_opportunity(loaded):

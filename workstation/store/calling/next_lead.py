@@ -29,10 +29,10 @@ from workstation.store.calling.queues import QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
+from workstation.store.reference import ATTEMPT_CAP
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, resolve_zone
 
-ATTEMPT_CAP = 6
 RECENT_CALL = timedelta(hours=1)
 LEASE = timedelta(minutes=30)
 # Candidates per page after the first, which asks for one: most calls need only that one,

@@ -41,6 +41,7 @@ from workstation.store.demo.pools import (
     TITLES,
 )
 from workstation.store.reference import (
+    ATTEMPT_CAP,
     BAD_DATA,
     CONTACT_CURRENT_OPP,
     CONTACT_NO_OPP,
@@ -286,10 +287,15 @@ class _LeadRows:
         first_call = assigned + 300
         window = min(now - 120, first_call + (30 if status == WORKING else 21) * DAY)
         window = max(window, first_call + 60)
+        # A lead still in the sales queues stays under the attempt cap (the connected call of
+        # a Contacted lead counts too): `n` would pass over it forever. Nurture is where the
+        # cap sends the others.
         if status == WORKING:
-            count = 1 + int(r() * 8)
+            count = 1 + int(r() * (ATTEMPT_CAP - 1))
         elif status == NURTURING:
             count = 5 + int(r() * 6)
+        elif status == CONTACTED:
+            count = int(r() * (ATTEMPT_CAP - 1))
         else:
             count = int(r() * 8)
         moments = self.calls(lid, owner, count, first_call, window)

@@ -86,3 +86,52 @@ def test_second_save_from_a_stale_read_is_refused(engine, lead):
         )
     with Session(engine) as session:
         assert session.get(Lead, lead_id).title == "CFO"
+
+
+@pytest.fixture
+def brisbane(engine):
+    """An Australian lead in Queensland (no daylight saving), called on its Brisbane line."""
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(
+            session,
+            owner_id=rep.id,
+            phone="+61731213085",
+            state="QLD",
+            country="AU",
+            time_zone="Australia/Brisbane",
+        )
+        session.commit()
+        return rep.id, lead.id
+
+
+def _saved(engine, rep_id, lead_id, changes, version=1):
+    save_fields(
+        engine,
+        rep_id=rep_id,
+        kind="lead",
+        record_id=lead_id,
+        expected_version=version,
+        changes=changes,
+    )
+    with Session(engine) as session:
+        row = session.get(Lead, lead_id)
+        return row.phone, row.time_zone
+
+
+def test_a_phone_is_read_as_the_records_country_writes_it(engine, brisbane):
+    rep, lead_id = brisbane
+    phone, zone = _saved(engine, rep, lead_id, {"phone": "07 3121 3085"})
+    assert (phone, zone) == ("+61731213085", "Australia/Brisbane")
+
+
+def test_the_time_zone_follows_the_address_before_the_phone(engine, brisbane):
+    rep, lead_id = brisbane
+    # Clearing the phone keeps Queensland's zone (Sydney is an hour off in December).
+    assert _saved(engine, rep, lead_id, {"phone": ""}) == (None, "Australia/Brisbane")
+    # A move to Victoria takes Melbourne's zone, typed however the rep types it.
+    _, zone = _saved(engine, rep, lead_id, {"state": "Victoria"}, version=2)
+    assert zone == "Australia/Melbourne"
+    # With no state, a one-zone country gives its zone, else the phone's does.
+    _, zone = _saved(engine, rep, lead_id, {"state": "", "country": "Germany"}, version=3)
+    assert zone == "Europe/Berlin"

@@ -17,8 +17,9 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
 from workstation.store.tables import table_of
-from workstation.store.values.calling_window import zone_for_phone, zone_for_place
+from workstation.store.values.calling_window import zone_for_phone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
+from workstation.store.values.regions import country_code, region_code, zone_for_place
 
 TEXT_FIELDS = {
     "lead": ("first_name", "last_name", "title", "company", "email", "phone", "website",
@@ -46,6 +47,7 @@ class Saved:
 
 
 def _clean(kind: str, changes: dict[str, object], region: str) -> dict[str, object]:
+    """The changes cleaned as an import cleans them; a phone read as `region` writes it."""
     clean: dict[str, object] = {}
     for name, value in changes.items():
         if name in FLAG_FIELDS:
@@ -80,13 +82,19 @@ def save_fields(
     region: str = "US",
     now: datetime | None = None,
 ) -> Saved:
-    """Save corrected fields if the record is still at `expected_version`."""
+    """Save corrected fields if the record is still at `expected_version`.
+
+    A phone written without its country code is read as the record's country writes it
+    (the country as edited, else as stored; `region` when it has none). The time zone
+    follows the address (a state's own zone, else a one-zone country) before the phone's.
+    """
     now = now or utcnow()
-    clean = _clean(kind, changes, region)
     with write_session(engine) as session:
         record = session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
         if record is None:
             raise InvalidValue(f"there is no {kind} {record_id}")
+        typed_country = changes.get("country", record.country)
+        clean = _clean(kind, changes, country_code(str(typed_country or "")) or region)
         if isinstance(record, Lead) and record.is_converted:
             raise InvalidValue(
                 f"lead {record_id} was converted and is read-only: edit "
@@ -100,7 +108,8 @@ def save_fields(
             phone, state, country = (
                 _text_after(clean, record, name) for name in ("phone", "state", "country")
             )
-            zone = zone_for_phone(phone) or zone_for_place(state, country)
+            code = country_code(country)
+            zone = zone_for_place(region_code(state, code), code) or zone_for_phone(phone)
             if zone != record.time_zone:
                 changed["time_zone"] = zone
         if record.version != expected_version:

@@ -2,10 +2,10 @@
 zone a place implies when a phone number does not say.
 
 A country is stored as its ISO 3166-1 alpha-2 code ("US", "GB"), whatever it was typed as
-("United States", "USA", "u.s.", "Deutschland"); a US state or a Canadian province as its
-two-letter postal code ("CA", "ON"); any other region as typed. A place gives a time zone
-only when all of it keeps one time (a country with several zones needs its state, or a
-phone).
+("United States", "USA", "u.s.", "Deutschland"); a US state, a Canadian province or an
+Australian state as its postal abbreviation ("CA", "ON", "QLD"); any other region as typed.
+A place gives a time zone only when all of it keeps one time (a country with several zones
+needs its state, or a phone).
 
 The country names and zones come from the tz database's iso3166.tab and zone.tab (public
 domain), with the English names people use ("United Kingdom", "South Korea") and common
@@ -172,7 +172,8 @@ US_STATES = {
     "WI": "Wisconsin",
     "WY": "Wyoming",
 }
-# Territories and freely associated states with US postal codes, and Canada's provinces.
+# Territories and freely associated states with US postal codes, Australia's states and
+# territories, and Canada's provinces.
 _OTHER_REGIONS: dict[str, dict[str, tuple[str, str | None]]] = {
     "US": {
         "PR": ("Puerto Rico", "America/Puerto_Rico"),
@@ -183,6 +184,16 @@ _OTHER_REGIONS: dict[str, dict[str, tuple[str, str | None]]] = {
         "FM": ("Federated States of Micronesia", "Pacific/Chuuk"),
         "MH": ("Marshall Islands", "Pacific/Majuro"),
         "PW": ("Palau", "Pacific/Palau"),
+    },
+    "AU": {
+        "ACT": ("Australian Capital Territory", "Australia/Sydney"),
+        "NSW": ("New South Wales", "Australia/Sydney"),
+        "NT": ("Northern Territory", "Australia/Darwin"),
+        "QLD": ("Queensland", "Australia/Brisbane"),
+        "SA": ("South Australia", "Australia/Adelaide"),
+        "TAS": ("Tasmania", "Australia/Hobart"),
+        "VIC": ("Victoria", "Australia/Melbourne"),
+        "WA": ("Western Australia", "Australia/Perth"),
     },
     "CA": {
         "AB": ("Alberta", "America/Edmonton"),
@@ -233,6 +244,7 @@ _REGIONS: dict[str, dict[str, tuple[str, str | None]]] = {
     "US": {code: (name, US_STATE_ZONES.get(code)) for code, name in US_STATES.items()}
     | _OTHER_REGIONS["US"],
     "CA": _OTHER_REGIONS["CA"],
+    "AU": _OTHER_REGIONS["AU"],
 }
 _REGION_CODES = {
     country: {
@@ -250,11 +262,12 @@ def country_code(text: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def region_code(state: str | None, country: str | None) -> str | None:
-    """The postal code of a US state or Canadian province (by code or name), or None.
+    """The postal code of a US state, a Canadian province or an Australian state (by code or
+    name), or None.
 
     With no country, the US is tried before Canada; with another country, None.
     """
-    if not state or country not in (None, "US", "CA"):
+    if not state or (country is not None and country not in _REGIONS):
         return None
     key = _key(state)
     for scope in (country,) if country else ("US", "CA"):

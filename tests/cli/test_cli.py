@@ -203,3 +203,25 @@ def test_as_without_a_name_after_the_command_is_an_error(capsys):
     with pytest.raises(SystemExit):
         parse_args(["next", "--as"])
     assert "argument --as: expected one argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["convert", "99999999999999999999"], "ids run from 1 to 9223372036854775807"),
+        (["reject", "18446744073709551616", "--reason", "x"], "ids run from 1 to"),
+        (["reassign", "1", "99999999999999999999", "--pool"], "ids run from 1 to"),
+        (["reject", "0", "--reason", "x"], "ids run from 1 to"),
+        (["untouched", "--hours", "nan"], "a number of hours from 0 to 87,840"),
+        (["untouched", "--hours", "inf"], "a number of hours from 0 to 87,840"),
+        (["untouched", "--hours", "1e9"], "a number of hours from 0 to 87,840"),
+        (["untouched", "--hours", "soon"], "'soon' is not a number of hours"),
+    ],
+)
+def test_out_of_range_arguments_are_one_usage_line_not_a_traceback(capsys, tmp_path, argv, says):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", f"sqlite:///{tmp_path / 'none.db'}", *argv])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert not (tmp_path / "none.db").exists()  # refused before any database is touched

@@ -30,3 +30,16 @@ def test_times_in_the_leads_zone(text, expected):
 def test_unreadable_times_say_what_works(text):
     with pytest.raises(BadTime, match="09:00"):
         parse_when(text, now=NOW, zone="America/New_York")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+99999999999h", "+999999999d", "9999-12-31 23:59", "6109-01-01 09:00", "+367d", "+9000h"],
+)
+def test_a_callback_beyond_a_year_is_refused_in_one_line(text):
+    with pytest.raises(BadTime, match="more than a year ahead"):
+        parse_when(text, now=NOW, zone="Australia/Brisbane")
+
+
+def test_a_callback_a_year_ahead_is_still_booked():
+    assert parse_when("+366d", now=NOW) == datetime(2027, 11, 24, 15, 0, tzinfo=UTC)

@@ -64,6 +64,21 @@ def acting_rep(config: Settings, engine: Engine):
     return rep
 
 
+# The largest id a database column of ours holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def record_id(value: str) -> int:
+    """A record's id as typed: a whole number the database can hold, or one line saying so."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an id (a whole number)") from None
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{value} is not an id: ids run from 1 to {MAX_ID}")
+    return number
+
+
 def positive(value: str) -> int:
     number = int(value)
     if number < 1:

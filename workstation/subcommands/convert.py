@@ -9,7 +9,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from workstation.subcommands import acting_rep, open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, record_id, settings
 
 
 def register(commands) -> None:
@@ -20,7 +20,7 @@ def register(commands) -> None:
         "wizard proposes: the strongest matching account, the best matching contact of "
         "it, a new $0 opportunity, primary contact role, the lead's latest campaign.",
     )
-    parser.add_argument("lead_id", type=int, metavar="ID", help="the lead to convert")
+    parser.add_argument("lead_id", type=record_id, metavar="ID", help="the lead to convert")
     parser.add_argument("--account", metavar="ID|new", help="attach to this account, or new")
     parser.add_argument("--contact", metavar="ID|new", help="attach to this contact, or new")
     parser.add_argument(

@@ -7,14 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from workstation.subcommands import open_engine, settings
+from workstation.subcommands import open_engine, record_id, settings
 
 
 def register(commands) -> None:
     parser = commands.add_parser(
         "reassign", help="move leads to a rep, spread them by capacity, or back to the pool"
     )
-    parser.add_argument("ids", type=int, nargs="+", metavar="ID", help="lead ids")
+    parser.add_argument("ids", type=record_id, nargs="+", metavar="ID", help="lead ids")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", metavar="NAME", help="give them all to this rep")
     where.add_argument(

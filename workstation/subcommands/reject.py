@@ -7,7 +7,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from workstation.subcommands import acting_rep, open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, record_id, settings
 
 
 def register(commands) -> None:
@@ -17,7 +17,7 @@ def register(commands) -> None:
         epilog="The reason must be one of the listed reject reasons; any other text is "
         "refused with the list.",
     )
-    parser.add_argument("record_id", type=int, metavar="ID", help="the lead (or contact) id")
+    parser.add_argument("record_id", type=record_id, metavar="ID", help="the lead (or contact) id")
     parser.add_argument(
         "--reason", required=True, metavar="TEXT", help='a reject reason, e.g. "Bogus form fill"'
     )

@@ -9,11 +9,16 @@ import sys
 
 from workstation.subcommands import open_engine, settings
 
+MAX_HOURS = 10 * 366 * 24  # ten years: older than any lead assignment we keep
+
 
 def _hours(value: str) -> float:
-    hours = float(value)
-    if hours < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
+    try:
+        hours = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of hours") from None
+    if not 0 <= hours <= MAX_HOURS:  # also refuses nan (no comparison holds) and inf
+        raise argparse.ArgumentTypeError(f"must be a number of hours from 0 to {MAX_HOURS:,}")
     return hours
 
 

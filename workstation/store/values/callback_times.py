@@ -1,6 +1,7 @@
 """Callback times as people type them: "+1h", "+30m", "+2d", "tomorrow 09:00", "14:30",
 "2026-11-24 09:00" or full ISO-8601. Clock times are in the lead's own time zone (that is
-when the lead will pick up), else UTC; the result is always UTC."""
+when the lead will pick up), else UTC; the result is always UTC. A callback is booked at
+most `HORIZON` ahead: a time further out is a typing slip, refused with one line."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from workstation.store.errors import StoreError
 _RELATIVE = re.compile(r"^\+\s*(\d+)\s*(m|min|h|d)$")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+HORIZON = timedelta(days=366)
 
 
 class BadTime(StoreError):
@@ -34,6 +36,16 @@ def _clock(text: str) -> time:
 
 
 def parse_when(text: str, *, now: datetime, zone: str | None = None) -> datetime:
+    try:
+        moment = _read(text, now=now, zone=zone)
+    except OverflowError:  # past the calendar's end: further than any horizon
+        moment = None
+    if moment is None or moment - now > HORIZON:
+        raise BadTime(f"{text.strip()!r} is more than a year ahead: book a callback within a year")
+    return moment
+
+
+def _read(text: str, *, now: datetime, zone: str | None) -> datetime:
     value = text.strip().lower()
     local_zone = _zone(zone)
     local_now = now.astimezone(local_zone)

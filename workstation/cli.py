@@ -14,6 +14,10 @@ from workstation.subcommands import MODULES, settings
 
 OPTIONS = ("--db", "--as")  # taken before or after the command name
 EPILOG = """\
+exit codes:
+  1 refused by the store, 2 a mistaken command line, 3 the database cannot be used
+  (with --json or --format json, the error is a JSON object on stdout)
+
 environment:
   WORKSTATION_DB    database URL (default: a SQLite file in your user data directory)
   WORKSTATION_REP   who is working (default: the first manager)
@@ -128,7 +132,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
     args.clock = clock
     from workstation.errors import run_reporting_errors
 
-    return run_reporting_errors(lambda: args.handler(args))
+    as_json = getattr(args, "json", False) or getattr(args, "format", None) == "json"
+    return run_reporting_errors(lambda: args.handler(args), as_json=as_json)
 
 
 if __name__ == "__main__":

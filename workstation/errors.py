@@ -1,13 +1,22 @@
 """Errors reported in one place: a clear line on stderr and a non-zero exit, never a
-traceback for something the user can fix, never a database password."""
+traceback for something the user can fix, never a database password.
+
+The exit code tells a script what happened: `REFUSED` (1) for what the store turned down,
+`USAGE` (2, argparse's own) for a mistaken command line, `DATABASE` (3) for a database that
+cannot be opened or used. A command run for JSON (`--json`, `--format json`) prints the
+error as a JSON object on standard output instead, `{"error": "...", "exit_code": N}`.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable
 
-from workstation.store.errors import StoreError
+from workstation.store.errors import DatabaseError, StoreError
+
+REFUSED, USAGE, DATABASE = 1, 2, 3
 
 _PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 
@@ -26,23 +35,28 @@ def readable(message: str) -> str:
     return "\n".join(clean(line) for line in scrub(message).split("\n"))
 
 
-def fail(message: str) -> int:
-    print(f"workstation: {readable(message)}", file=sys.stderr)
-    return 1
+def fail(message: str, *, code: int = REFUSED, as_json: bool = False) -> int:
+    if as_json:
+        print(json.dumps({"error": scrub(message), "exit_code": code}))
+    else:
+        print(f"workstation: {readable(message)}", file=sys.stderr)
+    return code
 
 
-def run_reporting_errors(run: Callable[[], int]) -> int:
+def run_reporting_errors(run: Callable[[], int], *, as_json: bool = False) -> int:
     try:
         return run()
+    except DatabaseError as error:
+        return fail(str(error), code=DATABASE, as_json=as_json)
     except StoreError as error:
-        return fail(str(error))
+        return fail(str(error), as_json=as_json)
     except BrokenPipeError:
         return 0  # `workstation export … | head` is fine
     except KeyboardInterrupt:
         return 130
     except Exception as error:
         if message := _database_problem(error):
-            return fail(message)
+            return fail(message, code=DATABASE, as_json=as_json)
         raise
 
 

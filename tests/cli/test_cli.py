@@ -105,14 +105,25 @@ def test_unknown_rep_is_a_clear_error(capsys, fresh_url):
 
 def test_unreachable_database_never_shows_the_password(capsys):
     code, _, err = run(capsys, "--db", "postgresql://crm:hunter2@127.0.0.1:1/crm", "db", "upgrade")
-    assert code == 1
+    assert code == 3  # an unusable database, apart from refusals (1) and usage (2)
     assert "hunter2" not in err
     assert "cannot use the database" in err
 
 
 def test_unsupported_database_is_refused(capsys):
     code, _, err = run(capsys, "--db", "mysql://u:pw@h/db", "db", "current")
-    assert code == 1 and "unsupported database" in err and "pw@" not in err
+    assert code == 3 and "unsupported database" in err and "pw@" not in err
+
+
+def test_with_json_an_error_is_a_json_object_with_its_exit_code(capsys, fresh_url):
+    run(capsys, "--db", fresh_url, "demo", "--leads", "20")
+    code, out, err = run(capsys, "--db", fresh_url, "reassign", "999999", "--pool", "--json")
+    assert code == 1 and err == ""
+    said = json.loads(out)
+    assert said["exit_code"] == 1 and "999999" in said["error"]
+    url = "postgresql://crm:hunter2@127.0.0.1:1/crm"
+    code, out, _ = run(capsys, "--db", url, "untouched", "--format", "json")
+    assert code == 3 and json.loads(out)["exit_code"] == 3 and "hunter2" not in out
 
 
 def test_module_entry_point_prints_help():

@@ -18,15 +18,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine.url import URL
 from sqlmodel import Session
 
-from workstation.store.errors import StoreError
+from workstation.store.errors import DatabaseError
 
 SessionFactory = Callable[[], Session]
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseError(StoreError):
-    """A database could not be opened or used; the message never holds a password."""
 
 
 def normalise_url(url: str | URL) -> URL:

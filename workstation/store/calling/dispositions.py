@@ -49,6 +49,7 @@ class CallLogged:
     callback_at: datetime | None
     do_not_call: bool
     recycled: bool
+    qualifies: bool  # the disposition qualifies the record (Connected – Qualified)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ def _load(
 
 
 INACTIVE = "Inactive"  # the lifecycle detour of a contact gone (bad data, left the company)
+SALES_QUALIFIED = "Sales Qualified"  # the stage a qualifying call moves a lead to
 
 
 def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> None:
@@ -232,6 +234,7 @@ def log_call(
             callback_at=record.callback_at,
             do_not_call=record.do_not_call,
             recycled=recycled,
+            qualifies=outcome.lifecycle_stage == SALES_QUALIFIED,
         )
 
 

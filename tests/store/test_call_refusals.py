@@ -68,16 +68,10 @@ def test_a_closed_lead_refuses_every_call_even_confirmed(engine, rep_and_lead, c
     rep, lead_id = rep_and_lead
     log_call(engine, rep_id=rep, lead_id=lead_id, disposition=closing, now=NOW)
     closed = _lead(engine, lead_id)
+    qualified = {"rep_id": rep, "lead_id": lead_id, "disposition": "1", "now": NOW}
     for confirmed in (False, True):
         with pytest.raises(CallRefused, match=f"is closed \\({closed.status}\\)"):
-            log_call(
-                engine,
-                rep_id=rep,
-                lead_id=lead_id,
-                disposition="1",
-                now=NOW,
-                confirm_do_not_call=confirmed,
-            )
+            log_call(engine, **qualified, confirm_do_not_call=confirmed)
     after = _lead(engine, lead_id)
     assert (after.status, after.is_open, after.version) == (
         closed.status,

@@ -77,3 +77,45 @@ def test_log_with_an_unreadable_callback_time(capsys, demo_url):
         capsys, "--db", demo_url, "--as", rep, "log", str(lead), "3", "--callback", "whenever"
     )
     assert code == 1 and "can't read 'whenever'" in err
+
+
+def _call_count(url: str, lead_id: int) -> int:
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM activity WHERE kind = 'call' AND lead_id = ?", (lead_id,)
+        ).fetchone()
+    return count
+
+
+def _next_lead(capsys, url: str, rep: str) -> int:
+    code, out, err = run(capsys, "--db", url, "--as", rep, "next", "--json")
+    assert code == 0, err
+    return json.loads(out)["lead"]["Id"]
+
+
+def test_log_refuses_a_rejected_lead(capsys, demo_url):
+    rep = _reps(capsys, demo_url)[0]
+    lead = _next_lead(capsys, demo_url, rep)
+    args = ("--db", demo_url, "--as", rep)
+    assert run(capsys, *args, "reject", str(lead), "--reason", "Bogus form fill")[0] == 0
+    calls = _call_count(demo_url, lead)
+    code, _, err = run(capsys, *args, "log", str(lead), "5")
+    assert code == 1 and f"lead {lead} was rejected by sales (Bogus form fill)" in err
+    assert _call_count(demo_url, lead) == calls
+
+
+def test_log_on_a_do_not_call_lead_needs_confirm_dnc(capsys, demo_url):
+    rep = _reps(capsys, demo_url)[0]
+    lead = _next_lead(capsys, demo_url, rep)
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE lead SET do_not_call = 1 WHERE id = ?", (lead,))
+    args = ("--db", demo_url, "--as", rep, "log", str(lead), "1")
+    calls = _call_count(demo_url, lead)
+    code, _, err = run(capsys, *args)
+    assert code == 1 and f"lead {lead} is do-not-call" in err and "--confirm-dnc" in err
+    assert _call_count(demo_url, lead) == calls
+    code, out, err = run(capsys, *args, "--confirm-dnc", "--json")
+    assert code == 0, err
+    assert json.loads(out)["do_not_call"] is True
+    assert _call_count(demo_url, lead) == calls + 1

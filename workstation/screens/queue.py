@@ -2,12 +2,16 @@
 the chosen queue, the card of the record being worked, and one key per call outcome.
 
 n claims the next lead; a digit logs the call with that disposition (and any notes typed
-after m), then opens the next lead; u undoes the last call; e edits the record. Store work
-runs in thread workers (`workstation.work`), so no key waits on the database.
+after m), then opens the next lead, unless the call qualified the lead (c converts it); a
+do-not-call person takes a call only after a y; u undoes the last call; e edits the
+record. Store work runs in thread workers (`workstation.work`), so no key waits on the
+database.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +66,19 @@ SOURCES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """A call as the rep logs it: what the keys gave, and what the dialogs added."""
+
+    card: Card
+    hotkey: str
+    notes: str
+    answers: dict
+    qualified_by_script: bool  # this call's script answers met the qualification rule
+    callback_at: datetime | None = None
+    confirmed: bool = False  # the rep confirmed calling a do-not-call person
+
+
 class QueueScreen(Screen):
     BINDINGS = [
         # First, so the footer shows it at any width: the footer cannot show every key.
@@ -101,6 +118,8 @@ class QueueScreen(Screen):
         self._page_starts: list[tuple[Any, ...] | None] = []
         self._current_start: tuple[Any, ...] | None = None
         self._next_start: tuple[Any, ...] | None = None
+        # The record whose script answers met the qualification rule on this call.
+        self._qualified_by_script: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -248,6 +267,8 @@ class QueueScreen(Screen):
         from workstation.store.calling.card import record_card
 
         store = store_of(self)
+        if self._qualified_by_script != (kind, record_id):
+            self._qualified_by_script = None  # another record: its script starts afresh
         with store.open_session() as session:
             self.card = record_card(session, kind, record_id)
         self.query_one(RecordCard).show(self.card, why)
@@ -333,50 +354,78 @@ class QueueScreen(Screen):
         if card.read_only:
             self.notify("This lead was converted and is read-only.", markup=False)
             return
-        notes = self.query_one("#notes", Input).value
-        answers = self.query_one(ScriptPanel).answers()
+        call = _Call(
+            card,
+            hotkey,
+            notes=self.query_one("#notes", Input).value,
+            answers=self.query_one(ScriptPanel).answers(),
+            qualified_by_script=self._qualified_by_script == (card.kind, card.id),
+        )
         if outcome.schedules_callback:
             from workstation.screens.callback import CallbackDialog
 
             def chosen(moment) -> None:
                 if moment is not None:
-                    self._log(card, outcome.hotkey, notes, moment, answers)
+                    self._log(replace(call, callback_at=moment))
 
             now = store_of(self).clock()
             self.app.push_screen(
                 CallbackDialog(who=card.name, zone=card.time_zone, now=now), chosen
             )
             return
-        self._log(card, hotkey, notes, None, answers)
+        self._log(call)
 
-    def _log(self, card: Card, hotkey: str, notes: str, callback_at, answers: dict) -> None:
+    def _log(self, call: _Call) -> None:
         def log() -> CallLogged:
             from workstation.store.calling.dispositions import log_call
 
             store = store_of(self)
+            card = call.card
             target = {"lead_id": card.id} if card.kind == "lead" else {"contact_id": card.id}
             return log_call(
                 store.engine,
                 rep_id=store.rep.id,
-                disposition=hotkey,
-                notes=notes,
-                callback_at=callback_at,
+                disposition=call.hotkey,
+                notes=call.notes,
+                callback_at=call.callback_at,
                 now=store.clock(),
-                answers=answers or None,
+                answers=call.answers or None,
+                confirm_do_not_call=call.confirmed,
                 **target,
             )
 
-        in_thread(self, log, partial(self._logged, card), group="call")
+        refused = partial(self._refused, call)
+        in_thread(self, log, partial(self._logged, call), group="call", on_error=refused)
 
-    def _logged(self, card: Card, logged: CallLogged) -> None:
+    def _refused(self, call: _Call, error: Exception) -> None:
+        """A do-not-call person takes the call only once the rep says so; any other
+        refusal is said as it is."""
+        from workstation.screens.confirm import ConfirmDialog
+        from workstation.store.calling.dispositions import DoNotCallRefused
+
+        if not isinstance(error, DoNotCallRefused):
+            show_store_error(self, error)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._log(replace(call, confirmed=True))
+
+        question = f"{call.card.name} is do-not-call. Log this call anyway?"
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    def _logged(self, call: _Call, logged: CallLogged) -> None:
+        card = call.card
+        self._qualified_by_script = None
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
         message = f"Logged {logged.disposition} · {card.name}"
         if logged.recycled:
             message += " · recycled to Nurture"
         self._reload_keeping_place()
-        if card.kind == "lead" and logged.lifecycle_stage == "Sales Qualified":
-            # Qualified: stay on the lead, so converting it is one key away.
+        if card.kind == "lead" and (logged.qualifies or call.qualified_by_script):
+            # This call qualified the lead: stay on it, so converting it is one key away.
+            # Any other outcome moves on, whatever an earlier call made of the lead.
             self.load_counts()
             self.notify(f"{message} · press c to convert", markup=False, timeout=6)
             self.show_record(card.kind, card.id, "qualified on this call")
@@ -546,6 +595,8 @@ class QueueScreen(Screen):
 
     @on(ScriptPanel.Qualified)
     def _script_qualified(self, event: ScriptPanel.Qualified) -> None:
+        # This call's answers qualify the record: the call logged next keeps its card.
+        self._qualified_by_script = (event.record_kind, event.record_id)
         if event.record_kind == "lead":
             self.notify(
                 "The answers meet the script's qualification rule: press 1 to log the "

@@ -16,7 +16,12 @@ def register(commands) -> None:
     nxt.add_argument("--json", action="store_true", help="print JSON")
     nxt.set_defaults(handler=run_next)
 
-    log = commands.add_parser("log", help="log a call on a lead (or contact) with its outcome")
+    log = commands.add_parser(
+        "log",
+        help="log a call on a lead (or contact) with its outcome",
+        epilog="A rejected, converted or closed record refuses the call; a do-not-call "
+        "person takes one only with --confirm-dnc.",
+    )
     log.add_argument("id", type=int, metavar="ID", help="lead id (contact id with --contact)")
     log.add_argument(
         "disposition", metavar="DISPOSITION", help="hotkey 1–8 or name, e.g. 5 or 'No Answer'"
@@ -27,6 +32,11 @@ def register(commands) -> None:
         "--callback",
         metavar="WHEN",
         help="for Call Back: +1h, +30m, tomorrow 09:00 (lead's time), 14:30, 2026-11-24 09:00",
+    )
+    log.add_argument(
+        "--confirm-dnc",
+        action="store_true",
+        help="log the call even though the person is do-not-call",
     )
     log.add_argument("--json", action="store_true", help="print JSON")
     log.set_defaults(handler=run_log)
@@ -96,6 +106,7 @@ def run_log(args: argparse.Namespace) -> int:
         notes=args.notes,
         callback_at=callback,
         now=now,
+        confirm_do_not_call=args.confirm_dnc,
         **target,
     )
     text = (

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from workstation.store.calling.next_lead import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
+from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
@@ -29,6 +30,11 @@ from workstation.store.scripts.for_record import apply_answers
 
 class CallRefused(StoreError):
     """The call cannot be logged as asked; nothing was written."""
+
+
+class DoNotCallRefused(CallRefused):
+    """The person is do-not-call and the caller did not confirm the call; nothing was
+    written. Asking again with `confirm_do_not_call=True` logs it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class CallLogged:
     callback_at: datetime | None
     do_not_call: bool
     recycled: bool
+    qualifies: bool  # the disposition qualifies the record (Connected – Qualified)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +135,33 @@ def _load(
     return record
 
 
+INACTIVE = "Inactive"  # the lifecycle detour of a contact gone (bad data, left the company)
+SALES_QUALIFIED = "Sales Qualified"  # the stage a qualifying call moves a lead to
+
+
+def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> None:
+    """Refuse a call on a record sales is done with (rejected, closed, inactive) and, unless
+    the caller confirmed it, on a do-not-call person (DESIGN.md "Queues")."""
+    kind = "lead" if isinstance(record, Lead) else "contact"
+    name = f"{kind} {record.id}"
+    if record.lifecycle_stage == REJECTED:
+        why = record.rejected_reason or "no reason given"
+        raise CallRefused(
+            f"{name} was rejected by sales ({why}): it takes no calls; nothing was logged"
+        )
+    if isinstance(record, Lead) and not record.is_open:
+        raise CallRefused(
+            f"{name} is closed ({record.status}): it takes no calls; nothing was logged"
+        )
+    if isinstance(record, Contact) and (record.lifecycle_stage == INACTIVE or not record.active):
+        raise CallRefused(f"{name} is inactive: it takes no calls; nothing was logged")
+    if record.do_not_call and not confirm_do_not_call:
+        raise DoNotCallRefused(
+            f"{name} is do-not-call: confirm to log a call anyway "
+            "(--confirm-dnc on the command line); nothing was logged"
+        )
+
+
 def log_call(
     engine: Engine,
     *,
@@ -141,13 +175,18 @@ def log_call(
     duration_seconds: int | None = None,
     now: datetime | None = None,
     attempt_cap: int = ATTEMPT_CAP,
+    confirm_do_not_call: bool = False,
 ) -> CallLogged:
-    """Log one call on a lead or a contact and apply its disposition; one transaction."""
+    """Log one call on a lead or a contact and apply its disposition; one transaction.
+
+    A rejected, converted or closed record refuses the call (CallRefused), and so does a
+    do-not-call person unless `confirm_do_not_call` (DoNotCallRefused)."""
     now = now or utcnow()
     with write_session(engine) as session:
         rep = _active_rep(session, rep_id)
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
+        _ensure_callable(record, confirm_do_not_call=confirm_do_not_call)
         prior = _snapshot(record)
         # The script's answers move the score in this same transaction (or refuse the call).
         answers = apply_answers(session, record, answers=answers)
@@ -195,6 +234,7 @@ def log_call(
             callback_at=record.callback_at,
             do_not_call=record.do_not_call,
             recycled=recycled,
+            qualifies=outcome.lifecycle_stage == SALES_QUALIFIED,
         )
 
 

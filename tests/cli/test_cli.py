@@ -223,6 +223,8 @@ def test_as_without_a_name_after_the_command_is_an_error(capsys):
         (["reject", "18446744073709551616", "--reason", "x"], "ids run from 1 to"),
         (["reassign", "1", "99999999999999999999", "--pool"], "ids run from 1 to"),
         (["reject", "0", "--reason", "x"], "ids run from 1 to"),
+        (["log", "99999999999999999999", "5"], "ids run from 1 to"),
+        (["log", "0", "5"], "ids run from 1 to"),
         (["untouched", "--hours", "nan"], "a number of hours from 0 to 87,840"),
         (["untouched", "--hours", "inf"], "a number of hours from 0 to 87,840"),
         (["untouched", "--hours", "1e9"], "a number of hours from 0 to 87,840"),

@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 
-from workstation.subcommands import acting_rep, open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, record_id, settings
 
 
 def register(commands) -> None:
@@ -22,7 +22,7 @@ def register(commands) -> None:
         epilog="A rejected, converted or closed record refuses the call; a do-not-call "
         "person takes one only with --confirm-dnc.",
     )
-    log.add_argument("id", type=int, metavar="ID", help="lead id (contact id with --contact)")
+    log.add_argument("id", type=record_id, metavar="ID", help="lead id (contact id with --contact)")
     log.add_argument(
         "disposition", metavar="DISPOSITION", help="hotkey 1–8 or name, e.g. 5 or 'No Answer'"
     )

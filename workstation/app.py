@@ -205,4 +205,5 @@ def start_app(
         return app_class(settings, None, look.rep, clock, glance=look)
     from workstation.store.schema import open_engine
 
-    return make_app(settings, open_engine(settings.database_url), clock, app_class=app_class)
+    engine = open_engine(settings.database_url, create=True)  # the first run makes it
+    return make_app(settings, engine, clock, app_class=app_class)

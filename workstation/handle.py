@@ -98,7 +98,7 @@ class StoreHandle:
         try:
             from workstation.store.schema import open_engine
 
-            self._use(open_engine(self.settings.database_url))
+            self._use(open_engine(self.settings.database_url, create=True))
         except Exception as error:  # the app cannot go on without its database
             self._error = error
             self._ready.set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -88,8 +89,8 @@ def test_export_to_a_file(capsys, fresh_url, tmp_path):
 
 
 def test_db_upgrade_and_current(capsys, fresh_url):
-    code, out, _ = run(capsys, "--db", fresh_url, "db", "current")
-    assert code == 0 and "none (empty database)" in out
+    code, _, err = run(capsys, "--db", fresh_url, "db", "current")
+    assert code == 3 and "there is no workstation database at" in err
     code, out, _ = run(capsys, "--db", fresh_url, "db", "upgrade")
     assert code == 0 and "upgraded to revision" in out
     code, out, _ = run(capsys, "--db", fresh_url, "db", "upgrade")
@@ -238,3 +239,55 @@ def test_out_of_range_arguments_are_one_usage_line_not_a_traceback(capsys, tmp_p
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert not (tmp_path / "none.db").exists()  # refused before any database is touched
+
+
+READING = [
+    ["db", "current"],
+    ["reps"],
+    ["next"],
+    ["export", "leads"],
+    ["untouched"],
+    ["funnel"],
+    ["log", "1", "5"],
+    ["scripts", "list"],
+]
+MAKING = [["db", "upgrade"], ["demo", "--leads", "50"], ["import", "{csv}"]]
+
+
+@pytest.mark.parametrize("argv", READING)
+def test_a_mistyped_path_is_refused_and_no_database_is_made(capsys, tmp_path, argv):
+    path = tmp_path / "typo.db"
+    code, _, err = run(capsys, "--db", f"sqlite:///{path}", *argv)
+    assert code == 3 and f"there is no workstation database at {path}" in err
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("argv", [*READING, *MAKING])
+def test_a_file_that_is_not_ours_is_never_touched(capsys, tmp_path, argv):
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text("LastName,Company\nLee,Lee Co\n")
+    argv = [arg.format(csv=csv_file) for arg in argv]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    notes.chmod(0o644)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE recipe (name TEXT)")
+    other.chmod(0o644)
+    before = other.read_bytes()
+    for path, says in ((notes, "is not a SQLite database"), (other, "is not a workstation's")):
+        code, _, err = run(capsys, "--db", f"sqlite:///{path}", *argv)
+        assert code == 3 and says in err and "nothing was changed" in err
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert notes.read_text() == "my notes\n" and other.read_bytes() == before
+    assert not any(p.name.endswith(("-wal", "-shm")) for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("argv", MAKING)
+def test_the_commands_that_make_a_database_make_it_private(capsys, tmp_path, argv):
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text("LastName,Company\nLee,Lee Co\n")
+    path = tmp_path / "new.db"
+    code, _, err = run(capsys, "--db", f"sqlite:///{path}", *[a.format(csv=csv_file) for a in argv])
+    assert code == 0, err
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

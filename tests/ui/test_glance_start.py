@@ -54,9 +54,9 @@ async def test_the_first_frame_comes_before_the_store(glance_app):
 async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monkeypatch):
     opened, pressed = schema.open_engine, threading.Event()
 
-    def open_once_pressed(url):
+    def open_once_pressed(url, **options):
         pressed.wait(20)  # the store loads only once the key is in, however slow the machine
-        return opened(url)
+        return opened(url, **options)
 
     monkeypatch.setattr(schema, "open_engine", open_once_pressed)
     app = glance_app("Riley Rep")
@@ -84,9 +84,9 @@ async def test_a_key_pressed_while_the_store_loads_is_answered(glance_app, monke
 async def test_the_card_says_it_is_loading_until_the_store_is_there(glance_app, monkeypatch):
     opened, release = schema.open_engine, threading.Event()
 
-    def held_open(url):
+    def held_open(url, **options):
         release.wait(20)
-        return opened(url)
+        return opened(url, **options)
 
     monkeypatch.setattr(schema, "open_engine", held_open)
     app = glance_app()
@@ -125,7 +125,7 @@ async def test_nothing_to_show_says_so_once_the_store_is_there(sqlite_engine, sq
 
 
 async def test_a_store_that_fails_to_load_ends_the_app_with_why(glance_app, monkeypatch):
-    def broken(url):
+    def broken(url, **options):
         raise RuntimeError("disk I/O error")
 
     monkeypatch.setattr(schema, "open_engine", broken)

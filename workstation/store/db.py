@@ -9,6 +9,7 @@ use `safe_url()` for anything shown to a person.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,11 +49,57 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse, before anything touches it, a file that is not a workstation database.
+
+    A file that is not SQLite, or a SQLite database holding tables of someone else's (no
+    `alembic_version`), is refused whatever the command. A missing or empty file is a new
+    database only where `create` says the command makes one.
+    """
+    size = path.stat().st_size if path.is_file() else None
+    if path.exists() and size is None:
+        raise DatabaseError(f"{path} is not a file: give the path of a database file")
+    if not size:
+        if create:
+            return
+        raise DatabaseError(
+            f"there is no workstation database at {path}: `workstation db upgrade` makes "
+            "one there (so do `workstation demo` and `workstation import`)"
+        )
+    with open(path, "rb") as file:
+        if file.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise DatabaseError(f"{path} is not a SQLite database: nothing was changed")
+    try:
+        look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in look.execute(_TABLES)}
+        finally:
+            look.close()
+    except sqlite3.Error as error:
+        raise DatabaseError(f"cannot read {path}: {error}") from None
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{path} holds a SQLite database that is not a workstation's ({len(tables)} "
+            "tables of its own): nothing was changed"
+        )
+    if not tables and not create:
+        raise DatabaseError(
+            f"{path} is an empty database: `workstation db upgrade` makes it a workstation's"
+        )
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
+
 def _create_private_file(path: Path) -> None:
     """Create the database file (and its WAL/SHM companions) readable by the owner only.
 
     SQLite gives -wal and -shm the permissions of the main file, so a 0600 main file
-    keeps all three private. Existing files are tightened too.
+    keeps all three private. The files of an existing database (checked to be ours by
+    `check_sqlite_file`) are tightened too.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
@@ -78,13 +125,16 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str | URL, *, echo: bool = False, **options) -> Engine:
-    """An engine for `url` with this project's connection settings applied."""
+def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **options) -> Engine:
+    """An engine for `url` with this project's connection settings applied. A SQLite file
+    that is not a workstation database is refused untouched; a missing one is created only
+    with `create`."""
     parsed = normalise_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         path = sqlite_path(parsed)
         if path is not None:
+            check_sqlite_file(path, create=create)
             _create_private_file(path)
         engine = create_engine(
             parsed,

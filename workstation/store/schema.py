@@ -73,12 +73,13 @@ def ensure_current(engine: Engine) -> bool:
     return True
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, *, create: bool = False) -> Engine:
     """An engine on the database at `url`, brought up to the current schema: how the app
-    and every command open their database."""
+    and every command open their database. Only with `create` does a missing SQLite file
+    become a new database (the app's first run, `demo`, `import`)."""
     from workstation.store.db import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(url, create=create)
     ensure_current(engine)
     return engine
 

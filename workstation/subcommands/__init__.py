@@ -36,11 +36,12 @@ def settings(args: argparse.Namespace) -> Settings:
     return Settings.resolve(db=args.db, rep=args.rep)
 
 
-def open_engine(config: Settings) -> Engine:
-    """An engine on the settings' database, brought up to the current schema."""
+def open_engine(config: Settings, *, create: bool = False) -> Engine:
+    """An engine on the settings' database, brought up to the current schema; a missing
+    database is made only for the commands that make one (`create`)."""
     from workstation.store.schema import open_engine
 
-    return open_engine(config.database_url)
+    return open_engine(config.database_url, create=create)
 
 
 def acting_rep(config: Settings, engine: Engine):

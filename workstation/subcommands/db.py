@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.schema import HEAD, current_revision, ensure_current
 
     config = settings(args)
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, create=args.action == "upgrade")
     where = safe_url(config.database_url)
     if args.action == "current":
         revision = current_revision(engine)

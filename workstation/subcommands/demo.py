@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.demo.generate import generate_demo
 
     config = settings(args)
-    engine = open_engine(config)
+    engine = open_engine(config, create=True)
     with ProgressReporter() as reporter:
         counts = generate_demo(
             engine, leads=args.leads, seed=args.seed, now=args.clock(), progress=reporter.update

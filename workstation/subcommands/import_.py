@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not (args.file or args.salesforce):
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
     config = settings(args)
-    engine = open_engine(config)
+    engine = open_engine(config, create=True)
     if args.salesforce:
         return _salesforce(engine, args, region)
     return _leads(engine, config, args, region)

@@ -14,7 +14,8 @@ from sqlmodel import Session, SQLModel
 
 from tests.factories import NOW, make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
-from workstation.store.calling.dispositions import log_call, undo_last_call
+from workstation.store.calling.dispositions import log_call
+from workstation.store.calling.undo import undo_last_call
 from workstation.store.models import BUSINESS_TABLES, Lead
 from workstation.store.schema import HEAD, current_revision, ensure_current, script_heads
 
@@ -141,14 +142,14 @@ def test_upgrading_to_partial_unique_external_ids_keeps_rows_ids_and_guards(tmp_
         session.commit()
     tables = [t for t in BUSINESS_TABLES if t != "history"]
     with engine.connect() as connection:
-        before = {
-            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
-        }
+        old_columns = {t: [c["name"] for c in inspect(connection).get_columns(t)] for t in tables}
+    # The columns 0004 had: later revisions add some.
+    selects = {t: f'SELECT {", ".join(old_columns[t])} FROM "{t}" ORDER BY id' for t in tables}
+    with engine.connect() as connection:
+        before = {t: connection.execute(text(selects[t])).all() for t in tables}
     upgrade(engine)
     with engine.connect() as connection:
-        after = {
-            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
-        }
+        after = {t: connection.execute(text(selects[t])).all() for t in tables}
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []

@@ -210,3 +210,27 @@ def test_undo_finds_the_reps_last_call_through_the_partial_index(sqlite_engine):
     [(statement, parameters)] = seen
     plan = _plan(sqlite_engine, statement, parameters)
     assert any("USING INDEX ix_activity_rep" in step for step in plan), plan
+
+
+def test_upgrading_keeps_one_reversal_of_a_call_reversed_twice(tmp_path):
+    """0008: a call two undos reversed (before the unique index) keeps its first reversal;
+    the second stays, as a note that no longer points at it."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    insert_activity = (
+        "INSERT INTO activity (id, kind, subject, notes, occurred_at, reverses_id) "
+        "VALUES (:id, :kind, '', '', '2026-11-23 15:00:00', :reverses)"
+    )
+    with engine.begin() as connection:
+        for row in ({"id": 1, "kind": "call", "reverses": None},
+                    {"id": 2, "kind": "note", "reverses": 1},
+                    {"id": 3, "kind": "note", "reverses": 1}):  # fmt: skip
+            connection.execute(text(insert_activity), row)
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, reverses_id FROM activity ORDER BY id"))
+        assert rows.all() == [(1, None), (2, 1), (3, None)]
+    engine.dispose()

@@ -119,3 +119,16 @@ def test_log_on_a_do_not_call_lead_needs_confirm_dnc(capsys, demo_url):
     assert code == 0, err
     assert json.loads(out)["do_not_call"] is True
     assert _call_count(demo_url, lead) == calls + 1
+
+
+def test_undo_of_a_call_on_a_lead_moved_since_is_refused_in_one_line(capsys, demo_url):
+    first, second = _reps(capsys, demo_url)[:2]
+    lead = _next_lead(capsys, demo_url, first)
+    assert run(capsys, "--db", demo_url, "--as", first, "log", str(lead), "5")[0] == 0
+    later = NOW + timedelta(minutes=5)
+    code, _, err = run(capsys, "--db", demo_url, "reassign", str(lead), "--to", second, at=later)
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", demo_url, "--as", first, "undo", at=later)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1, err
+    assert f"lead {lead} was moved to {second} by " in err and "the call stays" in err

@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
 from workstation.store import reference
-from workstation.store.calling.dispositions import CallRefused, log_call, undo_last_call
+from workstation.store.calling.dispositions import CallRefused, log_call
+from workstation.store.calling.undo import UndoRefused, undo_last_call
 from workstation.store.models import Activity, Contact, History, Lead
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -191,7 +192,7 @@ def test_undo_puts_the_lead_back_with_a_compensating_entry(engine, rep_and_lead)
             .all()
         )
         assert reasons  # the status change back is in the history
-    with pytest.raises(CallRefused, match="no call of yours left"):
+    with pytest.raises(UndoRefused, match="no call of yours left"):
         undo_last_call(engine, rep_id=rep, now=NOW + timedelta(seconds=9))
 
 

@@ -14,7 +14,8 @@ from sqlmodel import Session, SQLModel
 
 from tests.factories import NOW, make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
-from workstation.store.calling.dispositions import log_call, undo_last_call
+from workstation.store.calling.dispositions import log_call
+from workstation.store.calling.undo import undo_last_call
 from workstation.store.models import BUSINESS_TABLES, Lead
 from workstation.store.schema import HEAD, current_revision, ensure_current, script_heads
 
@@ -141,14 +142,14 @@ def test_upgrading_to_partial_unique_external_ids_keeps_rows_ids_and_guards(tmp_
         session.commit()
     tables = [t for t in BUSINESS_TABLES if t != "history"]
     with engine.connect() as connection:
-        before = {
-            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
-        }
+        old_columns = {t: [c["name"] for c in inspect(connection).get_columns(t)] for t in tables}
+    # The columns 0004 had: later revisions add some.
+    selects = {t: f'SELECT {", ".join(old_columns[t])} FROM "{t}" ORDER BY id' for t in tables}
+    with engine.connect() as connection:
+        before = {t: connection.execute(text(selects[t])).all() for t in tables}
     upgrade(engine)
     with engine.connect() as connection:
-        after = {
-            t: connection.execute(text(f'SELECT * FROM "{t}" ORDER BY id')).all() for t in tables
-        }
+        after = {t: connection.execute(text(selects[t])).all() for t in tables}
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
@@ -209,3 +210,27 @@ def test_undo_finds_the_reps_last_call_through_the_partial_index(sqlite_engine):
     [(statement, parameters)] = seen
     plan = _plan(sqlite_engine, statement, parameters)
     assert any("USING INDEX ix_activity_rep" in step for step in plan), plan
+
+
+def test_upgrading_keeps_one_reversal_of_a_call_reversed_twice(tmp_path):
+    """0008: a call two undos reversed (before the unique index) keeps its first reversal;
+    the second stays, as a note that no longer points at it."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    insert_activity = (
+        "INSERT INTO activity (id, kind, subject, notes, occurred_at, reverses_id) "
+        "VALUES (:id, :kind, '', '', '2026-11-23 15:00:00', :reverses)"
+    )
+    with engine.begin() as connection:
+        for row in ({"id": 1, "kind": "call", "reverses": None},
+                    {"id": 2, "kind": "note", "reverses": 1},
+                    {"id": 3, "kind": "note", "reverses": 1}):  # fmt: skip
+            connection.execute(text(insert_activity), row)
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, reverses_id FROM activity ORDER BY id"))
+        assert rows.all() == [(1, None), (2, 1), (3, None)]
+    engine.dispose()

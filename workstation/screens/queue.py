@@ -36,8 +36,9 @@ from workstation.work import in_thread, show_store_error
 
 if TYPE_CHECKING:
     from workstation.store.calling.card import Card
-    from workstation.store.calling.dispositions import CallLogged, CallUndone, DispositionKey
+    from workstation.store.calling.dispositions import CallLogged, DispositionKey
     from workstation.store.calling.next_lead import NextLead
+    from workstation.store.calling.undo import CallUndone
 
 __all__ = ["PAGE_SIZE", "QueueScreen"]
 # Footer labels for the seeded dispositions; the action looks the real row up by hotkey.
@@ -438,7 +439,7 @@ class QueueScreen(Screen):
 
     def _undo(self) -> None:
         def undo() -> CallUndone:
-            from workstation.store.calling.dispositions import undo_last_call
+            from workstation.store.calling.undo import undo_last_call
 
             store = store_of(self)
             return undo_last_call(store.engine, rep_id=store.rep.id, now=store.clock())

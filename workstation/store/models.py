@@ -43,6 +43,7 @@ UNTOUCHED = (
 )
 # A call that keeps the record's values from before it, so that it can be undone.
 UNDOABLE = "prior_state IS NOT NULL"
+REVERSAL = "reverses_id IS NOT NULL"
 HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # Rejected records, counted by reason (the funnel): a small partial index, not one over
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
@@ -420,9 +421,14 @@ class Activity(SQLModel, table=True):
     occurred_at: datetime = Field(default_factory=utcnow)
     due_at: datetime | None = None
     # An undo is a compensating entry pointing at the activity it reverses; a disposition
-    # keeps the record's values from before it, so that undo can put them back.
+    # keeps the record's calling state from before it and the values it changed, so that
+    # undo can put back what the call changed while nobody has changed it since.
     reverses_id: int | None = Field(default=None, foreign_key="activity.id")
     prior_state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # SQL NULL, not JSON null, on the activities that are not calls.
+    changed_state: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     external_id: str | None = Field(default=None, max_length=40)
 
     __table_args__ = (
@@ -444,6 +450,14 @@ class Activity(SQLModel, table=True):
             "occurred_at",
             sqlite_where=text(UNDOABLE),
             postgresql_where=text(UNDOABLE),
+        ),
+        # A call is reversed at most once, even by two undos at the same moment.
+        Index(
+            "ux_activity_reverses",
+            "reverses_id",
+            unique=True,
+            sqlite_where=text(REVERSAL),
+            postgresql_where=text(REVERSAL),
         ),
     )
 

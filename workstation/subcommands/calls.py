@@ -122,7 +122,7 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    from workstation.store.calling.dispositions import undo_last_call
+    from workstation.store.calling.undo import undo_last_call
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)

@@ -1,13 +1,10 @@
-"""Logging a call with its disposition, and undoing the last one, each ONE transaction.
+"""Logging a call with its disposition, ONE transaction.
 
 A disposition (a row of the `disposition` table) says what the call does to the record:
 the status and lifecycle stage it moves to, whether it counts as an attempt, schedules a
 callback or sets do-not-call. After the attempt cap, an unanswered lead is recycled to
-Nurture. The record's values from before the call are kept on the activity, so `undo`
-can put them back with a compensating entry: nothing is deleted or rewritten.
-
-Reversed calls and their reversals are not "activity" for `last_activity_at`: undo puts
-the record back as if the call had not been logged.
+Nurture. The record's calling state from before the call, and what the call changed, are
+kept on the activity, so that `undo` can put them back (`undo.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from workstation.store.calling.call_state import calling_state, changed_values
 from workstation.store.calling.next_lead import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
 from workstation.store.conversion.rules import REJECTED
@@ -53,15 +51,6 @@ class CallLogged:
 
 
 @dataclass(frozen=True, slots=True)
-class CallUndone:
-    activity_id: int  # the compensating entry
-    reversed_id: int
-    record: str
-    record_id: int
-    disposition: str
-
-
-@dataclass(frozen=True, slots=True)
 class DispositionKey:
     hotkey: str
     name: str
@@ -86,26 +75,6 @@ def find_disposition(session: Session, wanted: str) -> Disposition:
             return row
     choices = "; ".join(f"{row.hotkey} = {row.name}" for row in rows)
     raise CallRefused(f"unknown disposition {wanted!r}; use one of: {choices}")
-
-
-def _as_text(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def _as_time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-_KEPT = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id", "score")
-_KEPT_TIMES = ("callback_at", "last_activity_at", "assigned_at", "claimed_until")
-
-
-def _snapshot(record: Lead | Contact) -> dict:
-    state = {name: getattr(record, name) for name in _KEPT if hasattr(record, name)}
-    state.update(
-        {name: _as_text(getattr(record, name)) for name in _KEPT_TIMES if hasattr(record, name)}
-    )
-    return state
 
 
 def _load(
@@ -187,7 +156,7 @@ def log_call(
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
         _ensure_callable(record, confirm_do_not_call=confirm_do_not_call)
-        prior = _snapshot(record)
+        prior = calling_state(record)
         # The script's answers move the score in this same transaction (or refuse the call).
         answers = apply_answers(session, record, answers=answers)
         callback_at = callback_at if outcome.schedules_callback else None
@@ -220,6 +189,7 @@ def log_call(
             _move_contact(session, record, outcome, rep_id, now)
         record.version += 1
         record.updated_at = now
+        activity.changed_state = changed_values(prior, calling_state(record))
         session.add(record)
         session.flush()
         assert activity.id is not None and record.id is not None
@@ -304,80 +274,3 @@ def _move_contact(
         reason=f"call: {outcome.name}",
         at=now,
     )
-
-
-def undo_last_call(engine: Engine, *, rep_id: int, now: datetime | None = None) -> CallUndone:
-    """Reverse the rep's most recent call that is not reversed yet; one transaction."""
-    now = now or utcnow()
-    with write_session(engine) as session:
-        reverses = col(Activity.reverses_id)
-        reversed_ids = select(reverses).where(reverses.is_not(None))
-        call = session.execute(
-            select(Activity)
-            .where(
-                col(Activity.rep_id) == rep_id,
-                col(Activity.kind) == "call",
-                col(Activity.prior_state).is_not(None),
-                col(Activity.id).not_in(reversed_ids),
-            )
-            .order_by(col(Activity.occurred_at).desc(), col(Activity.id).desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if call is None:
-            raise CallRefused("there is no call of yours left to undo")
-        state = call.prior_state or {}
-        reason = f"undo of call {call.id} ({call.disposition})"
-        record: Lead | Contact | None
-        if call.lead_id is not None:
-            lead = record = session.get(Lead, call.lead_id, with_for_update=True)
-            assert lead is not None  # an activity's lead is never deleted
-            if lead.is_converted:
-                raise CallRefused(f"lead {lead.id} was converted since: the call stays")
-            change_lead(
-                session,
-                lead,
-                rep_id=rep_id,
-                status=state["status"],
-                lifecycle_stage=state["lifecycle_stage"],
-                owner_id=state["owner_id"],
-                reason=reason,
-                at=now,
-            )
-            lead.claimed_until = _as_time(state["claimed_until"])
-        else:
-            contact = record = session.get(Contact, call.contact_id, with_for_update=True)
-            assert contact is not None  # an activity's contact is never deleted
-            change_contact(
-                session,
-                contact,
-                rep_id=rep_id,
-                lifecycle_stage=state["lifecycle_stage"],
-                reason=reason,
-                at=now,
-            )
-        assert record is not None
-        record.attempt_count = state["attempt_count"]
-        record.score = state.get("score", record.score)
-        record.do_not_call = state["do_not_call"]
-        record.callback_at = _as_time(state["callback_at"])
-        record.last_activity_at = _as_time(state["last_activity_at"])
-        record.assigned_at = _as_time(state["assigned_at"])
-        record.version += 1
-        record.updated_at = now
-        session.add(record)
-        undo = Activity(
-            lead_id=call.lead_id,
-            contact_id=call.contact_id,
-            rep_id=rep_id,
-            kind="note",
-            subject=f"Undone: {call.disposition}",
-            notes=reason,
-            occurred_at=now,
-            reverses_id=call.id,
-        )
-        session.add(undo)
-        session.flush()
-        assert undo.id is not None and call.id is not None and call.disposition is not None
-        assert record.id is not None
-        kind = "lead" if call.lead_id is not None else "contact"
-        return CallUndone(undo.id, call.id, kind, record.id, call.disposition)

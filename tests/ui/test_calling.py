@@ -172,10 +172,7 @@ async def test_a_clock_time_typed_fast_after_3_is_booked_as_typed(app_factory, s
     once picked "In 1 hour" and the `4` crashed the app on the closed dialog)."""
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        card = app.screen.card
-        await pilot.press("3")
+        card = await _asking_when(pilot, app)
         _type_fast(app, "1", "4", ":", "3", "0", "enter")
         await settle(pilot)
         # 14:30 where the lead is (America/New_York, UTC-5 in November).

@@ -61,9 +61,32 @@ def test_my_leads_pages_cover_every_row_once_in_priority_order(engine, filled, l
 def test_callbacks_are_soonest_first(engine, filled):
     rep_a, _ = filled
     with Session(engine) as session:
-        rows, _ = _walk(session, "callbacks", rep_a, 3)
-    assert len(rows) == 8
-    assert [row.callback_at for row in rows] == sorted(row.callback_at for row in rows)
+        due = _walk_at(session, "callbacks", rep_a, 3)
+        upcoming = _walk_at(session, "callbacks-upcoming", rep_a, 3)
+    assert (len(due), len(upcoming)) == (1, 7)  # the first is due at exactly NOW
+    for rows in (due, upcoming):
+        assert [row.callback_at for row in rows] == sorted(row.callback_at for row in rows)
+
+
+def test_only_callbacks_due_now_count_as_due(engine):
+    """Due means due now: a callback at exactly now is due, one tomorrow is upcoming."""
+    with Session(engine) as session:
+        rep = make_rep(session, "R")
+        for name, when in (
+            ("Overdue", NOW - timedelta(hours=3)),
+            ("Now", NOW),
+            ("Tomorrow", NOW + timedelta(days=1)),
+            ("Soon", NOW + timedelta(seconds=1)),
+        ):
+            make_lead(session, last_name=name, owner_id=rep.id, callback_at=when)
+        session.commit()
+        names = {
+            key: [row.name for row in _walk_at(session, key, rep.id, 1)]
+            for key in ("callbacks", "callbacks-upcoming")
+        }
+        counts = {key: queue_count(session, key, rep_id=rep.id, now=NOW) for key in names}
+    assert names == {"callbacks": ["Overdue", "Now"], "callbacks-upcoming": ["Soon", "Tomorrow"]}
+    assert counts == {"callbacks": 2, "callbacks-upcoming": 2}
 
 
 def test_pool_holds_only_unowned_open_leads(engine, filled):
@@ -77,6 +100,7 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
     expected = {
         "my-leads": "ix_lead_queue",
         "callbacks": "ix_lead_callback",
+        "callbacks-upcoming": "ix_lead_callback",
         "pool": "ix_lead_pool",
         "contacts": "ix_contact_owner_active",
         "nurture": "ix_lead_nurture",
@@ -88,7 +112,8 @@ def test_each_queue_query_uses_its_partial_index(sqlite_engine):
             for statement in (_FIRST[key], _NEXT[key]):
                 compiled = statement.compile(connection)
                 sql = f"EXPLAIN QUERY PLAN {compiled}"
-                params = {"rep_id": 1, "limit": 10, "since": NOW, **{f"k{i}": 1 for i in range(3)}}
+                keys = {f"k{i}": 1 for i in range(3)}
+                params = {"rep_id": 1, "limit": 10, "since": NOW, "now": NOW, **keys}
                 plan = " ".join(
                     row[3]
                     for row in connection.exec_driver_sql(

@@ -129,15 +129,31 @@ async def test_after_a_bulk_conversion_the_card_of_a_converted_lead_is_read_only
         assert app.screen.card.id == card.id and app.screen.card.read_only
 
 
-async def test_call_back_asks_when_and_schedules_it(app_factory, sqlite_engine):
+def _type_fast(app, *keys: str) -> None:
+    """Keys as a terminal sends them when typed fast: all queued on the app before the
+    first is handled."""
+    from textual import events
+
+    for key in keys:
+        named = {"+": "plus", ":": "colon"}.get(key, key)
+        event = events.Key(named, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_call_back_offers_choices_by_number_or_arrows(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         first = await _asking_when(pilot, app)
-        await pilot.press("1")  # in one hour
+        await pilot.press("1", "enter")  # the first choice: in one hour
         await settle(pilot)
         lead = _lead(sqlite_engine, first.id)
         assert lead.callback_at == NOW + timedelta(hours=1)
         assert lead.status == reference.CONTACTED
+        second = await _asking_when(pilot, app)
+        await pilot.press("down", "enter")  # the second choice: in two hours
+        await settle(pilot)
+        assert _lead(sqlite_engine, second.id).callback_at == NOW + timedelta(hours=2)
 
 
 async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
@@ -146,24 +162,35 @@ async def test_a_typed_callback_time_starts_in_the_box_below_the_choices(
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         first = await _asking_when(pilot, app)
-        # "+30m" as the hint says: the "3" is part of the time, not the third choice.
         await pilot.press("plus", "3", "0", "m", "enter")
         await settle(pilot)
         assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
 
 
-async def test_a_time_typed_fast_still_goes_to_the_box(app_factory, sqlite_engine):
-    """Keys that arrive before the box takes the focus (a terminal sends "+30m⏎" at once)."""
-    from textual import events
-
+async def test_a_clock_time_typed_fast_after_3_is_booked_as_typed(app_factory, sqlite_engine):
+    """`3` then `14:30` Enter at full speed: the digits are the time, not choices (the `1`
+    once picked "In 1 hour" and the `4` crashed the app on the closed dialog)."""
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        first = await _asking_when(pilot, app)
-        choices = app.screen.focused
-        for key, character in (("plus", "+"), ("3", "3"), ("0", "0"), ("m", "m"), ("enter", None)):
-            choices.post_message(events.Key(key, character))  # all queued before any is handled
+        card = await _asking_when(pilot, app)
+        _type_fast(app, "1", "4", ":", "3", "0", "enter")
         await settle(pilot)
-        assert _lead(sqlite_engine, first.id).callback_at == NOW + timedelta(minutes=30)
+        # 14:30 where the lead is (America/New_York, UTC-5 in November).
+        assert _lead(sqlite_engine, card.id).callback_at == NOW.replace(hour=19, minute=30)
+        assert app.is_running and isinstance(app.screen, QueueScreen)
+
+
+async def test_a_closed_callback_dialog_ignores_what_comes_after(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _asking_when(pilot, app)
+        dialog = app.screen
+        dialog.action_cancel()
+        dialog.action_cancel()  # a second close of a closed dialog: once "Can't pop screen"
+        await settle(pilot)
+        await pilot.press("escape", "enter", "1")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, QueueScreen)
 
 
 async def test_the_queue_counts_follow_a_claim_from_the_pool(app_factory, sqlite_engine):

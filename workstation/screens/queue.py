@@ -55,6 +55,7 @@ DISPOSITION_LABELS = (
 WHY = {
     "my-leads": "in your queue: score {score}, assigned {assigned}",
     "callbacks": "callback {callback}",
+    "callbacks-upcoming": "callback {callback}",
     "pool": "unassigned: anyone may claim it (n claims the best)",
     "contacts": "your contact, and the account has no open opportunity",
     "nurture": "recycled to nurture",

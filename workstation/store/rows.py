@@ -76,8 +76,10 @@ QUEUE_INFO: dict[str, QueueInfo] = {
     q.key: q
     for q in (
         QueueInfo("my-leads", "My Leads", "Owned by you, open and callable, best first.", "lead"),
-        QueueInfo("callbacks", "Call-backs Due", "Your scheduled callbacks, soonest first.",
-                  "lead"),
+        QueueInfo("callbacks", "Call-backs Due", "Your callbacks due now, the longest overdue "
+                  "first.", "lead"),
+        QueueInfo("callbacks-upcoming", "Call-backs Upcoming",
+                  "Your callbacks not due yet, soonest first.", "lead"),
         QueueInfo("pool", "New in Pool", "Unassigned open leads anyone may claim, best first.",
                   "lead"),
         QueueInfo("contacts", "Contacts – No Opp.",

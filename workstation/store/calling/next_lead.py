@@ -113,19 +113,14 @@ def _first_callable(
     *,
     attempt_cap: int,
     lock: bool = False,
-    due_only: bool = False,
 ) -> QueueRow | None:
     """Walk a queue page by page to its first callable lead, noting the ones skipped."""
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         # Claimers lock one pool row at a time, so 50 of them never lock each other out.
         limit = 1 if lock or after is None else BATCH
-        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock)
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock, now=now)
         for row in page.rows:
-            if due_only:
-                assert row.callback_at is not None  # the callbacks queue's leads all have one
-                if row.callback_at > now:
-                    return None  # callbacks come soonest first: the rest are later still
             reason = why_not_callable(row, now, attempt_cap=attempt_cap)
             if reason is None:
                 return row
@@ -172,7 +167,7 @@ def next_lead(
         _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
     )
     with Session(engine) as session:
-        row = walk(session, "callbacks", due_only=True)
+        row = walk(session, "callbacks")
         if row is not None:
             return NextLead(row.id, "callback", skipped)
         row = walk(session, "my-leads")

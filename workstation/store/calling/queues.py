@@ -105,13 +105,17 @@ _OPEN_OPPORTUNITY = (
     .exists()
 )
 _MINE = lead.owner_id == bindparam("rep_id")
+# Due means due now: a callback at exactly now is due, a later one is upcoming.
+_DUE = lead.callback_at <= bindparam("now")
 
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
         _queue("my-leads", and_(_MINE, text(OWNED)),
                ((lead.score, True), (lead.assigned_at, False), (lead.id, False))),
-        _queue("callbacks", and_(_MINE, text(CALLBACK)),
+        _queue("callbacks", and_(_MINE, text(CALLBACK), _DUE),
+               ((lead.callback_at, False), (lead.id, False))),
+        _queue("callbacks-upcoming", and_(_MINE, text(CALLBACK), ~_DUE),
                ((lead.callback_at, False), (lead.id, False))),
         _queue("pool", text(POOL),
                ((lead.score, True), (lead.created_at, False), (lead.id, False))),
@@ -160,7 +164,7 @@ _COUNT = {
 
 def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
-    return {"rep_id": rep_id, "since": now - timedelta(days=RECENT_DAYS)}
+    return {"rep_id": rep_id, "now": now, "since": now - timedelta(days=RECENT_DAYS)}
 
 
 def queue_page(

@@ -127,7 +127,7 @@ async def test_answers_that_meet_the_rule_keep_the_card_after_a_call_back(
         assert any("qualification rule" in m for m in _messages(app))
         await pilot.press("3")
         await pilot.pause()
-        await pilot.press("1")  # in one hour
+        await pilot.press("1", "enter")  # the first choice: in one hour
         await settle(pilot)
         assert _calls(sqlite_engine, card.id) == ["Connected – Call Back"]
         assert app.screen.card.id == card.id  # kept for c

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.factories import NOW
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, until
 from workstation.screens.callback import CallbackDialog
+from workstation.screens.confirm import ConfirmDialog
 from workstation.screens.edit_record import EditRecordDialog
 from workstation.screens.queue import QueueScreen
 from workstation.store import reference
@@ -63,6 +64,9 @@ async def test_each_disposition_key(app_factory, sqlite_engine, key):
         await settle(pilot)
         first = app.screen.card
         await pilot.press("m", *"rang twice", "enter", key)
+        if key == "8":  # do-not-call asks first
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+            await pilot.press("y")
         await settle(pilot)
         lead = _lead(sqlite_engine, first.id)
         status, stage, dnc = EFFECTS[key]
@@ -80,6 +84,22 @@ async def test_each_disposition_key(app_factory, sqlite_engine, key):
             assert app.screen.card.id == first.id
         else:  # the next lead opened by itself
             assert app.screen.card.id != first.id
+
+
+async def test_do_not_call_is_asked_and_no_logs_nothing(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        first = app.screen.card
+        await pilot.press("8")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        assert "Mark " in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and app.screen.card.id == first.id
+        lead = _lead(sqlite_engine, first.id)
+        assert not lead.do_not_call and lead.attempt_count == 0
 
 
 async def test_qualified_then_c_opens_the_convert_wizard(app_factory):

@@ -375,6 +375,16 @@ class QueueScreen(Screen):
                 CallbackDialog(who=card.name, zone=card.time_zone, now=now), chosen
             )
             return
+        if outcome.sets_do_not_call:  # never by a slip of the finger: it stops all calls
+            from workstation.screens.confirm import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._log(call)
+
+            question = f"Mark {card.name} do-not-call? Nobody will call them again."
+            self.app.push_screen(ConfirmDialog(question), answered)
+            return
         self._log(call)
 
     def _log(self, call: _Call) -> None:

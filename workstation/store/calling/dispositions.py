@@ -55,13 +55,17 @@ class DispositionKey:
     hotkey: str
     name: str
     schedules_callback: bool
+    sets_do_not_call: bool = False
 
 
 def disposition_keys(session: Session) -> dict[str, DispositionKey]:
     """The dispositions by hotkey, as the queue screen binds them."""
     rows = session.execute(select(Disposition).order_by(col(Disposition.sort_order))).scalars()
     return {
-        row.hotkey: DispositionKey(row.hotkey, row.name, row.schedules_callback) for row in rows
+        row.hotkey: DispositionKey(
+            row.hotkey, row.name, row.schedules_callback, row.sets_do_not_call
+        )
+        for row in rows
     }
 
 

@@ -17,9 +17,9 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
 from workstation.store.tables import table_of
-from workstation.store.values.calling_window import zone_for_phone
+from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
-from workstation.store.values.regions import country_code, region_code, zone_for_place
+from workstation.store.values.regions import country_code
 
 TEXT_FIELDS = {
     "lead": ("first_name", "last_name", "title", "company", "email", "phone", "website",
@@ -108,8 +108,7 @@ def save_fields(
             phone, state, country = (
                 _text_after(clean, record, name) for name in ("phone", "state", "country")
             )
-            code = country_code(country)
-            zone = zone_for_place(region_code(state, code), code) or zone_for_phone(phone)
+            zone = record_zone(phone, state, country)
             if zone != record.time_zone:
                 changed["time_zone"] = zone
         if record.version != expected_version:

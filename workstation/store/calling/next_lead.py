@@ -31,7 +31,7 @@ from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
 from workstation.store.reference import ATTEMPT_CAP
 from workstation.store.tables import table_of
-from workstation.store.values.calling_window import outside_window, resolve_zone
+from workstation.store.values.calling_window import outside_window, possible_zones
 
 RECENT_CALL = timedelta(hours=1)
 LEASE = timedelta(minutes=30)
@@ -100,8 +100,7 @@ def why_not_callable(row: QueueRow, now: datetime, *, attempt_cap: int = ATTEMPT
         return "called in the last hour"
     if row.attempt_count >= attempt_cap:
         return f"attempt cap reached ({row.attempt_count} of {attempt_cap})"
-    zone = resolve_zone(row.time_zone, row.phone, row.state, row.country)
-    return outside_window(zone, now)
+    return outside_window(possible_zones(row.time_zone, row.phone, row.state, row.country), now)
 
 
 def _first_callable(

@@ -2,11 +2,11 @@
 
 Headers are recognised under Salesforce's field names (FirstName, LastName, Company, Email,
 Phone, Title, LeadSource, Status, Website, Industry, NumberOfEmployees, Street, City, State,
-PostalCode, Country, DoNotCall, HasOptedOutOfEmail, our LeadType) and the variants other
-tools export ("first_name", "First Name", "E-mail", "Zip", "Mobile" …): case, spaces and
-punctuation never matter. A "Name" column is split into first and last name when there is
-no LastName column. `--map "Column=Field"` maps anything else (Field by its Salesforce name
-or ours); `--map "Column="` ignores a column.
+PostalCode, Country, DoNotCall, HasOptedOutOfEmail, our LeadType and TimeZone, an IANA zone
+such as Australia/Perth) and the variants other tools export ("first_name", "First Name",
+"E-mail", "Zip", "Mobile" …): case, spaces and punctuation never matter. A "Name" column is
+split into first and last name when there is no LastName column. `--map "Column=Field"` maps
+anything else (Field by its Salesforce name or ours); `--map "Column="` ignores a column.
 
 When several columns feed one field (Phone and Mobile, say), a row takes the first of them
 that is not empty, in the order of the alias lists below.
@@ -72,6 +72,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         ),
         ("postal_code", "PostalCode", "postalcode zip zipcode postcode mailingpostalcode"),
         ("country", "Country", "country countrycode nation mailingcountry billingcountry"),
+        ("time_zone", "TimeZone", "timezone tz zone timezonesidkey olson iana"),
         ("lead_source", "LeadSource", "leadsource source channel"),
         ("lead_type", "LeadType", "leadtype offer"),
         ("status", "Status", "status leadstatus"),

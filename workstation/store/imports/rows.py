@@ -28,6 +28,7 @@ from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_sourc
 from workstation.store.imports.reader import parse_block
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
+from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import (
     BadValue,
     clean_count,
@@ -212,11 +213,22 @@ class RowCleaner:
         if "phone" in has and (given := _given(cell_of(cells, "phone")[0])) is not None:
             region = code if code in _REGIONS else rules.region
             values[_PHONE], zone = phone_values(given, region, self.zones)
-            zone = zone or zone_for_place(state, code)
+            if state and not code and not values[_PHONE].startswith("+1"):
+                # "WA" beside an Australian number is Western Australia, not Washington.
+                zone = record_zone(values[_PHONE], state, None)
+            else:
+                zone = zone_for_place(state, code) or zone
         elif email is None:
             raise BadValue(_UNREACHABLE)
         else:
             zone = zone_for_place(state, code)
+        if "time_zone" in has:  # a zone the file names (our own export's) wins
+            cell, memo = cell_of(cells, "time_zone")
+            if (named := memo.get(cell, missing)) is missing:
+                named = known_zone(cell.strip())
+                if len(memo) < KEPT:
+                    memo[cell] = named
+            zone = named or zone
         values[_EMAIL], values[_ZONE] = email, zone
         if "employees" in has:
             cell, memo = cell_of(cells, "employees")

@@ -1,108 +1,84 @@
 """When a person may be called: 08:00–21:00 in their own time zone.
 
-The zone is the record's stored IANA zone, else the phone number's (libphonenumber's
-geographic data), else the state's or the country's. A person whose zone cannot be told is
-callable: refusing them would hide them from every queue for a missing field.
+The zone is the record's stored IANA zone, else its address's (the state's, or a one-zone
+country's), else the phone number's (libphonenumber's geographic data). When the person may
+be in several zones (a +61 8 number is Adelaide or Perth; a US lead with no state or phone
+is anywhere from New York to Honolulu), the window is the hours all of those zones share.
+A person whose zone cannot be told at all is callable: refusing them would hide them from
+every queue for a missing field.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from workstation.store.values.regions import (
+    country_code,
+    country_zones,
+    region_code,
+    zone_for_place,
+)
 
 WINDOW_OPENS = time(8, 0)
 WINDOW_CLOSES = time(21, 0)
 
-US_STATE_ZONES = {
-    **dict.fromkeys(
-        "CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV".split(),
-        "America/New_York",
-    ),
-    **dict.fromkeys("AL AR IL IA KS LA MN MS MO NE ND OK SD TN TX WI".split(), "America/Chicago"),
-    **dict.fromkeys("AZ".split(), "America/Phoenix"),
-    **dict.fromkeys("CO ID MT NM UT WY".split(), "America/Denver"),
-    **dict.fromkeys("CA NV OR WA".split(), "America/Los_Angeles"),
-    "AK": "America/Anchorage",
-    "HI": "Pacific/Honolulu",
-}
-
-COUNTRY_ZONES = {
-    "US": "America/New_York",
-    "CA": "America/Toronto",
-    "GB": "Europe/London",
-    "UK": "Europe/London",
-    "IE": "Europe/Dublin",
-    "DE": "Europe/Berlin",
-    "FR": "Europe/Paris",
-    "ES": "Europe/Madrid",
-    "IT": "Europe/Rome",
-    "NL": "Europe/Amsterdam",
-    "BE": "Europe/Brussels",
-    "CH": "Europe/Zurich",
-    "AT": "Europe/Vienna",
-    "SE": "Europe/Stockholm",
-    "NO": "Europe/Oslo",
-    "DK": "Europe/Copenhagen",
-    "FI": "Europe/Helsinki",
-    "PL": "Europe/Warsaw",
-    "PT": "Europe/Lisbon",
-    "AU": "Australia/Sydney",
-    "NZ": "Pacific/Auckland",
-    "IN": "Asia/Kolkata",
-    "JP": "Asia/Tokyo",
-    "SG": "Asia/Singapore",
-    "BR": "America/Sao_Paulo",
-    "MX": "America/Mexico_City",
-    "ZA": "Africa/Johannesburg",
-}
-COUNTRY_NAMES = {
-    "united states": "US",
-    "usa": "US",
-    "canada": "CA",
-    "united kingdom": "GB",
-    "germany": "DE",
-    "deutschland": "DE",
-    "france": "FR",
-    "australia": "AU",
-    "ireland": "IE",
-    "india": "IN",
-    "japan": "JP",
-    "netherlands": "NL",
-    "spain": "ES",
-}
-
 
 @lru_cache(maxsize=65536)
-def zone_for_phone(phone: str | None) -> str | None:
-    """The one time zone of an E.164 number, if libphonenumber knows exactly one."""
+def _phone(phone: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """(Country, time zones) libphonenumber gives an E.164 number."""
     if not phone or not phone.startswith("+"):
-        return None
+        return None, ()
     import phonenumbers
-    from phonenumbers import timezone as phone_zones
+    from phonenumbers import timezone as zone_data
 
     try:
         number = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:
-        return None
-    zones = [z for z in phone_zones.time_zones_for_number(number) if z != "Etc/Unknown"]
+        return None, ()
+    zones = zone_data.time_zones_for_geographical_number(number)
+    return (
+        phonenumbers.region_code_for_number(number),
+        tuple(zone for zone in zones if zone != "Etc/Unknown"),
+    )
+
+
+def phone_country(phone: str | None) -> str | None:
+    return _phone(phone)[0]
+
+
+def phone_zones(phone: str | None) -> tuple[str, ...]:
+    return _phone(phone)[1]
+
+
+def zone_for_phone(phone: str | None) -> str | None:
+    """The one time zone of an E.164 number, if libphonenumber knows exactly one."""
+    zones = phone_zones(phone)
     return zones[0] if len(zones) == 1 else None
 
 
-def zone_for_place(state: str | None, country: str | None) -> str | None:
-    code = (country or "").strip()
-    code = COUNTRY_NAMES.get(code.lower(), code.upper())
-    if state and code in ("", "US"):
-        zone = US_STATE_ZONES.get(state.strip().upper())
-        if zone:
-            return zone
-    return COUNTRY_ZONES.get(code)
+def record_zone(phone: str | None, state: str | None, country: str | None) -> str | None:
+    """The one zone to store for a record: its address's, else its phone's (None when
+    several are possible; the calling window then keeps to the hours all of them share)."""
+    zones = possible_zones(None, phone, state, country)
+    return zones[0] if len(zones) == 1 else None
 
 
-def resolve_zone(
+@lru_cache(maxsize=65536)
+def possible_zones(
     stored: str | None, phone: str | None, state: str | None, country: str | None
-) -> str | None:
-    return stored or zone_for_phone(phone) or zone_for_place(state, country)
+) -> tuple[str, ...]:
+    """Every time zone the person may be in, most certain first: the stored zone, else the
+    address's (a state is read in the country's, or else the phone's, country), else the
+    phone's area code's (one or several), else the country's. Empty when nothing tells."""
+    if stored:
+        return (stored,)
+    code = country_code(country) or phone_country(phone)
+    place = zone_for_place(region_code(state, code), code)
+    if place:
+        return (place,)
+    return phone_zones(phone) or country_zones(code)
 
 
 @lru_cache(maxsize=1024)
@@ -113,12 +89,28 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def outside_window(zone_name: str | None, now: datetime) -> str | None:
-    """Why calling now would be outside the person's window, or None when it is fine."""
-    zone = _zone(zone_name) if zone_name else None
-    if zone is None:
+def known_zone(name: str) -> str | None:
+    """`name` when it is an IANA time zone this machine knows ("Australia/Perth"), else None."""
+    return name if name and "/" in name and _zone(name) is not None else None
+
+
+def outside_window(zone_names: tuple[str, ...], now: datetime) -> str | None:
+    """Why calling now would be outside the person's window in any zone they may be in, or
+    None when it is fine. When those windows share no hour at all (a number that may be
+    anywhere from Guam to Alaska), the zone can't be told and the person is callable."""
+    zones = [(name, zone) for name in zone_names if (zone := _zone(name)) is not None]
+    if not zones or not _overlap([zone for _, zone in zones], now):
         return None
-    local = now.astimezone(zone)
-    if WINDOW_OPENS <= local.time() < WINDOW_CLOSES:
-        return None
-    return f"{local:%H:%M} where they are ({zone_name}): call 08:00–21:00"
+    for name, zone in zones:
+        local = now.astimezone(zone)
+        if not WINDOW_OPENS <= local.time() < WINDOW_CLOSES:
+            where = name if len(zones) == 1 else f"{name}, one of {len(zones)} zones they may be in"
+            return f"{local:%H:%M} where they are ({where}): call 08:00–21:00"
+    return None
+
+
+def _overlap(zones: list[ZoneInfo], now: datetime) -> bool:
+    """Whether the zones' calling windows share an hour (by their UTC offsets now)."""
+    offsets = [zone.utcoffset(now) or timedelta() for zone in zones]
+    window = timedelta(hours=WINDOW_CLOSES.hour - WINDOW_OPENS.hour)
+    return max(offsets) - min(offsets) < window

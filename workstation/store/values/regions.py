@@ -18,7 +18,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from workstation.store.values.calling_window import US_STATE_ZONES
+from phonenumbers import country_code_for_region
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 # "CODE Name|Alias = Zone" entries; the zone only where all of the country keeps one time
 # (zone.tab's first zone for it: Germany is Europe/Berlin, the United States has none).
@@ -172,6 +173,19 @@ US_STATES = {
     "WI": "Wisconsin",
     "WY": "Wyoming",
 }
+US_STATE_ZONES = {
+    **dict.fromkeys(
+        "CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV".split(),
+        "America/New_York",
+    ),
+    **dict.fromkeys("AL AR IL IA KS LA MN MS MO NE ND OK SD TN TX WI".split(), "America/Chicago"),
+    **dict.fromkeys("AZ".split(), "America/Phoenix"),
+    **dict.fromkeys("CO ID MT NM UT WY".split(), "America/Denver"),
+    **dict.fromkeys("CA NV OR WA".split(), "America/Los_Angeles"),
+    "AK": "America/Anchorage",
+    "HI": "Pacific/Honolulu",
+}
+
 # Territories and freely associated states with US postal codes, Australia's states and
 # territories, and Canada's provinces.
 _OTHER_REGIONS: dict[str, dict[str, tuple[str, str | None]]] = {
@@ -287,3 +301,25 @@ def zone_for_place(state: str | None, country: str | None) -> str | None:
             if found and found[1]:
                 return found[1]
     return _COUNTRY_ZONES.get(country) if country else None
+
+
+# The fifty states and DC: a US lead with no state is somewhere in them (Guam's and Saipan's
+# hours would leave no hour to call anyone in the States).
+_US_MAINLAND_ZONES = tuple(dict.fromkeys(US_STATE_ZONES.values()))
+
+
+@lru_cache(maxsize=1024)
+def country_zones(country: str | None) -> tuple[str, ...]:
+    """Every time zone a country (an ISO code) keeps: its one zone, its states' and
+    provinces' zones, or else libphonenumber's zones for its calling code."""
+    if not country:
+        return ()
+    if country in _COUNTRY_ZONES:
+        return (_COUNTRY_ZONES[country],)
+    if country == "US":
+        return _US_MAINLAND_ZONES
+    if country in _REGIONS:
+        return tuple(dict.fromkeys(zone for _, zone in _REGIONS[country].values() if zone))
+    calling_code = country_code_for_region(country)
+    zones = TIMEZONE_DATA.get(str(calling_code), ()) if calling_code else ()
+    return tuple(zone for zone in zones if zone != "Etc/Unknown")

@@ -22,9 +22,9 @@ from workstation.store.imports.salesforce.values import (
     sf_datetime,
     sf_flag,
 )
+from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
-from workstation.store.values.cleansing import phone_zone as number_zone
-from workstation.store.values.regions import country_code, region_code, zone_for_place
+from workstation.store.values.regions import country_code, region_code
 
 Row = dict[str, str]
 Lookup = Callable[[str, str], int | None]  # (object name, Salesforce Id) → our id
@@ -55,16 +55,16 @@ class Values:
         state_text = self.text(row, state, 80)
         return region_code(state_text, code) or state_text, code or country_text
 
-    def phone(self, row: Row, column: str, country: str | None) -> tuple[str | None, str | None]:
-        """(the phone as stored, the time zone it gives)."""
+    def phone(self, row: Row, column: str, country: str | None) -> str | None:
+        """The phone as stored."""
         written = clean_text(row.get(column, ""))
         if not written:
-            return None, None
+            return None
         region = country if country in phonenumbers.SUPPORTED_REGIONS else self.region
         try:
             number = parse_phone(written, region)
             assert number is not None  # `written` is not blank
-            return e164(number), number_zone(number)
+            return e164(number)
         except BadValue:
             pass
         try:
@@ -73,9 +73,9 @@ class Values:
             number = None
         if number is not None and phonenumbers.is_possible_number(number):
             self.kept["phones libphonenumber does not know as valid, stored in E.164"] += 1
-            return e164(number), None
+            return e164(number)
         self.kept["phones that are not numbers, stored as written"] += 1
-        return written[:32], None
+        return written[:32]
 
     def when(self, row: Row, column: str = "CreatedDate") -> datetime:
         return sf_datetime(row.get(column, "")) or self.now
@@ -104,7 +104,7 @@ def account(values: Values, row: Row) -> dict[str, Any]:
         domain=domain,
         industry=values.text(row, "Industry", 80),
         employees=int(row["NumberOfEmployees"]) if row.get("NumberOfEmployees") else None,
-        phone=values.phone(row, "Phone", country)[0],
+        phone=values.phone(row, "Phone", country),
         state=state,
         country=country,
         created_at=values.when(row),
@@ -113,7 +113,7 @@ def account(values: Values, row: Row) -> dict[str, Any]:
 
 def contact(values: Values, row: Row) -> dict[str, Any]:
     state, country = values.place(row, "MailingState", "MailingCountry")
-    phone, zone = values.phone(row, "Phone", country)
+    phone = values.phone(row, "Phone", country)
     return dict(
         account_id=values.lookup("Account", row.get("AccountId", "")),
         first_name=values.text(row, "FirstName", 80),
@@ -123,7 +123,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         phone=phone,
         state=state,
         country=country,
-        time_zone=zone or zone_for_place(state, country),
+        time_zone=record_zone(phone, state, country),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         do_not_call=sf_flag(row.get("DoNotCall", "")),
         email_opt_out=sf_flag(row.get("HasOptedOutOfEmail", "")),
@@ -156,7 +156,7 @@ def opportunity(values: Values, row: Row) -> dict[str, Any]:
 
 def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, Any]:
     state, country = values.place(row, "State", "Country")
-    phone, zone = values.phone(row, "Phone", country)
+    phone = values.phone(row, "Phone", country)
     converted = sf_flag(row.get("IsConverted", ""))
     status, is_open = values.picklists.lead_status(row.get("Status", ""), converted=converted)
     company = values.text(row, "Company") or "[not provided]"
@@ -181,7 +181,7 @@ def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, A
         state=state,
         postal_code=values.text(row, "PostalCode", 20),
         country=country,
-        time_zone=zone or zone_for_place(state, country),
+        time_zone=record_zone(phone, state, country),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         status=status,
         is_open=is_open,

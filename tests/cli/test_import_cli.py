@@ -125,3 +125,18 @@ def test_a_salesforce_export(capsys, db):
     code, out, _ = run(capsys, "--db", db, "import", "--salesforce", str(SALESFORCE), "--json")
     report = json.loads(out)
     assert {o["name"]: o["created"] for o in report["objects"]}["Task"] == 0
+
+
+def test_encoding_names_the_files_encoding(capsys, db, tmp_path):
+    source = tmp_path / "kontakty.csv"
+    source.write_bytes(
+        "FirstName,LastName,Company,Phone\nОлег,Бык,Ёж и Ко,+7 495 123 4567\n".encode("koi8-r")
+    )
+    code, out, err = run(capsys, "--db", db, "import", str(source), "--encoding", "koi8-r")
+    assert code == 0, err
+    assert "(koi8-r, ','" in out and "created             1" in out
+    code, out, _ = run(capsys, "--db", db, "export", "leads", "--format", "json")
+    assert [lead["LastName"] for lead in json.loads(out)] == ["Бык"]
+    code, out, err = run(capsys, "--db", db, "import", str(source), "--encoding", "klingon")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "unknown encoding 'klingon'" in err

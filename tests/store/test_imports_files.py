@@ -46,7 +46,7 @@ def test_latin_1_when_windows_1252_cannot_be_it(sqlite_engine, tmp_path):
         b"FirstName,LastName,Company,Email\nAnders,\xc5ngstr\xf6m,Lab\x81,a@lab.se\n"
     )
     summary = import_leads(sqlite_engine, source)
-    assert summary.encoding == "latin-1"
+    assert summary.encoding == "iso8859-1"  # Latin-1
     assert people(sqlite_engine) == [("Anders", "Ångström", "Lab", "a@lab.se", None)]
 
 

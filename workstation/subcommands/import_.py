@@ -14,6 +14,7 @@ EXAMPLES = """\
 examples:
   workstation import leads.csv --campaign "Spring Webinar" --source Webinar
   workstation import list.csv --map "Cell=Phone" --map "Notes=" --dry-run
+  workstation import kontakty.csv --encoding cp1251
   workstation --as "Morgan Manager" import leads.csv --assign
   workstation import --salesforce ~/Downloads/export
 """
@@ -45,6 +46,12 @@ def register(commands) -> None:
         metavar="CC",
         default=os.environ.get("WORKSTATION_REGION") or "US",
         help="country of phone numbers written without one (default WORKSTATION_REGION or US)",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's encoding (cp1251, iso-8859-2, gb18030, shift_jis, utf-16 …) when "
+        "the one it is read as is wrong (default: told from the file; the summary names it)",
     )
     parser.add_argument(
         "--errors", metavar="FILE", help="where refused rows go (default: FILE.errors.csv)"
@@ -102,6 +109,7 @@ def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
             assign_as=acting,
             progress=lambda done, total: reporter.update("Importing leads", done, total),
             clock=args.clock,
+            encoding=args.encoding,
         )
     if args.json:
         print(json.dumps(asdict(summary) | {"rows_per_second": round(summary.rows_per_second)}))
@@ -159,7 +167,9 @@ def _describe(summary) -> str:
 def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
     from workstation.store.imports.salesforce.importer import import_salesforce
 
-    report = import_salesforce(engine, args.salesforce, region=region, now=args.clock())
+    report = import_salesforce(
+        engine, args.salesforce, region=region, now=args.clock(), encoding=args.encoding
+    )
     if args.json:
         print(json.dumps(asdict(report)))
     else:

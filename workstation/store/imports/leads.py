@@ -214,11 +214,13 @@ def import_leads(
     workers: int | None = None,
     batch_size: int = BATCH,
     clock: Clock = utcnow,
+    encoding: str | None = None,
 ) -> ImportSummary:
-    """Import the leads of a CSV file; see the module docstring."""
+    """Import the leads of a CSV file (in `encoding`, else as it tells); see the module
+    docstring."""
     started = time.perf_counter()
     path = Path(path)
-    form = sniff(path)
+    form = sniff(path, encoding)
     blocks = CsvBlocks(path, form)
     with nullcontext(blocks) if blocks.header is not None else CsvRows(path, form) as reader:
         header = reader.header

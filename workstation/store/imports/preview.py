@@ -39,12 +39,16 @@ class FilePreview:
 
 
 def preview_file(
-    path: Path | str, *, mapping: Mapping[str, str | None] | None = None, rows: int = 5
+    path: Path | str,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    rows: int = 5,
+    encoding: str | None = None,
 ) -> FilePreview:
     """The file's columns, how they map, and its first `rows` rows; UnreadableFile when it
     cannot be read at all."""
     path = Path(path).expanduser()
-    form = sniff(path)
+    form = sniff(path, encoding)
     with CsvRows(path, form) as reader:
         header = tuple(cell.replace("\ufeff", "").strip() for cell in reader.header)
         first = tuple(tuple(cells) for _, cells in islice(reader, rows))

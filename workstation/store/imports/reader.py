@@ -2,11 +2,14 @@
 CRLF line ends and newlines inside quoted cells are handled, rows are numbered by the line
 they start on, blank lines are skipped.
 
-Encoding: a BOM decides (UTF-8 or UTF-16). Otherwise a file that is all valid UTF-8 is
-UTF-8; one that is mostly UTF-8 with a few bad bytes is read as UTF-8 too, the bad bytes
-kept as they were (surrogate escapes) so the rows holding them can be refused and written
-to the errors file unchanged; a file with high bytes but no UTF-8 sequences is Windows-1252
-(Excel's "CSV" on Windows), or Latin-1 when it holds bytes Windows-1252 leaves undefined.
+Encoding: the one the user names (`import --encoding`), else a BOM decides (UTF-8 or
+UTF-16). Otherwise a file that is all valid UTF-8 is UTF-8; one that is mostly UTF-8 with a
+few bad bytes is read as UTF-8 too, the bad bytes kept as they were (surrogate escapes) so
+the rows holding them can be refused and written to the errors file unchanged; any other
+file's encoding is told by chardet (a maintained detector that reads Cyrillic, Central
+European, Chinese and Japanese files right where a fixed guess garbles them), with
+Windows-1252 (Excel's "CSV" on Windows) preferred when chardet finds it about as likely as
+a neighbour, and Latin-1 when nothing else reads every byte.
 Delimiter: the one of , ; tab | that the header line holds most of, outside quotes.
 
 Big files are read as blocks of whole records (`CsvBlocks`), so that worker processes can
@@ -36,7 +39,6 @@ _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _HIGH = re.compile(rb"[\x80-\xff]")
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 DELIMITERS = (",", ";", "\t", "|")
 
 # A 1 MB cell is data to refuse with a reason, not a reason to stop reading the file.
@@ -55,6 +57,57 @@ class CsvFormat:
     size: int  # bytes
 
 
+# Encodings in which a byte below 0x80 may be part of another character, so a file cannot
+# be split at its newline bytes or its quotes counted byte by byte.
+_WIDE_OR_STATEFUL = ("utf_16", "utf_32", "utf_7", "iso2022", "hz")
+_DETECT_BYTES = 1 << 20
+_WINDOWS_1252_SHARE = 0.7  # cp1252 wins when chardet rates it this close to its first answer
+
+
+def splittable(encoding: str) -> bool:
+    """Whether the encoding's newline, quote and delimiter bytes are always those."""
+    return not codecs.lookup(encoding).name.replace("-", "_").startswith(_WIDE_OR_STATEFUL)
+
+
+def named_encoding(name: str) -> str:
+    """The codec of an encoding the user named, or UnreadableFile naming the problem."""
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        raise UnreadableFile(
+            f"unknown encoding {name.strip()!r}: name one such as utf-8, cp1252, cp1251, "
+            "iso-8859-2, gb18030, shift_jis or utf-16"
+        ) from None
+
+
+def _detected(path: Path) -> str:
+    """The encoding chardet reads a file (with bytes that are not UTF-8) as."""
+    import chardet  # only for files that are not UTF-8
+
+    with path.open("rb") as file:
+        sample = file.read(_DETECT_BYTES)
+    readable = []
+    for guess in chardet.detect_all(sample):
+        if not guess["encoding"]:
+            continue
+        name = codecs.lookup(guess["encoding"]).name
+        try:
+            sample.decode(name)
+        except UnicodeDecodeError as error:
+            if error.end < len(sample) - 4:  # not just a character cut at the sample's end
+                continue
+        except LookupError:
+            continue
+        readable.append((name, guess["confidence"] or 0.0))
+    if not readable:
+        return "latin-1"
+    best = readable[0][1]
+    for name, confidence in readable:
+        if name == "cp1252" and confidence >= best * _WINDOWS_1252_SHARE:
+            return name
+    return readable[0][0]
+
+
 def _encoding(path: Path) -> tuple[str, str]:
     with path.open("rb") as file:
         head = file.read(4)
@@ -64,7 +117,7 @@ def _encoding(path: Path) -> tuple[str, str]:
             return "utf-16", "strict"
         file.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        valid, high, undefined, clean = 0, 0, False, True
+        valid, high, clean = 0, 0, True
         while block := file.read(BLOCK):
             if block.isascii():
                 continue
@@ -76,12 +129,11 @@ def _encoding(path: Path) -> tuple[str, str]:
                     clean = False
             valid += sum(len(m) for m in _UTF8_SEQUENCE.findall(block))
             high += len(_HIGH.findall(block))
-            undefined = undefined or bool(_CP1252_UNDEFINED.search(block))
     if clean:
         return "utf-8", "strict"
     if valid * 2 > high:
         return "utf-8", "surrogateescape"
-    return ("latin-1" if undefined else "cp1252"), "strict"
+    return _detected(path), "surrogateescape"
 
 
 def _delimiter(first_line: str) -> str:
@@ -91,10 +143,15 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def sniff(path: Path) -> CsvFormat:
+def sniff(path: Path, encoding: str | None = None) -> CsvFormat:
+    """The file's format; `encoding` names its encoding instead of telling it."""
+    named = named_encoding(encoding) if encoding else None
     try:
         size = path.stat().st_size
-        encoding, errors = _encoding(path)
+        if named:  # bytes it can't read are kept, and their rows refused, as for UTF-8
+            encoding, errors = named, "surrogateescape" if splittable(named) else "strict"
+        else:
+            encoding, errors = _encoding(path)
         with path.open(encoding=encoding, errors="replace", newline="") as file:
             first = next((line for line in file if line.strip()), "")
     except OSError as error:
@@ -235,7 +292,7 @@ class CsvBlocks:
 
     def __post_init__(self) -> None:
         self.encoding = "utf-8" if self.form.encoding == "utf-8-sig" else self.form.encoding
-        if self.form.encoding != "utf-16":
+        if splittable(self.encoding):
             self._read_header()
 
     def _read_header(self) -> None:

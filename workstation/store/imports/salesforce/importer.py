@@ -113,8 +113,8 @@ def _files(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with CsvRows(path, sniff(path)) as reader:
+def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
+    with CsvRows(path, sniff(path, encoding)) as reader:
         header = [cell.replace("\ufeff", "").strip() for cell in reader.header]
         return [dict(zip(header, cells, strict=False)) for _, cells in reader]
 
@@ -238,9 +238,15 @@ class _Loader:
 
 
 def import_salesforce(
-    engine, directory: Path | str, *, region: str = "US", now: datetime | None = None
+    engine,
+    directory: Path | str,
+    *,
+    region: str = "US",
+    now: datetime | None = None,
+    encoding: str | None = None,
 ) -> SalesforceReport:
-    """Import a Salesforce data export; see the module docstring."""
+    """Import a Salesforce data export (its files in `encoding`, else as each file tells);
+    see the module docstring."""
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)
@@ -249,7 +255,7 @@ def import_salesforce(
         loader = _Loader(session, region.upper(), now or utcnow())
         for name in OBJECTS:
             if name in files:
-                counts.append(loader.load(name, _read(files[name])))
+                counts.append(loader.load(name, _read(files[name], encoding)))
         loader.link_latest_campaigns()
         mappings = loader.picklists.mappings()
         notes = _notes(files, loader)

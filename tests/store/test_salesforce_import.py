@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from workstation.store.db import make_engine
 from workstation.store.exports.stream import EXPORT_KINDS, export_records
 from workstation.store.imports.salesforce.importer import import_salesforce
 from workstation.store.models import (
@@ -238,3 +242,96 @@ def test_a_converted_lead_keeps_its_links_and_org_values_are_added(engine, tmp_p
         member = session.execute(select(CampaignMember)).scalar_one()
         assert (member.status, member.has_responded) == ("Attended", True)
     assert import_salesforce(engine, tmp_path).mappings == []
+
+
+@pytest.fixture
+def original_engine(tmp_path, migrated_template):
+    """A second database, for the export as Salesforce wrote it."""
+    path = tmp_path / "original.db"
+    shutil.copyfile(migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+_NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):\d{2}\.000\+0000)?$")
+
+
+def _resave(source: Path, target: Path, cell) -> Path:
+    """The export as another tool saves it back: each cell through `cell`."""
+    target.mkdir()
+    for name in FILES:
+        rows = read(name, source)
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
+    return target
+
+
+def _excel(value: str) -> str:
+    """Excel in the US: 02/24/26 02:18 AM, 02/23/26, TRUE and FALSE."""
+    if value in ("true", "false"):
+        return value.upper()
+    match = _STAMP.match(value)
+    if match is None:
+        return value
+    year, month, day, hour, minute = match.groups()
+    if hour is None:
+        return f"{month}/{day}/{year[2:]}"
+    half = "AM" if int(hour) < 12 else "PM"
+    return f"{month}/{day}/{year[2:]} {int(hour) % 12 or 12:02d}:{minute} {half}"
+
+
+def _counts(report) -> dict[str, tuple[int, int]]:
+    return {o.name: (o.read, o.created) for o in report.objects}
+
+
+def test_an_export_resaved_in_excel_imports_whole(
+    export_dir, sqlite_engine, tmp_path, original_engine
+):
+    original = import_salesforce(original_engine, export_dir)
+    resaved = _resave(export_dir, tmp_path / "excel", _excel)
+    report = import_salesforce(sqlite_engine, resaved)
+    assert _counts(report) == _counts(original)
+    assert not any("not dates" in note for note in report.notes)
+    with Session(sqlite_engine) as a, Session(original_engine) as b:
+        ours = {lead.external_id: lead for lead in a.execute(select(Lead)).scalars()}
+        theirs = {lead.external_id: lead for lead in b.execute(select(Lead)).scalars()}
+        for key, lead in theirs.items():
+            assert ours[key].created_at == lead.created_at.replace(second=0, microsecond=0)
+            assert (ours[key].do_not_call, ours[key].is_converted) == (
+                lead.do_not_call,
+                lead.is_converted,
+            )
+
+
+@pytest.mark.parametrize("zone", ["Z", "+00:00", ""])
+def test_timestamps_without_milliseconds(
+    export_dir, sqlite_engine, tmp_path, original_engine, zone
+):
+    import_salesforce(original_engine, export_dir, now=_NOW)
+    resaved = _resave(export_dir, tmp_path / "plain", lambda v: v.replace(".000+0000", zone))
+    import_salesforce(sqlite_engine, resaved, now=_NOW)
+    assert _as_read(sqlite_engine) == _as_read(original_engine)
+
+
+def _as_read(engine) -> dict[str, list[dict[str, str]]]:
+    """Every export, without the time each record was last written."""
+    return {
+        kind: [
+            {key: value for key, value in row.items() if key != "LastModifiedDate"}
+            for row in csv.DictReader(io.StringIO(text))
+        ]
+        for kind, text in everything(engine).items()
+    }
+
+
+def test_a_cell_that_is_no_date_is_left_empty_and_counted(export_dir, sqlite_engine, tmp_path):
+    def broken(value: str) -> str:
+        return "31/31/26" if _STAMP.match(value) and "T" not in value else value
+
+    report = import_salesforce(sqlite_engine, _resave(export_dir, tmp_path / "broken", broken))
+    assert any("values that are not dates, left empty" in note for note in report.notes)
+    assert sum(o.created for o in report.objects) > 0

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
 
 from workstation.store.imports.salesforce.values import (
+    NotADate,
     Picklists,
     sf_cents,
     sf_date,
@@ -77,15 +78,31 @@ class Values:
         self.kept["phones that are not numbers, stored as written"] += 1
         return written[:32]
 
+    def moment(self, row: Row, column: str) -> datetime | None:
+        """A time column's value; None (and counted for the report) when it is no time."""
+        try:
+            return sf_datetime(row.get(column, ""))
+        except NotADate:
+            self.kept[f"{column} values that are not dates, left empty"] += 1
+            return None
+
+    def day(self, row: Row, column: str) -> date | None:
+        """A date column's value; None (and counted for the report) when it is no date."""
+        try:
+            return sf_date(row.get(column, ""))
+        except NotADate:
+            self.kept[f"{column} values that are not dates, left empty"] += 1
+            return None
+
     def when(self, row: Row, column: str = "CreatedDate") -> datetime:
-        return sf_datetime(row.get(column, "")) or self.now
+        return self.moment(row, column) or self.now
 
 
 def campaign(values: Values, row: Row) -> dict[str, Any]:
     return dict(
         channel=values.picklists.source(row.get("Type", "")) or "",
-        start_date=sf_date(row.get("StartDate", "")),
-        end_date=sf_date(row.get("EndDate", "")),
+        start_date=values.day(row, "StartDate"),
+        end_date=values.day(row, "EndDate"),
         active=sf_flag(row.get("IsActive", "")),
         created_at=values.when(row),
     )
@@ -128,7 +145,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         do_not_call=sf_flag(row.get("DoNotCall", "")),
         email_opt_out=sf_flag(row.get("HasOptedOutOfEmail", "")),
         created_at=values.when(row),
-        last_activity_at=sf_datetime(row.get("LastActivityDate", "")),
+        last_activity_at=values.moment(row, "LastActivityDate"),
     )
 
 
@@ -146,7 +163,7 @@ def opportunity(values: Values, row: Row) -> dict[str, Any]:
         amount_cents=sf_cents(row.get("Amount", "")),
         stage=stage.name,
         probability=max(0, min(100, int(float(probability)))) if probability else stage.probability,
-        close_date=sf_date(row.get("CloseDate", "")) or created.date(),
+        close_date=values.day(row, "CloseDate") or created.date(),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         campaign_id=values.lookup("Campaign", row.get("CampaignId", "")),
         is_closed=stage.is_closed,
@@ -188,9 +205,9 @@ def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, A
         do_not_call=sf_flag(row.get("DoNotCall", "")),
         email_opt_out=sf_flag(row.get("HasOptedOutOfEmail", "")),
         created_at=values.when(row),
-        last_activity_at=sf_datetime(row.get("LastActivityDate", "")),
+        last_activity_at=values.moment(row, "LastActivityDate"),
         is_converted=converted,
-        converted_at=sf_datetime(row.get("ConvertedDate", "")) if converted else None,
+        converted_at=values.moment(row, "ConvertedDate") if converted else None,
         converted_account_id=values.lookup("Account", row.get("ConvertedAccountId", "")),
         converted_contact_id=values.lookup("Contact", row.get("ConvertedContactId", "")),
         converted_opportunity_id=values.lookup(
@@ -213,7 +230,7 @@ def member(values: Values, row: Row) -> dict[str, Any]:
             responded=responded,
         ),
         has_responded=responded,
-        responded_at=sf_datetime(row.get("FirstRespondedDate", "")),
+        responded_at=values.moment(row, "FirstRespondedDate"),
         created_at=values.when(row),
     )
 
@@ -226,7 +243,7 @@ def task(values: Values, row: Row) -> dict[str, Any]:
     written_kind = (row.get("Type") or row.get("Type__c") or row.get("TaskSubtype") or "").lower()
     duration = row.get("CallDurationInSeconds", "").strip()
     done = sf_flag(row.get("IsClosed", "")) or row.get("Status", "") == "Completed"
-    day = sf_datetime(row.get("ActivityDate", ""))
+    day = values.moment(row, "ActivityDate")
     description = row.get("Description", "")
     return dict(
         lead_id=values.lookup("Lead", who),

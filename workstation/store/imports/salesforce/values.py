@@ -6,6 +6,7 @@ decision counted for the report.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,23 +28,67 @@ from workstation.store.models import CampaignMemberStatus
 from workstation.store.reference import LeadStatus, OpportunityStage
 
 
+class NotADate(ValueError):
+    """A date cell in no form Salesforce or a spreadsheet writes."""
+
+
+# A date as Excel writes it back in the US (month first) or, when the first number can't be
+# a month, as elsewhere (day first): 02/23/26, 2/3/2026, 02/24/26 02:18 AM, 23.02.2026 14:05.
+_SPREADSHEET = re.compile(
+    r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+)
+
+
 def sf_datetime(text: str) -> datetime | None:
-    """`2024-01-19T09:42:24.000+0000` (or a bare date) as an aware UTC time."""
+    """A time as an aware UTC time: Salesforce's `2024-01-19T09:42:24.000+0000`, without
+    milliseconds (`…:24Z`, `…:24+00:00`), a bare date, or a spreadsheet's re-saved form
+    (`02/24/26 02:18 AM`); a time without a zone is UTC. NotADate when it is none of these."""
     text = text.strip()
     if not text:
         return None
-    if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = _spreadsheet(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def sf_date(text: str) -> date | None:
+    """A date in any form `sf_datetime` reads (a timestamp's own day, not UTC's)."""
     text = text.strip()
-    return date.fromisoformat(text[:10]) if text else None
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return _spreadsheet(text).date()
+
+
+def _spreadsheet(text: str) -> datetime:
+    match = _SPREADSHEET.fullmatch(text)
+    if match is None:
+        raise NotADate(text)
+    first, second, year, hour, minute, seconds, half = match.groups()
+    month, day = int(first), int(second)
+    if month > 12:
+        month, day = day, month
+    full_year = int(year) + (2000 if int(year) < 70 else 1900) if len(year) == 2 else int(year)
+    hours = int(hour or 0)
+    if half:
+        if not 1 <= hours <= 12:
+            raise NotADate(text)
+        hours = hours % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(full_year, month, day, hours, int(minute or 0), int(seconds or 0))
+    except ValueError:
+        raise NotADate(text) from None
 
 
 def sf_flag(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes")
+    return text.strip().lower() in ("1", "true", "yes", "y", "x")
 
 
 def sf_cents(text: str) -> int:

@@ -140,3 +140,32 @@ def test_encoding_names_the_files_encoding(capsys, db, tmp_path):
     code, out, err = run(capsys, "--db", db, "import", str(source), "--encoding", "klingon")
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     assert "unknown encoding 'klingon'" in err
+
+
+@pytest.mark.parametrize("target", ["", "-wal"])
+def test_nothing_written_can_overwrite_the_database(capsys, db, tmp_path, target):
+    source = write_nasty_file(tmp_path / "leads.csv")
+    assert run(capsys, "--db", db, "import", str(source))[0] == 0
+    database = Path(db.removeprefix("sqlite:///"))
+    make_engine(db).dispose()
+    before = database.read_bytes()
+    for argv in (
+        ("export", "leads", "-o", f"{database}{target}"),
+        ("import", str(source), "--errors", f"{database}{target}"),
+        ("import", str(source), "--errors", f"{database}{target}", "--dry-run"),
+    ):
+        code, _, err = run(capsys, "--db", db, *argv)
+        assert code == 1 and len(err.strip().splitlines()) == 1, (argv, err)
+        assert str(database) in err
+    assert database.read_bytes() == before
+
+
+@pytest.mark.postgres
+def test_export_to_a_file_of_the_users_is_refused_on_postgresql(capsys, pg_url, tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("my,own\n")
+    code, _, err = run(capsys, "--db", pg_url, "export", "leads", "-o", str(mine))
+    assert code == 1 and "not a file this app wrote" in err and mine.read_text() == "my,own\n"
+    fresh = tmp_path / "fresh.csv"
+    assert run(capsys, "--db", pg_url, "export", "leads", "-o", str(fresh))[0] == 0
+    assert oct(fresh.stat().st_mode & 0o777) == "0o600"

@@ -51,6 +51,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("all time", None),
     ("the last 7 days", 7),
 )
+FUNNEL_HEADING = "Funnel: records created, and activity logged, in"
 TABS = ("stages", "sources", "offers", "times", "reps")
 
 
@@ -235,7 +236,7 @@ class FunnelScreen(Screen):
         times = cast("Sequence[StatusTime]", self.parts["times"])
         reps = cast("Sequence[RepActivity]", self.parts["reps"])
         lines = text_lines(all_sections(report, times, reps))
-        heading = f"Funnel: records created, and activity logged, in {PERIODS[self.period][0]}"
+        heading = f"{FUNNEL_HEADING} {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(
                 what="the funnel", suggested=f"funnel-{store_of(self).clock():%Y%m%d-%H%M}.txt"
@@ -246,9 +247,13 @@ class FunnelScreen(Screen):
     def _write(self, path: Path | None, lines: list[str]) -> None:
         if path is None:  # the dialog was cancelled
             return
+        from workstation.store.errors import StoreError
+        from workstation.store.outputs import first_line_starting, open_output
+
         try:
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        except OSError as error:
+            with open_output(path, first_line_starting(FUNNEL_HEADING)) as out:
+                out.write("\n".join(lines) + "\n")
+        except (OSError, StoreError) as error:
             self.notify(clean(f"Could not write {path}: {error}"), severity="error", markup=False)
             return
         self.notify(clean(f"Funnel written to {path}"), markup=False)

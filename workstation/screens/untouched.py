@@ -194,12 +194,14 @@ class UntouchedScreen(Screen):
     def _export(self, path: Path | None, summary: UntouchedSummary) -> None:
         if path is None:  # the dialog was cancelled
             return
-        from workstation.store.reports.untouched_export import write_summary_csv
+        from workstation.store.errors import StoreError
+        from workstation.store.outputs import open_output
+        from workstation.store.reports.untouched_export import ours_summary, write_summary_csv
 
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
+            with open_output(path, ours_summary) as out:
                 count = write_summary_csv(out, summary)
-        except OSError as error:
+        except (OSError, StoreError) as error:
             self.notify(clean(f"Could not write {path}: {error}"), severity="error", markup=False)
             return
         self.notify(clean(f"{count} reps written to {path}"), markup=False)

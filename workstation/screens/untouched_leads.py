@@ -255,13 +255,14 @@ class UntouchedLeadsScreen(Screen):
 
     def export(self, path: Path) -> None:
         def write() -> int:
+            from workstation.store.outputs import open_output
             from workstation.store.reports.untouched import iter_untouched, untouched_summary
-            from workstation.store.reports.untouched_export import write_leads_csv
+            from workstation.store.reports.untouched_export import ours_leads, write_leads_csv
 
             store = store_of(self)
             with (
                 store.open_session() as session,
-                open(path, "w", encoding="utf-8", newline="") as out,
+                open_output(path, ours_leads) as out,
             ):
                 summary = untouched_summary(
                     session,

@@ -19,23 +19,28 @@ def register(commands) -> None:
     parser = commands.add_parser("export", help="write records as CSV or JSON")
     parser.add_argument("kind", metavar="KIND", help=f"one of: {KINDS}")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout: a new file (0600), or an export written before; "
+        "never a symbolic link, the database, or a file of yours",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.errors import StoreError
-    from workstation.store.exports.stream import export_columns, export_records
+    from workstation.store.exports.stream import export_columns, export_records, ours_exported
+    from workstation.store.outputs import open_output
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))
     with ExitStack() as stack:
         out: TextIO
         if args.output:
-            try:
-                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
-            except OSError as error:
-                raise StoreError(f"cannot write {args.output}: {error.strerror or error}") from None
+            out = stack.enter_context(
+                open_output(args.output, ours_exported, advice="name a new file with -o")
+            )
         else:
             out = sys.stdout
         count = export_records(engine, args.kind, out, fmt=args.format)

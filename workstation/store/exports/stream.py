@@ -70,6 +70,16 @@ def export_columns(kind: str) -> list[str]:
     return [field.name for field in _spec(kind).fields]
 
 
+def ours_exported(first_line: str) -> bool:
+    """Whether a file's first line is an export's: a CSV header of ours, or JSON's `[`."""
+    return first_line in ("[", "[]") or first_line in _HEADERS
+
+
+_HEADERS = frozenset(
+    ",".join(field.name for field in spec.fields) for spec in EXPORT_SPECS.values()
+)
+
+
 def export_records(
     engine: Engine, kind: str, out: TextIO, *, fmt: str = "csv", batch_size: int = 2000
 ) -> int:

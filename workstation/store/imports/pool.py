@@ -26,7 +26,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from workstation.store.errors import StoreError
 from workstation.store.exports.stream import FORMULA_PREFIXES
 from workstation.store.imports.reader import CsvBlocks, CsvRows
 from workstation.store.imports.rows import (
@@ -36,6 +35,7 @@ from workstation.store.imports.rows import (
     clean_chunk,
     init_worker,
 )
+from workstation.store.outputs import first_line_starting, open_output
 
 CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
@@ -188,15 +188,12 @@ class ErrorsFile:
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
         self.count = 0
-        try:
-            self._file: TextIO = path.open(
-                "w", encoding="utf-8", errors="surrogateescape", newline=""
-            )
-        except OSError as error:
-            raise StoreError(
-                f"cannot write the errors file {path}: {error.strerror or error}; "
-                "name another with --errors FILE"
-            ) from None
+        self._file: TextIO = open_output(
+            path,
+            first_line_starting("Line,Reason"),
+            errors="surrogateescape",
+            advice="name another errors file with --errors FILE",
+        )
         self._writer = csv.writer(self._file)
         self._writer.writerow(["Line", "Reason", *header])
 

@@ -33,6 +33,14 @@ LEAD_COLUMNS = (
 )
 
 
+def ours_summary(first_line: str) -> bool:
+    return first_line == ",".join(SUMMARY_COLUMNS)
+
+
+def ours_leads(first_line: str) -> bool:
+    return first_line == ",".join(LEAD_COLUMNS)
+
+
 def _summary_values(summary: UntouchedSummary) -> Iterable[dict[str, Any]]:
     for rep in summary.reps:
         oldest = rep.oldest_assigned_at

@@ -26,8 +26,10 @@ from sqlmodel import Session, col
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import CallScript, Campaign, utcnow
+from workstation.store.outputs import first_line_in, open_output
 from workstation.store.permissions import require_manager
 from workstation.store.scripts.files import (
+    FENCE,
     ScriptFile,
     ScriptFileError,
     decode,
@@ -248,6 +250,7 @@ def export_scripts(engine: Engine, directory: Path) -> list[Path]:
         while path in written:
             path = directory / f"{slug(script.name)}-{number}.md"
             number += 1
-        path.write_bytes(format_script(script).encode("utf-8"))
+        with open_output(path, first_line_in(FENCE)) as out:
+            out.write(format_script(script))
         written.append(path)
     return written

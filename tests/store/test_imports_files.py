@@ -76,8 +76,13 @@ def test_bytes_that_are_not_utf8_refuse_their_row_and_come_back_unchanged(sqlite
 def test_names_from_other_tools_and_explicit_mapping(sqlite_engine, tmp_path):
     source = DATA / "leads_other_tool.csv"
     errors = tmp_path / "errors.csv"  # never beside the test data
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("Who,Firm,Cell\nAnn Lee,Acme,+1 415 555 0101\n", encoding="utf-8")
     with pytest.raises(MappingError, match="no column for Company"):
-        import_leads(sqlite_engine, source, errors_path=errors)
+        import_leads(sqlite_engine, unknown, errors_path=errors)
+    assert import_leads(sqlite_engine, source, errors_path=errors, dry_run=True).unmapped == (
+        "Remarks",
+    )  # every other column is one of the names other tools use
     mapping = parse_map_options(["Contact Person=Name", "Organisation Name=Company", "Remarks="])
     summary = import_leads(sqlite_engine, source, mapping=mapping, errors_path=errors)
     assert summary.columns["Contact Person"] == "Name"

@@ -335,3 +335,27 @@ def test_a_cell_that_is_no_date_is_left_empty_and_counted(export_dir, sqlite_eng
     report = import_salesforce(sqlite_engine, _resave(export_dir, tmp_path / "broken", broken))
     assert any("values that are not dates, left empty" in note for note in report.notes)
     assert sum(o.created for o in report.objects) > 0
+
+
+def test_a_person_without_a_phone_is_called_on_their_mobile(export_dir, sqlite_engine, tmp_path):
+    contacts = {row["Id"]: row for row in read("Contact", export_dir)}
+    mobiles = {key for key, row in contacts.items() if row["Phone"].strip()}
+    assert mobiles
+    target = tmp_path / "mobile"
+    target.mkdir()
+    for name in FILES:
+        rows = read(name, export_dir)
+        if name in ("Contact", "Lead"):
+            for row in rows:  # each direct line moved to the mobile column
+                row["MobilePhone"] = row.get("MobilePhone") or row["Phone"]
+                row["Phone"] = ""
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    import_salesforce(sqlite_engine, target)
+    with Session(sqlite_engine) as session:
+        phones = dict(session.execute(select(Contact.external_id, Contact.phone)).all())
+        leads = session.execute(select(Lead.phone)).scalars().all()
+    assert all(phones[key] for key in mobiles)
+    assert leads and all(leads)

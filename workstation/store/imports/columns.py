@@ -8,12 +8,16 @@ such as Australia/Perth) and the variants other tools export ("first_name", "Fir
 split into first and last name when there is no LastName column. `--map "Column=Field"` maps
 anything else (Field by its Salesforce name or ours); `--map "Column="` ignores a column.
 
-When several columns feed one field (Phone and Mobile, say), a row takes the first of them
-that is not empty, in the order of the alias lists below.
+Numbered columns ("Phone 1", "email2") and report exports' "Object: Field" headers
+("Contact: First Name", "Account: Account Name", Pipedrive's "Person - Phone - Work") are
+recognised too. When several columns feed one field (Phone and Mobile, say), a row takes
+the first of them that is not empty, in the order of the alias lists below (direct lines
+before switchboards, work before home), 1 before 2, the person's before their account's.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,22 +41,31 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
     for name, label, aliases in (
         ("first_name", "FirstName", "firstname first givenname forename fname"),
         ("last_name", "LastName", "lastname last surname familyname lname"),
-        ("full_name", "Name", "name fullname contactname leadname person"),
-        ("title", "Title", "title jobtitle position designation role"),
+        ("full_name", "Name", "name fullname contactname contactperson leadname person personname"),
+        ("title", "Title", "title jobtitle position jobposition designation role"),
         (
             "company",
             "Company",
             "company companyname organization organisation org account accountname employer "
-            "business businessname",
+            "business businessname organizationname organisationname",
         ),
-        ("email", "Email", "email emailaddress mail workemail businessemail primaryemail"),
         (
+            "email",
+            "Email",
+            "email emailaddress mail workemail emailwork businessemail primaryemail "
+            "emailaddresswork personalemail emailpersonal homeemail emailhome otheremail "
+            "emailother",
+        ),
+        (  # direct lines before switchboards, work before home
             "phone",
             "Phone",
-            "phone phonenumber telephone tel businessphone workphone officephone primaryphone "
-            "mobilephone mobile cell cellphone mobilenumber homephone otherphone",
+            "phone phonenumber telephone tel workdirectphone directphone directdial phonework "
+            "workphone businessphone officephone phoneoffice primaryphone firstphone "
+            "mobilephone phonemobile mobile cell cellphone mobilenumber mobilephonenumber "
+            "homephone phonehome otherphone phoneother corporatephone companyphone "
+            "switchboard",
         ),
-        ("website", "Website", "website url web homepage companywebsite site domain"),
+        ("website", "Website", "website url websiteurl web homepage companywebsite site domain"),
         ("industry", "Industry", "industry sector vertical"),
         (
             "employees",
@@ -68,10 +81,20 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         (
             "state",
             "State",
-            "state province stateprovince statecode region county mailingstate billingstate",
+            "state province stateprovince stateregion statecode region county mailingstate "
+            "billingstate",
         ),
-        ("postal_code", "PostalCode", "postalcode zip zipcode postcode mailingpostalcode"),
-        ("country", "Country", "country countrycode nation mailingcountry billingcountry"),
+        (
+            "postal_code",
+            "PostalCode",
+            "postalcode zip zipcode postcode postal zippostalcode mailingpostalcode "
+            "billingpostalcode",
+        ),
+        (
+            "country",
+            "Country",
+            "country countrycode countryregion nation mailingcountry billingcountry",
+        ),
         ("time_zone", "TimeZone", "timezone tz zone timezonesidkey olson iana"),
         ("lead_source", "LeadSource", "leadsource source channel"),
         ("lead_type", "LeadType", "leadtype offer"),
@@ -84,9 +107,42 @@ FIELDS_BY_NAME = {field.name: field for field in IMPORT_FIELDS}
 _TARGETS = {picklist_key(f.name): f.name for f in IMPORT_FIELDS} | {
     picklist_key(f.label): f.name for f in IMPORT_FIELDS
 }
+# "Phone 2" ranks after "Phone 1", both where "Phone" does; an account's column ("Account:
+# Phone", "Organization - Address") after every column of the person's own.
+_NUMBERED = 100
+_ACCOUNT_RANK = 1_000_000
 _ALIASES = {
-    alias: (field.name, rank) for field in IMPORT_FIELDS for rank, alias in enumerate(field.aliases)
+    alias: (field.name, rank * _NUMBERED)
+    for field in IMPORT_FIELDS
+    for rank, alias in enumerate(field.aliases)
 }
+_NUMBER = re.compile(r"(\D+?)(\d{1,2})")
+# Report exports and other CRMs name a column by its object: "Contact: First Name",
+# "Account: Account Name", "Person - Phone - Work", "Organization - Name".
+_OBJECT_AND_FIELD = re.compile(r"\s*([^:]+?)\s*(?::| - )\s*(.+)")
+_PERSON_OBJECTS = frozenset("contact lead person prospect people".split())
+_ACCOUNT_OBJECTS = frozenset("account company organization organisation org".split())
+_ACCOUNT_NAMES = frozenset("name accountname companyname organizationname organisationname".split())
+
+
+def _recognised(cell: str) -> tuple[str, int] | None:
+    """(field, rank) of a column its header names, or None."""
+    key = picklist_key(cell)
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if (numbered := _NUMBER.fullmatch(key)) and numbered[1] in _ALIASES:
+        field, rank = _ALIASES[numbered[1]]
+        return field, rank + int(numbered[2])
+    split = _OBJECT_AND_FIELD.fullmatch(cell)
+    if split is None:
+        return None
+    owner, rest = picklist_key(split[1]), split[2]
+    if owner in _ACCOUNT_OBJECTS:
+        if picklist_key(rest) in _ACCOUNT_NAMES:
+            return "company", 0
+        found = _recognised(rest)
+        return None if found is None else (found[0], found[1] + _ACCOUNT_RANK)
+    return _recognised(rest) if owner in _PERSON_OBJECTS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +194,7 @@ def match_columns(
         if key in explicit:
             field, rank = explicit[key], -1
         else:
-            field, rank = _ALIASES.get(key, (None, 0))
+            field, rank = _recognised(cell) or (None, 0)
         if field is None:
             if cell and key not in explicit:  # a column ignored on purpose is not reported
                 unmapped.append(cell)

@@ -28,6 +28,8 @@ from workstation.store.values.cleansing import BadValue, clean_email, clean_text
 from workstation.store.values.regions import country_code, region_code
 
 Row = dict[str, str]
+# A lead's or a contact's number: the direct line, else the mobile, else home or other.
+PERSON_PHONES = ("Phone", "MobilePhone", "HomePhone", "OtherPhone")
 Lookup = Callable[[str, str], int | None]  # (object name, Salesforce Id) → our id
 
 
@@ -77,6 +79,13 @@ class Values:
             return e164(number)
         self.kept["phones that are not numbers, stored as written"] += 1
         return written[:32]
+
+    def first_phone(self, row: Row, columns: tuple[str, ...], country: str | None) -> str | None:
+        """The first of the columns' phones that is given (Phone, then MobilePhone …)."""
+        for column in columns:
+            if row.get(column, "").strip():
+                return self.phone(row, column, country)
+        return None
 
     def moment(self, row: Row, column: str) -> datetime | None:
         """A time column's value; None (and counted for the report) when it is no time."""
@@ -130,7 +139,7 @@ def account(values: Values, row: Row) -> dict[str, Any]:
 
 def contact(values: Values, row: Row) -> dict[str, Any]:
     state, country = values.place(row, "MailingState", "MailingCountry")
-    phone = values.phone(row, "Phone", country)
+    phone = values.first_phone(row, PERSON_PHONES, country)
     return dict(
         account_id=values.lookup("Account", row.get("AccountId", "")),
         first_name=values.text(row, "FirstName", 80),
@@ -173,7 +182,7 @@ def opportunity(values: Values, row: Row) -> dict[str, Any]:
 
 def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, Any]:
     state, country = values.place(row, "State", "Country")
-    phone = values.phone(row, "Phone", country)
+    phone = values.first_phone(row, PERSON_PHONES, country)
     converted = sf_flag(row.get("IsConverted", ""))
     status, is_open = values.picklists.lead_status(row.get("Status", ""), converted=converted)
     company = values.text(row, "Company") or "[not provided]"

@@ -359,3 +359,19 @@ def test_a_person_without_a_phone_is_called_on_their_mobile(export_dir, sqlite_e
         leads = session.execute(select(Lead.phone)).scalars().all()
     assert all(phones[key] for key in mobiles)
     assert leads and all(leads)
+
+
+def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(
+    sqlite_engine, tmp_path
+):
+    contacts = [
+        {"Id": "003A", "LastName": "Uk", "Phone": "(510) 395-3694", "MailingCountry": "UK"},
+        {"Id": "003B", "LastName": "Us", "Phone": "(033) 452-1299", "MailingCountry": "US"},
+        {"Id": "003C", "LastName": "Ok", "Phone": "020 7946 0018", "MailingCountry": "UK"},
+    ]
+    _write(tmp_path, "Contact", contacts)
+    report = import_salesforce(sqlite_engine, tmp_path)
+    with Session(sqlite_engine) as session:
+        phones = dict(session.execute(select(Contact.last_name, Contact.phone)).all())
+    assert phones == {"Uk": "(510) 395-3694", "Us": "(033) 452-1299", "Ok": "+442079460018"}
+    assert any("kept as written" in note and note.startswith("2 ") for note in report.notes)

@@ -61,16 +61,15 @@ async def test_preview_then_import_with_a_campaign(app_factory, tmp_path):
         await pilot.press("ctrl+r")
         await _settle(app, pilot)
         status = str(screen.query_one("#import-status").content)
-        assert "Imported 16 rows: 7 created, 1 updated, 3 unchanged, 5 rejected" in status
-        assert _count(app, CampaignMember) == 7
-        assert any("7 created" in n.message for n in app._notifications)
+        assert "Imported 16 rows: 9 created, 1 updated, 3 unchanged, 3 rejected" in status
+        assert _count(app, CampaignMember) == 9
+        assert any("9 created" in n.message for n in app._notifications)
 
 
 async def test_hostile_cells_show_literally_and_a_column_is_mapped_by_hand(app_factory, tmp_path):
     source = tmp_path / "people.csv"
     source.write_text(
-        "Person,Organisation Name,Email\n"
-        "[bold]Eve[/bold] Smith,\x1b[31mRed\x1b[0m Corp,eve@red.com\n",
+        "Person,Firm,Email\n[bold]Eve[/bold] Smith,\x1b[31mRed\x1b[0m Corp,eve@red.com\n",
         encoding="utf-8",
     )
     app = app_factory()

@@ -245,6 +245,11 @@ class ImportFileScreen(Screen):
                 f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, "
                 f"{summary.rejected:,} rejected (see {summary.errors_path})."
             )
+            if summary.kept_without_bad_values:
+                message += (
+                    f" {summary.kept_without_bad_values:,} kept without a phone or email "
+                    "that could not be read (listed there too)."
+                )
             if summary.cancelled:
                 message += " Stopped early: import the file again to finish."
             return message

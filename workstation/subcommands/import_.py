@@ -147,6 +147,11 @@ def _describe(summary) -> str:
         f"  rejected   {summary.rejected:>10,}"
         + (f"  (with line and reason in {clean(summary.errors_path)})" if summary.rejected else ""),
     ]
+    if summary.kept_without_bad_values:
+        lines.append(
+            f"  {summary.kept_without_bad_values:,} kept without a phone or email that could "
+            f"not be read (listed in {clean(summary.errors_path)} to fix and import again)"
+        )
     if summary.campaign:
         made = " (new)" if summary.campaign_created else ""
         lines.append(f"Campaign: {clean(summary.campaign)}{made}")

@@ -61,6 +61,7 @@ class ImportSummary:
     updated: int
     unchanged: int
     rejected: int
+    kept_without_bad_values: int  # rows imported without a value that could not be read
     errors_path: str
     encoding: str
     delimiter: str
@@ -278,6 +279,7 @@ def import_leads(
         updated=run.updated,
         unchanged=run.unchanged,
         rejected=errors.count,
+        kept_without_bad_values=errors.kept,
         errors_path=str(errors.path),
         encoding=form.encoding,
         delimiter=form.delimiter,
@@ -311,8 +313,10 @@ def _read_all(
         for outcome in outcomes:
             run.rows += 1
             if outcome.__class__ is list:  # refused: [line, reason, cells]
-                errors.add(base + outcome[0], outcome[1], outcome[2])
-                continue
+                errors.add(base + outcome[0], outcome[1], outcome[2], kept=len(outcome) == 4)
+                if len(outcome) == 3:
+                    continue
+                outcome = outcome[3]  # kept without a bad value: [line, reason, cells, values]
             pending.append(outcome)
             if len(pending) < limit:
                 continue

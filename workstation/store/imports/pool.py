@@ -180,14 +180,17 @@ def _escaped(cell: str) -> str:
 class ErrorsFile:
     """Rows that could not be imported: their line, the reason, and the row as it was.
 
-    The file is (re)written by every run, so it holds exactly that run's refusals. Its
-    columns are the input's, after Line and Reason: fixed, it can be imported as it is.
+    The file is (re)written by every run, so it holds exactly that run's refusals, and the
+    rows imported without a value that could not be read (their Reason starts "kept
+    without"). Its columns are the input's, after Line and Reason: fixed, it can be
+    imported as it is (a kept row then fills in the value it lacked).
     Bytes the input's encoding could not read are written back unchanged.
     """
 
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
-        self.count = 0
+        self.count = 0  # rows refused
+        self.kept = 0  # rows imported without a bad value, listed for it to be fixed
         self._file: TextIO = open_output(
             path,
             first_line_starting("Line,Reason"),
@@ -197,9 +200,12 @@ class ErrorsFile:
         self._writer = csv.writer(self._file)
         self._writer.writerow(["Line", "Reason", *header])
 
-    def add(self, line: int, reason: str, cells: list[str]) -> None:
+    def add(self, line: int, reason: str, cells: list[str], *, kept: bool = False) -> None:
         self._writer.writerow([line, reason, *map(_escaped, cells)])
-        self.count += 1
+        if kept:
+            self.kept += 1
+        else:
+            self.count += 1
 
     def close(self) -> None:
         self._file.close()

@@ -156,6 +156,7 @@ class RowCleaner:
         for at, _, _ in _FLAGS:
             self.blank[at] = 0
         self.zones: dict[str, str | None] = {}
+        self.warning: str | None = None  # why the last row was kept without a bad value
 
     def _cell(self, cells: list[str], name: str) -> tuple[str, dict]:
         """A field's cell as written ("" when the file has no such column), and the
@@ -167,6 +168,7 @@ class RowCleaner:
 
     def row(self, cells: list[str]) -> Outcome:
         """A row's LEAD_VALUES, or the reason it is refused."""
+        self.warning = None
         width = self.width
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             return f"the row has {len(cells)} cells and the header {width}: is a comma not quoted?"
@@ -205,23 +207,23 @@ class RowCleaner:
             raise BadValue("no Company: a lead needs one")
         country, code, state = self._place(cells) if self.place else (None, None, None)
         values[_COUNTRY], values[_STATE] = code or country, state
-        email = None
-        if "email" in has and (given := _given(cell_of(cells, "email")[0])) is not None:
-            email = clean_email(given)
-            if email is not None and len(email) > _EMAIL_LIMIT:
-                raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
-        if "phone" in has and (given := _given(cell_of(cells, "phone")[0])) is not None:
+        email, bad_email = self._email(cells) if "email" in has else (None, None)
+        phone = zone = bad_phone = None
+        if "phone" in has:
             region = code if code in _REGIONS else rules.region
-            values[_PHONE], zone = phone_values(given, region, self.zones)
-            if state and not code and not values[_PHONE].startswith("+1"):
-                # "WA" beside an Australian number is Western Australia, not Washington.
-                zone = record_zone(values[_PHONE], state, None)
-            else:
-                zone = zone_for_place(state, code) or zone
-        elif email is None:
-            raise BadValue(_UNREACHABLE)
+            phone, zone, bad_phone = self._phone(cells, region)
+        if phone is None and email is None:
+            raise BadValue(bad_phone or bad_email or _UNREACHABLE)
+        values[_PHONE] = phone
+        if phone is not None and state and not code and not phone.startswith("+1"):
+            # "WA" beside an Australian number is Western Australia, not Washington.
+            zone = record_zone(phone, state, None)
         else:
-            zone = zone_for_place(state, code)
+            zone = zone_for_place(state, code) or zone
+        if bad_phone or bad_email:  # the row is kept, reachable by what was good in it
+            lost = [f"its {what} ({problem})" for what, problem in
+                    (("phone", bad_phone), ("email", bad_email)) if problem]  # fmt: skip
+            self.warning = "kept without " + " and without ".join(lost)
         if "time_zone" in has:  # a zone the file names (our own export's) wins
             cell, memo = cell_of(cells, "time_zone")
             if (named := memo.get(cell, missing)) is missing:
@@ -262,6 +264,40 @@ class RowCleaner:
                     memo[cell] = flag
             values[at] = flag
         return tuple(values)
+
+    def _phone(self, cells: list[str], region: str) -> tuple[str | None, str | None, str | None]:
+        """(E.164, its zone, the first given number that is not one) of the row's phone
+        columns, best first: the first valid number wins."""
+        problem = None
+        for index in self.fields["phone"][1]:
+            given = _given(cells[index])
+            if given is None:
+                continue
+            try:
+                phone, zone = phone_values(given, region, self.zones)
+            except BadValue as error:
+                problem = problem or str(error)
+                continue
+            return phone, zone, problem
+        return None, None, problem
+
+    def _email(self, cells: list[str]) -> tuple[str | None, str | None]:
+        """(The first valid email of the row's email columns, the first given that is not)."""
+        problem = None
+        for index in self.fields["email"][1]:
+            given = _given(cells[index])
+            if given is None:
+                continue
+            try:
+                email = clean_email(given)
+                if email is not None and len(email) > _EMAIL_LIMIT:
+                    raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
+            except BadValue as error:
+                problem = problem or str(error)
+                continue
+            if email is not None:
+                return email, problem
+        return None, problem
 
     def _place(self, cells: list[str]) -> tuple[str | None, str | None, str | None]:
         """(Country as cleaned, its ISO code, State as stored)."""
@@ -304,7 +340,8 @@ def _lead_status(written: str, statuses: tuple[tuple[str, bool], ...]) -> tuple[
 
 class BlockCleaner:
     """Parses and cleans what a worker is sent: a block of whole records (bytes of the
-    file), or rows already parsed. Refused rows come back as [line, reason, cells]."""
+    file), or rows already parsed. Refused rows come back as [line, reason, cells], rows
+    kept without a bad value as [line, reason, cells, values]."""
 
     def __init__(self, rules: RowRules, delimiter: str, encoding: str, errors: str) -> None:
         self.rules, self.delimiter = rules, delimiter
@@ -326,11 +363,17 @@ class BlockCleaner:
     def rows(self, rows: Sequence[Row]) -> list:
         if self._rows is None:
             self._rows = RowCleaner(self.rules)
-        clean = self._rows.row
+        cleaner = self._rows
+        clean = cleaner.row
         outcomes: list = []
         for line, cells in rows:
             outcome = clean(cells)
-            outcomes.append([line, outcome, cells] if outcome.__class__ is str else outcome)
+            if outcome.__class__ is str:
+                outcomes.append([line, outcome, cells])
+            elif cleaner.warning is not None:
+                outcomes.append([line, cleaner.warning, cells, outcome])
+            else:
+                outcomes.append(outcome)
         return outcomes
 
 

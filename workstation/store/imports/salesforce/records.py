@@ -69,16 +69,9 @@ class Values:
             assert number is not None  # `written` is not blank
             return e164(number)
         except BadValue:
-            pass
-        try:
-            number = phonenumbers.parse(written, region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is not None and phonenumbers.is_possible_number(number):
-            self.kept["phones libphonenumber does not know as valid, stored in E.164"] += 1
-            return e164(number)
-        self.kept["phones that are not numbers, stored as written"] += 1
-        return written[:32]
+            # Never rewritten into another number (a US number on a UK contact is not +44…)
+            self.kept["phones that are not valid numbers where the record is, kept as written"] += 1
+            return written[:32]
 
     def first_phone(self, row: Row, columns: tuple[str, ...], country: str | None) -> str | None:
         """The first of the columns' phones that is given (Phone, then MobilePhone …)."""

@@ -169,3 +169,67 @@ def test_export_to_a_file_of_the_users_is_refused_on_postgresql(capsys, pg_url, 
     fresh = tmp_path / "fresh.csv"
     assert run(capsys, "--db", pg_url, "export", "leads", "-o", str(fresh))[0] == 0
     assert oct(fresh.stat().st_mode & 0o777) == "0o600"
+
+
+def _counts(url: str) -> dict[str, int]:
+    from workstation.store.models import Account, Activity, Campaign, CampaignMember, Contact
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        counts = {
+            model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (Account, Activity, Campaign, CampaignMember, Contact, Lead)
+        }
+    engine.dispose()
+    return counts
+
+
+def test_a_salesforce_dry_run_writes_nothing(capsys, db):
+    if not SALESFORCE.is_dir():
+        pytest.skip(f"the Salesforce export is not at {SALESFORCE.resolve()}")
+    assert run(capsys, "--db", db, "db", "upgrade")[0] == 0
+    before = _counts(db)
+    code, out, err = run(capsys, "--db", db, "import", "--salesforce", str(SALESFORCE), "--dry-run")
+    assert code == 0, err
+    assert "Dry run, nothing written" in out and "60 created" in out
+    assert _counts(db) == before
+
+
+def test_salesforce_takes_source_campaign_and_assign(capsys, db):
+    if not SALESFORCE.is_dir():
+        pytest.skip(f"the Salesforce export is not at {SALESFORCE.resolve()}")
+    engine = make_engine(db)
+    from workstation.store.schema import upgrade
+
+    upgrade(engine)
+    with Session(engine) as session:
+        make_rep(session, "Mo Manager", role="manager")
+        make_rep(session, "Ria Rep", capacity=40)
+        session.commit()
+    engine.dispose()
+    code, out, err = run(
+        capsys, "--db", db, "--as", "Mo Manager", "import", "--salesforce", str(SALESFORCE),
+        "--source", "Trade Show", "--campaign", "Org Move", "--assign",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Assigned 40 new leads by open capacity" in out
+    engine = make_engine(db)
+    with Session(engine) as session:
+        sources = set(session.execute(select(Lead.lead_source)).scalars())
+        from workstation.store.models import Campaign, CampaignMember
+
+        campaign = session.execute(select(Campaign).where(Campaign.name == "Org Move")).scalar_one()
+        members = session.execute(
+            select(func.count()).where(CampaignMember.campaign_id == campaign.id)
+        ).scalar_one()
+    engine.dispose()
+    from workstation.store.imports.picklists import lead_source
+
+    assert sources == {lead_source("Trade Show")} and members == 60
+
+
+@pytest.mark.parametrize(("option", "value"), [("--map", "Cell=Phone"), ("--errors", "e.csv")])
+def test_csv_only_options_are_refused_for_salesforce(capsys, db, tmp_path, option, value):
+    code, out, err = run(capsys, "--db", db, "import", "--salesforce", str(tmp_path), option, value)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert option in err and "CSV" in err

@@ -361,9 +361,7 @@ def test_a_person_without_a_phone_is_called_on_their_mobile(export_dir, sqlite_e
     assert leads and all(leads)
 
 
-def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(
-    sqlite_engine, tmp_path
-):
+def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(sqlite_engine, tmp_path):
     contacts = [
         {"Id": "003A", "LastName": "Uk", "Phone": "(510) 395-3694", "MailingCountry": "UK"},
         {"Id": "003B", "LastName": "Us", "Phone": "(033) 452-1299", "MailingCountry": "US"},

@@ -82,10 +82,16 @@ def run(args: argparse.Namespace) -> int:
         )
     if not (args.file or args.salesforce):
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
+    if args.salesforce and (args.map or args.errors):
+        raise StoreError(
+            f"{'--map' if args.map else '--errors'} is for CSV files: a Salesforce export's "
+            "columns are its field names, and it refuses no rows (each value it can't read "
+            "is counted in its report)"
+        )
     config = settings(args)
     engine = open_engine(config, create=True)
     if args.salesforce:
-        return _salesforce(engine, args, region)
+        return _salesforce(engine, config, args, region)
     return _leads(engine, config, args, region)
 
 
@@ -169,11 +175,20 @@ def _describe(summary) -> str:
     return "\n".join(lines)
 
 
-def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
+def _salesforce(engine, config, args: argparse.Namespace, region: str) -> int:
     from workstation.store.imports.salesforce.importer import import_salesforce
 
+    acting = _assigner(engine, config.rep_name) if args.assign else None
     report = import_salesforce(
-        engine, args.salesforce, region=region, now=args.clock(), encoding=args.encoding
+        engine,
+        args.salesforce,
+        region=region,
+        now=args.clock(),
+        encoding=args.encoding,
+        dry_run=args.dry_run,
+        source=args.source,
+        campaign=args.campaign,
+        assign_as=acting,
     )
     if args.json:
         print(json.dumps(asdict(report)))

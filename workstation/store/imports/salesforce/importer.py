@@ -28,6 +28,8 @@ from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
+from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
+from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import CsvRows, sniff
 from workstation.store.imports.salesforce import records
 from workstation.store.imports.salesforce.values import Mapping, Picklists
@@ -84,9 +86,14 @@ class SalesforceReport:
     mappings: list[Mapping]
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    dry_run: bool = False
+    campaign: str | None = None  # every lead of the export made a member (--campaign)
+    assigned: int = 0  # new leads handed out (--assign)
+    left_in_pool: int = 0
 
     def describe(self) -> str:
-        lines = [f"Salesforce export {self.directory}, in {self.seconds:.1f} s:"]
+        head = "Dry run, nothing written" if self.dry_run else "Salesforce export"
+        lines = [f"{head}: {self.directory}, in {self.seconds:.1f} s:"]
         for o in self.objects:
             lines.append(
                 f"  {o.name:<15} {o.read:>7,} read  {o.created:>7,} created  "
@@ -97,6 +104,13 @@ class SalesforceReport:
         for m in self.mappings:
             arrow = {"same": "=", "mapped": "→", "added": "+ added as"}[m.how]
             lines.append(f"  {m.picklist}: {m.theirs!r} {arrow} {m.ours!r} ({m.count:,})")
+        if self.campaign:
+            lines.append(f"Campaign: every lead of the export is a member of {self.campaign}")
+        if self.assigned or self.left_in_pool:
+            lines.append(
+                f"Assigned {self.assigned:,} new leads by open capacity; "
+                f"{self.left_in_pool:,} stay in the pool."
+            )
         lines.extend(f"Note: {note}" for note in self.notes)
         return "\n".join(lines)
 
@@ -120,8 +134,12 @@ def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
 
 
 class _Loader:
-    def __init__(self, session: Session, region: str, now: datetime) -> None:
+    def __init__(
+        self, session: Session, region: str, now: datetime, source: str | None = None
+    ) -> None:
         self.session = session
+        self.source = source  # LeadSource for every new lead (--source)
+        self.new_leads: list[int] = []
         self.ids: dict[str, dict[str, int]] = {name: {} for name in OBJECTS}
         self.picklists = Picklists(session)
         self.values = records.Values(self.picklists, region, self.lookup, now)
@@ -161,6 +179,8 @@ class _Loader:
             self.session.flush()
             assert record.id is not None  # flushed
             self.ids[name][salesforce_id] = record.id
+            if isinstance(record, Lead):
+                self.new_leads.append(record.id)
             if isinstance(record, Account):
                 self.account_names[record.id] = record.name
             created += 1
@@ -171,7 +191,8 @@ class _Loader:
         if name == "Campaign":
             return records.campaign(values, row) | {"name": self._campaign_name(row)}
         if name == "Lead":
-            return records.lead(values, row, self.account_names)
+            found = records.lead(values, row, self.account_names)
+            return found | ({"lead_source": self.source} if self.source else {})
         if name == "Opportunity":
             found = records.opportunity(values, row)
             return found | {"account_id": self._account_for(row)}
@@ -218,6 +239,29 @@ class _Loader:
             placeholder = holder.id
         return placeholder
 
+    def join_campaign(self, info: CampaignInfo) -> None:
+        """Make every lead of the export a member of the campaign, once."""
+        lead_ids = list(self.ids["Lead"].values())
+        for start in range(0, len(lead_ids), CHUNK):
+            chunk = lead_ids[start : start + CHUNK]
+            members = select(col(CampaignMember.lead_id)).where(
+                col(CampaignMember.campaign_id) == info.id,
+                col(CampaignMember.lead_id).in_(chunk),
+            )
+            already = set(self.session.execute(members).scalars())
+            self.session.add_all(
+                CampaignMember(
+                    campaign_id=info.id,
+                    lead_id=lead_id,
+                    status=info.member_status,
+                    has_responded=info.member_responded,
+                    created_at=self.values.now,
+                )
+                for lead_id in chunk
+                if lead_id not in already
+            )
+        self.session.flush()
+
     def link_latest_campaigns(self) -> None:
         """A lead's campaign is its most recent membership's, when it has none yet."""
         lead_ids = list(self.ids["Lead"].values())
@@ -244,27 +288,52 @@ def import_salesforce(
     region: str = "US",
     now: datetime | None = None,
     encoding: str | None = None,
+    dry_run: bool = False,
+    source: str | None = None,
+    campaign: str | None = None,
+    assign_as: int | None = None,
 ) -> SalesforceReport:
     """Import a Salesforce data export (its files in `encoding`, else as each file tells);
-    see the module docstring."""
+    see the module docstring. `source` is every new lead's LeadSource, `campaign` a
+    campaign every lead of the export joins, `assign_as` the manager handing the new leads
+    out by capacity; a dry run does it all and rolls it back."""
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)
     counts = []
+    now = now or utcnow()
+    source = lead_source(" ".join(source.split())) if source else None
     with write_session(engine) as session:
-        loader = _Loader(session, region.upper(), now or utcnow())
+        loader = _Loader(session, region.upper(), now, source)
         for name in OBJECTS:
             if name in files:
                 counts.append(loader.load(name, _read(files[name], encoding)))
+        info = ensure_campaign(session, campaign, channel=source) if campaign else None
+        if info is not None:
+            loader.join_campaign(info)
         loader.link_latest_campaigns()
         mappings = loader.picklists.mappings()
         notes = _notes(files, loader)
+        if dry_run:
+            session.rollback()
+    assigned = left = 0
+    if assign_as is not None and loader.new_leads and not dry_run:
+        from workstation.store.team.assign import assign_pool_by_capacity
+
+        assignment = assign_pool_by_capacity(
+            engine, acting_rep_id=assign_as, lead_ids=loader.new_leads, at=now
+        )
+        assigned, left = len(assignment.assigned), assignment.left_in_pool
     return SalesforceReport(
         directory=str(directory),
         objects=counts,
         mappings=mappings,
         notes=notes,
         seconds=time.perf_counter() - started,
+        dry_run=dry_run,
+        campaign=info.name if info else None,
+        assigned=assigned,
+        left_in_pool=left,
     )
 
 

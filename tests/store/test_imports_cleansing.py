@@ -9,6 +9,7 @@ import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
+from workstation.store.exports.formulas import unescape_formula
 from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, STAGE_SYNONYMS, match_picklist
 from workstation.store.reference import LEAD_STATUSES, OPPORTUNITY_STAGES
 from workstation.store.values.cleansing import (
@@ -23,7 +24,6 @@ from workstation.store.values.cleansing import (
     display_phone,
     e164,
     parse_phone,
-    unescape_formula,
 )
 from workstation.store.values.regions import country_code, region_code, zone_for_place
 

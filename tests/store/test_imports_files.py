@@ -122,7 +122,7 @@ def test_our_own_export_reads_back(sqlite_engine, tmp_path):
     exported = tmp_path / "export.csv"
     with exported.open("w", encoding="utf-8", newline="") as out:
         export_records(sqlite_engine, "leads", out)
-    assert "'+1415" in exported.read_text(encoding="utf-8")  # escaped against formulas
+    assert ",+1415" in exported.read_text(encoding="utf-8")  # a phone needs no escaping
     fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     upgrade(fresh)
     summary = import_leads(fresh, exported)
@@ -238,3 +238,25 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process(
     monkeypatch.setattr(import_pool, "ProcessPoolExecutor", cannot_start)
     summary = import_leads(sqlite_engine, write_nasty_file(tmp_path / "leads.csv"), workers=2)
     assert (summary.created, summary.rejected) == (9, 3)
+
+
+def test_the_errors_file_escapes_its_header_and_never_twice(sqlite_engine, tmp_path):
+    source = tmp_path / "hostile.csv"
+    source.write_text(
+        'LastName,Company,Phone,"=HYPERLINK(""http://x"",""y"")"\n'
+        "Ames,,+14155550101,'=1+2\n"  # no company: refused, its cells listed
+        "Bell,,+1 415 555 0102,=3+4\n",
+        encoding="utf-8",
+    )
+    errors = tmp_path / "errors.csv"
+    import_leads(sqlite_engine, source, errors_path=errors)
+    first = errors.read_text(encoding="utf-8")
+    header = first.splitlines()[0]
+    assert header.endswith('"\'=HYPERLINK(""http://x"",""y"")"')
+    rows = first.splitlines()[1:]
+    assert rows[0].endswith(",'=1+2") and rows[1].endswith(",'=3+4")  # each quoted once
+    assert ",+14155550101," in rows[0]  # a plain phone as written
+    again = tmp_path / "again.csv"
+    import_leads(sqlite_engine, errors, errors_path=again)  # the errors file, imported as is
+    second = [line.split(",", 4)[4] for line in again.read_text(encoding="utf-8").splitlines()]
+    assert second[1:] == [line.split(",", 2)[2] for line in rows]  # stable round trip

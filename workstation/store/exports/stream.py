@@ -23,13 +23,9 @@ Values, the same on SQLite and PostgreSQL:
 
 CSV follows RFC 4180 (the csv module's quoting, CRLF line ends: open the file with
 `newline=""`, and with `encoding="utf-8-sig"` if Excel is to read it) and is formula-safe
-(OWASP CSV injection, CWE-1236, TARGETS.md R5): ANY cell starting with = + - @, tab, CR or
-NUL gets a single quote in front, so a spreadsheet shows it instead of evaluating it
-("-1+2", "=HYPERLINK(…)", "@SUM(…)"). No exceptions, not even for a phone number in E.164
-("+14155550123" comes out as "'+14155550123", which is also what keeps a spreadsheet from
-turning it into 1.42E+10), nor a negative number. A cell that already starts with a quote
-gets one too, so escaping is reversible: to read a cell back, drop one leading quote (the
-importer does). JSON is not for spreadsheets and keeps text as it is.
+as `exports.formulas` says: a cell a spreadsheet would run gets a single quote in front; a
+plain number such as a phone in E.164 does not. JSON is not for spreadsheets and keeps text
+as it is.
 
 Hostile text (markup, ANSI escapes, control characters, RTL marks, huge fields) is written
 faithfully. JSON output is plain ASCII (everything else escaped), so it is safe to print to
@@ -52,11 +48,10 @@ from sqlalchemy import Engine, Row, bindparam, select
 
 from workstation.store.errors import StoreError
 from workstation.store.exports.fields import EXPORT_SPECS, ExportField, ExportSpec
+from workstation.store.exports.formulas import escape_formula
 
 EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
 
 Page = Sequence[Row[Any]]
 
@@ -152,12 +147,6 @@ def _money(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{units}.{rest:02d}"
 
 
-def _escape_formula(text: str) -> str:
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def _boolean(value: bool) -> str:
     return "true" if value else "false"
 
@@ -170,10 +159,10 @@ _CSV_FORMATS: dict[str, Callable[[Any], str]] = {
     "bool": _boolean,
     "datetime": _timestamp,
     "date": date.isoformat,
-    "int": lambda value: _escape_formula(str(value)),
-    "json": lambda value: _escape_formula(json.dumps(value, ensure_ascii=False)),
+    "int": lambda value: escape_formula(str(value)),
+    "json": lambda value: escape_formula(json.dumps(value, ensure_ascii=False)),
     "money": _money,
-    "text": _escape_formula,
+    "text": escape_formula,
 }
 
 _JSON_FORMATS: dict[str, Callable[[Any], str]] = {

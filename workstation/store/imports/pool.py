@@ -26,7 +26,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from workstation.store.exports.stream import FORMULA_PREFIXES
+from workstation.store.exports.formulas import escape_as_read
 from workstation.store.imports.reader import CsvBlocks, CsvRows
 from workstation.store.imports.rows import (
     BlockCleaner,
@@ -172,11 +172,6 @@ def cleaned(
         runner.close()
 
 
-def _escaped(cell: str) -> str:
-    # The file is for people to fix in a spreadsheet: keep formulas inert, as exports do.
-    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
-
-
 class ErrorsFile:
     """Rows that could not be imported: their line, the reason, and the row as it was.
 
@@ -198,10 +193,10 @@ class ErrorsFile:
             advice="name another errors file with --errors FILE",
         )
         self._writer = csv.writer(self._file)
-        self._writer.writerow(["Line", "Reason", *header])
+        self._writer.writerow(["Line", "Reason", *map(escape_as_read, header)])
 
     def add(self, line: int, reason: str, cells: list[str], *, kept: bool = False) -> None:
-        self._writer.writerow([line, reason, *map(_escaped, cells)])
+        self._writer.writerow([line, reason, *map(escape_as_read, cells)])
         if kept:
             self.kept += 1
         else:

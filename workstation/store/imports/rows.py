@@ -23,6 +23,7 @@ from typing import Any
 
 import phonenumbers
 
+from workstation.store.exports.formulas import unescape_formula
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
 from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_source, match_picklist
 from workstation.store.imports.reader import parse_block
@@ -36,7 +37,6 @@ from workstation.store.values.cleansing import (
     clean_flag,
     clean_text,
     phone_values,
-    unescape_formula,
 )
 from workstation.store.values.regions import country_code, region_code, zone_for_place
 

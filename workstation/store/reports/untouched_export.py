@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from workstation.store.exports.stream import _escape_formula, _timestamp
+from workstation.store.exports.formulas import escape_formula
+from workstation.store.exports.stream import _timestamp
 from workstation.store.reports.untouched import BUCKETS, UntouchedLead, UntouchedSummary
 
 SUMMARY_COLUMNS = ("RepId", "Rep", "IsActive", "Untouched", *BUCKETS, "OldestAssignedDate")
@@ -75,7 +76,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _escape_formula(str(value))
+    return escape_formula(str(value))
 
 
 def write_summary_csv(out: TextIO, summary: UntouchedSummary) -> int:

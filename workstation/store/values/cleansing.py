@@ -28,8 +28,6 @@ from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
 from phonenumbers import timezone as phone_zones
 from phonenumbers.tzdata import TIMEZONE_DATA
 
-from workstation.store.exports.stream import FORMULA_PREFIXES
-
 
 class BadValue(ValueError):
     """A cell that cannot be imported; the message says why."""
@@ -44,13 +42,6 @@ _ESCAPES = re.compile(
 # and other invisible format characters that are not joiners or marks, go.
 _DROP: dict[int, str | None] = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 _DROP.update(dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x200B)))
-
-
-def unescape_formula(cell: str) -> str:
-    """Undo our export's formula escaping: one leading quote before a formula character."""
-    if cell[:1] == "'" and cell[1:2] and cell[1:].startswith(FORMULA_PREFIXES):
-        return cell[1:]
-    return cell
 
 
 def clean_text(value: str, limit: int | None = None, label: str = "value") -> str | None:

@@ -35,8 +35,9 @@ def register(commands) -> None:
     log = commands.add_parser(
         "log",
         help="log a call on a lead (or contact) with its outcome",
-        epilog="A rejected, converted or closed record refuses the call; a do-not-call "
-        "person takes one only with --confirm-dnc.",
+        epilog="A rejected, converted or closed record refuses the call (a lead recycled to "
+        "Nurture is reopened, with a fresh set of attempts); a do-not-call person takes one "
+        "only with --confirm-dnc.",
     )
     log.add_argument("id", type=record_id, metavar="ID", help="lead id (contact id with --contact)")
     log.add_argument(

@@ -13,6 +13,7 @@ from tests.factories import NOW, make_lead
 from tests.ui.conftest import fill_small_queue, settle
 from workstation.store import reference
 from workstation.store.models import Activity, Contact, Lead, Rep
+from workstation.store.rows import QUEUE_INFO
 
 ZONE = "America/New_York"  # 10:00 there at NOW
 
@@ -83,8 +84,17 @@ async def test_n_and_an_outcome_key_move_through_the_queue_on_screen(
         await settle(pilot)
         card = app.screen.card
         assert (card.kind, card.id) == second
-        assert app.screen.queue_key == queue
-    assert _calls_on(sqlite_engine, *first) == 1
+        await pilot.press("5")  # the queue is worked out: it says so, and stays
+        await settle(pilot)
+        card = app.screen.card
+        assert (card.kind, card.id) == second and app.screen.queue_key == queue
+        title = QUEUE_INFO[queue].title
+        assert f"nothing callable in {title} right now" in _messages(app)
+    assert _calls_on(sqlite_engine, *first) == _calls_on(sqlite_engine, *second) == 1
+
+
+def _messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
 
 
 async def test_my_leads_is_the_default_and_n_there_never_offers_a_contact(
@@ -115,6 +125,5 @@ async def test_a_worked_out_queue_says_so_and_keeps_its_card(app_factory, sqlite
         await pilot.press("n")
         await settle(pilot)
         assert app.screen.queue_key == "contacts"
-        messages = [n.message for n in app._notifications]
-        assert any("nothing callable in Contacts – No Opp." in m for m in messages), messages
+        assert "nothing callable in Contacts – No Opp. right now" in _messages(app)
     assert _calls_on(sqlite_engine, *only) == 1

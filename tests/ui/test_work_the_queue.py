@@ -127,3 +127,33 @@ async def test_a_worked_out_queue_says_so_and_keeps_its_card(app_factory, sqlite
         assert app.screen.queue_key == "contacts"
         assert "nothing callable in Contacts – No Opp. right now" in _messages(app)
     assert _calls_on(sqlite_engine, *only) == 1
+
+
+async def test_a_contact_takes_a_callback_and_undo_from_its_queue(app_factory, sqlite_engine):
+    from workstation.screens.callback import CallbackDialog
+    from workstation.screens.queue import QueueScreen
+
+    fill_small_queue(sqlite_engine)
+    first, second = _records(sqlite_engine, "contacts")
+    app = app_factory(fill=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await _open_queue(pilot, app, "contacts")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        await pilot.press("1", "enter")  # in one hour
+        await settle(pilot)
+        assert (app.screen.card.kind, app.screen.card.id) == second
+        with Session(sqlite_engine) as session:
+            contact = session.get(Contact, first[1])
+            assert (contact.callback_at, contact.attempt_count) == (NOW + timedelta(hours=1), 1)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert (app.screen.card.kind, app.screen.card.id) == first
+        with Session(sqlite_engine) as session:
+            contact = session.get(Contact, first[1])
+            assert (contact.callback_at, contact.attempt_count) == (None, 0)

@@ -104,7 +104,11 @@ def test_next_comes_from_the_queue_asked_for(engine, every_queue, queue, kind):
 def test_my_leads_stays_the_default_callback_due_first_then_pool(engine, every_queue):
     rep, ids = every_queue
     first = next_lead(engine, rep_id=rep, now=NOW)
-    assert (first.record_id, first.source, first.queue) == (ids["callbacks"], "callback", "my-leads")
+    assert (first.record_id, first.source, first.queue) == (
+        ids["callbacks"],
+        "callback",
+        "my-leads",
+    )
     assert first.lead_id == ids["callbacks"]
 
 
@@ -133,7 +137,7 @@ def test_an_unknown_queue_is_refused_with_the_choices(engine):
     rep = _rep(engine)
     from workstation.store.calling.next_lead import QueueRefused
 
-    with pytest.raises(QueueRefused, match="unknown queue 'later'.*my-leads.*contacts"):
+    with pytest.raises(QueueRefused, match=r"unknown queue 'later'.*my-leads.*contacts"):
         next_lead(engine, rep_id=rep, queue="later", now=NOW)
 
 

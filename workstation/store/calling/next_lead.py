@@ -23,6 +23,7 @@ most.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -182,6 +183,14 @@ def _release_lapsed_claims(session: Session, now: datetime) -> None:
             session.execute(_END_LEASE, {"lead_id": row.id})
 
 
+# The queues walked for a queue, each with the source it reports: My Leads takes the
+# callbacks that are due first; a queue not named here walks itself.
+_WALKS: dict[str, tuple[tuple[str, str], ...]] = {
+    DEFAULT_QUEUE: (("callbacks", "callback"), (DEFAULT_QUEUE, "queue")),
+    "callbacks": (("callbacks", "callback"),),
+}
+
+
 def next_lead(
     engine: Engine,
     *,
@@ -217,12 +226,13 @@ def next_lead(
     return _claim(engine, rep_id, now, walk, found)
 
 
-# My Leads: the callbacks that are due come first.
-_WALKS = {DEFAULT_QUEUE: (("callbacks", "callback"), (DEFAULT_QUEUE, "queue"))}
-_WALKS["callbacks"] = (("callbacks", "callback"),)
-
-
-def _claim(engine: Engine, rep_id: int, now: datetime, walk, found) -> NextLead:
+def _claim(
+    engine: Engine,
+    rep_id: int,
+    now: datetime,
+    walk: Callable[..., QueueRow | None],
+    found: Callable[..., NextLead],
+) -> NextLead:
     """Claim the best callable pool lead for the rep, within their capacity."""
     with write_session(engine) as session:
         _release_lapsed_claims(session, now)

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from workstation.store.conversion.rules import REJECTED
 from workstation.store.models import (
     CALLBACK,
     NURTURE,
@@ -38,7 +39,6 @@ from workstation.store.models import (
     Lead,
     Opportunity,
 )
-from workstation.store.conversion.rules import REJECTED
 from workstation.store.reference import CONTACTED
 from workstation.store.rows import (
     QUEUE_INFO,
@@ -86,7 +86,8 @@ def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
     return clause
 
 
-_REJECTED = literal_column(f"'{REJECTED}'")  # literal: no bound value in the glance's SQL
+# Literal, not a bound value: the glance's SQL (`glance_sql`) carries no parameter for it.
+_REJECTED: ColumnElement[str] = literal_column(f"'{REJECTED}'")
 _LEAD_COLUMNS = (
     lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone,
     lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at,

@@ -132,3 +132,27 @@ def test_undo_of_a_call_on_a_lead_moved_since_is_refused_in_one_line(capsys, dem
     assert code == 1 and out == ""
     assert err.count("\n") == 1, err
     assert f"lead {lead} was moved to {second} by " in err and "the call stays" in err
+
+
+def test_next_works_the_queue_named_by_queue(capsys, demo_url):
+    """`--queue` picks the queue as the screen's list does; the default stays My Leads."""
+    rep = _reps(capsys, demo_url)[0]
+    base = ("--db", demo_url, "--as", rep, "next", "--json")
+    code, out, err = run(capsys, *base, "--queue", "contacts")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["queue"], data["kind"], data["lead"]) == ("contacts", "contact", None)
+    path = demo_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        (owner,) = connection.execute(
+            "SELECT rep.name FROM contact JOIN rep ON rep.id = contact.owner_id "
+            "WHERE contact.id = ?",
+            (data["contact"]["Id"],),
+        ).fetchone()
+    assert owner == rep
+    code, out, _ = run(capsys, *base)
+    assert json.loads(out)["queue"] == "my-leads" and json.loads(out)["lead"] is not None
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, *base, "--queue", "someday")
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "invalid choice: 'someday'" in err and "contacts" in err

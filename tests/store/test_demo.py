@@ -145,6 +145,19 @@ def test_no_lead_in_the_sales_queues_is_at_the_attempt_cap(loaded):
     assert _one(engine, f"SELECT count(*) FROM lead WHERE status = '{NURTURING}'") > 0
 
 
+def test_no_contact_in_the_contact_queue_is_at_the_attempt_cap(loaded):
+    """Contacts are worked like leads (#17 item 11): `n` passes over one at the cap for
+    ever, so the demo's contacts stay under it, calls that followed a converted lead
+    included."""
+    engine, _ = loaded
+    in_queue = """FROM contact WHERE owner_id IS NOT NULL AND active
+        AND lifecycle_stage NOT IN ('Rejected', 'Inactive') AND NOT EXISTS (
+            SELECT 1 FROM opportunity o WHERE o.account_id = contact.account_id
+            AND NOT o.is_closed)"""
+    assert _one(engine, f"SELECT count(*) {in_queue} AND attempt_count >= {ATTEMPT_CAP}") == 0
+    assert _one(engine, f"SELECT count(*) {in_queue} AND attempt_count > 0") > 0
+
+
 def test_converted_leads_point_at_their_own_account_contact_and_opportunity(loaded):
     engine, _ = loaded
     converted = _one(engine, "SELECT count(*) FROM lead WHERE is_converted")

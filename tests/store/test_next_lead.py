@@ -65,7 +65,7 @@ def test_each_skip_rule_is_applied_and_explained(engine, values, reason):
     callable_id = _lead(engine, owner_id=rep, score=1)
     result = next_lead(engine, rep_id=rep, now=NOW)
     assert result.lead_id == callable_id
-    assert [s.lead_id for s in result.skipped] == [skipped_id]
+    assert [s.record_id for s in result.skipped] == [skipped_id]
     assert reason in result.skipped[0].reason
 
 
@@ -152,4 +152,4 @@ def test_the_walk_goes_on_page_after_page_to_the_first_callable_lead(engine):
     awake = _lead(engine, owner_id=rep, score=10)
     result = next_lead(engine, rep_id=rep, now=NOW)
     assert (result.lead_id, result.source) == (awake, "queue")
-    assert [skip.lead_id for skip in result.skipped] == sorted(asleep)
+    assert [skip.record_id for skip in result.skipped] == sorted(asleep)

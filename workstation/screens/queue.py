@@ -1,8 +1,10 @@
 """The queue screen, where a rep spends the day: the queues with live counts, one page of
 the chosen queue, the card of the record being worked, and one key per call outcome.
 
-n claims the next lead; a digit logs the call with that disposition (and any notes typed
-after m), then opens the next lead, unless the call qualified the lead (c converts it); a
+n opens the next callable record of the queue on screen (My Leads: a due callback first,
+then the best lead, then a claim from the pool); a digit logs the call with that
+disposition (and any notes typed after m), then opens the next record of that same queue,
+unless the call qualified the lead (c converts it); a
 do-not-call person takes a call only after a y; u undoes the last call; e edits the
 record. Store work runs in thread workers (`workstation.work`), so no key waits on the
 database.
@@ -63,7 +65,6 @@ WHY = {
 }
 SOURCES = {
     "callback": "callback due",
-    "queue": "next in your queue",
     "pool": "claimed from the pool for you (30-minute lease)",
 }
 
@@ -79,6 +80,15 @@ class _Call:
     qualified_by_script: bool  # this call's script answers met the qualification rule
     callback_at: datetime | None = None
     confirmed: bool = False  # the rep confirmed calling a do-not-call person
+
+
+def _source_text(result: NextLead) -> str:
+    """Why `n` opened this record, for the card."""
+    if result.source in SOURCES:
+        return SOURCES[result.source]
+    if result.queue == "my-leads":
+        return "next in your queue"
+    return f"next in {QUEUE_INFO[result.queue].title}"
 
 
 class QueueScreen(Screen):
@@ -319,11 +329,13 @@ class QueueScreen(Screen):
         self._claim_next()
 
     def _claim_next(self, *, after_call: bool = False) -> None:
+        queue = self.queue_key  # the queue on screen now, whatever the rep opens meanwhile
+
         def claim() -> NextLead:
             from workstation.store.calling.next_lead import next_lead
 
             store = store_of(self)
-            return next_lead(store.engine, rep_id=store.rep.id, now=store.clock())
+            return next_lead(store.engine, rep_id=store.rep.id, queue=queue, now=store.clock())
 
         in_thread(self, claim, partial(self._show_next, after_call=after_call), group="call")
 
@@ -339,12 +351,12 @@ class QueueScreen(Screen):
             skipped.show(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
         else:
             skipped.show("")
-        if result.lead_id is None:
+        if result.record_id is None:
             self.notify(result.message or "Nothing to call right now.", markup=False)
             return
-        if result.source == "pool" or self.queue_key not in ("my-leads", "callbacks"):
+        if result.source == "pool":  # the claim moved a lead out of the pool, into My Leads
             self._reload_keeping_place()
-        self.show_record("lead", result.lead_id, SOURCES.get(result.source or "", ""))
+        self.show_record(result.kind, result.record_id, _source_text(result))
 
     # Dispositions ------------------------------------------------------------------------
     def action_disposition(self, hotkey: str) -> None:

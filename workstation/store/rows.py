@@ -37,6 +37,11 @@ class QueueRow(NamedTuple):
     time_zone: str | None
     state: str | None
     country: str | None
+    # What refuses a call, for the queues that show such records too (Nurture, Contacted,
+    # the contacts): `n` passes over them and says why.
+    do_not_call: bool = False
+    rejected: bool = False  # rejected by sales: the reason is `rejected_reason`
+    rejected_reason: str | None = None
 
 
 class Page(NamedTuple):
@@ -48,7 +53,8 @@ class Page(NamedTuple):
 # What every queue page selects, in this order.
 ROW_COLUMNS = (
     "id first_name last_name company title phone status score attempt_count callback_at "
-    "assigned_at created_at last_activity_at is_customer_inquiry time_zone state country"
+    "assigned_at created_at last_activity_at is_customer_inquiry time_zone state country "
+    "do_not_call rejected rejected_reason"
 ).split()
 TIME_COLUMNS = ("callback_at", "assigned_at", "created_at", "last_activity_at")
 
@@ -56,11 +62,12 @@ TIME_COLUMNS = ("callback_at", "assigned_at", "created_at", "last_activity_at")
 def queue_row(kind: str, values: Sequence[Any]) -> QueueRow:
     """A queue row from one result row holding the `ROW_COLUMNS`, in order."""
     (id_, first, last, company, title, phone, status, score, attempts, callback_at,
-     assigned_at, created_at, last_activity_at, inquiry, zone, state, country) = values  # fmt: skip
+     assigned_at, created_at, last_activity_at, inquiry, zone, state, country, dnc, rejected,
+     rejected_reason) = values  # fmt: skip
     return QueueRow(
         kind, id_, f"{first} {last}" if first else last, company, title, phone, status, score,
         attempts, callback_at, assigned_at, created_at, last_activity_at, bool(inquiry), zone,
-        state, country,
+        state, country, bool(dnc), bool(rejected), rejected_reason,
     )  # fmt: skip
 
 

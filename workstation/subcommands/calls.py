@@ -12,15 +12,32 @@ from workstation.subcommands import acting_rep, open_engine, record_id, settings
 
 
 def register(commands) -> None:
-    nxt = commands.add_parser("next", help="claim and print the next lead to call")
+    from workstation.store.rows import QUEUE_INFO
+
+    nxt = commands.add_parser(
+        "next",
+        help="claim and print the next lead (or contact) to call",
+        epilog="Queues: "
+        + "; ".join(f"{key} = {queue.title}" for key, queue in QUEUE_INFO.items())
+        + ". my-leads takes a due callback first and claims from the pool when nothing of "
+        "yours is callable; pool claims; the others only pick from themselves.",
+    )
+    nxt.add_argument(
+        "--queue",
+        default="my-leads",
+        choices=list(QUEUE_INFO),
+        metavar="QUEUE",
+        help="the queue to work, as on the screen (default my-leads); see below",
+    )
     nxt.add_argument("--json", action="store_true", help="print JSON")
     nxt.set_defaults(handler=run_next)
 
     log = commands.add_parser(
         "log",
         help="log a call on a lead (or contact) with its outcome",
-        epilog="A rejected, converted or closed record refuses the call; a do-not-call "
-        "person takes one only with --confirm-dnc.",
+        epilog="A rejected, converted or closed record refuses the call (a lead recycled to "
+        "Nurture is reopened, with a fresh set of attempts); a do-not-call person takes one "
+        "only with --confirm-dnc.",
     )
     log.add_argument("id", type=record_id, metavar="ID", help="lead id (contact id with --contact)")
     log.add_argument(
@@ -60,23 +77,30 @@ def run_next(args: argparse.Namespace) -> int:
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
-    result = next_lead(engine, rep_id=rep.id, now=args.clock())
-    lead = export_one(engine, "leads", result.lead_id) if result.lead_id else None
+    result = next_lead(engine, rep_id=rep.id, queue=args.queue, now=args.clock())
+    found = None
+    if result.record_id is not None:
+        found = export_one(engine, f"{result.kind}s", result.record_id)
     data = {
         "rep": rep.name,
+        "queue": result.queue,
         "source": result.source,
-        "lead": lead,
+        "kind": result.kind if found else None,
+        "lead": found if result.kind == "lead" else None,
+        "contact": found if result.kind == "contact" else None,
         "skipped": [asdict(skip) for skip in result.skipped],
         "message": result.message,
     }
-    if lead is None:
-        _print(args, data, f"No lead for {rep.name}: {result.message}")
+    if found is None:
+        _print(args, data, f"Nothing for {rep.name}: {result.message}")
         return 0
-    name = " ".join(filter(None, (lead["FirstName"], lead["LastName"])))
+    name = " ".join(filter(None, (found["FirstName"], found["LastName"])))
+    account = found.get("AccountId")
+    where = found.get("Company") or (f"account {account}" if account else "no account")
     _print(
         args,
         data,
-        f"{lead['Id']}  {name} · {lead['Company']} · {lead['Phone'] or ''}"
+        f"{result.kind} {found['Id']}  {name} · {where} · {found['Phone'] or ''}"
         f"  ({result.source}; {len(result.skipped)} skipped)",
     )
     return 0

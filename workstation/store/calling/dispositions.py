@@ -3,7 +3,8 @@
 A disposition (a row of the `disposition` table) says what the call does to the record:
 the status and lifecycle stage it moves to, whether it counts as an attempt, schedules a
 callback or sets do-not-call. After the attempt cap, an unanswered lead is recycled to
-Nurture. The record's calling state from before the call, and what the call changed, are
+Nurture; a call on a recycled lead (the Nurture queue) reopens it for sales with a fresh set
+of attempts. The record's calling state from before the call, and what the call changed, are
 kept on the activity, so that `undo` can put them back (`undo.py`).
 """
 
@@ -110,6 +111,14 @@ def _load(
 
 INACTIVE = "Inactive"  # the lifecycle detour of a contact gone (bad data, left the company)
 SALES_QUALIFIED = "Sales Qualified"  # the stage a qualifying call moves a lead to
+NURTURE = "Nurture"  # the lifecycle detour of a recycled lead
+REOPENED_STAGE = "Sales Accepted"  # a recycled lead's stage once a call reopens it
+
+
+def is_recycled(record: Lead | Contact) -> bool:
+    """A lead the attempt cap (or a rep) sent to marketing's nurture: closed, yet a call
+    from the Nurture queue may reopen it. Rejected ones are refused before this counts."""
+    return isinstance(record, Lead) and not record.is_open and record.status == NURTURING
 
 
 def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> None:
@@ -122,7 +131,7 @@ def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> No
         raise CallRefused(
             f"{name} was rejected by sales ({why}): it takes no calls; nothing was logged"
         )
-    if isinstance(record, Lead) and not record.is_open:
+    if isinstance(record, Lead) and not record.is_open and not is_recycled(record):
         raise CallRefused(
             f"{name} is closed ({record.status}): it takes no calls; nothing was logged"
         )
@@ -161,6 +170,9 @@ def log_call(
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
         _ensure_callable(record, confirm_do_not_call=confirm_do_not_call)
         prior = calling_state(record)
+        reopening = is_recycled(record)
+        if reopening:  # its spent attempts went with it to Nurture: a fresh set starts
+            record.attempt_count = 0
         # The script's answers move the score in this same transaction (or refuse the call).
         answers = apply_answers(session, record, answers=answers)
         callback_at = callback_at if outcome.schedules_callback else None
@@ -188,7 +200,9 @@ def log_call(
             record.do_not_call = True
         recycled = False
         if isinstance(record, Lead):
-            recycled = _move_lead(session, record, outcome, rep_id, now, attempt_cap)
+            recycled = _move_lead(
+                session, record, outcome, rep_id, now, attempt_cap, reopening=reopening
+            )
         else:
             _move_contact(session, record, outcome, rep_id, now)
         record.version += 1
@@ -235,18 +249,32 @@ def _outcome(
 
 
 def _move_lead(
-    session: Session, lead: Lead, outcome: Disposition, rep_id: int, now: datetime, cap: int
+    session: Session,
+    lead: Lead,
+    outcome: Disposition,
+    rep_id: int,
+    now: datetime,
+    cap: int,
+    *,
+    reopening: bool = False,
 ) -> bool:
     """The lead's new status and stage, and its owner if it had none; whether the call
-    recycled it to Nurture (unanswered once too often)."""
+    recycled it to Nurture (unanswered once too often). A recycled lead's call reopens it:
+    the outcome's status (Working when it names none) and, out of the Nurture stage, Sales
+    Accepted unless the outcome names a stage."""
     lead.claimed_until = None
     status, stage, reason = outcome.lead_status, outcome.lifecycle_stage, None
     at_cap = lead.attempt_count >= cap and not outcome.connected
     recycled = at_cap and status is not None and status != NURTURING
+    if reopening:
+        status = status or WORKING
+        if stage is None and lead.lifecycle_stage == NURTURE:
+            stage = REOPENED_STAGE
+        reason = f"reopened from nurture: call: {outcome.name}"
     if recycled:
-        status, stage = NURTURING, "Nurture"
+        status, stage = NURTURING, NURTURE
         reason = f"recycled to nurture after {lead.attempt_count} attempts"
-    elif status == WORKING and lead.status != DEFAULT_STATUS:
+    elif status == WORKING and lead.status != DEFAULT_STATUS and not reopening:
         # An unanswered attempt moves an untouched lead to Working and leaves any other
         # status alone: a lead spoken to, or matched to a contact, keeps it.
         status = None

@@ -1,10 +1,15 @@
-"""Next lead: the highest-priority callable lead of a rep, claimed from the pool when the
-rep's own queue is empty (DESIGN.md "Queues").
+"""Next lead: the highest-priority callable record of the queue a rep is working, and
+from the pool when the rep's own queue is empty (DESIGN.md "Queues").
 
-Priority: a callback that is due, then score, then the oldest assignment. Not callable:
-do-not-call, closed or converted (the queue indexes leave those out), called in the last
-hour, at the attempt cap, a callback set for later, or outside 08:00–21:00 where the lead
-is. Each skipped lead is reported with its reason.
+My Leads, the default: a callback that is due, then score, then the oldest assignment, and
+a claim from the pool when nothing of the rep's own is callable. Any other queue is walked
+in its own order and yields only its own records (a contact from "Contacts – No Opp.", a
+recycled lead from Nurture); the pool queue claims. Not callable: rejected by sales,
+do-not-call, closed or converted (the queue indexes leave those out where they can), called
+in the last hour, at the attempt cap, a callback set for later (except in Call-backs
+Upcoming, which is there to call them early), or outside 08:00–21:00 where the person is.
+A lead recycled to Nurture is not held to the cap: calling it starts a fresh set of
+attempts (`dispositions`). Each skipped record is reported with its reason.
 
 Two reps never get the same lead. The whole step is one write transaction: SQLite takes
 the write lock at BEGIN (BEGIN IMMEDIATE), so claims are serialised; PostgreSQL locks the
@@ -18,6 +23,7 @@ most.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,11 +31,13 @@ from functools import partial
 from sqlalchemy import Engine, bindparam, func, select, text, update
 from sqlmodel import Session, col
 
-from workstation.store.calling.queues import QueueRow, queue_page
+from workstation.store.calling.queues import QUEUES, QueueRow, queue_page
 from workstation.store.db import write_session
+from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
-from workstation.store.reference import ATTEMPT_CAP
+from workstation.store.reference import ATTEMPT_CAP, NURTURING
+from workstation.store.rows import QUEUE_INFO
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, possible_zones
 
@@ -43,19 +51,33 @@ MAX_LOOKED_AT = 500  # then stop and say so, rather than walk a whole queue
 lead = table_of(Lead).c
 
 
+DEFAULT_QUEUE = "my-leads"
+
+
+class QueueRefused(StoreError):
+    """No such queue; nothing was read or claimed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Skip:
-    lead_id: int
+    record_id: int
     name: str
     reason: str
+    kind: str = "lead"  # or "contact"
 
 
 @dataclass(frozen=True, slots=True)
 class NextLead:
-    lead_id: int | None
+    record_id: int | None
     source: str | None  # "callback", "queue" or "pool"
     skipped: list[Skip] = field(default_factory=list)
     message: str = ""
+    kind: str = "lead"  # what `record_id` is: a "lead" or a "contact"
+    queue: str = DEFAULT_QUEUE  # the queue worked
+
+    @property
+    def lead_id(self) -> int | None:
+        return self.record_id if self.kind == "lead" else None
 
 
 _OPEN_COUNT = (
@@ -92,13 +114,21 @@ _RELEASE = (
 _END_LEASE = update(Lead).where(lead.id == bindparam("lead_id")).values(claimed_until=None)
 
 
-def why_not_callable(row: QueueRow, now: datetime, *, attempt_cap: int = ATTEMPT_CAP) -> str | None:
-    """Why this open, not-do-not-call lead can't be called now (None: it can)."""
-    if row.callback_at is not None and row.callback_at > now:
+def why_not_callable(
+    row: QueueRow, now: datetime, *, attempt_cap: int = ATTEMPT_CAP, early: bool = False
+) -> str | None:
+    """Why this lead or contact can't be called now (None: it can). `early`: a callback
+    set for later is no reason (the rep is working the upcoming callbacks)."""
+    if row.rejected:
+        return f"rejected by sales ({row.rejected_reason or 'no reason given'})"
+    if row.do_not_call:
+        return "do not call"
+    if not early and row.callback_at is not None and row.callback_at > now:
         return f"callback set for {row.callback_at:%Y-%m-%d %H:%M} UTC"
     if row.last_activity_at is not None and now - row.last_activity_at < RECENT_CALL:
         return "called in the last hour"
-    if row.attempt_count >= attempt_cap:
+    recycled = row.kind == "lead" and row.status == NURTURING  # a call starts afresh
+    if row.attempt_count >= attempt_cap and not recycled:
         return f"attempt cap reached ({row.attempt_count} of {attempt_cap})"
     return outside_window(possible_zones(row.time_zone, row.phone, row.state, row.country), now)
 
@@ -113,17 +143,18 @@ def _first_callable(
     attempt_cap: int,
     lock: bool = False,
 ) -> QueueRow | None:
-    """Walk a queue page by page to its first callable lead, noting the ones skipped."""
+    """Walk a queue page by page to its first callable record, noting the ones skipped."""
+    early = key == "callbacks-upcoming"
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         # Claimers lock one pool row at a time, so 50 of them never lock each other out.
         limit = 1 if lock or after is None else BATCH
         page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock, now=now)
         for row in page.rows:
-            reason = why_not_callable(row, now, attempt_cap=attempt_cap)
+            reason = why_not_callable(row, now, attempt_cap=attempt_cap, early=early)
             if reason is None:
                 return row
-            skipped.append(Skip(row.id, row.name, reason))
+            skipped.append(Skip(row.id, row.name, reason, row.kind))
         looked_at += len(page.rows)
         if page.next_after is None:
             return None
@@ -151,50 +182,79 @@ def _release_lapsed_claims(session: Session, now: datetime) -> None:
             session.execute(_END_LEASE, {"lead_id": row.id})
 
 
-def next_lead(
-    engine: Engine, *, rep_id: int, now: datetime | None = None, attempt_cap: int = ATTEMPT_CAP
-) -> NextLead:
-    """Find the next lead for `rep_id`, claiming one from the pool when the rep's own queue
-    has nothing callable.
+# The queues walked for a queue, each with the source it reports: My Leads takes the
+# callbacks that are due first; a queue not named here walks itself.
+_WALKS: dict[str, tuple[tuple[str, str], ...]] = {
+    DEFAULT_QUEUE: (("callbacks", "callback"), (DEFAULT_QUEUE, "queue")),
+    "callbacks": (("callbacks", "callback"),),
+}
 
-    The rep's own leads are nobody else's to take, so finding one is a plain read; only a
-    claim takes the write lock (and first returns lapsed claims to the pool).
+
+def next_lead(
+    engine: Engine,
+    *,
+    rep_id: int,
+    queue: str = DEFAULT_QUEUE,
+    now: datetime | None = None,
+    attempt_cap: int = ATTEMPT_CAP,
+) -> NextLead:
+    """The next record for `rep_id` to call from `queue` (a key of `QUEUES`).
+
+    My Leads claims from the pool when the rep's own queue has nothing callable, and the
+    pool queue claims; the others only read. The rep's own records are nobody else's to
+    take, so finding one is a plain read; only a claim takes the write lock (and first
+    returns lapsed claims to the pool).
     """
+    if queue not in QUEUES:
+        raise QueueRefused(f"unknown queue {queue!r}; queues: {', '.join(QUEUES)}")
     now = now or utcnow()
     skipped: list[Skip] = []
     walk = partial(
         _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
     )
-    with Session(engine) as session:
-        row = walk(session, "callbacks")
-        if row is not None:
-            return NextLead(row.id, "callback", skipped)
-        row = walk(session, "my-leads")
-        if row is not None:
-            return NextLead(row.id, "queue", skipped)
+    found = partial(NextLead, skipped=skipped, queue=queue)
+    if queue != "pool":
+        with Session(engine) as session:
+            for key, source in _WALKS.get(queue, ((queue, "queue"),)):
+                row = walk(session, key)
+                if row is not None:
+                    return found(row.id, source, kind=row.kind)
+        if queue != DEFAULT_QUEUE:
+            title = QUEUE_INFO[queue].title
+            return found(None, None, message=f"nothing callable in {title} right now")
+    return _claim(engine, rep_id, now, walk, found)
+
+
+def _claim(
+    engine: Engine,
+    rep_id: int,
+    now: datetime,
+    walk: Callable[..., QueueRow | None],
+    found: Callable[..., NextLead],
+) -> NextLead:
+    """Claim the best callable pool lead for the rep, within their capacity."""
     with write_session(engine) as session:
         _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
         if rep is None or not rep.active:
-            return NextLead(None, None, skipped, "an inactive rep claims no leads")
+            return found(None, None, message="an inactive rep claims no leads")
         held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one()
         if held >= rep.capacity:
-            return NextLead(
+            return found(
                 None,
                 None,
-                skipped,
-                f"nothing callable in your queue, and you hold {held} open leads "
+                message=f"nothing callable in your queue, and you hold {held} open leads "
                 f"of your capacity of {rep.capacity}: nothing claimed",
             )
         lock = session.get_bind().dialect.name == "postgresql"
         row = walk(session, "pool", lock=lock)
         if row is None:
-            return NextLead(None, None, skipped, "nothing callable in your queue or the pool")
+            return found(None, None, message="nothing callable in your queue or the pool")
         claimed = session.exec(
             _CLAIM, params={"lead_id": row.id, "rep_id": rep_id, "now": now, "until": now + LEASE}
         )
         if claimed.rowcount != 1:  # cannot happen under the lock; never hand a lead out twice
-            return NextLead(None, None, skipped, "the lead was taken meanwhile: try again")
+            return found(None, None, message="the lead was taken meanwhile: try again")
         record_change(
             session,
             entity="lead",
@@ -206,4 +266,4 @@ def next_lead(
             reason="claimed from the pool",
             at=now,
         )
-        return NextLead(row.id, "pool", skipped)
+        return found(row.id, "pool")

@@ -21,12 +21,14 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
 )
 from sqlmodel import Session, col
 
+from workstation.store.conversion.rules import REJECTED
 from workstation.store.models import (
     CALLBACK,
     NURTURE,
@@ -84,12 +86,15 @@ def _after(order: tuple[tuple[Any, bool], ...]) -> ColumnElement[bool]:
     return clause
 
 
+# Literal, not a bound value: the glance's SQL (`glance_sql`) carries no parameter for it.
+_REJECTED: ColumnElement[str] = literal_column(f"'{REJECTED}'")
 _LEAD_COLUMNS = (
     lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone,
     lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at,
     lead.created_at, lead.last_activity_at,
     (lead.existing_account_id.is_not(None)).label("is_customer_inquiry"),
-    lead.time_zone, lead.state, lead.country,
+    lead.time_zone, lead.state, lead.country, lead.do_not_call,
+    (lead.lifecycle_stage == _REJECTED).label("rejected"), lead.rejected_reason,
 )  # fmt: skip
 _CONTACT_COLUMNS = (
     contact.id, contact.first_name, contact.last_name,
@@ -97,7 +102,8 @@ _CONTACT_COLUMNS = (
     contact.phone, contact.lifecycle_stage.label("status"), contact.score,
     contact.attempt_count, contact.callback_at, contact.assigned_at, contact.created_at,
     contact.last_activity_at, literal(False).label("is_customer_inquiry"),
-    contact.time_zone, contact.state, contact.country,
+    contact.time_zone, contact.state, contact.country, contact.do_not_call,
+    (contact.lifecycle_stage == _REJECTED).label("rejected"), contact.rejected_reason,
 )  # fmt: skip
 _OPEN_OPPORTUNITY = (
     select(col(Opportunity.id))

@@ -37,7 +37,7 @@ from workstation.store.demo.pools import (
     TASK_SUBJECTS,
     TITLES,
 )
-from workstation.store.reference import CONTACT_ROLES, OPPORTUNITY_STAGES
+from workstation.store.reference import ATTEMPT_CAP, CONTACT_ROLES, OPPORTUNITY_STAGES
 
 # name: (probability, is_closed, is_won)
 STAGES = {
@@ -260,10 +260,11 @@ class _AccountRows:
             source = SOURCES[int(r() * 4)]
         stage, rejected = self.contact_stage(account, k)
         opportunity = account.open_opportunity if stage == "Opportunity" else 0
+        # The lead's calls followed it here on conversion.
+        before = c.attempts_before + 1 if c else 0
         last_at, calls, callback = self.contact_activities((0, cid, aid, opportunity, owner),
-                                                           born, stage)  # fmt: skip
-        if c:  # the lead's calls followed it here on conversion
-            calls += c.attempts_before + 1
+                                                           born, stage, before)  # fmt: skip
+        if c:
             last_at = max(last_at, c.qualified_at)
         reference = int(stage == "Reference")
         self.contacts.append((
@@ -297,15 +298,18 @@ class _AccountRows:
             return stage, REJECT_REASONS[int(r() * len(REJECT_REASONS))]
         return stage, ""
 
-    def contact_activities(self, head: tuple, born: int, stage: str) -> tuple[int, int, str]:
-        """Their own calls, emails, tasks and notes since they became a contact:
-        (the last one's time or 0, calls, the callback set last)."""
+    def contact_activities(
+        self, head: tuple, born: int, stage: str, calls: int
+    ) -> tuple[int, int, str]:
+        """Their own calls, emails, tasks and notes since they became a contact, after
+        `calls` calls before: (the last one's time or 0, all the calls, the callback set
+        last). The calls stay under the attempt cap: `n` would pass over them for ever."""
         r, now, stamp, acts = self.r, self.now, self.stamp, self.acts
-        last_at, calls, callback, t = 0, 0, "", born
+        last_at, callback, t = 0, "", born
         for _ in range(int(r() * (BUSY.get(stage, 3) + 1))):
             t = min(now - 60, t + int(r() * max(3600, (now - t) // 3)))
             at, kind = stamp(t), r()
-            if kind < 0.55:
+            if kind < 0.55 and calls < ATTEMPT_CAP - 1:
                 d, notes, seconds = CONTACT_CALLS[int(r() * 512)]
                 calls += 1
                 due = ""
@@ -346,7 +350,7 @@ def _conversion(plan: Plan, r, by_day, ri, aid, cid, oid, owner, firm) -> Conver
         lead_created=lead_created,
         qualified_at=qualified_at,
         converted_at=converted_at,
-        attempts_before=int(r() * 6),
+        attempts_before=int(r() * (ATTEMPT_CAP - 1)),  # the qualifying call makes one more
         account_id=aid,
         contact_id=cid,
         opportunity_id=oid,

@@ -233,3 +233,24 @@ def test_csv_only_options_are_refused_for_salesforce(capsys, db, tmp_path, optio
     code, out, err = run(capsys, "--db", db, "import", "--salesforce", str(tmp_path), option, value)
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     assert option in err and "CSV" in err
+
+
+def test_export_writes_a_workbook_and_a_csv_excel_reads(capsys, db_url, tmp_path):
+    from openpyxl import load_workbook
+
+    source = write_nasty_file(tmp_path / "leads.csv")
+    assert run(capsys, "--db", db_url, "import", str(source))[0] == 0
+    code, out, err = run(capsys, "--db", db_url, "export", "leads", "--format", "xlsx")
+    assert code == 1 and out == "" and "name its file with -o" in err
+    book = tmp_path / "leads.xlsx"
+    code, _, err = run(
+        capsys, "--db", db_url, "export", "leads", "--format", "xlsx", "-o", str(book)
+    )
+    assert code == 0 and "9 leads written" in err
+    assert oct(book.stat().st_mode & 0o777) == "0o600"
+    rows = list(load_workbook(book).active.iter_rows(values_only=True))
+    assert len(rows) == 10 and "+14155552671" in {row[rows[0].index("Phone")] for row in rows}
+    text = tmp_path / "leads.csv.out"
+    assert run(capsys, "--db", db_url, "export", "leads", "-o", str(text))[0] == 0
+    assert text.read_bytes().startswith(b"\xef\xbb\xbfId,")
+    assert run(capsys, "--db", db_url, "export", "leads", "-o", str(text))[0] == 0  # ours again

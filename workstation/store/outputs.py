@@ -46,14 +46,22 @@ def open_output(
     """`path` opened for writing UTF-8 text (newlines as written); RefusedOutput naming the
     problem (and ending with `advice`) when it may not be written, StoreError when the
     system refuses."""
+    raw = open_output_bytes(path, ours, advice=advice)
+    return io.TextIOWrapper(raw, encoding="utf-8", errors=errors, newline="")
+
+
+def open_output_bytes(
+    path: Path | str, ours: Ours, *, advice: str = "name a new file"
+) -> io.BufferedWriter:
+    """`open_output` for bytes (a workbook)."""
     path = Path(path).expanduser()
     try:
-        return _open(path, ours, errors)
+        return _open(path, ours)
     except RefusedOutput as error:
         raise RefusedOutput(f"{error}: {advice}") from None
 
 
-def _open(path: Path, ours: Ours, errors: str) -> TextIO:
+def _open(path: Path, ours: Ours) -> io.BufferedWriter:
     _refuse_database_companion(path)
     flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
@@ -75,7 +83,7 @@ def _open(path: Path, ours: Ours, errors: str) -> TextIO:
     except BaseException:
         os.close(fd)
         raise
-    return io.TextIOWrapper(raw, encoding="utf-8", errors=errors, newline="")
+    return raw
 
 
 def _refuse_database_companion(path: Path) -> None:

@@ -16,9 +16,20 @@ KINDS = (
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("export", help="write records as CSV or JSON")
+    parser = commands.add_parser(
+        "export",
+        help="write records as CSV, JSON or an Excel workbook",
+        description="Write records under Salesforce's field names. CSV to a file starts with "
+        "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
+        "and dates\nas they are.",
+    )
     parser.add_argument("kind", metavar="KIND", help=f"one of: {KINDS}")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default="csv",
+        help="csv (default), json, or xlsx (an Excel workbook, to a file named with -o)",
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -30,17 +41,32 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.exports.stream import export_columns, export_records, ours_exported
-    from workstation.store.outputs import open_output
+    from workstation.store.errors import StoreError
+    from workstation.store.exports.stream import (
+        export_columns,
+        export_records,
+        export_workbook,
+        ours_exported,
+    )
+    from workstation.store.outputs import open_output, open_output_bytes
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
+    advice = "name a new file with -o"
+    if args.format == "xlsx":
+        if not args.output:
+            raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
+        engine = open_engine(settings(args))
+        with open_output_bytes(args.output, lambda _: False, advice=advice) as book:
+            count = export_workbook(engine, args.kind, book)
+        print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
+        return 0
     engine = open_engine(settings(args))
     with ExitStack() as stack:
         out: TextIO
         if args.output:
-            out = stack.enter_context(
-                open_output(args.output, ours_exported, advice="name a new file with -o")
-            )
+            out = stack.enter_context(open_output(args.output, ours_exported, advice=advice))
+            if args.format == "csv":
+                out.write("\ufeff")  # Excel and LibreOffice read the file as UTF-8
         else:
             out = sys.stdout
         count = export_records(engine, args.kind, out, fmt=args.format)

@@ -42,7 +42,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from sqlalchemy import Engine, Row, bindparam, select
 
@@ -51,7 +51,7 @@ from workstation.store.exports.fields import EXPORT_SPECS, ExportField, ExportSp
 from workstation.store.exports.formulas import escape_formula
 
 EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
-EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")
+EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")  # and xlsx, to a file (`export_workbook`)
 
 Page = Sequence[Row[Any]]
 
@@ -87,6 +87,18 @@ def export_records(
     write = _write_csv if fmt == "csv" else _write_json
     with closing(_pages(engine, spec, batch_size)) as pages:
         return write(out, spec.fields, pages)
+
+
+def export_workbook(engine: Engine, kind: str, out: IO[bytes], *, batch_size: int = 2000) -> int:
+    """Write every record of `kind` to `out` as an Excel workbook (`exports.xlsx`)."""
+    from workstation.store.exports.xlsx import TooManyRows, write_xlsx
+
+    spec = _spec(kind)
+    with closing(_pages(engine, spec, batch_size)) as pages:
+        try:
+            return write_xlsx(out, kind, spec.fields, pages)
+        except TooManyRows as error:
+            raise ExportError(str(error)) from None
 
 
 def export_one(engine: Engine, kind: str, record_id: int) -> dict[str, Any] | None:

@@ -54,7 +54,9 @@ def register(commands) -> None:
         "the one it is read as is wrong (default: told from the file; the summary names it)",
     )
     parser.add_argument(
-        "--errors", metavar="FILE", help="where refused rows go (default: FILE.errors.csv)"
+        "--errors",
+        metavar="FILE",
+        help="where refused rows go (default: beside FILE, leads.csv → leads.errors.csv)",
     )
     parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     parser.add_argument(

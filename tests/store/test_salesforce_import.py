@@ -373,3 +373,46 @@ def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(sqlit
         phones = dict(session.execute(select(Contact.last_name, Contact.phone)).all())
     assert phones == {"Uk": "(510) 395-3694", "Us": "(033) 452-1299", "Ok": "+442079460018"}
     assert any("kept as written" in note and note.startswith("2 ") for note in report.notes)
+
+
+def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, tmp_path):
+    from workstation.store.imports.leads import import_leads
+
+    listed = tmp_path / "list.csv"
+    listed.write_text("LastName,Company,Email\nCsv,Acme,csv@acme.com\n", encoding="utf-8")
+    import_leads(sqlite_engine, listed, errors_path=tmp_path / "e.csv")
+    export = tmp_path / "export"
+    export.mkdir()
+    _write(export, "Campaign", [{"Id": "701A", "Name": "Spring"}])
+    _write(
+        export,
+        "Lead",
+        [
+            {"Id": "00Q1", "LastName": "Csv", "Company": "Acme", "Email": "CSV@acme.com"},
+            {"Id": "00Q2", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com"},
+            {"Id": "00Q3", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com"},
+            {"Id": "00Q4", "LastName": "Ghost", "Company": "Acme", "Email": ""},
+        ],
+    )
+    _write(
+        export,
+        "CampaignMember",
+        [
+            {"Id": "00v1", "CampaignId": "701A", "LeadId": "00Q3", "Status": "Sent"},
+            {"Id": "00v2", "CampaignId": "701A", "LeadId": "00Q4", "Status": "Sent"},
+            {"Id": "00v3", "CampaignId": "701Z", "LeadId": "00Q2", "Status": "Sent"},
+        ],
+    )
+    report = import_salesforce(sqlite_engine, export)
+    with Session(sqlite_engine) as session:
+        leads = session.execute(select(Lead.last_name, Lead.external_id)).all()
+        members = session.execute(select(CampaignMember.lead_id)).scalars().all()
+    assert sorted(leads) == [("Csv", "00Q1"), ("Twin", "00Q2")]
+    assert len(members) == 1  # 00Q3's, on the Twin it matched
+    notes = " | ".join(report.notes)
+    assert "2 Lead records matched one already here" in notes
+    assert "1 open leads with neither phone nor email were not imported" in notes
+    assert "00Q4" in notes
+    assert "2 CampaignMember rows naming a campaign, lead or contact that was not" in notes
+    again = import_salesforce(sqlite_engine, export)  # a second run changes nothing
+    assert sum(o.created for o in again.objects) == 0

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from workstation.store.db import write_session
@@ -140,6 +140,8 @@ class _Loader:
         self.session = session
         self.source = source  # LeadSource for every new lead (--source)
         self.new_leads: list[int] = []
+        self.merged: Counter[str] = Counter()  # records matched to one already here
+        self.unreachable: list[str] = []  # Ids of open leads with no phone and no email
         self.ids: dict[str, dict[str, int]] = {name: {} for name in OBJECTS}
         self.picklists = Picklists(session)
         self.values = records.Values(self.picklists, region, self.lookup, now)
@@ -169,12 +171,29 @@ class _Loader:
                 col(Account.id).in_(list(known.values()))
             )
             self.account_names.update(self.session.execute(accounts).all())
-        created = 0
+        created = merged = 0
         for row in rows:
             salesforce_id = row.get("Id", "").strip()
             if not salesforce_id or salesforce_id in self.ids[name]:
                 continue
-            record = model(**self._values(name, row), external_id=salesforce_id)
+            if name == "CampaignMember" and not self._member_links(row):
+                self.values.kept[
+                    "CampaignMember rows naming a campaign, lead or contact that was not "
+                    "imported, left out"
+                ] += 1
+                continue
+            values = self._values(name, row)
+            if name == "Lead" and not values["is_converted"]:
+                same = self._same_lead(values)
+                if same is not None:  # the person is here already (a CSV, a duplicate)
+                    self.ids[name][salesforce_id] = same
+                    self._claim_external_id(same, salesforce_id)
+                    merged += 1
+                    continue
+                if not (values["phone"] or values["email"]):
+                    self.unreachable.append(salesforce_id)
+                    continue
+            record = model(**values, external_id=salesforce_id)
             self.session.add(record)
             self.session.flush()
             assert record.id is not None  # flushed
@@ -184,7 +203,40 @@ class _Loader:
             if isinstance(record, Account):
                 self.account_names[record.id] = record.name
             created += 1
-        return ObjectCount(name, len(rows), created, len(known))
+        if merged:
+            self.merged[name] = merged
+        return ObjectCount(name, len(rows), created, len(known) + merged)
+
+    def _member_links(self, row: dict[str, str]) -> bool:
+        """Whether a membership's campaign and its lead or contact are here."""
+        lookup = self.lookup
+        return lookup("Campaign", row.get("CampaignId", "")) is not None and (
+            lookup("Lead", row.get("LeadId", "")) is not None
+            or lookup("Contact", row.get("ContactId", "")) is not None
+        )
+
+    def _same_lead(self, values: dict) -> int | None:
+        """An open or closed lead already here with the same email, else the same phone."""
+        for column in ("email", "phone"):
+            if values[column]:
+                found = self.session.execute(
+                    select(col(Lead.id))
+                    .where(getattr(Lead, column) == values[column])
+                    .order_by(col(Lead.id))
+                    .limit(1)
+                ).scalar()
+                if found is not None:
+                    return found
+        return None
+
+    def _claim_external_id(self, lead_id: int, salesforce_id: str) -> None:
+        """A matched lead remembers the Salesforce Id when it has none, so a second run
+        finds it by that Id."""
+        self.session.execute(
+            update(Lead)
+            .where(col(Lead.id) == lead_id, col(Lead.external_id).is_(None))
+            .values(external_id=salesforce_id)
+        )
 
     def _values(self, name: str, row: dict[str, str]) -> dict:
         values = self.values
@@ -344,6 +396,18 @@ def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
         "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
         "then hand the pool out with `workstation assign`)"
     )
+    notes.extend(
+        f"{count:,} {name} records matched one already here by email or phone: linked to "
+        "it, not made twice"
+        for name, count in loader.merged.items()
+    )
+    if loader.unreachable:
+        shown = ", ".join(loader.unreachable[:10])
+        more = f" and {len(loader.unreachable) - 10:,} more" if len(loader.unreachable) > 10 else ""
+        notes.append(
+            f"{len(loader.unreachable):,} open leads with neither phone nor email were not "
+            f"imported (a lead must be reachable): {shown}{more}"
+        )
     notes.extend(loader.renamed)
     notes.extend(f"{count:,} {kind}" for kind, count in sorted(loader.values.kept.items()))
     return notes

@@ -226,8 +226,7 @@ def member(values: Values, row: Row) -> dict[str, Any]:
         lead_id=values.lookup("Lead", row.get("LeadId", "")),
         contact_id=values.lookup("Contact", row.get("ContactId", "")),
         status=values.picklists.member_status(
-            # None for a campaign the export lacks: the import then fails (NOT NULL).
-            campaign_id,  # type: ignore[arg-type]
+            campaign_id,  # type: ignore[arg-type]  # the loader checked it is here
             row.get("Status", "") or "Sent",
             responded=responded,
         ),

@@ -15,12 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from workstation.config import Settings
 from workstation.handle import StoreHandle
+from workstation.keys_in_order import KeysInOrder
 from workstation.store.clock import utcnow
 from workstation.store.rows import PAGE_SIZE, RepInfo
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from workstation.store.calling.glance import Glance
 
 
-class WorkstationApp(App):
+class WorkstationApp(KeysInOrder):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Telesales Workstation"
     BINDINGS = [

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenError
 from textual.dom import DOMNode
 from textual.widgets import Input
 
@@ -70,7 +70,7 @@ class KeysInOrder(App):
         and the app (where the bindings are looked up)."""
         try:
             screen = self.screen
-        except Exception:  # no screen: the app is starting or ending
+        except ScreenError:  # no screen: the app is starting or ending
             return [self]
         path: list[DOMNode] = []
         node = screen.focused
@@ -98,10 +98,7 @@ class KeysInOrder(App):
         now = self._path()
         # The app's own queue is left out: the keys typed meanwhile wait there.
         busy = now != path or any(not node._message_queue.empty() for node in now[:-1])
-        try:
-            busy = busy or not self.screen.is_mounted
-        except Exception:
-            pass
+        busy = busy or (len(now) > 1 and not now[-2].is_mounted)  # the screen, still opening
         if busy and self._rounds < MOST_ROUNDS:
             self._next_round()
             return

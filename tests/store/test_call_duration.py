@@ -35,9 +35,7 @@ def _call(engine, activity_id) -> Activity:
         return session.get(Activity, activity_id)
 
 
-def test_a_call_keeps_its_duration_and_the_timeline_and_export_show_it(
-    engine, two_reps_and_a_lead
-):
+def test_a_call_keeps_its_duration_and_the_timeline_and_export_show_it(engine, two_reps_and_a_lead):
     rep, _, lead = two_reps_and_a_lead
     logged = log_call(
         engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=65, now=NOW
@@ -55,9 +53,7 @@ def test_a_negative_or_absurd_duration_is_refused_and_nothing_is_logged(
     rep, _, lead = two_reps_and_a_lead
     for seconds in (-1, 13 * 3600):
         with pytest.raises(BadDuration, match="0 to 12 hours"):
-            log_call(
-                engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=seconds
-            )
+            log_call(engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=seconds)
     with Session(engine) as session:
         assert session.execute(select(Activity)).first() is None
 
@@ -83,16 +79,18 @@ def test_a_rep_corrects_their_last_call_and_the_history_says_so(engine, two_reps
 def test_an_undone_call_is_not_the_last_call_to_correct(engine, two_reps_and_a_lead):
     rep, _, lead = two_reps_and_a_lead
     kept = log_call(engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=9, now=NOW)
-    log_call(
-        engine, rep_id=rep, lead_id=lead, disposition="6", now=NOW + timedelta(hours=2)
-    )
+    log_call(engine, rep_id=rep, lead_id=lead, disposition="6", now=NOW + timedelta(hours=2))
     undo_last_call(engine, rep_id=rep, now=NOW + timedelta(hours=2))
-    assert set_call_duration(engine, rep_id=rep, seconds=20, now=NOW).activity_id == kept.activity_id
+    assert (
+        set_call_duration(engine, rep_id=rep, seconds=20, now=NOW).activity_id == kept.activity_id
+    )
 
 
 def test_only_the_rep_who_made_a_call_corrects_it(engine, two_reps_and_a_lead):
     rep, other, lead = two_reps_and_a_lead
-    logged = log_call(engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=9, now=NOW)
+    logged = log_call(
+        engine, rep_id=rep, lead_id=lead, disposition="5", duration_seconds=9, now=NOW
+    )
     with pytest.raises(DurationRefused, match="another rep's"):
         set_call_duration(engine, rep_id=other, seconds=1, activity_id=logged.activity_id)
     with pytest.raises(DurationRefused, match="no call to correct"):

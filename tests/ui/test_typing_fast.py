@@ -28,9 +28,7 @@ def _saved(engine, lead_id: int) -> tuple[Lead, list[str]]:
         return session.get(Lead, lead_id), list(calls)
 
 
-async def test_a_phone_typed_fast_into_the_edit_form_is_saved_as_typed(
-    app_factory, sqlite_engine
-):
+async def test_a_phone_typed_fast_into_the_edit_form_is_saved_as_typed(app_factory, sqlite_engine):
     """`e`, Tab to the phone and the number at full speed: once the digits logged calls on
     the queue under the form (6 Busy, 1 Qualified) and the rest landed in the first field."""
     app = app_factory()
@@ -57,9 +55,7 @@ async def test_a_phone_pasted_into_the_edit_form_is_saved_as_pasted(app_factory,
         assert (lead.phone, calls) == ("+61731213085", [])
 
 
-async def test_a_callback_time_typed_before_the_dialog_opens_is_booked(
-    app_factory, sqlite_engine
-):
+async def test_a_callback_time_typed_before_the_dialog_opens_is_booked(app_factory, sqlite_engine):
     """`3` and `14:30` Enter in one burst: the dialog is still opening when the `1` comes,
     which once logged a Qualified call on the queue screen."""
     app = app_factory()
@@ -69,7 +65,10 @@ async def test_a_callback_time_typed_before_the_dialog_opens_is_booked(
         await keys_handled(pilot)
         lead, calls = _saved(sqlite_engine, card.id)
         # 14:30 where the lead is (America/New_York, UTC-5 in November).
-        assert (lead.callback_at, calls) == (NOW.replace(hour=19, minute=30), ["Connected – Call Back"])
+        assert (lead.callback_at, calls) == (
+            NOW.replace(hour=19, minute=30),
+            ["Connected – Call Back"],
+        )
 
 
 async def test_a_callback_time_pasted_is_booked(app_factory, sqlite_engine):

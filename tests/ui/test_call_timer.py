@@ -13,7 +13,7 @@ from tests.factories import NOW
 from tests.ui.conftest import fill_small_queue, keys_handled, settle, type_fast
 from workstation.app import make_app
 from workstation.config import Settings
-from workstation.screens.duration_dialog import DurationDialog
+from workstation.screens.ask import AskDialog
 from workstation.store.models import Activity
 from workstation.widgets.record_card import RecordCard
 
@@ -77,11 +77,11 @@ async def test_d_corrects_the_last_call_and_a_bad_duration_is_said(timed_app, sq
         await settle(pilot)
         type_fast(app, "d", *"ages", "enter")
         await keys_handled(pilot)
-        assert isinstance(app.screen, DurationDialog)
-        assert "'ages' is not a duration" in str(app.screen.query_one("#duration-error").render())
+        assert isinstance(app.screen, AskDialog)
+        assert "'ages' is not a duration" in str(app.screen.query_one("#ask-error").render())
         type_fast(app, *["backspace"] * 4, *"2:00", "enter")
         await keys_handled(pilot)
-        assert not isinstance(app.screen, DurationDialog)
+        assert not isinstance(app.screen, AskDialog)
         assert _durations(sqlite_engine) == [120]
 
 

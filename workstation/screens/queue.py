@@ -105,6 +105,8 @@ class QueueScreen(Screen):
         Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
+        Binding("o", "open_converted", "Open what a converted lead became",
+                id="queue.open_converted", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
@@ -526,13 +528,15 @@ class QueueScreen(Screen):
 
     def action_correct_duration(self) -> None:
         """The rep's last call lasted as long as they say."""
-        from workstation.screens.duration_dialog import DurationDialog
+        from workstation.screens.ask import AskDialog
+        from workstation.store.values.durations import parse_duration
 
         def typed(seconds: int | None) -> None:
             if seconds is not None:
                 self._correct_duration(seconds)
 
-        self.app.push_screen(DurationDialog("your last call"), typed)
+        hint = "1:05 (minutes:seconds), 95 (seconds) or 2m."
+        self.app.push_screen(AskDialog("How long was your last call?", hint, parse_duration), typed)
 
     def _correct_duration(self, seconds: int) -> None:
         def correct():
@@ -568,12 +572,25 @@ class QueueScreen(Screen):
 
         def converted(result) -> None:
             if result is not None:
-                self.notify(f"Converted {card.name}.", markup=False, timeout=4)
+                self.notify(
+                    f"Converted {card.name} · o opens its account, contact and opportunity",
+                    markup=False,
+                    timeout=6,
+                )
                 self._reload_keeping_place()
                 self.load_counts()
                 self.show_record(card.kind, card.id, "converted just now")
 
         self.app.push_screen(ConvertWizard(card.id), converted)
+
+    def action_open_converted(self) -> None:
+        card = self.card
+        if card is None or card.kind != "lead" or not card.read_only:
+            self.notify("Only a converted lead has records to open.", markup=False)
+            return
+        from workstation.screens.converted_records import ConvertedRecordsScreen
+
+        self.app.push_screen(ConvertedRecordsScreen(card.id, card.name))
 
     def action_convert_marked(self) -> None:
         from workstation.screens.bulk_convert import BulkConvertScreen

@@ -27,11 +27,11 @@ async def test_messages_in_a_row_leave_one_toast_clear_of_the_card(app_factory, 
 async def test_an_error_stays_until_another_error_replaces_it(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.notify("the database refused", severity="error")
-        app.notify("Logged No Answer")
-        app.notify("Logged Busy")
+        app.notify("the database refused", severity="error", timeout=600)
+        app.notify("Logged No Answer", timeout=600)
+        app.notify("Logged Busy", timeout=600)
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["the database refused", "Logged Busy"]
-        app.notify("another refusal", severity="error")
+        app.notify("another refusal", severity="error", timeout=600)
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["another refusal"]

@@ -18,6 +18,7 @@ from collections import deque
 from textual import events
 from textual.app import App, ScreenError
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Input
 
 # How many rounds a key may wait for the one before it to settle. Only a widget that keeps
@@ -73,7 +74,7 @@ class KeysInOrder(App):
         except ScreenError:  # no screen: the app is starting or ending
             return [self]
         path: list[DOMNode] = []
-        node = screen.focused
+        node: DOMNode | None = screen.focused
         while node is not None and node is not screen:
             path.append(node)
             node = node.parent
@@ -98,7 +99,8 @@ class KeysInOrder(App):
         now = self._path()
         # The app's own queue is left out: the keys typed meanwhile wait there.
         busy = now != path or any(not node._message_queue.empty() for node in now[:-1])
-        busy = busy or (len(now) > 1 and not now[-2].is_mounted)  # the screen, still opening
+        screen = now[-2] if len(now) > 1 else None
+        busy = busy or (isinstance(screen, Widget) and not screen.is_mounted)  # still opening
         if busy and self._rounds < MOST_ROUNDS:
             self._next_round()
             return

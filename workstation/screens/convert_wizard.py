@@ -329,31 +329,37 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
             return
         assert self.plan is not None
         opp, today = self.plan.opportunity, store_of(self).clock().date()
-        asks = {
-            "name": ("The opportunity's name?", "Up to 255 characters.", check_name, opp.name),
-            "amount": (
+
+        def set_to(field: str):
+            def typed(answer) -> None:
+                if answer is not None:
+                    self.choices = replace(self.choices, **{field: answer})
+                    self._replan()
+                    self._show_step()
+
+            return typed
+
+        if term == "name":
+            ask_name = AskDialog(
+                "The opportunity's name?", "Up to 255 characters.", check_name, value=opp.name
+            )
+            self.app.push_screen(ask_name, set_to("opportunity_name"))
+        elif term == "amount":
+            ask_amount = AskDialog(
                 "The opportunity's amount?",
                 "Dollars: 0, 1250 or $1,250.50.",
                 parse_amount,
-                f"{opp.amount_cents / 100:.2f}",
-            ),
-            "close": (
+                value=f"{opp.amount_cents / 100:.2f}",
+            )
+            self.app.push_screen(ask_amount, set_to("amount_cents"))
+        else:
+            ask_close = AskDialog(
                 "When does it close?",
                 "A date: 2026-12-31.",
                 partial(parse_close_date, today=today),
-                str(opp.close_date or ""),
-            ),
-        }
-        question, hint, read, value = asks[term]
-        field = {"name": "opportunity_name", "amount": "amount_cents", "close": "close_date"}[term]
-
-        def typed(answer) -> None:
-            if answer is not None:
-                self.choices = replace(self.choices, **{field: answer})
-                self._replan()
-                self._show_step()
-
-        self.app.push_screen(AskDialog(question, hint, read, value=value), typed)
+                value=str(opp.close_date or ""),
+            )
+            self.app.push_screen(ask_close, set_to("close_date"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

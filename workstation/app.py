@@ -15,22 +15,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from workstation.config import Settings
 from workstation.handle import StoreHandle
+from workstation.keys_in_order import KeysInOrder
 from workstation.store.clock import utcnow
 from workstation.store.rows import PAGE_SIZE, RepInfo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from textual.notifications import Notify
 
     from workstation.store.calling.glance import Glance
 
 
-class WorkstationApp(App):
+class WorkstationApp(KeysInOrder):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "Telesales Workstation"
     BINDINGS = [
@@ -59,6 +61,16 @@ class WorkstationApp(App):
             loaded=self._import_for_first_keys,
             failed=self._cannot_open_store,
         )
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new message replaces the ones shown (an error gives way to errors only), so
+        toasts never pile up over the screen: a rep logging calls fast saw a column of
+        them. (Textual keeps no public list of the messages shown.)"""
+        severity = event.notification.severity
+        for shown in list(self._notifications):
+            if shown.severity != "error" or severity == "error":
+                self._unnotify(shown, refresh=False)
+        super()._on_notify(event)
 
     def on_ready(self) -> None:
         if not gc.isenabled():  # paused for the start (`open_tui`)

@@ -156,3 +156,21 @@ def test_next_works_the_queue_named_by_queue(capsys, demo_url):
         run(capsys, *base, "--queue", "someday")
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "invalid choice: 'someday'" in err and "contacts" in err
+
+
+def test_a_call_logged_with_its_duration_and_corrected_later(capsys, demo_url):
+    rep = _reps(capsys, demo_url)[0]
+    lead = _next_lead(capsys, demo_url, rep)
+    args = ("--db", demo_url, "--as", rep)
+    code, out, err = run(capsys, *args, "log", str(lead), "5", "--duration", "1:05")
+    assert code == 0 and "1:05 long" in out, err
+    code, out, err = run(capsys, *args, "duration", "2m", "--json")
+    assert code == 0, err
+    done = json.loads(out)
+    assert (done["record_id"], done["old_seconds"], done["seconds"]) == (lead, 65, 120)
+    code, out, _ = run(capsys, "--db", demo_url, "export", "activities", "--format", "json")
+    calls = [a for a in json.loads(out) if a["Id"] == done["activity_id"]]
+    assert calls[0]["CallDurationInSeconds"] == 120
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, *args, "duration", "ages")
+    assert exit_.value.code == 2 and "'ages' is not a duration" in capsys.readouterr().err

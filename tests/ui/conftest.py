@@ -45,6 +45,34 @@ async def settle(pilot) -> None:
     raise AssertionError("the workers never came to rest")
 
 
+def type_fast(app, *keys: str) -> None:
+    """Keys as a terminal sends them when typed fast (or pasted where bracketed paste is
+    off): all queued on the app before the first is handled."""
+    from textual import events
+
+    for key in keys:
+        named = {"+": "plus", ":": "colon", " ": "space"}.get(key, key)
+        event = events.Key(named, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def paste_fast(app, text: str) -> None:
+    """A bracketed paste, queued like a key typed fast."""
+    from textual import events
+
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def keys_handled(pilot) -> None:
+    """Until every key and paste sent has been handled, and what they started settled."""
+    await pilot.pause()
+    await until(pilot, lambda: not pilot.app.keys_pending, "the keys to be handled")
+    await settle(pilot)
+
+
 def fill_small_queue(engine) -> None:
     with Session(engine) as session:
         manager = make_rep(session, "Morgan Manager", role="manager")

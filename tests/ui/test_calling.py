@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tests.factories import NOW
-from tests.ui.conftest import settle, until
+from tests.ui.conftest import settle, type_fast, until
 from workstation.screens.callback import CallbackDialog
 from workstation.screens.confirm import ConfirmDialog
 from workstation.screens.edit_record import EditRecordDialog
@@ -149,18 +149,6 @@ async def test_after_a_bulk_conversion_the_card_of_a_converted_lead_is_read_only
         assert app.screen.card.id == card.id and app.screen.card.read_only
 
 
-def _type_fast(app, *keys: str) -> None:
-    """Keys as a terminal sends them when typed fast: all queued on the app before the
-    first is handled."""
-    from textual import events
-
-    for key in keys:
-        named = {"+": "plus", ":": "colon"}.get(key, key)
-        event = events.Key(named, key if len(key) == 1 else None)
-        event.set_sender(app)
-        app._driver.send_message(event)
-
-
 async def test_call_back_offers_choices_by_number_or_arrows(app_factory, sqlite_engine):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -193,7 +181,7 @@ async def test_a_clock_time_typed_fast_after_3_is_booked_as_typed(app_factory, s
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         card = await _asking_when(pilot, app)
-        _type_fast(app, "1", "4", ":", "3", "0", "enter")
+        type_fast(app, "1", "4", ":", "3", "0", "enter")
         await settle(pilot)
         # 14:30 where the lead is (America/New_York, UTC-5 in November).
         assert _lead(sqlite_engine, card.id).callback_at == NOW.replace(hour=19, minute=30)

@@ -1,7 +1,8 @@
 """Converting several selected leads at once, each with the wizard's defaults and in its own
 transaction, then a summary of what was converted and what was refused, and why.
 
-Returns the `BulkSummary` (None when cancelled before anything ran).
+Leads that were never qualified are named before anything runs, and the summary names
+every lead. Returns the `BulkSummary` (None when cancelled before anything ran).
 """
 
 from __future__ import annotations
@@ -25,13 +26,30 @@ from workstation.work import in_thread
 
 EXPLAIN = (
     "Each lead is converted as the wizard proposes: the strongest matching account and "
-    "contact (else new ones), a new $0 opportunity, the contact as primary contact role, "
+    "contact (else new ones), a new $0 opportunity, the contact as primary contact role "
+    "(in the role their Authority answer names), "
     "its latest campaign as the source. One transaction per lead: a lead that is refused "
     "is left as it was and the others still convert."
 )
 
 
+def _named(lead_id: int, names: dict[int, str]) -> str:
+    return f"lead {lead_id} {names[lead_id]}" if lead_id in names else f"lead {lead_id}"
+
+
+def unqualified_warning(lead_ids: Sequence[int], names: dict[int, str]) -> Text:
+    """The leads marked that were never qualified, named, or nothing to say."""
+    if not lead_ids:
+        return Text()
+    named = "; ".join(_named(lead_id, names) for lead_id in lead_ids)
+    return Text(
+        clean(f"⚠ {len(lead_ids)} never qualified (no call or script qualified them): {named}"),
+        style="bold",
+    )
+
+
 def summary_text(summary: BulkSummary) -> Group:
+    names, unqualified = summary.names, set(summary.never_qualified)
     lines = [
         Text(f"{len(summary.converted)} converted, {len(summary.refused)} refused", style="bold")
     ]
@@ -39,8 +57,11 @@ def summary_text(summary: BulkSummary) -> Group:
         opportunity = f", opportunity {r.opportunity_id}" if r.opportunity_id else ""
         made = "new" if r.account_created else "existing"
         records = f"{made} account {r.account_id}, contact {r.contact_id}{opportunity}"
-        lines.append(Text(f"✓ lead {r.lead_id} → {records}"))
-    lines.extend(Text(clean(f"✗ lead {lead_id}: {why}")) for lead_id, why in summary.refused)
+        never = " (never qualified)" if r.lead_id in unqualified else ""
+        lines.append(Text(clean(f"✓ {_named(r.lead_id, names)}{never} → {records}")))
+    lines.extend(
+        Text(clean(f"✗ {_named(lead_id, names)}: {why}")) for lead_id, why in summary.refused
+    )
     return Group(*lines)
 
 
@@ -68,6 +89,7 @@ class BulkConvertScreen(ModalScreen[BulkSummary | None]):
             title = f"Convert {len(self.lead_ids)} selected leads"
             yield Static(Text(title, style="bold"), id="bulk-title")
             yield Static(Text(EXPLAIN), id="bulk-explain")
+            yield Static(id="bulk-warning")
             yield OptionList(
                 Option("Convert them (do-not-call leads are refused)", id="convert"),
                 Option("Convert them, do-not-call leads included: I confirm", id="convert-dnc"),
@@ -77,6 +99,14 @@ class BulkConvertScreen(ModalScreen[BulkSummary | None]):
             with VerticalScroll(id="bulk-summary"):
                 yield Static(id="bulk-result")
         yield Footer()
+
+    def on_mount(self) -> None:
+        from workstation.store.conversion.captured import lead_labels, never_qualified
+
+        with store_of(self).open_session() as session:
+            unqualified = never_qualified(session, self.lead_ids)
+            names = lead_labels(session, unqualified)
+        self.query_one("#bulk-warning", Static).update(unqualified_warning(unqualified, names))
 
     @on(OptionList.OptionSelected, "#bulk-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

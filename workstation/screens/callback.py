@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workstation.keys_in_order import one_line
 from workstation.store.errors import StoreError
 from workstation.store.values.callback_times import parse_when
 
@@ -89,9 +90,7 @@ class CallbackDialog(ModalScreen[datetime | None]):
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         if not self._answered and event.text:
-            self.query_one("#callback-typed", Input).insert_text_at_cursor(
-                event.text.splitlines()[0]
-            )
+            self.query_one("#callback-typed", Input).insert_text_at_cursor(one_line(event.text))
 
     @on(OptionList.OptionSelected, "#callback-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

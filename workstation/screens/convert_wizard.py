@@ -3,6 +3,9 @@ keyboard only, each step saying what will happen before anything is written.
 
 Every highlight re-plans the conversion in the store (read-only) and shows the result under
 the choices; Enter moves on, Backspace goes back, `r` jumps to the review, Escape cancels.
+What the rep captured is reused: the contact role starts as the one the script's Authority
+answer names, and a new opportunity's name, amount and close date are typed on its step
+(n, a, d).
 Enter on the review converts, in one transaction, and the screen returns the
 `ConversionResult` (None when cancelled). A do-not-call lead starts with a confirmation.
 """
@@ -10,6 +13,7 @@ Enter on the review converts, in one transaction, and the screen returns the
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -22,10 +26,12 @@ from textual.widgets.option_list import Option
 
 from workstation.display import clean, money
 from workstation.handle import store_of
+from workstation.store.conversion.captured import role_from_answers
 from workstation.store.conversion.convert import ConversionResult, convert_lead
 from workstation.store.conversion.lookups import contact_roles
 from workstation.store.conversion.plan import ConversionPlan, plan_conversion
 from workstation.store.conversion.rules import DEFAULTS, NEW, NONE
+from workstation.store.conversion.terms import check_name, parse_amount, parse_close_date
 from workstation.store.errors import StoreError
 from workstation.widgets.convert_preview import ConvertPreview
 
@@ -60,7 +66,12 @@ def _options(plan: ConversionPlan, step: str, roles: list[str]) -> list[Option]:
         return [*found, Option(Text(clean(f"Create new contact {plan.lead_name}")), id=NEW)]
     if step == "opportunity":
         new = plan.opportunity if plan.opportunity.action == "create" else None
-        label = f"Create new “{new.name}”, $0, 0%" if new else "Create a new opportunity, $0, 0%"
+        label = (
+            f"Create new “{new.name}”, {money(new.amount_cents)}, closes {new.close_date} "
+            "(n a d change them)"
+            if new
+            else "Create a new opportunity"
+        )
         existing = [
             Option(
                 Text(
@@ -122,6 +133,9 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
         Binding("backspace", "back", "Back", id="convert.back"),
         Binding("r", "review", "Review", id="convert.review"),
         Binding("p", "toggle_primary", "Primary on/off", id="convert.primary"),
+        Binding("n", "term('name')", "Name", id="convert.opportunity_name"),
+        Binding("a", "term('amount')", "Amount", id="convert.amount"),
+        Binding("d", "term('close')", "Close date", id="convert.close_date"),
     ]
     DEFAULT_CSS = """
     ConvertWizard { align: center middle; }
@@ -155,6 +169,8 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
         self.query_one("#convert-box").border_title = f"Convert lead {self.lead_id}"
         with store_of(self).open_session() as session:
             self.roles = contact_roles(session)
+            # The role the rep heard on the call (the Authority answer), until they pick one.
+            self.choices = replace(self.choices, role=role_from_answers(session, self.lead_id))
         if not self._replan():
             return
         assert self.plan is not None
@@ -272,6 +288,8 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
         self.dismiss(result)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "term":
+            return self._creates_opportunity()
         if action == "toggle_primary":
             return self.plan is not None and self.current == "role" and self.plan.role is not None
         if action == "back":
@@ -295,6 +313,53 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
             self.choices = replace(self.choices, primary=not self.plan.role.primary)
             self._replan()
             self._show_preview()
+
+    def _creates_opportunity(self) -> bool:
+        return (
+            self.plan is not None
+            and self.current in ("opportunity", "review")
+            and self.plan.opportunity.action == "create"
+        )
+
+    def action_term(self, term: str) -> None:
+        """Type the new opportunity's name, amount or close date."""
+        from workstation.screens.ask import AskDialog
+
+        if not self._creates_opportunity():
+            return
+        assert self.plan is not None
+        opp, today = self.plan.opportunity, store_of(self).clock().date()
+
+        def set_to(field: str):
+            def typed(answer) -> None:
+                if answer is not None:
+                    self.choices = replace(self.choices, **{field: answer})
+                    self._replan()
+                    self._show_step()
+
+            return typed
+
+        if term == "name":
+            ask_name = AskDialog(
+                "The opportunity's name?", "Up to 255 characters.", check_name, value=opp.name
+            )
+            self.app.push_screen(ask_name, set_to("opportunity_name"))
+        elif term == "amount":
+            ask_amount = AskDialog(
+                "The opportunity's amount?",
+                "Dollars: 0, 1250 or $1,250.50.",
+                parse_amount,
+                value=f"{opp.amount_cents / 100:.2f}",
+            )
+            self.app.push_screen(ask_amount, set_to("amount_cents"))
+        else:
+            ask_close = AskDialog(
+                "When does it close?",
+                "A date: 2026-12-31.",
+                partial(parse_close_date, today=today),
+                value=str(opp.close_date or ""),
+            )
+            self.app.push_screen(ask_close, set_to("close_date"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

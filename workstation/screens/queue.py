@@ -6,8 +6,9 @@ then the best lead, then a claim from the pool); a digit logs the call with that
 disposition (and any notes typed after m), then opens the next record of that same queue,
 unless the call qualified the lead (c converts it); a
 do-not-call person takes a call only after a y; u undoes the last call; e edits the
-record. Store work runs in thread workers (`workstation.work`), so no key waits on the
-database.
+record. A call is timed from its card to the outcome key (the clock runs on the card's
+border) and stored with it; d corrects the last call's duration. Store work runs in
+thread workers (`workstation.work`), so no key waits on the database.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from workstation.display import ago
 from workstation.handle import store_of
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
+from workstation.store.values.durations import format_duration
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
@@ -78,6 +80,7 @@ class _Call:
     notes: str
     answers: dict
     qualified_by_script: bool  # this call's script answers met the qualification rule
+    duration_seconds: int | None = None  # from the card shown to the outcome key
     callback_at: datetime | None = None
     confirmed: bool = False  # the rep confirmed calling a do-not-call person
 
@@ -100,6 +103,8 @@ class QueueScreen(Screen):
           for n, label in enumerate(DISPOSITION_LABELS, start=1)),
         Binding("u", "undo", "Undo", id="queue.undo"),
         Binding("e", "edit", "Edit", id="queue.edit"),
+        Binding("d", "correct_duration", "Correct the last call's duration",
+                id="queue.duration", show=False),
         Binding("c", "convert", "Convert", id="queue.convert"),
         Binding("x", "reject", "Reject", id="queue.reject"),
         Binding("a", "assign", "Assign", id="queue.assign", show=False),
@@ -110,6 +115,8 @@ class QueueScreen(Screen):
         Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
+        Binding("o", "open_converted", "Open what a converted lead became",
+                id="queue.open_converted", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
@@ -132,6 +139,8 @@ class QueueScreen(Screen):
         self._next_start: tuple[Any, ...] | None = None
         # The record whose script answers met the qualification rule on this call.
         self._qualified_by_script: tuple[str, int] | None = None
+        # The record whose call is being timed, and since when (the store's clock).
+        self._call_started: tuple[str, int, datetime] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -173,6 +182,8 @@ class QueueScreen(Screen):
                 self.show_queue("pool")
         self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
         self.query_one(QueueTable).focus()
+        # Once a second, the card's border only: no layout, nothing else repainted.
+        self.set_interval(1, self._show_call_time)
 
     def _read_dispositions(self) -> dict:
         from workstation.store.calling.dispositions import disposition_keys
@@ -283,13 +294,30 @@ class QueueScreen(Screen):
             self._qualified_by_script = None  # another record: its script starts afresh
         with store.open_session() as session:
             self.card = record_card(session, kind, record_id)
+        started = self._call_started
+        if started is None or started[:2] != (kind, record_id):
+            self._call_started = (kind, record_id, store.clock())
         self.query_one(RecordCard).show(self.card, why)
+        self._show_call_time()
         self.query_one(ScriptPanel).show(self.card, rep_name=store.rep.name)
         table = self.query_one(QueueTable)
         if QUEUE_INFO[self.queue_key].kind == kind:
             row_index = table.row_index(record_id)
             if row_index is not None:
                 table.move_cursor(row_index)
+
+    def _call_seconds(self) -> int | None:
+        """How long the call on the card has lasted, from its card to now."""
+        card, started = self.card, self._call_started
+        if card is None or started is None or started[:2] != (card.kind, card.id):
+            return None
+        return max(0, int((store_of(self).clock() - started[2]).total_seconds()))
+
+    def _show_call_time(self) -> None:
+        seconds = self._call_seconds()
+        live = seconds is not None and self.card is not None and not self.card.read_only
+        for card in self.query(RecordCard):
+            card.border_subtitle = f"☎ {format_duration(seconds)}" if live else ""
 
     def _why(self, row: QueueRow) -> str:
         now = store_of(self).clock()
@@ -374,6 +402,7 @@ class QueueScreen(Screen):
             notes=self.query_one("#notes", Input).value,
             answers=self.query_one(ScriptPanel).answers(),
             qualified_by_script=self._qualified_by_script == (card.kind, card.id),
+            duration_seconds=self._call_seconds(),
         )
         if outcome.schedules_callback:
             from workstation.screens.callback import CallbackDialog
@@ -414,6 +443,7 @@ class QueueScreen(Screen):
                 callback_at=call.callback_at,
                 now=store.clock(),
                 answers=call.answers or None,
+                duration_seconds=call.duration_seconds,
                 confirm_do_not_call=call.confirmed,
                 **target,
             )
@@ -441,6 +471,7 @@ class QueueScreen(Screen):
     def _logged(self, call: _Call, logged: CallLogged) -> None:
         card = call.card
         self._qualified_by_script = None
+        self._call_started = None  # the next call is timed from its own card
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
         message = f"Logged {logged.disposition} · {card.name}"
@@ -507,6 +538,39 @@ class QueueScreen(Screen):
             saved,
         )
 
+    def action_correct_duration(self) -> None:
+        """The rep's last call lasted as long as they say."""
+        from workstation.screens.ask import AskDialog
+        from workstation.store.values.durations import parse_duration
+
+        def typed(seconds: int | None) -> None:
+            if seconds is not None:
+                self._correct_duration(seconds)
+
+        hint = "1:05 (minutes:seconds), 95 (seconds) or 2m."
+        self.app.push_screen(AskDialog("How long was your last call?", hint, parse_duration), typed)
+
+    def _correct_duration(self, seconds: int) -> None:
+        def correct():
+            from workstation.store.calling.durations import set_call_duration
+
+            store = store_of(self)
+            return set_call_duration(
+                store.engine, rep_id=store.rep.id, seconds=seconds, now=store.clock()
+            )
+
+        def corrected(done) -> None:
+            self.notify(
+                f"Your last call ({done.disposition}) lasted {format_duration(done.seconds)}.",
+                markup=False,
+                timeout=3,
+            )
+            card = self.card
+            if card is not None and (card.kind, card.id) == (done.record, done.record_id):
+                self.show_record(card.kind, card.id)  # its timeline shows the new duration
+
+        in_thread(self, correct, corrected, group="duration")
+
     # Conversion and rejection ---------------------------------------------------------
     def action_convert(self) -> None:
         card = self.card
@@ -520,12 +584,25 @@ class QueueScreen(Screen):
 
         def converted(result) -> None:
             if result is not None:
-                self.notify(f"Converted {card.name}.", markup=False, timeout=4)
+                self.notify(
+                    f"Converted {card.name} · o opens its account, contact and opportunity",
+                    markup=False,
+                    timeout=6,
+                )
                 self._reload_keeping_place()
                 self.load_counts()
                 self.show_record(card.kind, card.id, "converted just now")
 
         self.app.push_screen(ConvertWizard(card.id), converted)
+
+    def action_open_converted(self) -> None:
+        card = self.card
+        if card is None or card.kind != "lead" or not card.read_only:
+            self.notify("Only a converted lead has records to open.", markup=False)
+            return
+        from workstation.screens.converted_records import ConvertedRecordsScreen
+
+        self.app.push_screen(ConvertedRecordsScreen(card.id, card.name))
 
     def action_convert_marked(self) -> None:
         from workstation.screens.bulk_convert import BulkConvertScreen

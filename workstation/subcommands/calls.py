@@ -1,5 +1,5 @@
-"""`workstation next`, `workstation log` and `workstation undo`: the queue's keys from the
-shell, for scripts and dialers (each prints JSON with --json)."""
+"""`workstation next`, `workstation log`, `workstation undo` and `workstation duration`: the
+queue's keys from the shell, for scripts and dialers (each prints JSON with --json)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,12 @@ def register(commands) -> None:
         help="for Call Back: +1h, +30m, tomorrow 09:00 (lead's time), 14:30, 2026-11-24 09:00",
     )
     log.add_argument(
+        "--duration",
+        type=_duration,
+        metavar="TIME",
+        help="how long the call lasted: 1:05 (minutes:seconds), 95 (seconds), 2m",
+    )
+    log.add_argument(
         "--confirm-dnc",
         action="store_true",
         help="log the call even though the person is do-not-call",
@@ -61,6 +67,25 @@ def register(commands) -> None:
     undo = commands.add_parser("undo", help="undo your last logged call")
     undo.add_argument("--json", action="store_true", help="print JSON")
     undo.set_defaults(handler=run_undo)
+
+    duration = commands.add_parser(
+        "duration",
+        help="correct how long your last call (or call --call ID) lasted",
+        epilog="The screen times a call from its card to the outcome key; d corrects it there.",
+    )
+    duration.add_argument("time", type=_duration, metavar="TIME", help="1:05, 95 or 2m")
+    duration.add_argument("--call", type=record_id, metavar="ID", help="the call's activity id")
+    duration.add_argument("--json", action="store_true", help="print JSON")
+    duration.set_defaults(handler=run_duration)
+
+
+def _duration(value: str) -> int:
+    from workstation.store.values.durations import BadDuration, parse_duration
+
+    try:
+        return parse_duration(value)
+    except BadDuration as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _plain(value):
@@ -112,6 +137,7 @@ def run_log(args: argparse.Namespace) -> int:
     from workstation.store.calling.dispositions import log_call
     from workstation.store.models import Contact, Lead
     from workstation.store.values.callback_times import parse_when
+    from workstation.store.values.durations import format_duration
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
@@ -131,6 +157,7 @@ def run_log(args: argparse.Namespace) -> int:
         callback_at=callback,
         now=now,
         confirm_do_not_call=args.confirm_dnc,
+        duration_seconds=args.duration,
         **target,
     )
     text = (
@@ -139,6 +166,8 @@ def run_log(args: argparse.Namespace) -> int:
     )
     if logged.callback_at:
         text += f", callback {logged.callback_at:%Y-%m-%d %H:%M} UTC"
+    if args.duration is not None:
+        text += f", {format_duration(args.duration)} long"
     if logged.recycled:
         text += " (recycled to Nurture)"
     _print(args, asdict(logged), text)
@@ -153,5 +182,24 @@ def run_undo(args: argparse.Namespace) -> int:
     undone = undo_last_call(engine, rep_id=rep.id, now=args.clock())
     _print(
         args, asdict(undone), f"Undid {undone.disposition} on {undone.record} {undone.record_id}"
+    )
+    return 0
+
+
+def run_duration(args: argparse.Namespace) -> int:
+    from workstation.store.calling.durations import set_call_duration
+    from workstation.store.values.durations import format_duration
+
+    engine = open_engine(settings(args))
+    rep = acting_rep(settings(args), engine)
+    done = set_call_duration(
+        engine, rep_id=rep.id, seconds=args.time, activity_id=args.call, now=args.clock()
+    )
+    was = format_duration(done.old_seconds) or "no duration"
+    _print(
+        args,
+        asdict(done),
+        f"Call {done.activity_id} ({done.disposition} on {done.record} {done.record_id}): "
+        f"{format_duration(done.seconds)}, was {was}",
     )
     return 0

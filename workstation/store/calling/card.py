@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from workstation.store.models import Account, Activity, Campaign, Contact, History, Lead, Rep
 from workstation.store.scripts.rules import answers_summary
 from workstation.store.values.cleansing import display_phone
+from workstation.store.values.durations import format_duration
 
 TIMELINE_LIMIT = 12
 
@@ -109,6 +110,14 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     )
 
 
+def _summary(activity: Activity) -> str:
+    """What happened; for a call, how long it lasted too."""
+    what = activity.disposition or activity.subject or activity.kind
+    if activity.kind == "call" and activity.duration_seconds is not None:
+        return f"{what} · {format_duration(activity.duration_seconds)}"
+    return what
+
+
 def timeline(
     session: Session, kind: str, record_id: int, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
@@ -129,7 +138,7 @@ def timeline(
         .limit(limit)
     ).all()
     entries = [
-        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=a.disposition or a.subject or a.kind,
+        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=_summary(a),
                       detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
                       who=who)
         for a, who in activities

@@ -25,6 +25,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.scripts.for_record import apply_answers
+from workstation.store.values.durations import check_duration
 
 
 class CallRefused(StoreError):
@@ -164,6 +165,8 @@ def log_call(
     A rejected, converted or closed record refuses the call (CallRefused), and so does a
     do-not-call person unless `confirm_do_not_call` (DoNotCallRefused)."""
     now = now or utcnow()
+    if duration_seconds is not None:
+        duration_seconds = check_duration(duration_seconds)
     with write_session(engine) as session:
         rep = _active_rep(session, rep_id)
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)

@@ -21,6 +21,7 @@ from workstation.store.conversion.lookups import (
 )
 from workstation.store.conversion.matching import company_domains
 from workstation.store.conversion.rules import NEW, NONE, ConversionChoices, ConversionRefused
+from workstation.store.conversion.terms import check_amount, check_close_date, check_name
 from workstation.store.models import (
     Account,
     Campaign,
@@ -209,10 +210,12 @@ def resolve_opportunity(
     session: Session,
     lead: Lead,
     account: Account | None,
-    choice,
+    choices: ConversionChoices,
     campaign_name: str | None,
     today: date,
 ) -> tuple[Opportunity | None, OpportunityPlan]:
+    """The opportunity chosen; a new one takes the terms the rep typed, checked."""
+    choice = choices.opportunity
     if choice == NONE:
         return None, OpportunityPlan("none", None, "", "", 0, 0, None, None)
     if isinstance(choice, int):
@@ -241,14 +244,15 @@ def resolve_opportunity(
         raise ConversionRefused(f"opportunity must be an id, new or none (not {choice!r})")
     stage, probability = first_open_stage(session)
     title = f"{lead.company} – {campaign_name}" if campaign_name else lead.company
+    name, amount, close = choices.opportunity_name, choices.amount_cents, choices.close_date
     return None, OpportunityPlan(
         "create",
         None,
-        title[:255],
+        title[:255] if name is None else check_name(name),
         stage,
         probability,
-        0,
-        end_of_quarter(today),
+        0 if amount is None else check_amount(amount),
+        end_of_quarter(today) if close is None else check_close_date(close, today=today),
         lead.lead_source,
     )
 

@@ -16,13 +16,14 @@ reports follow the person across the conversion.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workstation.store.changes import change_lead
+from workstation.store.conversion.captured import lead_labels, never_qualified, role_from_answers
 from workstation.store.conversion.plan import Draft, draft_conversion
 from workstation.store.conversion.rules import DEFAULTS, ConversionChoices, ConversionRefused
 from workstation.store.conversion.writes import (
@@ -69,6 +70,8 @@ class ConversionResult:
 class BulkSummary:
     converted: tuple[ConversionResult, ...]
     refused: tuple[tuple[int, str], ...]  # (lead id, why)
+    names: dict[int, str] = field(default_factory=dict)  # lead id: "First Last (Company)"
+    never_qualified: tuple[int, ...] = ()  # leads converted (or tried) never qualified
 
 
 def _execute(session: Session, draft: Draft, *, rep_id: int | None, at: datetime):
@@ -153,17 +156,24 @@ def bulk_convert(
     confirm_do_not_call: bool = False,
     at: datetime | None = None,
 ) -> BulkSummary:
-    """Convert several leads with the default choices, each in its own transaction.
+    """Convert several leads as the wizard proposes (the contact role their Authority
+    answer names), each in its own transaction.
 
-    A lead that is refused is reported and left as it was; the others still convert.
+    A lead that is refused is reported and left as it was; the others still convert. The
+    summary names every lead, and those that were never qualified.
     """
-    choices = ConversionChoices(confirm_do_not_call=confirm_do_not_call)
+    ids = list(dict.fromkeys(lead_ids))
+    with Session(engine) as session:
+        names = lead_labels(session, ids)
+        unqualified = tuple(never_qualified(session, ids))
+        roles = {lead_id: role_from_answers(session, lead_id) for lead_id in ids}
     converted, refused = [], []
-    for lead_id in dict.fromkeys(lead_ids):
+    for lead_id in ids:
+        choices = ConversionChoices(confirm_do_not_call=confirm_do_not_call, role=roles[lead_id])
         try:
             converted.append(
                 convert_lead(engine, lead_id=lead_id, choices=choices, rep_id=rep_id, at=at)
             )
         except StoreError as error:
             refused.append((lead_id, str(error)))
-    return BulkSummary(tuple(converted), tuple(refused))
+    return BulkSummary(tuple(converted), tuple(refused), names, unqualified)

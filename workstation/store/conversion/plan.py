@@ -143,7 +143,7 @@ def draft_conversion(
         session, lead, choices.campaign, options
     )
     opportunity, opp_plan = resolve_opportunity(
-        session, lead, account, choices.opportunity, campaign_name, today
+        session, lead, account, choices, campaign_name, today
     )
     role_plan, existing_role = None, None
     if opp_plan.action != "none":

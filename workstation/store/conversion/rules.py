@@ -9,6 +9,7 @@ opportunity from another account, a closed opportunity, a second primary contact
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Lead
@@ -39,6 +40,8 @@ class ConversionChoices:
         opportunity already has one (then the contact is added as a non-primary role).
     campaign: a campaign id or name, NONE, or None (the lead's most recent campaign).
     confirm_do_not_call: the rep confirmed converting a do-not-call lead.
+    opportunity_name, amount_cents, close_date: a new opportunity's terms; None = the
+        defaults ("Company – Campaign", $0, the end of the quarter).
     """
 
     account: int | str | None = None
@@ -48,6 +51,9 @@ class ConversionChoices:
     primary: bool | None = None
     campaign: int | str | None = None
     confirm_do_not_call: bool = False
+    opportunity_name: str | None = None
+    amount_cents: int | None = None
+    close_date: date | None = None
 
 
 DEFAULTS = ConversionChoices()  # every choice left to the wizard's default

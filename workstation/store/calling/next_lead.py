@@ -4,13 +4,14 @@ rep's own queue is empty (DESIGN.md "Queues").
 Priority: a callback that is due, then score, then the oldest assignment. Not callable:
 do-not-call, closed or converted (the queue indexes leave those out), called in the last
 hour, at the attempt cap, a callback set for later, or outside 08:00–21:00 where the lead
-is. Each skipped lead is reported with its reason.
+is. Each skipped lead of the rep's own queue is reported with its reason.
 
-Two reps never get the same lead. The whole step is one write transaction: SQLite takes
-the write lock at BEGIN (BEGIN IMMEDIATE), so claims are serialised; PostgreSQL locks the
-pool rows it looks at with FOR UPDATE SKIP LOCKED, so a second claimer passes over them.
-A pool claim carries a lease (`claimed_until`): if no call is logged before it runs out, the
-next claimer's transaction returns the lead to the pool.
+The rep's own leads are nobody else's to take, so finding one is a plain read, with no
+lock. Two reps never get the same pool lead. On PostgreSQL the claim is one statement in
+one round trip (`pool_claim`): SKIP LOCKED passes over the rows other claimers hold. On
+SQLite the claim is one write transaction that takes the write lock at BEGIN (BEGIN
+IMMEDIATE), so claims are serialised. A pool claim carries a lease (`claimed_until`): if no
+call is logged before it runs out, a later claim returns the lead to the pool.
 
 Statements are Core, built once at import: this is the path behind the key a rep presses
 most.
@@ -25,6 +26,7 @@ from functools import partial
 from sqlalchemy import Engine, bindparam, func, select, text, update
 from sqlmodel import Session, col
 
+from workstation.store.calling.pool_claim import claim_from_pool
 from workstation.store.calling.queues import QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.history import record_change
@@ -112,14 +114,12 @@ def _first_callable(
     skipped: list[Skip],
     *,
     attempt_cap: int,
-    lock: bool = False,
 ) -> QueueRow | None:
     """Walk a queue page by page to its first callable lead, noting the ones skipped."""
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
-        # Claimers lock one pool row at a time, so 50 of them never lock each other out.
-        limit = 1 if lock or after is None else BATCH
-        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock, now=now)
+        limit = 1 if after is None else BATCH
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=now)
         for row in page.rows:
             reason = why_not_callable(row, now, attempt_cap=attempt_cap)
             if reason is None:
@@ -152,43 +152,56 @@ def _release_lapsed_claims(session: Session, now: datetime) -> None:
             session.execute(_END_LEASE, {"lead_id": row.id})
 
 
+def _own_lead(session: Session, walk: partial[QueueRow | None]) -> NextLead | None:
+    row = walk(session, "callbacks")
+    if row is not None:
+        return NextLead(row.id, "callback", walk.keywords["skipped"])
+    row = walk(session, "my-leads")
+    if row is not None:
+        return NextLead(row.id, "queue", walk.keywords["skipped"])
+    return None
+
+
+def _nothing_claimed(skipped: list[Skip], *, active: bool, held: int, capacity: int) -> NextLead:
+    if not active:
+        return NextLead(None, None, skipped, "an inactive rep claims no leads")
+    if held >= capacity:
+        return NextLead(
+            None,
+            None,
+            skipped,
+            f"nothing callable in your queue, and you hold {held} open leads "
+            f"of your capacity of {capacity}: nothing claimed",
+        )
+    return NextLead(None, None, skipped, "nothing callable in your queue or the pool")
+
+
 def next_lead(
     engine: Engine, *, rep_id: int, now: datetime | None = None, attempt_cap: int = ATTEMPT_CAP
 ) -> NextLead:
     """Find the next lead for `rep_id`, claiming one from the pool when the rep's own queue
-    has nothing callable.
-
-    The rep's own leads are nobody else's to take, so finding one is a plain read; only a
-    claim takes the write lock (and first returns lapsed claims to the pool).
-    """
+    has nothing callable."""
     now = now or utcnow()
     skipped: list[Skip] = []
     walk = partial(
         _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
     )
+    if engine.dialect.name == "postgresql":
+        return _next_on_postgresql(engine, walk, rep_id=rep_id, now=now, attempt_cap=attempt_cap)
     with Session(engine) as session:
-        row = walk(session, "callbacks")
-        if row is not None:
-            return NextLead(row.id, "callback", skipped)
-        row = walk(session, "my-leads")
-        if row is not None:
-            return NextLead(row.id, "queue", skipped)
+        found = _own_lead(session, walk)
+        if found is not None:
+            return found
     with write_session(engine) as session:
         _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
-        if rep is None or not rep.active:
-            return NextLead(None, None, skipped, "an inactive rep claims no leads")
-        held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one()
-        if held >= rep.capacity:
-            return NextLead(
-                None,
-                None,
-                skipped,
-                f"nothing callable in your queue, and you hold {held} open leads "
-                f"of your capacity of {rep.capacity}: nothing claimed",
+        active = rep is not None and rep.active
+        held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one() if active else 0
+        if not active or held >= rep.capacity:
+            return _nothing_claimed(
+                skipped, active=active, held=held, capacity=rep.capacity if rep else 0
             )
-        lock = session.get_bind().dialect.name == "postgresql"
-        row = walk(session, "pool", lock=lock)
+        row = walk(session, "pool")
         if row is None:
             return NextLead(None, None, skipped, "nothing callable in your queue or the pool")
         claimed = session.exec(
@@ -208,3 +221,37 @@ def next_lead(
             at=now,
         )
         return NextLead(row.id, "pool", skipped)
+
+
+def _next_on_postgresql(
+    engine: Engine,
+    walk: partial[QueueRow | None],
+    *,
+    rep_id: int,
+    now: datetime,
+    attempt_cap: int,
+) -> NextLead:
+    """The own queue read and, if need be, the one-statement claim, on one connection in
+    autocommit: each statement is its own round trip and holds nothing after it."""
+    skipped: list[Skip] = walk.keywords["skipped"]
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with Session(bind=connection) as session:
+            found = _own_lead(session, walk)
+        if found is not None:
+            return found
+        for _ in range(2):
+            claim = claim_from_pool(
+                connection,
+                rep_id=rep_id,
+                now=now,
+                lease=LEASE,
+                recent_call=RECENT_CALL,
+                attempt_cap=attempt_cap,
+            )
+            # Leases it ended put leads back in the pool after its snapshot: look once more.
+            if claim.lead_id is not None or not claim.released:
+                break
+    if claim.lead_id is not None:
+        return NextLead(claim.lead_id, "pool", skipped)
+    return _nothing_claimed(skipped, active=claim.active, held=claim.held, capacity=claim.capacity)

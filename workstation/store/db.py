@@ -145,7 +145,8 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, **options)
+        options.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, echo=echo, **options)
     raise DatabaseError(
         f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
     )

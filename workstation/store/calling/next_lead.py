@@ -195,12 +195,10 @@ def next_lead(
     with write_session(engine) as session:
         _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
-        active = rep is not None and rep.active
+        active, capacity = (rep.active, rep.capacity) if rep is not None else (False, 0)
         held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one() if active else 0
-        if not active or held >= rep.capacity:
-            return _nothing_claimed(
-                skipped, active=active, held=held, capacity=rep.capacity if rep else 0
-            )
+        if not active or held >= capacity:
+            return _nothing_claimed(skipped, active=active, held=held, capacity=capacity)
         row = walk(session, "pool")
         if row is None:
             return NextLead(None, None, skipped, "nothing callable in your queue or the pool")

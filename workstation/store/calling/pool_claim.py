@@ -103,14 +103,17 @@ def _zone_names() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def _closed_at(minute: datetime) -> list[str]:
-    return [zone for zone in _zone_names() if outside_window(zone, minute) is not None]
+def _closed_at(minute: datetime) -> tuple[tuple[str, ...], str]:
+    zones = tuple(zone for zone in _zone_names() if outside_window(zone, minute) is not None)
+    # As PostgreSQL's array literal, made once: the driver would otherwise dump the list
+    # element by element on every claim. Zone names hold no quote or backslash.
+    return zones, "{" + ",".join(f'"{zone}"' for zone in zones) + "}"
 
 
-def closed_zones(now: datetime) -> list[str]:
+def closed_zones(now: datetime) -> tuple[str, ...]:
     """The time zones where it is outside 08:00–21:00 at `now`. Every zone's offset is
     whole minutes, so the answer holds for the whole minute and is worked out once."""
-    return _closed_at(now.replace(second=0, microsecond=0))
+    return _closed_at(now.replace(second=0, microsecond=0))[0]
 
 
 def claim_from_pool(
@@ -132,7 +135,7 @@ def claim_from_pool(
             "until": now + lease,
             "recent": now - recent_call,
             "attempt_cap": attempt_cap,
-            "closed_zones": closed_zones(now),
+            "closed_zones": _closed_at(now.replace(second=0, microsecond=0))[1],
         },
     ).one()
     return PoolClaim(

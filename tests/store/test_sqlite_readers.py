@@ -91,3 +91,98 @@ def test_a_dry_run_counts_as_the_import_then_does(engine, tmp_path, batch_size):
         real.created, real.updated, real.unchanged, real.rejected,
     )  # fmt: skip
     assert dry.campaign_created and real.campaign_created
+
+
+class _Paused:
+    """An output that stops at its first write until `go` is set (an export mid-stream)."""
+
+    def __init__(self, started: threading.Event, go: threading.Event) -> None:
+        self.started, self.go, self.parts = started, go, []
+
+    def write(self, text: str) -> int:
+        if not self.started.is_set():
+            self.started.set()
+            assert self.go.wait(WAIT), "the rep's call never got through"
+        self.parts.append(text)
+        return len(text)
+
+
+def test_a_call_is_logged_while_an_export_reads(sqlite_engine):
+    from workstation.store.exports.stream import export_records
+
+    rep, lead = _rep_and_lead(sqlite_engine)
+    started, logged = threading.Event(), threading.Event()
+    out = _Paused(started, logged)
+    counted: dict = {}
+    reader = threading.Thread(
+        target=lambda: counted.update(n=export_records(sqlite_engine, "leads", out, batch_size=1))
+    )
+    reader.start()
+    try:
+        assert started.wait(WAIT)
+        log_call(sqlite_engine, rep_id=rep, lead_id=lead, disposition="5", now=NOW)
+    finally:
+        logged.set()
+        reader.join(WAIT)
+    assert counted["n"] == 1
+
+
+def _hold_the_write_lock(url: str):
+    import sqlite3
+
+    holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_a_writer_that_meets_a_busy_database_retries(sqlite_url, monkeypatch):
+    """The first wait runs out; the backoff that follows sees the lock gone and retries."""
+    from workstation.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20)
+    engine = db.make_engine(sqlite_url)
+    rep, lead = _rep_and_lead(engine)
+    holder = _hold_the_write_lock(sqlite_url)
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        holder.rollback()  # the other writer is done
+
+    monkeypatch.setattr(db, "_pause", pause)
+    try:
+        result = log_call(engine, rep_id=rep, lead_id=lead, disposition="5", now=NOW)
+    finally:
+        holder.close()
+        engine.dispose()
+    assert result.record_id == lead and len(pauses) == 1
+
+
+def test_a_writer_gives_up_within_its_bound_in_one_clear_line(sqlite_url, monkeypatch):
+    from workstation.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20)
+    engine = db.make_engine(sqlite_url)
+    rep, lead = _rep_and_lead(engine)
+    holder = _hold_the_write_lock(sqlite_url)
+    waited: list[float] = []
+    monkeypatch.setattr(db, "_pause", waited.append)
+    try:
+        with pytest.raises(db.DatabaseBusy) as refused:
+            log_call(engine, rep_id=rep, lead_id=lead, disposition="5", now=NOW)
+    finally:
+        holder.close()
+        engine.dispose()
+    message = str(refused.value)
+    assert "\n" not in message and "busy" in message and "nothing was changed" in message
+    # Backing off longer each time, and never past the bound.
+    assert waited == sorted(waited) and sum(waited) <= db.WRITE_WAIT_SECONDS
+    assert len(waited) >= 3
+    with Session(make_engine_for(sqlite_url)) as session:
+        assert session.execute(select(func.count()).select_from(Activity)).scalar() == 0
+
+
+def make_engine_for(url: str):
+    from workstation.store.db import make_engine
+
+    return make_engine(url)

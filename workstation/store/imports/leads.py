@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 
 from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
+from workstation.store.db import begin_writing
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
@@ -128,7 +129,7 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
             connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
             connection.commit()
         try:
-            yield lambda: (_read(connection) if dry_run else _committed(connection))
+            yield lambda: _read(connection) if dry_run else _committed(connection)
         finally:
             if sqlite:
                 connection.rollback()
@@ -146,7 +147,7 @@ def _read(connection: Connection) -> Iterator[Connection]:
 
 @contextmanager
 def _committed(connection: Connection) -> Iterator[Connection]:
-    with connection.begin():
+    with begin_writing(connection.begin, connection.rollback):
         _take_import_lock(connection)
         yield connection
 

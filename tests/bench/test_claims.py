@@ -38,6 +38,7 @@ def test_each_claimer_is_a_process_and_no_lead_goes_out_twice(pg_url):
     result = measure_claims(pg_url, claimers=3, seconds=0.3)
     assert result["duplicates"] == 0
     assert len(set(result["pids"])) == 3 and os.getpid() not in result["pids"]
+    assert result["connections_seen"] == 3  # one each, the baseline's included
     for phase in ("raw", "claim", "claim_call", "half"):
         figures = result[phase]
         assert figures["claims"] > 0, phase
@@ -49,6 +50,7 @@ def test_each_claimer_is_a_process_and_no_lead_goes_out_twice(pg_url):
 def test_more_reps_than_connections_share_them(pg_url):
     result = measure_claims(pg_url, claimers=4, connections=2, seconds=0.3)
     assert result["connections"] == 2 and len(set(result["pids"])) == 2
+    assert result["connections_seen"] == 2
     assert result["duplicates"] == 0 and result["claim"]["claims"] > 0
 
 

@@ -83,19 +83,13 @@ class Claimer:
     """One process's reps and its one connection."""
 
     def __init__(self, plan: Plan) -> None:
-        import psycopg
-        from sqlalchemy.engine import make_url
-
         from workstation.store.db import make_engine
 
         self.plan = plan
-        # No ping before each use: the bench's connections are minutes old at most.
+        # One connection, which the baseline too uses (through the driver alone). No ping
+        # before each use: the bench's connections are minutes old at most.
         self.engine = make_engine(plan.url, pool_size=1, max_overflow=0, pool_pre_ping=False)
-        parsed = make_url(plan.url)
-        self.raw = psycopg.connect(
-            parsed.set(drivername="postgresql").render_as_string(hide_password=False),
-            autocommit=True,
-        )
+        self.raw: Any = None
         self.raw_lock = threading.Lock()
         self.lock = threading.Lock()
         from workstation.store.calling.dispositions import log_call  # noqa: F401
@@ -105,10 +99,23 @@ class Claimer:
         closed_zones(utcnow())  # the zones' files read before any phase starts
 
     def close(self) -> None:
-        self.raw.close()
         self.engine.dispose()
 
     def run(self, phase: str, rate: float) -> PhaseResult:
+        if phase != "raw":
+            return self._run(phase, rate)
+        pooled = self.engine.raw_connection()
+        self.raw = pooled.driver_connection
+        assert self.raw is not None
+        self.raw.autocommit = True
+        try:
+            return self._run(phase, rate)
+        finally:
+            self.raw.autocommit = False
+            self.raw = None
+            pooled.close()  # back to the pool, for the app's phases
+
+    def _run(self, phase: str, rate: float) -> PhaseResult:
         step = getattr(self, f"_{phase}")
         turns = {rep: step(rep) for rep in self.plan.reps}
         # One turn each before the clock starts: the first compiles and caches statements.

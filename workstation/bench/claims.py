@@ -68,8 +68,10 @@ def _free_connections(engine: Engine) -> int:
 
 
 def _scratch_url(url: str, schema: str) -> str:
+    """The server's URL with the scratch schema first on the search path; its connections
+    are named after it (`application_name`), so that the run can count them."""
     parsed = make_url(url)
-    query = {**parsed.query, "options": f"-csearch_path={schema}"}
+    query = {**parsed.query, "options": f"-csearch_path={schema}", "application_name": schema}
     return parsed.set(query=query).render_as_string(hide_password=False)
 
 
@@ -109,9 +111,10 @@ def _collect(results: Any, processes: list, count: int, phase: str) -> list[Phas
     return got
 
 
-def _close_claimed(url: str) -> None:
+def _between_phases(url: str) -> int:
     """Close the leads a phase claimed, so that the next starts with every rep's own queue
-    empty: each of its turns is then a claim from the pool."""
+    empty (each of its turns is then a claim from the pool); and count the claimers'
+    connections, open while they wait for the next phase."""
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -119,6 +122,11 @@ def _close_claimed(url: str) -> None:
                 "UPDATE lead SET is_open = false, claimed_until = NULL "
                 "WHERE owner_id IS NOT NULL AND is_open"
             )
+            return connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = current_setting('application_name') "
+                "AND pid <> pg_backend_pid()"
+            ).scalar_one()
     finally:
         engine.dispose()
 
@@ -133,7 +141,7 @@ def _first_error(results: Any) -> str:
 
 def _run_phases(
     plans: list[Plan], say: Callable[[str], None]
-) -> tuple[dict[str, dict[str, float]], list[int], list[int]]:
+) -> tuple[dict[str, Any], list[int], list[int]]:
     # fork starts fifty claimers in a blink; the parent holds no connection when it forks.
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
@@ -146,8 +154,9 @@ def _run_phases(
     ]
     for process in processes:
         process.start()
-    figures: dict[str, dict[str, float]] = {}
+    figures: dict[str, Any] = {}
     claimed: list[int] = []
+    connections = 0
     try:
         for phase in PHASES:
             if phase == "half":
@@ -160,9 +169,10 @@ def _run_phases(
             got = _collect(results, processes, len(plans), phase)
             figures[phase] = _summary(got)
             claimed += [lead for r in got for lead in (*r.warmup, *r.claimed)]
-            _close_claimed(plans[0].url)
+            connections = max(connections, _between_phases(plans[0].url))
             barrier.wait(timeout=120)
         figures["half"]["asked_per_second"] = rate.value
+        figures["connections_seen"] = connections
     finally:
         barrier.abort()
         for process in processes:

@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from tests.cli.test_cli import run
 from tests.factories import NOW
+from workstation.store.db import make_engine
 
 
 @pytest.fixture
-def demo_url(capsys, tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'calls.db'}"
-    assert run(capsys, "--db", url, "demo", "--leads", "400")[0] == 0
-    return url
+def demo_url(capsys, db_url) -> str:
+    """Demo data on a SQLite file and on PostgreSQL."""
+    assert run(capsys, "--db", db_url, "demo", "--leads", "400")[0] == 0
+    return db_url
+
+
+def _sql(url: str, statement: str, **values) -> list[tuple]:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text(statement), values)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 def _reps(capsys, url) -> list[str]:
-    path = url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        return [
-            name
-            for (name,) in connection.execute(
-                "SELECT name FROM rep WHERE role = 'rep' AND active ORDER BY id"
-            )
-        ]
+    return [
+        name
+        for (name,) in _sql(url, "SELECT name FROM rep WHERE role = 'rep' AND active ORDER BY id")
+    ]
 
 
 def test_two_reps_work_one_database(capsys, demo_url):
@@ -80,12 +87,8 @@ def test_log_with_an_unreadable_callback_time(capsys, demo_url):
 
 
 def _call_count(url: str, lead_id: int) -> int:
-    path = url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        (count,) = connection.execute(
-            "SELECT count(*) FROM activity WHERE kind = 'call' AND lead_id = ?", (lead_id,)
-        ).fetchone()
-    return count
+    statement = "SELECT count(*) FROM activity WHERE kind = 'call' AND lead_id = :lead"
+    return _sql(url, statement, lead=lead_id)[0][0]
 
 
 def _next_lead(capsys, url: str, rep: str) -> int:
@@ -108,8 +111,7 @@ def test_log_refuses_a_rejected_lead(capsys, demo_url):
 def test_log_on_a_do_not_call_lead_needs_confirm_dnc(capsys, demo_url):
     rep = _reps(capsys, demo_url)[0]
     lead = _next_lead(capsys, demo_url, rep)
-    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("UPDATE lead SET do_not_call = 1 WHERE id = ?", (lead,))
+    _sql(demo_url, "UPDATE lead SET do_not_call = true WHERE id = :lead", lead=lead)
     args = ("--db", demo_url, "--as", rep, "log", str(lead), "1")
     calls = _call_count(demo_url, lead)
     code, _, err = run(capsys, *args)
@@ -142,13 +144,16 @@ def test_next_works_the_queue_named_by_queue(capsys, demo_url):
     assert code == 0, err
     data = json.loads(out)
     assert (data["queue"], data["kind"], data["lead"]) == ("contacts", "contact", None)
-    path = demo_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        (owner,) = connection.execute(
-            "SELECT rep.name FROM contact JOIN rep ON rep.id = contact.owner_id "
-            "WHERE contact.id = ?",
-            (data["contact"]["Id"],),
-        ).fetchone()
+    engine = make_engine(demo_url)
+    with engine.connect() as connection:
+        owner = connection.execute(
+            text(
+                "SELECT rep.name FROM contact JOIN rep ON rep.id = contact.owner_id "
+                "WHERE contact.id = :id"
+            ),
+            {"id": data["contact"]["Id"]},
+        ).scalar_one()
+    engine.dispose()
     assert owner == rep
     code, out, _ = run(capsys, *base)
     assert json.loads(out)["queue"] == "my-leads" and json.loads(out)["lead"] is not None

@@ -20,8 +20,11 @@ from workstation.store.models import Lead
 SALESFORCE = Path(__file__).parents[2] / ".." / "shared" / "testdata" / "salesforce-export"
 
 
-@pytest.fixture
-def db(tmp_path) -> str:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, tmp_path) -> str:
+    """A new SQLite file (the import makes the database), or a PostgreSQL schema."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_url")
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 

@@ -17,16 +17,15 @@ from tests.factories import NOW, make_lead, make_rep
 from workstation.cli import main
 from workstation.store.db import make_engine
 from workstation.store.models import History, Lead
-from workstation.store.schema import upgrade
 
 
 @pytest.fixture
-def team_db(tmp_path):
+def team_db(db_url):
     """Morgan (manager), Riley and Sam (reps); Riley holds three leads untouched for days,
-    Sam one, the pool two. Returns the URL and the lead ids by owner."""
-    url = f"sqlite:///{tmp_path / 'team.db'}"
+    Sam one, the pool two; on SQLite and on PostgreSQL. Returns the URL and the lead ids
+    by owner."""
+    url = db_url
     engine = make_engine(url)
-    upgrade(engine)
     with Session(engine) as session:
         make_rep(session, "Morgan Manager", role="manager")
         riley, sam = make_rep(session, "Riley Rep"), make_rep(session, "Sam Seller")

@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy import text as sql
 
 from tests.cli.test_cli import run
+from workstation.store.db import make_engine
 
 
 @pytest.fixture
-def demo_url(capsys, tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'scripts.db'}"
-    assert run(capsys, "--db", url, "demo", "--leads", "200")[0] == 0
-    return url
+def demo_url(capsys, db_url) -> str:
+    """Demo data on a SQLite file and on PostgreSQL."""
+    assert run(capsys, "--db", db_url, "demo", "--leads", "200")[0] == 0
+    return db_url
 
 
 def _scripts(url: str) -> list[tuple]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-        return connection.execute(
-            "SELECT s.name, s.body, s.updated_at, group_concat(c.name) FROM call_script s "
-            "LEFT JOIN campaign c ON c.call_script_id = s.id GROUP BY s.id ORDER BY s.id"
-        ).fetchall()
+    """Each script's name, body, update time and the campaigns that use it, by id."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            scripts = connection.execute(
+                sql("SELECT id, name, body, updated_at FROM call_script ORDER BY id")
+            ).all()
+            campaigns = connection.execute(
+                sql("SELECT call_script_id, name FROM campaign ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    return [
+        (name, body, updated, [c for script, c in campaigns if script == id_])
+        for id_, name, body, updated in scripts
+    ]
 
 
 def test_export_then_import_changes_nothing_and_round_trips(capsys, demo_url, tmp_path):
@@ -84,7 +96,11 @@ def test_a_broken_file_is_named_with_its_line_and_nothing_is_imported(capsys, de
 def test_a_rep_may_not_import(capsys, demo_url, tmp_path):
     out = tmp_path / "scripts"
     run(capsys, "--db", demo_url, "scripts", "export", str(out))
-    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as connection:
-        (rep,) = connection.execute("SELECT name FROM rep WHERE role = 'rep' LIMIT 1").fetchone()
+    engine = make_engine(demo_url)
+    with engine.connect() as connection:
+        rep = connection.execute(
+            sql("SELECT name FROM rep WHERE role = 'rep' ORDER BY id LIMIT 1")
+        ).scalar_one()
+    engine.dispose()
     code, _, err = run(capsys, "--db", demo_url, "--as", rep, "scripts", "import", str(out))
     assert code == 1 and "only managers may import call scripts" in err

@@ -1,7 +1,10 @@
 """Engine and session factory built from a database URL.
 
 SQLite (the default, one file in the user data directory) gets foreign keys, WAL, a busy
-timeout and a file created mode 0600 before SQLite ever opens it. PostgreSQL goes through
+timeout and a file created mode 0600 before SQLite ever opens it. Readers never take the
+write lock (WAL lets them read a snapshot while one writer writes); a writer that finds the
+lock held longer than the busy timeout backs off and tries again, within a bound, and then
+says so in one line (`DatabaseBusy`). PostgreSQL goes through
 psycopg 3 (`postgresql+psycopg://…`). A URL's password never leaves this module unmasked:
 use `safe_url()` for anything shown to a person.
 """
@@ -10,20 +13,33 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from workstation.store.errors import DatabaseError
 
 SessionFactory = Callable[[], Session]
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a writer may wait in all for SQLite's write lock, busy timeouts and backoffs
+# together, before it gives up and says so.
+WRITE_WAIT_SECONDS = 30.0
+FIRST_BACKOFF_SECONDS = 0.05
+MOST_BACKOFF_SECONDS = 1.0
+
+
+class DatabaseBusy(DatabaseError):
+    """Another connection held SQLite's write lock for longer than a writer waits."""
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -145,7 +161,8 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, **options)
+        options.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, echo=echo, **options)
     raise DatabaseError(
         f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
     )
@@ -165,13 +182,57 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction, committed on success and rolled back on any error.
 
     On SQLite it takes the write lock up front (BEGIN IMMEDIATE): two writers then never
-    deadlock on a lock upgrade; the second waits out the busy timeout and proceeds.
+    deadlock on a lock upgrade; the second waits out the busy timeout, and then backs off
+    and tries again (`begin_writing`).
     """
     with Session(engine.execution_options(write_lock=True), expire_on_commit=False) as session:
         try:
-            session.connection()  # begin now, so the lock is held before the first read
+            # Begin now, so the lock is held before the first read.
+            begin_writing(session.connection, session.rollback)
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _is_busy(error: OperationalError) -> bool:
+    cause = error.orig
+    code = getattr(cause, "sqlite_errorcode", None)
+    return (
+        isinstance(cause, sqlite3.OperationalError)
+        and code is not None
+        and code & 0xFF
+        in (
+            sqlite3.SQLITE_BUSY,
+            sqlite3.SQLITE_LOCKED,
+        )
+    )
+
+
+def begin_writing(begin: Callable[[], T], undo: Callable[[], object]) -> T:
+    """`begin()` a write transaction; on SQLite, retry a busy database (after `undo()`)
+    with a growing pause until `WRITE_WAIT_SECONDS` of waits (each attempt's busy timeout
+    and the pauses) are spent. Nothing has been done when BEGIN fails, so trying again is
+    safe."""
+    waited, backoff = 0.0, FIRST_BACKOFF_SECONDS
+    while True:
+        try:
+            return begin()
+        except OperationalError as error:
+            if not _is_busy(error):
+                raise
+            undo()
+            waited += BUSY_TIMEOUT_MS / 1000
+            if waited + backoff > WRITE_WAIT_SECONDS:
+                raise DatabaseBusy(
+                    f"the database is busy: another program has held its write lock for "
+                    f"{waited:.0f} s; nothing was changed, try again"
+                ) from None
+            _pause(backoff)
+            waited += backoff
+            backoff = min(backoff * 2, MOST_BACKOFF_SECONDS)

@@ -39,6 +39,31 @@ def register(commands) -> None:
         "scratch schema that is dropped afterwards",
     )
     parser.add_argument(
+        "--pg-only", action="store_true", help="measure P8 alone (needs --pg), no SQLite data set"
+    )
+    parser.add_argument(
+        "--pg-claimers",
+        type=positive,
+        default=50,
+        metavar="N",
+        help="reps claiming at once in P8, each its own process (default 50; 200 shows "
+        "where one server bends)",
+    )
+    parser.add_argument(
+        "--pg-connections",
+        type=positive,
+        metavar="N",
+        help="connections the P8 reps share (default: one each), as behind a transaction "
+        "pooler; for more reps than the server's max_connections",
+    )
+    parser.add_argument(
+        "--pg-seconds",
+        type=_seconds,
+        default=5.0,
+        metavar="S",
+        help="seconds each P8 phase runs (default 5)",
+    )
+    parser.add_argument(
         "--import-rows",
         type=positive,
         default=100_000,
@@ -65,19 +90,41 @@ def _enough_leads(value: str) -> int:
     return number
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return seconds
+
+
 def run(args: argparse.Namespace) -> int:
-    from workstation.bench.run import as_json, as_table, run_bench
+    from workstation.bench.run import as_json, as_table, measure_pg_claims, run_bench
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    figures = run_bench(
-        leads=args.leads,
-        runs=args.runs,
-        keep=args.keep,
-        pg_url=args.pg,
-        import_rows=args.import_rows,
-        say=say,
-    )
+    pg = {
+        "claimers": args.pg_claimers,
+        "connections": args.pg_connections,
+        "seconds": args.pg_seconds,
+    }
+    if args.pg_only and not args.pg:
+        print("workstation: --pg-only needs --pg URL", file=sys.stderr)
+        return 2
+    if args.pg_only:
+        figures = measure_pg_claims(args.pg, say=say, **pg)
+    else:
+        figures = run_bench(
+            leads=args.leads,
+            runs=args.runs,
+            keep=args.keep,
+            pg_url=args.pg,
+            import_rows=args.import_rows,
+            pg=pg,
+            say=say,
+        )
     print(as_json(figures) if args.json else as_table(figures))
     return 0

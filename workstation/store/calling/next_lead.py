@@ -11,11 +11,12 @@ Upcoming, which is there to call them early), or outside 08:00–21:00 where the
 A lead recycled to Nurture is not held to the cap: calling it starts a fresh set of
 attempts (`dispositions`). Each skipped record is reported with its reason.
 
-Two reps never get the same lead. The whole step is one write transaction: SQLite takes
-the write lock at BEGIN (BEGIN IMMEDIATE), so claims are serialised; PostgreSQL locks the
-pool rows it looks at with FOR UPDATE SKIP LOCKED, so a second claimer passes over them.
-A pool claim carries a lease (`claimed_until`): if no call is logged before it runs out, the
-next claimer's transaction returns the lead to the pool.
+The rep's own records are nobody else's to take, so finding one is a plain read, with no
+lock. Two reps never get the same pool lead. On PostgreSQL the claim is one statement in
+one round trip (`pool_claim`): SKIP LOCKED passes over the rows other claimers hold. On
+SQLite the claim is one write transaction that takes the write lock at BEGIN (BEGIN
+IMMEDIATE), so claims are serialised. A pool claim carries a lease (`claimed_until`): if no
+call is logged before it runs out, a later claim returns the lead to the pool.
 
 Statements are Core, built once at import: this is the path behind the key a rep presses
 most.
@@ -28,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 from sqlmodel import Session, col
 
+from workstation.store.calling.pool_claim import claim_from_pool
 from workstation.store.calling.queues import QUEUES, QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
@@ -141,15 +143,13 @@ def _first_callable(
     skipped: list[Skip],
     *,
     attempt_cap: int,
-    lock: bool = False,
 ) -> QueueRow | None:
     """Walk a queue page by page to its first callable record, noting the ones skipped."""
     early = key == "callbacks-upcoming"
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
-        # Claimers lock one pool row at a time, so 50 of them never lock each other out.
-        limit = 1 if lock or after is None else BATCH
-        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, lock=lock, now=now)
+        limit = 1 if after is None else BATCH
+        page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=now)
         for row in page.rows:
             reason = why_not_callable(row, now, attempt_cap=attempt_cap, early=early)
             if reason is None:
@@ -213,16 +213,80 @@ def next_lead(
         _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
     )
     found = partial(NextLead, skipped=skipped, queue=queue)
-    if queue != "pool":
-        with Session(engine) as session:
-            for key, source in _WALKS.get(queue, ((queue, "queue"),)):
-                row = walk(session, key)
-                if row is not None:
-                    return found(row.id, source, kind=row.kind)
-        if queue != DEFAULT_QUEUE:
-            title = QUEUE_INFO[queue].title
-            return found(None, None, message=f"nothing callable in {title} right now")
+    if engine.dialect.name == "postgresql":
+        # The reads and the claim on one connection in autocommit: each statement is its
+        # own round trip and holds nothing after it.
+        with engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            with Session(bind=connection) as session:
+                result = _walk(session, queue, walk, found)
+            if result is not None:
+                return result
+            return _claim_on_postgresql(connection, rep_id, now, attempt_cap, found)
+    with Session(engine) as session:
+        result = _walk(session, queue, walk, found)
+    if result is not None:
+        return result
     return _claim(engine, rep_id, now, walk, found)
+
+
+def _walk(
+    session: Session,
+    queue: str,
+    walk: Callable[..., QueueRow | None],
+    found: Callable[..., NextLead],
+) -> NextLead | None:
+    """The queue's next callable record; None when a claim from the pool should follow."""
+    if queue == "pool":
+        return None
+    for key, source in _WALKS.get(queue, ((queue, "queue"),)):
+        row = walk(session, key)
+        if row is not None:
+            return found(row.id, source, kind=row.kind)
+    if queue != DEFAULT_QUEUE:
+        title = QUEUE_INFO[queue].title
+        return found(None, None, message=f"nothing callable in {title} right now")
+    return None
+
+
+def _nothing_claimed(
+    found: Callable[..., NextLead], *, active: bool, held: int, capacity: int
+) -> NextLead:
+    if not active:
+        return found(None, None, message="an inactive rep claims no leads")
+    if held >= capacity:
+        return found(
+            None,
+            None,
+            message=f"nothing callable in your queue, and you hold {held} open leads "
+            f"of your capacity of {capacity}: nothing claimed",
+        )
+    return found(None, None, message="nothing callable in your queue or the pool")
+
+
+def _claim_on_postgresql(
+    connection: Connection,
+    rep_id: int,
+    now: datetime,
+    attempt_cap: int,
+    found: Callable[..., NextLead],
+) -> NextLead:
+    """The one-statement claim (`pool_claim`), in autocommit: it holds nothing after it."""
+    for _ in range(2):
+        claim = claim_from_pool(
+            connection,
+            rep_id=rep_id,
+            now=now,
+            lease=LEASE,
+            recent_call=RECENT_CALL,
+            attempt_cap=attempt_cap,
+        )
+        # Leases it ended put leads back in the pool after its snapshot: look once more.
+        if claim.lead_id is not None or not claim.released:
+            break
+    if claim.lead_id is not None:
+        return found(claim.lead_id, "pool")
+    return _nothing_claimed(found, active=claim.active, held=claim.held, capacity=claim.capacity)
 
 
 def _claim(
@@ -232,22 +296,15 @@ def _claim(
     walk: Callable[..., QueueRow | None],
     found: Callable[..., NextLead],
 ) -> NextLead:
-    """Claim the best callable pool lead for the rep, within their capacity."""
+    """Claim the best callable pool lead for the rep, within their capacity (SQLite)."""
     with write_session(engine) as session:
         _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
-        if rep is None or not rep.active:
-            return found(None, None, message="an inactive rep claims no leads")
-        held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one()
-        if held >= rep.capacity:
-            return found(
-                None,
-                None,
-                message=f"nothing callable in your queue, and you hold {held} open leads "
-                f"of your capacity of {rep.capacity}: nothing claimed",
-            )
-        lock = session.get_bind().dialect.name == "postgresql"
-        row = walk(session, "pool", lock=lock)
+        active, capacity = (rep.active, rep.capacity) if rep is not None else (False, 0)
+        held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one() if active else 0
+        if not active or held >= capacity:
+            return _nothing_claimed(found, active=active, held=held, capacity=capacity)
+        row = walk(session, "pool")
         if row is None:
             return found(None, None, message="nothing callable in your queue or the pool")
         claimed = session.exec(

@@ -157,11 +157,6 @@ def _page_statement(queue: Queue, *, first: bool) -> Select:
 
 _FIRST = {key: _page_statement(q, first=True) for key, q in QUEUES.items()}
 _NEXT = {key: _page_statement(q, first=False) for key, q in QUEUES.items()}
-# Claiming from the pool on PostgreSQL: rows another claimer has locked are passed over.
-_LOCKED = {
-    ("pool", True): _FIRST["pool"].with_for_update(skip_locked=True),
-    ("pool", False): _NEXT["pool"].with_for_update(skip_locked=True),
-}
 _COUNT = {
     key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
     for key, q in QUEUES.items()
@@ -180,24 +175,13 @@ def queue_page(
     rep_id: int | None,
     after: tuple[Any, ...] | None = None,
     limit: int = 100,
-    lock: bool = False,
     now: datetime | None = None,
 ) -> Page:
-    """One page of a queue, starting after the cursor `after` (None: the first page).
-
-    `lock` (the pool, on PostgreSQL) locks the rows read and skips rows locked by others.
-    A locked page reads no look-ahead row (it would hold a lock for nothing): it may end
-    with a cursor to an empty page.
-    """
+    """One page of a queue, starting after the cursor `after` (None: the first page)."""
     queue = QUEUES[key]
-    fetch = limit if lock else limit + 1
+    fetch = limit + 1
     params: dict[str, Any] = {"limit": fetch, **_params(rep_id, now)}
-    if lock:
-        statement = _LOCKED[key, after is None]
-    elif after is None:
-        statement = _FIRST[key]
-    else:
-        statement = _NEXT[key]
+    statement = _FIRST[key] if after is None else _NEXT[key]
     if after is not None:
         params.update({f"k{i}": value for i, value in enumerate(after)})
     results = session.execute(statement, params).all()

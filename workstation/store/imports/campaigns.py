@@ -37,9 +37,12 @@ def add_member_statuses(session: Session, campaign_id: int) -> None:
     )
 
 
-def default_member_status(session: Session, campaign_id: int) -> tuple[str, bool]:
+def default_member_status(
+    session: Session, campaign_id: int, *, dry_run: bool = False
+) -> tuple[str, bool]:
     """The label and responded flag a new member gets. A campaign with no member statuses
-    at all (made before it had any) is given the defaults first."""
+    at all (made before it had any) is given the defaults first (a dry run only says
+    what they would be)."""
     rows = session.execute(
         select(
             col(CampaignMemberStatus.label),
@@ -47,6 +50,9 @@ def default_member_status(session: Session, campaign_id: int) -> tuple[str, bool
             col(CampaignMemberStatus.is_default),
         ).where(col(CampaignMemberStatus.campaign_id) == campaign_id)
     ).all()
+    if not rows and dry_run:
+        default = next(s for s in DEFAULT_MEMBER_STATUSES if s["is_default"])
+        return default["label"], default["has_responded"]
     if not rows:
         add_member_statuses(session, campaign_id)
         return default_member_status(session, campaign_id)
@@ -56,9 +62,12 @@ def default_member_status(session: Session, campaign_id: int) -> tuple[str, bool
     raise CampaignError(f"campaign {campaign_id} has no default member status: give it one")
 
 
-def ensure_campaign(session: Session, name: str, *, channel: str | None = None) -> CampaignInfo:
+def ensure_campaign(
+    session: Session, name: str, *, channel: str | None = None, dry_run: bool = False
+) -> CampaignInfo:
     """The campaign called `name` (any case), made with the default member statuses when
-    there is none. A new campaign's channel is `channel` (the lead source of its leads)."""
+    there is none. A new campaign's channel is `channel` (the lead source of its leads).
+    A dry run writes nothing: a campaign it would make has id 0, which no record names."""
     wanted = " ".join(name.split())
     if not wanted:
         raise CampaignError("a campaign needs a name")
@@ -66,6 +75,17 @@ def ensure_campaign(session: Session, name: str, *, channel: str | None = None) 
         select(Campaign).where(func.lower(Campaign.name) == wanted.lower()).limit(1)
     ).scalar_one_or_none()
     created = campaign is None
+    if campaign is None and dry_run:
+        default = next(s for s in DEFAULT_MEMBER_STATUSES if s["is_default"])
+        return CampaignInfo(
+            id=0,
+            name=wanted,
+            channel=channel or "",
+            offer="",
+            created=True,
+            member_status=default["label"],
+            member_responded=default["has_responded"],
+        )
     if campaign is None:
         campaign = Campaign(name=wanted, channel=channel or "")
         session.add(campaign)
@@ -73,7 +93,7 @@ def ensure_campaign(session: Session, name: str, *, channel: str | None = None) 
         assert campaign.id is not None
         add_member_statuses(session, campaign.id)
     assert campaign.id is not None
-    status, responded = default_member_status(session, campaign.id)
+    status, responded = default_member_status(session, campaign.id, dry_run=dry_run)
     return CampaignInfo(
         id=campaign.id,
         name=campaign.name,

@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 
 from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
+from workstation.store.db import begin_writing
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
@@ -107,18 +108,20 @@ def describe_columns(plan: ColumnPlan) -> dict[str, str]:
 
 @contextmanager
 def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractContextManager]]:
-    """A maker of one write transaction per batch on one connection (BEGIN IMMEDIATE on
-    SQLite, as `write_session` takes); in a dry run, one transaction rolled back.
+    """A maker of one transaction per batch on one connection: a write transaction (BEGIN
+    IMMEDIATE on SQLite, as `write_session` takes), or in a dry run a short read, rolled
+    back, that never takes the write lock (the batch writer keeps what it would have
+    written in memory), so nobody's call waits on a dry run.
 
     On SQLite the connection gets a 64 MB page cache while the import runs: the email and
     phone indexes take random inserts, and the default 2 MB cache makes each a page miss;
     and it checkpoints the WAL less often (`IMPORT_CHECKPOINT_PAGES`).
-    On PostgreSQL each transaction first takes the imports' advisory lock: two imports at
-    once would each miss the other's uncommitted leads and create them twice; SQLite's
-    BEGIN IMMEDIATE already lets one writer in at a time.
+    On PostgreSQL each write transaction first takes the imports' advisory lock: two
+    imports at once would each miss the other's uncommitted leads and create them twice;
+    SQLite's BEGIN IMMEDIATE already lets one writer in at a time.
     """
     with engine.connect() as plain:
-        connection = plain.execution_options(write_lock=True)
+        connection = plain if dry_run else plain.execution_options(write_lock=True)
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
@@ -127,13 +130,7 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
             connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
             connection.commit()
         try:
-            if dry_run:
-                with connection.begin() as everything:
-                    _take_import_lock(connection)
-                    yield lambda: nullcontext(connection)
-                    everything.rollback()
-            else:
-                yield lambda: _committed(connection)
+            yield lambda: _read(connection) if dry_run else _committed(connection)
         finally:
             if sqlite:
                 connection.rollback()
@@ -143,8 +140,15 @@ def _batches(engine: Engine, dry_run: bool) -> Iterator[Callable[[], AbstractCon
 
 
 @contextmanager
+def _read(connection: Connection) -> Iterator[Connection]:
+    with connection.begin() as transaction:
+        yield connection
+        transaction.rollback()
+
+
+@contextmanager
 def _committed(connection: Connection) -> Iterator[Connection]:
-    with connection.begin():
+    with begin_writing(connection.begin, connection.rollback):
         _take_import_lock(connection)
         yield connection
 
@@ -187,11 +191,16 @@ class _Run:
 
 
 def _prepare(
-    connection: Connection, *, campaign: str | None, source: str | None
+    connection: Connection, *, campaign: str | None, source: str | None, dry_run: bool
 ) -> tuple[CampaignInfo | None, list[LeadStatus]]:
-    """The campaign (made when missing) and the lead statuses, in the caller's transaction."""
+    """The campaign (made when missing, unless in a dry run) and the lead statuses, in the
+    caller's transaction."""
     with Session(bind=connection) as session:
-        info = ensure_campaign(session, campaign, channel=source) if campaign else None
+        info = (
+            ensure_campaign(session, campaign, channel=source, dry_run=dry_run)
+            if campaign
+            else None
+        )
         statuses = list(
             session.execute(select(LeadStatus).order_by(col(LeadStatus.sort_order))).scalars()
         )
@@ -232,7 +241,9 @@ def import_leads(
         try:
             with _batches(engine, dry_run) as transaction:
                 with transaction() as connection:
-                    info, statuses = _prepare(connection, campaign=campaign, source=source)
+                    info, statuses = _prepare(
+                        connection, campaign=campaign, source=source, dry_run=dry_run
+                    )
                 rules = RowRules(
                     plan,
                     region.upper(),
@@ -246,6 +257,7 @@ def import_leads(
                     campaign=info,
                     default_status=next(s.name for s in statuses if s.is_default),
                     open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+                    dry_run=dry_run,
                 )
                 run = _Run(
                     writer, transaction, progress, keep_ids=assign_as is not None, clock=clock

@@ -8,6 +8,11 @@ share a switchboard number). Of several records, a contact comes before a lead, 
 lead before a converted one, an older record before a newer one. Emails are compared
 lower-cased, phones in E.164, each looked up with one query per batch on its plain index.
 
+A dry run writes nothing and opens no write transaction: the writer keeps what the batches
+would have written (new leads, filled fields, memberships) in memory instead, and later
+batches match against that as they would against the stored rows, so its counts are the
+import's.
+
 A matched record only has its empty fields filled (and do-not-call / email opt-out switched
 on, never off); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
@@ -16,6 +21,7 @@ member of a campaign once, with the campaign's default member status.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -165,11 +171,48 @@ class _Index:
             self.phones.setdefault(phone, []).append(target)
 
 
+# Where a new lead of a dry run stands among stored records: after every contact and open
+# lead (its id would be larger), before converted leads, as the stored rows are ordered.
+_NEW = 1 << 62
+
+
+def _rank(entry: _Target | int) -> tuple[int, bool, int]:
+    if type(entry) is int:
+        return (1, False, _NEW + entry)
+    assert type(entry) is _Target
+    if entry.id is None:
+        return (1, False, _NEW)
+    return (0 if entry.table == "contact" else 1, entry.read_only, entry.id)
+
+
+class _CarriedIndex(_Index):
+    """A dry run's index over every batch: the stored records the batches found so far,
+    and the new leads they would have made. A stored record found by a later batch takes
+    its place by the order the stored rows are matched in."""
+
+    __slots__ = ()
+
+    def add(self, target: _Target, email: str | None, phone: str | None) -> None:
+        if email:
+            held = self.emails.get(email)
+            if held is None or _rank(target) < _rank(held):
+                self.emails[email] = target
+        if phone:
+            same = self.phones.setdefault(phone, [])
+            if not any(entry is target for entry in same):
+                bisect.insort(same, target, key=_rank)
+
+
 class BatchWriter:
     """Writes the batches of one import, each inside the caller's transaction."""
 
     def __init__(
-        self, *, campaign: CampaignInfo | None, default_status: str, open_statuses: set[str]
+        self,
+        *,
+        campaign: CampaignInfo | None,
+        default_status: str,
+        open_statuses: set[str],
+        dry_run: bool = False,
     ) -> None:
         self.campaign = campaign
         self.default_status = default_status
@@ -177,6 +220,11 @@ class BatchWriter:
         self.known: KnownValues | None = None
         self.known_lost = False  # another connection wrote: no filter from then on
         self.written = 0
+        self.dry_run = dry_run
+        # A dry run's memory of what it would have written, carried from batch to batch.
+        self.carried = _CarriedIndex()
+        self.carried_new: list[Cleaned | _Target] = []
+        self.carried_stored: dict[tuple[str, int], _Target] = {}
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
@@ -185,7 +233,8 @@ class BatchWriter:
         index, found = self._existing(connection, rows, known)
         emails, phones = index.emails, index.phones
         # Each new lead's row; made a _Target only when a later row merges into it.
-        fresh: list[Cleaned | _Target] = []
+        fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
+        first_new = len(fresh)
         updated = unchanged = 0
         for values in rows:
             email, phone = values[_EMAIL], values[_PHONE]
@@ -207,6 +256,9 @@ class BatchWriter:
                     phones[phone] = [position]
                 else:
                     same.append(position)
+        if self.dry_run:
+            self.written += len(rows)
+            return BatchResult(len(fresh) - first_new, updated, unchanged)
         ids = self._insert(connection, fresh, now)
         self._update(connection, found, now)
         if known is not None:
@@ -289,11 +341,15 @@ class BatchWriter:
         for target in found:
             target.member_of = ("contact", _stored_id(target))
         found += leads
+        if self.dry_run:  # a record found before stands as the earlier batches left it
+            found = [t for t in found if (t.table, t.id) not in self.carried_stored]
         if self.campaign is not None and found:
             self._mark_members(connection, found)
-        index = _Index()
+        index = self.carried if self.dry_run else _Index()
         for target in found:
             index.add(target, target.email, target.named()["phone"])
+            if self.dry_run:
+                self.carried_stored[target.table, _stored_id(target)] = target
         return index, found
 
     def _mark_members(self, connection: Connection, found: list[_Target]) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, func, not_, or_, select, text
+from sqlalchemy import BigInteger, ColumnElement, Table, case, cast, func, not_, or_, select, text
 from sqlmodel import Session
 
 from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
@@ -130,7 +130,8 @@ def _grouped(joined, table: Table, since: datetime | None, **columns):
     keys = [inner.c[name] for name in columns if name != "amount"]
     totals: list[ColumnElement[Any]] = [func.count()]
     if "amount" in columns:
-        totals.append(func.sum(inner.c.amount))
+        # PostgreSQL sums bigints as numeric (Decimal in Python): back to a whole number.
+        totals.append(cast(func.sum(inner.c.amount), BigInteger))
     return select(*keys, *totals).group_by(*keys)
 
 

@@ -1,0 +1,120 @@
+"""Every command of the CLI, run as a user runs it, on a SQLite file and on PostgreSQL alike.
+
+One story per database walks through every command and action; a guard test keeps the
+story complete, so that a command added later is run on both databases too (`bench` has
+its PostgreSQL part in tests/bench/test_claims.py, and its SQLite part in test_run.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+
+from tests.cli.test_cli import run
+from workstation.cli import build_parser
+
+# (command, action) pairs the story below runs; an action of None: the command alone.
+RUN_HERE = {
+    ("db", "current"), ("db", "upgrade"), ("demo", None), ("reps", None), ("reps", "add"),
+    ("reps", "set"), ("next", None), ("log", None), ("duration", None), ("undo", None),
+    ("convert", None),
+    ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
+    ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
+    ("scripts", "list"), ("export", None),
+}  # fmt: skip
+RUN_ELSEWHERE = {("bench", None)}
+
+
+def _commands() -> set[tuple[str, str | None]]:
+    """(command, action) for every command; its actions are its sub-commands or the
+    choices of its positional argument (`db upgrade`)."""
+
+    def actions(parser: argparse.ArgumentParser) -> tuple[list[str], bool]:
+        """Its actions, and whether it runs with none (`reps` alone lists the reps)."""
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return list(action.choices), not action.required
+            if not action.option_strings and action.choices:
+                return list(action.choices), action.nargs in ("?", "*")
+        return [], True
+
+    found: set[tuple[str, str | None]] = set()
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in top.choices.items():
+        subs, alone = actions(command)
+        found |= {(name, sub) for sub in subs}
+        if alone:
+            found.add((name, None))
+    return found
+
+
+def test_the_story_runs_every_command():
+    assert _commands() == RUN_HERE | RUN_ELSEWHERE
+
+
+def _ok(capsys, *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, (argv, err, out)
+    return out
+
+
+def test_every_command_on_this_database(capsys, db_url, tmp_path):
+    db = ("--db", db_url)
+    assert "revision" in _ok(capsys, *db, "db", "current")
+    _ok(capsys, *db, "db", "upgrade")
+    _ok(capsys, *db, "demo", "--leads", "300")
+    reps = json.loads(_ok(capsys, *db, "reps", "--json"))
+    rep = next(r["Name"] for r in reps if r["Role"] == "rep" and r["Active"])
+    as_rep = (*db, "--as", rep)
+    _ok(capsys, *db, "reps", "add", "Both Databases", "--capacity", "5")
+    _ok(capsys, *db, "reps", "set", "Both Databases", "--capacity", "6")
+    assert any(
+        r["Name"] == "Both Databases" and r["Capacity"] == 6
+        for r in json.loads(_ok(capsys, *db, "reps", "--json"))
+    )
+
+    lead = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
+    _ok(capsys, *as_rep, "log", str(lead), "5", "--json")
+    assert json.loads(_ok(capsys, *as_rep, "duration", "1:05", "--json"))["seconds"] == 65
+    assert json.loads(_ok(capsys, *as_rep, "undo", "--json"))
+    converted = json.loads(_ok(capsys, *as_rep, "convert", str(lead), "--json"))
+    assert converted["lead_id"] == lead and converted["opportunity_created"]
+    other = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
+    _ok(capsys, *as_rep, "reject", str(other), "--reason", "Bogus form fill", "--json")
+
+    for form in ("json", "csv", "table"):
+        _ok(capsys, *db, "untouched", "--format", form)
+    funnel = json.loads(_ok(capsys, *db, "funnel", "--format", "json"))
+    assert funnel
+    assert _ok(capsys, *db, "funnel")
+    untouched = json.loads(_ok(capsys, *db, "untouched", "--format", "json"))
+    assert untouched is not None
+    pool = json.loads(_ok(capsys, *db, "export", "leads", "--format", "json"))
+    owned = [row["Id"] for row in pool if row["OwnerId"] and row["Status"] != "Closed"]
+    _ok(capsys, *db, "reassign", str(owned[0]), "--pool", "--json")
+    _ok(capsys, *db, "assign", "--limit", "5", "--json")
+
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "FirstName,LastName,Company,Phone,Email\n"
+        "Ada,Lovelace,Analytical Engines,+44 20 7946 0000,ada@engines.example\n"
+        "Grace,Hopper,Navy,,grace@navy.example\n",
+        encoding="utf-8",
+    )
+    dry = json.loads(_ok(capsys, *db, "import", str(source), "--dry-run", "--json"))
+    done = json.loads(_ok(capsys, *db, "import", str(source), "--json"))
+    assert dry["created"] == done["created"] == 2
+
+    scripts = tmp_path / "scripts"
+    _ok(capsys, *db, "scripts", "export", str(scripts), "--json")
+    _ok(capsys, *db, "scripts", "import", str(scripts), "--json")
+    assert _ok(capsys, *db, "scripts", "list")
+
+    for kind in (
+        "leads", "contacts", "accounts", "opportunities", "opportunity-contact-roles",
+        "campaigns", "campaign-members", "activities", "history",
+    ):  # fmt: skip
+        assert json.loads(_ok(capsys, *db, "export", kind, "--format", "json")), kind
+        assert list(csv.DictReader(io.StringIO(_ok(capsys, *db, "export", kind)))), kind

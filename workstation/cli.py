@@ -128,9 +128,11 @@ def open_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
     """Run the command line. `clock` is the one "now" of every subcommand and of the TUI
     (handlers read `args.clock`), so tests can pin it."""
+    from workstation.errors import print_scrubbed_traceback, run_reporting_errors
+
+    sys.excepthook = print_scrubbed_traceback  # a traceback that escapes shows no password
     args = parse_args(argv)
     args.clock = clock
-    from workstation.errors import run_reporting_errors
 
     as_json = getattr(args, "json", False) or getattr(args, "format", None) == "json"
     return run_reporting_errors(lambda: args.handler(args), as_json=as_json)

@@ -19,6 +19,7 @@ from workstation.store.errors import DatabaseError, StoreError
 
 REFUSED, USAGE, DATABASE = 1, 2, 3
 
+
 def scrubbed_traceback(kind: type[BaseException], error: BaseException, trace) -> str:
     """A traceback as a person may see it: no password in it (`passwords.scrub`)."""
     return scrub("".join(traceback.format_exception(kind, error, trace)))

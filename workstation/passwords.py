@@ -46,7 +46,7 @@ def password_quoted(url: str) -> str:
 def passwords_in(url: str) -> list[str]:
     """The passwords a URL (or conninfo string) carries, as written and decoded."""
     found: list[str] = []
-    scheme, sep, rest = password_quoted(url).partition("://")
+    _, sep, rest = password_quoted(url).partition("://")
     if sep:
         head, _, query = rest.partition("?")
         userinfo, at, _host = head.rpartition("@")

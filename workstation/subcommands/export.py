@@ -26,6 +26,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from workstation.store.errors import StoreError
     from workstation.store.exports.stream import export_columns, export_records
+    from workstation.terminal import data_out
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))
@@ -36,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
                 out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
             except OSError as error:
                 raise StoreError(f"cannot write {args.output}: {error.strerror or error}") from None
-        else:
-            out = sys.stdout
+        else:  # neutralised at a terminal; a pipe gets the data as they are
+            out = data_out()
         count = export_records(engine, args.kind, out, fmt=args.format)
     if args.output:
         print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)

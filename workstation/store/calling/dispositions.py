@@ -24,6 +24,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.scripts.for_record import apply_answers
+from workstation.store.values.text import clean_text
 
 
 class CallRefused(StoreError):
@@ -155,6 +156,7 @@ def log_call(
     A rejected, converted or closed record refuses the call (CallRefused), and so does a
     do-not-call person unless `confirm_do_not_call` (DoNotCallRefused)."""
     now = now or utcnow()
+    notes = clean_text(notes, label="notes", multiline=True) or ""
     with write_session(engine) as session:
         rep = _active_rep(session, rep_id)
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)

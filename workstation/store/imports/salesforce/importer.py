@@ -41,6 +41,7 @@ from workstation.store.models import (
     Opportunity,
     utcnow,
 )
+from workstation.store.values.text import clean_text
 
 # The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
 Imported = (
@@ -114,9 +115,14 @@ def _files(directory: Path) -> dict[str, Path]:
 
 
 def _read(path: Path) -> list[dict[str, str]]:
+    """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
+    kept: a Description has several), picklist values and Ids among them."""
     with CsvRows(path, sniff(path)) as reader:
-        header = [cell.replace("\ufeff", "").strip() for cell in reader.header]
-        return [dict(zip(header, cells, strict=False)) for _, cells in reader]
+        header = [clean_text(cell) or "" for cell in reader.header]
+        return [
+            dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False))
+            for _, cells in reader
+        ]
 
 
 class _Loader:

@@ -16,7 +16,12 @@ KINDS = (
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("export", help="write records as CSV or JSON")
+    parser = commands.add_parser(
+        "export",
+        help="write records as CSV or JSON",
+        epilog="At a terminal, control characters and escapes are shown as symbols; to a "
+        "file or a pipe, every value is written as stored.",
+    )
     parser.add_argument("kind", metavar="KIND", help=f"one of: {KINDS}")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")

@@ -64,8 +64,8 @@ def data_out() -> TextIO:
 def neutralised_output() -> Iterator[None]:
     """Standard output and error behind the neutraliser until the block ends."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = NeutralisedOutput(raw(saved[0]))  # type: ignore[assignment]
-    sys.stderr = NeutralisedOutput(raw(saved[1]))  # type: ignore[assignment]
+    sys.stdout = NeutralisedOutput(raw(saved[0]))
+    sys.stderr = NeutralisedOutput(raw(saved[1]))
     try:
         yield
     finally:

@@ -127,13 +127,21 @@ def open_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
     """Run the command line. `clock` is the one "now" of every subcommand and of the TUI
-    (handlers read `args.clock`), so tests can pin it."""
-    args = parse_args(argv)
-    args.clock = clock
-    from workstation.errors import run_reporting_errors
+    (handlers read `args.clock`), so tests can pin it. What a subcommand prints (and what
+    argparse says of a mistake) goes out through `terminal.neutralised_output`; the TUI
+    draws its own screen."""
+    from workstation.errors import print_scrubbed_traceback, run_reporting_errors
+    from workstation.terminal import neutralised_output
 
+    sys.excepthook = print_scrubbed_traceback  # a traceback that escapes shows no password
+    with neutralised_output():
+        args = parse_args(argv)
+    args.clock = clock
     as_json = getattr(args, "json", False) or getattr(args, "format", None) == "json"
-    return run_reporting_errors(lambda: args.handler(args), as_json=as_json)
+    if args.handler is open_tui:
+        return run_reporting_errors(lambda: open_tui(args), as_json=as_json)
+    with neutralised_output():
+        return run_reporting_errors(lambda: args.handler(args), as_json=as_json)
 
 
 if __name__ == "__main__":

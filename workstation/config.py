@@ -7,12 +7,16 @@ import os
 from dataclasses import dataclass
 
 from workstation.locations import default_database_url
+from workstation.passwords import remember
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     database_url: str
     rep_name: str | None = None  # None: the first active manager
+
+    def __post_init__(self) -> None:
+        remember(self.database_url)  # masked wherever a message quotes it
 
     @classmethod
     def resolve(cls, *, db: str | None = None, rep: str | None = None) -> Settings:

@@ -17,6 +17,10 @@ _TABLE = {code: 0x2400 + code for code in range(0x20)}
 _TABLE[0x7F] = 0x2421
 _TABLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
 _TABLE.update({code: 0xFFFD for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+# A lone surrogate (a file name's undecodable byte) could not even be written to a terminal.
+_TABLE.update({code: 0xFFFD for code in range(0xD800, 0xE000)})
+# Text laid out in lines (a command's output) keeps its tabs and line ends.
+_LINES = {code: shown for code, shown in _TABLE.items() if code not in (0x09, 0x0A)}
 
 MAX_CHARS = 2000  # a 1 MB field is cut, not laid out
 
@@ -28,6 +32,16 @@ def clean(value: object) -> str:
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS] + "…"
     return text.translate(_TABLE)
+
+
+def terminal_text(text: str) -> str:
+    """Text on its way to a terminal, whole, with its control characters shown as `clean()`
+    shows them; tabs and line ends stay (a CRLF as a line end, a lone CR as a symbol: it
+    would overwrite the line). Everything the command line prints goes through this
+    (`workstation/terminal.py`)."""
+    if text.isprintable():
+        return text
+    return text.replace("\r\n", "\n").translate(_LINES)
 
 
 def money(cents: int) -> str:

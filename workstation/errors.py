@@ -10,20 +10,24 @@ error as a JSON object on standard output instead, `{"error": "...", "exit_code"
 from __future__ import annotations
 
 import json
-import re
 import sys
+import traceback
 from collections.abc import Callable
 
+from workstation.passwords import scrub
 from workstation.store.errors import DatabaseError, StoreError
 
 REFUSED, USAGE, DATABASE = 1, 2, 3
 
-_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+
+def scrubbed_traceback(kind: type[BaseException], error: BaseException, trace) -> str:
+    """A traceback as a person may see it: no password in it (`passwords.scrub`)."""
+    return scrub("".join(traceback.format_exception(kind, error, trace)))
 
 
-def scrub(message: str) -> str:
-    """Mask anything that looks like a password inside a URL."""
-    return _PASSWORD.sub(r"\1***@", message)
+def print_scrubbed_traceback(kind: type[BaseException], error: BaseException, trace) -> None:
+    """`sys.excepthook` for the command line: a traceback that does escape shows no password."""
+    sys.stderr.write(scrubbed_traceback(kind, error, trace))
 
 
 def readable(message: str) -> str:

@@ -15,12 +15,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from workstation.terminal import raw
+
 
 class ProgressReporter:
     """`update(stage, done, total)` draws one bar per stage; silent when stderr is no TTY."""
 
     def __init__(self) -> None:
-        console = Console(file=sys.stderr)
+        console = Console(file=raw(sys.stderr))  # the bar's own escapes draw it
         self._progress = Progress(
             TextColumn("{task.description:<22}"),
             BarColumn(),

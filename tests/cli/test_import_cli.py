@@ -146,7 +146,8 @@ def test_encoding_names_the_files_encoding(capsys, db, tmp_path):
 
 
 @pytest.mark.parametrize("target", ["", "-wal"])
-def test_nothing_written_can_overwrite_the_database(capsys, db, tmp_path, target):
+def test_nothing_written_can_overwrite_the_database(capsys, tmp_path, target):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"  # a database that is a file
     source = write_nasty_file(tmp_path / "leads.csv")
     assert run(capsys, "--db", db, "import", str(source))[0] == 0
     database = Path(db.removeprefix("sqlite:///"))

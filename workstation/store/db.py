@@ -25,6 +25,7 @@ from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from workstation.passwords import MASK, password_quoted, remember, scrub
 from workstation.store.errors import DatabaseError
 
 SessionFactory = Callable[[], Session]
@@ -43,17 +44,26 @@ class DatabaseBusy(DatabaseError):
 
 
 def normalise_url(url: str | URL) -> URL:
-    """Parse a URL; plain `postgresql://` means psycopg 3, the driver we ship."""
-    parsed = make_url(url) if isinstance(url, str) else url
+    """Parse a URL; plain `postgresql://` means psycopg 3, the driver we ship. An unencoded
+    `@` in the password belongs to it (the host follows the last `@`), and the password is
+    masked in every message from now on (`passwords.scrub`)."""
+    if isinstance(url, str):
+        remember(url)
+        parsed = make_url(password_quoted(url))
+    else:
+        parsed = url
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
 
 
 def safe_url(url: str | URL) -> str:
-    """The URL as a person may see it: the password masked."""
+    """The URL as a person may see it: the password masked, in the userinfo and in a
+    `password` query parameter."""
     try:
-        return normalise_url(url).render_as_string(hide_password=True)
+        parsed = normalise_url(url)
+        query = {k: MASK if k.lower() == "password" else v for k, v in parsed.query.items()}
+        return scrub(parsed.set(query=query).render_as_string(hide_password=True))
     except Exception:  # an unparseable URL may still hold a password: show none of it
         return "<unparseable database URL>"
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
 from workstation.store.rows import RepInfo
+from workstation.store.values.text import clean_text
 
 __all__ = ["RepInfo", "UnknownRep", "list_reps", "rep_info", "working_rep"]
 
@@ -42,7 +43,7 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
         if rep is None:
             rep = session.execute(select(Rep).order_by(col(Rep.id)).limit(1)).scalar_one_or_none()
         return None if rep is None else rep_info(rep)
-    wanted = name.strip().lower()
+    wanted = (clean_text(name) or "").lower()  # as `reps add` stored it
     rep = session.execute(select(Rep).where(func.lower(Rep.name) == wanted)).scalar_one_or_none()
     if rep is None:
         known = ", ".join(r.name for r in list_reps(session)) or "none yet"

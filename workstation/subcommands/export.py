@@ -22,6 +22,8 @@ def register(commands) -> None:
         description="Write records under Salesforce's field names. CSV to a file starts with "
         "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
         "and dates\nas they are.",
+        epilog="At a terminal, control characters and escapes are shown as symbols; to a "
+        "file or a pipe, every value is written as stored.",
     )
     parser.add_argument("kind", metavar="KIND", help=f"one of: {KINDS}")
     parser.add_argument(
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         ours_exported,
     )
     from workstation.store.outputs import open_output, open_output_bytes
+    from workstation.terminal import data_out
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     advice = "name a new file with -o"
@@ -67,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
             out = stack.enter_context(open_output(args.output, ours_exported, advice=advice))
             if args.format == "csv":
                 out.write("\ufeff")  # Excel and LibreOffice read the file as UTF-8
-        else:
-            out = sys.stdout
+        else:  # neutralised at a terminal; a pipe gets the data as they are
+            out = data_out()
         count = export_records(engine, args.kind, out, fmt=args.format)
     if args.output:
         print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)

@@ -31,7 +31,12 @@ def register(commands) -> None:
 
 
 def _print(args, data, text: str) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
+    if args.json:  # a document: names as they are, unless at a terminal
+        from workstation.terminal import data_out
+
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=data_out())
+    else:
+        print(text)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ rep asking about themselves with --rep)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from workstation.subcommands import open_engine, settings
 
@@ -75,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.reports.untouched import iter_untouched, untouched_summary
     from workstation.store.reports.untouched_export import write_json, write_leads_csv
     from workstation.store.reps import working_rep
+    from workstation.terminal import data_out
 
     config = settings(args)
     engine = open_engine(config)
@@ -85,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
         summary = untouched_summary(session, now=args.clock(), **scope)
         leads = iter_untouched(session, now=summary.now, **scope)
         if args.format == "json":
-            write_json(sys.stdout, summary, leads)
+            write_json(data_out(), summary, leads)
         elif args.format == "csv":
-            write_leads_csv(sys.stdout, leads, summary)
+            write_leads_csv(data_out(), leads, summary)
         else:
             print(_table(summary, leads if only else None))
     return 0

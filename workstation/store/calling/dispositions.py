@@ -26,6 +26,7 @@ from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.scripts.for_record import apply_answers
 from workstation.store.values.durations import check_duration
+from workstation.store.values.text import clean_text
 
 
 class CallRefused(StoreError):
@@ -167,6 +168,7 @@ def log_call(
     now = now or utcnow()
     if duration_seconds is not None:
         duration_seconds = check_duration(duration_seconds)
+    notes = clean_text(notes, label="notes", multiline=True) or ""
     with write_session(engine) as session:
         rep = _active_rep(session, rep_id)
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)

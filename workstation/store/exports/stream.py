@@ -30,7 +30,8 @@ as it is.
 Hostile text (markup, ANSI escapes, control characters, RTL marks, huge fields) is written
 faithfully. JSON output is plain ASCII (everything else escaped), so it is safe to print to
 any terminal; CSV cannot escape, so its cells hold the text as stored (a reader of 1 MB
-cells must raise `csv.field_size_limit`).
+cells must raise `csv.field_size_limit`). The command line neutralises an export only on
+its way to a terminal (`workstation/terminal.py`).
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ from sqlmodel import Session, col
 from workstation.store.errors import StoreError
 from workstation.store.models import Campaign, CampaignMemberStatus
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
+from workstation.store.tables import table_of
+from workstation.store.values.text import BadValue, clean_text
+
+_NAME_LIMIT = table_of(Campaign).c["name"].type.length  # type: ignore[attr-defined]
+_CHANNEL_LIMIT = table_of(Campaign).c["channel"].type.length  # type: ignore[attr-defined]
 
 
 class CampaignError(StoreError):
@@ -68,7 +73,11 @@ def ensure_campaign(
     """The campaign called `name` (any case), made with the default member statuses when
     there is none. A new campaign's channel is `channel` (the lead source of its leads).
     A dry run writes nothing: a campaign it would make has id 0, which no record names."""
-    wanted = " ".join(name.split())
+    try:
+        wanted = clean_text(name, _NAME_LIMIT, "a campaign's name")
+        channel = clean_text(channel or "", _CHANNEL_LIMIT, "a campaign's channel")
+    except BadValue as error:
+        raise CampaignError(str(error)) from None
     if not wanted:
         raise CampaignError("a campaign needs a name")
     campaign = session.execute(

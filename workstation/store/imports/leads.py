@@ -38,7 +38,10 @@ from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, sniff
 from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
+from workstation.store.models import Campaign, Lead
 from workstation.store.reference import LeadStatus
+from workstation.store.tables import table_of
+from workstation.store.values.text import BadValue, clean_text
 
 BATCH = 5000
 # Batches grow to a quarter of the rows written so far, up to this: each commit rewrites
@@ -208,6 +211,18 @@ def _prepare(
     return info, statuses
 
 
+_SOURCE_LIMIT = table_of(Lead).c["lead_source"].type.length  # type: ignore[attr-defined]
+_CAMPAIGN_LIMIT = table_of(Campaign).c["name"].type.length  # type: ignore[attr-defined]
+
+
+def _typed(value: str | None, label: str, limit: int) -> str | None:
+    """A value typed for every row, cleaned as a cell is; refused when too long."""
+    try:
+        return clean_text(value, limit, label) if value else None
+    except BadValue as error:
+        raise StoreError(str(error)) from None
+
+
 def import_leads(
     engine: Engine,
     path: Path | str,
@@ -236,7 +251,9 @@ def import_leads(
         header = reader.header
         assert header is not None
         plan = plan_columns(header, mapping)
-        source = lead_source(" ".join(source.split())) if source else None
+        source = _typed(source, "--source", _SOURCE_LIMIT)
+        source = lead_source(source) if source else None
+        campaign = _typed(campaign, "--campaign", _CAMPAIGN_LIMIT)
         errors = ErrorsFile(_errors_path(path, errors_path), header)
         try:
             with _batches(engine, dry_run) as transaction:

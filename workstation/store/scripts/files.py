@@ -34,10 +34,10 @@ from workstation.store.scripts.rules import (
     rule_from_dict,
 )
 from workstation.store.scripts.text import unknown_placeholders
+from workstation.store.values.text import find_control
 
 FENCE = "---"
 MAX_NAME = 120
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class ScriptFileError(StoreError):
@@ -118,7 +118,7 @@ def _front_line(line: str, number: int, source: str, values: dict[str, Any]) -> 
         raise ScriptFileError(
             source, number, "expected `name:`, `campaign:`, `question:` or `qualify:`"
         )
-    if _CONTROL.search(value):
+    if find_control(value, multiline=True) is not None:
         raise ScriptFileError(source, number, "holds a control character")
     if key == "name":
         if "name" in values:
@@ -136,6 +136,8 @@ def _front_line(line: str, number: int, source: str, values: dict[str, Any]) -> 
             parsed = json.loads(value)
         except json.JSONDecodeError as error:
             raise ScriptFileError(source, number, f"bad JSON: {error.msg}") from None
+        if _json_control(parsed):  # written as \u001b, say: as bad as the character itself
+            raise ScriptFileError(source, number, "holds a control character")
         if key == "question":
             try:
                 question_from_dict(parsed)
@@ -150,11 +152,22 @@ def _front_line(line: str, number: int, source: str, values: dict[str, Any]) -> 
             values["qualify"], values["qualify_line"] = parsed, number
 
 
+def _json_control(value: object) -> bool:
+    """Whether any text in a decoded JSON value holds a control character."""
+    if isinstance(value, str):
+        return find_control(value, multiline=True) is not None
+    if isinstance(value, dict):
+        return any(_json_control(key) or _json_control(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_json_control(item) for item in value)
+    return False
+
+
 def _check_body(body: str, first_line: int, source: str) -> None:
     if not body.strip():
         raise ScriptFileError(source, first_line, "the script has no text after the front matter")
     for offset, line in enumerate(body.split("\n")):
-        if _CONTROL.search(line.rstrip("\r")):
+        if find_control(line.rstrip("\r"), multiline=True) is not None:
             raise ScriptFileError(source, first_line + offset, "holds a control character")
     for offset, name in unknown_placeholders(body):
         raise ScriptFileError(

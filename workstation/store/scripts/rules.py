@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from workstation.store.errors import StoreError
+from workstation.store.values.text import clean_text
 
 QUESTION_TYPES = ("yesno", "choice", "number", "text")
 BANT = ("budget", "authority", "need", "timeline")
@@ -183,7 +184,7 @@ def check_answer(question: Question, value: object) -> object:
         if not _is_number(value):
             raise ScriptError(f"{question.label}: answer a number")
         return int(value) if float(value).is_integer() else value
-    text = " ".join(str(value).split())
+    text = clean_text(str(value)) or ""
     if len(text) > MAX_TEXT:
         raise ScriptError(f"{question.label}: keep the answer under {MAX_TEXT} characters")
     return text or None

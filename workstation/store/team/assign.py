@@ -52,6 +52,7 @@ from workstation.store.team.assign_plan import (
     RepCapacity,
     distribute,
 )
+from workstation.store.values.text import clean_text
 
 CHUNK = 500  # ids per IN (…) list: far below every driver's limit on bound values
 
@@ -238,6 +239,11 @@ def _plan_for_one_rep(leads: dict[int, Lead], rep: RepCapacity) -> dict[int, int
     return dict.fromkeys(incoming, rep.rep_id)
 
 
+def _reason(reason: str | None) -> str | None:
+    """A reason as typed, cleaned as every text entering the store is."""
+    return clean_text(reason, label="the reason") if reason else None
+
+
 def reassign(
     target: Engine | Session,
     lead_ids: Sequence[int],
@@ -278,7 +284,7 @@ def reassign(
             leads,
             owners,
             acting_rep_id=acting_rep_id,
-            reason=reason or ("spread by open capacity" if spread else "reassigned"),
+            reason=_reason(reason) or ("spread by open capacity" if spread else "reassigned"),
             at=at,
         )
         return ReassignSummary(
@@ -317,7 +323,7 @@ def return_to_pool(
             leads,
             owners,
             acting_rep_id=acting_rep_id,
-            reason=reason or "returned to the pool",
+            reason=_reason(reason) or "returned to the pool",
             at=at,
         )
         unchanged = tuple(i for i in leads if i not in owners)

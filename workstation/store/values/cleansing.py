@@ -1,9 +1,8 @@
 """Cleansing one value at a time, as an import reads it: text, emails, phones, numbers, flags.
 
-- Text is trimmed, runs of white space become one space, control characters and terminal
-  escape sequences are dropped, and so are the bidi controls that reorder a line (right-to-
-  left *marks* stay: names need them). Markup such as "[bold]" is text and is kept as it is:
-  screens never parse stored text as markup. A cell our own export escaped against formula
+- Text is cleaned as every text entering the store is (`values/text.py`, `clean_text`):
+  trimmed, runs of white space made one space, terminal escapes and controls dropped, and
+  the bidi controls that reorder a line. A cell our own export escaped against formula
   injection gets its one leading quote back off (`unescape_formula`).
 - Emails are checked by email-validator and stored lower-cased, the form duplicates are
   matched on. Most addresses are plain ASCII ones that a strict pattern vouches for: those
@@ -28,31 +27,9 @@ from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
 from phonenumbers import timezone as phone_zones
 from phonenumbers.tzdata import TIMEZONE_DATA
 
-
-class BadValue(ValueError):
-    """A cell that cannot be imported; the message says why."""
-
-
-# Terminal escapes: CSI (ESC [ … final), OSC (ESC ] … BEL or ST), the 8-bit CSI, and the
-# two-character escapes. Dropped whole, so no "[31m" is left behind.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
-)
-# What remains of C0/C1 controls becomes a space; bidi embeddings, overrides and isolates,
-# and other invisible format characters that are not joiners or marks, go.
-_DROP: dict[int, str | None] = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
-_DROP.update(dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x200B)))
-
-
-def clean_text(value: str, limit: int | None = None, label: str = "value") -> str | None:
-    """Trimmed printable text, or None when nothing is left; BadValue beyond `limit`."""
-    if not value.isprintable():
-        value = _ESCAPES.sub("", value).translate(_DROP)
-    text = " ".join(value.split())
-    if limit is not None and len(text) > limit:
-        raise BadValue(f"{label} is {len(text):,} characters long; at most {limit} fit")
-    return text or None
-
+# The door's one cleaning, re-exported where the importers look for it.
+from workstation.store.values.text import BadValue as BadValue
+from workstation.store.values.text import clean_text as clean_text
 
 # Exactly the ASCII addresses email-validator accepts unchanged apart from case: dot-atom
 # local part; host labels of letters, digits and single hyphens; a letters-only TLD.

@@ -43,6 +43,7 @@ from workstation.store.models import (
     Opportunity,
     utcnow,
 )
+from workstation.store.values.text import clean_text
 
 # The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
 Imported = (
@@ -128,9 +129,14 @@ def _files(directory: Path) -> dict[str, Path]:
 
 
 def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
+    """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
+    kept: a Description has several), picklist values and Ids among them."""
     with CsvRows(path, sniff(path, encoding)) as reader:
-        header = [cell.replace("\ufeff", "").strip() for cell in reader.header]
-        return [dict(zip(header, cells, strict=False)) for _, cells in reader]
+        header = [clean_text(cell) or "" for cell in reader.header]
+        return [
+            dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False))
+            for _, cells in reader
+        ]
 
 
 class _Loader:

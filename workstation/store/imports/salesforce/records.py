@@ -254,7 +254,7 @@ def task(values: Values, row: Row) -> dict[str, Any]:
         opportunity_id=values.lookup("Opportunity", what),
         kind=_KINDS.get(written_kind, "task"),
         subject=values.text(row, "Subject") or "",
-        notes="\n".join(clean_text(line) or "" for line in description.splitlines()).strip(),
+        notes=description,  # cleaned with its lines kept, as every cell is (`importer._read`)
         duration_seconds=int(duration) if duration.isdigit() else None,
         occurred_at=day or values.when(row),
         due_at=None if done else day,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from workstation.store.errors import StoreError
 from workstation.store.models import Rep
+from workstation.store.rep_names import rep_name_key
 from workstation.store.rows import RepInfo
 
 __all__ = ["RepInfo", "UnknownRep", "list_reps", "rep_info", "working_rep"]
@@ -26,7 +27,7 @@ def list_reps(session: Session) -> list[RepInfo]:
 
 
 def working_rep(session: Session, name: str | None) -> RepInfo | None:
-    """The rep named `name` (case-insensitive), or by default the first active manager.
+    """The rep named `name` (case-insensitive in full Unicode: `rep_name_key`), or by default the first active manager.
 
     None when the database has no reps at all (an empty database); UnknownRep when a
     name was given and nobody has it.
@@ -42,8 +43,9 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
         if rep is None:
             rep = session.execute(select(Rep).order_by(col(Rep.id)).limit(1)).scalar_one_or_none()
         return None if rep is None else rep_info(rep)
-    wanted = name.strip().lower()
-    rep = session.execute(select(Rep).where(func.lower(Rep.name) == wanted)).scalar_one_or_none()
+    rep = session.execute(
+        select(Rep).where(col(Rep.name_key) == rep_name_key(name))
+    ).scalar_one_or_none()
     if rep is None:
         known = ", ".join(r.name for r in list_reps(session)) or "none yet"
         raise UnknownRep(f"no rep named {name!r}; reps: {known}")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `calling.glance` r
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008"
+HEAD = "0010_team_rules"
 
 
 def _alembic_config(connection: Connection | None):
@@ -49,12 +49,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _sqlite_foreign_keys(connection, "OFF")
+            _sqlite_ddl(connection, allowed=True)
         try:
             with connection.begin():
                 command.upgrade(_alembic_config(connection), revision)
         finally:
             if sqlite:
                 _sqlite_foreign_keys(connection, "ON")
+                _sqlite_ddl(connection, allowed=False)
 
 
 def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
@@ -63,6 +65,14 @@ def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None  # the connection is checked out, so its driver's is open
     driver.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _sqlite_ddl(connection: Connection, *, allowed: bool) -> None:
+    """A migration may rebuild tables (SQLite's ALTER is drop and create): the store's
+    connections refuse that at other times (`db.guard_sqlite_ddl`)."""
+    from workstation.store.db import guard_sqlite_ddl
+
+    guard_sqlite_ddl(connection.connection.driver_connection, on=not allowed)
 
 
 def ensure_current(engine: Engine) -> bool:

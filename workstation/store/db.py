@@ -126,13 +126,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _refuse_drops(action: int, table: str | None, _arg2, database: str | None, _source) -> int:
+def _refuse_drops(action: int, arg1: str | None, arg2: str | None, database, _source) -> int:
     """No DROP TABLE or ALTER TABLE on the database's own tables outside a migration."""
-    if (
-        action in (sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_ALTER_TABLE)
-        and database == "main"
-        and not (table or "").startswith("sqlite_")
-    ):
+    if action == sqlite3.SQLITE_ALTER_TABLE:  # its arguments: the database, the table
+        database, table = arg1, arg2
+    elif action == sqlite3.SQLITE_DROP_TABLE:  # the table, then nothing
+        table = arg1
+    else:
+        return sqlite3.SQLITE_OK
+    if database == "main" and not (table or "").startswith("sqlite_"):
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
 

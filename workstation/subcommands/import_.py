@@ -77,12 +77,15 @@ def run(args: argparse.Namespace) -> int:
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
     config = settings(args)
     engine = open_engine(config, create=True)
+    from workstation.store.permissions import acting_rep_id
+
+    me = acting_rep_id(engine, config.rep_name)  # None in a database with no reps yet
     if args.salesforce:
-        return _salesforce(engine, args, region)
-    return _leads(engine, config, args, region)
+        return _salesforce(engine, args, region, me)
+    return _leads(engine, config, args, region, me)
 
 
-def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
+def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:
     from workstation.progress import ProgressReporter
     from workstation.store.imports.columns import parse_map_options
     from workstation.store.imports.leads import import_leads
@@ -100,6 +103,7 @@ def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
             dry_run=args.dry_run,
             errors_path=args.errors,
             assign_as=acting,
+            acting_rep_id=me,
             progress=lambda done, total: reporter.update("Importing leads", done, total),
             clock=args.clock,
         )
@@ -156,10 +160,12 @@ def _describe(summary) -> str:
     return "\n".join(lines)
 
 
-def _salesforce(engine, args: argparse.Namespace, region: str) -> int:
+def _salesforce(engine, args: argparse.Namespace, region: str, me: int | None) -> int:
     from workstation.store.imports.salesforce.importer import import_salesforce
 
-    report = import_salesforce(engine, args.salesforce, region=region, now=args.clock())
+    report = import_salesforce(
+        engine, args.salesforce, region=region, now=args.clock(), acting_rep_id=me
+    )
     if args.json:
         print(json.dumps(asdict(report)))
     else:

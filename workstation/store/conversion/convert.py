@@ -39,8 +39,8 @@ from workstation.store.conversion.writes import (
 )
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import utcnow
-from workstation.store.permissions import require_active
+from workstation.store.models import Lead, utcnow
+from workstation.store.permissions import require_active, require_own_record
 from workstation.store.reference import CONVERTED
 
 
@@ -132,6 +132,9 @@ def convert_lead(
     at = at or utcnow()
     with write_session(engine) as session:
         require_active(session, rep_id, "convert leads")
+        lead = session.get(Lead, lead_id)
+        if lead is not None:  # else the plan says there is no such lead
+            require_own_record(session, rep_id, lead.owner_id, "convert")
         draft = draft_conversion(
             session,
             lead_id=lead_id,

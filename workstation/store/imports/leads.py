@@ -38,6 +38,7 @@ from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, snif
 from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.reference import LeadStatus
+from workstation.store.permissions import ensure_active
 
 BATCH = 5000
 # Batches grow to a quarter of the rows written so far, up to this: each commit rewrites
@@ -209,6 +210,7 @@ def import_leads(
     dry_run: bool = False,
     errors_path: Path | str | None = None,
     assign_as: int | None = None,
+    acting_rep_id: int | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     workers: int | None = None,
@@ -216,6 +218,7 @@ def import_leads(
     clock: Clock = utcnow,
 ) -> ImportSummary:
     """Import the leads of a CSV file; see the module docstring."""
+    ensure_active(engine, acting_rep_id, "import leads")
     started = time.perf_counter()
     path = Path(path)
     form = sniff(path)

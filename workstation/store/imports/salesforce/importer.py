@@ -41,6 +41,7 @@ from workstation.store.models import (
     Opportunity,
     utcnow,
 )
+from workstation.store.permissions import ensure_active
 
 # The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
 Imported = (
@@ -238,9 +239,16 @@ class _Loader:
 
 
 def import_salesforce(
-    engine, directory: Path | str, *, region: str = "US", now: datetime | None = None
+    engine,
+    directory: Path | str,
+    *,
+    region: str = "US",
+    now: datetime | None = None,
+    acting_rep_id: int | None = None,
 ) -> SalesforceReport:
-    """Import a Salesforce data export; see the module docstring."""
+    """Import a Salesforce data export; see the module docstring. An inactive rep
+    (`acting_rep_id`) is refused."""
+    ensure_active(engine, acting_rep_id, "import a Salesforce export")
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)

@@ -89,9 +89,38 @@ def pg_url() -> Iterator[str]:
     schema.upgrade(engine)
     engine.dispose()
     yield url
+    drop_team_roles(url)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
+
+
+def drop_team_roles(url: str) -> None:
+    """Roles are the cluster's, not the schema's: the schema's team groups, and the
+    logins in them, go with the test (`store/access.py` makes them)."""
+    from workstation.store.access import group_roles
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        groups = list(group_roles(connection))
+        logins = connection.execute(
+            text(
+                "SELECT DISTINCT m.rolname FROM pg_auth_members a "
+                "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+                "WHERE g.rolname = ANY(:groups) AND NOT m.rolname = ANY(:groups)"
+            ),
+            {"groups": groups},
+        ).scalars()
+        existing = set(
+            connection.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups)"),
+                {"groups": groups},
+            ).scalars()
+        )
+        for role in [*logins, *(g for g in groups if g in existing)]:
+            connection.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            connection.exec_driver_sql(f'DROP ROLE "{role}"')
+    engine.dispose()
 
 
 @pytest.fixture

@@ -17,9 +17,14 @@ class UnknownRep(StoreError, LookupError):
     """The named rep does not exist (the message lists who does)."""
 
 
+class NotYourself(StoreError):
+    """On a team's PostgreSQL database, `--as` named someone other than the login's rep
+    (or the login is no rep's)."""
+
+
 def rep_info(rep: Rep) -> RepInfo:
     assert rep.id is not None
-    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active, rep.email)
+    return RepInfo(rep.id, rep.name, rep.role, rep.capacity, rep.active, rep.email, rep.login)
 
 
 def list_reps(session: Session) -> list[RepInfo]:
@@ -31,7 +36,15 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
 
     None when the database has no reps at all (an empty database); UnknownRep when a
     name was given and nobody has it.
+
+    On PostgreSQL the database says who is working: the rep whose login is
+    `current_user`, and `name` may only name them (NotYourself otherwise). Only the
+    schema's owner, the administrator, whose login is no rep's, picks a rep by name.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        mine = _login_rep(session, name)
+        if mine is not None:
+            return mine
     if name is None:
         statement = (
             select(Rep)
@@ -50,3 +63,25 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
         known = ", ".join(r.name for r in list_reps(session)) or "none yet"
         raise UnknownRep(f"no rep named {name!r}; reps: {known}")
     return rep_info(rep)
+
+
+def _login_rep(session: Session, name: str | None) -> RepInfo | None:
+    """The rep of the session's login; None for the owner (who may act as anyone)."""
+    connection = session.connection()
+    login = connection.exec_driver_sql("SELECT current_user").scalar_one()
+    rep = session.execute(select(Rep).where(col(Rep.login) == login)).scalar_one_or_none()
+    if rep is not None:
+        if name is not None and rep_name_key(name) != rep.name_key:
+            raise NotYourself(
+                f"you are logged in to the database as {login}, who is {rep.name}: on a "
+                f"shared database you work as yourself, so --as cannot name {name.strip()!r}"
+            )
+        return rep_info(rep)
+    from workstation.store.access import is_owner
+
+    if is_owner(connection):
+        return None
+    raise NotYourself(
+        f"the database login {login} is no rep's: a manager gives you one with "
+        "`workstation reps add NAME --login`"
+    )

@@ -53,6 +53,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with connection.begin():
                 command.upgrade(_alembic_config(connection), revision)
+                if not sqlite and revision == "head":
+                    _team_access(connection)
         finally:
             if sqlite:
                 _sqlite_foreign_keys(connection, "ON")
@@ -65,6 +67,22 @@ def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None  # the connection is checked out, so its driver's is open
     driver.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _team_access(connection: Connection) -> None:
+    """PostgreSQL: the team's roles, grants and policies (`access.py`), set up again by
+    the owner so that new tables are granted too."""
+    from workstation.store.access import install, is_owner
+
+    if is_owner(connection):
+        install(connection)
+
+
+def set_up_team_access(engine: Engine) -> None:
+    """What `db upgrade` does on a database already at the head: the grants again."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            _team_access(connection)
 
 
 def _sqlite_ddl(connection: Connection, *, allowed: bool) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col
 
@@ -27,6 +27,7 @@ from workstation.store.rep_names import rep_name_key
 from workstation.store.reps import rep_info, working_rep
 from workstation.store.rows import RepInfo
 from workstation.store.team.assign import check_capacity, set_capacity
+from workstation.store.team.logins import check_login, create_login, sync_login
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text
 
 ROLES = ("rep", "manager")
@@ -48,13 +49,19 @@ def add_rep(
     role: str = "rep",
     capacity: int = DEFAULT_CAPACITY,
     email: str | None = None,
+    login: str | None = None,
+    password: str | None = None,
     acting_rep_id: int | None,
     at: datetime | None = None,
 ) -> RepInfo:
     """A new active rep. The first of a database without an active manager needs no
-    acting rep, and is a manager."""
+    acting rep, and is a manager. With `login` (PostgreSQL), the rep gets a database
+    login of that name, with `password` or none (`logins.create_login`), all in one
+    transaction."""
     at = at or utcnow()
     clean_name = _name(name)
+    if login is not None:
+        check_login(login)
     _check_role(role)
     check_capacity(capacity)
     try:
@@ -71,9 +78,13 @@ def add_rep(
                     "(--role manager), who can then add the reps"
                 )
             _refuse_taken(session, clean_name)
-            rep = Rep(name=clean_name, role=role, capacity=capacity, email=address, created_at=at)
-            session.add(rep)
-            session.flush()
+            # Only the columns a manager may write (the login is the owner's function's).
+            values = {"name": clean_name, "name_key": rep_name_key(clean_name), "role": role,
+                      "capacity": capacity, "email": address, "active": True, "created_at": at}  # fmt: skip
+            rep_id = session.execute(insert(Rep).values(values).returning(col(Rep.id))).scalar_one()
+            if login is not None:
+                create_login(session, rep_id, login, password)
+            rep = session.get_one(Rep, rep_id, populate_existing=True)
             assert rep.id is not None
             record_change(
                 session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
@@ -157,6 +168,8 @@ def _change_rep(
                 setattr(rep, field, new)
         session.add(rep)
         session.flush()
+        if rep.login is not None and (role, active) != (None, None):
+            sync_login(session, rep.id)
         return rep_info(rep)
 
 

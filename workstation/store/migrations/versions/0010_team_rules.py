@@ -9,7 +9,7 @@ login a rep connects as (team mode).
 Triggers: names keyed whoever writes them, the last active manager kept (with a lock on
 PostgreSQL, where two demotions at once each saw the other manager), no delete of the
 lookup tables' rows, no TRUNCATE (PostgreSQL). On PostgreSQL the roles, grants and
-row-level security of team mode are set up too (`access.py`; `db upgrade` repeats it).
+row-level security of team mode are set up after every upgrade (`access.py`).
 
 Revision ID: 0010_team_rules
 Revises: 0008
@@ -40,10 +40,7 @@ def upgrade() -> None:
     op.create_index("ux_rep_login", "rep", ["login"], unique=True)
     guard_the_team(bind)
     forbid_lookup_deletes_and_truncates(bind)
-    if bind.dialect.name == "postgresql":
-        from workstation.store.access import install
-
-        install(bind)
+    # PostgreSQL's roles, grants and policies follow every upgrade (`schema.upgrade`).
 
 
 def _key_names(bind: sa.Connection) -> None:

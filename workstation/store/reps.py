@@ -10,7 +10,7 @@ from workstation.store.models import Rep
 from workstation.store.rep_names import rep_name_key
 from workstation.store.rows import RepInfo
 
-__all__ = ["RepInfo", "UnknownRep", "list_reps", "rep_info", "working_rep"]
+__all__ = ["NotYourself", "RepInfo", "UnknownRep", "find_rep", "list_reps", "rep_info", "working_rep"]
 
 
 class UnknownRep(StoreError, LookupError):
@@ -56,6 +56,12 @@ def working_rep(session: Session, name: str | None) -> RepInfo | None:
         if rep is None:
             rep = session.execute(select(Rep).order_by(col(Rep.id)).limit(1)).scalar_one_or_none()
         return None if rep is None else rep_info(rep)
+    return find_rep(session, name)
+
+
+def find_rep(session: Session, name: str) -> RepInfo:
+    """The rep named `name` (case-insensitive in full Unicode), whoever is working: the
+    rep a command acts on (`reassign --to`, `reps set`); UnknownRep lists who exists."""
     rep = session.execute(
         select(Rep).where(col(Rep.name_key) == rep_name_key(name))
     ).scalar_one_or_none()

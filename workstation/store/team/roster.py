@@ -24,7 +24,7 @@ from workstation.store.history import record_change
 from workstation.store.models import Rep, utcnow
 from workstation.store.permissions import require_manager
 from workstation.store.rep_names import rep_name_key
-from workstation.store.reps import rep_info, working_rep
+from workstation.store.reps import find_rep, rep_info
 from workstation.store.rows import RepInfo
 from workstation.store.team.assign import check_capacity, set_capacity
 from workstation.store.team.logins import check_login, create_login, sync_login
@@ -146,8 +146,7 @@ def _change_rep(
 ) -> RepInfo:
     with write_session(engine) as session:
         require_manager(session, acting_rep_id, "change a rep")
-        named = working_rep(session, name)  # or UnknownRep, which lists the reps
-        assert named is not None  # a name was given
+        named = find_rep(session, name)  # or UnknownRep, which lists the reps
         rep = session.get(Rep, named.id)
         assert rep is not None and rep.id is not None
         leaves_management = (

@@ -159,3 +159,22 @@ def test_logins_are_checked_before_anything_is_written(team):
         assert [rep.name for rep in list_reps(session)] == ["Morgan Boss", "Riley Rep",
                                                             "Sam Seller"]  # fmt: skip
     assert default_login("Émile Zola-Durand") == "emile_zola_durand"
+
+
+def test_a_service_file_says_who_connects(team, tmp_path, monkeypatch):
+    """libpq reads the connection (login, and a password or ~/.pgpass) from a service
+    file: the workstation passes `?service=` through untouched."""
+    url = make_url(team["url"])
+    schema = url.query["options"].split("search_path=")[1]
+    service = tmp_path / "pg_service.conf"
+    service.write_text(
+        f"[crm]\nhost={url.host}\nport={url.port or 5432}\ndbname={url.database}\n"
+        f"user={team['riley'].login}\noptions=-csearch_path={schema}\n"
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    engine = make_engine("postgresql:///?service=crm")
+    try:
+        with Session(engine) as session:
+            assert working_rep(session, None).name == "Riley Rep"
+    finally:
+        engine.dispose()

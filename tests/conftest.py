@@ -98,48 +98,9 @@ def pg_url() -> Iterator[str]:
 def drop_team_roles(url: str) -> None:
     """Roles are the cluster's, not the schema's: the schema's team groups, and the
     logins in them, go with the test (`store/access.py` makes them)."""
-    from workstation.store.access import group_roles
+    from workstation.store.access import drop_team_roles as drop
 
     engine = make_engine(url)
     with engine.begin() as connection:
-        groups = list(group_roles(connection))
-        logins = connection.execute(
-            text(
-                "SELECT DISTINCT m.rolname FROM pg_auth_members a "
-                "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-                "WHERE g.rolname = ANY(:groups) AND NOT m.rolname = ANY(:groups)"
-            ),
-            {"groups": groups},
-        ).scalars()
-        existing = set(
-            connection.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups)"),
-                {"groups": groups},
-            ).scalars()
-        )
-        for role in [*logins, *(g for g in groups if g in existing)]:
-            connection.exec_driver_sql(f'DROP OWNED BY "{role}"')
-            connection.exec_driver_sql(f'DROP ROLE "{role}"')
-    engine.dispose()
-
-
-@pytest.fixture
-def pg_engine(pg_url) -> Iterator[Engine]:
-    engine = make_engine(pg_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request) -> str:
-    """The same test on a SQLite file and on PostgreSQL."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_url")
-    return request.getfixturevalue("pg_url")
-
-
-@pytest.fixture
-def engine(db_url) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
+        drop(connection)
     engine.dispose()

@@ -18,8 +18,19 @@ from workstation.store.db import make_engine
 def test_reps_get_logins_and_work_as_themselves_only(capsys, pg_url, monkeypatch):
     tag = pg_url.rsplit("search_path%3D", 1)[1][-8:]
     boss, riley = f"boss_{tag}", f"riley_{tag}"
-    code, out, err = run(capsys, "--db", pg_url, "reps", "add", "Morgan Boss", "--role",
-                         "manager", "--login", boss, "--no-password")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--db",
+        pg_url,
+        "reps",
+        "add",
+        "Morgan Boss",
+        "--role",
+        "manager",
+        "--login",
+        boss,
+        "--no-password",
+    )
     assert (code, err) == (0, "") and f"database login {boss}" in out
     monkeypatch.setenv("WORKSTATION_LOGIN_PASSWORD", "s3cret")
     as_boss = login_url(pg_url, boss)
@@ -30,15 +41,26 @@ def test_reps_get_logins_and_work_as_themselves_only(capsys, pg_url, monkeypatch
     assert code == 1 and "WORKSTATION_LOGIN_PASSWORD" in err  # no terminal to ask at
     code, out, _ = run(capsys, "--db", as_boss, "reps", "--json")
     assert [(r["Name"], r["Login"]) for r in json.loads(out)] == [
-        ("Morgan Boss", boss), ("Riley Rep", riley)]  # fmt: skip
+        ("Morgan Boss", boss),
+        ("Riley Rep", riley),
+    ]
     owner = make_engine(pg_url)
     with Session(owner) as session:
         bosses = make_lead(session, owner_id=1).id
         session.commit()
     owner.dispose()
     as_riley = login_url(pg_url, riley)
-    code, out, err = run(capsys, "--db", as_riley, "--as", "Morgan Boss", "reassign",
-                         str(bosses), "--to", "Riley Rep")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--db",
+        as_riley,
+        "--as",
+        "Morgan Boss",
+        "reassign",
+        str(bosses),
+        "--to",
+        "Riley Rep",
+    )
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     assert f"logged in to the database as {riley}, who is Riley Rep" in err
     code, _, err = run(capsys, "--db", as_riley, "reassign", str(bosses), "--to", "Riley Rep")
@@ -50,6 +72,16 @@ def test_reps_get_logins_and_work_as_themselves_only(capsys, pg_url, monkeypatch
 
 
 def test_sqlite_has_no_logins(capsys, sqlite_url):
-    code, _, err = run(capsys, "--db", sqlite_url, "reps", "add", "Dana", "--role", "manager",
-                       "--login", "--no-password")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--db",
+        sqlite_url,
+        "reps",
+        "add",
+        "Dana",
+        "--role",
+        "manager",
+        "--login",
+        "--no-password",
+    )
     assert code == 1 and "logins are for a team's PostgreSQL database" in err

@@ -18,9 +18,13 @@ from workstation.store.schema import upgrade
 def filled(engine):
     with Session(engine) as session:
         make_one_of_everything(session)
-        session.execute(text("INSERT INTO campaign_member_status (campaign_id, label, sort_order, is_default, "
-                             "has_responded) VALUES "
-                             "((SELECT min(id) FROM campaign), 'Sent', 1, false, false)"))  # fmt: skip
+        session.execute(
+            text(
+                "INSERT INTO campaign_member_status (campaign_id, label, sort_order, is_default, "
+                "has_responded) VALUES "
+                "((SELECT min(id) FROM campaign), 'Sent', 1, false, false)"
+            )
+        )
         session.commit()
     return engine
 
@@ -72,7 +76,14 @@ def test_sqlite_refuses_replace(sqlite_engine, sql):
         assert connection.execute(text("SELECT count(*) FROM history")).scalar() == 1
 
 
-@pytest.mark.parametrize("sql", ["DROP TABLE history", "ALTER TABLE history RENAME TO old_history", "ALTER TABLE history DROP COLUMN reason"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DROP TABLE history",
+        "ALTER TABLE history RENAME TO old_history",
+        "ALTER TABLE history DROP COLUMN reason",
+    ],
+)
 def test_sqlite_connections_of_the_store_refuse_drops(sqlite_engine, sql):
     _refused(sqlite_engine, sql, match="not authorized")
     with sqlite_engine.connect() as connection:
@@ -105,7 +116,10 @@ def test_names_that_fold_alike_are_told_apart_by_the_upgrade(tmp_path):
         renamed = connection.execute(
             text("SELECT old_value, new_value FROM history WHERE field = 'name'")
         ).all()
-    assert reps == [("Émile Zola", "émile zola"), ("ÉMILE ZOLA (#2)", "émile zola (#2)"),
-                    ("Ана", "ана")]  # fmt: skip
+    assert reps == [
+        ("Émile Zola", "émile zola"),
+        ("ÉMILE ZOLA (#2)", "émile zola (#2)"),
+        ("Ана", "ана"),
+    ]
     assert renamed == [("ÉMILE ZOLA", "ÉMILE ZOLA (#2)")]
     engine.dispose()

@@ -60,23 +60,26 @@ REASON = "Bogus form fill"
         (lambda e, t: convert_lead(e, lead_id=t["sams"], rep_id=t["riley"]), "other reps'"),
         (lambda e, t: convert_lead(e, lead_id=t["pool"], rep_id=t["riley"]), "the pool's"),
         (
-            lambda e, t: reject(e, kind="lead", record_id=t["sams"], reason=REASON,
-                                rep_id=t["riley"]),
+            lambda e, t: reject(
+                e, kind="lead", record_id=t["sams"], reason=REASON, rep_id=t["riley"]
+            ),
             "other reps'",
         ),
         (
-            lambda e, t: reject(e, kind="lead", record_id=t["pool"], reason=REASON,
-                                rep_id=t["riley"]),
+            lambda e, t: reject(
+                e, kind="lead", record_id=t["pool"], reason=REASON, rep_id=t["riley"]
+            ),
             "the pool's",
         ),
         (
-            lambda e, t: reject(e, kind="contact", record_id=t["sams_contact"], reason=REASON,
-                                rep_id=t["riley"]),
+            lambda e, t: reject(
+                e, kind="contact", record_id=t["sams_contact"], reason=REASON, rep_id=t["riley"]
+            ),
             "other reps'",
         ),
     ],
     ids=["convert-others", "convert-pool", "reject-others", "reject-pool", "reject-contact"],
-)  # fmt: skip
+)
 def test_a_rep_converts_and_rejects_only_their_own(engine, team, action, message):
     before = _written(engine)
     with pytest.raises(PermissionDenied, match=f"Riley Rep is a rep.*{message}"):
@@ -103,18 +106,22 @@ def _salesforce(tmp_path):
         lambda e, t, p: import_leads(e, _csv(p), acting_rep_id=t["gone"]),
         lambda e, t, p: import_salesforce(e, _salesforce(p), acting_rep_id=t["gone"]),
         lambda e, t, p: save_fields(
-            e, rep_id=t["gone"], kind="lead", record_id=t["gones"], expected_version=3,
+            e,
+            rep_id=t["gone"],
+            kind="lead",
+            record_id=t["gones"],
+            expected_version=3,
             changes={"title": "CEO"},
         ),
         lambda e, t, p: undo_last_call(e, rep_id=t["gone"], now=NOW),
-        lambda e, t, p: log_call(e, rep_id=t["gone"], lead_id=t["gones"], disposition="2",
-                                 now=NOW),
+        lambda e, t, p: log_call(e, rep_id=t["gone"], lead_id=t["gones"], disposition="2", now=NOW),
         lambda e, t, p: convert_lead(e, lead_id=t["gones"], rep_id=t["gone"]),
-        lambda e, t, p: reject(e, kind="lead", record_id=t["gones"], reason=REASON,
-                               rep_id=t["gone"]),
+        lambda e, t, p: reject(
+            e, kind="lead", record_id=t["gones"], reason=REASON, rep_id=t["gone"]
+        ),
     ],
     ids=["import", "salesforce", "edit", "undo", "log", "convert", "reject"],
-)  # fmt: skip
+)
 def test_an_inactive_rep_changes_nothing(engine, team, tmp_path, action):
     before = _written(engine)
     with pytest.raises(StoreError, match="Gone Rep is no longer an active rep"):

@@ -99,22 +99,23 @@ def test_two_managers_demoting_each_other_leave_one(engine):
 def test_sql_by_hand_cannot_demote_or_retire_the_last_manager(engine):
     boss = _boss(engine)
     for change in ("role = 'rep'", "active = false"):
-        with pytest.raises(exc.DBAPIError, match="last active manager"):
-            with engine.begin() as connection:
-                connection.execute(text(f"UPDATE rep SET {change} WHERE id = :id"), {"id": boss})
+        with (
+            pytest.raises(exc.DBAPIError, match="last active manager"),
+            engine.begin() as connection,
+        ):
+            connection.execute(text(f"UPDATE rep SET {change} WHERE id = :id"), {"id": boss})
     assert _managers(engine) == 1
 
 
 def test_sql_by_hand_cannot_add_a_twin_name(engine):
     _boss(engine)
-    with pytest.raises(exc.IntegrityError):
-        with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO rep (name, role, capacity, active, created_at) "
-                    "VALUES ('BOSS', 'rep', 5, true, '2026-01-01 00:00:00')"
-                )
+    with pytest.raises(exc.IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO rep (name, role, capacity, active, created_at) "
+                "VALUES ('BOSS', 'rep', 5, true, '2026-01-01 00:00:00')"
             )
+        )
 
 
 # Two processes: each runs every round, the rounds kept in step by a barrier.

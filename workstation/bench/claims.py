@@ -18,6 +18,7 @@ from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from workstation.bench.stats import ms_since, p95
+from workstation.store.access import drop_team_roles
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.db import make_engine
@@ -74,6 +75,8 @@ def measure_claims(url: str, *, claims_each: int = 40) -> dict[str, float]:
             results = list(workers.map(lambda rep: _claimer(engine, rep, claims_each), reps))
         seconds = time.perf_counter() - started
     finally:
+        with engine.begin() as connection:  # roles outlive the schema: theirs go first
+            drop_team_roles(connection)
         engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -131,8 +131,10 @@ def _grants(connection: Connection, q: str, rep_group: str, manager_group: str) 
         f"GRANT INSERT, UPDATE ON {', '.join(f'{q}.{t}' for t in MANAGER_WRITES)} "
         f'TO "{manager_group}"'
     )
-    run(f'GRANT INSERT ({REP_COLUMNS}, created_at), UPDATE ({REP_COLUMNS}) ON {q}.rep '
-        f'TO "{manager_group}"')  # fmt: skip
+    run(
+        f"GRANT INSERT ({REP_COLUMNS}, created_at), UPDATE ({REP_COLUMNS}) ON {q}.rep "
+        f'TO "{manager_group}"'
+    )
     for function in ("ws_grant_login(integer, text, text)", "ws_sync_login(integer)"):
         run(f"REVOKE ALL ON FUNCTION {q}.{function} FROM PUBLIC")
         run(f'GRANT EXECUTE ON FUNCTION {q}.{function} TO "{manager_group}"')
@@ -234,3 +236,26 @@ def _policies(connection: Connection) -> None:
                 f" WITH CHECK ({check})" if check else ""
             )
             run(f'CREATE POLICY {name} ON "{table}" FOR {command}{clauses}')
+
+
+def drop_team_roles(connection: Connection) -> None:
+    """Drop this schema's group roles and the logins in them: for a scratch schema about
+    to be dropped (tests, the bench), since roles outlive it."""
+    groups = list(group_roles(connection))
+    logins = connection.execute(
+        text(
+            "SELECT DISTINCT m.rolname FROM pg_auth_members a "
+            "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+            "WHERE g.rolname = ANY(:groups) AND NOT m.rolname = ANY(:groups)"
+        ),
+        {"groups": groups},
+    ).scalars()
+    existing = set(
+        connection.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups)"),
+            {"groups": groups},
+        ).scalars()
+    )
+    for role in [*logins, *(group for group in groups if group in existing)]:
+        connection.exec_driver_sql(f'DROP OWNED BY "{role}"')
+        connection.exec_driver_sql(f'DROP ROLE "{role}"')

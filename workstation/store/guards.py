@@ -100,7 +100,7 @@ def guard_the_team(connection: Connection) -> None:
             "IF OLD.role = 'manager' AND OLD.active "
             "AND NOT (NEW.role = 'manager' AND NEW.active) THEN "
             f"PERFORM pg_advisory_xact_lock(hashtext('{schema}.rep managers')); "
-            f'IF NOT EXISTS (SELECT 1 FROM "{schema}".rep WHERE role = \'manager\' AND active '
+            f"IF NOT EXISTS (SELECT 1 FROM \"{schema}\".rep WHERE role = 'manager' AND active "
             "AND id <> OLD.id) THEN "
             f"RAISE EXCEPTION '{LAST_MANAGER}' USING ERRCODE = 'check_violation'; "
             "END IF; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"

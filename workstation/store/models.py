@@ -20,7 +20,6 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, event, 
 from sqlmodel import Field, SQLModel
 
 from workstation.store.clock import utcnow
-from workstation.store.rep_names import rep_name_key
 from workstation.store.reference import (  # noqa: F401  (registers the reference tables)
     ContactRole,
     Disposition,
@@ -28,6 +27,7 @@ from workstation.store.reference import (  # noqa: F401  (registers the referenc
     LifecycleStage,
     OpportunityStage,
 )
+from workstation.store.rep_names import rep_name_key
 
 # Predicates shared by partial indexes and the queries that must match them.
 OPEN_CALLABLE = "is_open AND NOT do_not_call"

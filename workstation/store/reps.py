@@ -10,7 +10,15 @@ from workstation.store.models import Rep
 from workstation.store.rep_names import rep_name_key
 from workstation.store.rows import RepInfo
 
-__all__ = ["NotYourself", "RepInfo", "UnknownRep", "find_rep", "list_reps", "rep_info", "working_rep"]
+__all__ = [
+    "NotYourself",
+    "RepInfo",
+    "UnknownRep",
+    "find_rep",
+    "list_reps",
+    "rep_info",
+    "working_rep",
+]
 
 
 class UnknownRep(StoreError, LookupError):
@@ -32,7 +40,8 @@ def list_reps(session: Session) -> list[RepInfo]:
 
 
 def working_rep(session: Session, name: str | None) -> RepInfo | None:
-    """The rep named `name` (case-insensitive in full Unicode: `rep_name_key`), or by default the first active manager.
+    """The rep named `name` (case-insensitive in full Unicode: `rep_name_key`), or by
+    default the first active manager.
 
     None when the database has no reps at all (an empty database); UnknownRep when a
     name was given and nobody has it.

@@ -37,8 +37,8 @@ from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, sniff
 from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
-from workstation.store.reference import LeadStatus
 from workstation.store.permissions import ensure_active
+from workstation.store.reference import LeadStatus
 
 BATCH = 5000
 # Batches grow to a quarter of the rows written so far, up to this: each commit rewrites

@@ -51,8 +51,11 @@ def create_login(session: Session, rep_id: int, login: str, password: str | None
         verifier = pgconn.encrypt_password(
             password.encode(), login.encode(), b"scram-sha-256"
         ).decode()
-    _call(session, "SELECT ws_grant_login(:id, :login, :verifier)",
-          {"id": rep_id, "login": login, "verifier": verifier})  # fmt: skip
+    _call(
+        session,
+        "SELECT ws_grant_login(:id, :login, :verifier)",
+        {"id": rep_id, "login": login, "verifier": verifier},
+    )
 
 
 def sync_login(session: Session, rep_id: int) -> None:

@@ -79,8 +79,15 @@ def add_rep(
                 )
             _refuse_taken(session, clean_name)
             # Only the columns a manager may write (the login is the owner's function's).
-            values = {"name": clean_name, "name_key": rep_name_key(clean_name), "role": role,
-                      "capacity": capacity, "email": address, "active": True, "created_at": at}  # fmt: skip
+            values = {
+                "name": clean_name,
+                "name_key": rep_name_key(clean_name),
+                "role": role,
+                "capacity": capacity,
+                "email": address,
+                "active": True,
+                "created_at": at,
+            }
             rep_id = session.execute(insert(Rep).values(values).returning(col(Rep.id))).scalar_one()
             if login is not None:
                 create_login(session, rep_id, login, password)

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 
 from workstation.store.changes import change_lead
 from workstation.store.conversion.plan import Draft, draft_conversion
@@ -132,9 +132,13 @@ def convert_lead(
     at = at or utcnow()
     with write_session(engine) as session:
         require_active(session, rep_id, "convert leads")
-        lead = session.get(Lead, lead_id)
-        if lead is not None:  # else the plan says there is no such lead
-            require_own_record(session, rep_id, lead.owner_id, "convert")
+        # The owner alone, locked: the plan then reads the whole lead under the same lock
+        # (an entity read here, unlocked, would be the one the plan gets back, stale).
+        owner = session.execute(
+            select(col(Lead.owner_id)).where(col(Lead.id) == lead_id).with_for_update()
+        ).first()
+        if owner is not None:  # else the plan says there is no such lead
+            require_own_record(session, rep_id, owner.owner_id, "convert")
         draft = draft_conversion(
             session,
             lead_id=lead_id,

@@ -107,9 +107,21 @@ def pg_url() -> Iterator[str]:
     schema.upgrade(engine)
     engine.dispose()
     yield url
+    drop_team_roles(url)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
+
+
+def drop_team_roles(url: str) -> None:
+    """Roles are the cluster's, not the schema's: the schema's team groups, and the
+    logins in them, go with the test (`store/access.py` makes them)."""
+    from workstation.store.access import drop_team_roles as drop
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        drop(connection)
+    engine.dispose()
 
 
 @pytest.fixture

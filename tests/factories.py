@@ -52,24 +52,28 @@ def make_one_of_everything(session: Session) -> None:
         OpportunityContactRole,
     )
 
-    rep = make_rep(session, "Everything Rep")
+    # Through Core, with the columns every revision has: the migration tests fill old
+    # schemas with this.
+    rep_id = session.execute(
+        insert(Rep).values(name="Everything Rep", role="rep", capacity=200).returning(Rep.id)
+    ).scalar_one()
     script = CallScript(name="Script", body="Hi {first_name}")
     session.add(script)
     session.flush()
     campaign = Campaign(name="Spring Webinar", channel="Webinar", call_script_id=script.id)
-    account = Account(name="Acme, Inc.", owner_id=rep.id)
+    account = Account(name="Acme, Inc.", owner_id=rep_id)
     session.add_all([campaign, account])
     session.flush()
-    contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep.id)
+    contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep_id)
     opportunity = Opportunity(
         account_id=account.id,
         name="Acme – Spring Webinar",
         close_date=date(2026, 12, 31),
-        owner_id=rep.id,
+        owner_id=rep_id,
     )
     session.add_all([contact, opportunity])
     session.flush()
-    lead = make_lead(session, owner_id=rep.id, campaign_id=campaign.id)
+    lead = make_lead(session, owner_id=rep_id, campaign_id=campaign.id)
     session.add_all(
         [
             OpportunityContactRole(
@@ -81,6 +85,6 @@ def make_one_of_everything(session: Session) -> None:
     )
     # Naming only the columns every revision has: the upgrade tests write it at old ones.
     session.execute(
-        insert(Activity).values(lead_id=lead.id, rep_id=rep.id, disposition="No Answer")
+        insert(Activity).values(lead_id=lead.id, rep_id=rep_id, disposition="No Answer")
     )
     session.flush()

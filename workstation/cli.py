@@ -20,7 +20,8 @@ exit codes:
 
 environment:
   WORKSTATION_DB    database URL (default: a SQLite file in your user data directory)
-  WORKSTATION_REP   who is working (default: the first manager)
+  WORKSTATION_REP   who is working (default: the first manager; on PostgreSQL, the rep
+                    whose database login you connect as, and only them)
 
 examples:
   workstation                              open the queue
@@ -55,7 +56,10 @@ def _options_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="URL", help="database URL (overrides WORKSTATION_DB)")
     parser.add_argument(
-        "--as", dest="rep", metavar="NAME", help="work as this rep (overrides WORKSTATION_REP)"
+        "--as",
+        dest="rep",
+        metavar="NAME",
+        help="work as this rep (overrides WORKSTATION_REP); on PostgreSQL only your login's rep",
     )
     parser.set_defaults(handler=open_tui, command=None)
     return parser

@@ -159,7 +159,7 @@ def test_a_converted_lead_is_read_only(engine):
 def test_bulk_conversion_converts_each_lead_on_its_own(engine):
     world = build_world(engine)
     with Session(engine) as session:
-        dnc = make_lead(session, company="Quiet Ltd", do_not_call=True).id
+        dnc = make_lead(session, company="Quiet Ltd", do_not_call=True, owner_id=world.rep).id
         session.commit()
     convert_lead(engine, lead_id=world.fresh_lead, rep_id=world.rep)
     summary = bulk_convert(

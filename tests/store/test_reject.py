@@ -77,7 +77,7 @@ def test_a_rejected_contact_keeps_everything_but_its_callback(engine):
         kind="contact",
         record_id=world.jane,
         reason="Job seeker, not a buyer",
-        rep_id=world.rep,
+        rep_id=world.other_rep,  # Jane's owner: a rep rejects only their own records
     )
     after = snapshot(engine)
     assert {t: len(rows) for t, rows in after.items()} == {

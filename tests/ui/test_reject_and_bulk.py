@@ -37,6 +37,9 @@ async def test_rejecting_a_lead_with_the_last_reason(sqlite_engine):
 
 async def test_rejecting_a_contact(sqlite_engine):
     world = build_world(sqlite_engine)
+    with Session(sqlite_engine) as session:  # the working rep's contact: theirs to reject
+        session.get_one(Contact, world.bob).owner_id = world.rep
+        session.commit()
     app, results = HostApp(sqlite_engine), []
     async with app.run_test(size=SIZE) as pilot:
         dialog = RejectDialog(record_id=world.bob, name="Bob Stone", kind="contact")

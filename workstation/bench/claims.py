@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from workstation.bench.claimers import PHASES, PhaseResult, Plan, claimer_main
 from workstation.bench.errors import BenchError
 from workstation.bench.stats import median_and_p95
+from workstation.store.access import drop_team_roles
 from workstation.store.db import make_engine
 from workstation.store.models import Lead, Rep
 from workstation.store.schema import upgrade
@@ -216,6 +217,10 @@ def measure_claims(
             engine.dispose()  # the claimers fork with no connection of ours in them
         figures, claimed, pids = _run_phases(_plans(scratch, reps, processes, seconds), say)
     finally:
+        roles = make_engine(scratch)
+        with roles.begin() as connection:  # roles outlive the schema: theirs go first
+            drop_team_roles(connection)
+        roles.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

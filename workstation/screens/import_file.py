@@ -235,6 +235,7 @@ class ImportFileScreen(Screen):
                 source=source,
                 mapping=mapping,
                 dry_run=dry_run,
+                acting_rep_id=store.rep.id,
                 progress=progress,
                 should_stop=self._stop.is_set,
                 clock=store.clock,

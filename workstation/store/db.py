@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from workstation.passwords import MASK, password_quoted, remember, scrub
 from workstation.store.errors import DatabaseError
+from workstation.store.rep_names import rep_name_key
 
 SessionFactory = Callable[[], Session]
 T = TypeVar("T")
@@ -138,12 +139,37 @@ def _create_private_file(path: Path) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # The driver's own transaction handling is off (isolation_level=None below) so that
     # SQLAlchemy's "begin" event can issue BEGIN IMMEDIATE for writers: see `write_session`.
+    dbapi_connection.create_function("ws_name_key", 1, rep_name_key, deterministic=True)
+    guard_sqlite_ddl(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A REPLACE deletes the row it replaces: with this on, the delete meets the delete
+    # guards (`guards.py`) instead of slipping past them.
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _refuse_drops(action: int, arg1: str | None, arg2: str | None, database, _source) -> int:
+    """No DROP TABLE or ALTER TABLE on the database's own tables outside a migration."""
+    if action == sqlite3.SQLITE_ALTER_TABLE:  # its arguments: the database, the table
+        database, table = arg1, arg2
+    elif action == sqlite3.SQLITE_DROP_TABLE:  # the table, then nothing
+        table = arg1
+    else:
+        return sqlite3.SQLITE_OK
+    if database == "main" and not (table or "").startswith("sqlite_"):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def guard_sqlite_ddl(dbapi_connection, *, on: bool = True) -> None:
+    """Refuse (on) or allow (off, for a migration) dropping or altering tables on one of
+    the store's SQLite connections. SQLite has no DDL triggers: this guards the store's
+    own connections, not another program's."""
+    dbapi_connection.set_authorizer(_refuse_drops if on else None)
 
 
 def _sqlite_begin(conn) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, event, text
 from sqlmodel import Field, SQLModel
 
 from workstation.store.clock import utcnow
@@ -27,6 +27,7 @@ from workstation.store.reference import (  # noqa: F401  (registers the referenc
     LifecycleStage,
     OpportunityStage,
 )
+from workstation.store.rep_names import rep_name_key
 
 # Predicates shared by partial indexes and the queries that must match them.
 OPEN_CALLABLE = "is_open AND NOT do_not_call"
@@ -68,6 +69,11 @@ class Rep(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
+    # `rep_name_key(name)`, unique: the name as lookups match it. Set on every write of the
+    # name (below, and by triggers for SQL written by hand).
+    name_key: str | None = Field(default=None, max_length=480)
+    # The PostgreSQL login this rep connects as (team mode); None on SQLite.
+    login: str | None = Field(default=None, max_length=63)
     email: str | None = Field(default=None, max_length=254)
     role: str = Field(default="rep", max_length=16)  # "rep" or "manager"
     capacity: int = 200
@@ -77,7 +83,15 @@ class Rep(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("role IN ('rep', 'manager')", name="ck_rep_role"),
         CheckConstraint("capacity >= 0", name="ck_rep_capacity"),
+        Index("ux_rep_name_key", "name_key", unique=True),
+        Index("ux_rep_login", "login", unique=True),
     )
+
+
+@event.listens_for(Rep, "before_insert")
+@event.listens_for(Rep, "before_update")
+def _key_the_name(_mapper, _connection, rep: Rep) -> None:
+    rep.name_key = rep_name_key(rep.name)
 
 
 class CallScript(SQLModel, table=True):

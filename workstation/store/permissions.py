@@ -48,6 +48,23 @@ def require_active(session: Session, acting_rep_id: int | None, action: str) -> 
         acting_rep(session, acting_rep_id, action)
 
 
+def ensure_active(engine: Engine, acting_rep_id: int | None, action: str) -> None:
+    """`require_active` in a short session of its own: for the actions (imports) that
+    write in many transactions, checked before the first."""
+    if acting_rep_id is not None:
+        with Session(engine) as session:
+            acting_rep(session, acting_rep_id, action)
+
+
+def require_own_record(
+    session: Session, acting_rep_id: int | None, owner_id: int | None, action: str
+) -> None:
+    """A rep acts on a record they own; another rep's, or the pool's, needs a manager.
+    None (a system task) passes, as in `require_active`."""
+    if acting_rep_id is not None:
+        require_owner_or_manager(session, acting_rep_id, [owner_id], action)
+
+
 def require_manager(session: Session, acting_rep_id: int | None, action: str) -> RepInfo:
     """The acting rep, if a manager; otherwise PermissionDenied naming the action."""
     rep = acting_rep(session, acting_rep_id, action)

@@ -109,6 +109,7 @@ class RepInfo(NamedTuple):
     capacity: int
     active: bool
     email: str | None = None  # not read for the first frame (`calling.glance`)
+    login: str | None = None  # their PostgreSQL login (team mode)
 
     @property
     def is_manager(self) -> bool:

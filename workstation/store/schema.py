@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `calling.glance` r
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008"
+HEAD = "0010_team_rules"
 
 
 def _alembic_config(connection: Connection | None):
@@ -49,12 +49,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _sqlite_foreign_keys(connection, "OFF")
+            _sqlite_ddl(connection, allowed=True)
         try:
             with connection.begin():
                 command.upgrade(_alembic_config(connection), revision)
+                if not sqlite and revision == "head":
+                    _team_access(connection)
         finally:
             if sqlite:
                 _sqlite_foreign_keys(connection, "ON")
+                _sqlite_ddl(connection, allowed=False)
 
 
 def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
@@ -63,6 +67,30 @@ def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None  # the connection is checked out, so its driver's is open
     driver.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _team_access(connection: Connection) -> None:
+    """PostgreSQL: the team's roles, grants and policies (`access.py`), set up again by
+    the owner so that new tables are granted too."""
+    from workstation.store.access import install, is_owner
+
+    if is_owner(connection):
+        install(connection)
+
+
+def set_up_team_access(engine: Engine) -> None:
+    """What `db upgrade` does on a database already at the head: the grants again."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            _team_access(connection)
+
+
+def _sqlite_ddl(connection: Connection, *, allowed: bool) -> None:
+    """A migration may rebuild tables (SQLite's ALTER is drop and create): the store's
+    connections refuse that at other times (`db.guard_sqlite_ddl`)."""
+    from workstation.store.db import guard_sqlite_ddl
+
+    guard_sqlite_ddl(connection.connection.driver_connection, on=not allowed)
 
 
 def ensure_current(engine: Engine) -> bool:

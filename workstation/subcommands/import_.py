@@ -92,12 +92,15 @@ def run(args: argparse.Namespace) -> int:
         )
     config = settings(args)
     engine = open_engine(config, create=True)
+    from workstation.store.permissions import acting_rep_id
+
+    me = acting_rep_id(engine, config.rep_name)  # None in a database with no reps yet
     if args.salesforce:
-        return _salesforce(engine, config, args, region)
-    return _leads(engine, config, args, region)
+        return _salesforce(engine, config, args, region, me)
+    return _leads(engine, config, args, region, me)
 
 
-def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
+def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:
     from workstation.progress import ProgressReporter
     from workstation.store.imports.columns import parse_map_options
     from workstation.store.imports.leads import import_leads
@@ -115,6 +118,7 @@ def _leads(engine, config, args: argparse.Namespace, region: str) -> int:
             dry_run=args.dry_run,
             errors_path=args.errors,
             assign_as=acting,
+            acting_rep_id=me,
             progress=lambda done, total: reporter.update("Importing leads", done, total),
             clock=args.clock,
             encoding=args.encoding,
@@ -177,7 +181,7 @@ def _describe(summary) -> str:
     return "\n".join(lines)
 
 
-def _salesforce(engine, config, args: argparse.Namespace, region: str) -> int:
+def _salesforce(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:
     from workstation.store.imports.salesforce.importer import import_salesforce
 
     acting = _assigner(engine, config.rep_name) if args.assign else None
@@ -191,6 +195,7 @@ def _salesforce(engine, config, args: argparse.Namespace, region: str) -> int:
         source=args.source,
         campaign=args.campaign,
         assign_as=acting,
+        acting_rep_id=me,
     )
     if args.json:
         print(json.dumps(asdict(report)))

@@ -32,14 +32,14 @@ def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.store.permissions import acting_rep_id
-    from workstation.store.reps import working_rep
+    from workstation.store.reps import find_rep
     from workstation.store.team.assign import reassign, return_to_pool
 
     config = settings(args)
     engine = open_engine(config)
     me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
-        target = working_rep(session, args.to) if args.to else None
+        target = find_rep(session, args.to) if args.to else None
     if args.pool:
         result = return_to_pool(
             engine, args.ids, acting_rep_id=me, reason=args.reason, at=args.clock()

@@ -1,6 +1,11 @@
 """`workstation reps [add NAME | set NAME]`: list the team, add a rep, change one's role,
 capacity or whether they are active (nobody is deleted). Managers only, except the first
-manager of a database that has none (one filled by an import, say)."""
+manager of a database that has none (one filled by an import, say).
+
+On a team's PostgreSQL database `reps add NAME --login` also gives the rep a database
+login of their own (run by a manager, or by the owner of the schema). Its password comes
+from WORKSTATION_LOGIN_PASSWORD, else is asked for twice at a terminal; `--no-password`
+makes a login for a server that lets its clients in otherwise (trust, certificates)."""
 
 from __future__ import annotations
 
@@ -33,6 +38,20 @@ def register(commands) -> None:
         help="the most open leads they may hold (default 200)",
     )
     add.add_argument("--email", metavar="ADDRESS")
+    add.add_argument(
+        "--login",
+        nargs="?",
+        const="",
+        metavar="LOGIN",
+        help="PostgreSQL: give them a database login (default: made from the name, "
+        "'Dana Reyes' logs in as dana_reyes); password from WORKSTATION_LOGIN_PASSWORD "
+        "or asked for",
+    )
+    add.add_argument(
+        "--no-password",
+        action="store_true",
+        help="with --login: no password (the server trusts its clients, or uses certificates)",
+    )
     change = actions.add_parser("set", help="change a rep's role, capacity or active flag")
     change.add_argument("name", metavar="NAME")
     change.add_argument("--role", choices=("rep", "manager"))
@@ -63,12 +82,20 @@ def run(args: argparse.Namespace) -> int:
     if args.action is not None:
         me = acting_rep_id(engine, config.rep_name)
         if args.action == "add":
+            login = password = None
+            if args.login is not None:
+                from workstation.store.team.logins import default_login
+
+                login = args.login or default_login(args.name)
+                password = None if args.no_password else _password(login)
             rep = add_rep(
                 engine,
                 args.name,
                 role=args.role,
                 capacity=args.capacity,
                 email=args.email,
+                login=login,
+                password=password,
                 acting_rep_id=me,
                 at=args.clock(),
             )
@@ -90,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
             done = "Changed"
         print(
             f"{done} {clean(rep.name)}: {rep.role}, capacity {rep.capacity:,}"
-            f"{'' if rep.active else ', inactive'}."
+            f"{'' if rep.active else ', inactive'}"
+            f"{f', database login {rep.login}' if rep.login else ''}."
         )
         return 0
     with Session(engine) as session:
@@ -104,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
                 "Role": r.role,
                 "Capacity": r.capacity,
                 "Active": r.active,
+                "Login": r.login,
             }
             for r in reps
         ]
@@ -118,8 +147,34 @@ def run(args: argparse.Namespace) -> int:
     mail = max(len(clean(r.email or "")) for r in reps)
     for r in reps:
         state = "" if r.active else "  (inactive)"
+        login = f"  login {r.login}" if r.login else ""
         print(
             f"{r.id:>5}  {clean(r.name):<{width}}  {clean(r.email or ''):<{mail}}  {r.role:<7}  "
-            f"capacity {r.capacity:>6,}{state}"
+            f"capacity {r.capacity:>6,}{login}{state}"
         )
     return 0
+
+
+PASSWORD_ENV = "WORKSTATION_LOGIN_PASSWORD"
+
+
+def _password(login: str) -> str:
+    """The new login's password: from the environment, else typed twice at a terminal."""
+    import getpass
+    import os
+    import sys
+
+    from workstation.store.errors import StoreError
+
+    given = os.environ.get(PASSWORD_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise StoreError(
+            f"a password for {login}: set {PASSWORD_ENV}, or give --no-password for a "
+            "server that lets its clients in without one"
+        )
+    first = getpass.getpass(f"Password for {login}: ")
+    if not first or first != getpass.getpass("Again: "):
+        raise StoreError("the passwords were empty or differed: no rep was added")
+    return first

@@ -73,14 +73,14 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reports.untouched import iter_untouched, untouched_summary
     from workstation.store.reports.untouched_export import write_json, write_leads_csv
-    from workstation.store.reps import working_rep
+    from workstation.store.reps import find_rep
     from workstation.terminal import data_out
 
     config = settings(args)
     engine = open_engine(config)
     me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
-        only = working_rep(session, args.only_rep) if args.only_rep else None
+        only = find_rep(session, args.only_rep) if args.only_rep else None
         scope = {"acting_rep_id": me, "hours": args.hours, "rep_id": only and only.id}
         summary = untouched_summary(session, now=args.clock(), **scope)
         leads = iter_untouched(session, now=summary.now, **scope)

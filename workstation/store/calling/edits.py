@@ -16,6 +16,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
+from workstation.store.permissions import require_active
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
@@ -90,6 +91,7 @@ def save_fields(
     """
     now = now or utcnow()
     with write_session(engine) as session:
+        require_active(session, rep_id, "edit records")
         record = session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
         if record is None:
             raise InvalidValue(f"there is no {kind} {record_id}")

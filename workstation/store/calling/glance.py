@@ -20,6 +20,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from workstation.store.calling.glance_sql import PAGES
+from workstation.store.rep_names import rep_name_key
 from workstation.store.rows import ROW_COLUMNS, TIME_COLUMNS, Page, RepInfo, queue_row
 from workstation.store.schema import HEAD
 
@@ -75,10 +76,10 @@ def _look(db: sqlite3.Connection, rep_name: str | None, limit: int) -> Glance | 
 
 
 def _rep(db: sqlite3.Connection, name: str | None) -> RepInfo | None:
-    """As `reps.working_rep` finds them: by name (lower-cased in SQL, as there), else the
-    first active manager, else the first rep."""
+    """As `reps.working_rep` finds them: by name (its key, as there), else the first
+    active manager, else the first rep."""
     if name is not None:
-        found = db.execute(f"{_REP} WHERE lower(name) = ?", (name.strip().lower(),)).fetchall()
+        found = db.execute(f"{_REP} WHERE name_key = ?", (rep_name_key(name),)).fetchall()
     else:
         managers = db.execute(f"{_REP} WHERE role = 'manager' AND active ORDER BY id LIMIT 1")
         found = managers.fetchall() or db.execute(f"{_REP} ORDER BY id LIMIT 1").fetchall()

@@ -26,7 +26,7 @@ from workstation.store.conversion.rules import REJECTED, ensure_editable
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Contact, Lead, utcnow
-from workstation.store.permissions import require_active
+from workstation.store.permissions import require_active, require_own_record
 from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
 
 
@@ -98,6 +98,7 @@ def reject(
         )
         if record is None:
             raise RejectRefused(f"no {kind} {record_id}")
+        require_own_record(session, rep_id, record.owner_id, "reject")
         if isinstance(record, Lead):
             ensure_editable(record)
         if record.lifecycle_stage == REJECTED:

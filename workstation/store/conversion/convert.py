@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 
 from workstation.store.changes import change_lead
 from workstation.store.conversion.captured import lead_labels, never_qualified, role_from_answers
@@ -40,8 +40,8 @@ from workstation.store.conversion.writes import (
 )
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import utcnow
-from workstation.store.permissions import require_active
+from workstation.store.models import Lead, utcnow
+from workstation.store.permissions import require_active, require_own_record
 from workstation.store.reference import CONVERTED
 
 
@@ -135,6 +135,13 @@ def convert_lead(
     at = at or utcnow()
     with write_session(engine) as session:
         require_active(session, rep_id, "convert leads")
+        # The owner alone, locked: the plan then reads the whole lead under the same lock
+        # (an entity read here, unlocked, would be the one the plan gets back, stale).
+        owner = session.execute(
+            select(col(Lead.owner_id)).where(col(Lead.id) == lead_id).with_for_update()
+        ).first()
+        if owner is not None:  # else the plan says there is no such lead
+            require_own_record(session, rep_id, owner.owner_id, "convert")
         draft = draft_conversion(
             session,
             lead_id=lead_id,

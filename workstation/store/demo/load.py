@@ -19,7 +19,7 @@ from workstation.store.models import SQLModel
 # Column order of the generated tuples. "?" marks a nullable column whose NULL the
 # generator writes as 0 (integer columns) or "" (the others).
 COLUMNS = {
-    "rep": "id name email role capacity active created_at",
+    "rep": "id name name_key email role capacity active created_at",
     "call_script": "id name body questions updated_at",
     "campaign": "id name channel offer product start_date end_date? active call_script_id "
     "email_template created_at",

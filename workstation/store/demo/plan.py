@@ -34,6 +34,7 @@ from workstation.store.demo.pools import (
     text_rows,
 )
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
+from workstation.store.rep_names import rep_name_key
 
 DAY = 86_400
 SPAN_DAYS = 540  # leads arrive over the last eighteen months
@@ -330,7 +331,7 @@ def reference_rows(plan: Plan, clock: Timestamps) -> dict[str, list[tuple]]:
     rows: dict[str, list[tuple]] = {"rep": [], "call_script": [], "campaign": []}
     rows["campaign_member_status"] = []
     for rid, name, email, role, capacity, active in plan.reps:
-        rows["rep"].append((rid, name, email, role, capacity, active, created))
+        rows["rep"].append((rid, name, rep_name_key(name), email, role, capacity, active, created))
     questions = json.dumps(QUESTIONS)
     for cid, (name, channel, offer, product, starts, ends, _w) in enumerate(CAMPAIGNS, 1):
         start = clock.date((today - starts) * DAY)

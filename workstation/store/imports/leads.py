@@ -39,6 +39,7 @@ from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, snif
 from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Campaign, Lead
+from workstation.store.permissions import ensure_active
 from workstation.store.reference import LeadStatus
 from workstation.store.tables import table_of
 from workstation.store.values.text import BadValue, clean_text
@@ -234,6 +235,7 @@ def import_leads(
     dry_run: bool = False,
     errors_path: Path | str | None = None,
     assign_as: int | None = None,
+    acting_rep_id: int | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     workers: int | None = None,
@@ -243,6 +245,7 @@ def import_leads(
 ) -> ImportSummary:
     """Import the leads of a CSV file (in `encoding`, else as it tells); see the module
     docstring."""
+    ensure_active(engine, acting_rep_id, "import leads")
     started = time.perf_counter()
     path = Path(path)
     form = sniff(path, encoding)

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
+from workstation.store.guards import LAST_MANAGER
 from workstation.store.history import record_change
 from workstation.store.models import Rep, utcnow
 from workstation.store.permissions import require_manager
-from workstation.store.reps import rep_info, working_rep
+from workstation.store.rep_names import rep_name_key
+from workstation.store.reps import find_rep, rep_info
 from workstation.store.rows import RepInfo
 from workstation.store.team.assign import check_capacity, set_capacity
+from workstation.store.team.logins import check_login, create_login, sync_login
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text
 
 ROLES = ("rep", "manager")
@@ -45,41 +49,68 @@ def add_rep(
     role: str = "rep",
     capacity: int = DEFAULT_CAPACITY,
     email: str | None = None,
+    login: str | None = None,
+    password: str | None = None,
     acting_rep_id: int | None,
     at: datetime | None = None,
 ) -> RepInfo:
     """A new active rep. The first of a database without an active manager needs no
-    acting rep, and is a manager."""
+    acting rep, and is a manager. With `login` (PostgreSQL), the rep gets a database
+    login of that name, with `password` or none (`logins.create_login`), all in one
+    transaction."""
     at = at or utcnow()
     clean_name = _name(name)
+    if login is not None:
+        check_login(login)
     _check_role(role)
     check_capacity(capacity)
     try:
         address = clean_email(email) if email else None
     except BadValue as error:
         raise TeamChangeRefused(str(error)) from None
-    with write_session(engine) as session:
-        if _managers(session):
-            require_manager(session, acting_rep_id, "add a rep")
-        elif role != "manager":
-            raise TeamChangeRefused(
-                f"this database has no manager yet: add {clean_name} as a manager "
-                "(--role manager), who can then add the reps"
-            )
-        taken = session.execute(
-            select(col(Rep.name)).where(func.lower(Rep.name) == clean_name.lower())
-        ).scalar_one_or_none()
-        if taken is not None:
-            raise TeamChangeRefused(f"there is a rep named {taken} already")
-        rep = Rep(name=clean_name, role=role, capacity=capacity, email=address, created_at=at)
-        session.add(rep)
-        session.flush()
-        assert rep.id is not None
-        record_change(
-            session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
-            rep_id=acting_rep_id, reason="added to the team", at=at,
-        )  # fmt: skip
-        return rep_info(rep)
+    try:
+        with write_session(engine) as session:
+            if _managers(session):
+                require_manager(session, acting_rep_id, "add a rep")
+            elif role != "manager":
+                raise TeamChangeRefused(
+                    f"this database has no manager yet: add {clean_name} as a manager "
+                    "(--role manager), who can then add the reps"
+                )
+            _refuse_taken(session, clean_name)
+            # Only the columns a manager may write (the login is the owner's function's).
+            values = {
+                "name": clean_name,
+                "name_key": rep_name_key(clean_name),
+                "role": role,
+                "capacity": capacity,
+                "email": address,
+                "active": True,
+                "created_at": at,
+            }
+            rep_id = session.execute(insert(Rep).values(values).returning(col(Rep.id))).scalar_one()
+            if login is not None:
+                create_login(session, rep_id, login, password)
+            rep = session.get_one(Rep, rep_id, populate_existing=True)
+            assert rep.id is not None
+            record_change(
+                session, entity="rep", entity_id=rep.id, field="active", old=None, new=True,
+                rep_id=acting_rep_id, reason="added to the team", at=at,
+            )  # fmt: skip
+            return rep_info(rep)
+    except IntegrityError:
+        # Someone added the name (case aside) since it was looked up: the unique key held.
+        with Session(engine) as session:
+            _refuse_taken(session, clean_name)
+        raise
+
+
+def _refuse_taken(session: Session, name: str) -> None:
+    taken = session.execute(
+        select(col(Rep.name)).where(col(Rep.name_key) == rep_name_key(name))
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise TeamChangeRefused(f"there is a rep named {taken} already")
 
 
 def change_rep(
@@ -95,10 +126,34 @@ def change_rep(
     """Change what is given of the rep named `name` (case-insensitive)."""
     if role is not None:
         _check_role(role)
+    try:
+        return _change_rep(
+            engine, name, role=role, capacity=capacity, active=active,
+            acting_rep_id=acting_rep_id, at=at,
+        )  # fmt: skip
+    except DBAPIError as error:
+        # The database's guard (`guards.guard_the_team`): another manager was demoted or
+        # retired at the same moment, and this change would have left none.
+        if LAST_MANAGER not in str(error.orig):
+            raise
+        raise TeamChangeRefused(
+            f"{name.strip()} is the last active manager: make someone else a manager first"
+        ) from None
+
+
+def _change_rep(
+    engine: Engine,
+    name: str,
+    *,
+    role: str | None,
+    capacity: int | None,
+    active: bool | None,
+    acting_rep_id: int | None,
+    at: datetime | None,
+) -> RepInfo:
     with write_session(engine) as session:
         require_manager(session, acting_rep_id, "change a rep")
-        named = working_rep(session, name)  # or UnknownRep, which lists the reps
-        assert named is not None  # a name was given
+        named = find_rep(session, name)  # or UnknownRep, which lists the reps
         rep = session.get(Rep, named.id)
         assert rep is not None and rep.id is not None
         leaves_management = (
@@ -119,6 +174,8 @@ def change_rep(
                 setattr(rep, field, new)
         session.add(rep)
         session.flush()
+        if rep.login is not None and (role, active) != (None, None):
+            sync_login(session, rep.id)
         return rep_info(rep)
 
 

@@ -43,6 +43,7 @@ from workstation.store.models import (
     Opportunity,
     utcnow,
 )
+from workstation.store.permissions import ensure_active
 from workstation.store.values.text import clean_text
 
 # The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
@@ -350,11 +351,14 @@ def import_salesforce(
     source: str | None = None,
     campaign: str | None = None,
     assign_as: int | None = None,
+    acting_rep_id: int | None = None,
 ) -> SalesforceReport:
     """Import a Salesforce data export (its files in `encoding`, else as each file tells);
     see the module docstring. `source` is every new lead's LeadSource, `campaign` a
     campaign every lead of the export joins, `assign_as` the manager handing the new leads
-    out by capacity; a dry run does it all and rolls it back."""
+    out by capacity; a dry run does it all and rolls it back. An inactive rep
+    (`acting_rep_id`) is refused."""
+    ensure_active(engine, acting_rep_id, "import a Salesforce export")
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)

@@ -101,6 +101,7 @@ class QueueScreen(Screen):
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("s", "script", "Script", id="queue.script"),
+        Binding("h", "card", "Card", id="queue.card"),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
         Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
@@ -601,6 +602,10 @@ class QueueScreen(Screen):
         self.app.push_screen(
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
+
+    def action_card(self) -> None:
+        """The card takes the arrows and page keys, to scroll the whole record."""
+        self.query_one(RecordCard).focus()
 
     def action_script(self) -> None:
         self.query_one(ScriptPanel).start_answering()

@@ -82,6 +82,7 @@ class _Call:
 
 
 class QueueScreen(Screen):
+    KEYS_TITLE = "The queue"
     BINDINGS = [
         # First, so the footer shows it at any width: the footer cannot show every key.
         Binding("question_mark", "toggle_keys", "Keys", id="queue.keys"),
@@ -190,11 +191,8 @@ class QueueScreen(Screen):
             self.query_one(ScriptPanel).clear()
 
     def action_toggle_keys(self) -> None:
-        """The panel listing every key of the screen, or away with it."""
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        """Every key of the screen, on a screen of its own (the footer shows a few)."""
+        self.app.action_show_keys()
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:

@@ -131,6 +131,7 @@ class RecordCard(ScrollView, can_focus=True):
     """Shows one record; `show(None)` clears it; `show_loading()` says one is on its way.
     A record's layout follows the card's width."""
 
+    KEYS_TITLE = "The card (h or Tab to it)"
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from tests.ui.conftest import settle, until
 from workstation.screens.empty import EmptyDatabaseScreen
+from workstation.screens.keys import KeysScreen
 from workstation.screens.queue import PAGE_SIZE, QueueScreen
 from workstation.widgets.queue_list import QueueList
 from workstation.widgets.queue_table import COLUMNS, QueueTable
@@ -228,7 +229,7 @@ async def test_question_mark_lists_every_key_and_closes_again(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        assert isinstance(app.screen, KeysScreen)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert isinstance(app.screen, QueueScreen)

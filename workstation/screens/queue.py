@@ -26,7 +26,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from workstation.display import ago
 from workstation.handle import store_of
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
-from workstation.widgets.queue_list import QueueList
+from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
 from workstation.widgets.safe_text import safe_text
@@ -112,6 +112,7 @@ class QueueScreen(Screen):
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
     ]  # fmt: skip
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, queue_key: str = "my-leads") -> None:
         super().__init__()
@@ -130,6 +131,7 @@ class QueueScreen(Screen):
         with Horizontal(id="body"):
             yield QueueList(id="queues")
             with Vertical(id="main"):
+                yield QueueBar(id="queue-bar")
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
                 yield SkippedLine(id="skipped")
@@ -239,6 +241,7 @@ class QueueScreen(Screen):
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = QUEUE_INFO[self.queue_key]
         table.border_title = queue.title
+        self.query_one(QueueBar).show_current(self.queue_key)
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""
         back = "  [ previous" if self._page_starts else ""
@@ -263,6 +266,8 @@ class QueueScreen(Screen):
     def _show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
             queues.show_counts(counts)
+        for bar in self.query(QueueBar):
+            bar.show_counts(counts)
 
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
         from workstation.store.calling.card import record_card

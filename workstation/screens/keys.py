@@ -104,9 +104,8 @@ class KeysScreen(ModalScreen[None]):
         self.sections = key_sections(screen)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="keys-box"):
-            with VerticalScroll(id="keys-list"):
-                yield Static(id="keys-text")
+        with Vertical(id="keys-box"), VerticalScroll(id="keys-list"):
+            yield Static(id="keys-text")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -29,7 +29,6 @@ from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
-from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 from workstation.widgets.skipped_line import SkippedLine
 from workstation.work import in_thread, show_store_error
@@ -103,6 +102,7 @@ class QueueScreen(Screen):
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("h", "card", "Card", id="queue.card"),
+        Binding("k", "skipped", "Skipped leads", id="queue.skipped", show=False),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
         Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
@@ -199,6 +199,7 @@ class QueueScreen(Screen):
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:
         self.queue_key = key
+        self.query_one(SkippedLine).clear()  # what n skipped was another queue's
         self._page_starts.clear()
         self._load_page(None)
         self.load_counts()
@@ -336,13 +337,7 @@ class QueueScreen(Screen):
         # a lead from the pool to the rep's queue; a lead of one's own changes no count.
         if after_call or result.source == "pool":
             self.load_counts()
-        skipped = self.query_one(SkippedLine)
-        if result.skipped:
-            shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
-            more = f" (+{len(result.skipped) - 4} more)" if len(result.skipped) > 4 else ""
-            skipped.show(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
-        else:
-            skipped.show("")
+        self.query_one(SkippedLine).show_skips(result.skipped)
         if result.lead_id is None:
             self.notify(result.message or "Nothing to call right now.", markup=False)
             return
@@ -605,6 +600,16 @@ class QueueScreen(Screen):
         self.app.push_screen(
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
+
+    def action_skipped(self) -> None:
+        """Every lead the last n passed over, with its reason."""
+        from workstation.screens.skipped import SkippedScreen
+
+        skips = self.query_one(SkippedLine).skips
+        if not skips:
+            self.notify("n skipped nothing the last time.", markup=False)
+            return
+        self.app.push_screen(SkippedScreen(skips))
 
     def action_card(self) -> None:
         """The card takes the arrows and page keys, to scroll the whole record."""

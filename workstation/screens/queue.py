@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.display import ago
 from workstation.handle import store_of
+from workstation.screens.queue_refresh import QueueRefresher
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -125,6 +126,8 @@ class QueueScreen(Screen):
         self._next_start: tuple[Any, ...] | None = None
         # The record whose script answers met the qualification rule on this call.
         self._qualified_by_script: tuple[str, int] | None = None
+        self.refresher = QueueRefresher(self)
+        self._been_away = False  # to another screen, since this one was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,6 +170,19 @@ class QueueScreen(Screen):
                 self.show_queue("pool")
         self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
         self.query_one(QueueTable).focus()
+        self.refresher.start()
+
+    def on_screen_suspend(self) -> None:
+        self._been_away = True
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (an import, a report, a dialog): counts and card anew."""
+        if self._been_away:
+            self.refresher.refresh()
+
+    def why_shown(self) -> str:
+        """Why the record on the card is there, as the card says."""
+        return self.query_one(RecordCard).why
 
     def _read_dispositions(self) -> dict:
         from workstation.store.calling.dispositions import disposition_keys
@@ -253,9 +269,9 @@ class QueueScreen(Screen):
         )
 
     def load_counts(self) -> None:
-        in_thread(self, self._counts, self._show_counts, group="counts")
+        in_thread(self, self.counts, self.show_counts, group="counts")
 
-    def _counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         from workstation.store.calling.queues import queue_count
 
         store = store_of(self)
@@ -264,7 +280,7 @@ class QueueScreen(Screen):
             rep_id = store.rep.id
             return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
+    def show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
             queues.show_counts(counts)
         for bar in self.query(QueueBar):
@@ -576,6 +592,8 @@ class QueueScreen(Screen):
         self.notify(f"Assigned {message}.", markup=False)
         self._reload_keeping_place()
         self.load_counts()
+        if self.card is not None:  # its owner has changed: the card and script say so
+            self.show_record(self.card.kind, self.card.id, self.why_shown())
 
     def action_mark(self) -> None:
         self.query_one(QueueTable).toggle_mark()

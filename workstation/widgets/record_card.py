@@ -160,6 +160,11 @@ class RecordCard(ScrollView, can_focus=True):
         self._shown = (None, "")
         self._draw(Text(LOADING, style="dim"))
 
+    @property
+    def why(self) -> str:
+        """Why the record shown is here."""
+        return self._shown[1]
+
     def render(self) -> RenderableType:
         """What the card shows, as one renderable (it paints line by line)."""
         return self._renderable

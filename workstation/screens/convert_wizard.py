@@ -122,11 +122,16 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
         Binding("backspace", "back", "Back", id="convert.back"),
         Binding("r", "review", "Review", id="convert.review"),
         Binding("p", "toggle_primary", "Primary on/off", id="convert.primary"),
-    ]
+        # Before the choices' own page keys: on a small screen the review is taller than
+        # the screen, and the rep reads all of it before converting.
+        Binding("pagedown", "scroll_box(1)", "Scroll", id="convert.page_down", priority=True),
+        Binding("pageup", "scroll_box(-1)", "Scroll back", id="convert.page_up", priority=True,
+                show=False),
+    ]  # fmt: skip
     DEFAULT_CSS = """
     ConvertWizard { align: center middle; }
     #convert-box {
-        width: 100; height: auto; max-height: 95%; overflow-y: auto;
+        width: 100; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
         border: round $primary; padding: 0 1; background: $surface;
     }
     #convert-steps { color: $text-muted; margin-bottom: 1; }
@@ -295,6 +300,12 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
             self.choices = replace(self.choices, primary=not self.plan.role.primary)
             self._replan()
             self._show_preview()
+
+    def action_scroll_box(self, pages: int) -> None:
+        box = self.query_one("#convert-box")
+        box.scroll_relative(
+            y=pages * max(box.scrollable_content_region.height - 1, 1), animate=False
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

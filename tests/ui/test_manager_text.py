@@ -93,3 +93,22 @@ async def test_rep_names_stay_whole_after_a_period_change(app_factory):
         assert table.columns[next(iter(table.columns))].get_render_width(table) > len(
             "Alexandra Featherstonehaugh"
         )
+
+
+async def test_the_report_lines_are_whole_at_80x24(app_factory):
+    from workstation.screens.untouched import UntouchedScreen
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for screen, status, end in (
+            (FunnelScreen(), "#funnel-status", "1–5: tabs"),
+            (UntouchedScreen(), "#untouched-status", "+/− threshold"),
+        ):
+            await app.push_screen(screen)
+            await settle(pilot)
+            line = app.screen.query_one(status)
+            shown = " ".join(line.render_line(y).text.strip() for y in range(line.region.height))
+            assert shown.endswith(end)
+            app.pop_screen()
+            await settle(pilot)

@@ -71,7 +71,7 @@ class FunnelScreen(Screen):
         Binding("escape", "back", "Back", id="funnel.back"),
     ]
     DEFAULT_CSS = """
-    #funnel-status { height: 1; padding: 0 1; color: $text-muted; }
+    #funnel-status { height: auto; padding: 0 1; color: $text-muted; }
     #funnel-status.-refused { height: auto; color: $text-error; padding: 1 2; }
     #funnel-tabs, #funnel-tabs ContentSwitcher, #funnel-tabs TabPane { height: 1fr; }
     #funnel-tabs TabPane { padding: 0; }

@@ -46,7 +46,7 @@ class UntouchedScreen(Screen):
         Binding("escape", "back", "Back", id="untouched.back"),
     ]
     DEFAULT_CSS = """
-    #untouched-status { height: 1; padding: 0 1; color: $text-muted; }
+    #untouched-status { height: auto; padding: 0 1; color: $text-muted; }
     #untouched-status.-refused { height: auto; color: $text-error; padding: 1 2; }
     #untouched-body { height: 1fr; }
     #untouched-reps {

@@ -85,7 +85,7 @@ class QueueScreen(Screen):
     KEYS_TITLE = "The queue"
     BINDINGS = [
         # First, so the footer shows it at any width: the footer cannot show every key.
-        Binding("question_mark", "toggle_keys", "Keys", id="queue.keys"),
+        Binding("question_mark", "app.show_keys", "Keys", id="queue.keys"),
         Binding("n", "next_lead", "Next", id="queue.next_lead"),
         *(Binding(str(n), f"disposition('{n}')", label, id=f"queue.disposition_{n}")
           for n, label in enumerate(DISPOSITION_LABELS, start=1)),
@@ -207,10 +207,6 @@ class QueueScreen(Screen):
         elif self.card is None:
             self.query_one(RecordCard).show(None)
             self.query_one(ScriptPanel).clear()
-
-    def action_toggle_keys(self) -> None:
-        """Every key of the screen, on a screen of its own (the footer shows a few)."""
-        self.app.action_show_keys()
 
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:

@@ -51,9 +51,12 @@ class QueueRefresher:
         counts = self.screen.counts()
         version = None
         if record is not None:
-            model = Lead if record[0] == "lead" else Contact
             with store_of(self.screen).open_session() as session:
-                row = session.get(model, record[1])
+                row = (
+                    session.get(Lead, record[1])
+                    if record[0] == "lead"
+                    else session.get(Contact, record[1])
+                )
                 version = row.version if row is not None else None
         return Fresh(counts, record, version)
 

@@ -61,7 +61,7 @@ class SkippedLine(Static):
         self.skips = list(skips)
         self.show(summary(self.skips))
 
-    def clear(self) -> None:  # type: ignore[override]
+    def clear(self) -> None:
         self.show_skips([])
 
     def show(self, text: Text | str) -> None:

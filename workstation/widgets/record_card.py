@@ -15,11 +15,11 @@ terminal.
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -52,25 +52,38 @@ def _pairs(card: Card) -> list[tuple[str, str]]:
     return pairs
 
 
-def _fields(pairs: list[tuple[str, str]], columns: int) -> Table:
-    """Label/value pairs, in one or two columns of pairs."""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    for _ in range(columns):
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+def _pair(label: str, value: str, label_width: int, width: int) -> Text:
+    line = Text(label.ljust(label_width), style="bold", no_wrap=True)
+    line.append(" ")
+    line.append_text(safe_text(value))
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text]:
+    """Label/value pairs, one line each, in one or two columns of pairs; a value too long
+    for its column ends in an ellipsis. Plain lines, not a table: a table measures every
+    cell, ten times the cost of the rest of the card."""
+    if not pairs:
+        return []
+    label_width = max(len(label) for label, _ in pairs)
+    column = (width - 2 * (columns - 1)) // columns
     rows = -(-len(pairs) // columns)
-    padded = pairs + [("", "")] * (rows * columns - len(pairs))
+    lines = []
     for row in range(rows):
-        cells: list[Text] = []
-        for column in range(columns):
-            label, value = padded[column * rows + row]
-            cells += [Text(label), safe_text(value)]
-        grid.add_row(*cells)
-    return grid
+        line = Text(no_wrap=True)
+        for n, (label, value) in enumerate(pairs[row::rows]):
+            cell = _pair(label, value, label_width, column)
+            if n:
+                line.append("  ")
+            line.append_text(cell)
+            line.append(" " * (column - cell.cell_len))
+        lines.append(line)
+    return lines
 
 
-def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[RenderableType]:
-    lines: list[RenderableType] = [Text(title, style="bold underline")]
+def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[Text]:
+    lines = [Text(title, style="bold underline")]
     if not entries:
         lines.append(Text(empty, style="dim"))
     for entry in entries:
@@ -84,7 +97,7 @@ def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[Rende
     return lines
 
 
-def _activity(card: Card) -> list[RenderableType]:
+def _activity(card: Card) -> list[Text]:
     """The record's calls, then the rest of its history (both newest first)."""
     calls = [entry for entry in card.timeline if entry.kind == "call"]
     others = [entry for entry in card.timeline if entry.kind != "call"]
@@ -95,10 +108,15 @@ def _activity(card: Card) -> list[RenderableType]:
     ]
 
 
-def render_card(card: Card | None, why: str = "", width: int = WIDE) -> RenderableType:
+def card_columns(
+    card: Card | None, why: str = "", width: int = WIDE
+) -> tuple[list[Text], list[Text]]:
+    """The card's lines for a card `width` cells wide: one column of them, or (from WIDE)
+    the record's fields beside its activity, each a list of lines (the second empty in one
+    column)."""
     if card is None:
-        return Text("No record selected. Press n for the next lead.", style="dim")
-    heading: list[RenderableType] = []
+        return [Text("No record selected. Press n for the next lead.", style="dim")], []
+    heading: list[Text] = []
     if why:
         heading.append(Text("Why here: ", style="bold") + safe_text(why))
     if card.kind == "lead" and card.account:
@@ -112,19 +130,25 @@ def render_card(card: Card | None, why: str = "", width: int = WIDE) -> Renderab
     if width < WIDE:  # narrow: the call fields, the calls, then the rest of the record
         first = [pair for label in CALL_FIRST for pair in pairs if pair[0] == label]
         rest = [pair for pair in pairs if pair[0] not in CALL_FIRST]
-        return Group(
+        return [
             *heading,
-            _fields(first, 1),
+            *_fields(first, 1, width),
             *_activity(card),
             Text(),
             Text("Details", style="bold underline"),
-            _fields(rest, 1),
-        )
-    layout = Table.grid(padding=(0, 2), expand=True)
-    layout.add_column(ratio=5)
-    layout.add_column(ratio=3)
-    layout.add_row(Group(*heading, _fields(pairs, 2)), Group(*_activity(card)))
-    return layout
+            *_fields(rest, 1, width),
+        ], []
+    left = (width - GUTTER) * 5 // 8
+    return [*heading, *_fields(pairs, 2, left)], _activity(card)
+
+
+GUTTER = 2  # cells between the fields and the activity, on a wide card
+
+
+def render_card(card: Card | None, why: str = "", width: int = WIDE) -> RenderableType:
+    """The card as one renderable (its lines in one column)."""
+    left, right = card_columns(card, why, width)
+    return Group(*left, *([Text()] if right else []), *right)
 
 
 class RecordCard(ScrollView, can_focus=True):
@@ -145,20 +169,21 @@ class RecordCard(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[Card | None, str] = (None, "")
-        self._renderable: RenderableType = render_card(None)
+        self._columns: tuple[list[Text], list[Text]] = card_columns(None)
         self._lines: list[Strip] = []
         self._width = 0
+        self._rendered = 0  # how many times the lines were rendered: a late rest is dropped
 
     def show(self, card: Card | None, why: str = "") -> None:
         self.border_title = f"{card.kind.title()} {card.id}" if card else "Record"
         self._shown = (card, why)
-        self._draw(render_card(card, why, self.scrollable_content_region.width or WIDE))
+        self._draw(card_columns(card, why, self.scrollable_content_region.width or WIDE))
 
     def show_loading(self) -> None:
         """Until the store has loaded behind the first frame."""
         self.border_title = "Record"
         self._shown = (None, "")
-        self._draw(Text(LOADING, style="dim"))
+        self._draw(([Text(LOADING, style="dim")], []))
 
     @property
     def why(self) -> str:
@@ -167,34 +192,61 @@ class RecordCard(ScrollView, can_focus=True):
 
     def render(self) -> RenderableType:
         """What the card shows, as one renderable (it paints line by line)."""
-        return self._renderable
+        left, right = self._columns
+        return Group(*left, *right) if right else (left[0] if len(left) == 1 else Group(*left))
 
     @property
     def content(self) -> RenderableType:
-        return self._renderable
+        return self.render()
 
     @property
     def text(self) -> str:
         """Every line of the record as shown, scrolled into view or not."""
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
-    def _draw(self, renderable: RenderableType) -> None:
-        self._renderable = renderable
+    def _draw(self, columns: tuple[list[Text], list[Text]]) -> None:
+        self._columns = columns
         self._render_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
     def _render_lines(self) -> None:
+        """The record's lines for the card's width: in one column, those in view at once
+        and the rest after the frame (the key that brought the record waits for the first
+        only); beside each other (a wide card), all at once."""
         width = self.scrollable_content_region.width
         self._width = width
+        self._rendered += 1
         if width <= 0:
             self._lines = []
             return
-        console = self.app.console
-        options = console.options.update_width(width).reset_height()
-        lines = console.render_lines(self._renderable, options, pad=False)
-        self._lines = [Strip(line) for line in lines]
+        left, right = self._columns
+        if right:  # the fields, and the activity beside them
+            fields = (width - GUTTER) * 5 // 8
+            left_lines = self._strips(left, fields)
+            right_lines = self._strips(right, width - fields - GUTTER)
+            gap = Strip([Segment(" " * GUTTER)], GUTTER)
+            blank = Strip.blank(fields)
+            self._lines = [
+                Strip.join([(a or blank).adjust_cell_length(fields), gap, b or Strip([])])
+                for a, b in zip_longest(left_lines, right_lines)
+            ]
+        else:
+            in_view = self.scrollable_content_region.height + 1
+            self._lines, done = [], 0
+            while done < len(left) and len(self._lines) < in_view:
+                self._lines += self._strips(left[done : done + 1], width)
+                done += 1
+            if done < len(left):
+                self.call_after_refresh(self._render_rest, self._rendered, left[done:], width)
         self._set_height(len(self._lines))
+
+    def _render_rest(self, rendered: int, rest: list[Text], width: int) -> None:
+        """The lines below the first view, unless another record (or width) came since."""
+        if rendered == self._rendered:
+            self._lines += self._strips(rest, width)
+            self._set_height(len(self._lines))
+            self.refresh()
 
     def _set_height(self, height: int) -> None:
         """The scroll range for `height` lines. The screen is laid out again only where the
@@ -215,6 +267,11 @@ class RecordCard(ScrollView, can_focus=True):
         scrollbar.window_virtual_size = height
         self.refresh()
 
+    def _strips(self, lines: list[Text], width: int) -> list[Strip]:
+        console = self.app.console
+        options = console.options.update_width(max(width, 1)).reset_height()
+        return [Strip(line) for line in console.render_lines(Group(*lines), options, pad=False)]
+
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
@@ -227,7 +284,7 @@ class RecordCard(ScrollView, can_focus=True):
         card, why = self._shown
         width = self.scrollable_content_region.width
         if card is not None and width != self._width:
-            self._renderable = render_card(card, why, width)  # the layout for this width
+            self._columns = card_columns(card, why, width)  # the layout for this width
         if width != self._width:
             self._render_lines()
         self.virtual_size = Size(width, len(self._lines))

@@ -13,7 +13,7 @@ from workstation.store.models import Account, Activity, Campaign, Contact, Histo
 from workstation.store.scripts.rules import answers_summary
 from workstation.store.values.cleansing import display_phone
 
-TIMELINE_LIMIT = 50  # the card scrolls: a record's whole past, bar the very long
+TIMELINE_LIMIT = 30  # the card scrolls: a record's past, bar the very long
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ class WorkstationApp(KeysInOrder):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys", show=False),
     ]
 
     def __init__(
@@ -125,6 +126,13 @@ class WorkstationApp(KeysInOrder):
             with self.store.open_session() as session:
                 self.store.working_rep = working_rep(session, self.store.settings.rep_name)
         self.switch_screen(QueueScreen())
+
+    def action_show_keys(self) -> None:
+        """Every key of the screen in view, on a screen of its own."""
+        from workstation.screens.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
 
     def action_open_untouched(self) -> None:
         from workstation.screens.untouched import UntouchedScreen

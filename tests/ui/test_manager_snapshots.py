@@ -4,6 +4,8 @@ leads per rep, one rep's list with leads selected, the funnel, and a rep refused
 
 from __future__ import annotations
 
+import pytest
+
 from workstation.screens.funnel import FunnelScreen
 from workstation.screens.untouched import UntouchedScreen
 
@@ -46,3 +48,25 @@ def test_funnel_refused_for_a_rep(app_factory, snap_compare):
     assert snap_compare(
         app_factory("Riley Rep"), terminal_size=(100, 20), run_before=_opening(FunnelScreen)
     )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_untouched_at(app_factory, snap_compare, size):
+    assert snap_compare(app_factory(), terminal_size=size, run_before=_opening(UntouchedScreen))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_untouched_drill_down_at(app_factory, snap_compare, size):
+    assert snap_compare(
+        app_factory(), terminal_size=size, run_before=_opening(UntouchedScreen, "enter")
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_funnel_at(app_factory, snap_compare, size):
+    assert snap_compare(app_factory(), terminal_size=size, run_before=_opening(FunnelScreen))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_funnel_sources_at(app_factory, snap_compare, size):
+    assert snap_compare(app_factory(), terminal_size=size, run_before=_opening(FunnelScreen, "2"))

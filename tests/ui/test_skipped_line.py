@@ -41,3 +41,64 @@ async def test_after_a_resize_it_is_laid_out_for_the_new_width(app_factory):
         await pilot.pause()
         assert line.region.height == 2
         assert await _shown(pilot, line, SHORT_A) == (1, SHORT_A)
+
+
+def _skip_the_top_leads(engine) -> dict[str, int]:
+    """Morgan's best leads, each uncallable for one of four reasons; how many per reason."""
+    from datetime import timedelta
+
+    from sqlmodel import Session, select
+
+    from tests.factories import NOW
+    from workstation.store.models import Lead, Rep
+
+    reasons = {
+        "called in the last hour": {"last_activity_at": NOW - timedelta(minutes=10)},
+        "attempt cap reached": {"attempt_count": 9},
+        "outside calling hours": {"time_zone": "Asia/Tokyo"},
+        "callback not due yet": {"callback_at": NOW + timedelta(hours=3)},
+    }
+    with Session(engine) as session:
+        morgan = session.exec(select(Rep).where(Rep.name == "Morgan Manager")).one()
+        leads = session.exec(
+            select(Lead).where(Lead.score >= 90, Lead.owner_id == morgan.id).order_by(Lead.id)
+        ).all()
+        counts = dict.fromkeys(reasons, 0)
+        for n, lead in enumerate(leads):
+            reason = list(reasons)[n % 4]
+            for field, value in reasons[reason].items():
+                setattr(lead, field, value)
+            counts[reason] += 1
+        session.commit()
+    return counts
+
+
+async def test_every_skip_reason_is_counted_listed_and_cleared_on_a_queue_switch(
+    app_factory, sqlite_engine
+):
+    from tests.ui.conftest import settle
+    from workstation.screens.queue import QueueScreen
+
+    app = app_factory()
+    counts = _skip_the_top_leads(sqlite_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        line = app.screen.query_one(SkippedLine)
+        text = str(line.render())
+        total = sum(counts.values())
+        assert text.startswith(f"Skipped {total} (k lists them): ")
+        for reason, count in counts.items():
+            assert f"{count} {reason}" in text
+        await pilot.press("k")
+        await pilot.pause()
+        from workstation.screens.skipped import SkippedScreen
+
+        assert isinstance(app.screen, SkippedScreen)
+        assert len(app.screen.skips) == total
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("v")  # another queue: what n skipped in this one goes
+        await settle(pilot)
+        assert str(line.render()) == "" and not line.skips

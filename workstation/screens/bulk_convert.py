@@ -72,7 +72,8 @@ class BulkConvertScreen(ModalScreen[BulkSummary | None]):
     DEFAULT_CSS = """
     BulkConvertScreen { align: center middle; }
     #bulk-box {
-        width: 90; height: auto; max-height: 90%; border: round $primary; padding: 0 1;
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; padding: 0 1;
         background: $surface;
     }
     #bulk-choices { height: auto; margin: 1 0; }

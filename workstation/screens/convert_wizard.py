@@ -136,11 +136,16 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
         Binding("n", "term('name')", "Name", id="convert.opportunity_name"),
         Binding("a", "term('amount')", "Amount", id="convert.amount"),
         Binding("d", "term('close')", "Close date", id="convert.close_date"),
-    ]
+        # Before the choices' own page keys: on a small screen the review is taller than
+        # the screen, and the rep reads all of it before converting.
+        Binding("pagedown", "scroll_box(1)", "Scroll", id="convert.page_down", priority=True),
+        Binding("pageup", "scroll_box(-1)", "Scroll back", id="convert.page_up", priority=True,
+                show=False),
+    ]  # fmt: skip
     DEFAULT_CSS = """
     ConvertWizard { align: center middle; }
     #convert-box {
-        width: 100; height: auto; max-height: 95%; overflow-y: auto;
+        width: 100; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
         border: round $primary; padding: 0 1; background: $surface;
     }
     #convert-steps { color: $text-muted; margin-bottom: 1; }
@@ -360,6 +365,12 @@ class ConvertWizard(ModalScreen[ConversionResult | None]):
                 value=str(opp.close_date or ""),
             )
             self.app.push_screen(ask_close, set_to("close_date"))
+
+    def action_scroll_box(self, pages: int) -> None:
+        box = self.query_one("#convert-box")
+        box.scroll_relative(
+            y=pages * max(box.scrollable_content_region.height - 1, 1), animate=False
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -72,7 +72,7 @@ class FunnelScreen(Screen):
         Binding("escape", "back", "Back", id="funnel.back"),
     ]
     DEFAULT_CSS = """
-    #funnel-status { height: 1; padding: 0 1; color: $text-muted; }
+    #funnel-status { height: auto; padding: 0 1; color: $text-muted; }
     #funnel-status.-refused { height: auto; color: $text-error; padding: 1 2; }
     #funnel-tabs, #funnel-tabs ContentSwitcher, #funnel-tabs TabPane { height: 1fr; }
     #funnel-tabs TabPane { padding: 0; }
@@ -101,7 +101,9 @@ class FunnelScreen(Screen):
                     yield DataTable(id=f"funnel-stages-{n}", cursor_type="row")
             for tab, title in (("sources", "2 Sources"), ("offers", "3 Offers")):
                 with TabPane(title, id=f"funnel-{tab}"), VerticalScroll():
-                    yield BarChart("Converted, out of the leads", id=f"funnel-{tab}-chart")
+                    yield BarChart(
+                        "Converted, out of the leads", full=1.0, id=f"funnel-{tab}-chart"
+                    )
                     yield DataTable(id=f"funnel-{tab}-0", cursor_type="row")
             with TabPane("4 Time in status", id="funnel-times"), VerticalScroll():
                 yield BarChart("Median time in each status", id="funnel-times-chart")
@@ -202,10 +204,13 @@ class FunnelScreen(Screen):
             table = self.query_one(f"#funnel-{tab}-{n}", DataTable)
             table.clear(columns=True)
             table.border_title = section.title or None
+            rows = [[safe_text(value) for value in row] for row in section.rows]
             for i, head in enumerate(section.head):
-                table.add_column(head, key=str(i))
-            for row in section.rows:
-                cells = [safe_text(value) for value in row]
+                # As wide as the header and the widest cell: a width measured by the table
+                # itself was once the header's alone after a period change ("Rep" → "Nic").
+                width = max([len(head), *(row[i].cell_len for row in rows)])
+                table.add_column(head, key=str(i), width=width)
+            for cells in rows:
                 for figure in cells[1:]:
                     figure.justify = "right"
                 table.add_row(*cells)

@@ -24,7 +24,7 @@ class PickRepDialog(ModalScreen[int | None]):
     DEFAULT_CSS = """
     PickRepDialog { align: center middle; }
     #pick-rep-box {
-        width: 64; height: auto; max-height: 80%;
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; padding: 0 1; background: $surface;
     }
     #pick-rep-list { height: auto; max-height: 20; margin: 1 0 0 0; }

@@ -28,12 +28,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.display import ago
 from workstation.handle import store_of
+from workstation.screens.queue_refresh import QueueRefresher
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
 from workstation.store.values.durations import format_duration
-from workstation.widgets.queue_list import QueueList
+from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
 from workstation.widgets.record_card import LOADING, RecordCard
-from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_panel import ScriptPanel
 from workstation.widgets.skipped_line import SkippedLine
 from workstation.work import in_thread, show_store_error
@@ -95,9 +95,10 @@ def _source_text(result: NextLead) -> str:
 
 
 class QueueScreen(Screen):
+    KEYS_TITLE = "The queue"
     BINDINGS = [
         # First, so the footer shows it at any width: the footer cannot show every key.
-        Binding("question_mark", "toggle_keys", "Keys", id="queue.keys"),
+        Binding("question_mark", "app.show_keys", "Keys", id="queue.keys"),
         Binding("n", "next_lead", "Next", id="queue.next_lead"),
         *(Binding(str(n), f"disposition('{n}')", label, id=f"queue.disposition_{n}")
           for n, label in enumerate(DISPOSITION_LABELS, start=1)),
@@ -118,6 +119,8 @@ class QueueScreen(Screen):
         Binding("o", "open_converted", "Open what a converted lead became",
                 id="queue.open_converted", show=False),
         Binding("s", "script", "Script", id="queue.script"),
+        Binding("h", "card", "Card", id="queue.card"),
+        Binding("k", "skipped", "Skipped leads", id="queue.skipped", show=False),
         Binding("m", "notes", "Notes", id="queue.notes", show=False),
         Binding("v", "cycle_queue", "Next queue", id="queue.cycle", show=False),
         Binding("right_square_bracket", "next_page", "Next page", id="queue.next_page",
@@ -127,6 +130,7 @@ class QueueScreen(Screen):
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
     ]  # fmt: skip
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, queue_key: str = "my-leads") -> None:
         super().__init__()
@@ -141,12 +145,15 @@ class QueueScreen(Screen):
         self._qualified_by_script: tuple[str, int] | None = None
         # The record whose call is being timed, and since when (the store's clock).
         self._call_started: tuple[str, int, datetime] | None = None
+        self.refresher = QueueRefresher(self)
+        self._been_away = False  # to another screen, since this one was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
             yield QueueList(id="queues")
             with Vertical(id="main"):
+                yield QueueBar(id="queue-bar")
                 yield QueueTable(id="queue-table")
                 yield Static(id="page-info", markup=False)
                 yield SkippedLine(id="skipped")
@@ -184,6 +191,19 @@ class QueueScreen(Screen):
         self.query_one(QueueTable).focus()
         # Once a second, the card's border only: no layout, nothing else repainted.
         self.set_interval(1, self._show_call_time)
+        self.refresher.start()
+
+    def on_screen_suspend(self) -> None:
+        self._been_away = True
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (an import, a report, a dialog): counts and card anew."""
+        if self._been_away:
+            self.refresher.refresh()
+
+    def why_shown(self) -> str:
+        """Why the record on the card is there, as the card says."""
+        return self.query_one(RecordCard).why
 
     def _read_dispositions(self) -> dict:
         from workstation.store.calling.dispositions import disposition_keys
@@ -209,16 +229,10 @@ class QueueScreen(Screen):
             self.query_one(RecordCard).show(None)
             self.query_one(ScriptPanel).clear()
 
-    def action_toggle_keys(self) -> None:
-        """The panel listing every key of the screen, or away with it."""
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
-
     # Loading -----------------------------------------------------------------------------
     def show_queue(self, key: str) -> None:
         self.queue_key = key
+        self.query_one(SkippedLine).clear()  # what n skipped was another queue's
         self._page_starts.clear()
         self._load_page(None)
         self.load_counts()
@@ -261,6 +275,7 @@ class QueueScreen(Screen):
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = QUEUE_INFO[self.queue_key]
         table.border_title = queue.title
+        self.query_one(QueueBar).show_current(self.queue_key)
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""
         back = "  [ previous" if self._page_starts else ""
@@ -271,9 +286,9 @@ class QueueScreen(Screen):
         )
 
     def load_counts(self) -> None:
-        in_thread(self, self._counts, self._show_counts, group="counts")
+        in_thread(self, self.counts, self.show_counts, group="counts")
 
-    def _counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         from workstation.store.calling.queues import queue_count
 
         store = store_of(self)
@@ -282,9 +297,11 @@ class QueueScreen(Screen):
             rep_id = store.rep.id
             return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
+    def show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
             queues.show_counts(counts)
+        for bar in self.query(QueueBar):
+            bar.show_counts(counts)
 
     def show_record(self, kind: str, record_id: int, why: str = "") -> None:
         from workstation.store.calling.card import record_card
@@ -372,13 +389,7 @@ class QueueScreen(Screen):
         # a lead from the pool to the rep's queue; a lead of one's own changes no count.
         if after_call or result.source == "pool":
             self.load_counts()
-        skipped = self.query_one(SkippedLine)
-        if result.skipped:
-            shown = "; ".join(f"{s.name}: {s.reason}" for s in result.skipped[:4])
-            more = f" (+{len(result.skipped) - 4} more)" if len(result.skipped) > 4 else ""
-            skipped.show(safe_text(f"Skipped {len(result.skipped)}: {shown}{more}"))
-        else:
-            skipped.show("")
+        self.query_one(SkippedLine).show_skips(result.skipped)
         if result.record_id is None:
             self.notify(result.message or "Nothing to call right now.", markup=False)
             return
@@ -666,6 +677,8 @@ class QueueScreen(Screen):
         self.notify(f"Assigned {message}.", markup=False)
         self._reload_keeping_place()
         self.load_counts()
+        if self.card is not None:  # its owner has changed: the card and script say so
+            self.show_record(self.card.kind, self.card.id, self.why_shown())
 
     def action_mark(self) -> None:
         self.query_one(QueueTable).toggle_mark()
@@ -690,6 +703,20 @@ class QueueScreen(Screen):
         self.app.push_screen(
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
+
+    def action_skipped(self) -> None:
+        """Every lead the last n passed over, with its reason."""
+        from workstation.screens.skipped import SkippedScreen
+
+        skips = self.query_one(SkippedLine).skips
+        if not skips:
+            self.notify("n skipped nothing the last time.", markup=False)
+            return
+        self.app.push_screen(SkippedScreen(skips))
+
+    def action_card(self) -> None:
+        """The card takes the arrows and page keys, to scroll the whole record."""
+        self.query_one(RecordCard).focus()
 
     def action_script(self) -> None:
         self.query_one(ScriptPanel).start_answering()

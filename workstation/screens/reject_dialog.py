@@ -28,7 +28,8 @@ class RejectDialog(ModalScreen[RejectResult | None]):
     DEFAULT_CSS = """
     RejectDialog { align: center middle; }
     #reject-box {
-        width: 76; height: auto; border: round $error; padding: 0 1; background: $surface;
+        width: 76; max-width: 100%; height: auto; max-height: 100%; overflow-y: auto;
+        border: round $error; padding: 0 1; background: $surface;
     }
     #reject-reasons { height: auto; margin: 1 0; }
     #reject-error { color: $text-error; }

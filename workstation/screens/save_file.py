@@ -19,7 +19,8 @@ class SaveFileDialog(ModalScreen[Path | None]):
     DEFAULT_CSS = """
     SaveFileDialog { align: center middle; }
     #save-file-box {
-        width: 76; height: auto; border: round $primary; padding: 0 1; background: $surface;
+        width: 76; max-width: 100%; height: auto;
+        border: round $primary; padding: 0 1; background: $surface;
     }
     #save-file-path { margin: 1 0 0 0; }
     #save-file-error { color: $text-error; }

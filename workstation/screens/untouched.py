@@ -29,7 +29,7 @@ from workstation.store.reports.untouched import (
     untouched_summary,
 )
 from workstation.widgets.bar_chart import Bar, BarChart
-from workstation.widgets.safe_text import safe_text
+from workstation.widgets.safe_text import cut
 from workstation.work import in_thread, show_store_error
 
 THRESHOLDS = (1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0)  # hours, stepped with + and −
@@ -46,7 +46,7 @@ class UntouchedScreen(Screen):
         Binding("escape", "back", "Back", id="untouched.back"),
     ]
     DEFAULT_CSS = """
-    #untouched-status { height: 1; padding: 0 1; color: $text-muted; }
+    #untouched-status { height: auto; padding: 0 1; color: $text-muted; }
     #untouched-status.-refused { height: auto; color: $text-error; padding: 1 2; }
     #untouched-body { height: 1fr; }
     #untouched-reps {
@@ -121,7 +121,7 @@ class UntouchedScreen(Screen):
         keep = self.current_rep_id()
         table.clear()
         for rep in summary.reps:
-            name = safe_text(rep.name) + (Text(" (left)", style="dim") if not rep.active else "")
+            name = cut(rep.name + (" (left)" if not rep.active else ""))
             counts = [Text(f"{n:,}", justify="right") for n in (rep.count, *rep.buckets)]
             since = rep.oldest_assigned_at  # None: the rep has no untouched lead
             oldest = "" if since is None else age(summary.now - since, spaced=True)

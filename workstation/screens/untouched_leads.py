@@ -21,11 +21,35 @@ from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import BUCKETS, UntouchedPage, untouched_page
 from workstation.store.team.assign import ReassignSummary, reassign, return_to_pool
-from workstation.widgets.safe_text import safe_text
+from workstation.widgets.safe_text import cut
 from workstation.work import in_thread, show_store_error
 
 PAGE_SIZE = 100
 MARK = "●"
+
+
+# (label, key, width): a width of 0 takes a share of what the others leave, by WEIGHTS.
+COLUMNS = (
+    (" ", "mark", 1),
+    ("Id", "id", 7),
+    ("Name", "name", 0),
+    ("Company", "company", 0),
+    ("Status", "status", 0),
+    ("Assigned", "age", 10),
+    ("Age", "bucket", 8),
+)
+WEIGHTS = {"name": 22, "company": 24, "status": 29}  # and the most each takes
+LEAST = 8
+
+
+def _widths(width: int) -> dict[str, int]:
+    """Each column's width in a table `width` cells wide (each column pads a cell a side)."""
+    fixed = sum(w for _, _, w in COLUMNS) + 2 * len(COLUMNS)
+    room, total = max(0, width - fixed), sum(WEIGHTS.values())
+    return {
+        key: w or max(LEAST, min(WEIGHTS[key], room * WEIGHTS[key] // total))
+        for _, key, w in COLUMNS
+    }
 
 
 class UntouchedLeadsScreen(Screen):
@@ -52,6 +76,8 @@ class UntouchedLeadsScreen(Screen):
         self._page_starts: list[tuple[datetime, int] | None] = []
         self._current_start: tuple[datetime, int] | None = None
         self._next_start: tuple[datetime, int] | None = None
+        self._page: UntouchedPage | None = None
+        self._widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,18 +90,22 @@ class UntouchedLeadsScreen(Screen):
         self.sub_title = clean(self.rep_name)
         table = self.query_one(DataTable)
         table.border_title = clean(f"{self.rep_name}: untouched for {threshold(self.hours)}+")
-        for label, key, width in (
-            (" ", "mark", 1),
-            ("Id", "id", 7),
-            ("Name", "name", 22),
-            ("Company", "company", 24),
-            ("Status", "status", 29),
-            ("Assigned", "age", 10),
-            ("Age", "bucket", 8),
-        ):
-            table.add_column(label, key=key, width=width)
+        self._add_columns()
         table.focus()
         self._load(None)
+
+    def _add_columns(self) -> None:
+        """The columns, for the screen's width: the text ones share what the others leave."""
+        table = self.query_one(DataTable)
+        self._widths = _widths(self.size.width - 4)  # less the border and the scrollbar
+        for label, key, _ in COLUMNS:
+            table.add_column(label, key=key, width=self._widths[key])
+
+    def on_resize(self) -> None:
+        if _widths(self.size.width - 4) != self._widths and self._page is not None:
+            self.query_one(DataTable).clear(columns=True)
+            self._add_columns()
+            self._show(self._page)
 
     # Loading -----------------------------------------------------------------------------
     def _load(self, start: tuple[datetime, int] | None) -> None:
@@ -99,6 +129,7 @@ class UntouchedLeadsScreen(Screen):
         self._show(page)
 
     def _show(self, page: UntouchedPage) -> None:
+        self._page = page
         table = self.query_one(DataTable)
         row, keep = table.cursor_row, self._cursor_lead()
         table.clear()
@@ -107,9 +138,9 @@ class UntouchedLeadsScreen(Screen):
             table.add_row(
                 Text(MARK if lead.id in self.selected else " "),
                 Text(str(lead.id), justify="right"),
-                safe_text(lead.name),
-                safe_text(lead.company),
-                safe_text(lead.status),
+                cut(lead.name),
+                cut(lead.company),
+                cut(lead.status),
                 Text(ago(lead.assigned_at, now, spaced=True)),
                 Text(BUCKETS[lead.bucket]),
                 key=str(lead.id),

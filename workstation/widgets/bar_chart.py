@@ -45,7 +45,8 @@ def _cells(values: Sequence[float], scale: float, width: int) -> list[int]:
 
 
 class BarChart(Widget):
-    """`show(bars)` draws them; the longest total fills the width left by labels and text."""
+    """`show(bars)` draws them. A bar of `full` fills the width left by labels and text (a
+    share: 1.0, so 5% is a twentieth of it); without `full`, the longest total does."""
 
     COMPONENT_CLASSES = {
         *(f"bar-chart--segment-{n}" for n in range(SEGMENTS)),
@@ -65,10 +66,16 @@ class BarChart(Widget):
     """
 
     def __init__(
-        self, title: str = "", *, legend: Sequence[str] = (), id: str | None = None
+        self,
+        title: str = "",
+        *,
+        legend: Sequence[str] = (),
+        full: float | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.title = title
+        self.full = full
         self.legend = tuple(legend)
         self.bars: list[Bar] = []
 
@@ -103,12 +110,13 @@ class BarChart(Widget):
         label_width = min(MAX_LABEL, max(len(bar.label) for bar in self.bars))
         text_width = max(len(bar.text) for bar in self.bars)
         room = max(1, self.content_size.width - label_width - text_width - 3)
-        scale = max(sum(max(v, 0.0) for v in bar.values) for bar in self.bars)
+        longest = max(sum(max(v, 0.0) for v in bar.values) for bar in self.bars)
+        scale = longest if self.full is None else max(self.full, longest)
         label_style = self.get_component_rich_style("bar-chart--label")
         text_style = self.get_component_rich_style("bar-chart--text")
         for bar in self.bars:
-            label = safe_text(bar.label[:label_width], style=label_style)
-            label.pad_right(label_width - len(label))
+            label = safe_text(bar.label, style=label_style)
+            label.truncate(label_width, overflow="ellipsis", pad=True)
             line = label + Text(" ") + self._bar(_cells(bar.values, scale, room))
             line.append(" " + bar.text, style=text_style)
             lines.append(line)

@@ -1,9 +1,10 @@
-"""The sidebar of queues with their live counts."""
+"""The sidebar of queues with their live counts, and the one-line bar that stands for it on
+a narrow screen."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workstation.store.rows import QUEUE_INFO
@@ -26,3 +27,44 @@ class QueueList(OptionList):
     def show_counts(self, counts: dict[str, int]) -> None:
         for key, count in counts.items():
             self.replace_option_prompt(key, _prompt(QUEUE_INFO[key].title, count))
+
+
+# The queues in few letters, for the one-line bar of a narrow screen.
+SHORT_TITLES = {
+    "my-leads": "My leads",
+    "callbacks": "Due",
+    "callbacks-upcoming": "Upcoming",
+    "pool": "Pool",
+    "contacts": "Contacts",
+    "nurture": "Nurture",
+    "contacted": "Recent",
+}
+
+
+class QueueBar(Static):
+    """The queues and their counts on one line, the current one marked: the sidebar of a
+    screen too narrow for it (v moves to the next queue)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self._counts: dict[str, int] = {}
+        self._current = ""
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        self._counts = {**self._counts, **counts}
+        self._draw()
+
+    def show_current(self, key: str) -> None:
+        self._current = key
+        self._draw()
+
+    def _draw(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for n, key in enumerate(QUEUE_INFO):
+            if n:
+                line.append(" · ", style="dim")
+            count = self._counts.get(key)
+            shown = "…" if count is None else f"{count:,}"
+            label = f"{SHORT_TITLES.get(key, QUEUE_INFO[key].title)} {shown}"
+            line.append(label, style="bold reverse" if key == self._current else "")
+        self.update(line, layout=False)  # one line whatever it says (app.tcss)

@@ -27,11 +27,12 @@ from workstation.display import ago
 from workstation.store.rows import Page, QueueRow
 from workstation.widgets.safe_text import safe_text
 
-# (label, width); a width of 0 shares what the fixed columns leave (at least FLEX_MIN).
-COLUMNS = (("Name", 0), ("Company", 0), ("Score", 5), ("Status", 10), ("Tries", 5),
-           ("Callback", 8), ("Assigned", 8))  # fmt: skip
+# (label, flexible): a fixed column is as wide as its header and the widest cell of the
+# page; the flexible ones share what is left, each between FLEX_MIN and FLEX_MAX.
+COLUMNS = (("Name", True), ("Company", True), ("Score", False), ("Status", True),
+           ("Tries", False), ("Callback", False), ("Assigned", False))  # fmt: skip
 RIGHT = {"Score", "Tries"}
-FLEX_MIN, FLEX_MAX = 10, 32
+FLEX_MIN, FLEX_MAX = 4, 32
 PADDING = 1  # blank cells on each side of a column
 HEADER = -1  # the header line's place among the cached lines
 
@@ -46,21 +47,83 @@ def row_cells(row: QueueRow, now: datetime, *, marked: bool = False) -> tuple[Te
         name,
         safe_text(row.company),
         Text(str(row.score)),
-        safe_text(row.status.split(" – ")[0]),  # "Working – Deduped and …" → "Working"
+        # The whole status, cut with an ellipsis where it must be: the part before the
+        # dash alone says "Contact" for "Contact – No Opportunity" beside "Contacted".
+        safe_text(row.status),
         Text(str(row.attempt_count)),
         Text(ago(row.callback_at, now)),
         Text(ago(row.assigned_at, now)),
     )
 
 
-def column_widths(width: int) -> list[int]:
-    """Each column's width for a table `width` cells wide: the fixed ones as given, the
-    flexible ones sharing the rest."""
-    fixed = sum(w for _, w in COLUMNS) + 2 * PADDING * len(COLUMNS)
-    flexible = [label for label, w in COLUMNS if not w]
-    share = (width - fixed) // len(flexible)
-    flex = max(FLEX_MIN, min(FLEX_MAX, share))
-    return [w or flex for _, w in COLUMNS]
+def content_widths(rows: list[tuple[Text, ...]]) -> list[int]:
+    """The width each column's header and cells need, uncut."""
+    widths = [len(label) for label, _ in COLUMNS]
+    for cells in rows:
+        widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
+    return widths
+
+
+def least_widths(rows: list[tuple[Text, ...]]) -> list[int]:
+    """The width below which a column would mislead: its header, and for the status, room
+    to tell every status on the page apart (cut with an ellipsis after the part behind
+    the dash has begun: "Contact – N…" beside "Contact – C…" and "Contacted – R…")."""
+    least = [max(FLEX_MIN, len(label)) for label, _ in COLUMNS]
+    at = [label for label, _ in COLUMNS].index("Status")
+    statuses = {cells[at].plain for cells in rows}
+    least[at] = max(least[at], _telling_apart(statuses))
+    return least
+
+
+def _telling_apart(statuses: set[str]) -> int:
+    if not statuses:
+        return 0
+    need = max(len(s.split(" – ")[0]) + 5 if " – " in s else 0 for s in statuses)
+    longest = max(len(s) for s in statuses)
+    while need < longest and len({s[: need - 1] if len(s) > need else s for s in statuses}) < len(
+        statuses
+    ):
+        need += 1
+    return min(need, longest)
+
+
+def column_widths(
+    width: int, content: list[int] | None = None, least: list[int] | None = None
+) -> list[int]:
+    """Each column's width for a table `width` cells wide: a fixed one as wide as its
+    content (`content_widths`), the flexible ones sharing the rest, none below its
+    `least_widths`."""
+    content = content or [len(label) for label, _ in COLUMNS]
+    least = least or [max(FLEX_MIN, len(label)) for label, _ in COLUMNS]
+    flexible = [i for i, (_, flex) in enumerate(COLUMNS) if flex]
+    fixed = sum(w for i, w in enumerate(content) if i not in flexible)
+    room = width - fixed - 2 * PADDING * len(COLUMNS)
+    shares = _share(room, [content[i] for i in flexible], [least[i] for i in flexible])
+    widths = list(content)
+    for i, share in zip(flexible, shares, strict=True):
+        widths[i] = share
+    return widths
+
+
+def _share(room: int, wanted: list[int], least: list[int]) -> list[int]:
+    """`room` cells for columns wanting `wanted`: what each wants when all fit, else an even
+    share, a column wanting less (or needing more) than that taking it and leaving the
+    rest to the others."""
+    wanted = [max(low, min(FLEX_MAX, w)) for w, low in zip(wanted, least, strict=True)]
+    shares = [0] * len(wanted)
+    left = list(range(len(wanted)))
+    while left:
+        even = room // len(left)
+        settled = [i for i in left if wanted[i] <= even or least[i] >= even]
+        if not settled:
+            for i in left:
+                shares[i] = even
+            break
+        for i in settled:
+            shares[i] = wanted[i] if wanted[i] <= even else least[i]
+            room -= shares[i]
+            left.remove(i)
+    return shares
 
 
 def _line(cells: tuple[Text, ...], widths: list[int], style: Style) -> Text:
@@ -139,12 +202,16 @@ class QueueTable(ScrollView, can_focus=True):
         self._cursor = 0
         self._strips: dict[tuple[int, bool], Strip] = {}  # (row or HEADER, is cursor) → line
         self._width = 0
+        self._content = content_widths([])
+        self._least = least_widths([])
 
     # The page ---------------------------------------------------------------------------
     def show_page(self, page: Page, *, now: datetime, at_end: bool = False) -> None:
         self._rows = list(page.rows)
         self._now = now
         self._cells = [row_cells(r, now, marked=r.id in self.marked) for r in self._rows]
+        self._content = content_widths(self._cells)
+        self._least = least_widths(self._cells)
         self._strips.clear()
         self._cursor = len(self._rows) - 1 if at_end and self._rows else 0
         self._resize()
@@ -291,7 +358,7 @@ class QueueTable(ScrollView, can_focus=True):
         key = (index, is_cursor)
         if (strip := self._strips.get(key)) is not None:
             return strip
-        widths = column_widths(width)
+        widths = column_widths(width, self._content, self._least)
         if index == HEADER:
             style = self.get_component_rich_style("queue-table--header")
             header = tuple(Text(label) for label, _ in COLUMNS)

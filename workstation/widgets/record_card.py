@@ -1,24 +1,35 @@
-"""The record card: every field of the current lead or contact and its timeline, as ONE
-renderable.
+"""The record card: every field of the current lead or contact, its calls (with notes and
+script answers) and its history, drawn as ONE renderable and scrolled line by line.
 
-One Static repainted per record (rather than a widget per field) keeps the key-to-frame
-time down. Every value goes through `safe_text`, so a lead called `[bold]Eve[/]` shows
-literally and an escape sequence in a company name never reaches the terminal.
+What a rep needs before dialling comes first (why the record is here, the call fields,
+then its calls, newest first); the rest of the record and its history follow, a scroll
+away. The card takes the focus (h or Tab) and scrolls with the arrows, PgUp/PgDn,
+Home/End; Esc gives the focus back.
+
+The record is rendered once per record into lines (Textual's Line API), so a new record
+is a repaint, not a layout of the screen (~15 ms on the queue screen, most of the time
+from n to the new card). Every value goes through `safe_text`, so a lead called
+`[bold]Eve[/]` shows literally and an escape sequence in a company name never reaches the
+terminal.
 """
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from workstation.widgets.safe_text import safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
-    from workstation.store.calling.card import Card
+    from workstation.store.calling.card import Card, TimelineEntry
 
 KIND_MARK = {"call": "☎", "email": "✉", "note": "✎", "task": "☐", "change": "↻"}
 
@@ -28,40 +39,54 @@ LOADING = "Opening the database…"
 WIDE = 100  # from this width the fields take two columns and the timeline sits beside them
 
 
-# In one column (a small terminal) the card shows its first lines only: what a rep needs on
-# the call comes first, the rest in the record's order after it.
-CALL_FIRST = ("Name", "Company", "Account", "Phone", "Status", "Lifecycle", "Attempts",
-              "Callback", "Time zone", "Score", "Title", "Email")  # fmt: skip
+# In one column (a small terminal) what a rep needs on the call comes first, then the
+# record's calls, then the other fields in the record's order.
+CALL_FIRST = ("Name", "Company", "Account", "Phone", "Status", "Attempts", "Callback",
+              "Time zone", "Owner")  # fmt: skip
 
 
-def _fields(card: Card, columns: int) -> Table:
-    """Label/value pairs, in one or two columns of pairs."""
+def _pairs(card: Card) -> list[tuple[str, str]]:
     pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)")]
     if card.campaign:
         pairs.append(("Campaign", card.campaign))
-    if columns == 1:
-        rank = {label: n for n, label in enumerate(CALL_FIRST)}
-        pairs.sort(key=lambda pair: rank.get(pair[0], len(rank)))  # stable: the rest keep order
-    grid = Table.grid(padding=(0, 1), expand=True)
-    for _ in range(columns):
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    return pairs
+
+
+def _pair(label: str, value: str, label_width: int, width: int) -> Text:
+    line = Text(label.ljust(label_width), style="bold", no_wrap=True)
+    line.append(" ")
+    line.append_text(safe_text(value))
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text]:
+    """Label/value pairs, one line each, in one or two columns of pairs; a value too long
+    for its column ends in an ellipsis. Plain lines, not a table: a table measures every
+    cell, ten times the cost of the rest of the card."""
+    if not pairs:
+        return []
+    label_width = max(len(label) for label, _ in pairs)
+    column = (width - 2 * (columns - 1)) // columns
     rows = -(-len(pairs) // columns)
-    padded = pairs + [("", "")] * (rows * columns - len(pairs))
+    lines = []
     for row in range(rows):
-        cells: list[Text] = []
-        for column in range(columns):
-            label, value = padded[column * rows + row]
-            cells += [Text(label), safe_text(value)]
-        grid.add_row(*cells)
-    return grid
+        line = Text(no_wrap=True)
+        for n, (label, value) in enumerate(pairs[row::rows]):
+            cell = _pair(label, value, label_width, column)
+            if n:
+                line.append("  ")
+            line.append_text(cell)
+            line.append(" " * (column - cell.cell_len))
+        lines.append(line)
+    return lines
 
 
-def _timeline(card: Card) -> Group:
-    lines: list[RenderableType] = [Text("Timeline", style="bold underline")]
-    if not card.timeline:
-        lines.append(Text("No activity yet.", style="dim"))
-    for entry in card.timeline:
+def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[Text]:
+    lines = [Text(title, style="bold underline")]
+    if not entries:
+        lines.append(Text(empty, style="dim"))
+    for entry in entries:
         line = Text(f"{entry.at:%m-%d %H:%M} {KIND_MARK.get(entry.kind, '·')} ", style="dim")
         line.append_text(safe_text(entry.summary))
         if entry.who:
@@ -69,13 +94,29 @@ def _timeline(card: Card) -> Group:
         lines.append(line)
         if entry.detail:
             lines.append(safe_text(f"   {entry.detail}", style="italic"))
-    return Group(*lines)
+    return lines
 
 
-def render_card(card: Card | None, why: str = "", width: int = WIDE) -> RenderableType:
+def _activity(card: Card) -> list[Text]:
+    """The record's calls, then the rest of its history (both newest first)."""
+    calls = [entry for entry in card.timeline if entry.kind == "call"]
+    others = [entry for entry in card.timeline if entry.kind != "call"]
+    return [
+        *_entries(f"Calls ({len(calls)})", calls, "No calls yet."),
+        Text(),
+        *_entries("History", others, "No other activity yet."),
+    ]
+
+
+def card_columns(
+    card: Card | None, why: str = "", width: int = WIDE
+) -> tuple[list[Text], list[Text]]:
+    """The card's lines for a card `width` cells wide: one column of them, or (from WIDE)
+    the record's fields beside its activity, each a list of lines (the second empty in one
+    column)."""
     if card is None:
-        return Text("No record selected. Press n for the next lead.", style="dim")
-    heading: list[RenderableType] = []
+        return [Text("No record selected. Press n for the next lead.", style="dim")], []
+    heading: list[Text] = []
     if why:
         heading.append(Text("Why here: ", style="bold") + safe_text(why))
     if card.kind == "lead" and card.account:
@@ -85,44 +126,170 @@ def render_card(card: Card | None, why: str = "", width: int = WIDE) -> Renderab
         )
     if card.read_only:
         heading.append(Text("Converted: read-only", style="bold"))
-    if width < WIDE:  # narrow: one column of fields, the timeline underneath
-        return Group(*heading, _fields(card, 1), Text(), _timeline(card))
-    layout = Table.grid(padding=(0, 2), expand=True)
-    layout.add_column(ratio=5)
-    layout.add_column(ratio=3)
-    layout.add_row(Group(*heading, _fields(card, 2)), _timeline(card))
-    return layout
+    pairs = _pairs(card)
+    if width < WIDE:  # narrow: the call fields, the calls, then the rest of the record
+        first = [pair for label in CALL_FIRST for pair in pairs if pair[0] == label]
+        rest = [pair for pair in pairs if pair[0] not in CALL_FIRST]
+        return [
+            *heading,
+            *_fields(first, 1, width),
+            *_activity(card),
+            Text(),
+            Text("Details", style="bold underline"),
+            *_fields(rest, 1, width),
+        ], []
+    left = (width - GUTTER) * 5 // 8
+    return [*heading, *_fields(pairs, 2, left)], _activity(card)
 
 
-class RecordCard(Static):
+GUTTER = 2  # cells between the fields and the activity, on a wide card
+
+
+def render_card(card: Card | None, why: str = "", width: int = WIDE) -> RenderableType:
+    """The card as one renderable (its lines in one column)."""
+    left, right = card_columns(card, why, width)
+    return Group(*left, *([Text()] if right else []), *right)
+
+
+class RecordCard(ScrollView, can_focus=True):
     """Shows one record; `show(None)` clears it; `show_loading()` says one is on its way.
     A record's layout follows the card's width."""
 
+    KEYS_TITLE = "The card (h or Tab to it)"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("escape,h", "done", "Back", id="card.done"),
+    ]
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(render_card(None), **kwargs)
+        super().__init__(**kwargs)
         self._shown: tuple[Card | None, str] = (None, "")
+        self._columns: tuple[list[Text], list[Text]] = card_columns(None)
+        self._lines: list[Strip] = []
+        self._width = 0
+        self._rendered = 0  # how many times the lines were rendered: a late rest is dropped
 
     def show(self, card: Card | None, why: str = "") -> None:
         self.border_title = f"{card.kind.title()} {card.id}" if card else "Record"
         self._shown = (card, why)
-        self.update(render_card(card, why, self.content_size.width or WIDE), layout=self._sized())
-
-    def _sized(self) -> bool:
-        """Whether a new record may change the card's size, so the screen must be laid out
-        again: only when the card's height or width follows its content. Sized by the
-        screen (the queue screen's 1fr × 1fr), a Static shows what fits and scrolls
-        nothing, so a new record needs a repaint only, not the layout of every widget on
-        the screen (15 ms on the queue screen, most of the time from n to the new card)."""
-        height, width = self.styles.height, self.styles.width
-        return height is None or height.is_auto or width is None or width.is_auto
+        self._draw(card_columns(card, why, self.scrollable_content_region.width or WIDE))
 
     def show_loading(self) -> None:
         """Until the store has loaded behind the first frame."""
         self.border_title = "Record"
         self._shown = (None, "")
-        self.update(Text(LOADING, style="dim"))
+        self._draw(([Text(LOADING, style="dim")], []))
+
+    @property
+    def why(self) -> str:
+        """Why the record shown is here."""
+        return self._shown[1]
+
+    def render(self) -> RenderableType:
+        """What the card shows, as one renderable (it paints line by line)."""
+        left, right = self._columns
+        return Group(*left, *right) if right else (left[0] if len(left) == 1 else Group(*left))
+
+    @property
+    def content(self) -> RenderableType:
+        return self.render()
+
+    @property
+    def text(self) -> str:
+        """Every line of the record as shown, scrolled into view or not."""
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    def _draw(self, columns: tuple[list[Text], list[Text]]) -> None:
+        self._columns = columns
+        self._render_lines()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _render_lines(self) -> None:
+        """The record's lines for the card's width: in one column, those in view at once
+        and the rest after the frame (the key that brought the record waits for the first
+        only); beside each other (a wide card), all at once."""
+        width = self.scrollable_content_region.width
+        self._width = width
+        self._rendered += 1
+        if width <= 0:
+            self._lines = []
+            return
+        left, right = self._columns
+        if right:  # the fields, and the activity beside them
+            fields = (width - GUTTER) * 5 // 8
+            left_lines = self._strips(left, fields)
+            right_lines = self._strips(right, width - fields - GUTTER)
+            gap = Strip([Segment(" " * GUTTER)], GUTTER)
+            blank = Strip.blank(fields)
+            self._lines = [
+                Strip.join([(a or blank).adjust_cell_length(fields), gap, b or Strip([])])
+                for a, b in zip_longest(left_lines, right_lines)
+            ]
+        else:
+            in_view = self.scrollable_content_region.height + 1
+            self._lines, done = [], 0
+            while done < len(left) and len(self._lines) < in_view:
+                self._lines += self._strips(left[done : done + 1], width)
+                done += 1
+            if done < len(left):
+                self.call_after_refresh(self._render_rest, self._rendered, left[done:], width)
+        self._set_height(len(self._lines))
+
+    def _render_rest(self, rendered: int, rest: list[Text], width: int) -> None:
+        """The lines below the first view, unless another record (or width) came since."""
+        if rendered == self._rendered:
+            self._lines += self._strips(rest, width)
+            self._set_height(len(self._lines))
+            self.refresh()
+
+    def _set_height(self, height: int) -> None:
+        """The scroll range for `height` lines. The screen is laid out again only where the
+        card's size follows its content, or the scrollbar comes or goes; otherwise the
+        scrollbar is told the new range and a repaint does."""
+        size = Size(self._width, height)
+        if size == self.virtual_size:
+            return
+        styles = self.styles
+        auto = styles.height is None or styles.height.is_auto
+        fits = self.scrollable_content_region.height
+        overflowed = self.virtual_size.height > fits
+        if auto or overflowed != (height > fits) or not self.show_vertical_scrollbar:
+            self.virtual_size = size  # laid out anew
+            return
+        self.set_reactive(RecordCard.virtual_size, size)
+        scrollbar = self.vertical_scrollbar
+        scrollbar.window_virtual_size = height
+        self.refresh()
+
+    def _strips(self, lines: list[Text], width: int) -> list[Strip]:
+        console = self.app.console
+        options = console.options.update_width(max(width, 1)).reset_height()
+        return [Strip(line) for line in console.render_lines(Group(*lines), options, pad=False)]
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if 0 <= index < len(self._lines):
+            return self._lines[index].apply_style(style).adjust_cell_length(width, style)
+        return Strip([Segment(" " * width, style)], width)
 
     def on_resize(self) -> None:
         card, why = self._shown
-        if card is not None:  # without a record, the one line shown wraps by itself
-            self.show(card, why)  # laid out for the new width: no second layout
+        width = self.scrollable_content_region.width
+        if card is not None and width != self._width:
+            self._columns = card_columns(card, why, width)  # the layout for this width
+        if width != self._width:
+            self._render_lines()
+        self.virtual_size = Size(width, len(self._lines))
+
+    def action_done(self) -> None:
+        """Give the focus back to what comes before the card (the queue)."""
+        if self.has_focus:
+            self.screen.focus_previous()

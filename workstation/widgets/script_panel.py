@@ -54,6 +54,8 @@ class AnswerInput(Input):
 class ScriptPanel(EmailActions, Vertical, can_focus=True):
     """The script for the record being worked; `show(None)` or `clear()` empties it."""
 
+    KEYS_TITLE = "The script (s to answer its questions)"
+
     DEFAULT_CSS = """
     ScriptPanel {
         border: round $secondary;

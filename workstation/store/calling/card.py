@@ -14,7 +14,7 @@ from workstation.store.scripts.rules import answers_summary
 from workstation.store.values.cleansing import display_phone
 from workstation.store.values.durations import format_duration
 
-TIMELINE_LIMIT = 12
+TIMELINE_LIMIT = 30  # the card scrolls: a record's past, bar the very long
 
 
 @dataclass(frozen=True, slots=True)

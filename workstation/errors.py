@@ -4,7 +4,8 @@ traceback for something the user can fix, never a database password.
 The exit code tells a script what happened: `REFUSED` (1) for what the store turned down,
 `USAGE` (2, argparse's own) for a mistaken command line, `DATABASE` (3) for a database that
 cannot be opened or used. A command run for JSON (`--json`, `--format json`) prints the
-error as a JSON object on standard output instead, `{"error": "...", "exit_code": N}`.
+error as one JSON object on stderr instead, `{"error": "...", "exit_code": N}`, so that a
+script parses it and stdout holds only results.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def readable(message: str) -> str:
 
 def fail(message: str, *, code: int = REFUSED, as_json: bool = False) -> int:
     if as_json:
-        print(json.dumps({"error": scrub(message), "exit_code": code}))
+        print(json.dumps({"error": scrub(message), "exit_code": code}), file=sys.stderr)
     else:
         print(f"workstation: {readable(message)}", file=sys.stderr)
     return code
@@ -69,9 +70,14 @@ def _database_problem(error: Exception) -> str | None:
     from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
     if isinstance(error, OperationalError):
-        return f"cannot use the database: {error.orig}"
+        return f"cannot use the database: {_one_line(error.orig)}"
     if isinstance(error, ArgumentError):
-        return f"bad database URL: {error}"
+        return f"bad database URL: {_one_line(error)}"
     if isinstance(error, DBAPIError):
-        return f"database error: {error.orig}"
+        return f"database error: {_one_line(error.orig)}"
     return None
+
+
+def _one_line(error: BaseException) -> str:
+    """A driver's message (PostgreSQL's add a hint on a line of its own) as one line."""
+    return " ".join(str(error).split())

@@ -26,10 +26,20 @@ SessionFactory = Callable[[], Session]
 
 BUSY_TIMEOUT_MS = 10_000
 
+# The database kinds the workstation runs on, and the one driver of each it is installed
+# with: a URL naming another (psycopg2, asyncpg, pysqlcipher…) is refused in one line.
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+_EXAMPLES = {"sqlite": "sqlite:///PATH", "postgresql": "postgresql://USER@HOST/NAME"}
+
 
 def normalise_url(url: str | URL) -> URL:
     """Parse a URL; plain `postgresql://` means psycopg 3, the driver we ship."""
-    parsed = make_url(url) if isinstance(url, str) else url
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ValueError:  # SQLAlchemy reads the port as a number; its message may quote more
+        raise DatabaseError(
+            "bad database URL: its port is not a number (postgresql://USER@HOST:5432/NAME)"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -185,8 +195,22 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
     with `create`."""
     parsed = normalise_url(url)
     backend = parsed.get_backend_name()
+    if backend not in DRIVERS:
+        raise DatabaseError(
+            f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
+        )
+    if parsed.get_driver_name() != DRIVERS[backend]:
+        raise DatabaseError(
+            f"the database driver {parsed.get_driver_name()!r} is not the one the workstation "
+            f"is installed with: write {_EXAMPLES[backend]} (it uses {DRIVERS[backend]})"
+        )
     if backend == "sqlite":
         path = sqlite_path(parsed)
+        if path is None and not create:
+            raise DatabaseError(
+                "a database in memory holds no workstation data: give the path of a file, "
+                "sqlite:///PATH"
+            )
         if path is not None:
             check_sqlite_file(path, create=create)
             if not path.exists() or not path.stat().st_size:
@@ -204,11 +228,7 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
         if path is not None:
             event.listen(engine, "handle_error", _refuse_writes(path))
         return engine
-    if backend == "postgresql":
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, **options)
-    raise DatabaseError(
-        f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
-    )
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, **options)
 
 
 def session_factory(engine: Engine) -> SessionFactory:

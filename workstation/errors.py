@@ -10,7 +10,9 @@ script parses it and stdout holds only results.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -46,7 +48,9 @@ def fail(message: str, *, code: int = REFUSED, as_json: bool = False) -> int:
 
 def run_reporting_errors(run: Callable[[], int], *, as_json: bool = False) -> int:
     try:
-        return run()
+        code = run()
+        sys.stdout.flush()  # a full disk under a redirected stdout fails here, not at exit
+        return code
     except DatabaseError as error:
         return fail(str(error), code=DATABASE, as_json=as_json)
     except StoreError as error:
@@ -55,10 +59,21 @@ def run_reporting_errors(run: Callable[[], int], *, as_json: bool = False) -> in
         return 0  # `workstation export … | head` is fine
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # standard output on a full disk, say: outputs to files say more
+        _forget_stdout()
+        where = f" {error.filename}" if error.filename else " the output"
+        return fail(f"cannot write{where}: {error.strerror or error}", as_json=as_json)
     except Exception as error:
         if message := _database_problem(error):
             return fail(message, code=DATABASE, as_json=as_json)
         raise
+
+
+def _forget_stdout() -> None:
+    """What could not be written to stdout is dropped, so Python's flush at exit does not
+    fail on it once more."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (lives until exit)
 
 
 def _database_problem(error: Exception) -> str | None:

@@ -153,6 +153,15 @@ def _read_only_options(path: Path) -> dict[str, str]:
     return {"mode": "ro", "immutable": "1"}
 
 
+def database_files(engine: Engine) -> list[Path]:
+    """The files a SQLite database lives in (none for PostgreSQL): what no output may
+    overwrite."""
+    path = sqlite_path(engine.url)
+    if path is None:
+        return []
+    return [path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+
+
 def is_read_only(engine: Engine) -> bool:
     """Whether `make_engine` opened the database read-only (a file it cannot write)."""
     return engine.url.query.get("mode") == "ro"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
-from typing import TextIO
 
 from workstation.subcommands import open_engine, settings
 
@@ -24,21 +22,16 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.errors import StoreError
+    from workstation.store.db import database_files
     from workstation.store.exports.stream import export_columns, export_records
+    from workstation.store.outputs import written
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
     engine = open_engine(settings(args))
-    with ExitStack() as stack:
-        out: TextIO
-        if args.output:
-            try:
-                out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
-            except OSError as error:
-                raise StoreError(f"cannot write {args.output}: {error.strerror or error}") from None
-        else:
-            out = sys.stdout
+    if not args.output:
+        export_records(engine, args.kind, sys.stdout, fmt=args.format)
+        return 0
+    with written(args.output, protect=database_files(engine)) as out:
         count = export_records(engine, args.kind, out, fmt=args.format)
-    if args.output:
-        print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
+    print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
     return 0

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from workstation.store.errors import StoreError
 from workstation.store.exports.stream import FORMULA_PREFIXES
@@ -36,6 +36,7 @@ from workstation.store.imports.rows import (
     clean_chunk,
     init_worker,
 )
+from workstation.store.outputs import OutputFile
 
 CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
@@ -185,24 +186,41 @@ class ErrorsFile:
     Bytes the input's encoding could not read are written back unchanged.
     """
 
-    def __init__(self, path: Path, header: list[str]) -> None:
+    def __init__(self, path: Path, header: list[str], *, protect: Iterable[Path] = ()) -> None:
+        """`protect`: the database's files, which it may not be written over."""
         self.path = path
         self.count = 0
         try:
-            self._file: TextIO = path.open(
-                "w", encoding="utf-8", errors="surrogateescape", newline=""
-            )
-        except OSError as error:
-            raise StoreError(
-                f"cannot write the errors file {path}: {error.strerror or error}; "
-                "name another with --errors FILE"
-            ) from None
-        self._writer = csv.writer(self._file)
-        self._writer.writerow(["Line", "Reason", *header])
+            self._output = OutputFile(path, protect=protect, errors="surrogateescape")
+        except StoreError as error:
+            raise StoreError(f"the errors file: {error}; name another with --errors FILE") from None
+        self._writer = csv.writer(self._output.file)
+        self._write(0, ["Line", "Reason", *header])
 
     def add(self, line: int, reason: str, cells: list[str]) -> None:
-        self._writer.writerow([line, reason, *map(_escaped, cells)])
+        self._write(line, [line, reason, *map(_escaped, cells)])
         self.count += 1
 
+    def _write(self, line: int, row: list) -> None:
+        try:
+            self._writer.writerow(row)
+        except OSError as error:
+            self.discard()
+            where = f" at line {line:,}" if line else ""
+            raise StoreError(
+                f"{self._output.failed(error)}: the import stopped{where}; what it wrote before "
+                "is in the database, and running it again finishes it (nothing is made twice)"
+            ) from None
+
     def close(self) -> None:
-        self._file.close()
+        """The file complete: this run's refusals, under its name."""
+        try:
+            self._output.commit()
+        except StoreError as error:
+            raise StoreError(
+                f"{error}: the rows were imported, but not the list of those refused; run the "
+                "import again with --errors FILE elsewhere to get it (nothing is made twice)"
+            ) from None
+
+    def discard(self) -> None:
+        self._output.discard()

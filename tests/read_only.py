@@ -63,5 +63,5 @@ def _read_only_folder(folder: Path) -> Iterator[Path]:
             subprocess.run([mount, "-o", "remount,bind,ro", str(target)], check=True)
         yield target
     finally:
-        subprocess.run([umount, str(target)], check=True)
+        subprocess.run([umount, "--lazy", str(target)], check=True)  # engines may hold it
         target.rmdir()

@@ -174,12 +174,25 @@ def _refuse_writes(path: Path) -> Callable:
         original = context.original_exception
         name = getattr(original, "sqlite_errorname", "")
         if isinstance(original, sqlite3.Error) and name.startswith("SQLITE_READONLY"):
-            raise DatabaseError(
-                f"{path} is read-only (the file or its file system): this command writes to "
-                "it, so nothing was changed; commands that only read it still work"
-            ) from None
+            raise read_only_refusal(path) from None
 
     return handle_error
+
+
+def read_only_refusal(path: Path) -> DatabaseError:
+    """The one line for a write to a SQLite file that cannot be written."""
+    return DatabaseError(
+        f"{path} is read-only (the file or its file system): this command writes to it, so "
+        "nothing was changed; commands that only read it still work"
+    )
+
+
+def refuse_if_read_only(engine: Engine) -> None:
+    """For work that writes through the driver itself, past SQLAlchemy's error handling
+    (the demo loader): refuse a read-only file before it starts."""
+    path = sqlite_path(engine.url)
+    if path is not None and is_read_only(engine):
+        raise read_only_refusal(path)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

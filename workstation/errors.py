@@ -93,6 +93,6 @@ def _database_problem(error: Exception) -> str | None:
     return None
 
 
-def _one_line(error: BaseException) -> str:
+def _one_line(error: BaseException | None) -> str:
     """A driver's message (PostgreSQL's add a hint on a line of its own) as one line."""
     return " ".join(str(error).split())

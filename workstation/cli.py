@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -16,7 +18,7 @@ OPTIONS = ("--db", "--as")  # taken before or after the command name
 EPILOG = """\
 exit codes:
   1 refused by the store, 2 a mistaken command line, 3 the database cannot be used
-  (with --json or --format json, the error is a JSON object on stdout)
+  (with --json or --format json, the error is one JSON object on stderr)
 
 environment:
   WORKSTATION_DB    database URL (default: a SQLite file in your user data directory)
@@ -68,8 +70,36 @@ def _options_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line. Opening the TUI (options alone) skips building the subcommands'
     parsers, about 30 ms of every start; a subcommand, help or a mistake goes to the full
-    parser, which also words its errors."""
+    parser, which also words its errors: as a JSON object when the command was asked for
+    JSON, so that a script reads every error the same way."""
     argv = _options_first(sys.argv[1:] if argv is None else list(argv))
+    if not wants_json(argv):
+        return _parse(argv)
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(said):
+            return _parse(argv)
+    except SystemExit as exit_:
+        if exit_.code:  # argparse's usage and error lines: its last line is the error
+            from workstation.errors import USAGE, fail
+
+            error = said.getvalue().strip().splitlines()[-1]
+            fail(error.partition(" error: ")[2] or error, code=USAGE, as_json=True)
+        raise
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (`--json`, `--format json`)."""
+    argv = list(argv)
+    argv = argv[: argv.index("--")] if "--" in argv else argv
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return any(
+        arg in ("--json", "--format=json") or (arg == "--format" and value == "json")
+        for arg, value in pairs
+    )
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
     if argv and argv[-1] in OPTIONS and "--" not in argv:  # at the end, naming nothing
         build_parser().error(f"argument {argv[-1]}: expected one argument")
     try:
@@ -141,7 +171,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utcnow) -> int:
     with neutralised_output():
         args = parse_args(argv)
     args.clock = clock
-    as_json = getattr(args, "json", False) or getattr(args, "format", None) == "json"
+    as_json = bool(getattr(args, "json", False)) or getattr(args, "format", None) == "json"
     if args.handler is open_tui:
         return run_reporting_errors(lambda: open_tui(args), as_json=as_json)
     with neutralised_output():

@@ -4,12 +4,15 @@ traceback for something the user can fix, never a database password.
 The exit code tells a script what happened: `REFUSED` (1) for what the store turned down,
 `USAGE` (2, argparse's own) for a mistaken command line, `DATABASE` (3) for a database that
 cannot be opened or used. A command run for JSON (`--json`, `--format json`) prints the
-error as a JSON object on standard output instead, `{"error": "...", "exit_code": N}`.
+error as one JSON object on stderr instead, `{"error": "...", "exit_code": N}`, so that a
+script parses it and stdout holds only results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -41,7 +44,7 @@ def readable(message: str) -> str:
 
 def fail(message: str, *, code: int = REFUSED, as_json: bool = False) -> int:
     if as_json:
-        print(json.dumps({"error": scrub(message), "exit_code": code}))
+        print(json.dumps({"error": scrub(message), "exit_code": code}), file=sys.stderr)
     else:
         print(f"workstation: {readable(message)}", file=sys.stderr)
     return code
@@ -49,7 +52,9 @@ def fail(message: str, *, code: int = REFUSED, as_json: bool = False) -> int:
 
 def run_reporting_errors(run: Callable[[], int], *, as_json: bool = False) -> int:
     try:
-        return run()
+        code = run()
+        sys.stdout.flush()  # a full disk under a redirected stdout fails here, not at exit
+        return code
     except DatabaseError as error:
         return fail(str(error), code=DATABASE, as_json=as_json)
     except StoreError as error:
@@ -58,10 +63,21 @@ def run_reporting_errors(run: Callable[[], int], *, as_json: bool = False) -> in
         return 0  # `workstation export … | head` is fine
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # standard output on a full disk, say: outputs to files say more
+        _forget_stdout()
+        where = f" {error.filename}" if error.filename else " the output"
+        return fail(f"cannot write{where}: {error.strerror or error}", as_json=as_json)
     except Exception as error:
         if message := _database_problem(error):
             return fail(message, code=DATABASE, as_json=as_json)
         raise
+
+
+def _forget_stdout() -> None:
+    """What could not be written to stdout is dropped, so Python's flush at exit does not
+    fail on it once more."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (lives until exit)
 
 
 def _database_problem(error: Exception) -> str | None:
@@ -73,9 +89,14 @@ def _database_problem(error: Exception) -> str | None:
     from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
     if isinstance(error, OperationalError):
-        return f"cannot use the database: {error.orig}"
+        return f"cannot use the database: {_one_line(error.orig)}"
     if isinstance(error, ArgumentError):
-        return f"bad database URL: {error}"
+        return f"bad database URL: {_one_line(error)}"
     if isinstance(error, DBAPIError):
-        return f"database error: {error.orig}"
+        return f"database error: {_one_line(error.orig)}"
     return None
+
+
+def _one_line(error: BaseException | None) -> str:
+    """A driver's message (PostgreSQL's add a hint on a line of its own) as one line."""
+    return " ".join(str(error).split())

@@ -122,12 +122,13 @@ def test_unsupported_database_is_refused(capsys):
 def test_with_json_an_error_is_a_json_object_with_its_exit_code(capsys, fresh_url):
     run(capsys, "--db", fresh_url, "demo", "--leads", "20")
     code, out, err = run(capsys, "--db", fresh_url, "reassign", "999999", "--pool", "--json")
-    assert code == 1 and err == ""
-    said = json.loads(out)
+    assert code == 1 and out == ""
+    said = json.loads(err)
     assert said["exit_code"] == 1 and "999999" in said["error"]
     url = "postgresql://crm:hunter2@127.0.0.1:1/crm"
-    code, out, _ = run(capsys, "--db", url, "untouched", "--format", "json")
-    assert code == 3 and json.loads(out)["exit_code"] == 3 and "hunter2" not in out
+    code, out, err = run(capsys, "--db", url, "untouched", "--format", "json")
+    assert code == 3 and out == ""
+    assert json.loads(err)["exit_code"] == 3 and "hunter2" not in err
 
 
 def test_module_entry_point_prints_help():

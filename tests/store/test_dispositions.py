@@ -93,6 +93,15 @@ def test_call_back_needs_a_future_time_and_writes_nothing_otherwise(engine, rep_
             callback_at=NOW - timedelta(minutes=1),
             now=NOW,
         )
+    with pytest.raises(CallRefused, match="within a year"):  # the year 6109, say
+        log_call(
+            engine,
+            rep_id=rep,
+            lead_id=lead_id,
+            disposition="3",
+            callback_at=datetime(6109, 1, 1, 9, 0, tzinfo=UTC),
+            now=NOW,
+        )
     with Session(engine) as session:
         assert session.execute(select(func.count()).select_from(Activity)).scalar() == 0
     assert _lead(engine, lead_id).attempt_count == 1

@@ -51,15 +51,18 @@ def test_a_planted_link_is_not_followed(sqlite_engine, sqlite_url, tmp_path):
     source = _write(tmp_path / "leads.csv", CSV)
     (tmp_path / "leads.errors.csv").symlink_to(database)  # the default errors file
     before = database.read_bytes()
-    with pytest.raises(RefusedOutput, match="symbolic link"):
+    with pytest.raises(RefusedOutput, match="is the database"):
         import_leads(sqlite_engine, source)
     assert database.read_bytes() == before
 
 
 def test_a_file_that_isnt_ours_is_left_alone(tmp_path):
     mine = _write(tmp_path / "notes.csv", "Id,My,Own\n1,2,3\n")
-    with pytest.raises(RefusedOutput, match="not a file this app wrote"):
-        open_output(mine, ours_exported)
+    with (
+        pytest.raises(RefusedOutput, match="not a file this app wrote"),
+        open_output(mine, ours_exported),
+    ):
+        pass
     assert mine.read_text() == "Id,My,Own\n1,2,3\n"
 
 
@@ -98,8 +101,8 @@ def test_devices_and_links_to_them_are_written(tmp_path):
 
 
 def test_a_folder_is_refused(tmp_path):
-    with pytest.raises(RefusedOutput, match="is a folder"):
-        open_output(tmp_path, ours_exported)
+    with pytest.raises(RefusedOutput, match="is a folder"), open_output(tmp_path, ours_exported):
+        pass
 
 
 def test_scripts_export_leaves_a_file_of_the_users(sqlite_engine, tmp_path):

@@ -252,11 +252,13 @@ class FunnelScreen(Screen):
     def _write(self, path: Path | None, lines: list[str]) -> None:
         if path is None:  # the dialog was cancelled
             return
+        from workstation.store.db import database_files
         from workstation.store.errors import StoreError
         from workstation.store.outputs import first_line_starting, open_output
 
         try:
-            with open_output(path, first_line_starting(FUNNEL_HEADING)) as out:
+            protect = database_files(store_of(self).engine)
+            with open_output(path, first_line_starting(FUNNEL_HEADING), protect=protect) as out:
                 out.write("\n".join(lines) + "\n")
         except (OSError, StoreError) as error:
             self.notify(clean(f"Could not write {path}: {error}"), severity="error", markup=False)

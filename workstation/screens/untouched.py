@@ -194,12 +194,14 @@ class UntouchedScreen(Screen):
     def _export(self, path: Path | None, summary: UntouchedSummary) -> None:
         if path is None:  # the dialog was cancelled
             return
+        from workstation.store.db import database_files
         from workstation.store.errors import StoreError
         from workstation.store.outputs import open_output
         from workstation.store.reports.untouched_export import ours_summary, write_summary_csv
 
         try:
-            with open_output(path, ours_summary) as out:
+            protect = database_files(store_of(self).engine)
+            with open_output(path, ours_summary, protect=protect) as out:
                 count = write_summary_csv(out, summary)
         except (OSError, StoreError) as error:
             self.notify(clean(f"Could not write {path}: {error}"), severity="error", markup=False)

@@ -286,6 +286,7 @@ class UntouchedLeadsScreen(Screen):
 
     def export(self, path: Path) -> None:
         def write() -> int:
+            from workstation.store.db import database_files
             from workstation.store.outputs import open_output
             from workstation.store.reports.untouched import iter_untouched, untouched_summary
             from workstation.store.reports.untouched_export import ours_leads, write_leads_csv
@@ -293,7 +294,7 @@ class UntouchedLeadsScreen(Screen):
             store = store_of(self)
             with (
                 store.open_session() as session,
-                open_output(path, ours_leads) as out,
+                open_output(path, ours_leads, protect=database_files(store.engine)) as out,
             ):
                 summary = untouched_summary(
                     session,

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -44,15 +45,26 @@ class DatabaseBusy(DatabaseError):
     """Another connection held SQLite's write lock for longer than a writer waits."""
 
 
+# The database kinds the workstation runs on, and the one driver of each it is installed
+# with: a URL naming another (psycopg2, asyncpg, pysqlcipher…) is refused in one line.
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+_EXAMPLES = {"sqlite": "sqlite:///PATH", "postgresql": "postgresql://USER@HOST/NAME"}
+
+
 def normalise_url(url: str | URL) -> URL:
     """Parse a URL; plain `postgresql://` means psycopg 3, the driver we ship. An unencoded
     `@` in the password belongs to it (the host follows the last `@`), and the password is
     masked in every message from now on (`passwords.scrub`)."""
-    if isinstance(url, str):
-        remember(url)
-        parsed = make_url(password_quoted(url))
-    else:
-        parsed = url
+    try:
+        if isinstance(url, str):
+            remember(url)
+            parsed = make_url(password_quoted(url))
+        else:
+            parsed = url
+    except ValueError:  # SQLAlchemy reads the port as a number; its message may quote more
+        raise DatabaseError(
+            "bad database URL: its port is not a number (postgresql://USER@HOST:5432/NAME)"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -71,9 +83,12 @@ def safe_url(url: str | URL) -> str:
 
 def sqlite_path(url: URL) -> Path | None:
     """The file behind a SQLite URL, or None for in-memory and non-SQLite URLs."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    database = url.database
+    if url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
         return None
-    return Path(url.database)
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = unquote(urlsplit(database).path)  # as `make_engine` opens a read-only file
+    return Path(database)
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -84,7 +99,8 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
 
     A file that is not SQLite, or a SQLite database holding tables of someone else's (no
     `alembic_version`), is refused whatever the command. A missing or empty file is a new
-    database only where `create` says the command makes one.
+    database only where `create` says the command makes one. The look inside writes
+    nothing, not even SQLite's -wal and -shm files.
     """
     size = path.stat().st_size if path.is_file() else None
     if path.exists() and size is None:
@@ -96,17 +112,25 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"there is no workstation database at {path}: `workstation db upgrade` makes "
             "one there (so do `workstation demo` and `workstation import`)"
         )
-    with open(path, "rb") as file:
-        if file.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-            raise DatabaseError(f"{path} is not a SQLite database: nothing was changed")
     try:
-        look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        with open(path, "rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror or error}") from None
+    if header != _SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a SQLite database: nothing was changed")
+    wal = Path(f"{path}-wal")
+    # No write-ahead log: the file is the whole database, and "immutable" reads it without
+    # making a -shm; with one, SQLite must read it (and the -shm) to see the last commits.
+    query = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    try:
+        look = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
         try:
             tables = {name for (name,) in look.execute(_TABLES)}
         finally:
             look.close()
     except sqlite3.Error as error:
-        raise DatabaseError(f"cannot read {path}: {error}") from None
+        raise DatabaseError(f"cannot read {path}: {error}: nothing was changed") from None
     if tables and "alembic_version" not in tables:
         raise DatabaseError(
             f"{path} holds a SQLite database that is not a workstation's ({len(tables)} "
@@ -122,18 +146,81 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE
 
 
 def _create_private_file(path: Path) -> None:
-    """Create the database file (and its WAL/SHM companions) readable by the owner only.
+    """Create the database file readable by the owner only; SQLite gives its -wal and -shm
+    the main file's permissions, so all three stay private. An empty file given for a new
+    database is tightened the same way; an existing database keeps its permissions (a
+    shared file may be meant for a group)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as error:
+        raise DatabaseError(
+            f"cannot make a database at {path}: {error.strerror or error}"
+        ) from None
 
-    SQLite gives -wal and -shm the permissions of the main file, so a 0600 main file
-    keeps all three private. The files of an existing database (checked to be ours by
-    `check_sqlite_file`) are tightened too.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if companion.exists():
-            os.chmod(companion, 0o600)
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the database: the file, and the folder its -wal and -shm
+    go in (unless both are there to be written)."""
+    if not os.access(path, os.W_OK):
+        return False
+    companions = (Path(f"{path}-wal"), Path(f"{path}-shm"))
+    return os.access(path.parent, os.W_OK) or all(os.access(c, os.W_OK) for c in companions)
+
+
+def _read_only_options(path: Path) -> dict[str, str]:
+    """How SQLite opens a file it cannot write: read-only; "immutable" too when not even its
+    -shm could be made (a read-only file system) and no write-ahead log is left to read."""
+    if os.access(path.parent, os.W_OK) or Path(f"{path}-shm").exists():
+        return {"mode": "ro"}
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        return {"mode": "ro"}  # SQLite says it cannot open it: better than stale reads
+    return {"mode": "ro", "immutable": "1"}
+
+
+def database_files(engine: Engine) -> list[Path]:
+    """The files a SQLite database lives in (none for PostgreSQL): what no output may
+    overwrite."""
+    path = sqlite_path(engine.url)
+    if path is None:
+        return []
+    return [path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether `make_engine` opened the database read-only (a file it cannot write)."""
+    return engine.url.query.get("mode") == "ro"
+
+
+def _refuse_writes(path: Path) -> Callable:
+    """SQLite's "attempt to write a readonly database", as one line naming the file."""
+
+    def handle_error(context) -> None:
+        original = context.original_exception
+        name = getattr(original, "sqlite_errorname", "")
+        if isinstance(original, sqlite3.Error) and name.startswith("SQLITE_READONLY"):
+            raise read_only_refusal(path) from None
+
+    return handle_error
+
+
+def read_only_refusal(path: Path) -> DatabaseError:
+    """The one line for a write to a SQLite file that cannot be written."""
+    return DatabaseError(
+        f"{path} is read-only (the file or its file system): this command writes to it, so "
+        "nothing was changed; commands that only read it still work"
+    )
+
+
+def refuse_if_read_only(engine: Engine) -> None:
+    """For work that writes through the driver itself, past SQLAlchemy's error handling
+    (the demo loader): refuse a read-only file before it starts."""
+    path = sqlite_path(engine.url)
+    if path is not None and is_read_only(engine):
+        raise read_only_refusal(path)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -183,11 +270,29 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
     with `create`."""
     parsed = normalise_url(url)
     backend = parsed.get_backend_name()
+    if backend not in DRIVERS:
+        raise DatabaseError(
+            f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
+        )
+    if parsed.get_driver_name() != DRIVERS[backend]:
+        raise DatabaseError(
+            f"the database driver {parsed.get_driver_name()!r} is not the one the workstation "
+            f"is installed with: write {_EXAMPLES[backend]} (it uses {DRIVERS[backend]})"
+        )
     if backend == "sqlite":
         path = sqlite_path(parsed)
+        if path is None and not create:
+            raise DatabaseError(
+                "a database in memory holds no workstation data: give the path of a file, "
+                "sqlite:///PATH"
+            )
         if path is not None:
             check_sqlite_file(path, create=create)
-            _create_private_file(path)
+            if not path.exists() or not path.stat().st_size:
+                _create_private_file(path)
+            if not _writable(path):
+                query = {**parsed.query, **_read_only_options(path), "uri": "true"}
+                parsed = parsed.set(database=path.resolve().as_uri(), query=query)
         engine = create_engine(
             parsed,
             echo=echo,
@@ -195,13 +300,11 @@ def make_engine(url: str | URL, *, echo: bool = False, create: bool = True, **op
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if path is not None:
+            event.listen(engine, "handle_error", _refuse_writes(path))
         return engine
-    if backend == "postgresql":
-        options.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, echo=echo, **options)
-    raise DatabaseError(
-        f"unsupported database {safe_url(parsed)}: use sqlite:///PATH or postgresql://…"
-    )
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, echo=echo, **options)
 
 
 def session_factory(engine: Engine) -> SessionFactory:

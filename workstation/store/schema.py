@@ -94,9 +94,58 @@ def _sqlite_ddl(connection: Connection, *, allowed: bool) -> None:
 
 
 def ensure_current(engine: Engine) -> bool:
-    """Upgrade when the database is behind; True when anything was applied."""
-    if current_revision(engine) == HEAD:
+    """Upgrade when the database is behind; True when anything was applied. A database
+    stamped by a newer version (or holding no workstation schema) is refused, as
+    `open_engine` refuses it."""
+    return _bring_up_to_date(engine, create=True)
+
+
+def schema_state(engine: Engine) -> tuple[str | None, str]:
+    """The database's revision, and where it stands against this version: "current",
+    "behind" (a revision this version can upgrade), "ahead" (one it does not know: a newer
+    version made it) or "empty" (no workstation schema)."""
+    revision = current_revision(engine)
+    if revision is None:
+        return None, "empty"
+    if revision == HEAD:
+        return revision, "current"
+    return revision, "behind" if revision in known_revisions() else "ahead"
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {
+        script.revision
+        for script in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()
+    }
+
+
+def _bring_up_to_date(engine: Engine, *, create: bool) -> bool:
+    from workstation.store.db import is_read_only, safe_url, sqlite_path
+    from workstation.store.errors import DatabaseError
+
+    revision, state = schema_state(engine)
+    if state == "current":
         return False
+    path = sqlite_path(engine.url)
+    where = str(path) if path is not None else safe_url(engine.url)
+    if state == "ahead":
+        raise DatabaseError(
+            f"{where} is at schema revision {revision}, which this version of the workstation "
+            f"does not know (it knows up to {HEAD}): a newer version made it; use that version, "
+            "nothing was changed"
+        )
+    if state == "empty" and not create:
+        raise DatabaseError(
+            f"{where} holds no workstation database: `workstation db upgrade` makes one there "
+            "(so do `workstation demo` and `workstation import`)"
+        )
+    if is_read_only(engine):
+        raise DatabaseError(
+            f"{where} is read-only and at schema revision {revision or 'none'}, but this "
+            f"version needs {HEAD}: run `workstation db upgrade` where it can be written"
+        )
     upgrade(engine)
     return True
 
@@ -104,11 +153,16 @@ def ensure_current(engine: Engine) -> bool:
 def open_engine(url: str, *, create: bool = False) -> Engine:
     """An engine on the database at `url`, brought up to the current schema: how the app
     and every command open their database. Only with `create` does a missing SQLite file
-    become a new database (the app's first run, `demo`, `import`)."""
+    become a new database (the app's first run, `demo`, `import`, `db upgrade`), or a
+    database without our schema get it. A database from a newer version is refused."""
     from workstation.store.db import make_engine
 
     engine = make_engine(url, create=create)
-    ensure_current(engine)
+    try:
+        _bring_up_to_date(engine, create=create)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -65,23 +65,23 @@ def acting_rep(config: Settings, engine: Engine):
     return rep
 
 
-# The largest id a database column of ours holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
-
-
 def record_id(value: str) -> int:
     """A record's id as typed: a whole number the database can hold, or one line saying so."""
+    from workstation.store.values.ids import BadId, read_id
+
     try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an id (a whole number)") from None
-    if not 1 <= number <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{value} is not an id: ids run from 1 to {MAX_ID}")
-    return number
+        return read_id(value)
+    except BadId as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# The most of anything a command counts out (leads to make, rows, runs): ten times data
+# set L. A bigger number is a slip of the finger, and would run for days or overflow.
+MAX_COUNT = 10_000_000
 
 
 def positive(value: str) -> int:
     number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+    if not 1 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_COUNT:,}")
     return number

@@ -48,7 +48,8 @@ def register(commands) -> None:
     log.add_argument(
         "--callback",
         metavar="WHEN",
-        help="for Call Back: +1h, +30m, tomorrow 09:00 (lead's time), 14:30, 2026-11-24 09:00",
+        help="for Call Back, within a year: +1h, +30m, tomorrow 09:00 (lead's time), 14:30, "
+        "2026-11-24 09:00",
     )
     log.add_argument(
         "--duration",

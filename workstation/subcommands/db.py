@@ -20,20 +20,20 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workstation.store.db import make_engine, safe_url
-    from workstation.store.schema import (
-        HEAD,
-        current_revision,
-        ensure_current,
-        set_up_team_access,
-    )
+    from workstation.store.schema import HEAD, ensure_current, schema_state, set_up_team_access
 
     config = settings(args)
     engine = make_engine(config.database_url, create=args.action == "upgrade")
     where = safe_url(config.database_url)
     if args.action == "current":
-        revision = current_revision(engine)
-        state = "up to date" if revision == HEAD else f"behind (head is {HEAD})"
-        print(f"{where}: revision {revision or 'none (empty database)'}, {state}")
+        revision, state = schema_state(engine)
+        said = {
+            "current": "up to date",
+            "behind": f"behind (this version upgrades it to {HEAD})",
+            "ahead": f"ahead: made by a newer version (this one knows up to {HEAD})",
+            "empty": f"`workstation db upgrade` makes it revision {HEAD}",
+        }[state]
+        print(f"{where}: revision {revision or 'none (empty database)'}, {said}")
         return 0
     applied = ensure_current(engine)
     if not applied:

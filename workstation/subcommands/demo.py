@@ -15,7 +15,7 @@ def register(commands) -> None:
         type=positive,
         default=3000,
         metavar="N",
-        help="how many leads (default 3000; 1000000 is data set L)",
+        help="how many leads, up to 10,000,000 (default 3000; 1000000 is data set L)",
     )
     parser.add_argument(
         "--seed",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
-from typing import TextIO
 
 from workstation.subcommands import open_engine, settings
 
@@ -43,6 +41,7 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workstation.store.db import database_files
     from workstation.store.errors import StoreError
     from workstation.store.exports.stream import (
         export_columns,
@@ -50,29 +49,24 @@ def run(args: argparse.Namespace) -> int:
         export_workbook,
         ours_exported,
     )
-    from workstation.store.outputs import open_output, open_output_bytes
+    from workstation.store.outputs import never_ours, open_output, open_output_bytes
     from workstation.terminal import data_out
 
     export_columns(args.kind)  # an unknown kind fails before a file is created
-    advice = "name a new file with -o"
-    if args.format == "xlsx":
-        if not args.output:
-            raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
-        engine = open_engine(settings(args))
-        with open_output_bytes(args.output, lambda _: False, advice=advice) as book:
-            count = export_workbook(engine, args.kind, book)
-        print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
-        return 0
+    if args.format == "xlsx" and not args.output:
+        raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
     engine = open_engine(settings(args))
-    with ExitStack() as stack:
-        out: TextIO
-        if args.output:
-            out = stack.enter_context(open_output(args.output, ours_exported, advice=advice))
+    if not args.output:  # neutralised at a terminal; a pipe gets the data as they are
+        export_records(engine, args.kind, data_out(), fmt=args.format)
+        return 0
+    protect, advice = database_files(engine), "name a new file with -o"
+    if args.format == "xlsx":
+        with open_output_bytes(args.output, never_ours, protect=protect, advice=advice) as book:
+            count = export_workbook(engine, args.kind, book)
+    else:
+        with open_output(args.output, ours_exported, protect=protect, advice=advice) as out:
             if args.format == "csv":
                 out.write("\ufeff")  # Excel and LibreOffice read the file as UTF-8
-        else:  # neutralised at a terminal; a pipe gets the data as they are
-            out = data_out()
-        count = export_records(engine, args.kind, out, fmt=args.format)
-    if args.output:
-        print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
+            count = export_records(engine, args.kind, out, fmt=args.format)
+    print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
     return 0

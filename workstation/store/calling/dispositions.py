@@ -25,6 +25,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.scripts.for_record import apply_answers
+from workstation.store.values.callback_times import HORIZON
 from workstation.store.values.durations import check_duration
 from workstation.store.values.text import clean_text
 
@@ -250,6 +251,11 @@ def _outcome(
             raise CallRefused(f"{outcome.name} needs a callback time")
         if callback_at <= now:
             raise CallRefused("the callback time is in the past")
+        if callback_at - now > HORIZON:
+            raise CallRefused(
+                f"a callback on {callback_at:%Y-%m-%d} is more than a year ahead: book a "
+                "callback within a year"
+            )
     return outcome
 
 

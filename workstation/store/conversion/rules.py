@@ -14,6 +14,7 @@ from datetime import date
 from workstation.store.errors import StoreError
 from workstation.store.models import Lead
 from workstation.store.reference import BAD_DATA
+from workstation.store.values.ids import BadId, read_id
 
 NEW = "new"  # create the record
 NONE = "none"  # no opportunity / no primary campaign source
@@ -107,5 +108,8 @@ def parse_choice(value: str | None, *, allowed: tuple[str, ...], what: str) -> i
     if word in allowed:
         return word
     if word.isdigit():
-        return int(word)
+        try:
+            return read_id(word, what=f"a {what} id")
+        except BadId as error:
+            raise ConversionRefused(str(error)) from None
     raise ConversionRefused(f"{what} must be an id or one of: {', '.join(allowed)} (not {value!r})")

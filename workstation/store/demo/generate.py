@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from workstation.store.db import refuse_if_read_only
 from workstation.store.demo.accounts import AccountChunk, Conversion, account_chunk
 from workstation.store.demo.leads import FORCED, LeadContext, lead_chunk
 from workstation.store.demo.load import TABLES, Loader, PostgresLoader
@@ -73,6 +74,7 @@ def generate_demo(
     """
     if leads < MIN_LEADS:
         raise DemoError(f"a demo data set needs at least {MIN_LEADS} leads, not {leads}")
+    refuse_if_read_only(engine)
     now = (now or datetime.now(UTC)).astimezone(UTC)
     report = progress or (lambda _stage, _done, _total: None)
     if workers is None:
@@ -80,8 +82,10 @@ def generate_demo(
     plan = make_plan(leads, seed, int(now.timestamp()))
 
     chunks = -(-plan.accounts // CHUNK) + -(-plan.leads // CHUNK)
+    _refuse_held(engine)
     with loader_for(engine, workers, chunks) as loader:
-        _refuse_unless_empty(loader)
+        _refuse_unless_empty(loader.count)  # again, inside the load's transaction
+        _refuse_changed_reference(loader)
         report(STAGE_SETUP, 0, 1)
         loader.write_all(reference_rows(plan, clock_for(plan)))
         report(STAGE_SETUP, 1, 1)
@@ -123,14 +127,26 @@ def loader_for(engine: Engine, workers: int, chunks: int) -> Loader:
     return SqliteLoader(engine, workers, chunks)
 
 
-def _refuse_unless_empty(loader: Loader) -> None:
-    held = [f"{n:,} {t.replace('_', ' ')}" for t in BUSINESS_TABLES if (n := loader.count(t))]
+def _refuse_held(engine: Engine) -> None:
+    """A database holding records is refused before the loader opens it: the loader's
+    settings (its journal mode) would change the file even on the way out."""
+    with engine.connect() as connection:
+        _refuse_unless_empty(
+            lambda table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
+        )
+
+
+def _refuse_unless_empty(count: Callable[[str], int | None]) -> None:
+    held = [f"{n:,} {t.replace('_', ' ')}" for t in BUSINESS_TABLES if (n := count(t))]
     if held:
         listed = ", ".join(held[:3]) + (", …" if len(held) > 3 else "")
         raise DemoError(
             f"demo data goes into an empty database only, and this one holds {listed}: "
             "use a new database instead"
         )
+
+
+def _refuse_changed_reference(loader: Loader) -> None:
     for model, seeded in SEED_ROWS.items():
         table = table_of(model).name
         present = loader.reference(table)

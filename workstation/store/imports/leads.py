@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 
 from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
-from workstation.store.db import begin_writing
+from workstation.store.db import begin_writing, database_files
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
@@ -257,7 +257,7 @@ def import_leads(
         source = _typed(source, "--source", _SOURCE_LIMIT)
         source = lead_source(source) if source else None
         campaign = _typed(campaign, "--campaign", _CAMPAIGN_LIMIT)
-        errors = ErrorsFile(_errors_path(path, errors_path), header)
+        errors = ErrorsFile(_errors_path(path, errors_path), header, protect=database_files(engine))
         try:
             with _batches(engine, dry_run) as transaction:
                 with transaction() as connection:
@@ -294,8 +294,10 @@ def import_leads(
                         batch_size,
                         should_stop,
                     )
-        finally:
-            errors.close()
+        except BaseException:
+            errors.discard()
+            raise
+        errors.close()
     assigned = left = 0
     if assign_as is not None and run.new_ids and not dry_run and not cancelled:
         from workstation.store.team.assign import assign_pool_by_capacity

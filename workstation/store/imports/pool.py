@@ -24,8 +24,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from workstation.store.errors import StoreError
 from workstation.store.exports.formulas import escape_as_read
 from workstation.store.imports.reader import CsvBlocks, CsvRows
 from workstation.store.imports.rows import (
@@ -35,7 +36,7 @@ from workstation.store.imports.rows import (
     clean_chunk,
     init_worker,
 )
-from workstation.store.outputs import first_line_starting, open_output
+from workstation.store.outputs import OutputFile, first_line_starting
 
 CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
@@ -178,29 +179,52 @@ class ErrorsFile:
     The file is (re)written by every run, so it holds exactly that run's refusals, and the
     rows imported without a value that could not be read (their Reason starts "kept
     without"). Its columns are the input's, after Line and Reason: fixed, it can be
-    imported as it is (a kept row then fills in the value it lacked).
-    Bytes the input's encoding could not read are written back unchanged.
+    imported as it is (a kept row then fills in the value it lacked). Bytes the input's
+    encoding could not read are written back unchanged.
     """
 
-    def __init__(self, path: Path, header: list[str]) -> None:
+    def __init__(self, path: Path, header: list[str], *, protect: Iterable[Path] = ()) -> None:
+        """`protect`: the database's files, which it may not be written over."""
         self.path = path
         self.count = 0  # rows refused
         self.kept = 0  # rows imported without a bad value, listed for it to be fixed
-        self._file: TextIO = open_output(
+        self._output = OutputFile(
             path,
             first_line_starting("Line,Reason"),
+            protect=protect,
             errors="surrogateescape",
             advice="name another errors file with --errors FILE",
         )
-        self._writer = csv.writer(self._file)
-        self._writer.writerow(["Line", "Reason", *map(escape_as_read, header)])
+        self._writer = csv.writer(self._output.file)
+        self._write(0, ["Line", "Reason", *map(escape_as_read, header)])
 
     def add(self, line: int, reason: str, cells: list[str], *, kept: bool = False) -> None:
-        self._writer.writerow([line, reason, *map(escape_as_read, cells)])
+        self._write(line, [line, reason, *map(escape_as_read, cells)])
         if kept:
             self.kept += 1
         else:
             self.count += 1
 
+    def _write(self, line: int, row: list) -> None:
+        try:
+            self._writer.writerow(row)
+        except OSError as error:
+            self.discard()
+            where = f" at line {line:,}" if line else ""
+            raise StoreError(
+                f"{self._output.failed(error)}: the import stopped{where}; what it wrote before "
+                "is in the database, and running it again finishes it (nothing is made twice)"
+            ) from None
+
     def close(self) -> None:
-        self._file.close()
+        """The file complete: this run's refusals, under its name."""
+        try:
+            self._output.commit()
+        except StoreError as error:
+            raise StoreError(
+                f"{error}: the rows were imported, but not the list of those refused; run the "
+                "import again with --errors FILE elsewhere to get it (nothing is made twice)"
+            ) from None
+
+    def discard(self) -> None:
+        self._output.discard()

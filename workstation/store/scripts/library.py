@@ -23,10 +23,10 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
-from workstation.store.db import write_session
+from workstation.store.db import database_files, write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import CallScript, Campaign, utcnow
-from workstation.store.outputs import first_line_in, open_output
+from workstation.store.outputs import OutputFile, first_line_in
 from workstation.store.permissions import require_manager
 from workstation.store.scripts.files import (
     FENCE,
@@ -239,18 +239,38 @@ def import_scripts(
 
 
 def export_scripts(engine: Engine, directory: Path) -> list[Path]:
-    """Write every script (and the built-in default while none replaces it) as a file."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write every script (and the built-in default while none replaces it) as a file: all
+    of them or none (`store.outputs`: each complete before any takes its name)."""
     with Session(engine) as session:
         files = [script_as_file(session, s.id) for s in list_scripts(session)]
-    written: list[Path] = []
-    for script in files:
-        path = directory / f"{slug(script.name)}.md"
-        number = 2
-        while path in written:
-            path = directory / f"{slug(script.name)}-{number}.md"
-            number += 1
-        with open_output(path, first_line_in(FENCE)) as out:
-            out.write(format_script(script))
-        written.append(path)
-    return written
+    made = not directory.exists()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"cannot write the scripts to {directory}: {error.strerror or error}"
+        ) from None
+    if not directory.is_dir():
+        raise StoreError(f"cannot write the scripts to {directory}: it is not a folder")
+    outputs: list[OutputFile] = []
+    try:
+        for script in files:
+            path = directory / f"{slug(script.name)}.md"
+            number = 2
+            while any(output.path == path for output in outputs):
+                path = directory / f"{slug(script.name)}-{number}.md"
+                number += 1
+            outputs.append(OutputFile(path, first_line_in(FENCE), protect=database_files(engine)))
+            try:
+                outputs[-1].file.write(format_script(script))
+            except OSError as error:
+                raise outputs[-1].failed(error) from None
+        for output in outputs:
+            output.commit()
+    except BaseException:
+        for output in outputs:
+            output.discard()
+        if made and not any(directory.iterdir()):
+            directory.rmdir()
+        raise
+    return [output.path for output in outputs]

@@ -46,6 +46,14 @@ _DROP: dict[int, str | None] = {code: " " for code in (*range(0x20), *range(0x7F
 _DROP.update(dict.fromkeys((*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x200B)))
 
 
+def without_controls(text: str) -> str:
+    """Text with its terminal escapes, control characters and bidi controls dropped as
+    `clean_text` drops them, but its line breaks kept (what a rep pastes)."""
+    if text.isprintable():
+        return text
+    return "\n".join(_ESCAPES.sub("", line).translate(_DROP) for line in text.splitlines())
+
+
 def unescape_formula(cell: str) -> str:
     """Undo our export's formula escaping: one leading quote before a formula character."""
     if cell[:1] == "'" and cell[1:2] and cell[1:].startswith(FORMULA_PREFIXES):

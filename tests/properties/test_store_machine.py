@@ -27,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -64,6 +65,8 @@ from workstation.store.team.assign import reassign
 CAP = 3  # the attempt cap the machine calls with: recycling within a few steps
 TRACKED = ("status", "lifecycle_stage", "owner_id")  # the fields the history keeps
 _names = itertools.count(1)
+# Who acts: one of the three reps, or (None) the one the step is for: most steps are.
+ACTOR = st.one_of(st.none(), st.none(), st.integers(0, 2))
 
 
 def _text(value: object) -> str | None:
@@ -82,6 +85,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.engine = make_engine(self.url)
         self.now = NOW
         self.undone: set[int] = set()
+        self.last_caller: int | None = None
         self.first_seen: dict[tuple[str, int, str], str | None] = {}
         self.directory = Path(tempfile.mkdtemp(prefix="machine-"))
 
@@ -97,6 +101,7 @@ class StoreMachine(RuleBasedStateMachine):
             manager = make_rep(session, f"Manager {run}", role="manager")
             reps = [make_rep(session, f"Rep {run}-{n}", capacity=4) for n in range(2)]
             self.manager, self.reps = manager.id, [r.id for r in reps]
+            self.last_caller = manager.id
             people = [*self.reps, self.manager, None]
             self.leads: list[int] = []
             for n in range(leads):
@@ -123,53 +128,84 @@ class StoreMachine(RuleBasedStateMachine):
     def _lead(self, index: int) -> int:
         return self.leads[index % len(self.leads)]
 
-    def _refusable(self, step) -> object:
-        """Run a step; a refusal (StoreError) must leave no trace."""
+    def _actor(self, rep: int | None, lead_id: int) -> int:
+        """Rep `rep`, or (None) the one whose lead it is: the manager for a pool lead."""
+        if rep is not None:
+            return self._rep(rep)
+        with Session(self.engine) as session:
+            lead = session.get(Lead, lead_id)
+            assert lead is not None
+            return lead.owner_id or self.manager
+
+    def _refusable(self, what: str, step) -> object:
+        """Run a step; a refusal (StoreError) must leave no trace. What happened shows in
+        `pytest --hypothesis-show-statistics`."""
         before = self._written()
         try:
-            return step()
+            done = step()
         except StoreError:
+            event(f"{what}: refused")
             assert self._written() == before, "a refused step wrote something"
             return None
+        event(f"{what}: done")
+        return done
 
     @rule(rep=st.integers(0, 2))
     def claim_next(self, rep: int) -> None:
         found = next_lead(self.engine, rep_id=self._rep(rep), now=self.now, attempt_cap=CAP)
+        event(f"next lead: {found.source or 'none'}")
         if found.lead_id is not None and found.lead_id not in self.leads:
             self.leads.append(found.lead_id)
 
     @rule(
-        rep=st.integers(0, 2),
+        rep=ACTOR,
         lead=st.integers(0, 100),
         hotkey=st.sampled_from("12345678"),
         hours=st.integers(1, 72),
         confirm=st.booleans(),
+        undos=st.integers(0, 2),
     )
-    def log_a_call(self, rep: int, lead: int, hotkey: str, hours: int, confirm: bool) -> None:
-        self._refusable(
+    def log_a_call(
+        self, rep: int | None, lead: int, hotkey: str, hours: int, confirm: bool, undos: int = 0
+    ) -> None:
+        """A call, then (`undos`) the caller's undo pressed once or twice."""
+        lead_id = self._lead(lead)
+        caller = self._actor(rep, lead_id)
+        logged = self._refusable(
+            f"call {hotkey}",
             lambda: log_call(
                 self.engine,
-                rep_id=self._rep(rep),
+                rep_id=caller,
                 disposition=hotkey,
-                lead_id=self._lead(lead),
+                lead_id=lead_id,
                 callback_at=self.now + timedelta(hours=hours),
                 notes="[bold]note[/] \x1b[31m",
                 now=self.now,
                 attempt_cap=CAP,
                 confirm_do_not_call=confirm,
-            )
+            ),
         )
+        if logged is not None:
+            self.last_caller = caller
+            if logged.recycled:
+                event("a lead recycled at the attempt cap")
         self.now += timedelta(minutes=1)
+        for _ in range(undos):
+            self.undo(None)
 
-    @rule(rep=st.integers(0, 2), lead=st.integers(0, 100))
-    def unanswered_to_the_cap(self, rep: int, lead: int) -> None:
+    @rule(rep=ACTOR, lead=st.integers(0, 100), undos=st.integers(0, 1))
+    def unanswered_to_the_cap(self, rep: int | None, lead: int, undos: int) -> None:
         for _ in range(CAP):
             self.log_a_call(rep, lead, "5", 1, False)
+        for _ in range(undos):
+            self.undo(None)
 
-    @rule(rep=st.integers(0, 2))
-    def undo(self, rep: int) -> None:
+    @rule(rep=ACTOR)
+    def undo(self, rep: int | None) -> None:
+        """By a rep, or (None) by whoever logged the last call."""
+        undoer = self.last_caller if rep is None else self._rep(rep)
         undone = self._refusable(
-            lambda: undo_last_call(self.engine, rep_id=self._rep(rep), now=self.now)
+            "undo", lambda: undo_last_call(self.engine, rep_id=undoer, now=self.now)
         )
         if undone is None:
             return
@@ -184,53 +220,57 @@ class StoreMachine(RuleBasedStateMachine):
             assert put_back == {name: call.prior_state[name] for name in call.changed_state}
 
     @rule(
-        rep=st.integers(0, 2),
+        rep=ACTOR,
         lead=st.integers(0, 100),
         title=st.text(max_size=20),
-        dnc=st.booleans(),
+        dnc=st.sampled_from([False, False, False, True]),
     )
-    def edit(self, rep: int, lead: int, title: str, dnc: bool) -> None:
+    def edit(self, rep: int | None, lead: int, title: str, dnc: bool) -> None:
         lead_id = self._lead(lead)
         with Session(self.engine) as session:
             row = session.get(Lead, lead_id)
             assert row is not None
             version = row.version
         self._refusable(
+            "edit",
             lambda: save_fields(
                 self.engine,
-                rep_id=self._rep(rep),
+                rep_id=self._actor(rep, lead_id),
                 kind="lead",
                 record_id=lead_id,
                 expected_version=version,
                 changes={"title": title, "do_not_call": dnc},
                 now=self.now,
-            )
+            ),
         )
 
-    @rule(rep=st.integers(0, 2), lead=st.integers(0, 100))
-    def convert(self, rep: int, lead: int) -> None:
+    @rule(rep=ACTOR, lead=st.integers(0, 100))
+    def convert(self, rep: int | None, lead: int) -> None:
+        lead_id = self._lead(lead)
+        by = self._actor(rep, lead_id)
         self._refusable(
-            lambda: convert_lead(
-                self.engine, lead_id=self._lead(lead), rep_id=self._rep(rep), at=self.now
-            )
+            "convert",
+            lambda: convert_lead(self.engine, lead_id=lead_id, rep_id=by, at=self.now),
         )
 
-    @rule(rep=st.integers(0, 2), lead=st.integers(0, 100), reason=st.sampled_from(REJECT_REASONS))
-    def reject_lead(self, rep: int, lead: int, reason) -> None:
+    @rule(rep=ACTOR, lead=st.integers(0, 100), reason=st.sampled_from(REJECT_REASONS))
+    def reject_lead(self, rep: int | None, lead: int, reason) -> None:
         self._refusable(
+            "reject",
             lambda: reject(
                 self.engine,
                 kind="lead",
                 record_id=self._lead(lead),
                 reason=reason.label,
-                rep_id=self._rep(rep),
+                rep_id=self._actor(rep, self._lead(lead)),
                 at=self.now,
-            )
+            ),
         )
 
     @rule(lead=st.integers(0, 100), to=st.integers(0, 2), spread=st.booleans())
     def reassign_lead(self, lead: int, to: int, spread: bool) -> None:
         self._refusable(
+            "reassign",
             lambda: reassign(
                 self.engine,
                 [self._lead(lead)],
@@ -238,7 +278,7 @@ class StoreMachine(RuleBasedStateMachine):
                 to_rep_id=None if spread else self._rep(to),
                 spread=spread,
                 at=self.now,
-            )
+            ),
         )
 
     @rule(
@@ -400,8 +440,18 @@ class StoreMachine(RuleBasedStateMachine):
 
 
 def run_machine(url: str) -> None:
+    """Many short runs rather than a few long ones: each run enables only some of the
+    steps (hypothesis's swarm testing), so an undo needs runs that also call."""
     machine = type("Machine", (StoreMachine,), {"url": url})
-    run_state_machine_as_test(machine)
+    profile = settings()
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            profile,
+            max_examples=profile.max_examples * 2,
+            stateful_step_count=max(10, profile.stateful_step_count // 2),
+        ),
+    )
 
 
 def test_the_store_keeps_its_invariants_on_sqlite(sqlite_url) -> None:

@@ -23,6 +23,7 @@ import itertools
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from tests.factories import NOW, make_lead, make_rep
@@ -52,6 +53,7 @@ from workstation.store.db import make_engine
 from workstation.store.errors import StoreError
 from workstation.store.imports.leads import import_leads
 from workstation.store.models import (
+    BUSINESS_TABLES,
     Account,
     Activity,
     Contact,
@@ -64,7 +66,6 @@ from workstation.store.team.assign import reassign
 
 CAP = 3  # the attempt cap the machine calls with: recycling within a few steps
 TRACKED = ("status", "lifecycle_stage", "owner_id")  # the fields the history keeps
-_names = itertools.count(1)
 # Who acts: one of the three reps, or (None) the one the step is for: most steps are.
 ACTOR = st.one_of(st.none(), st.none(), st.integers(0, 2))
 
@@ -74,18 +75,18 @@ def _text(value: object) -> str | None:
 
 
 class StoreMachine(RuleBasedStateMachine):
-    """One manager and two reps over a handful of leads, in a database of its own (SQLite)
-    or one shared by the examples of a test (PostgreSQL: migrating a schema per example
-    would take most of the run); every invariant holds over the whole database."""
+    """One manager and two reps over a handful of leads, in a database with no other
+    records: a run replays the same way when hypothesis shrinks it."""
 
-    url: str  # set by the test, per database
+    fresh_database: Callable[[], str]  # set by the test: a URL to a database with no records
 
     def __init__(self) -> None:
         super().__init__()
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(type(self).fresh_database())
         self.now = NOW
         self.undone: set[int] = set()
         self.last_caller: int | None = None
+        self.names = itertools.count(1)  # new leads' names and emails
         self.first_seen: dict[tuple[str, int, str], str | None] = {}
         self.directory = Path(tempfile.mkdtemp(prefix="machine-"))
 
@@ -96,7 +97,7 @@ class StoreMachine(RuleBasedStateMachine):
     # Setting out ---------------------------------------------------------------------
     @initialize(leads=st.integers(min_value=3, max_value=8))
     def setting_out(self, leads: int) -> None:
-        run = next(_names)
+        run = 1
         with Session(self.engine) as session:
             manager = make_rep(session, f"Manager {run}", role="manager")
             reps = [make_rep(session, f"Rep {run}-{n}", capacity=4) for n in range(2)]
@@ -290,7 +291,7 @@ class StoreMachine(RuleBasedStateMachine):
     )
     def import_a_file(self, rows: list[tuple[int, bool, str]]) -> None:
         """New leads, and known ones again by their email (an update, not a duplicate)."""
-        path = self.directory / f"import-{next(_names)}.csv"
+        path = self.directory / f"import-{next(self.names)}.csv"
         with Session(self.engine) as session, path.open("w", newline="") as file:
             writer = csv.writer(file)
             writer.writerow(["Last Name", "Company", "Email", "Title"])
@@ -300,7 +301,7 @@ class StoreMachine(RuleBasedStateMachine):
                     assert known is not None
                     writer.writerow([known.last_name, known.company, known.email, title])
                 else:
-                    n = next(_names)
+                    n = next(self.names)
                     writer.writerow([f"New {n}", f"New Co {n}", f"new{n}@new{n}.example", title])
         import_leads(
             self.engine, path, errors_path=self.directory / "errors.csv", clock=lambda: self.now
@@ -439,10 +440,10 @@ class StoreMachine(RuleBasedStateMachine):
             assert queued + pool + do_not_call + closed == len(leads)
 
 
-def run_machine(url: str) -> None:
+def run_machine(fresh_database: Callable[[], str]) -> None:
     """Many short runs rather than a few long ones: each run enables only some of the
     steps (hypothesis's swarm testing), so an undo needs runs that also call."""
-    machine = type("Machine", (StoreMachine,), {"url": url})
+    machine = type("Machine", (StoreMachine,), {"fresh_database": staticmethod(fresh_database)})
     profile = settings()
     run_state_machine_as_test(
         machine,
@@ -454,10 +455,28 @@ def run_machine(url: str) -> None:
     )
 
 
-def test_the_store_keeps_its_invariants_on_sqlite(sqlite_url) -> None:
-    run_machine(sqlite_url)
+def test_the_store_keeps_its_invariants_on_sqlite(migrated_template, tmp_path) -> None:
+    runs = itertools.count()
+
+    def fresh_database() -> str:
+        path = tmp_path / f"run-{next(runs)}.db"
+        shutil.copyfile(migrated_template, path)
+        return f"sqlite:///{path}"
+
+    run_machine(fresh_database)
 
 
 @pytest.mark.postgres
 def test_the_store_keeps_its_invariants_on_postgresql(pg_url) -> None:
-    run_machine(pg_url)
+    """One schema (migrating one per run would take most of the time), emptied of records
+    before each run; the reference data stays."""
+
+    def fresh_database() -> str:
+        engine = make_engine(pg_url)
+        with engine.begin() as connection:
+            tables = ", ".join(f'"{name}"' for name in BUSINESS_TABLES)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return pg_url
+
+    run_machine(fresh_database)

@@ -93,9 +93,14 @@ def screen_text(app) -> str:
     return "\n".join(lines)
 
 
-def assert_screen_safe(app, where: str) -> str:
-    """The screen shows no character that acts on a terminal; its text, for more checks."""
-    text = screen_text(app)
+def assert_safe(text: str, where: str) -> str:
+    """`text` (a screen, or a widget's whole content: what scrolls into view too) holds no
+    character that acts on a terminal."""
     bad = forbidden(text.replace("\n", ""))
     assert not bad, f"{where}: {sorted(map(hex, map(ord, bad)))} reached the screen"
     return text
+
+
+def assert_screen_safe(app, where: str) -> str:
+    """The screen shows no character that acts on a terminal; its text, for more checks."""
+    return assert_safe(screen_text(app), where)

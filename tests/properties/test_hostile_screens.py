@@ -245,8 +245,9 @@ def fields_of(text: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, str]]
     return st.fixed_dictionaries({name: text.map(lambda s: s[:70]) for name in FIELDS})
 
 
-# An app per example costs seconds: a fifth of the profile's examples (2 in CI, 60 slow).
-@settings(max_examples=max(2, settings().max_examples // 5))
+# An app per example costs seconds: a tenth of the profile's examples (1 in CI besides the
+# explicit one, 30 slow).
+@settings(max_examples=max(1, settings().max_examples // 10))
 @given(
     values=fields_of(hostile_text()),
     rep_name=hostile_text(4).map(lambda s: s[:60]),

@@ -18,6 +18,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -245,6 +246,8 @@ def fields_of(text: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, str]]
     return st.fixed_dictionaries({name: text.map(lambda s: s[:70]) for name in FIELDS})
 
 
+# A loaded machine takes longer, never a different path: more than pyproject's five minutes.
+@pytest.mark.timeout(1200)
 # An app per example costs seconds: a tenth of the profile's examples (1 in CI besides the
 # explicit one, 30 slow).
 @settings(max_examples=max(1, settings().max_examples // 10))
@@ -292,6 +295,7 @@ async def show_megabyte(app, lead_id: int, big: str) -> None:
         assert app.is_running
 
 
+@pytest.mark.timeout(1200)
 @settings(max_examples=1)
 @given(piece=st.sampled_from(PIECES))
 def test_a_megabyte_of_hostile_text_shows_cut_and_safe(piece, migrated_template, tmp_path_factory):

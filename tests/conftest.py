@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from sqlalchemy import Engine, text
 
 from workstation.store import schema
@@ -26,14 +26,23 @@ from workstation.store.db import make_engine
 # everywhere (no example database: a failure must reproduce from the code alone). "slow"
 # (HYPOTHESIS_PROFILE=slow) tries many more examples, on random seeds. No deadline: how
 # fast the machine is must not decide a test.
+_PHASES = tuple(phase for phase in Phase if phase is not Phase.explain)  # explain traces: slow
 settings.register_profile(
-    "ci", max_examples=10, deadline=None, derandomize=True, database=None, print_blob=True
+    "ci",
+    max_examples=10,
+    stateful_step_count=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    phases=_PHASES,
 )
 settings.register_profile(
     "slow",
     max_examples=300,
     deadline=None,
     stateful_step_count=60,
+    phases=_PHASES,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

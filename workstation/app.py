@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -72,6 +73,17 @@ class WorkstationApp(KeysInOrder):
             if shown.severity != "error" or severity == "error":
                 self._unnotify(shown, refresh=False)
         super()._on_notify(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste goes to the focused widget cleaned as an import cleans a cell: an input
+        shows what it holds as it is, so an escape pasted there would reach the terminal."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from workstation.store.values.cleansing import without_controls
+
+            safe = without_controls(event.text)
+            if safe != event.text:
+                event = events.Paste(safe)
+        await super().on_event(event)
 
     def on_ready(self) -> None:
         if not gc.isenabled():  # paused for the start (`open_tui`)

@@ -30,6 +30,7 @@ from phonenumbers.tzdata import TIMEZONE_DATA
 # The door's one cleaning, re-exported where the importers look for it.
 from workstation.store.values.text import BadValue as BadValue
 from workstation.store.values.text import clean_text as clean_text
+from workstation.store.values.text import without_controls as without_controls
 
 # Exactly the ASCII addresses email-validator accepts unchanged apart from case: dot-atom
 # local part; host labels of letters, digits and single hyphens; a letters-only TLD.

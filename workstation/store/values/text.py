@@ -64,6 +64,16 @@ def clean_text(
     return text or None
 
 
+def without_controls(text: str) -> str:
+    """Text with its terminal escapes, control characters and bidi controls dropped as
+    `clean_text` drops them, but as it is otherwise: its line breaks and tabs kept (what a
+    rep pastes)."""
+    if text.isprintable():
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _ESCAPES.sub("", lines).translate(_LINES)
+
+
 def find_control(text: str, *, multiline: bool = False) -> int | None:
     """Where `text` first holds a character `clean_text` would not store as it is (a
     control, an escape's start, a bidi override), or None: for text refused rather than

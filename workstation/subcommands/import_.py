@@ -171,11 +171,10 @@ def _describe(summary) -> str:
     lines.append(f"Columns: {mapped}")
     if summary.unmapped:
         lines.append(f"Ignored columns: {', '.join(map(clean, summary.unmapped))}")
-    if summary.assigned or summary.left_in_pool:
-        lines.append(
-            f"Assigned {summary.assigned:,} new leads by open capacity; "
-            f"{summary.left_in_pool:,} stay in the pool."
-        )
+    from workstation.store.team.assign import assigned_line
+
+    if assignment := assigned_line(summary.assigned, summary.left_in_pool):
+        lines.append(assignment)
     if summary.cancelled:
         lines.append("Stopped before the end: run the same import again to finish it.")
     return "\n".join(lines)

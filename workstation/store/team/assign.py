@@ -370,3 +370,10 @@ def set_capacity(
         session.add(rep)
         session.flush()
         return rep_info(rep)
+
+
+def assigned_line(assigned: int, left_in_pool: int) -> str | None:
+    """What an import's `--assign` did, as its report says it (None: it did nothing)."""
+    if not (assigned or left_in_pool):
+        return None
+    return f"Assigned {assigned:,} new leads by open capacity; {left_in_pool:,} stay in the pool."

@@ -108,11 +108,10 @@ class SalesforceReport:
             lines.append(f"  {m.picklist}: {m.theirs!r} {arrow} {m.ours!r} ({m.count:,})")
         if self.campaign:
             lines.append(f"Campaign: every lead of the export is a member of {self.campaign}")
-        if self.assigned or self.left_in_pool:
-            lines.append(
-                f"Assigned {self.assigned:,} new leads by open capacity; "
-                f"{self.left_in_pool:,} stay in the pool."
-            )
+        from workstation.store.team.assign import assigned_line
+
+        if assignment := assigned_line(self.assigned, self.left_in_pool):
+            lines.append(assignment)
         lines.extend(f"Note: {note}" for note in self.notes)
         return "\n".join(lines)
 

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import importlib
 import io
+import itertools
 import sys
 from collections.abc import Sequence
 
@@ -92,7 +93,7 @@ def wants_json(argv: Sequence[str]) -> bool:
     """Whether the command line asks for JSON (`--json`, `--format json`)."""
     argv = list(argv)
     argv = argv[: argv.index("--")] if "--" in argv else argv
-    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    pairs = itertools.pairwise([*argv, ""])  # each argument with the one after it
     return any(
         arg in ("--json", "--format=json") or (arg == "--format" and value == "json")
         for arg, value in pairs

@@ -295,3 +295,12 @@ def test_the_commands_that_make_a_database_make_it_private(capsys, tmp_path, arg
     code, _, err = run(capsys, "--db", f"sqlite:///{path}", *[a.format(csv=csv_file) for a in argv])
     assert code == 0, err
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "sqlite:///x.db"], ["--as", "Ann"]])
+def test_options_alone_open_the_tui(argv):
+    """`workstation` with nothing after it (the README's first command) opens the TUI."""
+    from workstation.cli import open_tui, parse_args, wants_json
+
+    assert not wants_json(argv)
+    assert parse_args(argv).handler is open_tui

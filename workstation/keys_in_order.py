@@ -7,8 +7,10 @@ typed or pasted faster than that went to the old place: after `e` the digits of 
 number logged calls on the queue screen under the form, after Tab they went into the field
 before, and keys sent to a dialog still opening (nothing focused yet) were dropped. So the
 app holds every key until the one before it has settled: its widgets, their screen and the
-app have handled what was queued, and the screen on top is mounted with its focus set. A
-key typed at a human pace finds everything settled and goes at once.
+app have handled what was queued, and the screen on top is mounted with its focus set; and
+while the screen says it `holds_keys` (the queue, while a call is being logged and the next
+card found, so that a key typed fast after an outcome acts on the next card, not again on
+this one). A key typed at a human pace finds everything settled and goes at once.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ from textual.widgets import Input
 # posting to itself (an animation, say) would need more; the keys then go on regardless,
 # in their order, rather than wait for ever.
 MOST_ROUNDS = 20
+# A screen may hold the keys while work a key started is on its way (`holds_keys`: a call
+# being logged and the next card found); they wait for it this long at most, checking this
+# often.
+MOST_HOLD_SECONDS = 10.0
+HOLD_STEP = 0.02
 
 
 def one_line(text: str) -> str:
@@ -43,6 +50,7 @@ class KeysInOrder(App):
         self._held: deque[events.Key | events.Paste] = deque()
         self._settling = False
         self._rounds = 0
+        self._holds = 0
 
     @property
     def keys_pending(self) -> bool:
@@ -61,6 +69,7 @@ class KeysInOrder(App):
     async def _dispatch(self, event: events.Key | events.Paste) -> None:
         self._settling = True
         self._rounds = 0
+        self._holds = 0
         if isinstance(event, events.Paste) and isinstance(self.focused, Input):
             event = events.Paste(one_line(event.text))
         await super().on_event(event)
@@ -103,6 +112,11 @@ class KeysInOrder(App):
         busy = busy or (isinstance(screen, Widget) and not screen.is_mounted)  # still opening
         if busy and self._rounds < MOST_ROUNDS:
             self._next_round()
+            return
+        holding = isinstance(screen, Widget) and getattr(screen, "holds_keys", False)
+        if holding and self._holds * HOLD_STEP < MOST_HOLD_SECONDS:
+            self._holds += 1
+            self.set_timer(HOLD_STEP, self._next_round)
             return
         self._settling = False
         if self._held:

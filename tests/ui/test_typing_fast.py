@@ -81,3 +81,25 @@ async def test_a_callback_time_pasted_is_booked(app_factory, sqlite_engine):
         await keys_handled(pilot)
         lead, _ = _saved(sqlite_engine, card.id)
         assert lead.callback_at == NOW.replace(hour=19, minute=30)
+
+
+async def test_outcome_keys_typed_fast_each_log_one_call_on_the_next_card(
+    app_factory, sqlite_engine
+):
+    """`5 4 6` in one burst: one call on each of three records, in the order of the queue.
+    The second key once came while the first call was still being logged and logged a
+    second call on the same card (four calls on one lead within a second, in tmux)."""
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await _card(pilot)
+        type_fast(app, "5", "4", "6")
+        await keys_handled(pilot)
+        with Session(sqlite_engine) as session:
+            calls = session.execute(
+                select(Activity.lead_id, Activity.disposition)
+                .where(Activity.lead_id.is_not(None))
+                .order_by(Activity.id)
+            ).all()
+    leads = [lead_id for lead_id, _ in calls[-3:]]
+    assert leads[0] == first.id and len(set(leads)) == 3, calls[-3:]
+    assert [d for _, d in calls[-3:]] == ["No Answer", "Left Voicemail", "Busy"]

@@ -323,6 +323,16 @@ class QueueScreen(Screen):
             if row_index is not None:
                 table.move_cursor(row_index)
 
+    @property
+    def holds_keys(self) -> bool:
+        """While a call is being logged, undone, or the next record found, keys wait
+        (`KeysInOrder`): the next outcome key then logs on the next card, never a second
+        call on this one."""
+        return any(
+            worker.node is self and worker.group == "call" and not worker.is_finished
+            for worker in self.workers
+        )
+
     def _call_seconds(self) -> int | None:
         """How long the call on the card has lasted, from its card to now."""
         card, started = self.card, self._call_started

@@ -319,9 +319,11 @@ def test_an_export_that_cannot_be_written_is_one_line_and_leaves_nothing(capsys,
 
 
 def test_an_export_cut_short_leaves_no_file_claimed_complete(capsys, demo_copy, monkeypatch):
-    target = demo_copy.parent / "leads.csv"
-    target.write_text("yesterday's export\n")
     import workstation.store.exports.stream as stream
+
+    target = demo_copy.parent / "leads.csv"
+    yesterday = ",".join(stream.export_columns("leads")) + "\n1,yesterday's export\n"
+    target.write_text(yesterday)  # an export of ours: the next one may replace it
 
     real = stream.export_records
 
@@ -334,14 +336,15 @@ def test_an_export_cut_short_leaves_no_file_claimed_complete(capsys, demo_copy, 
         capsys, "--db", f"sqlite:///{demo_copy}", "export", "leads", "-o", str(target)
     )
     assert code == 1 and "No space left on device" in _one_line(err)
-    assert target.read_text() == "yesterday's export\n"  # the old file, whole; no half file
+    assert target.read_text() == yesterday  # the old file, whole; no half file
     left = [p.name for p in target.parent.iterdir() if not p.name.startswith("demo.db")]
     assert left == ["leads.csv"]
     monkeypatch.setattr(stream, "export_records", real)
     assert (
         run(capsys, "--db", f"sqlite:///{demo_copy}", "export", "leads", "-o", str(target))[0] == 0
     )
-    assert (target.stat().st_mode & 0o777) == 0o600 and target.read_text().startswith("Id,")
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert target.read_text(encoding="utf-8-sig").startswith("Id,")
 
 
 @pytest.mark.parametrize("where", ["a-file", "dev-full", "missing-parent-of-a-file"])

@@ -52,12 +52,6 @@ def phone_zones(phone: str | None) -> tuple[str, ...]:
     return _phone(phone)[1]
 
 
-def zone_for_phone(phone: str | None) -> str | None:
-    """The one time zone of an E.164 number, if libphonenumber knows exactly one."""
-    zones = phone_zones(phone)
-    return zones[0] if len(zones) == 1 else None
-
-
 def record_zone(phone: str | None, state: str | None, country: str | None) -> str | None:
     """The one zone to store for a record: its address's, else its phone's (None when
     several are possible; the calling window then keeps to the hours all of them share)."""

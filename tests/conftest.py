@@ -61,6 +61,18 @@ def collector_left_on() -> Iterator[None]:
         pytest.fail("the cyclic garbage collector was left off")
 
 
+@pytest.fixture(autouse=True)
+def no_settings_file(tmp_path_factory, monkeypatch) -> None:
+    """No test reads the settings file of whoever runs it, nor their WORKSTATION_*
+    settings: a test that wants settings names its own file (`WORKSTATION_CONFIG`)."""
+    from workstation.settings_file import SETTINGS
+
+    for _, variable in SETTINGS.values():
+        if variable is not None:
+            monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(tmp_path_factory.getbasetemp() / "none.toml"))
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """One SQLite file migrated to head; tests copy it instead of migrating again."""

@@ -22,7 +22,7 @@ RUN_HERE = {
     ("convert", None),
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
-    ("scripts", "list"), ("export", None),
+    ("scripts", "list"), ("export", None), ("config", None),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -62,6 +62,8 @@ def _ok(capsys, *argv: str) -> str:
 
 def test_every_command_on_this_database(capsys, db_url, tmp_path):
     db = ("--db", db_url)
+    shown = json.loads(_ok(capsys, *db, "config", "--json"))["settings"]
+    assert shown["database_url"]["source"] == "flag"
     assert "revision" in _ok(capsys, *db, "db", "current")
     _ok(capsys, *db, "db", "upgrade")
     _ok(capsys, *db, "demo", "--leads", "300")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from tests.factories import make_lead, make_rep
 from workstation.store.calling.next_lead import LEASE, next_lead
 from workstation.store.models import History, Lead
+from workstation.store.values.rules import CallingHours
 
 # 15:00 UTC = 10:00 in New York, 07:00 in Los Angeles, 16:00 in Berlin, 02:00 in Sydney.
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -153,3 +154,29 @@ def test_the_walk_goes_on_page_after_page_to_the_first_callable_lead(engine):
     result = next_lead(engine, rep_id=rep, now=NOW)
     assert (result.lead_id, result.source) == (awake, "queue")
     assert [skip.record_id for skip in result.skipped] == sorted(asleep)
+
+
+def test_the_calling_hours_set_decide_who_is_callable_in_the_queue_and_the_pool(engine):
+    """10:00 in New York: inside the default hours, outside 11:00–19:00, and the reason
+    names the hours in effect; the pool claim (one SQL statement on PostgreSQL) keeps to
+    them too."""
+    late = CallingHours.parse("11:00-19:00")
+    rep = _rep(engine)
+    own = _lead(engine, owner_id=rep, score=99)
+    result = next_lead(engine, rep_id=rep, now=NOW, hours=late)
+    assert result.lead_id is None  # the pool is empty
+    assert [s.record_id for s in result.skipped] == [own]
+    assert "call 11:00–19:00" in result.skipped[0].reason
+    pool = _lead(engine, score=50)
+    assert next_lead(engine, rep_id=rep, now=NOW, hours=late).lead_id is None
+    with Session(engine) as session:
+        assert session.get(Lead, pool).owner_id is None
+    assert next_lead(engine, rep_id=rep, now=NOW).lead_id == own  # 08:00–21:00
+
+
+def test_the_attempt_cap_set_decides_when_a_lead_is_spent(engine):
+    rep = _rep(engine)
+    lead = _lead(engine, owner_id=rep, attempt_count=3)
+    result = next_lead(engine, rep_id=rep, now=NOW, attempt_cap=3)
+    assert "attempt cap reached (3 of 3)" in result.skipped[0].reason
+    assert next_lead(engine, rep_id=rep, now=NOW).lead_id == lead

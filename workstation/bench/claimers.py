@@ -163,7 +163,7 @@ class Claimer:
         from workstation.store.calling.next_lead import LEASE, RECENT_CALL
         from workstation.store.calling.pool_claim import claim_from_pool
         from workstation.store.clock import utcnow
-        from workstation.store.reference import ATTEMPT_CAP
+        from workstation.store.values.rules import ATTEMPT_CAP
 
         def claim() -> int | None:
             with self.engine.connect() as connection:

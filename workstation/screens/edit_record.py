@@ -85,6 +85,7 @@ class EditRecordDialog(ModalScreen[bool]):
                 record_id=self.record_id,
                 expected_version=self.version,
                 changes=changes,
+                region=store.settings.phone_region,
                 now=store.clock(),
             )
             return True

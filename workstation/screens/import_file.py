@@ -234,6 +234,7 @@ class ImportFileScreen(Screen):
                 campaign=campaign,
                 source=source,
                 mapping=mapping,
+                region=store.settings.phone_region,
                 dry_run=dry_run,
                 acting_rep_id=store.rep.id,
                 progress=progress,

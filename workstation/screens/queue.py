@@ -390,7 +390,14 @@ class QueueScreen(Screen):
             from workstation.store.calling.next_lead import next_lead
 
             store = store_of(self)
-            return next_lead(store.engine, rep_id=store.rep.id, queue=queue, now=store.clock())
+            return next_lead(
+                store.engine,
+                rep_id=store.rep.id,
+                queue=queue,
+                now=store.clock(),
+                attempt_cap=store.settings.attempt_cap,
+                hours=store.settings.calling_hours,
+            )
 
         in_thread(self, claim, partial(self._show_next, after_call=after_call), group="call")
 
@@ -466,6 +473,7 @@ class QueueScreen(Screen):
                 answers=call.answers or None,
                 duration_seconds=call.duration_seconds,
                 confirm_do_not_call=call.confirmed,
+                attempt_cap=store.settings.attempt_cap,
                 **target,
             )
 

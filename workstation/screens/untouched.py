@@ -24,7 +24,6 @@ from workstation.handle import store_of
 from workstation.store.errors import StoreError
 from workstation.store.reports.untouched import (
     BUCKETS,
-    DEFAULT_HOURS,
     UntouchedSummary,
     untouched_summary,
 )
@@ -61,9 +60,11 @@ class UntouchedScreen(Screen):
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, hours: float = DEFAULT_HOURS) -> None:
+    def __init__(self, hours: float | None = None) -> None:
+        """`hours`: the threshold to start with (None: the settings')."""
         super().__init__()
-        self.hours = hours
+        self._start_hours = hours
+        self.hours = 0.0  # set on mount
         self.summary: UntouchedSummary | None = None
 
     def compose(self) -> ComposeResult:
@@ -75,6 +76,8 @@ class UntouchedScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        start = self._start_hours
+        self.hours = store_of(self).settings.untouched_hours if start is None else start
         self.title = "Untouched leads"
         rep = store_of(self).rep
         self.sub_title = f"{rep.name} ({rep.role})"

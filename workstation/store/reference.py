@@ -66,8 +66,6 @@ class ContactRole(SQLModel, table=True):
     sort_order: int
 
 
-# Unanswered calls after which a lead leaves the sales queues for Nurture (DESIGN.md).
-ATTEMPT_CAP = 6
 DEFAULT_STATUS = "Open"
 WORKING = "Working – Deduped and attempted contact"
 CONTACTED = "Contacted – Recent Activity"

@@ -29,11 +29,19 @@ MODULES = (
     "reps",
     "import_",
     "scripts",
+    "config",
 )
 
 
 def settings(args: argparse.Namespace) -> Settings:
-    return Settings.resolve(db=args.db, rep=args.rep)
+    """The settings in effect: this command line's flags over the environment over the
+    settings file (a command's own `--region` and `--hours` included)."""
+    return Settings.resolve(
+        db=args.db,
+        rep=args.rep,
+        region=getattr(args, "region", None),
+        untouched_hours=getattr(args, "hours", None),
+    )
 
 
 def open_engine(config: Settings, *, create: bool = False) -> Engine:

@@ -101,9 +101,17 @@ def run_next(args: argparse.Namespace) -> int:
     from workstation.store.calling.next_lead import next_lead
     from workstation.store.exports.stream import export_one
 
-    engine = open_engine(settings(args))
-    rep = acting_rep(settings(args), engine)
-    result = next_lead(engine, rep_id=rep.id, queue=args.queue, now=args.clock())
+    config = settings(args)
+    engine = open_engine(config)
+    rep = acting_rep(config, engine)
+    result = next_lead(
+        engine,
+        rep_id=rep.id,
+        queue=args.queue,
+        now=args.clock(),
+        attempt_cap=config.attempt_cap,
+        hours=config.calling_hours,
+    )
     found = None
     if result.record_id is not None:
         found = export_one(engine, f"{result.kind}s", result.record_id)
@@ -140,8 +148,9 @@ def run_log(args: argparse.Namespace) -> int:
     from workstation.store.values.callback_times import parse_when
     from workstation.store.values.durations import format_duration
 
-    engine = open_engine(settings(args))
-    rep = acting_rep(settings(args), engine)
+    config = settings(args)
+    engine = open_engine(config)
+    rep = acting_rep(config, engine)
     now = args.clock()
     callback = None
     if args.callback:
@@ -159,6 +168,7 @@ def run_log(args: argparse.Namespace) -> int:
         now=now,
         confirm_do_not_call=args.confirm_dnc,
         duration_seconds=args.duration,
+        attempt_cap=config.attempt_cap,
         **target,
     )
     text = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from dataclasses import asdict
 
 from workstation.subcommands import open_engine, settings
@@ -44,8 +43,8 @@ def register(commands) -> None:
     parser.add_argument(
         "--region",
         metavar="CC",
-        default=os.environ.get("WORKSTATION_REGION") or "US",
-        help="country of phone numbers written without one (default WORKSTATION_REGION or US)",
+        help="country of phone numbers written without one (default: WORKSTATION_REGION, "
+        "else the settings' phone_region, else US)",
     )
     parser.add_argument(
         "--encoding",
@@ -70,13 +69,8 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import phonenumbers
-
     from workstation.store.errors import StoreError
 
-    region = args.region.strip().upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise StoreError(f"--region {args.region!r} is not a country code such as US, GB or DE")
     if args.file and args.salesforce:
         raise StoreError(
             "name a CSV FILE or a Salesforce export with --salesforce DIR, not both: "
@@ -90,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
             "columns are its field names, and it refuses no rows (each value it can't read "
             "is counted in its report)"
         )
-    config = settings(args)
+    config = settings(args)  # checks --region
+    region = config.phone_region
     engine = open_engine(config, create=True)
     from workstation.store.permissions import acting_rep_id
 

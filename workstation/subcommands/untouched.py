@@ -28,9 +28,8 @@ def register(commands) -> None:
     parser.add_argument(
         "--hours",
         type=_hours,
-        default=24.0,
         metavar="N",
-        help="assigned more than N hours ago (default 24)",
+        help="assigned more than N hours ago (default: the settings' untouched_hours, 24)",
     )
     parser.add_argument(
         "--rep", dest="only_rep", metavar="NAME", help="only this rep (and list their leads)"
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
         only = find_rep(session, args.only_rep) if args.only_rep else None
-        scope = {"acting_rep_id": me, "hours": args.hours, "rep_id": only and only.id}
+        scope = {"acting_rep_id": me, "hours": config.untouched_hours, "rep_id": only and only.id}
         summary = untouched_summary(session, now=args.clock(), **scope)
         leads = iter_untouched(session, now=summary.now, **scope)
         if args.format == "json":

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from workstation.store.calling.call_state import calling_state, changed_values
-from workstation.store.calling.next_lead import ATTEMPT_CAP
+from workstation.store.values.rules import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
 from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session

@@ -7,7 +7,8 @@ in its own order and yields only its own records (a contact from "Contacts – N
 recycled lead from Nurture); the pool queue claims. Not callable: rejected by sales,
 do-not-call, closed or converted (the queue indexes leave those out where they can), called
 in the last hour, at the attempt cap, a callback set for later (except in Call-backs
-Upcoming, which is there to call them early), or outside 08:00–21:00 where the person is.
+Upcoming, which is there to call them early), or outside the calling hours (08:00–21:00
+unless the settings say otherwise) where the person is.
 A lead recycled to Nurture is not held to the cap: calling it starts a fresh set of
 attempts (`dispositions`). Each skipped record is reported with its reason.
 
@@ -38,10 +39,11 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
-from workstation.store.reference import ATTEMPT_CAP, NURTURING
+from workstation.store.reference import NURTURING
 from workstation.store.rows import QUEUE_INFO
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, possible_zones
+from workstation.store.values.rules import ATTEMPT_CAP, DEFAULT_HOURS, CallingHours
 
 RECENT_CALL = timedelta(hours=1)
 LEASE = timedelta(minutes=30)
@@ -117,7 +119,12 @@ _END_LEASE = update(Lead).where(lead.id == bindparam("lead_id")).values(claimed_
 
 
 def why_not_callable(
-    row: QueueRow, now: datetime, *, attempt_cap: int = ATTEMPT_CAP, early: bool = False
+    row: QueueRow,
+    now: datetime,
+    *,
+    attempt_cap: int = ATTEMPT_CAP,
+    hours: CallingHours = DEFAULT_HOURS,
+    early: bool = False,
 ) -> str | None:
     """Why this lead or contact can't be called now (None: it can). `early`: a callback
     set for later is no reason (the rep is working the upcoming callbacks)."""
@@ -132,7 +139,8 @@ def why_not_callable(
     recycled = row.kind == "lead" and row.status == NURTURING  # a call starts afresh
     if row.attempt_count >= attempt_cap and not recycled:
         return f"attempt cap reached ({row.attempt_count} of {attempt_cap})"
-    return outside_window(possible_zones(row.time_zone, row.phone, row.state, row.country), now)
+    zones = possible_zones(row.time_zone, row.phone, row.state, row.country)
+    return outside_window(zones, now, hours)
 
 
 def _first_callable(
@@ -143,6 +151,7 @@ def _first_callable(
     skipped: list[Skip],
     *,
     attempt_cap: int,
+    hours: CallingHours,
 ) -> QueueRow | None:
     """Walk a queue page by page to its first callable record, noting the ones skipped."""
     early = key == "callbacks-upcoming"
@@ -151,7 +160,9 @@ def _first_callable(
         limit = 1 if after is None else BATCH
         page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=now)
         for row in page.rows:
-            reason = why_not_callable(row, now, attempt_cap=attempt_cap, early=early)
+            reason = why_not_callable(
+                row, now, attempt_cap=attempt_cap, hours=hours, early=early
+            )
             if reason is None:
                 return row
             skipped.append(Skip(row.id, row.name, reason, row.kind))
@@ -197,6 +208,7 @@ def next_lead(
     queue: str = DEFAULT_QUEUE,
     now: datetime | None = None,
     attempt_cap: int = ATTEMPT_CAP,
+    hours: CallingHours = DEFAULT_HOURS,
 ) -> NextLead:
     """The next record for `rep_id` to call from `queue` (a key of `QUEUES`).
 
@@ -210,7 +222,12 @@ def next_lead(
     now = now or utcnow()
     skipped: list[Skip] = []
     walk = partial(
-        _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
+        _first_callable,
+        rep_id=rep_id,
+        now=now,
+        skipped=skipped,
+        attempt_cap=attempt_cap,
+        hours=hours,
     )
     found = partial(NextLead, skipped=skipped, queue=queue)
     if engine.dialect.name == "postgresql":
@@ -222,7 +239,7 @@ def next_lead(
                 result = _walk(session, queue, walk, found)
             if result is not None:
                 return result
-            return _claim_on_postgresql(connection, rep_id, now, attempt_cap, found)
+            return _claim_on_postgresql(connection, rep_id, now, (attempt_cap, hours), found)
     with Session(engine) as session:
         result = _walk(session, queue, walk, found)
     if result is not None:
@@ -268,10 +285,12 @@ def _claim_on_postgresql(
     connection: Connection,
     rep_id: int,
     now: datetime,
-    attempt_cap: int,
+    rules: tuple[int, CallingHours],
     found: Callable[..., NextLead],
 ) -> NextLead:
-    """The one-statement claim (`pool_claim`), in autocommit: it holds nothing after it."""
+    """The one-statement claim (`pool_claim`), in autocommit: it holds nothing after it.
+    `rules`: the attempt cap and the calling hours."""
+    attempt_cap, hours = rules
     for _ in range(2):
         claim = claim_from_pool(
             connection,
@@ -280,6 +299,7 @@ def _claim_on_postgresql(
             lease=LEASE,
             recent_call=RECENT_CALL,
             attempt_cap=attempt_cap,
+            hours=hours,
         )
         # Leases it ended put leads back in the pool after its snapshot: look once more.
         if claim.lead_id is not None or not claim.released:

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, text
 
 from workstation.store.models import OWNED, POOL
 from workstation.store.values.calling_window import outside_window
+from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 
 LAPSED_BATCH = 100
 
@@ -103,17 +104,19 @@ def _zone_names() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def _closed_at(minute: datetime) -> tuple[tuple[str, ...], str]:
-    zones = tuple(zone for zone in _zone_names() if outside_window((zone,), minute) is not None)
+def _closed_at(minute: datetime, hours: CallingHours) -> tuple[tuple[str, ...], str]:
+    zones = tuple(
+        zone for zone in _zone_names() if outside_window((zone,), minute, hours) is not None
+    )
     # As PostgreSQL's array literal, made once: the driver would otherwise dump the list
     # element by element on every claim. Zone names hold no quote or backslash.
     return zones, "{" + ",".join(f'"{zone}"' for zone in zones) + "}"
 
 
-def closed_zones(now: datetime) -> tuple[str, ...]:
-    """The time zones where it is outside 08:00–21:00 at `now`. Every zone's offset is
-    whole minutes, so the answer holds for the whole minute and is worked out once."""
-    return _closed_at(now.replace(second=0, microsecond=0))[0]
+def closed_zones(now: datetime, hours: CallingHours = DEFAULT_HOURS) -> tuple[str, ...]:
+    """The time zones where it is outside the calling hours at `now`. Every zone's offset
+    is whole minutes, so the answer holds for the whole minute and is worked out once."""
+    return _closed_at(now.replace(second=0, microsecond=0), hours)[0]
 
 
 def claim_from_pool(
@@ -124,6 +127,7 @@ def claim_from_pool(
     lease: timedelta,
     recent_call: timedelta,
     attempt_cap: int,
+    hours: CallingHours = DEFAULT_HOURS,
 ) -> PoolClaim:
     """Run the claim statement on an autocommit connection; see the module's docstring."""
     row = connection.execute(
@@ -135,7 +139,7 @@ def claim_from_pool(
             "until": now + lease,
             "recent": now - recent_call,
             "attempt_cap": attempt_cap,
-            "closed_zones": _closed_at(now.replace(second=0, microsecond=0))[1],
+            "closed_zones": _closed_at(now.replace(second=0, microsecond=0), hours)[1],
         },
     ).one()
     return PoolClaim(

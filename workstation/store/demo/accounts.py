@@ -37,7 +37,8 @@ from workstation.store.demo.pools import (
     TASK_SUBJECTS,
     TITLES,
 )
-from workstation.store.reference import ATTEMPT_CAP, CONTACT_ROLES, OPPORTUNITY_STAGES
+from workstation.store.reference import CONTACT_ROLES, OPPORTUNITY_STAGES
+from workstation.store.values.rules import ATTEMPT_CAP
 
 # name: (probability, is_closed, is_won)
 STAGES = {

@@ -41,7 +41,6 @@ from workstation.store.demo.pools import (
     TITLES,
 )
 from workstation.store.reference import (
-    ATTEMPT_CAP,
     BAD_DATA,
     CONTACT_CURRENT_OPP,
     CONTACT_NO_OPP,
@@ -53,6 +52,7 @@ from workstation.store.reference import (
     NURTURING,
     WORKING,
 )
+from workstation.store.values.rules import ATTEMPT_CAP
 
 OPEN = DEFAULT_STATUS
 STATUS_BY_AGE = (

@@ -28,8 +28,8 @@ from workstation.store.errors import StoreError
 from workstation.store.models import UNTOUCHED, Lead, Rep, utcnow
 from workstation.store.permissions import require_manager, require_self_or_manager
 from workstation.store.tables import table_of
+from workstation.store.values.rules import UNTOUCHED_HOURS
 
-DEFAULT_HOURS = 24.0
 BUCKETS = ("<1 day", "1–3 days", "3–7 days", "7+ days")
 BUCKET_EDGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 
@@ -148,7 +148,7 @@ def untouched_summary(
     session: Session,
     *,
     acting_rep_id: int | None,
-    hours: float = DEFAULT_HOURS,
+    hours: float = UNTOUCHED_HOURS,
     rep_id: int | None = None,
     now: datetime | None = None,
 ) -> UntouchedSummary:
@@ -199,7 +199,7 @@ def untouched_page(
     *,
     acting_rep_id: int | None,
     rep_id: int,
-    hours: float = DEFAULT_HOURS,
+    hours: float = UNTOUCHED_HOURS,
     now: datetime | None = None,
     after: tuple[datetime, int] | None = None,
     limit: int = 100,
@@ -222,7 +222,7 @@ def iter_untouched(
     session: Session,
     *,
     acting_rep_id: int | None,
-    hours: float = DEFAULT_HOURS,
+    hours: float = UNTOUCHED_HOURS,
     rep_id: int | None = None,
     now: datetime | None = None,
     page_size: int = 2000,

@@ -1,4 +1,5 @@
-"""When a person may be called: 08:00–21:00 in their own time zone.
+"""When a person may be called: the calling hours (08:00–21:00 unless the settings say
+otherwise) in their own time zone.
 
 The zone is the record's stored IANA zone, else its address's (the state's, or a one-zone
 country's), else the phone number's (libphonenumber's geographic data). When the person may
@@ -10,10 +11,11 @@ every queue for a missing field.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 from workstation.store.values.regions import (
     country_code,
     country_zones,
@@ -21,8 +23,7 @@ from workstation.store.values.regions import (
     zone_for_place,
 )
 
-WINDOW_OPENS = time(8, 0)
-WINDOW_CLOSES = time(21, 0)
+
 
 
 @lru_cache(maxsize=65536)
@@ -88,23 +89,26 @@ def known_zone(name: str) -> str | None:
     return name if name and "/" in name and _zone(name) is not None else None
 
 
-def outside_window(zone_names: tuple[str, ...], now: datetime) -> str | None:
+def outside_window(
+    zone_names: tuple[str, ...], now: datetime, hours: CallingHours = DEFAULT_HOURS
+) -> str | None:
     """Why calling now would be outside the person's window in any zone they may be in, or
     None when it is fine. When those windows share no hour at all (a number that may be
     anywhere from Guam to Alaska), the zone can't be told and the person is callable."""
     zones = [(name, zone) for name in zone_names if (zone := _zone(name)) is not None]
-    if not zones or not _overlap([zone for _, zone in zones], now):
+    if not zones or not _overlap([zone for _, zone in zones], now, hours):
         return None
     for name, zone in zones:
         local = now.astimezone(zone)
-        if not WINDOW_OPENS <= local.time() < WINDOW_CLOSES:
+        if not hours.opens <= local.time() < hours.closes:
             where = name if len(zones) == 1 else f"{name}, one of {len(zones)} zones they may be in"
-            return f"{local:%H:%M} where they are ({where}): call 08:00–21:00"
+            return f"{local:%H:%M} where they are ({where}): call {hours}"
     return None
 
 
-def _overlap(zones: list[ZoneInfo], now: datetime) -> bool:
+def _overlap(zones: list[ZoneInfo], now: datetime, hours: CallingHours) -> bool:
     """Whether the zones' calling windows share an hour (by their UTC offsets now)."""
     offsets = [zone.utcoffset(now) or timedelta() for zone in zones]
-    window = timedelta(hours=WINDOW_CLOSES.hour - WINDOW_OPENS.hour)
+    day = datetime(2000, 1, 1)
+    window = datetime.combine(day, hours.closes) - datetime.combine(day, hours.opens)
     return max(offsets) - min(offsets) < window

@@ -1,0 +1,48 @@
+"""The figures a team may set (the settings file, `workstation.config`), with their
+defaults: the calling hours, the attempt cap, the untouched-leads threshold. Kept free of
+imports, so that the settings are read without loading the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+# Unanswered calls after which a lead leaves the sales queues for Nurture (DESIGN.md).
+ATTEMPT_CAP = 6
+# Hours since assignment after which an owned lead with no activity is untouched.
+UNTOUCHED_HOURS = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class CallingHours:
+    """The local hours in which a person may be called, from `opens` up to `closes`."""
+
+    opens: time = time(8, 0)
+    closes: time = time(21, 0)
+
+    def __post_init__(self) -> None:
+        if self.opens >= self.closes:
+            raise ValueError(f"the calling hours must open before they close, not {self}")
+
+    def __str__(self) -> str:
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @classmethod
+    def parse(cls, text: str) -> CallingHours:
+        """"08:00-21:00" (or with an en dash); ValueError saying what is wrong."""
+        opens, dash, closes = text.replace("–", "-").partition("-")
+        if not dash:
+            raise ValueError(f"{text!r} is not two times such as 08:00-21:00")
+        return cls(_time(opens), _time(closes))
+
+
+def _time(text: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in text.strip().split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a time of day such as 08:00") from None
+
+
+DEFAULT_HOURS = CallingHours()

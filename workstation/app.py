@@ -5,6 +5,9 @@ The app owns the `StoreHandle` (`workstation.handle`) its screens reach the stor
 start on a SQLite file paints the first frame from a `Glance` and lets the handle load the
 store after it; the app then imports the modules the first keys need, or, should the
 database not open, ends saying why.
+
+The settings give the theme and the keymap (binding id → keys); a theme picked from the
+command palette ("Theme") is written back to the settings file.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from workstation.store.rows import PAGE_SIZE, RepInfo
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from textual.notifications import Notify
+    from textual.theme import Theme
 
     from workstation.store.calling.glance import Glance
 
@@ -63,6 +67,9 @@ class WorkstationApp(KeysInOrder):
             loaded=self._import_for_first_keys,
             failed=self._cannot_open_store,
         )
+        self.theme = self._saved_theme = settings.theme
+        if settings.keymap:
+            self.set_keymap(dict(settings.keymap))
 
     def _on_notify(self, event: Notify) -> None:
         """A new message replaces the ones shown (an error gives way to errors only), so
@@ -120,12 +127,42 @@ class WorkstationApp(KeysInOrder):
         return QueueScreen()
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.store.settings.keymap:
+            self._check_keymap()
         if self.store.working_rep is None:
             from workstation.screens.empty import EmptyDatabaseScreen
             from workstation.store.team.roster import records_held
 
             with self.store.open_session() as session:
                 self.push_screen(EmptyDatabaseScreen(records_held(session)))
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """A theme picked in the palette is written to the settings file, to stay."""
+        path = self.store.settings.path
+        if path is None or theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        from workstation.settings_file import save_theme
+        from workstation.work import in_thread
+
+        def saved(_: None) -> None:
+            self.notify(f"Theme {theme.name} saved in {path}.", markup=False)
+
+        in_thread(self.screen, lambda: save_theme(path, theme.name), saved, group="theme")
+
+    def _check_keymap(self) -> None:
+        """A keymap id that is no binding's is said once (a typo would otherwise do nothing)."""
+        from workstation.bindings import unknown_ids
+
+        unknown = unknown_ids(dict(self.store.settings.keymap))
+        if unknown:
+            self.notify(
+                f"Settings file {self.store.settings.path}: keys: no binding has the id "
+                f"{', '.join(unknown)} (`workstation config --keys` lists them)",
+                severity="warning",
+                markup=False,
+            )
 
     def open_queue(self) -> None:
         """Show the working rep's queue in place of the empty-database screen (after demo
@@ -183,16 +220,23 @@ class WorkstationApp(KeysInOrder):
         show_import_screen(self)  # the same screen each time: a running import stays in view
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key binding of the screen is also a palette command."""
+        """Every key binding of the screen is also a palette command, with its keys in
+        effect (the keymap's, where it remaps them)."""
         yield from super().get_system_commands(screen)
+        in_effect: dict[str, list[str]] = {}
+        for active in screen.active_bindings.values():
+            if active.node is screen and active.binding.id:
+                keys = in_effect.setdefault(active.binding.id, [])
+                keys.append(self.get_key_display(active.binding))
         seen = set()
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 action = binding.action
+                keys = in_effect.get(binding.id or "") or [binding.key]
                 yield SystemCommand(
                     binding.description,
-                    f"key: {binding.key}",
+                    f"key: {', '.join(keys)}",
                     lambda action=action: screen.run_action(action),
                 )
         show_queue = getattr(screen, "action_show_queue", None)

@@ -63,7 +63,7 @@ class SettingsModel(BaseModel):
             if not _BINDING_ID.fullmatch(binding):
                 raise ValueError(
                     f"{binding!r} is not a binding id such as \"queue.next_lead\" "
-                    "(the ? screen and `workstation config --json` list them)"
+                    "(`workstation config --keys` lists them)"
                 )
             names = [key.strip() for key in keys.split(",")]
             if not all(name and _KEY.fullmatch(name) for name in names):

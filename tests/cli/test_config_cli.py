@@ -154,3 +154,21 @@ def test_the_theme_is_not_written_over_a_file_that_is_not_settings(tmp_path):
     with pytest.raises(Exception, match="symbolic link"):
         save_theme(link, "dracula")
     assert target.read_text(encoding="utf-8") == 'theme = "nord"\n'
+
+
+def test_config_keys_lists_every_binding_with_the_keys_in_effect(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "settings.toml"
+    path.write_text('[keys]\n"queue.next_lead" = "j,f2"\n', encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(path))
+    code, out, _ = run(capsys, "config", "--keys", "--json")
+    bindings = {b["id"]: b for b in json.loads(out)["bindings"]}
+    assert code == 0 and bindings["queue.next_lead"] == {
+        "id": "queue.next_lead",
+        "keys": "j,f2",
+        "description": "Next",
+    }
+    assert bindings["app.quit"]["keys"] == "q"
+    code, out, _ = run(capsys, "config", "--keys")
+    lines = [line.split() for line in out.splitlines()]
+    assert ["keys.queue.next_lead", "j,f2", "file"] in lines
+    assert ["queue.next_lead", "j,f2", "Next"] in lines

@@ -109,11 +109,14 @@ def fill_small_queue(engine) -> None:
 
 @pytest.fixture
 def app_factory(sqlite_engine, sqlite_url):
-    def build(rep: str | None = None, *, fill: bool = True):
+    def build(rep: str | None = None, *, fill: bool = True, **settings):
+        """`settings`: more of the Settings (theme, keymap, path …)."""
         if fill:
             fill_small_queue(sqlite_engine)
         return make_app(
-            Settings(database_url=sqlite_url, rep_name=rep), sqlite_engine, clock=lambda: NOW
+            Settings(database_url=sqlite_url, rep_name=rep, **settings),
+            sqlite_engine,
+            clock=lambda: NOW,
         )
 
     return build

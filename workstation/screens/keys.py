@@ -3,7 +3,8 @@
 The footer shows what fits in a line; this lists all of it, shown in the footer or not:
 the keys where the focus is, the screen's own (each call outcome, undo, edit, convert,
 reject, the manager's screens), the keys of its parts that take the focus (the card, the
-script), and the app's. Esc, q or ? closes it.
+script), and the app's; each with its keys in effect (the settings' keymap). Esc, q or ?
+closes it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -53,10 +54,13 @@ def key_sections(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
         bindings = [a.binding for a in active if a.node is node]
         # The node's own keys (they carry ids) before those it inherits from Textual.
         add(_title(node, screen), sorted(bindings, key=lambda b: b.id is None))
+    keymap = app._keymap  # as Textual's Screen reads it, for the bindings in effect
     for widget in screen.query("*"):
         title = getattr(widget, "KEYS_TITLE", None)
         if title and title not in sections:
-            add(title, Binding.make_bindings(widget.BINDINGS))
+            bindings = BindingsMap(widget.BINDINGS)
+            bindings.apply_keymap(keymap)
+            add(title, (binding for _, binding in bindings))
     return list(sections.items())
 
 

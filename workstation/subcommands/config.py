@@ -17,6 +17,11 @@ def register(commands) -> None:
         "the environment, the settings file (WORKSTATION_CONFIG, else settings.toml in "
         "your user config directory), the default.",
     )
+    parser.add_argument(
+        "--keys",
+        action="store_true",
+        help="also list every key binding: its id (for the [keys] table), keys in effect, action",
+    )
     parser.add_argument("--json", action="store_true", help="print them as JSON")
     parser.set_defaults(handler=run)
 
@@ -29,20 +34,18 @@ def run(args: argparse.Namespace) -> int:
     shown = config.shown()
     shown["database_url"] = scrub(config.database_url)
     sources = {key: config.sources.get(key, "default") for key in shown}
+    bindings = _bindings(config.keymap) if args.keys else []
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "path": str(config.path),
-                    "exists": config.path.exists(),
-                    "settings": {
-                        key: {"value": value, "source": sources[key]}
-                        for key, value in shown.items()
-                    },
-                },
-                indent=2,
-            )
-        )
+        document = {
+            "path": str(config.path),
+            "exists": config.path.exists(),
+            "settings": {
+                key: {"value": value, "source": sources[key]} for key, value in shown.items()
+            },
+        }
+        if args.keys:
+            document["bindings"] = [dict(zip(("id", "keys", "description"), b)) for b in bindings]
+        print(json.dumps(document, indent=2))
         return 0
     state = "" if config.path.exists() else " (none there: no setting comes from a file)"
     lines = [f"Settings file: {config.path}{state}"]
@@ -52,8 +55,19 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{key:<{width}}  {_text(value):<40}  {sources[key]}")
     for binding, key in keys.items():
         lines.append(f"{'keys.' + binding:<{width}}  {key:<40}  {sources['keys']}")
+    if bindings:
+        lines += ["", "Key bindings (remap one in the file's [keys] table by its id):"]
+        width = max(len(b[0]) for b in bindings)
+        lines += [f"{id_:<{width}}  {keys:<22}  {what}" for id_, keys, what in bindings]
     print("\n".join(lines))
     return 0
+
+
+def _bindings(keymap) -> list[tuple[str, str, str]]:
+    """(id, keys in effect, what it does) for every binding of the app."""
+    from workstation.bindings import every_binding
+
+    return [(b.id, keymap.get(b.id, b.keys), b.description) for b in every_binding()]
 
 
 def _text(value: object) -> str:

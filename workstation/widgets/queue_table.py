@@ -172,12 +172,12 @@ class QueueTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"queue-table--header", "queue-table--even-row", "queue-table--cursor"}
     BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first_row", "First row", show=False),
-        Binding("end", "last_row", "Last row", show=False),
+        Binding("up", "cursor_up", "Up", show=False, id="queue_table.cursor_up"),
+        Binding("down", "cursor_down", "Down", show=False, id="queue_table.cursor_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="queue_table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="queue_table.page_down"),
+        Binding("home", "first_row", "First row", show=False, id="queue_table.first_row"),
+        Binding("end", "last_row", "Last row", show=False, id="queue_table.last_row"),
     ]
 
     @dataclass

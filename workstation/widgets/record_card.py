@@ -157,12 +157,12 @@ class RecordCard(ScrollView, can_focus=True):
 
     KEYS_TITLE = "The card (h or Tab to it)"
     BINDINGS = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("up", "scroll_up", "Scroll up", show=False, id="card.scroll_up"),
+        Binding("down", "scroll_down", "Scroll down", show=False, id="card.scroll_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="card.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="card.page_down"),
+        Binding("home", "scroll_home", "Top", show=False, id="card.scroll_home"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="card.scroll_end"),
         Binding("escape,h", "done", "Back", id="card.done"),
     ]
 

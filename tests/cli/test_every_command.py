@@ -24,7 +24,9 @@ RUN_HERE = {
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
     ("scripts", "list"), ("export", None), ("config", None),
 }  # fmt: skip
-RUN_ELSEWHERE = {("bench", None)}
+# `serve` runs forever: tests/ui/test_serve_browser.py serves on both databases and reads
+# the queue in a headless browser.
+RUN_ELSEWHERE = {("bench", None), ("serve", None)}
 
 
 def _commands() -> set[tuple[str, str | None]]:

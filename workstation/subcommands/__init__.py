@@ -30,6 +30,7 @@ MODULES = (
     "import_",
     "scripts",
     "config",
+    "serve",
 )
 
 

@@ -8,6 +8,7 @@ from tests.ui.conftest import settle, until
 from workstation.bindings import every_binding
 from workstation.screens.keys import KeysScreen, key_sections
 from workstation.settings_file import HEADER
+from workstation.widgets.queue_table import QueueTable
 
 
 def test_every_binding_has_an_id():
@@ -67,3 +68,19 @@ async def test_a_keymap_id_that_is_no_bindings_is_said(app_factory):
         await settle(pilot)
         said = [n.message for n in app._notifications]
         assert any("no binding has the id queue.nxt_lead" in m for m in said), said
+
+
+async def test_the_queue_rows_take_the_themes_colours(app_factory):
+    """Rich renders a Text with no spans without its base style: rows of plain cells came
+    out in the terminal's own colours, dark in a light theme, and lost their stripes."""
+    app = app_factory(theme="textual-light")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        table.blur()
+        await pilot.pause()
+        odd, even = table.render_line(3), table.render_line(4)
+        backgrounds = {seg.style.bgcolor for seg in [*odd, *even] if seg.style}
+        assert all(seg.style and seg.style.bgcolor for seg in [*odd, *even])
+        assert len(backgrounds) == 2  # the stripes
+        assert all(sum(c.get_truecolor()) > 3 * 150 for c in backgrounds)  # light

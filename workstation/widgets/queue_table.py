@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -377,4 +378,6 @@ class QueueTable(ScrollView, can_focus=True):
 
     def _strip(self, line: Text, width: int, style: Style) -> Strip:
         segments = [s for s in line.render(self.app.console) if s.text != "\n"]
+        # Rich renders a Text with no spans without its own style: beneath every segment.
+        segments = list(Segment.apply_style(segments, style))
         return Strip(segments).adjust_cell_length(width, style).simplify()

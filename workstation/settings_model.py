@@ -47,6 +47,19 @@ class SettingsModel(BaseModel):
             raise ValueError(f"{value!r} is not two times such as \"08:00-21:00\"")
         return CallingHours.parse(value)
 
+    @field_validator("dial_command")
+    @classmethod
+    def _dial(cls, value: str) -> str:
+        import shlex
+
+        try:
+            words = shlex.split(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} cannot be read as a command ({error})") from None
+        if not words:
+            raise ValueError("a command is needed, such as \"xdg-open tel:{number}\"")
+        return value.strip()
+
     @field_validator("theme")
     @classmethod
     def _theme(cls, value: str) -> str:

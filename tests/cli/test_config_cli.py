@@ -74,6 +74,7 @@ def test_a_password_in_the_database_url_is_not_shown(capsys, monkeypatch):
         ('atempt_cap = 3\n', "atempt_cap: no such setting (the settings: database_url"),
         ('[keys]\n"queue next" = "n"\n', "keys: 'queue next' is not a binding id"),
         ('[keys]\n"queue.next_lead" = "n,,m"\n', "keys: queue.next_lead: 'n,,m' is not a key"),
+        ('dial_command = "softphone \'dial"\n', "dial_command: \"softphone 'dial\" cannot be read"),
         ("attempt_cap = \n", "not TOML: Invalid value (at line 1, column 15)"),
     ],
 )

@@ -43,9 +43,7 @@ def every_binding() -> list[KeyBinding]:
     for cls in classes:
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
             key = binding.id or f"(no id) {cls.__name__} {binding.key}"
-            found.setdefault(
-                key, KeyBinding(key, binding.key, binding.description, cls.__name__)
-            )
+            found.setdefault(key, KeyBinding(key, binding.key, binding.description, cls.__name__))
     return list(found.values())
 
 

@@ -65,10 +65,10 @@ class Settings:
         from workstation.settings_file import check, from_environment, read_file
 
         path = settings_path(environ)
-        flags = {"database_url": db, "rep": rep, "phone_region": region}
-        flags = {key: value for key, value in flags.items() if value}
+        given = {"database_url": db, "rep": rep}
+        flags: dict[str, Any] = {key: value for key, value in given.items() if value}
         if region:
-            flags = check(flags, where="--region", named="")
+            flags |= check({"phone_region": region}, where="--region", named="")
         if untouched_hours is not None:
             flags["untouched_hours"] = untouched_hours
         layers: list[tuple[str, dict[str, Any]]] = [

@@ -10,7 +10,6 @@ file pays nothing for it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,8 @@ def read_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise SettingsError(f"settings file {path}: cannot be read: {reason or error}") from None
+    import tomllib  # only when there is a file: a start without one does without it
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -115,6 +116,8 @@ def save_theme(path: Path, theme: str) -> None:
             top -= 1
         lines.insert(top, line)
     new = "\n".join(lines) + "\n"
+    import tomllib
+
     if tomllib.loads(new).get("theme") != theme:  # never write what would not read back
         raise SettingsError(f"settings file {path}: the theme could not be written there")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

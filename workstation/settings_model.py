@@ -44,7 +44,7 @@ class SettingsModel(BaseModel):
     @classmethod
     def _hours(cls, value: object) -> CallingHours:
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not two times such as \"08:00-21:00\"")
+            raise ValueError(f'{value!r} is not two times such as "08:00-21:00"')
         return CallingHours.parse(value)
 
     @field_validator("dial_command")
@@ -57,7 +57,7 @@ class SettingsModel(BaseModel):
         except ValueError as error:
             raise ValueError(f"{value!r} cannot be read as a command ({error})") from None
         if not words:
-            raise ValueError("a command is needed, such as \"xdg-open tel:{number}\"")
+            raise ValueError('a command is needed, such as "xdg-open tel:{number}"')
         return value.strip()
 
     @field_validator("theme")
@@ -75,13 +75,13 @@ class SettingsModel(BaseModel):
         for binding, keys in value.items():
             if not _BINDING_ID.fullmatch(binding):
                 raise ValueError(
-                    f"{binding!r} is not a binding id such as \"queue.next_lead\" "
+                    f'{binding!r} is not a binding id such as "queue.next_lead" '
                     "(`workstation config --keys` lists them)"
                 )
             names = [key.strip() for key in keys.split(",")]
             if not all(name and _KEY.fullmatch(name) for name in names):
                 raise ValueError(
-                    f"{binding}: {keys!r} is not a key or keys such as \"ctrl+n\" or \"n,f2\""
+                    f'{binding}: {keys!r} is not a key or keys such as "ctrl+n" or "n,f2"'
                 )
         return {
             binding: ",".join(key.strip() for key in keys.split(","))

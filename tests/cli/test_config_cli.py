@@ -46,7 +46,8 @@ def test_a_flag_beats_the_environment_which_beats_the_file(capsys, tmp_path, mon
     monkeypatch.setenv("WORKSTATION_DB", f"sqlite:///{tmp_path}/env.db")
     monkeypatch.setenv("WORKSTATION_ATTEMPT_CAP", "3")
     shown = _config(capsys)["settings"]
-    assert shown["database_url"] == {"value": f"sqlite:///{tmp_path}/env.db", "source": "environment"}
+    env_db = f"sqlite:///{tmp_path}/env.db"
+    assert shown["database_url"] == {"value": env_db, "source": "environment"}
     assert shown["attempt_cap"] == {"value": 3, "source": "environment"}
     assert shown["rep"] == {"value": "File Rep", "source": "file"}
     shown = _config(capsys, "--db", f"sqlite:///{tmp_path}/flag.db", "--as", "Flag Rep")["settings"]
@@ -71,10 +72,10 @@ def test_a_password_in_the_database_url_is_not_shown(capsys, monkeypatch):
         ('theme = "neon"\n', "theme: no theme 'neon' (the themes: textual-dark"),
         ('phone_region = "XX"\n', "phone_region: 'XX' is not a country code"),
         ("untouched_hours = -1\n", "untouched_hours: input should be greater than or equal to 0"),
-        ('atempt_cap = 3\n', "atempt_cap: no such setting (the settings: database_url"),
+        ("atempt_cap = 3\n", "atempt_cap: no such setting (the settings: database_url"),
         ('[keys]\n"queue next" = "n"\n', "keys: 'queue next' is not a binding id"),
         ('[keys]\n"queue.next_lead" = "n,,m"\n', "keys: queue.next_lead: 'n,,m' is not a key"),
-        ('dial_command = "softphone \'dial"\n', "dial_command: \"softphone 'dial\" cannot be read"),
+        ('dial_command = "softphone \'dial"\n', 'dial_command: "softphone \'dial" cannot be read'),
         ("attempt_cap = \n", "not TOML: Invalid value (at line 1, column 15)"),
     ],
 )
@@ -94,7 +95,8 @@ def test_a_bad_variable_is_named(capsys, monkeypatch):
     monkeypatch.setenv("WORKSTATION_CALLING_HOURS", "8-21")
     code, _, err = run(capsys, "config", "--json")
     assert code == 1
-    assert json.loads(err)["error"] == "WORKSTATION_CALLING_HOURS: '8' is not a time of day such as 08:00"
+    said = json.loads(err)["error"]
+    assert said == "WORKSTATION_CALLING_HOURS: '8' is not a time of day such as 08:00"
 
 
 def test_the_settings_are_put_to_work(capsys, db_url, tmp_path, monkeypatch):

@@ -58,9 +58,9 @@ def key_sections(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     for widget in screen.query("*"):
         title = getattr(widget, "KEYS_TITLE", None)
         if title and title not in sections:
-            bindings = BindingsMap(widget.BINDINGS)
-            bindings.apply_keymap(keymap)
-            add(title, (binding for _, binding in bindings))
+            remapped = BindingsMap(widget.BINDINGS)
+            remapped.apply_keymap(keymap)
+            add(title, (binding for _, binding in remapped))
     return list(sections.items())
 
 

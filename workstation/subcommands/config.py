@@ -44,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
             },
         }
         if args.keys:
-            document["bindings"] = [dict(zip(("id", "keys", "description"), b)) for b in bindings]
+            document["bindings"] = [
+                {"id": id_, "keys": keys, "description": what} for id_, keys, what in bindings
+            ]
         print(json.dumps(document, indent=2))
         return 0
     state = "" if config.path.exists() else " (none there: no setting comes from a file)"

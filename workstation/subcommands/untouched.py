@@ -5,6 +5,7 @@ rep asking about themselves with --rep)."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from workstation.subcommands import open_engine, settings
 
@@ -80,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
     me = acting_rep_id(engine, config.rep_name)
     with Session(engine) as session:
         only = find_rep(session, args.only_rep) if args.only_rep else None
-        scope = {"acting_rep_id": me, "hours": config.untouched_hours, "rep_id": only and only.id}
+        scope: dict[str, Any] = {
+            "acting_rep_id": me,
+            "hours": config.untouched_hours,
+            "rep_id": only and only.id,
+        }
         summary = untouched_summary(session, now=args.clock(), **scope)
         leads = iter_untouched(session, now=summary.now, **scope)
         if args.format == "json":

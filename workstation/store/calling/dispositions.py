@@ -17,7 +17,6 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from workstation.store.calling.call_state import calling_state, changed_values
-from workstation.store.values.rules import ATTEMPT_CAP
 from workstation.store.changes import change_contact, change_lead, is_backward_move
 from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session
@@ -27,6 +26,7 @@ from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disp
 from workstation.store.scripts.for_record import apply_answers
 from workstation.store.values.callback_times import HORIZON
 from workstation.store.values.durations import check_duration
+from workstation.store.values.rules import ATTEMPT_CAP
 from workstation.store.values.text import clean_text
 
 

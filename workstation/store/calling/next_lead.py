@@ -160,9 +160,7 @@ def _first_callable(
         limit = 1 if after is None else BATCH
         page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=now)
         for row in page.rows:
-            reason = why_not_callable(
-                row, now, attempt_cap=attempt_cap, hours=hours, early=early
-            )
+            reason = why_not_callable(row, now, attempt_cap=attempt_cap, hours=hours, early=early)
             if reason is None:
                 return row
             skipped.append(Skip(row.id, row.name, reason, row.kind))

@@ -15,15 +15,13 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 from workstation.store.values.regions import (
     country_code,
     country_zones,
     region_code,
     zone_for_place,
 )
-
-
+from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 
 
 @lru_cache(maxsize=65536)

@@ -30,7 +30,8 @@ class CallingHours:
 
     @classmethod
     def parse(cls, text: str) -> CallingHours:
-        """"08:00-21:00" (or with an en dash); ValueError saying what is wrong."""
+        """Hours written as "08:00-21:00" (or with an en dash); ValueError saying what
+        is wrong."""
         opens, dash, closes = text.replace("–", "-").partition("-")
         if not dash:
             raise ValueError(f"{text!r} is not two times such as 08:00-21:00")

@@ -236,7 +236,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
                 selected=self._selected,
                 focused=self.has_focus_within,
                 editing=self.has_class("-editing"),
-            )
+            ),
         )
 
     def _set(self, key: str, value: object) -> None:

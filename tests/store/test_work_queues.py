@@ -16,6 +16,7 @@ from workstation.store.calling.dispositions import CallRefused, log_call
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.calling.undo import undo_last_call
 from workstation.store.models import Contact, History, Lead
+from workstation.store.values.rules import ATTEMPT_CAP
 
 ZONE = "America/New_York"  # 10:00 there at NOW
 
@@ -50,7 +51,7 @@ def _contact(engine, **values) -> int:
 def _recycled(engine, rep: int, **values) -> int:
     """A lead the attempt cap sent to Nurture."""
     values = {
-        "attempt_count": reference.ATTEMPT_CAP,
+        "attempt_count": ATTEMPT_CAP,
         "last_activity_at": NOW - timedelta(days=3),
         "status": reference.NURTURING,
         "is_open": False,
@@ -159,7 +160,7 @@ def test_upcoming_callbacks_may_be_called_early_but_not_outside_the_window(engin
         ({"do_not_call": True}, "do not call"),
         ({"callback_at": NOW + timedelta(hours=2)}, "callback set for"),
         ({"last_activity_at": NOW - timedelta(minutes=30)}, "called in the last hour"),
-        ({"attempt_count": reference.ATTEMPT_CAP}, "attempt cap reached"),
+        ({"attempt_count": ATTEMPT_CAP}, "attempt cap reached"),
         ({"time_zone": "America/Los_Angeles"}, "07:00 where they are"),
         ({"time_zone": None, "phone": "+61291234567"}, "where they are (Australia/Sydney)"),
     ],
@@ -200,17 +201,17 @@ def test_a_contact_that_reaches_the_cap_is_passed_over_and_keeps_its_stage(engin
     """A contact has no status to recycle: its lifecycle stage says where the relationship
     stands, which unanswered calls don't change. The cap keeps `n` off it."""
     rep = _rep(engine)
-    contact = _contact(engine, owner_id=rep, attempt_count=reference.ATTEMPT_CAP - 1)
+    contact = _contact(engine, owner_id=rep, attempt_count=ATTEMPT_CAP - 1)
     logged = log_call(engine, rep_id=rep, contact_id=contact, disposition="5", now=NOW)
     assert (logged.attempt_count, logged.lifecycle_stage, logged.recycled) == (
-        reference.ATTEMPT_CAP,
+        ATTEMPT_CAP,
         "Sales Accepted",
         False,
     )
     result = next_lead(engine, rep_id=rep, queue="contacts", now=NOW + timedelta(hours=2))
     assert result.record_id is None
     assert [(s.record_id, s.reason) for s in result.skipped] == [
-        (contact, f"attempt cap reached ({reference.ATTEMPT_CAP} of {reference.ATTEMPT_CAP})")
+        (contact, f"attempt cap reached ({ATTEMPT_CAP} of {ATTEMPT_CAP})")
     ]
 
 
@@ -255,7 +256,7 @@ def test_a_call_on_a_recycled_lead_reopens_it_with_a_fresh_set_of_attempts(engin
         assert (back.status, back.lifecycle_stage, back.attempt_count, back.is_open) == (
             reference.NURTURING,
             "Nurture",
-            reference.ATTEMPT_CAP,
+            ATTEMPT_CAP,
             False,
         )
 

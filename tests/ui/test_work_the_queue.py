@@ -14,6 +14,7 @@ from tests.ui.conftest import fill_small_queue, settle
 from workstation.store import reference
 from workstation.store.models import Activity, Contact, Lead, Rep
 from workstation.store.rows import QUEUE_INFO
+from workstation.store.values.rules import ATTEMPT_CAP
 
 ZONE = "America/New_York"  # 10:00 there at NOW
 
@@ -40,7 +41,7 @@ def _records(engine, queue: str) -> list[tuple[str, int]]:
                     status=reference.NURTURING,
                     is_open=False,
                     lifecycle_stage="Nurture",
-                    attempt_count=reference.ATTEMPT_CAP,
+                    attempt_count=ATTEMPT_CAP,
                     last_activity_at=NOW - timedelta(days=3),
                 )
             made.append(make_lead(session, last_name=f"{queue}{n}", **values))

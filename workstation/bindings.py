@@ -28,9 +28,8 @@ def every_binding() -> list[KeyBinding]:
     from textual.binding import Binding
     from textual.dom import DOMNode
 
-    from workstation.app import WorkstationApp
-
-    classes: list[type] = [WorkstationApp]
+    # The app by name, as the screens are: it asks for this list when it starts.
+    classes: list[type] = [importlib.import_module("workstation.app").WorkstationApp]
     for package in PACKAGES:
         for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
             loaded = importlib.import_module(f"{package}.{module.name}")

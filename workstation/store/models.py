@@ -158,7 +158,14 @@ class Account(SQLModel, table=True):
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
     phone: str | None = Field(default=None, max_length=32)
+    # Type as Salesforce's picklist has it (Prospect, Customer – Direct, Partner …); empty
+    # unless a file or the rep gives one.
+    account_type: str | None = Field(default=None, max_length=80)
+    # The billing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
     active: bool = True
@@ -178,6 +185,8 @@ class Lead(SQLModel, table=True):
     company: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)  # E.164
+    phone_extension: str | None = Field(default=None, max_length=16)  # "972" of "… x972"
+    mobile_phone: str | None = Field(default=None, max_length=32)  # E.164
     website: str | None = Field(default=None, max_length=255)
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
@@ -189,6 +198,8 @@ class Lead(SQLModel, table=True):
     time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
     lead_source: str | None = Field(default=None, max_length=80)  # channel
     lead_type: str | None = Field(default=None, max_length=80)  # offer
+    description: str | None = None  # the inquiry, as the person wrote it
+    account_type: str | None = Field(default=None, max_length=80)  # for the account it becomes
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
     status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
     # Kept equal to "status is neither closed nor converted" by the store, in the same
@@ -298,9 +309,16 @@ class Contact(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=128)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)
+    phone_extension: str | None = Field(default=None, max_length=16)
+    mobile_phone: str | None = Field(default=None, max_length=32)
+    # The mailing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     time_zone: str | None = Field(default=None, max_length=64)
+    description: str | None = None
     lead_source: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Sales Accepted", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)

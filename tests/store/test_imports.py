@@ -80,7 +80,7 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     assert (summary.rows, summary.rejected, summary.kept_without_bad_values) == (16, 3, 2)
     assert (summary.created, summary.updated, summary.unchanged) == (9, 1, 3)
     assert summary.encoding == "utf-8-sig"
-    assert summary.unmapped == ("Notes",)
+    assert summary.unmapped == ()  # Notes is the lead's description
     refused = list(csv.reader(errors.open(encoding="utf-8", newline="")))
     assert refused[0][:3] == ["Line", "Reason", "First Name"]
     by_line = {int(row[0]): row for row in refused[1:]}
@@ -121,6 +121,7 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     )
     bob = leads["bob@example.com"]
     assert (bob.company, bob.phone, bob.country) == ("Quotes, Commas & Co", "+442079460958", "GB")
+    assert (bob.mobile_phone, bob.description) == ("+442079460958", "x")
     assert bob.time_zone == "Europe/London"
     cy = leads["cy@widgets.io"]
     assert (cy.first_name, cy.last_name, cy.time_zone) == ("Cy", "Multi Line", "America/New_York")

@@ -39,6 +39,7 @@ from workstation.store.imports.sql import (
 )
 from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.tables import table_of
+from workstation.store.values.addresses import compound_address
 
 _lead = table_of(Lead)
 _contact = table_of(Contact)
@@ -46,9 +47,13 @@ _member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
-    "country time_zone lead_source lead_type".split()
+    "country time_zone lead_source lead_type phone_extension mobile_phone description "
+    "account_type".split()
 )
-CONTACT_FILL = tuple("first_name title email phone state country time_zone lead_source".split())
+CONTACT_FILL = tuple(
+    "first_name title email phone street city state postal_code country time_zone lead_source "
+    "phone_extension mobile_phone description".split()
+)
 FLAGS = ("do_not_call", "email_opt_out")
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _EMAIL, _PHONE = _AT["email"], _AT["phone"]
@@ -90,6 +95,14 @@ _UPDATE = {
     .values(version=table.c.version + 1, updated_at=bindparam("b_at"))
     for table in (_lead, _contact)
 }
+
+
+def _empty(name: str, value: object) -> bool:
+    """Whether a matched record's field is empty, to be filled: a street an earlier version
+    stored as a compound address's JSON text is no street."""
+    if value is None or value == "":
+        return True
+    return name == "street" and str(value)[0] == "{" and compound_address(str(value)) is not None
 
 
 def _insert_returning_ids(
@@ -377,7 +390,7 @@ class BatchWriter:
             current = target.named()
             for name in target.fill:
                 new = values[_AT[name]]
-                if new is not None and new != "" and current[name] in (None, ""):
+                if new is not None and new != "" and _empty(name, current[name]):
                     current[name] = new
                     changed = True
             for name in FLAGS:

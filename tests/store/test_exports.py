@@ -46,9 +46,9 @@ T1_TEXT = "2024-03-05T16:30:00.000Z"
 
 EXPECTED_COLUMNS = {
     "leads": [
-        "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "Website",
-        "Industry", "NumberOfEmployees", "Street", "City", "State", "PostalCode", "Country",
-        "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "IsOpen",
+        "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "PhoneExtension",
+        "MobilePhone", "Website", "Industry", "NumberOfEmployees", "Street", "City", "State",
+        "PostalCode", "Country", "Description", "AccountType", "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "IsOpen",
         "LifecycleStage", "OwnerId", "ExistingAccountId", "Score", "DoNotCall",
         "HasOptedOutOfEmail", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "RejectedReason", "IsConverted", "ConvertedDate",
@@ -56,15 +56,17 @@ EXPECTED_COLUMNS = {
         "LastModifiedDate", "ExternalId",
     ],
     "contacts": [
-        "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "MailingState",
-        "MailingCountry", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
+        "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "PhoneExtension",
+        "MobilePhone", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
+        "MailingCountry", "Description", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
         "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceUseCount", "IsActive",
         "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate", "CallbackDate",
         "AttemptCount", "LastModifiedDate", "ExternalId",
     ],
     "accounts": [
-        "Id", "Name", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",
-        "BillingState", "BillingCountry", "OwnerId", "IsActive", "CreatedDate", "ExternalId",
+        "Id", "Name", "Type", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",
+        "BillingStreet", "BillingCity", "BillingState", "BillingPostalCode", "BillingCountry",
+        "OwnerId", "IsActive", "CreatedDate", "ExternalId",
     ],
     "opportunities": [
         "Id", "AccountId", "Name", "Amount", "StageName", "Probability", "CloseDate",

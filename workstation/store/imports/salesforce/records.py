@@ -77,10 +77,13 @@ class Values:
         if written_street.lstrip().startswith("{") and (inside := compound_address(written_street)):
             parts["street"], whole = None, inside
         if whole is not None:
+            filled = False
             for name, _, limit in _ADDRESS_COLUMNS:
                 given = getattr(whole, name)
-                parts[name] = parts[name] or (given[:limit] if given else None)
-            self.kept["compound addresses split into their parts"] += 1
+                if given and not parts[name]:
+                    parts[name], filled = given[:limit], True
+            if filled:
+                self.kept[f"{compound} values that filled address parts left empty"] += 1
         code = country_code(parts["country"])
         parts["state"] = region_code(parts["state"], code) or parts["state"]
         parts["country"] = code or parts["country"]

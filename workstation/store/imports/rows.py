@@ -325,10 +325,10 @@ class RowCleaner:
         street = values[_STREET]
         address = compound_address(street) if street[0] == "{" else None
         if address is None:
-            if len(street) > _LIMITS["street"]:
+            if len(street) > _held("street"):
                 raise BadValue(f"Street is {len(street):,} characters long; at most 255 fit")
             return None
-        values[_STREET] = clean_text(address.street or "", _LIMITS["street"], "Street")
+        values[_STREET] = clean_text(address.street or "", _held("street"), "Street")
         for at, name, label in ((_CITY, "city", "City"), (_POSTAL, "postal_code", "PostalCode")):
             if values[at] is None:
                 values[at] = clean_text(getattr(address, name) or "", _LIMITS[name], label)

@@ -39,6 +39,7 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    description: str = ""  # a lead's inquiry, a contact's description; its lines kept
 
 
 def _fmt(value: object) -> str:
@@ -52,20 +53,22 @@ def _fmt(value: object) -> str:
 
 
 _COMMON_TOP = (("Name", "name"), ("Title", "title"))
-_COMMON_CONTACT = (("Phone", "phone"), ("Email", "email"))
+_COMMON_CONTACT = (("Phone", "phone"), ("Mobile", "mobile_phone"), ("Email", "email"))
+_ADDRESS = (("Street", "street"), ("City", "city"), ("State", "state"),
+            ("Postal code", "postal_code"), ("Country", "country"))  # fmt: skip
 _LEAD_FIELDS = (
     *_COMMON_TOP, ("Company", "company"), *_COMMON_CONTACT, ("Website", "website"),
-    ("Industry", "industry"), ("Employees", "employees"), ("City", "city"),
-    ("State", "state"), ("Country", "country"), ("Time zone", "time_zone"),
-    ("Status", "status"), ("Lifecycle", "lifecycle_stage"), ("Score", "score"),
-    ("Attempts", "attempt_count"), ("Callback", "callback_at"), ("Assigned", "assigned_at"),
-    ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
-    ("Lead type", "lead_type"), ("Do not call", "do_not_call"),
+    ("Industry", "industry"), ("Employees", "employees"), *_ADDRESS,
+    ("Time zone", "time_zone"), ("Status", "status"), ("Lifecycle", "lifecycle_stage"),
+    ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
+    ("Assigned", "assigned_at"), ("Last activity", "last_activity_at"),
+    ("Lead source", "lead_source"), ("Lead type", "lead_type"),
+    ("Account type", "account_type"), ("Do not call", "do_not_call"),
     ("Email opt-out", "email_opt_out"), ("Created", "created_at"),
 )  # fmt: skip
 _CONTACT_FIELDS = (
-    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, ("State", "state"),
-    ("Country", "country"), ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
+    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, *_ADDRESS,
+    ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
     ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
     ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
     ("Reference", "is_reference"), ("Do not call", "do_not_call"),
@@ -90,6 +93,9 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
     values["phone"] = display_phone(values["phone"])
+    if values["phone"] and record.phone_extension:
+        values["phone"] += f" ext. {record.phone_extension}"
+    values["mobile_phone"] = display_phone(values["mobile_phone"])
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
@@ -107,6 +113,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        description=record.description or "",
     )
 
 

@@ -48,7 +48,8 @@ EXPECTED_COLUMNS = {
     "leads": [
         "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "PhoneExtension",
         "MobilePhone", "Website", "Industry", "NumberOfEmployees", "Street", "City", "State",
-        "PostalCode", "Country", "Description", "AccountType", "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "IsOpen",
+        "PostalCode", "Country", "Description", "AccountType", "TimeZone", "LeadSource",
+        "LeadType", "CampaignId", "Status", "IsOpen",
         "LifecycleStage", "OwnerId", "ExistingAccountId", "Score", "DoNotCall",
         "HasOptedOutOfEmail", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "RejectedReason", "IsConverted", "ConvertedDate",
@@ -58,7 +59,8 @@ EXPECTED_COLUMNS = {
     "contacts": [
         "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "PhoneExtension",
         "MobilePhone", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
-        "MailingCountry", "Description", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
+        "MailingCountry", "Description", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId",
+        "Score",
         "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceUseCount", "IsActive",
         "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate", "CallbackDate",
         "AttemptCount", "LastModifiedDate", "ExternalId",

@@ -14,8 +14,8 @@ Create Date: 2026-12-07 17:45:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 revision: str = "0011_record_fields"
 down_revision: str | None = "0010_team_rules"
@@ -23,8 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _text(length: int | None = None) -> sqlmodel.sql.sqltypes.AutoString:
-    return sqlmodel.sql.sqltypes.AutoString(length=length)
+def _text(length: int | None = None) -> AutoString:
+    return AutoString(length=length)
 
 
 _ADDRESS = (("street", 255), ("city", 80), ("postal_code", 20))

@@ -28,8 +28,11 @@ def test_changes_name_their_field_and_owners_by_name(engine):
             ("owner_id", "999999", None),  # a rep id that names nobody stays as it was
         ]
         for minute, (field, old, new) in enumerate(changes):
-            session.add(History(entity="lead", entity_id=lead.id, field=field, old_value=old,
-                                new_value=new, rep_id=rep.id, at=NOW.replace(minute=minute)))  # fmt: skip
+            at = NOW.replace(minute=minute)
+            session.add(
+                History(entity="lead", entity_id=lead.id, field=field, old_value=old,
+                        new_value=new, rep_id=rep.id, at=at)
+            )  # fmt: skip
         session.commit()
         card = record_card(session, "lead", lead.id)
     assert card is not None

@@ -233,7 +233,8 @@ class RecordCard(ScrollView, can_focus=True):
         in_view = self.scrollable_content_region.height + 1
         self._pieces, rests = [], []
         for texts, column_width in columns:
-            strips, done = [], 0
+            strips: list[Strip] = []
+            done = 0
             while done < len(texts) and len(strips) < in_view:
                 strips += self._strips(texts[done : done + 1], column_width)
                 done += 1

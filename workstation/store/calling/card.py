@@ -173,7 +173,7 @@ def _rep_names(session: Session, changes: list[History]) -> dict[str, str]:
            for value in (h.old_value, h.new_value) if value and value.isdigit()}  # fmt: skip
     if not ids:
         return {}
-    rows = session.execute(select(Rep.id, Rep.name).where(col(Rep.id).in_(ids))).all()
+    rows = session.execute(select(col(Rep.id), col(Rep.name)).where(col(Rep.id).in_(ids))).all()
     return {str(rep_id): name for rep_id, name in rows}
 
 

@@ -533,9 +533,7 @@ class SavedFilter(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("owner IN ('mine', 'pool', 'rep')", name="ck_filter_owner"),
-        CheckConstraint(
-            "(owner = 'rep') = (owner_rep_id IS NOT NULL)", name="ck_filter_owner_rep"
-        ),
+        CheckConstraint("(owner = 'rep') = (owner_rep_id IS NOT NULL)", name="ck_filter_owner_rep"),
         Index(
             "ux_filter_rep_name",
             "rep_id",

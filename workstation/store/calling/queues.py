@@ -174,9 +174,7 @@ _COUNT = {
     key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
     for key, q in QUEUES.items()
 }
-_BUILT_IN = {
-    key: _Statements(q, _FIRST[key], _NEXT[key], _COUNT[key]) for key, q in QUEUES.items()
-}
+_BUILT_IN = {key: _Statements(q, _FIRST[key], _NEXT[key], _COUNT[key]) for key, q in QUEUES.items()}
 
 
 def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
@@ -188,7 +186,7 @@ def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
 def _filter_statements(key: str, title: str, criteria: Criteria) -> _Statements:
     """A saved filter's statements, built once per filter (and again only if it changes)."""
     queue = Queue(key, title, "", "lead", filters.where(criteria), filters.order(criteria))
-    count = select(func.count()).select_from(Lead).where(queue.where)
+    count = select(func.count()).select_from(Lead).where(filters.where(criteria, paged=False))
     return _Statements(
         queue, _page_statement(queue, first=True), _page_statement(queue, first=False), count
     )

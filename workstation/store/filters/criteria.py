@@ -61,8 +61,9 @@ _TEXT = {
 }
 
 
-def where(criteria: Criteria) -> ColumnElement[bool]:
-    """The filter, with the owner's partial-index predicate repeated literally."""
+def where(criteria: Criteria, *, paged: bool = True) -> ColumnElement[bool]:
+    """The filter, with the owner's partial-index predicate repeated literally; for a page
+    (in the index's order) or for the count (`paged=False`)."""
     if criteria.owner == "pool":
         terms: list[Any] = [text(POOL)]
     else:
@@ -73,14 +74,22 @@ def where(criteria: Criteria) -> ColumnElement[bool]:
         if value is not None:
             terms.append(func.lower(column) == value.lower())
     if criteria.status is not None:
-        terms.append(lead.status == criteria.status)
+        # On a page, kept off the owner-and-status index (coalesce: a status is never
+        # NULL): given a status and a time, SQLite's planner would walk that index and
+        # sort every matching row for each page.
+        status = func.coalesce(lead.status, "") if paged else lead.status
+        terms.append(status == criteria.status)
     if criteria.campaign_id is not None:
         membership = select(member.id).where(
             member.lead_id == lead.id, member.campaign_id == criteria.campaign_id
         )
         terms.append(or_(lead.campaign_id == criteria.campaign_id, membership.exists()))
     if criteria.score_min is not None:
-        terms.append(lead.score >= criteria.score_min)
+        # Both ends of a range on the index's score make SQLite's planner sort the rows
+        # rather than walk the index in order: the lower end is then checked row by row
+        # (`+ 0` keeps SQLite from using it on the index), where the walk stops anyway.
+        low = lead.score + 0 if paged and criteria.score_max is not None else lead.score
+        terms.append(low >= criteria.score_min)
     if criteria.score_max is not None:
         terms.append(lead.score <= criteria.score_max)
     if criteria.inactive_days is not None:
@@ -93,6 +102,11 @@ def where(criteria: Criteria) -> ColumnElement[bool]:
 
 def order(criteria: Criteria) -> tuple[tuple[Any, bool], ...]:
     return POOL_ORDER if criteria.owner == "pool" else MY_ORDER
+
+
+def index(criteria: Criteria) -> str:
+    """The partial index a page walks, in its order."""
+    return "ix_lead_pool" if criteria.owner == "pool" else "ix_lead_queue"
 
 
 def params(criteria: Criteria, now: datetime) -> dict[str, datetime]:

@@ -153,7 +153,9 @@ def _criteria(session: Session, spec: FilterSpec, *, manager: bool) -> Criteria:
     owner, owner_rep_id = spec.owner.strip().lower(), None
     if owner not in ("mine", "pool", "me"):
         if not manager:
-            raise PermissionDenied("a rep filters their own leads or the pool's: owner is mine or pool")
+            raise PermissionDenied(
+                "a rep filters their own leads or the pool's: owner is mine or pool"
+            )
         owner, owner_rep_id = "rep", find_rep(session, spec.owner).id
     campaign_id = None
     if spec.campaign:

@@ -197,9 +197,7 @@ class WorkstationApp(KeysInOrder):
                 )
         show_queue = getattr(screen, "action_show_queue", None)
         if show_queue is not None:
-            from workstation.store.rows import QUEUE_INFO
-
-            for key, queue in QUEUE_INFO.items():
+            for key, queue in getattr(screen, "queues", {}).items():
                 yield SystemCommand(
                     f"Queue: {queue.title}", queue.description, lambda key=key: show_queue(key)
                 )

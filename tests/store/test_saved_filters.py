@@ -199,7 +199,7 @@ def test_filters_are_each_reps_own_and_a_managers_may_be_shared(engine, team):
 def test_an_archived_filter_leaves_the_list_and_stays_in_the_database(engine, team):
     add_filter(engine, rep_id=team["boss"], spec=FilterSpec("Banks", shared=True, industry="x"))
     add_filter(engine, rep_id=team["a"], spec=FilterSpec("Mine", source="web"))
-    with pytest.raises(PermissionDenied, match="only a manager archives"):
+    with pytest.raises(PermissionDenied, match="only they archive it"):
         archive_filter(engine, rep_id=team["a"], name="banks")
     archived = archive_filter(engine, rep_id=team["a"], name="MINE", now=NOW)
     assert archived.archived

@@ -28,8 +28,9 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.display import ago
 from workstation.handle import store_of
+from workstation.screens.queue_filters import SavedQueues
 from workstation.screens.queue_refresh import QueueRefresher
-from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
+from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueInfo, QueueRow
 from workstation.store.values.durations import format_duration
 from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -85,13 +86,13 @@ class _Call:
     confirmed: bool = False  # the rep confirmed calling a do-not-call person
 
 
-def _source_text(result: NextLead) -> str:
-    """Why `n` opened this record, for the card."""
+def _source_text(result: NextLead, title: str) -> str:
+    """Why `n` opened this record (from the queue `title`), for the card."""
     if result.source in SOURCES:
         return SOURCES[result.source]
     if result.queue == "my-leads":
         return "next in your queue"
-    return f"next in {QUEUE_INFO[result.queue].title}"
+    return f"next in {title}"
 
 
 class QueueScreen(Screen):
@@ -128,6 +129,9 @@ class QueueScreen(Screen):
         Binding("left_square_bracket", "previous_page", "Previous page",
                 id="queue.previous_page", show=False),
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
+        Binding("f", "new_filter", "New saved filter", id="queue.new_filter", show=False),
+        Binding("A", "archive_filter", "Archive the saved filter on screen",
+                id="queue.archive_filter", show=False),
     ]  # fmt: skip
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -146,6 +150,9 @@ class QueueScreen(Screen):
         # The record whose call is being timed, and since when (the store's clock).
         self._call_started: tuple[str, int, datetime] | None = None
         self.refresher = QueueRefresher(self)
+        # The queues in the list: the built-in ones, then the rep's saved filters.
+        self.queues: dict[str, QueueInfo] = dict(QUEUE_INFO)
+        self.saved_queues = SavedQueues(self)
         self._been_away = False  # to another screen, since this one was shown
 
     def compose(self) -> ComposeResult:
@@ -183,11 +190,12 @@ class QueueScreen(Screen):
             self._finish_start()
         else:
             self.dispositions = self._read_dispositions()
+            self.saved_queues.load()
             self.show_queue(self.queue_key)
             if not self.query_one(QueueTable).row_count and self.queue_key == "my-leads":
                 # A rep (or a manager) who holds nothing starts on the pool, where n claims.
                 self.show_queue("pool")
-        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
+        self.query_one(QueueList).highlighted = list(self.queues).index(self.queue_key)
         self.query_one(QueueTable).focus()
         # Once a second, the card's border only: no layout, nothing else repainted.
         self.set_interval(1, self._show_call_time)
@@ -220,7 +228,7 @@ class QueueScreen(Screen):
 
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
-        self.load_counts()
+        self.saved_queues.load()  # and then the counts
         table = self.query_one(QueueTable)
         if table.row_count and self.card is None:
             first = table.row(0)
@@ -273,7 +281,7 @@ class QueueScreen(Screen):
         table.show_page(page, now=store_of(self).clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
-        queue = QUEUE_INFO[self.queue_key]
+        queue = self.queues[self.queue_key]
         table.border_title = queue.title
         self.query_one(QueueBar).show_current(self.queue_key)
         number = len(self._page_starts) + 1
@@ -286,16 +294,19 @@ class QueueScreen(Screen):
         )
 
     def load_counts(self) -> None:
-        in_thread(self, self.counts, self.show_counts, group="counts")
+        keys = list(self.queues)
+        in_thread(self, lambda: self.counts(keys), self.show_counts, group="counts")
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, keys: list[str]) -> dict[str, int]:
+        """The count of each queue of `keys` (read on the screen's thread: the queues
+        may change meanwhile)."""
         from workstation.store.calling.queues import queue_count
 
         store = store_of(self)
         now = store.clock()
         with store.open_session() as session:
             rep_id = store.rep.id
-            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
+            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in keys}
 
     def show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
@@ -318,7 +329,7 @@ class QueueScreen(Screen):
         self._show_call_time()
         self.query_one(ScriptPanel).show(self.card, rep_name=store.rep.name)
         table = self.query_one(QueueTable)
-        if QUEUE_INFO[self.queue_key].kind == kind:
+        if self.queues[self.queue_key].kind == kind:
             row_index = table.row_index(record_id)
             if row_index is not None:
                 table.move_cursor(row_index)
@@ -348,7 +359,9 @@ class QueueScreen(Screen):
 
     def _why(self, row: QueueRow) -> str:
         now = store_of(self).clock()
-        return WHY[self.queue_key].format(
+        why = WHY.get(self.queue_key, "in your saved filter {title}")
+        return why.format(
+            title=self.queues[self.queue_key].title,
             score=row.score,
             assigned=ago(row.assigned_at, now) or "—",
             callback=ago(row.callback_at, now) or "—",
@@ -405,7 +418,8 @@ class QueueScreen(Screen):
             return
         if result.source == "pool":  # the claim moved a lead out of the pool, into My Leads
             self._reload_keeping_place()
-        self.show_record(result.kind, result.record_id, _source_text(result))
+        title = self.queues[result.queue].title if result.queue in self.queues else "a filter"
+        self.show_record(result.kind, result.record_id, _source_text(result, title))
 
     # Dispositions ------------------------------------------------------------------------
     def action_disposition(self, hotkey: str) -> None:
@@ -630,7 +644,7 @@ class QueueScreen(Screen):
 
         table = self.query_one(QueueTable)
         marked = sorted(table.marked) or ([self.card.id] if self.card else [])
-        if QUEUE_INFO[self.queue_key].kind != "lead" or not marked:
+        if self.queues[self.queue_key].kind != "lead" or not marked:
             self.notify("Mark leads with Space first (in a lead queue).", markup=False)
             return
 
@@ -655,7 +669,7 @@ class QueueScreen(Screen):
         table = self.query_one(QueueTable)
         card = self.card
         lead_ids = sorted(table.marked) or ([card.id] if card and card.kind == "lead" else [])
-        if QUEUE_INFO[self.queue_key].kind != "lead" or not lead_ids:
+        if self.queues[self.queue_key].kind != "lead" or not lead_ids:
             self.notify("Pick or mark (Space) the leads to assign first.", markup=False)
             return
 
@@ -747,7 +761,7 @@ class QueueScreen(Screen):
         self.query_one("#notes", Input).focus()
 
     def action_cycle_queue(self) -> None:
-        keys = list(QUEUE_INFO)
+        keys = list(self.queues)
         self.action_show_queue(keys[(keys.index(self.queue_key) + 1) % len(keys)])
 
     def _reload_keeping_place(self) -> None:
@@ -770,6 +784,12 @@ class QueueScreen(Screen):
         self._reload_keeping_place()
         self.load_counts()
 
+    def action_new_filter(self) -> None:
+        self.saved_queues.open_editor()
+
+    def action_archive_filter(self) -> None:
+        self.saved_queues.archive_shown()
+
     def action_show_queue(self, key: str) -> None:
-        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(key)
+        self.query_one(QueueList).highlighted = list(self.queues).index(key)
         self.show_queue(key)

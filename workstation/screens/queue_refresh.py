@@ -43,12 +43,13 @@ class QueueRefresher:
     def refresh(self) -> None:
         card = self.screen.card
         record = (card.kind, card.id) if card else None
-        in_thread(self.screen, lambda: self._read(record), self._show, group="refresh")
+        keys = list(self.screen.queues)
+        in_thread(self.screen, lambda: self._read(record, keys), self._show, group="refresh")
 
-    def _read(self, record: tuple[str, int] | None) -> Fresh:
+    def _read(self, record: tuple[str, int] | None, keys: list[str]) -> Fresh:
         from workstation.store.models import Contact, Lead
 
-        counts = self.screen.counts()
+        counts = self.screen.counts(keys)
         version = None
         if record is not None:
             with store_of(self.screen).open_session() as session:

@@ -214,18 +214,26 @@ def add_filter(
 
 
 def archive_filter(
-    engine: Engine, *, rep_id: int | None, name: str, now: datetime | None = None
+    engine: Engine,
+    *,
+    rep_id: int | None,
+    name: str | None = None,
+    key: str | None = None,
+    now: datetime | None = None,
 ) -> FilterInfo:
-    """Archive the rep's filter of this name (a manager: a shared one too). Its queue
-    leaves the list; the row stays, archived."""
+    """Archive the rep's filter of this name or queue key (a manager: a shared one too).
+    Its queue leaves the list; the row stays, archived."""
     now = now or utcnow()
     with write_session(engine) as session:
         rep = acting_rep(session, rep_id, "archive a filter")
-        info = find_filter(session, rep_id=rep.id, name=name)
-        if info.rep_id != rep.id and not rep.is_manager:
+        if key is not None:
+            info = filter_by_key(session, key)
+        else:
+            info = find_filter(session, rep_id=rep.id, name=name or "")
+        if info.rep_id != rep.id and not (rep.is_manager and info.shared):
             raise PermissionDenied(
-                f"{info.title!r} is {info.rep_name}'s, shared with the team: only a manager "
-                "archives it"
+                f"{info.title!r} is {info.rep_name}'s: only they archive it (or a manager, "
+                "once it is shared)"
             )
         saved = session.get(SavedFilter, info.id)
         assert saved is not None

@@ -6,9 +6,11 @@ then the best lead, then a claim from the pool); a digit logs the call with that
 disposition (and any notes typed after m), then opens the next record of that same queue,
 unless the call qualified the lead (c converts it); a
 do-not-call person takes a call only after a y; u undoes the last call; e edits the
-record. A call is timed from its card to the outcome key (the clock runs on the card's
-border) and stored with it; d corrects the last call's duration. Store work runs in
-thread workers (`workstation.work`), so no key waits on the database.
+record. A call is timed from its card (or from t, which dials the card's number through
+the rep's dialler; y copies it) to the outcome key (the clock runs on the card's border)
+and stored with it; d corrects the last call's duration. f saves a filter as a queue of
+its own (A archives it), and a callback that falls due is announced as it does. Store
+work runs in thread workers (`workstation.work`), so no key waits on the database.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.display import ago
 from workstation.handle import store_of
+from workstation.screens.callback_reminders import CallbackReminders
 from workstation.screens.queue_filters import SavedQueues
 from workstation.screens.queue_refresh import QueueRefresher
 from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueInfo, QueueRow
@@ -129,6 +132,8 @@ class QueueScreen(Screen):
         Binding("left_square_bracket", "previous_page", "Previous page",
                 id="queue.previous_page", show=False),
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
+        Binding("t", "dial", "Dial the phone", id="queue.dial", show=False),
+        Binding("y", "copy_phone", "Copy the phone number", id="queue.copy_phone", show=False),
         Binding("f", "new_filter", "New saved filter", id="queue.new_filter", show=False),
         Binding("A", "archive_filter", "Archive the saved filter on screen",
                 id="queue.archive_filter", show=False),
@@ -153,6 +158,7 @@ class QueueScreen(Screen):
         # The queues in the list: the built-in ones, then the rep's saved filters.
         self.queues: dict[str, QueueInfo] = dict(QUEUE_INFO)
         self.saved_queues = SavedQueues(self)
+        self.reminders = CallbackReminders(self)
         self._been_away = False  # to another screen, since this one was shown
 
     def compose(self) -> ComposeResult:
@@ -191,14 +197,16 @@ class QueueScreen(Screen):
         else:
             self.dispositions = self._read_dispositions()
             self.saved_queues.load()
+            self.reminders.start()
             self.show_queue(self.queue_key)
             if not self.query_one(QueueTable).row_count and self.queue_key == "my-leads":
                 # A rep (or a manager) who holds nothing starts on the pool, where n claims.
                 self.show_queue("pool")
         self.query_one(QueueList).highlighted = list(self.queues).index(self.queue_key)
         self.query_one(QueueTable).focus()
-        # Once a second, the card's border only: no layout, nothing else repainted.
-        self.set_interval(1, self._show_call_time)
+        # Once a second, the card's border only (no layout, nothing else repainted), and
+        # the clock against the next callback's time.
+        self.set_interval(1, self._each_second)
         self.refresher.start()
 
     def on_screen_suspend(self) -> None:
@@ -229,6 +237,7 @@ class QueueScreen(Screen):
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
         self.saved_queues.load()  # and then the counts
+        self.reminders.start()
         table = self.query_one(QueueTable)
         if table.row_count and self.card is None:
             first = table.row(0)
@@ -350,6 +359,10 @@ class QueueScreen(Screen):
         if card is None or started is None or started[:2] != (card.kind, card.id):
             return None
         return max(0, int((store_of(self).clock() - started[2]).total_seconds()))
+
+    def _each_second(self) -> None:
+        self._show_call_time()
+        self.reminders.tick()
 
     def _show_call_time(self) -> None:
         seconds = self._call_seconds()
@@ -509,6 +522,7 @@ class QueueScreen(Screen):
         self._call_started = None  # the next call is timed from its own card
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
+        self.reminders.look_ahead()  # the call may have set a callback
         message = f"Logged {logged.disposition} · {card.name}"
         if logged.recycled:
             message += " · recycled to Nurture"
@@ -783,6 +797,42 @@ class QueueScreen(Screen):
     def action_refresh(self) -> None:
         self._reload_keeping_place()
         self.load_counts()
+
+    # Dialling ----------------------------------------------------------------------------
+    def _number(self) -> str | None:
+        """The card's number as a dialler takes it; None (and the rep told) when none."""
+        from workstation.dialling import dialable
+
+        card = self.card
+        number = dialable(card.phone) if card else None
+        if number is None:
+            self.notify("No phone number on this card.", markup=False)
+        return number
+
+    def action_dial(self) -> None:
+        """Dial the card's number with the rep's dialler; the call is timed from here."""
+        from workstation.dialling import DialRefused, dial
+
+        card, number = self.card, self._number()
+        if card is None or number is None:
+            return
+        if ("Do not call", "yes") in card.fields:
+            self.notify(f"{card.name} is do-not-call: not dialled.", markup=False)
+            return
+        try:
+            dial(number)
+        except DialRefused as error:
+            self.notify(str(error), markup=False, severity="warning", timeout=8)
+            return
+        self._call_started = (card.kind, card.id, store_of(self).clock())
+        self._show_call_time()
+        self.notify(f"Dialling {number}", markup=False, timeout=3)
+
+    def action_copy_phone(self) -> None:
+        number = self._number()
+        if number is not None:
+            self.app.copy_to_clipboard(number)
+            self.notify(f"Copied {number}", markup=False, timeout=3)
 
     def action_new_filter(self) -> None:
         self.saved_queues.open_editor()

@@ -41,6 +41,7 @@ class QueueRefresher:
         self.timer = self.screen.set_interval(REFRESH_SECONDS, self.refresh)
 
     def refresh(self) -> None:
+        self.screen.reminders.look_ahead()  # a callback set or moved elsewhere meanwhile
         card = self.screen.card
         record = (card.kind, card.id) if card else None
         keys = list(self.screen.queues)

@@ -63,7 +63,7 @@ def dial(number: str) -> subprocess.Popen:
         raise DialRefused(NOT_SET)
     arguments = dial_arguments(command, number)
     try:
-        return subprocess.Popen(  # noqa: S603 (no shell: the number is one argument)
+        return subprocess.Popen(  # no shell: the number is one argument
             arguments,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -33,6 +33,7 @@ NUMBER_FIELDS = (
     ("inactive_days", "No activity for", "days (or never any)"),
     ("active_days", "Activity within", "days"),
 )
+NUMBERS = ("score_min", "score_max", "inactive_days", "active_days")
 HINT = "Empty fields filter nothing; text matches whole values, in any case."
 
 
@@ -88,9 +89,7 @@ class FilterEditor(ModalScreen):
             return int(typed) if typed not in (None, "-") else None
 
         texts = {name: value(name) for name, _, _ in TEXT_FIELDS}
-        numbers = {
-            name: number(name) for name in ("score_min", "score_max", "inactive_days", "active_days")
-        }
+        numbers = {name: number(name) for name in NUMBERS}
         shared = self.manager and self.query_one("#filter-shared", Tick).value
         return FilterSpec(
             **{**texts, "name": texts["name"] or "", "owner": texts["owner"] or "mine"},

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, func, or_, select, text
 
 from workstation.store.models import OWNED, POOL, CampaignMember, Lead
 from workstation.store.tables import table_of
@@ -67,7 +67,7 @@ def where(criteria: Criteria, *, paged: bool = True) -> ColumnElement[bool]:
     if criteria.owner == "pool":
         terms: list[Any] = [text(POOL)]
     else:
-        owner = bindparam("rep_id") if criteria.owner == "mine" else criteria.owner_rep_id
+        owner: Any = bindparam("rep_id") if criteria.owner == "mine" else criteria.owner_rep_id
         terms = [lead.owner_id == owner, text(OWNED)]
     for name, column in _TEXT.items():
         value = getattr(criteria, name)
@@ -93,7 +93,7 @@ def where(criteria: Criteria, *, paged: bool = True) -> ColumnElement[bool]:
     if criteria.score_max is not None:
         terms.append(lead.score <= criteria.score_max)
     if criteria.inactive_days is not None:
-        before = bindparam("inactive_before")
+        before: BindParameter[datetime] = bindparam("inactive_before")
         terms.append(or_(lead.last_activity_at.is_(None), lead.last_activity_at < before))
     if criteria.active_days is not None:
         terms.append(lead.last_activity_at >= bindparam("active_since"))

@@ -36,10 +36,14 @@ from workstation.store.values.text import BadValue, clean_text
 
 PREFIX = "filter:"
 MAX_DAYS = 3650
-_COLUMNS = (SavedFilter, col(Rep.name).label("rep_name"), col(Campaign.name).label("campaign"))
 _owner = table_of(Rep).alias("owner")
 _LISTED = (
-    select(*_COLUMNS, _owner.c.name.label("owner_name"))
+    select(
+        SavedFilter,
+        col(Rep.name).label("rep_name"),
+        col(Campaign.name).label("campaign"),
+        _owner.c.name.label("owner_name"),
+    )
     .join(Rep, col(Rep.id) == col(SavedFilter.rep_id))
     .outerjoin(Campaign, col(Campaign.id) == col(SavedFilter.campaign_id))
     .outerjoin(_owner, _owner.c.id == col(SavedFilter.owner_rep_id))

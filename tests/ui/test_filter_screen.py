@@ -77,3 +77,27 @@ async def test_a_refused_filter_keeps_the_form_and_says_why(app_factory, sqlite_
         assert isinstance(app.screen, QueueScreen)
     with Session(sqlite_engine) as session:
         assert session.exec(select(SavedFilter)).all() == []
+
+
+async def test_a_filter_named_with_markup_is_shown_as_typed(app_factory, sqlite_engine):
+    from textual.content import Content
+
+    from workstation.store.filters.saved import FilterSpec, add_filter
+    from workstation.store.reps import find_rep
+
+    app = app_factory()
+    name, source = "[@click=app.quit]Mallory[/]", "[bold]Web"
+    with Session(sqlite_engine) as session:
+        manager = find_rep(session, "Morgan Manager").id
+    add_filter(sqlite_engine, rep_id=manager, spec=FilterSpec(name, source=source))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        key = next(key for key in screen.queues if key.startswith("filter:"))
+        await until(pilot, lambda: key in screen.query_one(QueueList)._counts, "its count")
+        assert str(screen.query_one(QueueList).get_option(key).prompt) == f"{name}  0"
+        commands = {
+            Content.from_markup(command.title).plain: Content.from_markup(command.help).plain
+            for command in app.get_system_commands(screen)
+        }
+        assert commands[f"Queue: {name}"] == f"your leads · source {source}"

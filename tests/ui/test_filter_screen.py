@@ -12,6 +12,7 @@ from workstation.screens.filter_editor import FilterEditor
 from workstation.screens.queue import QueueScreen
 from workstation.store.models import Lead, SavedFilter
 from workstation.widgets.queue_list import QueueList
+from workstation.widgets.queue_table import QueueTable
 
 
 def _retail(engine) -> set[int]:
@@ -101,3 +102,6 @@ async def test_a_filter_named_with_markup_is_shown_as_typed(app_factory, sqlite_
             for command in app.get_system_commands(screen)
         }
         assert commands[f"Queue: {name}"] == f"your leads · source {source}"
+        screen.action_show_queue(key)
+        await settle(pilot)
+        assert screen.query_one(QueueTable)._border_title.plain == name

@@ -291,7 +291,7 @@ class QueueScreen(Screen):
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
         queue = self.queues[self.queue_key]
-        table.border_title = queue.title
+        table.border_title = Text(queue.title)  # a saved filter's name is the rep's: no markup
         self.query_one(QueueBar).show_current(self.queue_key)
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""

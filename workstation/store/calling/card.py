@@ -39,6 +39,7 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
 
 
 def _fmt(value: object) -> str:
@@ -89,7 +90,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         "account": account.name if account else "",
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
-    values["phone"] = display_phone(values["phone"])
+    phone = values["phone"]
+    values["phone"] = display_phone(phone)
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
@@ -107,6 +109,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        phone=phone,
     )
 
 

@@ -39,6 +39,7 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
     description: str = ""  # a lead's inquiry, a contact's description; its lines kept
 
 
@@ -92,7 +93,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         "account": account.name if account else "",
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
-    values["phone"] = display_phone(values["phone"])
+    phone = values["phone"]
+    values["phone"] = display_phone(phone)
     if values["phone"] and record.phone_extension:
         values["phone"] += f" ext. {record.phone_extension}"
     values["mobile_phone"] = display_phone(values["mobile_phone"])
@@ -113,6 +115,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        phone=phone,
         description=record.description or "",
     )
 
@@ -180,7 +183,7 @@ def _rep_names(session: Session, changes: list[History]) -> dict[str, str]:
            for value in (h.old_value, h.new_value) if value and value.isdigit()}  # fmt: skip
     if not ids:
         return {}
-    rows = session.execute(select(Rep.id, Rep.name).where(col(Rep.id).in_(ids))).all()
+    rows = session.execute(select(col(Rep.id), col(Rep.name)).where(col(Rep.id).in_(ids))).all()
     return {str(rep_id): name for rep_id, name in rows}
 
 

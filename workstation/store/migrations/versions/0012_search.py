@@ -1,0 +1,30 @@
+"""search: a full-text index of leads, contacts, accounts and opportunities
+
+SQLite: the FTS5 table `search_index` (name, company, email, phone's digit suffixes),
+written by triggers on the four tables, and `search_terms`, its words. PostgreSQL: pg_trgm
+(installed in `public` if the database lacks it) and a trigram GIN index on each table's
+searchable text. Both are filled from the records already there (`store/search/index.py`).
+
+Revision ID: 0012_search
+Revises: 0010_team_rules
+Create Date: 2026-12-07 18:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from workstation.store.search.index import install
+
+revision: str = "0012_search"
+down_revision: str | None = "0010_team_rules"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    install(op.get_bind())
+
+
+def downgrade() -> None:
+    raise NotImplementedError("the store only moves forward; restore a backup to go back")

@@ -1,0 +1,181 @@
+"""The search: a typed text to the records it finds, each saying what it is and which of
+its fields matched. SQLite asks the FTS5 index (best match first, by bm25); PostgreSQL
+asks each table's trigram index. When the words find fewer records than asked for, names
+close to a misspelt word (one or two letters off) are tried too, and marked as close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import text
+from sqlmodel import Session
+
+from workstation.store.search.index import DOCUMENTS, KINDS, trigram_schema
+from workstation.store.search.terms import (
+    FUZZY_FROM,
+    Terms,
+    fts_query,
+    like_pattern,
+    matched_fields,
+    parse,
+)
+from workstation.store.values.cleansing import display_phone
+
+DEFAULT_LIMIT = 20
+# Close names considered for one misspelt word.
+CLOSE_TERMS = 8
+# PostgreSQL: how alike a misspelt word and a word of the record must be (pg_trgm).
+CLOSE_SIMILARITY = 0.5
+
+_SQLITE_FIND = text(
+    "SELECT rowid FROM search_index WHERE search_index MATCH :query ORDER BY rank LIMIT :limit"
+)
+_SQLITE_TERMS = text(
+    "SELECT term FROM search_terms WHERE col = 'name' AND term >= :low AND term < :high"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str  # "lead", "contact", "account" or "opportunity"
+    id: int
+    name: str
+    detail: str  # company or account, email, phone, status: what tells two Smiths apart
+    matched: tuple[str, ...]  # the fields the text was found in: name, company, email, phone
+    close: bool = False  # found by a name close to a misspelt word
+
+    @property
+    def why(self) -> str:
+        fields = ", ".join(self.matched) or "name"
+        return f"{fields} (close match)" if self.close else fields
+
+
+def search(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+    """Records matching `query`, best first; nothing for a text with no word or digit."""
+    terms = parse(query)
+    if terms.empty or limit < 1:
+        return []
+    postgres = session.get_bind().dialect.name == "postgresql"
+    find = _postgres_ids if postgres else _sqlite_ids
+    found = find(session, terms, limit, close=False)
+    hits = _hits(session, terms, found, close=False)
+    if len(hits) < limit and terms.words:
+        seen = {(hit.kind, hit.id) for hit in hits}
+        more = [key for key in find(session, terms, limit, close=True) if key not in seen]
+        hits += _hits(session, terms, more[: limit - len(hits)], close=True)
+    return hits
+
+
+def _sqlite_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> list[tuple[str, int]]:
+    if close:
+        query = _close_query(session, terms)
+        if query is None:
+            return []
+    else:
+        query = fts_query(terms)
+    rows = session.execute(_SQLITE_FIND, {"query": query, "limit": limit}).scalars()
+    return [(KINDS[rowid % 4], rowid // 4) for rowid in rows]
+
+
+def _close_query(session: Session, terms: Terms) -> str | None:
+    """The words again, each long one also as the index's names close to it; None when no
+    word has a close name."""
+    parts, any_close = [], False
+    for word in terms.words:
+        close = _close_terms(session, word) if len(word) >= FUZZY_FROM else []
+        any_close = any_close or bool(close)
+        choices = [f'"{word}"*', *(f'"{term}"' for term in close)]
+        parts.append(f"({' OR '.join(choices)})" if close else choices[0])
+    return " ".join(parts) if any_close else None
+
+
+def _close_terms(session: Session, word: str) -> list[str]:
+    """Words of the index's names a letter or two from `word` (a swap counts as one),
+    among those that start with its first letter: a misspelling rarely starts wrong."""
+    first = word[0]
+    candidates = session.execute(
+        _SQLITE_TERMS, {"low": first, "high": chr(ord(first) + 1)}
+    ).scalars()
+    most = 1 if len(word) < 6 else 2
+    close = [
+        (OSA.distance(word, term, score_cutoff=most), term)
+        for term in candidates
+        if term != word and not term.startswith(word)
+    ]
+    return [term for distance, term in sorted(close) if distance <= most][:CLOSE_TERMS]
+
+
+def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> list[tuple[str, int]]:
+    schema = trigram_schema(session.connection())
+    if close:
+        session.execute(
+            text(f"SET LOCAL pg_trgm.word_similarity_threshold = {CLOSE_SIMILARITY}")
+        )
+    found: list[tuple[float, int, str, int]] = []
+    for order, (table, document) in enumerate(DOCUMENTS.items()):
+        conditions, parameters = [], {"limit": limit, "all": " ".join(terms.words)}
+        for n, term in enumerate([terms.digits] if terms.digits else terms.words):
+            if close and len(term) >= FUZZY_FROM:
+                conditions.append(f"(:w{n} OPERATOR({schema}.<%) {document})")
+                parameters[f"w{n}"] = term
+            else:
+                conditions.append(f"({document}) LIKE :w{n}")
+                parameters[f"w{n}"] = like_pattern(term)
+        rank = f"{schema}.word_similarity(:all, {document})"
+        rows = session.execute(
+            text(
+                f'SELECT id, {rank} FROM "{table}" WHERE {" AND ".join(conditions)} '
+                f"ORDER BY {rank} DESC, id LIMIT :limit"
+            ),
+            parameters,
+        ).all()
+        found += [(-similarity, order, table, record_id) for record_id, similarity in rows]
+    found.sort()
+    return [(table, record_id) for _s, _o, table, record_id in found[:limit]]
+
+
+_RECORDS = {
+    "lead": "SELECT id, trim(coalesce(first_name, '') || ' ' || last_name), company, email, "
+    "phone, status FROM lead WHERE id IN ({ids})",
+    "contact": "SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || c.last_name), a.name, "
+    "c.email, c.phone, c.lifecycle_stage FROM contact c LEFT JOIN account a "
+    "ON a.id = c.account_id WHERE c.id IN ({ids})",
+    "account": "SELECT id, name, coalesce(domain, website), NULL, phone, industry FROM account "
+    "WHERE id IN ({ids})",
+    "opportunity": "SELECT o.id, o.name, a.name, NULL, NULL, o.stage FROM opportunity o "
+    "JOIN account a ON a.id = o.account_id WHERE o.id IN ({ids})",
+}
+# Which of a record's values the search looked in, by field; the rest only tell it apart.
+_SEARCHED = {
+    "lead": ("name", "company", "email", "phone"),
+    "contact": ("name", "email", "phone"),
+    "account": ("name", "website", "phone"),
+    "opportunity": ("name",),
+}
+
+
+def _hits(
+    session: Session, terms: Terms, found: list[tuple[str, int]], *, close: bool
+) -> list[SearchHit]:
+    rows: dict[tuple[str, int], tuple] = {}
+    for kind in KINDS:
+        ids = [record_id for k, record_id in found if k == kind]
+        if ids:
+            sql = _RECORDS[kind].format(ids=", ".join(str(int(i)) for i in ids))
+            rows |= {(kind, row[0]): row for row in session.execute(text(sql)).all()}
+    hits = []
+    for key in found:
+        if key not in rows:
+            continue
+        _id, name, company, email, phone, status = rows[key]
+        values = dict(zip(("name", "company", "email", "phone"), (name, company, email, phone)))
+        if key[0] == "account":
+            values["website"] = values.pop("company")
+        searched = {field: values.get(field) for field in _SEARCHED[key[0]]}
+        matched = ("name",) if close else matched_fields(terms, searched)
+        detail = " · ".join(
+            str(part) for part in (company, email, display_phone(phone), status) if part
+        )
+        hits.append(SearchHit(key[0], key[1], name, detail, matched, close))
+    return hits

@@ -1,0 +1,140 @@
+"""The search index, kept by the database itself in the same transaction as every write.
+
+SQLite: one FTS5 table, `search_index`, with a row per lead, contact, account and
+opportunity (rowid = id × 4 + the kind's number) holding its name, company, email and
+phone. Triggers on the four tables write it: whatever writes a record (the app, an import,
+a conversion, a hand-typed UPDATE) writes its index row in the same transaction. A phone
+is indexed as the suffixes of its digits, so that a fragment typed in any format (`0412
+555`, `+61412…`, `412555`, `555123`) is a prefix of one of them. `search_terms` lists the
+index's words (fts5vocab), for the close matches of a misspelt name.
+
+PostgreSQL: no table of its own. Each record table has a trigram GIN index (pg_trgm) on
+one expression of its searchable text (`DOCUMENTS`), so the index is as current as the
+row itself; the queries repeat the expression literally. pg_trgm is installed once per
+database, in `public`, not in a scratch or team schema that might be dropped with it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+# The kinds of record searched, by their number in the SQLite index's rowid.
+KINDS = ("lead", "contact", "account", "opportunity")
+# Phone suffixes indexed (from the first digit on), each at least this long.
+PHONE_SUFFIXES = 10
+SHORTEST_PHONE_SUFFIX = 4
+
+_SEPARATORS = ("+", " ", "-", "(", ")", ".", "/")
+
+
+def _digits(column: str) -> str:
+    expression = f"coalesce({column}, '')"
+    for separator in _SEPARATORS:
+        expression = f"replace({expression}, '{separator}', '')"
+    return expression
+
+
+def _phone_tokens(column: str) -> str:
+    """SQLite: the suffixes of a phone's digits, space separated (`61412555123
+    1412555123 412555123 …`)."""
+    parts = " || ' ' || ".join(
+        f"iif(length(d) >= {start + SHORTEST_PHONE_SUFFIX - 1}, substr(d, {start}), '')"
+        for start in range(1, PHONE_SUFFIXES + 1)
+    )
+    return f"(SELECT trim({parts}) FROM (SELECT {_digits(column)} AS d))"
+
+
+def _person_name(row: str) -> str:
+    return f"trim(coalesce({row}.first_name, '') || ' ' || {row}.last_name)"
+
+
+def _sqlite_values(table: str, row: str) -> str:
+    """The index row of record `row` (NEW in a trigger, the table in a rebuild)."""
+    kind = KINDS.index(table)
+    if table == "lead":
+        name, company = _person_name(row), f"{row}.company"
+        email, phone = f"coalesce({row}.email, '')", _phone_tokens(f"{row}.phone")
+    elif table == "contact":
+        name, company = _person_name(row), "''"
+        email, phone = f"coalesce({row}.email, '')", _phone_tokens(f"{row}.phone")
+    elif table == "account":
+        name, company = f"{row}.name", f"coalesce({row}.domain, {row}.website, '')"
+        email, phone = "''", _phone_tokens(f"{row}.phone")
+    else:
+        name, company, email, phone = f"{row}.name", "''", "''", "''"
+    return f"{row}.id * 4 + {kind}, {name}, {company}, {email}, {phone}"
+
+
+# The columns whose change re-indexes a record.
+_INDEXED = {
+    "lead": "first_name, last_name, company, email, phone",
+    "contact": "first_name, last_name, email, phone",
+    "account": "name, domain, website, phone",
+    "opportunity": "name",
+}
+_INSERT = "INSERT OR REPLACE INTO search_index (rowid, name, company, email, phone)"
+
+
+def install(connection: Connection) -> None:
+    """Create the index and fill it from the records already there (migration 0012)."""
+    if connection.dialect.name == "postgresql":
+        _install_postgresql(connection)
+        return
+    connection.exec_driver_sql(
+        "CREATE VIRTUAL TABLE search_index USING fts5(name, company, email, phone, "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    )
+    connection.exec_driver_sql("CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, 'col')")
+    for table, columns in _INDEXED.items():
+        connection.exec_driver_sql(
+            f'CREATE TRIGGER search_{table}_insert AFTER INSERT ON "{table}" BEGIN '
+            f"{_INSERT} VALUES ({_sqlite_values(table, 'NEW')}); END"
+        )
+        connection.exec_driver_sql(
+            f'CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON "{table}" '
+            f"BEGIN {_INSERT} VALUES ({_sqlite_values(table, 'NEW')}); END"
+        )
+    rebuild_sqlite(connection)
+
+
+def rebuild_sqlite(connection: Connection) -> None:
+    """Index every record (a bulk load that ran without the triggers calls this too)."""
+    connection.exec_driver_sql("DELETE FROM search_index")
+    for table in KINDS:
+        connection.exec_driver_sql(
+            f'{_INSERT} SELECT {_sqlite_values(table, f"{table}")} FROM "{table}"'
+        )
+
+
+def _document(table: str) -> str:
+    digits = "regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g')"
+    if table == "lead":
+        parts = f"coalesce(first_name, '') || ' ' || last_name || ' ' || company || ' ' || coalesce(email, '') || ' ' || {digits}"
+    elif table == "contact":
+        parts = f"coalesce(first_name, '') || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || {digits}"
+    elif table == "account":
+        parts = f"name || ' ' || coalesce(domain, '') || ' ' || coalesce(website, '') || ' ' || {digits}"
+    else:
+        parts = "name"
+    return f"lower({parts})"
+
+
+# PostgreSQL: each table's searchable text, as its trigram index and the queries spell it.
+DOCUMENTS = {table: _document(table) for table in KINDS}
+
+
+def trigram_schema(connection: Connection) -> str:
+    """The schema pg_trgm lives in (its operator class and operators are named in it)."""
+    return connection.exec_driver_sql(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    ).scalar_one()
+
+
+def _install_postgresql(connection: Connection) -> None:
+    connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+    schema = trigram_schema(connection)
+    for table, document in DOCUMENTS.items():
+        connection.exec_driver_sql(
+            f'CREATE INDEX ix_{table}_search ON "{table}" '
+            f"USING gin (({document}) {schema}.gin_trgm_ops)"
+        )

@@ -98,12 +98,15 @@ def install(connection: Connection) -> None:
 
 
 def rebuild_sqlite(connection: Connection) -> None:
-    """Index every record (a bulk load that ran without the triggers calls this too)."""
-    connection.exec_driver_sql("DELETE FROM search_index")
-    for table in KINDS:
-        connection.exec_driver_sql(
-            f'{_INSERT} SELECT {_sqlite_values(table, f"{table}")} FROM "{table}"'
-        )
+    for statement in SQLITE_REBUILD:
+        connection.exec_driver_sql(statement)
+
+
+# Index every record again: the migration, and a bulk load that ran without the triggers.
+SQLITE_REBUILD = (
+    "DELETE FROM search_index",
+    *(f'{_INSERT} SELECT {_sqlite_values(table, table)} FROM "{table}"' for table in KINDS),
+)
 
 
 def _document(table: str) -> str:

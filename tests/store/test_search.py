@@ -93,7 +93,9 @@ def test_the_index_follows_edits_imports_conversions_and_sql(engine, tmp_path):
     assert {"lead", "contact"} <= kinds
 
     with Session(engine) as session:
-        session.execute(text("UPDATE lead SET company = 'Wayne Enterprises' WHERE first_name = 'Zara'"))
+        session.execute(
+            text("UPDATE lead SET company = 'Wayne Enterprises' WHERE first_name = 'Zara'")
+        )
         session.commit()
     assert found(engine, "wayne") == [("lead", "Zara Quill", ("company",))]
 
@@ -149,3 +151,9 @@ def test_search_uses_the_index(engine):
         assert len(plans) == 4
         for table, plan in zip(("lead", "contact", "account", "opportunity"), plans, strict=True):
             assert f"Bitmap Index Scan on ix_{table}_search" in plan, plan
+
+
+def test_a_misspelt_word_beside_others_finds_the_record(engine):
+    _kwame(engine)
+    assert found(engine, "kwame mensha") == [("lead", "Kwame Mensah", ("name",))]
+    assert found(engine, "Kwmae Mens") == [("lead", "Kwame Mensah", ("name",))]

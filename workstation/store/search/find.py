@@ -19,14 +19,18 @@ from workstation.store.search.terms import (
     like_pattern,
     matched_fields,
     parse,
+    words_of,
 )
 from workstation.store.values.cleansing import display_phone
 
 DEFAULT_LIMIT = 20
 # Close names considered for one misspelt word.
 CLOSE_TERMS = 8
-# PostgreSQL: how alike a misspelt word and a word of the record must be (pg_trgm).
-CLOSE_SIMILARITY = 0.5
+# PostgreSQL: how alike (pg_trgm) a misspelt word and a word of a record must be to be
+# looked at; the letters-off test below then decides, as on SQLite. A swap of two letters
+# in a short name leaves a third of its trigrams.
+CLOSE_SIMILARITY = 0.3
+CLOSE_CANDIDATES = 5
 
 _SQLITE_FIND = text(
     "SELECT rowid FROM search_index WHERE search_index MATCH :query ORDER BY rank LIMIT :limit"
@@ -63,11 +67,13 @@ def search(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) -> list[
     if len(hits) < limit and terms.words:
         seen = {(hit.kind, hit.id) for hit in hits}
         more = [key for key in find(session, terms, limit, close=True) if key not in seen]
-        hits += _hits(session, terms, more[: limit - len(hits)], close=True)
+        hits += _hits(session, terms, more, close=True)[: limit - len(hits)]
     return hits
 
 
-def _sqlite_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> list[tuple[str, int]]:
+def _sqlite_ids(
+    session: Session, terms: Terms, limit: int, *, close: bool
+) -> list[tuple[str, int]]:
     if close:
         query = _close_query(session, terms)
         if query is None:
@@ -87,7 +93,7 @@ def _close_query(session: Session, terms: Terms) -> str | None:
         any_close = any_close or bool(close)
         choices = [f'"{word}"*', *(f'"{term}"' for term in close)]
         parts.append(f"({' OR '.join(choices)})" if close else choices[0])
-    return " ".join(parts) if any_close else None
+    return " AND ".join(parts) if any_close else None
 
 
 def _close_terms(session: Session, word: str) -> list[str]:
@@ -97,24 +103,43 @@ def _close_terms(session: Session, word: str) -> list[str]:
     candidates = session.execute(
         _SQLITE_TERMS, {"low": first, "high": chr(ord(first) + 1)}
     ).scalars()
-    most = 1 if len(word) < 6 else 2
     close = [
-        (OSA.distance(word, term, score_cutoff=most), term)
+        (OSA.distance(word, term), term)
         for term in candidates
         if term != word and not term.startswith(word)
     ]
-    return [term for distance, term in sorted(close) if distance <= most][:CLOSE_TERMS]
+    return [term for distance, term in sorted(close) if distance <= _most(word)][:CLOSE_TERMS]
 
 
-def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> list[tuple[str, int]]:
+def _most(word: str) -> int:
+    """Letters a word may be off by (a swap of two counts as one)."""
+    return 1 if len(word) < 6 else 2
+
+
+def _is_close(terms: Terms, name: str) -> bool:
+    """Every word of the terms starts a word of `name`, or a long one is a few letters
+    off one."""
+    words = words_of(name)
+    return all(
+        any(
+            word.startswith(term)
+            or (len(term) >= FUZZY_FROM and OSA.distance(term, word) <= _most(term))
+            for word in words
+        )
+        for term in terms.words
+    )
+
+
+def _postgres_ids(
+    session: Session, terms: Terms, limit: int, *, close: bool
+) -> list[tuple[str, int]]:
     schema = trigram_schema(session.connection())
     if close:
-        session.execute(
-            text(f"SET LOCAL pg_trgm.word_similarity_threshold = {CLOSE_SIMILARITY}")
-        )
+        session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {CLOSE_SIMILARITY}"))
     found: list[tuple[float, int, str, int]] = []
+    asked = limit * CLOSE_CANDIDATES if close else limit
     for order, (table, document) in enumerate(DOCUMENTS.items()):
-        conditions, parameters = [], {"limit": limit, "all": " ".join(terms.words)}
+        conditions, parameters = [], {"limit": asked, "all": " ".join(terms.words)}
         for n, term in enumerate([terms.digits] if terms.digits else terms.words):
             if close and len(term) >= FUZZY_FROM:
                 conditions.append(f"(:w{n} OPERATOR({schema}.<%) {document})")
@@ -132,7 +157,7 @@ def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) ->
         ).all()
         found += [(-similarity, order, table, record_id) for record_id, similarity in rows]
     found.sort()
-    return [(table, record_id) for _s, _o, table, record_id in found[:limit]]
+    return [(table, record_id) for _s, _o, table, record_id in found[:asked]]
 
 
 _RECORDS = {
@@ -169,10 +194,12 @@ def _hits(
         if key not in rows:
             continue
         _id, name, company, email, phone, status = rows[key]
-        values = dict(zip(("name", "company", "email", "phone"), (name, company, email, phone)))
+        values = {"name": name, "company": company, "email": email, "phone": phone}
         if key[0] == "account":
             values["website"] = values.pop("company")
         searched = {field: values.get(field) for field in _SEARCHED[key[0]]}
+        if close and not _is_close(terms, name):
+            continue
         matched = ("name",) if close else matched_fields(terms, searched)
         detail = " · ".join(
             str(part) for part in (company, email, display_phone(phone), status) if part

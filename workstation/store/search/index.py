@@ -84,7 +84,9 @@ def install(connection: Connection) -> None:
         "CREATE VIRTUAL TABLE search_index USING fts5(name, company, email, phone, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
     )
-    connection.exec_driver_sql("CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, 'col')")
+    connection.exec_driver_sql(
+        "CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, 'col')"
+    )
     for table, columns in _INDEXED.items():
         connection.exec_driver_sql(
             f'CREATE TRIGGER search_{table}_insert AFTER INSERT ON "{table}" BEGIN '
@@ -111,19 +113,23 @@ SQLITE_REBUILD = (
 
 def _document(table: str) -> str:
     digits = "regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g')"
-    if table == "lead":
-        parts = f"coalesce(first_name, '') || ' ' || last_name || ' ' || company || ' ' || coalesce(email, '') || ' ' || {digits}"
-    elif table == "contact":
-        parts = f"coalesce(first_name, '') || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || {digits}"
-    elif table == "account":
-        parts = f"name || ' ' || coalesce(domain, '') || ' ' || coalesce(website, '') || ' ' || {digits}"
-    else:
-        parts = "name"
-    return f"lower({parts})"
+    person = ["coalesce(first_name, '')", "last_name"]
+    email = "coalesce(email, '')"
+    parts = {
+        "lead": [*person, "company", email, digits],
+        "contact": [*person, email, digits],
+        "account": ["name", "coalesce(domain, '')", "coalesce(website, '')", digits],
+        "opportunity": ["name"],
+    }[table]
+    return "lower(" + " || ' ' || ".join(parts) + ")"
 
 
 # PostgreSQL: each table's searchable text, as its trigram index and the queries spell it.
 DOCUMENTS = {table: _document(table) for table in KINDS}
+# What the migration makes outside the models: SQLite's tables (FTS5 adds shadow tables
+# named after it), PostgreSQL's indexes.
+SEARCH_TABLES = ("search_index", "search_terms")
+SEARCH_INDEXES = {f"ix_{table}_search" for table in KINDS}
 
 
 def trigram_schema(connection: Connection) -> str:

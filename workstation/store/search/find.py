@@ -15,6 +15,7 @@ from workstation.store.search.index import DOCUMENTS, KINDS, trigram_schema
 from workstation.store.search.terms import (
     FUZZY_FROM,
     Terms,
+    fold,
     fts_query,
     like_pattern,
     matched_fields,
@@ -206,3 +207,43 @@ def _hits(
         )
         hits.append(SearchHit(key[0], key[1], name, detail, matched, close))
     return hits
+
+
+def leads_at(session: Session, *, domain: str | None, company: str, limit: int) -> list[int]:
+    """Leads whose email is at `domain` or whose company is `company` (an account's leads
+    that were never converted onto it), newest first, found through the search index."""
+    domain = (domain or "").lower().removeprefix("www.")
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        document = DOCUMENTS["lead"]
+        wanted = [f"({document}) LIKE :company"]
+        parameters: dict[str, object] = {"company": like_pattern(company.lower())}
+        if domain:
+            wanted.append(f"({document}) LIKE :domain")
+            parameters["domain"] = like_pattern(f"@{domain}")
+        sql = f"SELECT id FROM lead WHERE {' OR '.join(wanted)} ORDER BY id DESC"
+    else:
+        phrases = [f'company : "{" ".join(words_of(company))}"']
+        if words_of(domain):
+            phrases.append(f'email : "{" ".join(words_of(domain))}"')
+        sql = (
+            "SELECT rowid / 4 FROM search_index WHERE search_index MATCH :query "
+            "AND rowid % 4 = 0 ORDER BY rowid DESC"
+        )
+        parameters = {"query": " OR ".join(phrases)}
+    # The index finds the words; the values themselves decide.
+    candidates = session.execute(text(f"{sql} LIMIT :limit"), parameters | {"limit": limit * 4})
+    ids = [row[0] for row in candidates]
+    if not ids:
+        return []
+    rows = session.execute(
+        text(f"SELECT id, email, company FROM lead WHERE id IN ({', '.join(map(str, ids))})")
+    ).all()
+    folded_company = fold(company.strip())
+    keep = {
+        lead_id
+        for lead_id, email, lead_company in rows
+        if (domain and (email or "").lower().endswith(f"@{domain}"))
+        or fold((lead_company or "").strip()) == folded_company
+    }
+    return [lead_id for lead_id in ids if lead_id in keep][:limit]

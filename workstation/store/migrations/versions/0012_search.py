@@ -5,6 +5,9 @@ written by triggers on the four tables, and `search_terms`, its words. PostgreSQ
 (installed in `public` if the database lacks it) and a trigram GIN index on each table's
 searchable text. Both are filled from the records already there (`store/search/index.py`).
 
+The record pages read an opportunity's and an account's own activities: two partial
+indexes on activity hold just those.
+
 Revision ID: 0012_search
 Revises: 0010_team_rules
 Create Date: 2026-12-07 18:00:00
@@ -12,6 +15,7 @@ Create Date: 2026-12-07 18:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 from workstation.store.search.index import install
@@ -24,6 +28,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     install(op.get_bind())
+    for column in ("opportunity_id", "account_id"):
+        op.create_index(
+            f"ix_activity_{column.removesuffix('_id')}",
+            "activity",
+            [column, "occurred_at"],
+            sqlite_where=sa.text(f"{column} IS NOT NULL"),
+            postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:

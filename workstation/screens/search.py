@@ -89,9 +89,7 @@ class SearchScreen(Screen[None]):
         self.shown_for = text
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
-        results.add_options(
-            [Option(hit_prompt(hit), id=f"{hit.kind}:{hit.id}") for hit in hits]
-        )
+        results.add_options([Option(hit_prompt(hit), id=f"{hit.kind}:{hit.id}") for hit in hits])
         if hits:
             results.highlighted = 0
             more = f" (the first {RESULTS})" if len(hits) == RESULTS else ""

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,6 +22,8 @@ from workstation.store.calling.card import TimelineEntry
 from workstation.store.records.pages import RecordPage, RelatedRecord
 from workstation.widgets.safe_text import safe_text
 
+# Narrower than this, the fields and the timeline are one above the other.
+SIDE_BY_SIDE = 110
 TITLES = {"lead": "Lead", "contact": "Contact", "account": "Account", "opportunity": "Opportunity"}
 
 
@@ -91,14 +93,18 @@ class RecordPageScreen(Screen[None]):
         title = Static(Text(f"{TITLES[self.kind]} {self.record_id}", style="bold"), id="rp-title")
         yield title
         yield OptionList(id="rp-related")
-        with Horizontal(id="rp-body"):
+        with VerticalScroll(id="rp-body"):
             with VerticalScroll(id="rp-fields-box"):
                 yield Static(Text("Loading…", style="italic"), id="rp-fields")
             with VerticalScroll(id="rp-timeline-box"):
                 yield Static(id="rp-timeline")
         yield Footer(compact=True)
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < SIDE_BY_SIDE, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < SIDE_BY_SIDE, "-narrow")
         self.query_one("#rp-related").border_title = "Related records (Enter opens)"
         self.query_one("#rp-fields-box").border_title = "Fields"
         self.query_one("#rp-timeline-box").border_title = (

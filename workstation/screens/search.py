@@ -36,6 +36,7 @@ def hit_prompt(hit: SearchHit) -> Text:
     if hit.detail:
         prompt.append("\n" + " " * 12)
         prompt.append(safe_text(hit.detail, style="dim"))
+    prompt.no_wrap, prompt.overflow = True, "ellipsis"
     return prompt
 
 

@@ -23,12 +23,14 @@ IDS = ["80x24", "120x40"]
 def _world_with_calls(engine):
     world = build_world(engine)
     with Session(engine) as session:
-        add(session, Activity(contact_id=world.jane, rep_id=world.rep, kind="call",
-                              disposition="Connected – Call Back", notes="[bold]call after 3[/bold]",
-                              answers={"budget": True}, duration_seconds=95,
-                              occurred_at=NOW - timedelta(hours=1)))  # fmt: skip
-        add(session, Activity(contact_id=world.bob, rep_id=world.rep, kind="email",
-                              subject="Pricing sent", occurred_at=NOW - timedelta(hours=2)))  # fmt: skip
+        call = Activity(contact_id=world.jane, rep_id=world.rep, kind="call",
+                        disposition="Connected – Call Back", notes="[bold]call after 3[/bold]",
+                        answers={"budget": True}, duration_seconds=95,
+                        occurred_at=NOW - timedelta(hours=1))  # fmt: skip
+        email = Activity(contact_id=world.bob, rep_id=world.rep, kind="email",
+                         subject="Pricing sent", occurred_at=NOW - timedelta(hours=2))  # fmt: skip
+        add(session, call)
+        add(session, email)
         for table in ("account", "contact", "opportunity"):  # made at the real "now"
             session.execute(text(f"UPDATE {table} SET created_at = :at"), {"at": NOW})
         session.commit()

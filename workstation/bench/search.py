@@ -32,7 +32,7 @@ def _samples(session: Session, runs: int) -> list[tuple[int, dict[str, str]]]:
     the start of the email's local part, the full name, six digits from inside the
     phone."""
     top = session.execute(text("SELECT max(id) FROM lead")).scalar() or 0
-    picked = []
+    picked: list[tuple[int, dict[str, str]]] = []
     for n in range(runs * 4):
         if len(picked) == runs:
             break

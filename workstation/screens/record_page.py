@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from workstation.handle import store_of
 from workstation.store.calling.card import TimelineEntry
-from workstation.store.records.pages import RecordPage, RelatedRecord
+from workstation.store.records.page import RecordPage, RelatedRecord
 from workstation.widgets.safe_text import safe_text
 
 # Narrower than this, the fields and the timeline are one above the other.

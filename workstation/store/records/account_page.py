@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from workstation.store.calling.card import TimelineEntry, activity_summary
 from workstation.store.conversion.records import account_view
 from workstation.store.models import Account, Activity, Contact, Lead, Opportunity, Rep
-from workstation.store.records.pages import RecordPage, RelatedRecord, person_name
+from workstation.store.records.page import RecordPage, RelatedRecord, person_name
 from workstation.store.scripts.rules import answers_summary
 from workstation.store.search.find import leads_at
 

@@ -4,12 +4,10 @@ memberships, and the related records a page opens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from workstation.store.calling.card import TimelineEntry, record_card, timeline
+from workstation.store.calling.card import record_card, timeline
 from workstation.store.conversion.records import opportunity_view
 from workstation.store.models import (
     Account,
@@ -20,45 +18,13 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
-
-KINDS = ("lead", "contact", "account", "opportunity")
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedRecord:
-    kind: str
-    id: int
-    name: str
-    why: str  # how it is related: "its account", "contact role: Decision Maker" …
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    campaign: str
-    status: str
-    responded: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RecordPage:
-    kind: str  # "lead", "contact", "account" or "opportunity"
-    id: int
-    name: str
-    fields: list[tuple[str, str]]
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    campaigns: list[Membership] = field(default_factory=list)
-    related: list[RelatedRecord] = field(default_factory=list)
-
-
-def person_name(first: str | None, last: str) -> str:
-    return f"{first} {last}" if first else last
+from workstation.store.records.account_page import account_page
+from workstation.store.records.page import Membership, RecordPage, RelatedRecord, person_name
 
 
 def record_page(session: Session, kind: str, record_id: int) -> RecordPage | None:
     """The page of one record; None when there is no such record."""
     if kind == "account":
-        from workstation.store.records.account_page import account_page
-
         return account_page(session, record_id)
     if kind == "opportunity":
         return _opportunity_page(session, record_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from workstation.store.calling.card import TimelineEntry
 
+
 @dataclass(frozen=True, slots=True)
 class RelatedRecord:
     kind: str

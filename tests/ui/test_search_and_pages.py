@@ -136,3 +136,25 @@ async def test_the_converted_records_screen_opens_each_page(app_factory, sqlite_
             await until(
                 pilot, lambda: isinstance(app.screen, ConvertedRecordsScreen), "converted again"
             )
+
+
+async def test_the_palette_shows_a_hostile_name_literally(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: CommandPalette.is_open(app), "the palette")
+        await pilot.press(*"eve")
+        options = app.screen.query_one(OptionList)
+        await until(
+            pilot,
+            lambda: any("[bold]Eve[/bold]" in str(o.prompt) for o in options.options),
+            "Eve in the palette",
+        )
+        shown = next(str(o.prompt) for o in options.options if "Eve" in str(o.prompt))
+        # The help line (parsed as markup by the palette) shows the company as stored, its
+        # escapes as symbols.
+        assert "[@click=app.quit]x[/]" in shown and "␛[31mEvil␛[0m Corp" in shown
+        assert "\x1b" not in shown
+        await pilot.press("enter")
+        await until(pilot, _page_loaded(app), "Eve's page")

@@ -204,7 +204,7 @@ def measure_search_speed(url: str, runs: int = 30) -> list[Figure]:
     what = {
         "email": "search: a fragment of an email (store)",
         "name": "search: a name (store)",
-        "phone": "search: a phone fragment, 6 digits (store)",
+        "phone": "search: a phone fragment, its last 7 digits (store)",
     }
     return [
         Figure(f"P9-{kind}", what[kind], result[kind][0], "ms", "≤ 5 ms store; < 100 ms",

@@ -1,7 +1,8 @@
 """The search: a typed text to the records it finds, each saying what it is and which of
-its fields matched. SQLite asks the FTS5 index (best match first, by bm25); PostgreSQL
-asks each table's trigram index. When the words find fewer records than asked for, names
-close to a misspelt word (one or two letters off) are tried too, and marked as close."""
+its fields matched. SQLite asks the FTS5 index, PostgreSQL each table's trigram index,
+for each kind's newest matches (a walk that stops after a few, however many match);
+records found by their name come first. When the words find fewer records than asked
+for, names close to a misspelt word (a letter or two off) are tried too, marked close."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 
-from workstation.store.search.index import DOCUMENTS, KINDS, trigram_schema
+from workstation.store.search.index import DOCUMENTS, ID_BITS, KIND_BASE, KINDS, trigram_schema
 from workstation.store.search.terms import (
     FUZZY_FROM,
     Terms,
@@ -25,6 +26,8 @@ from workstation.store.search.terms import (
 from workstation.store.values.cleansing import display_phone
 
 DEFAULT_LIMIT = 20
+Found = list[tuple[str, int]]  # (kind, id) of each record found
+MAX_ID = (1 << ID_BITS) - 1
 # Close names considered for one misspelt word.
 CLOSE_TERMS = 8
 # PostgreSQL: how alike (pg_trgm) a misspelt word and a word of a record must be to be
@@ -33,8 +36,11 @@ CLOSE_TERMS = 8
 CLOSE_SIMILARITY = 0.3
 CLOSE_CANDIDATES = 5
 
+# One kind's records, newest first: FTS5 walks the rowid range backwards and stops at the
+# limit, where ranking every match (bm25) would cost as much as there are matches.
 _SQLITE_FIND = text(
-    "SELECT rowid FROM search_index WHERE search_index MATCH :query ORDER BY rank LIMIT :limit"
+    "SELECT rowid - :base FROM search_index WHERE search_index MATCH :query "
+    "AND rowid BETWEEN :base AND :top ORDER BY rowid DESC LIMIT :limit"
 )
 _SQLITE_TERMS = text(
     "SELECT term FROM search_terms WHERE col = 'name' AND term >= :low AND term < :high"
@@ -63,26 +69,36 @@ def search(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) -> list[
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
     find = _postgres_ids if postgres else _sqlite_ids
-    found = find(session, terms, limit, close=False)
-    hits = _hits(session, terms, found, close=False)
+    hits = _best_first(_hits(session, terms, find(session, terms, limit, close=False)))[:limit]
     if len(hits) < limit and terms.words:
         seen = {(hit.kind, hit.id) for hit in hits}
         more = [key for key in find(session, terms, limit, close=True) if key not in seen]
-        hits += _hits(session, terms, more, close=True)[: limit - len(hits)]
+        hits += _best_first(_hits(session, terms, more, close=True))[: limit - len(hits)]
     return hits
 
 
-def _sqlite_ids(
-    session: Session, terms: Terms, limit: int, *, close: bool
-) -> list[tuple[str, int]]:
+# Among records found alike, the fewer and weightier first: an account before its people.
+_KIND_ORDER = {"account": 0, "contact": 1, "opportunity": 2, "lead": 3}
+
+
+def _best_first(hits: list[SearchHit]) -> list[SearchHit]:
+    """Records found by their name first, then by kind; each kind newest first."""
+    return sorted(hits, key=lambda hit: ("name" not in hit.matched, _KIND_ORDER[hit.kind]))
+
+
+def _sqlite_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> Found:
     if close:
         query = _close_query(session, terms)
         if query is None:
             return []
     else:
         query = fts_query(terms)
-    rows = session.execute(_SQLITE_FIND, {"query": query, "limit": limit}).scalars()
-    return [(KINDS[rowid % 4], rowid // 4) for rowid in rows]
+    found: Found = []
+    for kind in KINDS:
+        base = KIND_BASE[kind]
+        parameters = {"query": query, "limit": limit, "base": base, "top": base + MAX_ID}
+        found += [(kind, i) for i in session.execute(_SQLITE_FIND, parameters).scalars()]
+    return found
 
 
 def _close_query(session: Session, terms: Terms) -> str | None:
@@ -131,16 +147,14 @@ def _is_close(terms: Terms, name: str) -> bool:
     )
 
 
-def _postgres_ids(
-    session: Session, terms: Terms, limit: int, *, close: bool
-) -> list[tuple[str, int]]:
+def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> Found:
     schema = trigram_schema(session.connection())
     if close:
         session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {CLOSE_SIMILARITY}"))
-    found: list[tuple[float, int, str, int]] = []
+    found: Found = []
     asked = limit * CLOSE_CANDIDATES if close else limit
-    for order, (table, document) in enumerate(DOCUMENTS.items()):
-        conditions, parameters = [], {"limit": asked, "all": " ".join(terms.words)}
+    for table, document in DOCUMENTS.items():
+        conditions, parameters = [], {"limit": asked}
         for n, term in enumerate([terms.digits] if terms.digits else terms.words):
             if close and len(term) >= FUZZY_FROM:
                 conditions.append(f"(:w{n} OPERATOR({schema}.<%) {document})")
@@ -148,17 +162,15 @@ def _postgres_ids(
             else:
                 conditions.append(f"({document}) LIKE :w{n}")
                 parameters[f"w{n}"] = like_pattern(term)
-        rank = f"{schema}.word_similarity(:all, {document})"
         rows = session.execute(
             text(
-                f'SELECT id, {rank} FROM "{table}" WHERE {" AND ".join(conditions)} '
-                f"ORDER BY {rank} DESC, id LIMIT :limit"
+                f'SELECT id FROM "{table}" WHERE {" AND ".join(conditions)} '
+                "ORDER BY id DESC LIMIT :limit"
             ),
             parameters,
-        ).all()
-        found += [(-similarity, order, table, record_id) for record_id, similarity in rows]
-    found.sort()
-    return [(table, record_id) for _s, _o, table, record_id in found[:asked]]
+        ).scalars()
+        found += [(table, record_id) for record_id in rows]
+    return found
 
 
 _RECORDS = {
@@ -181,9 +193,7 @@ _SEARCHED = {
 }
 
 
-def _hits(
-    session: Session, terms: Terms, found: list[tuple[str, int]], *, close: bool
-) -> list[SearchHit]:
+def _hits(session: Session, terms: Terms, found: Found, *, close: bool = False) -> list[SearchHit]:
     rows: dict[tuple[str, int], tuple] = {}
     for kind in KINDS:
         ids = [record_id for k, record_id in found if k == kind]
@@ -227,8 +237,9 @@ def leads_at(session: Session, *, domain: str | None, company: str, limit: int) 
         if words_of(domain):
             phrases.append(f'email : "{" ".join(words_of(domain))}"')
         sql = (
-            "SELECT rowid / 4 FROM search_index WHERE search_index MATCH :query "
-            "AND rowid % 4 = 0 ORDER BY rowid DESC"
+            "SELECT rowid FROM search_index WHERE search_index MATCH :query "
+            f"AND rowid BETWEEN {KIND_BASE['lead']} AND {KIND_BASE['lead'] + MAX_ID} "
+            "ORDER BY rowid DESC"
         )
         parameters = {"query": " OR ".join(phrases)}
     # The index finds the words; the values themselves decide.

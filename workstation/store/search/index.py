@@ -1,9 +1,11 @@
 """The search index, kept by the database itself in the same transaction as every write.
 
 SQLite: one FTS5 table, `search_index`, with a row per lead, contact, account and
-opportunity (rowid = id × 4 + the kind's number) holding its name, company, email and
-phone. Triggers on the four tables write it: whatever writes a record (the app, an import,
-a conversion, a hand-typed UPDATE) writes its index row in the same transaction. A phone
+opportunity holding its name, company, email and phone; its rowid is the record's id
+plus its kind's base (`KIND_BASE`), so that each kind is a range of rowids a query can
+walk newest first and stop after a few. Triggers on the four tables write it: whatever
+writes a record (the app, an import, a conversion, a hand-typed UPDATE) writes its index
+row in the same transaction. A phone
 is indexed as the suffixes of its digits, so that a fragment typed in any format (`0412
 555`, `+61412…`, `412555`, `555123`) is a prefix of one of them. `search_terms` lists the
 index's words (fts5vocab), for the close matches of a misspelt name.
@@ -18,8 +20,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-# The kinds of record searched, by their number in the SQLite index's rowid.
+# The kinds of record searched; in the SQLite index each kind's rowids start at its base.
 KINDS = ("lead", "contact", "account", "opportunity")
+ID_BITS = 40  # ids up to a trillion
+KIND_BASE = {kind: number << ID_BITS for number, kind in enumerate(KINDS)}
 # Phone suffixes indexed (from the first digit on), each at least this long.
 PHONE_SUFFIXES = 10
 SHORTEST_PHONE_SUFFIX = 4
@@ -50,7 +54,6 @@ def _person_name(row: str) -> str:
 
 def _sqlite_values(table: str, row: str) -> str:
     """The index row of record `row` (NEW in a trigger, the table in a rebuild)."""
-    kind = KINDS.index(table)
     if table == "lead":
         name, company = _person_name(row), f"{row}.company"
         email, phone = f"coalesce({row}.email, '')", _phone_tokens(f"{row}.phone")
@@ -62,7 +65,7 @@ def _sqlite_values(table: str, row: str) -> str:
         email, phone = "''", _phone_tokens(f"{row}.phone")
     else:
         name, company, email, phone = f"{row}.name", "''", "''", "''"
-    return f"{row}.id * 4 + {kind}, {name}, {company}, {email}, {phone}"
+    return f"{row}.id + {KIND_BASE[table]}, {name}, {company}, {email}, {phone}"
 
 
 # The columns whose change re-indexes a record.

@@ -1,8 +1,8 @@
 """The search: a typed text to the records it finds, each saying what it is and which of
 its fields matched. SQLite asks the FTS5 index, PostgreSQL each table's trigram index,
 for each kind's newest matches (a walk that stops after a few, however many match);
-records found by their name come first. When the words find fewer records than asked
-for, names close to a misspelt word (a letter or two off) are tried too, marked close."""
+records found by their name come first. When the words find nothing, names close to a
+misspelt word (a letter or two off) are tried, and the records so found marked close."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 
-from workstation.store.search.index import DOCUMENTS, ID_BITS, KIND_BASE, KINDS, trigram_schema
+from workstation.store.search.index import DOCUMENTS, KIND_BASE, KINDS, kind_top, trigram_schema
 from workstation.store.search.terms import (
     FUZZY_FROM,
     Terms,
@@ -23,11 +23,9 @@ from workstation.store.search.terms import (
     parse,
     words_of,
 )
-from workstation.store.values.cleansing import display_phone
 
 DEFAULT_LIMIT = 20
 Found = list[tuple[str, int]]  # (kind, id) of each record found
-MAX_ID = (1 << ID_BITS) - 1
 # Close names considered for one misspelt word.
 CLOSE_TERMS = 8
 # PostgreSQL: how alike (pg_trgm) a misspelt word and a word of a record must be to be
@@ -36,11 +34,11 @@ CLOSE_TERMS = 8
 CLOSE_SIMILARITY = 0.3
 CLOSE_CANDIDATES = 5
 
-# One kind's records, newest first: FTS5 walks the rowid range backwards and stops at the
-# limit, where ranking every match (bm25) would cost as much as there are matches.
+# One kind's records, newest first (the lowest rowids): FTS5 walks the range forwards and
+# stops at the limit, where ranking every match (bm25) costs as much as there are matches.
 _SQLITE_FIND = text(
-    "SELECT rowid - :base FROM search_index WHERE search_index MATCH :query "
-    "AND rowid BETWEEN :base AND :top ORDER BY rowid DESC LIMIT :limit"
+    "SELECT :top - rowid FROM search_index WHERE search_index MATCH :query "
+    "AND rowid BETWEEN :base AND :top ORDER BY rowid LIMIT :limit"
 )
 _SQLITE_TERMS = text(
     "SELECT term FROM search_terms WHERE col = 'name' AND term >= :low AND term < :high"
@@ -70,11 +68,11 @@ def search(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) -> list[
     postgres = session.get_bind().dialect.name == "postgresql"
     find = _postgres_ids if postgres else _sqlite_ids
     hits = _best_first(_hits(session, terms, find(session, terms, limit, close=False)))[:limit]
-    if len(hits) < limit and terms.words:
-        seen = {(hit.kind, hit.id) for hit in hits}
-        more = [key for key in find(session, terms, limit, close=True) if key not in seen]
-        hits += _best_first(_hits(session, terms, more, close=True))[: limit - len(hits)]
-    return hits
+    if not hits and terms.words:  # looking for close names costs more: only when needed
+        hits = _best_first(
+            _hits(session, terms, find(session, terms, limit, close=True), close=True)
+        )
+    return hits[:limit]
 
 
 # Among records found alike, the fewer and weightier first: an account before its people.
@@ -95,8 +93,8 @@ def _sqlite_ids(session: Session, terms: Terms, limit: int, *, close: bool) -> F
         query = fts_query(terms)
     found: Found = []
     for kind in KINDS:
-        base = KIND_BASE[kind]
-        parameters = {"query": query, "limit": limit, "base": base, "top": base + MAX_ID}
+        parameters = {"query": query, "limit": limit, "base": KIND_BASE[kind],
+                      "top": kind_top(kind)}  # fmt: skip
         found += [(kind, i) for i in session.execute(_SQLITE_FIND, parameters).scalars()]
     return found
 
@@ -213,7 +211,10 @@ def _hits(session: Session, terms: Terms, found: Found, *, close: bool = False) 
             continue
         matched = ("name",) if close else matched_fields(terms, searched)
         detail = " · ".join(
-            str(part) for part in (company, email, display_phone(phone), status) if part
+            # The phone as stored (E.164): formatting it costs a millisecond a record.
+            str(part)
+            for part in (company, email, phone, status)
+            if part
         )
         hits.append(SearchHit(key[0], key[1], name, detail, matched, close))
     return hits
@@ -237,9 +238,8 @@ def leads_at(session: Session, *, domain: str | None, company: str, limit: int) 
         if words_of(domain):
             phrases.append(f'email : "{" ".join(words_of(domain))}"')
         sql = (
-            "SELECT rowid FROM search_index WHERE search_index MATCH :query "
-            f"AND rowid BETWEEN {KIND_BASE['lead']} AND {KIND_BASE['lead'] + MAX_ID} "
-            "ORDER BY rowid DESC"
+            f"SELECT {kind_top('lead')} - rowid FROM search_index WHERE search_index MATCH "
+            f":query AND rowid BETWEEN {KIND_BASE['lead']} AND {kind_top('lead')} ORDER BY rowid"
         )
         parameters = {"query": " OR ".join(phrases)}
     # The index finds the words; the values themselves decide.

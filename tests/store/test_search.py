@@ -145,7 +145,7 @@ def test_search_uses_the_index(engine):
         connection.exec_driver_sql("SET enable_seqscan = off")
         plans = []
         for statement, parameters in statements:
-            if "LIKE" in statement:
+            if "LIKE" in statement or ") ~ " in statement:
                 rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
                 plans.append(" ".join(row[0] for row in rows))
         assert len(plans) == 4
@@ -157,3 +157,12 @@ def test_a_misspelt_word_beside_others_finds_the_record(engine):
     _kwame(engine)
     assert found(engine, "kwame mensha") == [("lead", "Kwame Mensah", ("name",))]
     assert found(engine, "Kwmae Mens") == [("lead", "Kwame Mensah", ("name",))]
+
+
+def test_digits_among_words_are_a_word_not_a_phone(engine):
+    with Session(engine) as session:
+        make_lead(session, first_name="Bond", last_name="James", company="Firm 007 Ltd")
+        make_lead(session, first_name="Other", last_name="Lead", company="Firm 8 Ltd",
+                  phone="+14155550079")  # fmt: skip
+        session.commit()
+    assert found(engine, "firm 007") == [("lead", "Bond James", ("company",))]

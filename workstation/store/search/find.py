@@ -18,7 +18,9 @@ from workstation.store.search.terms import (
     Terms,
     fold,
     fts_query,
+    in_word_columns,
     like_pattern,
+    word_start,
     matched_fields,
     parse,
     words_of,
@@ -108,7 +110,7 @@ def _close_query(session: Session, terms: Terms) -> str | None:
         any_close = any_close or bool(close)
         choices = [f'"{word}"*', *(f'"{term}"' for term in close)]
         parts.append(f"({' OR '.join(choices)})" if close else choices[0])
-    return " AND ".join(parts) if any_close else None
+    return in_word_columns(parts) if any_close else None
 
 
 def _close_terms(session: Session, word: str) -> list[str]:
@@ -157,9 +159,12 @@ def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) ->
             if close and len(term) >= FUZZY_FROM:
                 conditions.append(f"(:w{n} OPERATOR({schema}.<%) {document})")
                 parameters[f"w{n}"] = term
-            else:
+            elif terms.digits:
                 conditions.append(f"({document}) LIKE :w{n}")
                 parameters[f"w{n}"] = like_pattern(term)
+            else:  # the start of a word, as on SQLite (the trigram index serves both)
+                conditions.append(f"({document}) ~ :w{n}")
+                parameters[f"w{n}"] = word_start(term)
         rows = session.execute(
             text(
                 f'SELECT id FROM "{table}" WHERE {" AND ".join(conditions)} '

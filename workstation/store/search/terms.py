@@ -65,11 +65,26 @@ def matched_fields(terms: Terms, fields: dict[str, str | None]) -> tuple[str, ..
     return tuple(found)
 
 
+# Words are looked for in the fields of words: the phone column holds digit suffixes,
+# which a word of digits ("Firm 007") would otherwise match as a phone.
+WORD_COLUMNS = "{name company email}"
+
+
 def fts_query(terms: Terms) -> str:
     """SQLite FTS5: every word as a prefix (all of them must match), or the phone column."""
     if terms.digits:
         return f'phone : "{terms.digits}"*'
-    return " ".join(f'"{word}"*' for word in terms.words)
+    return in_word_columns([f'"{word}"*' for word in terms.words])
+
+
+def in_word_columns(parts: list[str]) -> str:
+    return f"{WORD_COLUMNS} : ({' AND '.join(parts)})"
+
+
+def word_start(term: str) -> str:
+    """PostgreSQL: a regular expression for a word starting with `term` (letters, digits
+    and _ only, none of them special)."""
+    return f"(^|[^[:alnum:]]){term}"
 
 
 def like_pattern(term: str) -> str:

@@ -20,9 +20,9 @@ from workstation.store.search.terms import (
     fts_query,
     in_word_columns,
     like_pattern,
-    word_start,
     matched_fields,
     parse,
+    word_start,
     words_of,
 )
 
@@ -154,7 +154,8 @@ def _postgres_ids(session: Session, terms: Terms, limit: int, *, close: bool) ->
     found: Found = []
     asked = limit * CLOSE_CANDIDATES if close else limit
     for table, document in DOCUMENTS.items():
-        conditions, parameters = [], {"limit": asked}
+        conditions: list[str] = []
+        parameters: dict[str, object] = {"limit": asked}
         for n, term in enumerate([terms.digits] if terms.digits else terms.words):
             if close and len(term) >= FUZZY_FROM:
                 conditions.append(f"(:w{n} OPERATOR({schema}.<%) {document})")

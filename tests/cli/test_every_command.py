@@ -23,7 +23,7 @@ RUN_HERE = {
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
-    ("filter", "archive"),
+    ("filter", "archive"), ("search", None),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -112,6 +112,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     dry = json.loads(_ok(capsys, *db, "import", str(source), "--dry-run", "--json"))
     done = json.loads(_ok(capsys, *db, "import", str(source), "--json"))
     assert dry["created"] == done["created"] == 2
+    found = json.loads(_ok(capsys, *db, "search", "7946 0000", "--json", "--limit", "5"))
+    assert [(hit["kind"], hit["name"], hit["why"]) for hit in found] == [
+        ("lead", "Ada Lovelace", "phone")
+    ]
+    assert "Grace Hopper  (name, email)" in _ok(capsys, *db, "search", "grac hop")
 
     scripts = tmp_path / "scripts"
     _ok(capsys, *db, "scripts", "export", str(scripts), "--json")

@@ -122,6 +122,7 @@ class QueueScreen(Screen):
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("o", "open_converted", "Open what a converted lead became",
                 id="queue.open_converted", show=False),
+        Binding("p", "open_page", "Record page", id="queue.open_page", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("h", "card", "Card", id="queue.card"),
         Binding("k", "skipped", "Skipped leads", id="queue.skipped", show=False),
@@ -652,6 +653,17 @@ class QueueScreen(Screen):
         from workstation.screens.converted_records import ConvertedRecordsScreen
 
         self.app.push_screen(ConvertedRecordsScreen(card.id, card.name))
+
+    def action_open_page(self) -> None:
+        """The page of the record on the card: every field, its whole timeline, its
+        campaigns and related records."""
+        from workstation.screens.record_page import open_record_page
+
+        card = self.card
+        if card is None:
+            self.notify("Pick a record first.", markup=False)
+            return
+        open_record_page(self.app, card.kind, card.id)
 
     def action_convert_marked(self) -> None:
         from workstation.screens.bulk_convert import BulkConvertScreen

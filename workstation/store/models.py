@@ -475,6 +475,21 @@ class Activity(SQLModel, table=True):
             sqlite_where=text("contact_id IS NOT NULL"),
             postgresql_where=text("contact_id IS NOT NULL"),
         ),
+        # An opportunity's and an account's own activities (their pages): few of them.
+        Index(
+            "ix_activity_opportunity",
+            "opportunity_id",
+            "occurred_at",
+            sqlite_where=text("opportunity_id IS NOT NULL"),
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_activity_account",
+            "account_id",
+            "occurred_at",
+            sqlite_where=text("account_id IS NOT NULL"),
+            postgresql_where=text("account_id IS NOT NULL"),
+        ),
         # A rep's latest undoable call (`undo_last_call`); the other activities stay out.
         Index(
             "ix_activity_rep",

@@ -30,6 +30,7 @@ MODULES = (
     "import_",
     "scripts",
     "filters",
+    "search",
 )
 
 

@@ -120,7 +120,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     )
 
 
-def _summary(activity: Activity) -> str:
+def activity_summary(activity: Activity) -> str:
     """What happened; for a call, how long it lasted too."""
     what = activity.disposition or activity.subject or activity.kind
     if activity.kind == "call" and activity.duration_seconds is not None:
@@ -131,8 +131,8 @@ def _summary(activity: Activity) -> str:
 def timeline(
     session: Session, kind: str, record_id: int, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
-    """Activities and history of one record, merged newest first."""
-    owner_column = col(Activity.lead_id if kind == "lead" else Activity.contact_id)
+    """Activities and history of one lead, contact or opportunity, merged newest first."""
+    owner_column = col(getattr(Activity, f"{kind}_id"))  # lead, contact or opportunity
     activities = session.execute(
         select(Activity, col(Rep.name))
         .outerjoin(Rep, col(Rep.id) == Activity.rep_id)
@@ -149,7 +149,7 @@ def timeline(
     ).all()
     reps = _rep_names(session, [h for h, _ in changes])
     entries = [
-        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=_summary(a),
+        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=activity_summary(a),
                       detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
                       who=who)
         for a, who in activities

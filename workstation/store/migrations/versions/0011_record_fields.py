@@ -7,7 +7,7 @@ the contact on conversion); the account's type, which a lead keeps for the accou
 becomes. All nullable, all empty on existing rows: nothing to backfill.
 
 Revision ID: 0011_record_fields
-Revises: 0013_saved_filters
+Revises: 0012_search
 Create Date: 2026-12-07 17:45:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
 revision: str = "0011_record_fields"
-down_revision: str | None = "0013_saved_filters"
+down_revision: str | None = "0012_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -31,7 +31,7 @@ from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import CsvRows, sniff
-from workstation.store.imports.salesforce import records
+from workstation.store.imports.salesforce import ours, records
 from workstation.store.imports.salesforce.values import Mapping, Picklists
 from workstation.store.models import (
     Account,
@@ -128,13 +128,19 @@ def _files(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
+def _read(name: str, path: Path, encoding: str | None) -> list[dict[str, str]]:
     """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
-    kept: a Description has several), picklist values and Ids among them."""
+    kept: a Description has several), picklist values and Ids among them; our own
+    exports' rows made into a Salesforce export's (`ours`)."""
     with CsvRows(path, sniff(path, encoding)) as reader:
         header = [clean_text(cell) or "" for cell in reader.header]
+        form = ours.dialect(header)
         return [
-            dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False))
+            ours.as_salesforce(
+                name,
+                dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)),
+                form,
+            )
             for _, cells in reader
         ]
 
@@ -180,7 +186,11 @@ class _Loader:
         created = merged = 0
         for row in rows:
             salesforce_id = row.get("Id", "").strip()
-            if not salesforce_id or salesforce_id in self.ids[name]:
+            # A row of our own export without a Salesforce Id: its key links this import.
+            key = salesforce_id or row.get(ours.KEY, "")
+            if salesforce_id and key in self.ids[name]:
+                self._alias(name, row, self.ids[name][key])
+            if not key or key in self.ids[name]:
                 continue
             if name == "CampaignMember" and not self._member_links(row):
                 self.values.kept[
@@ -192,18 +202,20 @@ class _Loader:
             if name == "Lead" and not values["is_converted"]:
                 same = self._same_lead(values)
                 if same is not None:  # the person is here already (a CSV, a duplicate)
-                    self.ids[name][salesforce_id] = same
-                    self._claim_external_id(same, salesforce_id)
+                    self.ids[name][key] = same
+                    if salesforce_id:
+                        self._claim_external_id(same, salesforce_id)
                     merged += 1
                     continue
                 if not (values["phone"] or values["email"]):
-                    self.unreachable.append(salesforce_id)
+                    self.unreachable.append(salesforce_id or key)
                     continue
-            record = model(**values, external_id=salesforce_id)
+            record = model(**values, external_id=salesforce_id or None)
             self.session.add(record)
             self.session.flush()
             assert record.id is not None  # flushed
-            self.ids[name][salesforce_id] = record.id
+            self.ids[name][key] = record.id
+            self._alias(name, row, record.id)
             if isinstance(record, Lead):
                 self.new_leads.append(record.id)
             if isinstance(record, Account):
@@ -212,6 +224,12 @@ class _Loader:
         if merged:
             self.merged[name] = merged
         return ObjectCount(name, len(rows), created, len(known) + merged)
+
+    def _alias(self, name: str, row: dict[str, str], record_id: int) -> None:
+        """A row of our own export is also found by its own key, as the other files of
+        the export name it."""
+        if row.get(ours.KEY):
+            self.ids[name][row[ours.KEY]] = record_id
 
     def _member_links(self, row: dict[str, str]) -> bool:
         """Whether a membership's campaign and its lead or contact are here."""
@@ -368,7 +386,7 @@ def import_salesforce(
         loader = _Loader(session, region.upper(), now, source)
         for name in OBJECTS:
             if name in files:
-                counts.append(loader.load(name, _read(files[name], encoding)))
+                counts.append(loader.load(name, _read(name, files[name], encoding)))
         info = ensure_campaign(session, campaign, channel=source) if campaign else None
         if info is not None:
             loader.join_campaign(info)

@@ -10,9 +10,10 @@ What makes it different from the ordinary export (`exports.stream`):
   map it to `Id` for an Upsert into that org. Lookups (a contact's AccountId, a task's
   WhoId and WhatId) are Salesforce Ids where we have them, empty where we don't.
 - `Workstation_Id__c` is our id, for a custom External ID field: an Upsert on it loads the
-  same file twice without making records twice, and a task's `Workstation_Lead_Id__c` /
-  `Workstation_Contact_Id__c` and a contact's or opportunity's `Workstation_Account_Id__c`
-  say whose it is when that record has no Salesforce Id yet.
+  same file twice without making records twice, and a task's `Workstation_Lead_Id__c`,
+  `Workstation_Contact_Id__c`, `Workstation_Account_Id__c` and
+  `Workstation_Opportunity_Id__c`, and a contact's or opportunity's
+  `Workstation_Account_Id__c`, say whose it is when that record has no Salesforce Id yet.
 - Date fields (a task's ActivityDate, an opportunity's CloseDate) are `YYYY-MM-DD`, so they
   cannot shift a day in Data Loader's time zone; date-times are ISO-8601 UTC.
 - Lead statuses become the org's values: Salesforce's standard picklist by default
@@ -206,6 +207,8 @@ def _activity_columns() -> tuple[tuple[Column, ...], FromClause]:
         ("WhatId", func.coalesce(deal.c.external_id, account.c.external_id), "sfid"),
         ("Workstation_Lead_Id__c", c.lead_id, "int"),
         ("Workstation_Contact_Id__c", c.contact_id, "int"),
+        ("Workstation_Account_Id__c", c.account_id, "int"),
+        ("Workstation_Opportunity_Id__c", c.opportunity_id, "int"),
         ("Subject", c.subject, "text", 255),
         ("Type", c.kind, "task_type"),
         ("TaskSubtype", c.kind, "task_subtype"),

@@ -79,13 +79,13 @@ def as_salesforce(name: str, row: dict[str, str], form: str) -> dict[str, str]:
     else:
         ours, theirs = row.get("Workstation_Id__c", ""), salesforce_id(row.get("Salesforce_Id__c", ""))
     row["Id"], row[KEY] = theirs, f"{name}:{ours.strip()}"
-    which = 0 if form == EXPORT else 1
+    which, written = 0 if form == EXPORT else 1, dict(row)
     filled: set[str] = set()
     for column, target, *id_columns in _LOOKUPS.get(name, ()):
         if column in filled:
             continue
-        given = salesforce_id(row.get(column, "")) if form == DATA_LOADER else ""
-        our_id = row.get(id_columns[which], "").strip() if id_columns[which] else ""
+        given = salesforce_id(written.get(column, "")) if form == DATA_LOADER else ""
+        our_id = written.get(id_columns[which], "").strip() if id_columns[which] else ""
         if given:
             row[column] = given
         elif our_id:

@@ -185,3 +185,24 @@ def test_salesforces_standard_statuses_come_back_as_ours(tmp_path, ours, theirs)
     assert _leads(fresh)["ray@acme.example"]["status"] == ours
     source.dispose()
     fresh.dispose()
+
+
+def test_demo_leads_come_back_in_the_same_country(sqlite_engine, tmp_path):
+    from tests.factories import NOW
+    from workstation.store.demo.generate import generate_demo
+
+    generate_demo(sqlite_engine, leads=300, now=NOW)
+    exported = tmp_path / "leads.csv"
+    with exported.open("w", encoding="utf-8", newline="") as out:
+        export_records(sqlite_engine, "leads", out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_leads(fresh, exported)
+    before, after = _leads(sqlite_engine), _leads(fresh)
+    assert {lead["country"] for lead in before.values()} <= {"US", "GB", "DE", "CA", "AU", "FR"}
+    # Converted leads are refused by a CSV import (only a conversion converts).
+    kept = [email for email, lead in before.items() if email in after]
+    assert len(kept) > 250
+    for email in kept:
+        assert after[email]["country"] == before[email]["country"], email
+        assert after[email]["time_zone"] == before[email]["time_zone"], email
+    fresh.dispose()

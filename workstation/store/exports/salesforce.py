@@ -50,7 +50,6 @@ from sqlalchemy.sql.elements import Label
 
 from workstation.store.exports.fields import ExportField, ExportSpec
 from workstation.store.exports.stream import ExportError, _pages, _timestamp
-from workstation.store.imports.picklists import match_picklist
 from workstation.store.models import Account, Activity, Contact, Lead, Opportunity
 from workstation.store.reference import LeadStatus
 from workstation.store.tables import table_of
@@ -256,8 +255,8 @@ class StatusMapError(ExportError):
 
 
 def parse_status_map(text: str, statuses: Sequence[str]) -> dict[str, str]:
-    """`Ours=Theirs` pairs, one a line or separated by `;`, over the default map. Ours may
-    be written as an import would match it ("Working" is our working status)."""
+    """`Ours=Theirs` pairs, one a line or separated by `;`, over the default map. Ours is
+    named whole or by its head ("Working"), case, spaces and dashes aside."""
     mapping = dict(DEFAULT_STATUS_MAP)
     for entry in re.split(r"[;\n]", text):
         if not entry.strip() or entry.lstrip().startswith("#"):
@@ -265,7 +264,7 @@ def parse_status_map(text: str, statuses: Sequence[str]) -> dict[str, str]:
         ours, equals, theirs = entry.partition("=")
         if not equals or not ours.strip() or not theirs.strip():
             raise StatusMapError(f"status map: write {entry.strip()!r} as Ours=Theirs")
-        name = match_picklist(ours.strip(), list(statuses), {})
+        name = _our_status(ours, statuses)
         if name is None:
             raise StatusMapError(
                 f"status map: we have no lead status {ours.strip()!r}; ours are "
@@ -273,6 +272,18 @@ def parse_status_map(text: str, statuses: Sequence[str]) -> dict[str, str]:
             )
         mapping[name] = theirs.strip()
     return mapping
+
+
+def _our_status(written: str, statuses: Sequence[str]) -> str | None:
+    key = _key(written)
+    whole = [name for name in statuses if _key(name) == key]
+    heads = [name for name in statuses if _key(re.split("[–-]", name)[0]) == key]
+    found = whole or heads
+    return found[0] if len(found) == 1 else None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def read_status_map(engine: Engine, given: str | None) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""`workstation export`: stream records out as CSV or JSON under Salesforce's field names."""
+"""`workstation export`: stream records out as CSV, JSON or a workbook under Salesforce's
+field names, or as a CSV for Salesforce's Data Loader (`--for salesforce`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def register(commands) -> None:
         help="write records as CSV, JSON or an Excel workbook",
         description="Write records under Salesforce's field names. CSV to a file starts with "
         "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
-        "and dates\nas they are.",
+        "and dates\nas they are. --for salesforce writes the CSV Data Loader loads as it is: "
+        "don't open\nit in a spreadsheet first (it would rewrite phones, ZIP codes and dates).",
         epilog="At a terminal, control characters and escapes are shown as symbols; to a "
         "file or a pipe, every value is written as stored.",
     )

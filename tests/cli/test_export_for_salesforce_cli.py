@@ -22,7 +22,9 @@ def test_the_file_and_what_was_cut(capsys, sqlite_url, tmp_path):
     out = tmp_path / "Lead.csv"
     db = ("--db", sqlite_url)
     for _ in range(2):  # a file it wrote before may be written again
-        code, stdout, err = run(capsys, *db, "export", "leads", "--for", "salesforce", "-o", str(out))
+        code, stdout, err = run(
+            capsys, *db, "export", "leads", "--for", "salesforce", "-o", str(out)
+        )
         assert code == 0 and stdout == "", err
     assert err.splitlines() == [
         f"1 leads written to {out} for Data Loader",
@@ -36,12 +38,12 @@ def test_the_file_and_what_was_cut(capsys, sqlite_url, tmp_path):
 
     code, stdout, _ = run(capsys, *db, "export", "leads", "--for", "salesforce",
                           "--status-map", "Open=New")  # fmt: skip
-    assert code == 0 and list(csv.DictReader(io.StringIO(stdout)))[0]["Status"] == "New"
+    assert code == 0 and next(csv.DictReader(io.StringIO(stdout)))["Status"] == "New"
     statuses = tmp_path / "statuses.txt"
     statuses.write_text("# ours=theirs\nOpen=Fresh\n", encoding="utf-8")
     code, stdout, _ = run(capsys, *db, "export", "leads", "--for", "salesforce",
                           "--status-map", str(statuses))  # fmt: skip
-    assert code == 0 and list(csv.DictReader(io.StringIO(stdout)))[0]["Status"] == "Fresh"
+    assert code == 0 and next(csv.DictReader(io.StringIO(stdout)))["Status"] == "Fresh"
 
 
 def test_what_it_cannot_do_is_one_line(capsys, sqlite_url):

@@ -19,6 +19,7 @@ from workstation.store.models import Account, Activity, Contact, Lead
 T0 = datetime(2026, 3, 5, 23, 30, 15, tzinfo=UTC)
 SF_LEAD = "00Q5g00000AbCdEAAZ"
 SF_ACCOUNT = "0015g00000XyZaBAAV"
+LONG_NAME = "Maximiliana-Josephina Alexandrovna Wolfe-Smith"
 
 
 def _rows(engine, kind: str, **options) -> tuple[str, list[dict[str, str]], list[str]]:
@@ -35,7 +36,7 @@ def _leads(engine) -> None:
         session.add_all(
             [
                 Lead(
-                    first_name="Maximiliana-Josephina Alexandrovna Wolfe-Smith", last_name="=SUM(A1)",
+                    first_name=LONG_NAME, last_name="=SUM(A1)",
                     company="-1+2", email=("a" * 70) + "@example.com", phone="+16175550100",
                     city="Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch",
                     state="MA", country="US", postal_code="02110", time_zone="America/New_York",
@@ -67,7 +68,7 @@ def test_leads_go_out_in_salesforces_fields_and_lengths(engine):
     ]  # fmt: skip
     # No formula escaping: Data Loader would store the quote.
     assert long["LastName"] == "=SUM(A1)" and long["Company"] == "-1+2"
-    assert long["FirstName"] == "Maximiliana-Josephina Alexandrovna Wolfe-Smith"[:40].rstrip()
+    assert long["FirstName"] == LONG_NAME[:40].rstrip()
     assert len(long["City"]) == 40 and long["Email"] == ""  # a cut address is another one
     assert long["PostalCode"] == "02110" and long["Phone"] == "+16175550100"
     assert long["Status"] == "Working - Contacted" and perth["Status"] == "Closed - Not Converted"
@@ -118,7 +119,9 @@ def test_tasks_have_dates_as_dates_and_ids_only_where_salesforce_gave_them(engin
     _, (call, task), _ = _rows(engine, "activities")
     assert (call["WhoId"], call["WhatId"]) == (SF_LEAD, "")
     assert (call["Type"], call["TaskSubtype"], call["Status"]) == ("Call", "Call", "Completed")
-    assert call["ActivityDate"] == "2026-03-05" and call["Call_Time__c"] == "2026-03-05T23:30:15.000Z"
+    assert (
+        call["ActivityDate"] == "2026-03-05" and call["Call_Time__c"] == "2026-03-05T23:30:15.000Z"
+    )
     assert call["CallDisposition"] == "No Answer" and call["CallDurationInSeconds"] == "65"
     assert call["Description"] == "line one\nline two"
     assert (task["WhoId"], task["WhatId"]) == ("", SF_ACCOUNT)  # the contact has no Id there

@@ -70,10 +70,24 @@ def test_an_import_gives_each_their_own_zone(engine, tmp_path):
 def test_an_edit_moves_each_to_their_own_zone(engine):
     with write_session(engine) as session:
         rep = make_rep(session, role="manager")
-        sydney = make_lead(session, last_name="Perth", phone="+61292223333", state="NSW",
-                           country="AU", time_zone="Australia/Sydney", email="a@p.example")
-        toronto = make_lead(session, last_name="Vancouver", phone="+14165550123", state="ON",
-                            country="CA", time_zone="America/Toronto", email="b@v.example")
+        sydney = make_lead(
+            session,
+            last_name="Perth",
+            phone="+61292223333",
+            state="NSW",
+            country="AU",
+            time_zone="Australia/Sydney",
+            email="a@p.example",
+        )
+        toronto = make_lead(
+            session,
+            last_name="Vancouver",
+            phone="+14165550123",
+            state="ON",
+            country="CA",
+            time_zone="America/Toronto",
+            email="b@v.example",
+        )
         ids = rep.id, sydney.id, toronto.id  # fmt: skip
     rep_id, sydney_id, toronto_id = ids
     for lead_id, changes in (

@@ -141,9 +141,7 @@ def test_the_ordinary_export_through_import_salesforce_gives_the_same_records(en
     fresh.dispose()
 
 
-def test_the_data_loader_export_through_import_salesforce_gives_the_same_records(
-    engine, tmp_path
-):
+def test_the_data_loader_export_through_import_salesforce_gives_the_same_records(engine, tmp_path):
     _fill(engine)
     with Session(engine) as session:
         ours = session.execute(select(LeadStatus.name)).scalars().all()

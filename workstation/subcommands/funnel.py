@@ -34,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from workstation.display import clean
-    from workstation.tables import section_lines
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reports.funnel import funnel_report
     from workstation.store.reports.funnel_export import all_sections, funnel_json
     from workstation.store.reports.funnel_history import rep_activity, time_in_status
+    from workstation.tables import section_lines
 
     config = settings(args)
     engine = open_engine(config)

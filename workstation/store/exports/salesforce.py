@@ -83,8 +83,9 @@ class Column:
 class Cut:
     """What had to change to fit Salesforce's lengths: counts by field."""
 
-    cut: Counter[str] = field(default_factory=Counter)  # values cut to the field's length
-    emptied: Counter[str] = field(default_factory=Counter)  # emails too long, left empty
+    # (field, its length) → how many values were cut to it, or left empty (emails)
+    cut: Counter[tuple[str, int]] = field(default_factory=Counter)
+    emptied: Counter[tuple[str, int]] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         return [
@@ -326,7 +327,10 @@ def export_for_salesforce(
     with closing(_pages(engine, spec, batch_size)) as pages:
         for page in pages:
             writer.writerows(
-                ["" if value is None else form(value) for form, value in zip(formats, row, strict=True)]
+                [
+                    "" if value is None else form(value)
+                    for form, value in zip(formats, row, strict=True)
+                ]
                 for row in page
             )
             written += len(page)

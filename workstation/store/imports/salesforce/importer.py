@@ -138,7 +138,9 @@ def _read(name: str, path: Path, encoding: str | None) -> list[dict[str, str]]:
         return [
             ours.as_salesforce(
                 name,
-                dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)),
+                dict(
+                    zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)
+                ),
                 form,
             )
             for _, cells in reader

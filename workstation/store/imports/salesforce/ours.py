@@ -77,7 +77,10 @@ def as_salesforce(name: str, row: dict[str, str], form: str) -> dict[str, str]:
         row = {column: unescape_formula(cell) for column, cell in row.items()}
         ours, theirs = row.get("Id", ""), salesforce_id(row.get("ExternalId", ""))
     else:
-        ours, theirs = row.get("Workstation_Id__c", ""), salesforce_id(row.get("Salesforce_Id__c", ""))
+        ours, theirs = (
+            row.get("Workstation_Id__c", ""),
+            salesforce_id(row.get("Salesforce_Id__c", "")),
+        )
     row["Id"], row[KEY] = theirs, f"{name}:{ours.strip()}"
     which, written = 0 if form == EXPORT else 1, dict(row)
     filled: set[str] = set()

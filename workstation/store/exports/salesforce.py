@@ -15,7 +15,8 @@ What makes it different from the ordinary export (`exports.stream`):
   `Workstation_Opportunity_Id__c`, and a contact's or opportunity's
   `Workstation_Account_Id__c`, say whose it is when that record has no Salesforce Id yet.
 - Date fields (a task's ActivityDate, an opportunity's CloseDate) are `YYYY-MM-DD`, so they
-  cannot shift a day in Data Loader's time zone; date-times are ISO-8601 UTC.
+  cannot shift a day in Data Loader's time zone (a task's is its day in UTC); date-times
+  are ISO-8601 UTC.
 - Lead statuses become the org's values: Salesforce's standard picklist by default
   (`DEFAULT_STATUS_MAP`), or a map the user passes (`parse_status_map`).
 - Text longer than Salesforce's field holds is cut to fit, and counted (`Cut`): an email
@@ -49,7 +50,7 @@ from sqlalchemy import ColumnElement, Engine, FromClause, case, func, literal, s
 from sqlalchemy.sql.elements import Label
 
 from workstation.store.exports.fields import ExportField, ExportSpec
-from workstation.store.exports.stream import ExportError, _pages, _timestamp
+from workstation.store.exports.stream import ExportError, _boolean, _money, _pages, _timestamp
 from workstation.store.models import Account, Activity, Contact, Lead, Opportunity
 from workstation.store.reference import LeadStatus
 from workstation.store.tables import table_of
@@ -69,6 +70,12 @@ DEFAULT_STATUS_MAP: dict[str, str] = {
 }
 # How a Salesforce Id looks: 15 or 18 letters and digits (our placeholder ids do not).
 _SALESFORCE_ID = re.compile(r"[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?")
+
+
+def salesforce_id(text: str) -> str:
+    """`text` when it is a Salesforce Id, else ""."""
+    text = text.strip()
+    return text if _SALESFORCE_ID.fullmatch(text) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,13 +373,13 @@ def _format(column: Column, cut: Cut, statuses: Mapping[str, str]) -> Callable[[
     if kind == "country":
         return lambda value: fit(COUNTRY_NAMES.get(country_code(value) or "", value))
     if kind == "sfid":
-        return lambda value: value if _SALESFORCE_ID.fullmatch(value) else ""
+        return salesforce_id
     if kind == "int":
         return str
     if kind == "money":
-        return lambda cents: f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+        return _money
     if kind == "bool":
-        return lambda value: "true" if value else "false"
+        return _boolean
     if kind == "datetime":
         return _timestamp
     if kind == "day":

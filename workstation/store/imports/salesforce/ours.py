@@ -16,17 +16,16 @@ Each row is made into the row of a Salesforce export that `records` reads:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from workstation.store.exports.formulas import unescape_formula
+from workstation.store.exports.salesforce import salesforce_id
 from workstation.store.exports.stream import ours_exported
 
 SALESFORCE = "salesforce"  # a Salesforce org's own export
 EXPORT = "export"  # ours, `export KIND`
 DATA_LOADER = "data loader"  # ours, `export KIND --for salesforce`
 KEY = "_key"  # the row's key when it has no Salesforce Id
-_SALESFORCE_ID = re.compile(r"[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?")
 
 # Each object's lookups: (the column a Salesforce export has, the object it names, our
 # export's column of our id, the Data Loader export's column of our id).
@@ -61,12 +60,6 @@ def dialect(header: Sequence[str]) -> str:
     if "Workstation_Id__c" in header:
         return DATA_LOADER
     return EXPORT if ours_exported(",".join(header)) else SALESFORCE
-
-
-def salesforce_id(text: str) -> str:
-    """`text` when it is a Salesforce Id, else ""."""
-    text = text.strip()
-    return text if _SALESFORCE_ID.fullmatch(text) else ""
 
 
 def as_salesforce(name: str, row: dict[str, str], form: str) -> dict[str, str]:

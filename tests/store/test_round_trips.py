@@ -6,7 +6,7 @@ stays a completed call."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -68,7 +68,7 @@ def _fill(engine) -> None:
                          occurred_at=T0),
                 Activity(lead_id=perth.id, kind="call", disposition="Connected – Call Back",
                          subject="Call", notes="-call me back", duration_seconds=300,
-                         occurred_at=T0),
+                         occurred_at=T0, due_at=T0 + timedelta(days=1)),
                 Activity(contact_id=contact.id, account_id=account.id, kind="call",
                          disposition="Left Voicemail", subject="Call", notes="", occurred_at=T0),
             ]
@@ -97,7 +97,8 @@ def _calls(engine) -> dict[tuple[str | None, str | None], dict]:
         ).all()
         return {
             (lead_email or contact_email, activity.kind): {
-                **{f: getattr(activity, f) for f in CALL_FIELDS},
+                **{f: getattr(activity, f) for f in CALL_FIELDS if f != "due_at"},
+                "due_at": activity.due_at and activity.due_at.astimezone(UTC),
                 "occurred_at": activity.occurred_at.astimezone(UTC),
                 "on_account": activity.account_id is not None,
             }

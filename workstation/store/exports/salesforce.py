@@ -29,7 +29,8 @@ What makes it different from the ordinary export (`exports.stream`):
 Custom fields: leads Time_Zone__c (Text 64, an IANA zone), Lead_Type__c (Text 80, the
 offer), Lifecycle_Stage__c (Text 40), Score__c (Number), Callback_Date__c (Date/Time),
 Attempt_Count__c (Number); contacts Time_Zone__c, Lifecycle_Stage__c, Score__c; tasks
-Call_Time__c (Date/Time, when the call was made; ActivityDate holds only its day); on
+Call_Time__c (Date/Time, when the call was made; ActivityDate holds only its day) and
+Callback_Date__c (Date/Time, the callback a call booked); on
 every object Workstation_Id__c (Number, External ID) and Salesforce_Id__c (Text 18), and
 the Workstation_…_Id__c lookups above (Number).
 """
@@ -223,6 +224,7 @@ def _activity_columns() -> tuple[tuple[Column, ...], FromClause]:
         ("Priority", literal("Normal"), "text"),
         ("ActivityDate", case((open_task, c.due_at), else_=c.occurred_at), "day"),
         ("Call_Time__c", c.occurred_at, "datetime"),
+        ("Callback_Date__c", case((open_task, None), else_=c.due_at), "datetime"),
         ("CallDisposition", c.disposition, "text", 255),
         ("CallDurationInSeconds", c.duration_seconds, "int"),
         ("Description", c.notes, "text", 32000),

@@ -26,6 +26,7 @@ SALESFORCE = "salesforce"  # a Salesforce org's own export
 EXPORT = "export"  # ours, `export KIND`
 DATA_LOADER = "data loader"  # ours, `export KIND --for salesforce`
 KEY = "_key"  # the row's key when it has no Salesforce Id
+DUE = "_due"  # a task's due time, as our exports say it
 
 # Each object's lookups: (the column a Salesforce export has, the object it names, our
 # export's column of our id, the Data Loader export's column of our id).
@@ -97,13 +98,13 @@ def as_salesforce(name: str, row: dict[str, str], form: str) -> dict[str, str]:
 
 def _task(row: dict[str, str], form: str) -> None:
     if form == EXPORT:  # Type is our kind; ActivityDate when it happened, CallbackDate due
-        row["Due"] = row.get("CallbackDate", "")
+        row[DUE] = row.get("CallbackDate", "")
         return
     # The Data Loader export: Call_Time__c is when it happened, ActivityDate only its day
     # (or an open task's due day).
     if row.get("Status", "") == "Completed":
         row["ActivityDate"] = row.get("Call_Time__c", "") or row.get("ActivityDate", "")
-        row["Due"] = ""
+        row[DUE] = row.get("Callback_Date__c", "")  # the callback a call booked
     else:
-        row["Due"] = row.get("ActivityDate", "")
+        row[DUE] = row.get("ActivityDate", "")
         row["ActivityDate"] = row.get("Call_Time__c", "") or row.get("ActivityDate", "")

@@ -15,6 +15,7 @@ from typing import Any
 
 import phonenumbers
 
+from workstation.store.imports.salesforce import ours
 from workstation.store.imports.salesforce.values import (
     NotADate,
     Picklists,
@@ -252,7 +253,7 @@ def task(values: Values, row: Row) -> dict[str, Any]:
     done = sf_flag(row.get("IsClosed", "")) or row.get("Status", "") == "Completed"
     day = values.moment(row, "ActivityDate")
     # Our own exports say when a task is due (`ours`): a logged call is done, not open.
-    due = values.moment(row, "Due") if "Due" in row else None if done else day
+    due = values.moment(row, ours.DUE) if ours.DUE in row else None if done else day
     description = row.get("Description", "")
     return dict(
         lead_id=values.lookup("Lead", who),

@@ -6,7 +6,7 @@ stays a completed call."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,19 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from workstation.store.db import make_engine, write_session
-from workstation.store.exports.salesforce import export_for_salesforce
+from workstation.store.exports.salesforce import SALESFORCE_KINDS, export_for_salesforce
 from workstation.store.exports.stream import export_records
 from workstation.store.imports.leads import import_leads
 from workstation.store.imports.salesforce.importer import import_salesforce
-from workstation.store.models import Account, Activity, Contact, Lead
+from workstation.store.models import (
+    Account,
+    Activity,
+    Campaign,
+    CampaignMember,
+    Contact,
+    Lead,
+    Opportunity,
+)
 from workstation.store.reference import LeadStatus
 from workstation.store.schema import upgrade
 
@@ -59,8 +67,17 @@ def _fill(engine) -> None:
             phone="+16045550199", state="BC", country="CA", time_zone="America/Vancouver",
             created_at=T0, updated_at=T0,
         )  # fmt: skip
-        session.add(contact)
+        campaign = Campaign(name="Spring Webinar", channel="Webinar", created_at=T0)
+        session.add_all([contact, campaign])
         session.flush()
+        session.add_all(
+            [
+                Opportunity(account_id=account.id, name="Maple – Spring Webinar",
+                            amount_cents=120050, close_date=date(2026, 6, 30), created_at=T0),
+                CampaignMember(campaign_id=campaign.id, lead_id=boston.id, status="Responded",
+                               has_responded=True, created_at=T0),
+            ]
+        )  # fmt: skip
         session.add_all(
             [
                 Activity(lead_id=boston.id, kind="call", disposition="No Answer",
@@ -73,6 +90,36 @@ def _fill(engine) -> None:
                          disposition="Left Voicemail", subject="Call", notes="", occurred_at=T0),
             ]
         )  # fmt: skip
+
+
+ORDINARY = (
+    ("accounts", "Account"), ("contacts", "Contact"), ("opportunities", "Opportunity"),
+    ("leads", "Lead"), ("campaigns", "Campaign"), ("campaign-members", "CampaignMember"),
+    ("activities", "Task"),
+)  # fmt: skip
+
+
+def _others(engine) -> dict[str, list[tuple]]:
+    """Opportunities, campaigns and memberships by what names them (not our ids)."""
+    with Session(engine) as session:
+        return {
+            "opportunities": session.execute(
+                select(Account.name, Opportunity.name, Opportunity.amount_cents,
+                       Opportunity.stage, Opportunity.close_date)
+                .join(Account, Opportunity.account_id == Account.id)
+            ).all(),
+            "members": session.execute(
+                select(Campaign.name, Campaign.channel, Lead.email, CampaignMember.status,
+                       CampaignMember.has_responded)
+                .join(Campaign, CampaignMember.campaign_id == Campaign.id)
+                .join(Lead, CampaignMember.lead_id == Lead.id)
+            ).all(),
+        }  # fmt: skip
+
+
+def _a_second_run_makes_nothing(engine, folder: Path) -> None:
+    again = import_salesforce(engine, folder)
+    assert [(o.name, o.created) for o in again.objects if o.created] == []
 
 
 def _fresh(tmp_path: Path, name: str):
@@ -123,14 +170,15 @@ def test_the_ordinary_export_through_import_salesforce_gives_the_same_records(en
     _fill(engine)
     folder = tmp_path / "ours"
     folder.mkdir()
-    for kind, name in (("accounts", "Account"), ("contacts", "Contact"), ("leads", "Lead"),
-                       ("activities", "Task")):  # fmt: skip
+    for kind, name in ORDINARY:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
             out.write("\ufeff")
             export_records(engine, kind, out)
     fresh = _fresh(tmp_path, "fresh.db")
     import_salesforce(fresh, folder)
     assert _leads(fresh) == _leads(engine)
+    assert _others(fresh) == _others(engine)
+    _a_second_run_makes_nothing(fresh, folder)
     calls = _calls(fresh)
     assert calls == _calls(engine)
     assert calls[("ann@acme.example", "call")]["notes"] == "=1+1 rang out\nsecond line"
@@ -149,15 +197,17 @@ def test_the_data_loader_export_through_import_salesforce_gives_the_same_records
     same = {status: status for status in ours}  # an org whose statuses are ours
     folder = tmp_path / "for-salesforce"
     folder.mkdir()
-    for kind, name in (("accounts", "Account"), ("contacts", "Contact"), ("leads", "Lead"),
-                       ("activities", "Task")):  # fmt: skip
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
-            export_for_salesforce(engine, kind, out, status_map=same)
+    for kind, name in ORDINARY:
+        if kind in SALESFORCE_KINDS:
+            with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+                export_for_salesforce(engine, kind, out, status_map=same)
     assert not (folder / "Lead.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     fresh = _fresh(tmp_path, "fresh.db")
     import_salesforce(fresh, folder)
     assert _leads(fresh) == _leads(engine)
     assert _calls(fresh) == _calls(engine)
+    assert _others(fresh)["opportunities"] == _others(engine)["opportunities"]
+    _a_second_run_makes_nothing(fresh, folder)
     fresh.dispose()
 
 

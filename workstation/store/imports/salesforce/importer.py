@@ -67,6 +67,16 @@ OBJECTS: dict[str, Imported] = {
     "Task": Activity,
 }
 CHUNK = 500
+# How a record of our own export with no Salesforce Id is known to be here already (leads:
+# `_same_lead`, as for every lead; campaigns: by name, unique here): each tuple of columns
+# in turn, equal (or both empty).
+_SAME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Account": (("name", "website", "phone", "country"),),
+    "Contact": (("email",), ("phone",)),
+    "Opportunity": (("account_id", "name", "close_date"),),
+    "CampaignMember": (("campaign_id", "lead_id", "contact_id"),),
+    "Activity": (("occurred_at", "lead_id", "contact_id", "kind", "subject"),),
+}
 
 
 class SalesforceImportError(StoreError):
@@ -200,6 +210,16 @@ class _Loader:
                     "imported, left out"
                 ] += 1
                 continue
+            if name == "Campaign" and not salesforce_id:
+                same = self.session.execute(
+                    select(col(Campaign.id)).where(
+                        col(Campaign.name) == (self.values.text(row, "Name", 190) or "").strip()
+                    )
+                ).scalar()
+                if same is not None:  # from our own export, imported before
+                    self.ids[name][key] = same
+                    merged += 1
+                    continue
             values = self._values(name, row)
             if name == "Lead" and not values["is_converted"]:
                 same = self._same_lead(values)
@@ -212,6 +232,10 @@ class _Loader:
                 if not (values["phone"] or values["email"]):
                     self.unreachable.append(salesforce_id or key)
                     continue
+            elif not salesforce_id and (same := self._same_record(model, values)) is not None:
+                self.ids[name][key] = same  # from our own export, imported before
+                merged += 1
+                continue
             record = model(**values, external_id=salesforce_id or None)
             self.session.add(record)
             self.session.flush()
@@ -253,6 +277,21 @@ class _Loader:
                 ).scalar()
                 if found is not None:
                     return found
+        return None
+
+    def _same_record(self, model: Imported, values: dict) -> int | None:
+        """A record of our own export without a Salesforce Id that is here already, so
+        that a second run makes nothing twice: found as `_SAME` says."""
+        for columns in _SAME.get(model.__name__, ()):
+            if values.get(columns[0]) is None:
+                continue
+            statement = select(col(model.id)).order_by(col(model.id)).limit(1)
+            for column in columns:
+                value, field = values.get(column), getattr(model, column)
+                statement = statement.where(field.is_(None) if value is None else field == value)
+            found = self.session.execute(statement).scalar()
+            if found is not None:
+                return found
         return None
 
     def _claim_external_id(self, lead_id: int, salesforce_id: str) -> None:
@@ -425,9 +464,10 @@ def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
         "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
         "then hand the pool out with `workstation assign`)"
     )
+    how = {"Lead": "by email or phone"}
     notes.extend(
-        f"{count:,} {name} records matched one already here by email or phone: linked to "
-        "it, not made twice"
+        f"{count:,} {name} records matched one already here "
+        f"{how.get(name, 'as the same record of our export')}: linked to it, not made twice"
         for name, count in loader.merged.items()
     )
     if loader.unreachable:

@@ -129,3 +129,9 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     ):  # fmt: skip
         assert json.loads(_ok(capsys, *db, "export", kind, "--format", "json")), kind
         assert list(csv.DictReader(io.StringIO(_ok(capsys, *db, "export", kind)))), kind
+    for kind in ("leads", "contacts", "accounts", "opportunities", "activities"):
+        for_salesforce = _ok(
+            capsys, *db, "export", kind, "--for", "salesforce", "--status-map", "Open=New"
+        )
+        rows = list(csv.DictReader(io.StringIO(for_salesforce)))
+        assert rows and "Id" not in rows[0], kind

@@ -101,7 +101,7 @@ _KINDS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 class ExportField:
     name: str
     expression: ColumnElement[Any]
-    kind: str  # bool, datetime, date, int, json, text or money
+    kind: str  # bool, datetime, date, int, json, text, money or country
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +123,12 @@ def _kind_of(expression: ColumnElement[Any]) -> str:
 
 def _money(name: str, expression: ColumnElement[Any]) -> ExportField:
     return ExportField(name, expression, "money")
+
+
+def _country(name: str, expression: ColumnElement[Any]) -> ExportField:
+    """A country, written as its ISO code (as imports store it) even where an older
+    version stored the name, so that importing the file again stores what is here."""
+    return ExportField(name, expression, "country")
 
 
 def _spec(
@@ -171,7 +177,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("City", "city"),
         ("State", "state"),
         ("PostalCode", "postal_code"),
-        ("Country", "country"),
+        _country("Country", _lead.c.country),
         ("Description", "description"),
         ("AccountType", "account_type"),
         ("TimeZone", "time_zone"),
@@ -214,7 +220,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("MailingCity", "city"),
         ("MailingState", "state"),
         ("MailingPostalCode", "postal_code"),
-        ("MailingCountry", "country"),
+        _country("MailingCountry", _contact.c.country),
         ("Description", "description"),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
@@ -248,7 +254,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("BillingCity", "city"),
         ("BillingState", "state"),
         ("BillingPostalCode", "postal_code"),
-        ("BillingCountry", "country"),
+        _country("BillingCountry", _account.c.country),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
         ("CreatedDate", "created_at"),

@@ -20,6 +20,7 @@ from typing import Any
 
 import phonenumbers
 
+from workstation.store.imports.salesforce import ours
 from workstation.store.imports.salesforce.values import (
     NotADate,
     Picklists,
@@ -29,7 +30,7 @@ from workstation.store.imports.salesforce.values import (
     sf_flag,
 )
 from workstation.store.values.addresses import compound_address
-from workstation.store.values.calling_window import record_zone
+from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 from workstation.store.values.regions import country_code, region_code
 
@@ -186,7 +187,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         phone_extension=extension,
         mobile_phone=values.phone(row, "MobilePhone", country),
         **address,
-        time_zone=record_zone(phone, state, country),
+        time_zone=_zone(row) or record_zone(phone, state, country),
         description=values.description(row),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         do_not_call=sf_flag(row.get("DoNotCall", "")),
@@ -244,9 +245,10 @@ def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, A
         industry=values.text(row, "Industry", 80),
         employees=int(employees) if employees.isdigit() else None,
         **address,
-        time_zone=record_zone(phone, state, country),
+        time_zone=_zone(row) or record_zone(phone, state, country),
         description=values.description(row),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
+        lead_type=values.text(row, "LeadType", 80) or values.text(row, "Lead_Type__c", 80),
         status=status,
         is_open=is_open,
         do_not_call=sf_flag(row.get("DoNotCall", "")),
@@ -261,6 +263,11 @@ def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, A
             "Opportunity", row.get("ConvertedOpportunityId", "")
         ),
     )
+
+
+def _zone(row: Row) -> str | None:
+    """A time zone the file names (our exports' TimeZone, Time_Zone__c): it wins."""
+    return known_zone((row.get("TimeZone") or row.get("Time_Zone__c") or "").strip())
 
 
 def member(values: Values, row: Row) -> dict[str, Any]:
@@ -290,6 +297,8 @@ def task(values: Values, row: Row) -> dict[str, Any]:
     duration = row.get("CallDurationInSeconds", "").strip()
     done = sf_flag(row.get("IsClosed", "")) or row.get("Status", "") == "Completed"
     day = values.moment(row, "ActivityDate")
+    # Our own exports say when a task is due (`ours`): a logged call is done, not open.
+    due = values.moment(row, ours.DUE) if ours.DUE in row else None if done else day
     description = row.get("Description", "")
     return dict(
         lead_id=values.lookup("Lead", who),
@@ -298,9 +307,10 @@ def task(values: Values, row: Row) -> dict[str, Any]:
         or values.lookup("Account", row.get("AccountId", "")),
         opportunity_id=values.lookup("Opportunity", what),
         kind=_KINDS.get(written_kind, "task"),
+        disposition=values.picklists.disposition(row.get("CallDisposition", "")),
         subject=values.text(row, "Subject") or "",
         notes=description,  # cleaned with its lines kept, as every cell is (`importer._read`)
         duration_seconds=int(duration) if duration.isdigit() else None,
         occurred_at=day or values.when(row),
-        due_at=None if done else day,
+        due_at=due,
     )

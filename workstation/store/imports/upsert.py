@@ -523,9 +523,11 @@ class BatchWriter:
         joined = [t.member_of for t in targets if t.joins and t.member_of]
         self._join(connection, joined, now)
         if joined and self.campaign is not None and self.campaign.member_responded:
+            campaign = self.campaign
             reopen_responders(
-                connection, joined, campaign=self.campaign.name, rep_id=self.rep_id, at=now
-            )
+                connection, joined, campaign=campaign.name, status=campaign.member_status,
+                rep_id=self.rep_id, at=now,
+            )  # fmt: skip
 
     def _changes(self, target: _Target, now: datetime) -> dict[str, object]:
         values = target.named()

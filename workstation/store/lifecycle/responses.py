@@ -51,8 +51,8 @@ def reopen_responders(
     *,
     campaign: str,
     rep_id: int | None,
+    status: str,
     at: datetime,
-    status: str = "Responded",
 ) -> int:
     """Reopen the put-aside people among `who` ((kind, id) that just responded), in the
     caller's transaction; how many were reopened. Only they are loaded: most are not."""

@@ -39,6 +39,7 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    lifecycle_stage: str = ""
 
 
 def _fmt(value: object) -> str:
@@ -93,6 +94,10 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
+    if isinstance(record, Lead) and record.is_customer_inquiry:
+        fields.insert(0, ("★", "customer inquiry: from a customer account"))
+    if isinstance(record, Lead) and record.contact_id is not None:
+        fields.append(("Known contact", f"contact {record.contact_id}"))
     campaign_id = record.campaign_id if isinstance(record, Lead) else None
     campaign = session.get(Campaign, campaign_id) if campaign_id else None
     return Card(
@@ -107,6 +112,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        lifecycle_stage=record.lifecycle_stage,
     )
 
 

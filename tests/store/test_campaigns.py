@@ -38,34 +38,50 @@ def test_a_manager_adds_and_edits_a_campaign(engine):
     made = add_campaign(
         engine,
         changes=CampaignChanges(
-            name="Spring Webinar", channel="Webinar", offer="Demo Request", product="Dialer",
-            start_date="2027-03-01", end_date="2027-03-31", budget="$5,000", actual_cost="4250.50",
-            script="webinar follow-up", email_template="Subject: Hi {first_name}\n\nAbout {product}",
+            name="Spring Webinar",
+            channel="Webinar",
+            offer="Demo Request",
+            product="Dialer",
+            start_date="2027-03-01",
+            end_date="2027-03-31",
+            budget="$5,000",
+            actual_cost="4250.50",
+            script="webinar follow-up",
+            email_template="Subject: Hi {first_name}\n\nAbout {product}",
         ),
         rep_id=manager,
-    )  # fmt: skip
+    )
     assert (made.channel, made.offer, made.budget_cents, made.actual_cost_cents) == (
-        "Webinar", "Demo Request", 500_000, 425_050,
-    )  # fmt: skip
+        "Webinar",
+        "Demo Request",
+        500_000,
+        425_050,
+    )
     assert made.script == "Webinar follow-up"
     assert [(s.label, s.is_default, s.has_responded) for s in made.statuses] == [
-        ("Sent", True, False), ("Responded", False, True),
-    ]  # fmt: skip
+        ("Sent", True, False),
+        ("Responded", False, True),
+    ]
     changed = change_campaign(
         engine,
         campaign="spring webinar",
         changes=CampaignChanges(
-            actual_cost="", active=False,
-            statuses=(MemberStatusChange("Registered", is_default=True),
-                      MemberStatusChange("Attended", has_responded=True)),
+            actual_cost="",
+            active=False,
+            statuses=(
+                MemberStatusChange("Registered", is_default=True),
+                MemberStatusChange("Attended", has_responded=True),
+            ),
         ),
         rep_id=manager,
-    )  # fmt: skip
+    )
     assert changed.actual_cost_cents is None and not changed.active
     assert [(s.label, s.is_default, s.has_responded) for s in changed.statuses] == [
-        ("Sent", False, False), ("Responded", False, True),
-        ("Registered", True, False), ("Attended", False, True),
-    ]  # fmt: skip
+        ("Sent", False, False),
+        ("Responded", False, True),
+        ("Registered", True, False),
+        ("Attended", False, True),
+    ]
     with Session(engine) as session:
         assert [c.name for c in list_campaigns(session)] == ["Spring Webinar"]
     with pytest.raises(PermissionDenied):
@@ -80,10 +96,18 @@ def test_a_manager_adds_and_edits_a_campaign(engine):
         (CampaignChanges(name="Expo", start_date="2027-04-01", end_date="2027-03-01"), "ends"),
         (CampaignChanges(name="Expo", script="Nope"), "no call script"),
         (CampaignChanges(name="Expo", email_template="Hi {nickname}"), "{nickname}"),
-        (CampaignChanges(name="Expo", statuses=(MemberStatusChange("Sent", is_default=False),)), "exactly one default"),
-        (CampaignChanges(name="Expo", statuses=(MemberStatusChange("Responded", has_responded=False),)), "responded"),
+        (
+            CampaignChanges(name="Expo", statuses=(MemberStatusChange("Sent", is_default=False),)),
+            "exactly one default",
+        ),
+        (
+            CampaignChanges(
+                name="Expo", statuses=(MemberStatusChange("Responded", has_responded=False),)
+            ),
+            "responded",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_campaign_that_breaks_a_rule_is_refused_and_nothing_is_written(engine, changes, message):
     manager, _ = _team(engine)
     with pytest.raises(CampaignRefused, match=message):
@@ -108,8 +132,11 @@ def test_a_new_response_reopens_a_rejected_lead_with_the_reason(engine):
         engine, campaign="Expo", kind="lead", record_id=lead_id, status=None, rep_id=rep, at=NOW
     )
     assert (came.status, came.new_response, came.reopened, came.lifecycle_stage) == (
-        "Responded", True, True, "Marketing Qualified",
-    )  # fmt: skip
+        "Responded",
+        True,
+        True,
+        "Marketing Qualified",
+    )
     with Session(engine) as session:
         row = session.get(Lead, lead_id)
         assert (row.status, row.is_open, row.rejected_reason, row.owner_id) == (
@@ -125,8 +152,12 @@ def test_a_new_response_reopens_a_rejected_lead_with_the_reason(engine):
         ).all()[-2:]
     assert reasons == [
         ("status", "Open", "responded to campaign Expo (Responded): reopened for sales"),
-        ("lifecycle_stage", "Marketing Qualified", "responded to campaign Expo (Responded): reopened for sales"),
-    ]  # fmt: skip
+        (
+            "lifecycle_stage",
+            "Marketing Qualified",
+            "responded to campaign Expo (Responded): reopened for sales",
+        ),
+    ]
     again = record_response(
         engine,
         campaign="Expo",
@@ -163,12 +194,20 @@ def test_an_import_into_a_responding_campaign_reopens_the_put_aside(engine, tmp_
     manager, rep = _team(engine)
     add_campaign(
         engine,
-        changes=CampaignChanges(name="Web Form", statuses=(MemberStatusChange("Responded", is_default=True),)),
+        changes=CampaignChanges(
+            name="Web Form", statuses=(MemberStatusChange("Responded", is_default=True),)
+        ),
         rep_id=manager,
-    )  # fmt: skip
+    )
     with Session(engine) as session:
-        lead = make_lead(session, owner_id=rep, email="back@again.com", lifecycle_stage="Nurture",
-                         status="Archived – Developing / Nurturing", is_open=False)  # fmt: skip
+        lead = make_lead(
+            session,
+            owner_id=rep,
+            email="back@again.com",
+            lifecycle_stage="Nurture",
+            status="Archived – Developing / Nurturing",
+            is_open=False,
+        )
         session.commit()
         lead_id = lead.id
     source = tmp_path / "form.csv"

@@ -30,10 +30,17 @@ def test_pipeline_won_and_cost_per_won_deal_per_campaign_and_source(engine):
         ]:
             add(
                 session,
-                Opportunity(account_id=account.id, name="x", stage=stage, amount_cents=cents,
-                            is_closed=stage.startswith("Closed"), close_date=date(2027, 1, 31),
-                            campaign_id=campaign.id if campaign else None, lead_source=source),
-            )  # fmt: skip
+                Opportunity(
+                    account_id=account.id,
+                    name="x",
+                    stage=stage,
+                    amount_cents=cents,
+                    is_closed=stage.startswith("Closed"),
+                    close_date=date(2027, 1, 31),
+                    campaign_id=campaign.id if campaign else None,
+                    lead_source=source,
+                ),
+            )
         session.commit()
         report = funnel_report(session, acting_rep_id=manager.id)
     rows = {r.name: r for r in report.money_by_campaign}

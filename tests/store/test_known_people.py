@@ -23,16 +23,27 @@ def _known(engine, *, open_opportunity: bool):
         acme = add(session, Account(name="Acme", domain="acme.com", owner_id=keeper.id))
         jane = add(
             session,
-            Contact(account_id=acme.id, first_name="Jane", last_name="Doe", email="jane@acme.com",
-                    phone="+14155550100", owner_id=keeper.id),
-        )  # fmt: skip
+            Contact(
+                account_id=acme.id,
+                first_name="Jane",
+                last_name="Doe",
+                email="jane@acme.com",
+                phone="+14155550100",
+                owner_id=keeper.id,
+            ),
+        )
         stage = "Proposal" if open_opportunity else "Closed Lost"
         opportunity = add(
             session,
-            Opportunity(account_id=acme.id, name="Acme – Deal", stage=stage,
-                        is_closed=not open_opportunity, close_date=date(2027, 3, 31),
-                        owner_id=seller.id),
-        )  # fmt: skip
+            Opportunity(
+                account_id=acme.id,
+                name="Acme – Deal",
+                stage=stage,
+                is_closed=not open_opportunity,
+                close_date=date(2027, 3, 31),
+                owner_id=seller.id,
+            ),
+        )
         session.commit()
         return seller.id, keeper.id, jane.id, opportunity.id
 
@@ -53,8 +64,11 @@ def test_a_listed_contact_with_an_open_opportunity_becomes_a_lead_for_its_owner(
         assert session.execute(select(func.count()).select_from(Contact)).scalar() == 1
         lead = session.execute(select(Lead).where(Lead.contact_id == jane)).scalar_one()
         assert (lead.status, lead.owner_id, lead.is_open, lead.first_name) == (
-            "Contact – Current Opportunity", seller, False, "Jane",
-        )  # fmt: skip
+            "Contact – Current Opportunity",
+            seller,
+            False,
+            "Jane",
+        )
         assert session.get(Contact, jane).version == 1  # not merged into
         # Reps do not call it: it is in no calling queue of its owner.
         assert queue_count(session, "my-leads", rep_id=seller) == 0
@@ -64,8 +78,9 @@ def test_a_listed_contact_with_an_open_opportunity_becomes_a_lead_for_its_owner(
             )
         ).all()
         assert {(f, v) for f, v, _ in reasons} == {
-            ("status", "Contact – Current Opportunity"), ("owner_id", str(seller)),
-        }  # fmt: skip
+            ("status", "Contact – Current Opportunity"),
+            ("owner_id", str(seller)),
+        }
         assert all(f"open opportunity {opportunity}" in r for _, _, r in reasons)
     again = _import(engine, tmp_path, "Jane,Doe,Acme,jane@acme.com,+1 415 555 0100\n")
     assert (again.created, again.updated) == (0, 1)  # fills the linked lead's phone
@@ -98,9 +113,15 @@ def _won(engine, cents: int, domain: str) -> int:
         account = add(session, Account(name=domain, domain=domain))
         add(
             session,
-            Opportunity(account_id=account.id, name="Won", stage="Closed Won", is_closed=True,
-                        amount_cents=cents, close_date=date(2026, 6, 30)),
-        )  # fmt: skip
+            Opportunity(
+                account_id=account.id,
+                name="Won",
+                stage="Closed Won",
+                is_closed=True,
+                amount_cents=cents,
+                close_date=date(2026, 6, 30),
+            ),
+        )
         session.commit()
         return account.id
 
@@ -116,9 +137,10 @@ def test_leads_from_a_customers_domain_are_customer_inquiries(engine, tmp_path):
     _won(engine, 100_000, "paid.com")
     _won(engine, 0, "free.com")
     _import(
-        engine, tmp_path,
+        engine,
+        tmp_path,
         "Ann,Lee,Paid,ann@PAID.com,\nBo,Ray,Free,bo@free.com,\nCy,Fox,Mail,cy@gmail.com,\n",
-    )  # fmt: skip
+    )
     with Session(engine) as session:
         flags = dict(session.execute(select(Lead.first_name, Lead.is_customer_inquiry)).all())
     assert flags == {"Ann": True, "Bo": False, "Cy": False}

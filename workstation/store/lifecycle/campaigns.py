@@ -317,4 +317,3 @@ def list_campaigns(session: Session, *, active_only: bool = False) -> list[Campa
 
 def campaign_info(session: Session, campaign: str | int) -> CampaignInfo:
     return _info(session, find_campaign(session, campaign))
-

@@ -65,23 +65,12 @@ def register(commands) -> None:
     parser.set_defaults(handler=run)
 
 
-def _status(text: str):
-    from workstation.store.lifecycle.campaigns import CampaignRefused, MemberStatusChange
-
-    label, *flags = text.split(":")
-    known = {"default", "responded", "unresponded"}
-    if any(flag not in known for flag in flags):
-        raise CampaignRefused(
-            f"--status {text!r}: flags after the label are {', '.join(sorted(known))}"
-        )
-    responded = True if "responded" in flags else False if "unresponded" in flags else None
-    return MemberStatusChange(
-        label, is_default=True if "default" in flags else None, has_responded=responded
-    )
-
-
 def _changes(args: argparse.Namespace, name: str | None):
-    from workstation.store.lifecycle.campaigns import CampaignChanges, CampaignRefused
+    from workstation.store.lifecycle.campaigns import (
+        CampaignChanges,
+        CampaignRefused,
+        parse_status_changes,
+    )
 
     template = None
     if args.email_template is not None:
@@ -101,7 +90,7 @@ def _changes(args: argparse.Namespace, name: str | None):
         active=args.active,
         script=args.script,
         email_template=template,
-        statuses=tuple(_status(s) for s in args.status),
+        statuses=tuple(change for s in args.status for change in parse_status_changes(s)),
     )
 
 

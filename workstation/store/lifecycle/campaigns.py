@@ -93,6 +93,33 @@ class CampaignInfo:
     responses: int
 
 
+STATUS_FLAGS = ("default", "responded", "unresponded")
+
+
+def parse_status_changes(text: str) -> tuple[MemberStatusChange, ...]:
+    """Member status changes as typed: "Attended:responded, Registered:default" (a label,
+    then any of the flags, each after a colon; commas between statuses)."""
+    changes = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        label, *flags = (part.strip() for part in item.split(":"))
+        wrong = [flag for flag in flags if flag.lower() not in STATUS_FLAGS]
+        if wrong:
+            raise CampaignRefused(
+                f"member status {item.strip()!r}: after the label come "
+                f"{', '.join(STATUS_FLAGS)} (not {wrong[0]!r})"
+            )
+        lowered = {flag.lower() for flag in flags}
+        responded = True if "responded" in lowered else False if "unresponded" in lowered else None
+        changes.append(
+            MemberStatusChange(
+                label, is_default=True if "default" in lowered else None, has_responded=responded
+            )
+        )
+    return tuple(changes)
+
+
 def find_campaign(session: Session, wanted: str | int) -> Campaign:
     """The campaign named `wanted` (any case) or with that id."""
     text = str(wanted).strip()

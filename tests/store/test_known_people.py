@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from tests.convert_factories import add
 from tests.factories import make_rep
-from workstation.store.calling.queues import queue_count
+from workstation.store.calling.card import record_card
+from workstation.store.calling.queues import queue_count, queue_page
 from workstation.store.imports.leads import import_leads
 from workstation.store.lifecycle.known_people import is_customer_account
 from workstation.store.models import Account, Contact, History, Lead, Opportunity
@@ -134,7 +135,7 @@ def test_a_customer_is_an_account_with_a_won_opportunity_of_at_least_a_dollar(en
 
 
 def test_leads_from_a_customers_domain_are_customer_inquiries(engine, tmp_path):
-    _won(engine, 100_000, "paid.com")
+    paid = _won(engine, 100_000, "paid.com")
     _won(engine, 0, "free.com")
     _import(
         engine,
@@ -142,5 +143,12 @@ def test_leads_from_a_customers_domain_are_customer_inquiries(engine, tmp_path):
         "Ann,Lee,Paid,ann@PAID.com,\nBo,Ray,Free,bo@free.com,\nCy,Fox,Mail,cy@gmail.com,\n",
     )
     with Session(engine) as session:
-        flags = dict(session.execute(select(Lead.first_name, Lead.is_customer_inquiry)).all())
-    assert flags == {"Ann": True, "Bo": False, "Cy": False}
+        flags = dict(session.execute(select(Lead.first_name, Lead.existing_account_id)).all())
+        assert flags == {"Ann": paid, "Bo": None, "Cy": None}
+        ann = session.execute(select(Lead.id).where(Lead.first_name == "Ann")).scalar_one()
+        marked = {
+            r.name: r.is_customer_inquiry for r in queue_page(session, "pool", rep_id=None).rows
+        }
+        card = record_card(session, "lead", ann)
+    assert marked == {"Ann Lee": True, "Bo Ray": False, "Cy Fox": False}
+    assert card.fields[0] == ("★", "customer inquiry: from paid.com")

@@ -200,12 +200,11 @@ class Lead(SQLModel, table=True):
     is_open: bool = True
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id")
+    # The customer account an inquiry comes from (its domain's): marked ★ in the queues.
     existing_account_id: int | None = Field(default=None, foreign_key="account.id")
     # The contact this lead turned out to be (seed 002: "Contact – No / Current
     # Opportunity"): a new inquiry from a known person, kept as a lead beside the contact.
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
-    # From the domain of a customer account: marked ★, worked like any lead (cross-sell).
-    is_customer_inquiry: bool = False
     score: int = 0
     do_not_call: bool = False
     email_opt_out: bool = False

@@ -94,8 +94,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
-    if isinstance(record, Lead) and record.is_customer_inquiry:
-        fields.insert(0, ("★", "customer inquiry: from a customer account"))
+    if isinstance(record, Lead) and account is not None:
+        fields.insert(0, ("★", f"customer inquiry: from {account.name}"))
     if isinstance(record, Lead) and record.contact_id is not None:
         fields.append(("Known contact", f"contact {record.contact_id}"))
     campaign_id = record.campaign_id if isinstance(record, Lead) else None

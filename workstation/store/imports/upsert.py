@@ -46,8 +46,8 @@ from workstation.store.imports.sql import (
     insert_rows,
 )
 from workstation.store.lifecycle.known_people import (
-    customer_domains,
-    is_customer_inquiry,
+    customer_account_of,
+    customer_accounts,
     route_known_contacts,
 )
 from workstation.store.lifecycle.responses import reopen_responders
@@ -247,13 +247,13 @@ class BatchWriter:
         # Stored contact id -> the lead linked to it (stored, or new in this batch; a dry
         # run's over every batch).
         self.linked: dict[int, _Target] = {}
-        self.customers: frozenset[str] | None = None  # customer accounts' domains
+        self.customers: dict[str, int] | None = None  # customer accounts by domain
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
     ) -> BatchResult:
         if self.customers is None:
-            self.customers = customer_domains(connection)
+            self.customers = customer_accounts(connection)
         if not self.dry_run:
             self.linked = {}
         known = self._known(connection, len(rows))
@@ -333,7 +333,7 @@ class BatchWriter:
                 owner_id=route.owner_id,
                 assigned_at=now if route.owner_id is not None else None,
                 contact_id=target.contact_id,
-                is_customer_inquiry=self._from_customer(values["email"], values["website"]),
+                existing_account_id=self._customer(values["email"], values["website"]),
                 campaign_id=self.campaign.id if self.campaign else None,
                 created_at=now,
                 updated_at=now,
@@ -349,8 +349,9 @@ class BatchWriter:
                 )  # fmt: skip
         self._join(connection, [("lead", _stored_id(t)) for t in leads], now)
 
-    def _from_customer(self, email: str | None, website: str | None) -> bool:
-        return is_customer_inquiry(self.customers or frozenset(), email, website)
+    def _customer(self, email: str | None, website: str | None) -> int | None:
+        """The customer account a new lead inquires from (a customer inquiry, ★)."""
+        return customer_account_of(self.customers or {}, email, website)
 
     def _known(self, connection: Connection, coming: int) -> KnownValues | None:
         """The filter of stored emails and phones, when it is to be had and worth it."""
@@ -508,9 +509,8 @@ class BatchWriter:
                 flag = is_open[status in open_statuses]
                 append((*values[:-1], status, flag, *campaign, at, at, *defaults))
         if self.customers:  # only then is each row's domain looked at
-            columns = (*columns, "is_customer_inquiry")
-            flags = [self._from_customer(row[_EMAIL], row[_WEBSITE]) for row in rows]
-            rows = [(*row, is_open[flag]) for row, flag in zip(rows, flags, strict=True)]
+            columns = (*columns, "existing_account_id")
+            rows = [(*row, self._customer(row[_EMAIL], row[_WEBSITE])) for row in rows]
         ids = _insert_returning_ids(connection, columns, rows)
         self._join(connection, [("lead", i) for i in ids], now)
         return ids

@@ -8,11 +8,12 @@ status is closed, so reps' calling queues leave it out), else "Contact – No Op
 (owned by the contact's owner, worked like any lead).
 
 A lead from the domain of a customer account (one with a Closed Won opportunity of at
-least $1, seed 001) is a customer inquiry: marked ★, and worked through the same lead
-process (cross-sell).
+least $1, seed 001) is a customer inquiry: it keeps that account as its existing account
+(`lead.existing_account_id`, marked ★ in the queues and on the card), and is worked
+through the same lead process (cross-sell).
 
 The imports call `route_known_contacts` where a row matches a stored contact, and
-`customer_domains` once per import; both take the import's connection and transaction.
+`customer_accounts` once per import; both take the import's connection and transaction.
 """
 
 from __future__ import annotations
@@ -68,17 +69,24 @@ def is_customer_account(connection: Connection, account_id: int) -> bool:
     return bool(connection.execute(query).scalar())
 
 
-def customer_domains(connection: Connection) -> frozenset[str]:
-    """The domains of every customer account (lower case): few, read once per import."""
-    query = select(func.lower(_account.c.domain)).where(
-        _account.c.domain.is_not(None), _account.c.id.in_(_WON)
+def customer_accounts(connection: Connection) -> dict[str, int]:
+    """Domain (lower case) -> customer account (the oldest of several): few, read once
+    per import."""
+    query = (
+        select(func.lower(_account.c.domain), _account.c.id)
+        .where(_account.c.domain.is_not(None), _account.c.id.in_(_WON))
+        .order_by(_account.c.id.desc())
     )
-    return frozenset(connection.execute(query).scalars())
+    return {domain: account for domain, account in connection.execute(query)}
 
 
-def is_customer_inquiry(domains: frozenset[str], email: str | None, website: str | None) -> bool:
-    """Whether a lead with this email and website comes from a customer's domain."""
-    return bool(domains) and any(d in domains for d, _ in domains_of(email, website))
+def customer_account_of(
+    accounts: dict[str, int], email: str | None, website: str | None
+) -> int | None:
+    """The customer account a lead with this email and website inquires from, if any."""
+    if not accounts:
+        return None
+    return next((accounts[d] for d, _ in domains_of(email, website) if d in accounts), None)
 
 
 def route_known_contacts(

@@ -1,12 +1,12 @@
-"""lifecycle and campaigns: leads linked to a known contact, customer inquiries, campaign costs
+"""lifecycle and campaigns: leads linked to a known contact, campaign costs
 
 `lead.contact_id`: a new lead whose email or phone is an existing contact's stays a lead,
 linked to that contact (status "Contact – Current Opportunity" or "Contact – No
 Opportunity", seed 002), instead of being merged into the contact or made a second one.
 A partial index finds a contact's linked leads; most leads have none.
 
-`lead.is_customer_inquiry`: the lead came from the domain of a customer account (one with
-a Closed Won opportunity of at least $1): marked ★, worked as any lead (cross-sell).
+A customer inquiry (a new lead from the domain of a customer account) keeps that account
+in the existing `lead.existing_account_id`, which the queues already mark ★.
 
 `campaign.budget_cents`, `campaign.actual_cost_cents`: what a campaign was to cost and did
 cost, whole cents; NULL when unknown, so the funnel's cost per won deal leaves it out.
@@ -41,12 +41,6 @@ def upgrade() -> None:
             "lead",
             sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contact.id"), nullable=True),
         )
-    op.add_column(
-        "lead",
-        sa.Column(
-            "is_customer_inquiry", sa.Boolean(), nullable=False, server_default=sa.false()
-        ),
-    )
     where = sa.text(LINKED)
     op.create_index(
         "ix_lead_contact", "lead", ["contact_id"], sqlite_where=where, postgresql_where=where

@@ -13,16 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session, col
 
 from workstation.store.conversion.rules import ConversionRefused
 from workstation.store.conversion.terms import parse_amount
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.imports.campaigns import add_member_statuses
 from workstation.store.models import CallScript, Campaign, CampaignMember, CampaignMemberStatus
 from workstation.store.permissions import require_manager
+from workstation.store.reference import DEFAULT_MEMBER_STATUSES
 from workstation.store.scripts.text import PLACEHOLDERS, unknown_placeholders
 from workstation.store.tables import table_of
 from workstation.store.values.ids import BadId, read_id
@@ -91,6 +91,14 @@ class CampaignInfo:
     statuses: tuple[MemberStatusInfo, ...]
     members: int
     responses: int
+
+
+def add_member_statuses(session: Session, campaign_id: int) -> None:
+    """Give a new campaign the default member statuses (Sent, the default; Responded)."""
+    session.execute(
+        insert(CampaignMemberStatus),
+        [dict(status, campaign_id=campaign_id) for status in DEFAULT_MEMBER_STATUSES],
+    )
 
 
 STATUS_FLAGS = ("default", "responded", "unresponded")

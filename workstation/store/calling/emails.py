@@ -43,8 +43,11 @@ def log_email(
     """Log an email sent to lead or contact `record_id`, in one transaction."""
     at = at or utcnow()
     with write_session(engine) as session:
-        model = Lead if kind == "lead" else Contact
-        record = session.get(model, record_id, with_for_update=True)
+        record: Lead | Contact | None = (
+            session.get(Lead, record_id, with_for_update=True)
+            if kind == "lead"
+            else session.get(Contact, record_id, with_for_update=True)
+        )
         if record is None:
             raise EmailRefused(f"no {kind} {record_id}")
         require_own_record(session, rep_id, record.owner_id, "log emails to")

@@ -177,8 +177,8 @@ def _apply(session: Session, campaign: Campaign, changes: CampaignChanges) -> No
         if not name:
             raise CampaignRefused("a campaign needs a name")
         other = session.execute(
-            select(Campaign.id).where(
-                func.lower(Campaign.name) == name.lower(), Campaign.id != campaign.id
+            select(col(Campaign.id)).where(
+                func.lower(Campaign.name) == name.lower(), col(Campaign.id) != campaign.id
             )
         ).first()
         if other is not None:
@@ -220,11 +220,11 @@ def _script_id(session: Session, name: str) -> int | None:
     if not name.strip():
         return None
     found = session.execute(
-        select(CallScript.id).where(func.lower(CallScript.name) == name.strip().lower())
+        select(col(CallScript.id)).where(func.lower(CallScript.name) == name.strip().lower())
     ).scalar_one_or_none()
     if found is None:
         names = ", ".join(
-            session.execute(select(CallScript.name).order_by(CallScript.name)).scalars()
+            session.execute(select(col(CallScript.name)).order_by(col(CallScript.name))).scalars()
         )
         raise CampaignRefused(
             f"no call script named {name.strip()!r}; scripts: {names or 'none yet'}"
@@ -240,7 +240,7 @@ def _change_statuses(
     rows = {
         s.label.casefold(): s
         for s in session.execute(
-            select(CampaignMemberStatus).where(CampaignMemberStatus.campaign_id == campaign_id)
+            select(CampaignMemberStatus).where(col(CampaignMemberStatus.campaign_id) == campaign_id)
         ).scalars()
     }
     new_default = next((c for c in reversed(changes) if c.is_default), None)
@@ -285,12 +285,12 @@ def _info(session: Session, campaign: Campaign) -> CampaignInfo:
     assert campaign.id is not None
     statuses = session.execute(
         select(CampaignMemberStatus)
-        .where(CampaignMemberStatus.campaign_id == campaign.id)
+        .where(col(CampaignMemberStatus.campaign_id) == campaign.id)
         .order_by(col(CampaignMemberStatus.sort_order), col(CampaignMemberStatus.id))
     ).scalars()
     members, responses = session.execute(
         select(func.count(), func.count().filter(col(CampaignMember.has_responded))).where(
-            CampaignMember.campaign_id == campaign.id
+            col(CampaignMember.campaign_id) == campaign.id
         )
     ).one()
     script = session.get(CallScript, campaign.call_script_id) if campaign.call_script_id else None

@@ -94,8 +94,12 @@ def record_response(
     with write_session(engine) as session:
         require_active(session, rep_id, "log campaign responses")
         found = find_campaign(session, campaign)
-        model = Lead if kind == "lead" else Contact
-        record = session.get(model, record_id, with_for_update=True)
+        assert found.id is not None
+        record: Lead | Contact | None = (
+            session.get(Lead, record_id, with_for_update=True)
+            if kind == "lead"
+            else session.get(Contact, record_id, with_for_update=True)
+        )
         if record is None:
             raise ResponseRefused(f"no {kind} {record_id}")
         if isinstance(record, Lead) and record.is_converted:
@@ -106,7 +110,7 @@ def record_response(
         statuses = list(
             session.execute(
                 select(CampaignMemberStatus)
-                .where(CampaignMemberStatus.campaign_id == found.id)
+                .where(col(CampaignMemberStatus.campaign_id) == found.id)
                 .order_by(col(CampaignMemberStatus.sort_order))
             ).scalars()
         )
@@ -114,7 +118,7 @@ def record_response(
         member_of = col(CampaignMember.lead_id if kind == "lead" else CampaignMember.contact_id)
         member = session.execute(
             select(CampaignMember)
-            .where(CampaignMember.campaign_id == found.id, member_of == record_id)
+            .where(col(CampaignMember.campaign_id) == found.id, member_of == record_id)
             .limit(1)
         ).scalar_one_or_none()
         was_response = member is not None and member.has_responded

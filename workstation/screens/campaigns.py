@@ -15,23 +15,26 @@ from textual.widgets import DataTable, Footer, Header, Static
 from workstation.display import money
 from workstation.handle import store_of
 from workstation.store.lifecycle.campaigns import CampaignInfo, list_campaigns
-from workstation.widgets.safe_text import safe_text
+from workstation.widgets.safe_text import cut
 from workstation.work import in_thread
 
-COLUMNS = ("Campaign", "Channel", "Offer", "Active", "Members", "Resp.", "Budget", "Cost", "Ends")
+# (heading, width): at 80 columns every one shows; long names are cut with an ellipsis.
+COLUMNS = (
+    ("Campaign", 22), ("Channel", 10), ("Offer", 10), ("On", 3), ("Members", 7),
+    ("Resp.", 5), ("Cost", 9),
+)  # fmt: skip
 
 
-def _row(info: CampaignInfo) -> tuple[Text | str, ...]:
+def _row(info: CampaignInfo) -> tuple[Text, ...]:
+    cost = "" if info.actual_cost_cents is None else money(info.actual_cost_cents)
     return (
-        safe_text(info.name),
-        safe_text(info.channel),
-        safe_text(info.offer),
-        "yes" if info.active else "no",
-        f"{info.members:,}",
-        f"{info.responses:,}",
-        "" if info.budget_cents is None else money(info.budget_cents),
-        "" if info.actual_cost_cents is None else money(info.actual_cost_cents),
-        "" if info.end_date is None else info.end_date.isoformat(),
+        cut(info.name),
+        cut(info.channel),
+        cut(info.offer),
+        Text("yes" if info.active else "no"),
+        Text(f"{info.members:,}", justify="right"),
+        Text(f"{info.responses:,}", justify="right"),
+        Text(cost, justify="right"),
     )
 
 
@@ -56,7 +59,9 @@ class CampaignsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        table = self.query_one(DataTable)
+        for heading, width in COLUMNS:
+            table.add_column(heading, width=width)
         self.load()
 
     def load(self, select_id: int | None = None) -> None:

@@ -7,6 +7,8 @@ import pytest
 from sqlmodel import Session
 
 from tests.convert_factories import HostApp, build_world
+from tests.ui.conftest import settle
+from workstation.screens.queue import QueueScreen
 from workstation.screens.stage_dialog import StageDialog
 from workstation.store.models import Lead
 
@@ -56,3 +58,20 @@ def test_the_stage_dialog(world_engine_for_snapshot, snap_compare, size):
 @pytest.fixture
 def world_engine_for_snapshot(sqlite_engine):
     return sqlite_engine, build_world(sqlite_engine)
+
+
+async def test_l_on_the_queue_moves_the_cards_person_to_the_next_stage(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        card = app.screen.card
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, StageDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.card.lifecycle_stage == "Marketing Qualified"
+    with Session(sqlite_engine) as session:
+        assert session.get_one(Lead, card.id).lifecycle_stage == "Marketing Qualified"

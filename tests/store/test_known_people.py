@@ -152,3 +152,18 @@ def test_leads_from_a_customers_domain_are_customer_inquiries(engine, tmp_path):
         card = record_card(session, "lead", ann)
     assert marked == {"Ann Lee": True, "Bo Ray": False, "Cy Fox": False}
     assert card.fields[0] == ("★", "customer inquiry: from paid.com")
+
+
+def test_a_reps_import_leaves_a_lead_for_another_rep_in_the_pool(engine, tmp_path):
+    _, keeper, jane, _ = _known(engine, open_opportunity=False)
+    with Session(engine) as session:
+        importer = make_rep(session, "Importing Rep").id
+        session.commit()
+    _import(engine, tmp_path, "Jane,Doe,Acme,jane@acme.com,\n", acting_rep_id=importer)
+    with Session(engine) as session:
+        lead = session.execute(select(Lead).where(Lead.contact_id == jane)).scalar_one()
+        assert (lead.status, lead.owner_id) == ("Contact – No Opportunity", None)
+        (reason,) = session.execute(
+            select(History.reason).where(History.entity_id == lead.id, History.field == "status")
+        ).scalars()
+    assert f"rep #{keeper}" in reason and "in the pool" in reason

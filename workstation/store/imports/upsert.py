@@ -48,6 +48,8 @@ from workstation.store.imports.sql import (
 from workstation.store.lifecycle.known_people import (
     customer_account_of,
     customer_accounts,
+    for_importer,
+    may_hand_over,
     route_known_contacts,
 )
 from workstation.store.lifecycle.responses import reopen_responders
@@ -323,9 +325,12 @@ class BatchWriter:
         if not leads:
             return
         routes = route_known_contacts(connection, (t.contact_id for t in leads if t.contact_id))
+        manager = may_hand_over(connection, self.rep_id)
         for target in leads:
             assert target.contact_id is not None
-            route = routes[target.contact_id]
+            route = for_importer(
+                routes[target.contact_id], may_hand_over=manager, rep_id=self.rep_id
+            )
             values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
             values.update(
                 status=route.status,

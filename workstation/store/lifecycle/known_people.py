@@ -14,6 +14,9 @@ through the same lead process (cross-sell).
 
 The imports call `route_known_contacts` where a row matches a stored contact, and
 `customer_accounts` once per import; both take the import's connection and transaction.
+Only a manager hands records to other reps (DESIGN.md "Who may do what", and row-level
+security on PostgreSQL): a rep's import leaves a lead routed to someone else in the pool,
+with the owner it is for named in the history (`for_importer`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, func, select
 
 from workstation.store.conversion.matching import domains_of
-from workstation.store.models import Account, Contact, Opportunity, OpportunityContactRole
+from workstation.store.models import Account, Contact, Opportunity, OpportunityContactRole, Rep
 from workstation.store.reference import CONTACT_CURRENT_OPP, CONTACT_NO_OPP, OpportunityStage
 from workstation.store.tables import table_of
 
@@ -33,6 +36,7 @@ _contact = table_of(Contact)
 _opportunity = table_of(Opportunity)
 _role = table_of(OpportunityContactRole)
 _stage = table_of(OpportunityStage)
+_rep = table_of(Rep)
 
 CUSTOMER_CENTS = 100  # "who have paid us $1 or more" (seed 001)
 
@@ -52,15 +56,36 @@ class KnownContact:
     status: str  # CONTACT_CURRENT_OPP or CONTACT_NO_OPP
     owner_id: int | None
     opportunity_id: int | None  # the open opportunity it goes to the owner of
+    meant_for: int | None = None  # the rep it is for, when a rep's import left it in the pool
 
     @property
     def reason(self) -> str:
         if self.opportunity_id is None:
-            return f"already contact {self.contact_id}, no open opportunity: to its owner"
-        return (
-            f"already contact {self.contact_id}, open opportunity {self.opportunity_id}: "
-            "to that opportunity's owner, not the calling queues"
-        )
+            why = f"already contact {self.contact_id}, no open opportunity: to its owner"
+        else:
+            why = (
+                f"already contact {self.contact_id}, open opportunity {self.opportunity_id}: "
+                "to that opportunity's owner, not the calling queues"
+            )
+        if self.meant_for is not None:
+            why += f" (rep #{self.meant_for}; a rep's import: in the pool for a manager to give)"
+        return why
+
+
+def for_importer(route: KnownContact, *, may_hand_over: bool, rep_id: int | None) -> KnownContact:
+    """The route as the importing rep may take it: to another rep only for a manager (or a
+    system task, `rep_id` None); otherwise the pool."""
+    if may_hand_over or route.owner_id is None or route.owner_id == rep_id:
+        return route
+    return KnownContact(route.contact_id, route.status, None, route.opportunity_id, route.owner_id)
+
+
+def may_hand_over(connection: Connection, rep_id: int | None) -> bool:
+    """Whether the importer may give records to other reps (a manager, or no rep)."""
+    if rep_id is None:
+        return True
+    role = connection.execute(select(_rep.c.role).where(_rep.c.id == rep_id)).scalar()
+    return role == "manager"
 
 
 def is_customer_account(connection: Connection, account_id: int) -> bool:

@@ -226,3 +226,32 @@ def test_an_import_into_a_responding_campaign_reopens_the_put_aside(engine, tmp_
             )
         ).one()
     assert reason == ("responded to campaign Web Form (Responded): reopened for sales", manager)
+
+
+def test_a_reps_import_reopens_only_their_own_and_the_pools_people(engine, tmp_path):
+    manager, rep = _team(engine)
+    add_campaign(
+        engine,
+        changes=CampaignChanges(
+            name="Web Form", statuses=(MemberStatusChange("Responded", is_default=True),)
+        ),
+        rep_id=manager,
+    )
+    aside = dict(
+        lifecycle_stage="Nurture", status="Archived – Developing / Nurturing", is_open=False
+    )
+    with Session(engine) as session:
+        other = make_rep(session, "Other Rep").id
+        mine = make_lead(session, owner_id=rep, email="mine@x.com", **aside).id
+        pool = make_lead(session, email="pool@x.com", **aside).id
+        theirs = make_lead(session, owner_id=other, email="theirs@x.com", **aside).id
+        session.commit()
+    source = tmp_path / "form.csv"
+    source.write_text(
+        "LastName,Company,Email\nA,X,mine@x.com\nB,X,pool@x.com\nC,X,theirs@x.com\n",
+        encoding="utf-8",
+    )
+    import_leads(engine, source, campaign="Web Form", acting_rep_id=rep)
+    with Session(engine) as session:
+        stages = {i: session.get(Lead, i).lifecycle_stage for i in (mine, pool, theirs)}
+    assert stages == {mine: "Marketing Qualified", pool: "Marketing Qualified", theirs: "Nurture"}

@@ -14,15 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, or_, select
 from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.lifecycle.campaigns import find_campaign
+from workstation.store.lifecycle.known_people import may_hand_over
 from workstation.store.lifecycle.reopen import PUT_ASIDE, is_put_aside, reopen_for_sales
 from workstation.store.models import CampaignMember, CampaignMemberStatus, Contact, Lead, utcnow
-from workstation.store.permissions import require_active
+from workstation.store.permissions import require_active, require_own_record
 
 
 class ResponseRefused(StoreError):
@@ -55,8 +56,10 @@ def reopen_responders(
     at: datetime,
 ) -> int:
     """Reopen the put-aside people among `who` ((kind, id) that just responded), in the
-    caller's transaction; how many were reopened. Only they are loaded: most are not."""
+    caller's transaction; how many were reopened. Only they are loaded: most are not. A
+    rep's import reopens only their own people and the pool's (a manager's, anyone's)."""
     reopened = 0
+    anyone = may_hand_over(connection, rep_id)
     with Session(bind=connection) as session:
         for model, kind in ((Lead, "lead"), (Contact, "contact")):
             ids = [i for k, i in who if k == kind]
@@ -65,6 +68,9 @@ def reopen_responders(
             aside = select(model).where(
                 col(model.id).in_(ids), col(model.lifecycle_stage).in_(PUT_ASIDE)
             )
+            if not anyone:
+                owner = col(model.owner_id)
+                aside = aside.where(or_(owner.is_(None), owner == rep_id))
             for record in session.execute(aside.with_for_update()).scalars():
                 if is_put_aside(record):
                     reopen_for_sales(
@@ -102,6 +108,7 @@ def record_response(
         )
         if record is None:
             raise ResponseRefused(f"no {kind} {record_id}")
+        require_own_record(session, rep_id, record.owner_id, "log campaign responses of")
         if isinstance(record, Lead) and record.is_converted:
             raise ResponseRefused(
                 f"lead {record_id} was converted: log the response on contact "

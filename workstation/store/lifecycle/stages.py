@@ -90,9 +90,14 @@ def move_stage(
             if kind == "lead"
             else session.get(Contact, record_id, with_for_update=True)
         )
+        action = "move the lifecycle stage of"
         if record is None:
+            # PostgreSQL's row-level security hides from FOR UPDATE a row one may not change.
+            seen = session.get(Lead if kind == "lead" else Contact, record_id)
+            if seen is not None:
+                require_own_record(session, rep_id, seen.owner_id, action)
             raise StageRefused(f"no {kind} {record_id}")
-        require_own_record(session, rep_id, record.owner_id, "move the lifecycle stage of")
+        require_own_record(session, rep_id, record.owner_id, action)
         if isinstance(record, Lead):
             ensure_editable(record)
         target = _stage_named(session, stage, kind)

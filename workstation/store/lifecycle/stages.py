@@ -93,7 +93,9 @@ def move_stage(
         action = "move the lifecycle stage of"
         if record is None:
             # PostgreSQL's row-level security hides from FOR UPDATE a row one may not change.
-            seen = session.get(Lead if kind == "lead" else Contact, record_id)
+            seen: Lead | Contact | None = (
+                session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
+            )
             if seen is not None:
                 require_own_record(session, rep_id, seen.owner_id, action)
             raise StageRefused(f"no {kind} {record_id}")

@@ -203,11 +203,15 @@ class WorkstationApp(KeysInOrder):
                 )
         show_queue = getattr(screen, "action_show_queue", None)
         if show_queue is not None:
-            from workstation.store.rows import QUEUE_INFO
+            from textual.markup import escape
 
-            for key, queue in QUEUE_INFO.items():
+            # The palette reads its titles and help as markup: a saved filter's name and
+            # criteria are the rep's own words, escaped so that they show as typed.
+            for key, queue in getattr(screen, "queues", {}).items():
                 yield SystemCommand(
-                    f"Queue: {queue.title}", queue.description, lambda key=key: show_queue(key)
+                    escape(f"Queue: {queue.title}"),
+                    escape(queue.description),
+                    lambda key=key: show_queue(key),
                 )
 
 

@@ -22,8 +22,9 @@ RUN_HERE = {
     ("convert", None),
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
-    ("scripts", "list"), ("export", None), ("stage", None), ("campaign", "add"),
-    ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"),
+    ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
+    ("filter", "archive"), ("stage", None), ("campaign", "add"), ("campaign", "set"),
+    ("campaign", "list"), ("campaign", "respond"),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -76,6 +77,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
         for r in json.loads(_ok(capsys, *db, "reps", "--json"))
     )
 
+    saved = ("filter", "add", "Open web", "--source", "Web", "--status", "Open", "--json")
+    assert json.loads(_ok(capsys, *as_rep, *saved))["queue"].startswith("filter:")
+    assert json.loads(_ok(capsys, *as_rep, "next", "--queue", "open web", "--json"))
+    assert [f["name"] for f in json.loads(_ok(capsys, *as_rep, "filter", "list", "--json"))]
+    _ok(capsys, *as_rep, "filter", "archive", "Open web")
     lead = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "log", str(lead), "5", "--json")
     assert json.loads(_ok(capsys, *as_rep, "duration", "1:05", "--json"))["seconds"] == 65

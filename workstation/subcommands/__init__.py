@@ -29,6 +29,7 @@ MODULES = (
     "reps",
     "import_",
     "scripts",
+    "filters",
     "stage",
     "campaign",
 )

@@ -14,7 +14,7 @@ cost, whole cents; NULL when unknown, so the funnel's cost per won deal leaves i
 Columns only: the never-delete guards and team grants of `lead` and `campaign` cover them.
 
 Revision ID: 0015_lifecycle_campaigns
-Revises: 0010_team_rules
+Revises: 0013_saved_filters
 Create Date: 2026-12-07 17:45:00
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_lifecycle_campaigns"
-down_revision: str | None = "0010_team_rules"
+down_revision: str | None = "0013_saved_filters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

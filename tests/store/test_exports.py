@@ -80,7 +80,8 @@ EXPECTED_COLUMNS = {
     ],
     "campaigns": [
         "Id", "Name", "Type", "Offer", "Product", "StartDate", "EndDate", "IsActive",
-        "CallScriptId", "EmailTemplate", "CreatedDate", "ExternalId",
+        "BudgetedCost", "ActualCost", "CallScriptId", "EmailTemplate", "CreatedDate",
+        "ExternalId",
     ],
     "campaign-members": [
         "Id", "CampaignId", "LeadId", "ContactId", "Status", "HasResponded",
@@ -152,6 +153,7 @@ def _populate(engine: Engine) -> dict[str, int]:
             product="Dialer",
             start_date=date(2024, 3, 1),
             end_date=date(2024, 3, 31),
+            budget_cents=500_000,
             created_at=T0,
             external_id="701Ec00000GJDl7IAH",
         )
@@ -329,6 +331,7 @@ def test_values_are_formatted_like_salesforce(engine):
     assert (campaign["Type"], campaign["Offer"], campaign["StartDate"]) == (
         "Webinar", "Demo Request", "2024-03-01",
     )  # fmt: skip
+    assert (campaign["BudgetedCost"], campaign["ActualCost"]) == ("5000.00", "")
 
     (member,) = _csv_dicts(engine, "campaign-members")
     assert (member["HasResponded"], member["FirstRespondedDate"]) == ("true", T1_TEXT)

@@ -49,6 +49,7 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # Rejected records, counted by reason (the funnel): a small partial index, not one over
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
+LINKED = "contact_id IS NOT NULL"
 
 
 def external_id_index(table: str) -> Index:
@@ -119,6 +120,9 @@ class Campaign(SQLModel, table=True):
     active: bool = True
     call_script_id: int | None = Field(default=None, foreign_key="call_script.id")
     email_template: str = ""
+    # Whole cents; None: not known (left out of the funnel's cost per won deal).
+    budget_cents: int | None = Field(default=None, sa_type=BigInteger)
+    actual_cost_cents: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
     external_id: str | None = Field(default=None, max_length=40)
 
@@ -207,7 +211,11 @@ class Lead(SQLModel, table=True):
     is_open: bool = True
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id")
+    # The customer account an inquiry comes from (its domain's): marked ★ in the queues.
     existing_account_id: int | None = Field(default=None, foreign_key="account.id")
+    # The contact this lead turned out to be (seed 002: "Contact – No / Current
+    # Opportunity"): a new inquiry from a known person, kept as a lead beside the contact.
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
     score: int = 0
     do_not_call: bool = False
     email_opt_out: bool = False
@@ -294,6 +302,13 @@ class Lead(SQLModel, table=True):
             "rejected_reason",
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
+        ),
+        # A contact's linked leads; most leads have none.
+        Index(
+            "ix_lead_contact",
+            "contact_id",
+            sqlite_where=text(LINKED),
+            postgresql_where=text(LINKED),
         ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )

@@ -41,6 +41,7 @@ class Card:
     timeline: list[TimelineEntry] = field(default_factory=list)
     phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
     description: str = ""  # a lead's inquiry, a contact's description; its lines kept
+    lifecycle_stage: str = ""
 
 
 def _fmt(value: object) -> str:
@@ -101,6 +102,10 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
+    if isinstance(record, Lead) and account is not None:
+        fields.insert(0, ("★", f"customer inquiry: from {account.name}"))
+    if isinstance(record, Lead) and record.contact_id is not None:
+        fields.append(("Known contact", f"contact {record.contact_id}"))
     campaign_id = record.campaign_id if isinstance(record, Lead) else None
     campaign = session.get(Campaign, campaign_id) if campaign_id else None
     return Card(
@@ -117,6 +122,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         timeline=timeline(session, kind, record_id),
         phone=phone,
         description=record.description or "",
+        lifecycle_stage=record.lifecycle_stage,
     )
 
 

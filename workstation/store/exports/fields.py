@@ -30,8 +30,8 @@ opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), St
 opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
     IsPrimary, CreatedDate.
 campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
-    IsActive, CreatedDate; ours: Offer (the lead type), Product, CallScriptId, EmailTemplate,
-    ExternalId.
+    IsActive, BudgetedCost, ActualCost (empty when not known), CreatedDate; ours: Offer (the
+    lead type), Product, CallScriptId, EmailTemplate, ExternalId.
 campaign-members (CampaignMember): Id, CampaignId, LeadId, ContactId, Status, HasResponded,
     FirstRespondedDate (responded_at), CreatedDate; ours: ExternalId.
 activities (Task): Id, WhoId (the contact, else the lead, as after a Salesforce
@@ -294,6 +294,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("StartDate", "start_date"),
         ("EndDate", "end_date"),
         ("IsActive", "active"),
+        _money("BudgetedCost", _campaign.c.budget_cents),
+        _money("ActualCost", _campaign.c.actual_cost_cents),
         ("CallScriptId", "call_script_id"),
         ("EmailTemplate", "email_template"),
         ("CreatedDate", "created_at"),

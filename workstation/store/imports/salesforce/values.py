@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from workstation.store.imports.campaigns import add_member_statuses
 from workstation.store.imports.picklists import (
     LEAD_STATUS_SYNONYMS,
     MEMBER_STATUS_SYNONYMS,
@@ -24,6 +23,7 @@ from workstation.store.imports.picklists import (
     match_picklist,
     picklist_key,
 )
+from workstation.store.lifecycle.campaigns import add_member_statuses
 from workstation.store.models import CampaignMemberStatus
 from workstation.store.reference import Disposition, LeadStatus, OpportunityStage
 

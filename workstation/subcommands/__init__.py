@@ -29,6 +29,10 @@ MODULES = (
     "reps",
     "import_",
     "scripts",
+    "filters",
+    "search",
+    "stage",
+    "campaign",
     "config",
     "serve",
 )

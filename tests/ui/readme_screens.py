@@ -19,6 +19,8 @@ SCREENS = {
     "queue.svg": "test_screens/test_screen[queue-textual-dark-120x40].svg",
     "script.svg": "test_screens/test_screen[script-textual-dark-120x40].svg",
     "wizard.svg": "test_screens/test_screen[wizard-textual-dark-120x40].svg",
+    "search.svg": "test_search_snapshots/test_the_search_screen[120x40].svg",
+    "record-page.svg": "test_search_snapshots/test_a_record_page[contact-120x40].svg",
     "untouched.svg": "test_screens/test_screen[untouched-textual-dark-120x40].svg",
     "funnel.svg": "test_screens/test_screen[funnel-textual-dark-120x40].svg",
     "keys.svg": "test_screens/test_screen[keys-textual-dark-120x40].svg",

@@ -172,6 +172,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("LeadType", "lead_type"),
         ("CampaignId", "campaign_id"),
         ("Status", "status"),
+        ("SourceStatus", "source_status"),
         ("IsOpen", "is_open"),
         ("LifecycleStage", "lifecycle_stage"),
         ("OwnerId", "owner_id"),

@@ -99,6 +99,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         ("lead_source", "LeadSource", "leadsource source channel"),
         ("lead_type", "LeadType", "leadtype offer"),
         ("status", "Status", "status leadstatus"),
+        ("source_status", "SourceStatus", "sourcestatus originalstatus"),
         ("do_not_call", "DoNotCall", "donotcall dnc"),
         ("email_opt_out", "HasOptedOutOfEmail", "hasoptedoutofemail emailoptout optout"),
     )
@@ -152,6 +153,8 @@ class ColumnPlan:
     header: tuple[str, ...]
     columns: tuple[tuple[str, tuple[int, ...]], ...]
     unmapped: tuple[str, ...]
+    unmapped_at: tuple[int, ...] = ()  # where the unmapped columns are
+
 
     def field_of(self) -> dict[int, str]:
         """Column index → the field it feeds."""
@@ -188,7 +191,7 @@ def match_columns(
     if missing:
         raise MappingError(f"--map names no column of this file: {', '.join(missing)}")
     ranked: dict[str, list[tuple[int, int]]] = {}
-    unmapped = []
+    unmapped, unmapped_at = [], []
     for index, cell in enumerate(cells):
         key = picklist_key(cell)
         if key in explicit:
@@ -198,6 +201,7 @@ def match_columns(
         if field is None:
             if cell and key not in explicit:  # a column ignored on purpose is not reported
                 unmapped.append(cell)
+                unmapped_at.append(index)
             continue
         ranked.setdefault(field, []).append((rank, index))
     if "last_name" in ranked:
@@ -207,19 +211,21 @@ def match_columns(
         for field in IMPORT_FIELDS
         if field.name in ranked
     )
-    return ColumnPlan(header=cells, columns=columns, unmapped=tuple(unmapped))
+    return ColumnPlan(
+        header=cells, columns=columns, unmapped=tuple(unmapped), unmapped_at=tuple(unmapped_at)
+    )
 
 
 def plan_columns(
     header: Sequence[str], mapping: Mapping[str, str | None] | None = None
 ) -> ColumnPlan:
-    """Map a header onto the lead's fields; MappingError when LastName or Company is missing."""
+    """Map a header onto the lead's fields; MappingError when no column holds a last name
+    (a file without Company gives every lead "[not provided]", as Salesforce does)."""
     plan = match_columns(header, mapping)
     fed = {name for name, _ in plan.columns}
-    for required, label in (("company", "Company"), ("last_name", "LastName")):
-        if required not in fed and not (required == "last_name" and "full_name" in fed):
-            raise MappingError(
-                f"no column for {label} (a lead needs one): map a column to it, as with "
-                f'--map "Your Column={label}"; the columns are: {", ".join(plan.header)}'
-            )
+    if "last_name" not in fed and "full_name" not in fed:
+        raise MappingError(
+            "no column for LastName (a lead needs one): map a column to it, as with "
+            f'--map "Your Column=LastName"; the columns are: {", ".join(plan.header)}'
+        )
     return plan

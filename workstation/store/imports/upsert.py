@@ -16,7 +16,14 @@ import's.
 A matched record only has its empty fields filled (and do-not-call / email opt-out switched
 on, never off); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
-member of a campaign once, with the campaign's default member status.
+member of a campaign once, with the campaign's default member status. What a row that
+matches an existing contact becomes is decided in one place, `BatchWriter._matched_contact`:
+never a second contact, and never a lead of its own yet (the lifecycle's leads linked to
+their contact will be made there).
+
+`landed` (when the writer is asked to keep it) says, row by row, which record each row of
+the batch became or merged into: the Salesforce importer links the export's other objects
+to it.
 """
 
 from __future__ import annotations
@@ -127,6 +134,7 @@ class _Target:
     read_only: bool = False
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
+    position: int = -1  # a new lead's place among the batch's new leads
 
     def named(self) -> dict[str, Any]:
         if self.values is None:
@@ -138,6 +146,17 @@ class _Target:
             assert self.row is not None  # a new lead's, kept until a row merges into it
             return self.row
         return tuple(map(self.values.get, LEAD_VALUES))
+
+
+def _landed(entry: _Target | int, ids: list[int]) -> tuple[str, int, bool]:
+    """Where a row landed: a new lead (by its place among the batch's new leads), or the
+    record it merged into."""
+    if type(entry) is int:
+        return "lead", ids[entry], True
+    assert type(entry) is _Target
+    if entry.id is None:
+        return "lead", ids[entry.position], False
+    return entry.table, entry.id, False
 
 
 def _stored_id(target: _Target) -> int:
@@ -152,6 +171,8 @@ class BatchResult:
     updated: int
     unchanged: int
     new_lead_ids: list[int] = field(default_factory=list)
+    # With `landed`: for each row, ("lead" or "contact", id, whether the row made it).
+    landed: list[tuple[str, int, bool]] = field(default_factory=list)
 
 
 class _Index:
@@ -213,8 +234,10 @@ class BatchWriter:
         default_status: str,
         open_statuses: set[str],
         dry_run: bool = False,
+        landed: bool = False,
     ) -> None:
         self.campaign = campaign
+        self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status
         self.open_statuses = open_statuses
         self.known: KnownValues | None = None
@@ -236,17 +259,26 @@ class BatchWriter:
         fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
         first_new = len(fresh)
         updated = unchanged = 0
+        where: list[_Target | int] | None = [] if self.landed else None
         for values in rows:
             email, phone = values[_EMAIL], values[_PHONE]
             if (email and email in emails) or (phone and phone in phones):
                 target = self._find(index, fresh, email, phone)
                 if target is not None:
-                    if self._merge(target, values, index):
+                    if target.table == "contact":
+                        changed = self._matched_contact(target, values, index)
+                    else:
+                        changed = self._merge(target, values, index)
+                    if changed:
                         updated += 1
                     else:
                         unchanged += 1
+                    if where is not None:
+                        where.append(target)
                     continue
             position = len(fresh)
+            if where is not None:
+                where.append(position)
             fresh.append(values)
             if email:
                 emails[email] = position
@@ -266,7 +298,8 @@ class BatchWriter:
             known.add(row[_PHONE] for row in rows)
             known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
         self.written += len(rows)
-        return BatchResult(len(fresh), updated, unchanged, ids)
+        landed = [] if where is None else [_landed(entry, ids) for entry in where]
+        return BatchResult(len(fresh), updated, unchanged, ids, landed)
 
     def _known(self, connection: Connection, coming: int) -> KnownValues | None:
         """The filter of stored emails and phones, when it is to be had and worth it."""
@@ -303,7 +336,7 @@ class BatchWriter:
             return target
         position = target
         values = fresh[position]
-        made = _Target("lead", None, values[_EMAIL], None, values)
+        made = _Target("lead", None, values[_EMAIL], None, values, position=position)
         made.is_member = self.campaign is not None
         fresh[position] = made
         if values[_EMAIL]:
@@ -369,6 +402,13 @@ class BatchWriter:
         }
         for target in found:
             target.is_member = target.member_of in present
+
+    def _matched_contact(self, target: _Target, values: Cleaned, index: _Index) -> bool:
+        """A row that matches an existing contact (by email, else phone): the one place that
+        decides what it becomes. Never a second contact: today the row fills the contact's
+        empty fields and makes it the campaign member, and no lead is made; the lifecycle
+        will make it a lead linked to that contact here. True when anything changed."""
+        return self._merge(target, values, index)
 
     def _merge(self, target: _Target, values: Cleaned, index: _Index) -> bool:
         """Fill the target's empty fields from a matching row; True when anything changed."""

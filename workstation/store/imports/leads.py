@@ -256,6 +256,8 @@ def import_leads(
             status_map=status_map,
             formats=formats or Formats(decimal="," if form.delimiter == ";" else "."),
         )
+        with engine.connect() as connection:  # a map that cannot be used stops it here
+            options.check(lead_statuses(connection))
         errors = ErrorsFile(
             errors_path_for(path, errors_path), header, protect=database_files(engine)
         )

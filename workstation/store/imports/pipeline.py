@@ -46,6 +46,10 @@ class LeadOptions:
     status_map: tuple[str, ...] = ()  # --status-map options, as written
     formats: Formats = Formats()
 
+    def check(self, statuses: list[LeadStatus]) -> None:
+        """StatusMapError when the status map cannot be used: before anything is written."""
+        parse_status_map(self.status_map, tuple((s.name, s.is_converted) for s in statuses))
+
     def rules(
         self,
         plan: ColumnPlan,

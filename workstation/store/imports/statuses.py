@@ -13,7 +13,8 @@ value with its count.
 `--status-map` takes pairs inline, `"hot=Working,cold=Nurturing"`, or the path of a file
 of such pairs, one a line (`FROM=TO`, or two CSV columns FROM,TO; blank lines and lines
 starting with # are skipped). TO is one of our statuses by its name or the part before the
-dash ("Working"); a converted status is refused, as is a status we do not have.
+dash ("Working") or a name the built-in map knows ("Nurturing"); a converted status is
+refused, as is a status we do not have.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def parse_status_map(options: Sequence[str], statuses: Statuses) -> StatusMap:
     converted = {name for name, is_converted in statuses if is_converted}
     mapped: dict[str, str] = {}
     for theirs, written, where in pairs:
-        ours = match_picklist(written, names, {})
+        ours = match_picklist(written, names, LEAD_STATUS_SYNONYMS)
         if ours is None:
             raise StatusMapError(
                 f"{where}: no lead status {written!r}; statuses: "

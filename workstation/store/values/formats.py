@@ -5,8 +5,8 @@ Salesforce export): dates, flags and numbers.
   milliseconds or zone; no zone is UTC); a spreadsheet's re-saved form (`02/24/26 02:18 AM`,
   `23.02.2026 14:05`), month first as Excel writes it in the US unless the first number
   cannot be a month; Excel's serial day numbers (`45345`, days since 1899-12-30). With a
-  `date_format` (`--date-format "%d/%m/%Y"`) a date that is not ISO is read by that format,
-  with or without a time after it, and by nothing else.
+  `date_format` (`--date-format "%d/%m/%Y"`) a date that is neither ISO nor a serial number
+  is read by that format, with or without a time after it, and by nothing else.
 - Flags: true as TRUE, yes, y, 1, x, on, checked, ✓; false as FALSE, no, n, 0, off, blank.
 - Numbers: `1,200,000`, `1.200.000,50`, `1 200,50`, `1'000`, `$1,234.56`, `(12)`. When
   both marks appear, the last one is the decimal mark; one mark written several times
@@ -89,6 +89,8 @@ def read_date(text: str, formats: Formats) -> date | None:
 
 
 def _written(text: str, formats: Formats) -> datetime:
+    if _SERIAL.fullmatch(text) and _SERIAL_RANGE[0] <= float(text) < _SERIAL_RANGE[1]:
+        return _EXCEL_EPOCH + timedelta(days=float(text))
     if formats.date_format is not None:
         for suffix in _TIME_AFTER:
             try:
@@ -96,8 +98,6 @@ def _written(text: str, formats: Formats) -> datetime:
             except ValueError:
                 continue
         raise NotADate(f"{text!r} is not a date in --date-format {formats.date_format!r}")
-    if _SERIAL.fullmatch(text) and _SERIAL_RANGE[0] <= float(text) < _SERIAL_RANGE[1]:
-        return _EXCEL_EPOCH + timedelta(days=float(text))
     match = _SPREADSHEET.fullmatch(text)
     if match is None:
         raise NotADate(f"{text!r} is not a date")

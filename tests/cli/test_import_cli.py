@@ -75,10 +75,22 @@ def test_a_dry_run_says_so_and_writes_nothing(capsys, db, tmp_path):
         (("binary.csv",), "binary.csv is not a CSV file: its first line holds NUL bytes"),
         (("leads.csv", "--salesforce", "."), "not both"),
         (("escapes.csv",), "the columns are: Name␛[2J, Co␇"),
+        (("leads.csv", "--status-map", "hot=Fire"), "--status-map 'hot=Fire': no lead status"),
+        (("leads.csv", "--status-map", "hot"), "write each pair as FROM=TO"),
+        (("leads.csv", "--date-format", "day/month"), "--date-format 'day/month' names no day"),
+        (("latin.csv",), "latin.csv, header line, column 2 (Soci\\xe9t\\xe9)"),
+        (("--salesforce", "nolead", "--map", "Cell=Phone"), "--map is for the export's Lead.csv"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_1(capsys, db, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "latin.csv").write_bytes(
+        "Nom,Soci\xe9t\xe9,Email\nCaf\xe9,Crème,a@b.fr\n".encode("latin-1").replace(
+            "Crème".encode("latin-1"), "Crème".encode()
+        )
+    )
+    (tmp_path / "nolead").mkdir()
+    (tmp_path / "nolead" / "Account.csv").write_text("Id,Name\n001A,Acme\n")
     write_nasty_file(tmp_path / "leads.csv")
     (tmp_path / "noname.csv").write_text("Company,Email\nAcme,a@acme.com\n", encoding="utf-8")
     (tmp_path / "binary.csv").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\n\x00\x03")
@@ -255,3 +267,43 @@ def test_export_writes_a_workbook_and_a_csv_excel_reads(capsys, db_url, tmp_path
     assert run(capsys, "--db", db_url, "export", "leads", "-o", str(text))[0] == 0
     assert text.read_bytes().startswith(b"\xef\xbb\xbfId,")
     assert run(capsys, "--db", db_url, "export", "leads", "-o", str(text))[0] == 0  # ours again
+
+
+def test_statuses_regions_and_numbers_as_the_file_means_them(capsys, db, tmp_path):
+    source = tmp_path / "liste.csv"
+    source.write_text(
+        "Last Name;Company;Phone;Employees;Status\n"
+        "Bauer;Acme GmbH;030 1234567;1.200;hot\n"
+        "Meier;Beta AG;0301234568;12;lukewarm\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "--db", db, "import", str(source), "--region", "DE", "--status-map", "hot=Working"
+    )
+    assert code == 0, err
+    assert "created             2" in out
+    assert (
+        "Statuses that are none of ours, kept in SourceStatus, imported as Open: 'lukewarm' (1)"
+        in out
+    )
+    code, out, _ = run(capsys, "--db", db, "export", "leads", "--format", "json")
+    leads = {lead["LastName"]: lead for lead in json.loads(out)}
+    assert leads["Bauer"]["Country"] == "DE" and leads["Bauer"]["NumberOfEmployees"] == 1200
+    assert leads["Bauer"]["Status"].startswith("Working")
+    assert (leads["Meier"]["Status"], leads["Meier"]["SourceStatus"]) == ("Open", "lukewarm")
+    code, out, _ = run(capsys, "--db", db, "import", str(source), "--region", "DE", "--json")
+    again = json.loads(out)
+    assert again["created"] == 0 and again["kept_statuses"] == {"hot": 1, "lukewarm": 1}
+
+
+def test_a_salesforce_export_takes_map_errors_and_status_map(capsys, db, export, tmp_path):
+    errors = tmp_path / "lead-errors.csv"
+    code, out, err = run(
+        capsys, "--db", db, "import", "--salesforce", str(export), "--errors", str(errors),
+        "--map", "Home_Phone__c=Phone", "--status-map", "Qualified=Contacted", "--dry-run",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("Dry run, nothing written") and "Lead                 60 read" in out
+    assert "Statuses that are none of ours" not in out  # Qualified mapped
+    assert "Home_Phone__c" not in out.split("Ignored columns")[-1]
+    assert errors.exists() and not (export / "Lead.errors.csv").exists()

@@ -137,11 +137,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _formats(args: argparse.Namespace):
     """How the file writes dates and numbers; None: as the file tells (its delimiter)."""
+    from workstation.store.errors import StoreError
     from workstation.store.values.formats import Formats
+    from workstation.store.values.text import BadValue
 
     if args.date_format is None and args.decimal is None:
         return None
-    return Formats(date_format=args.date_format, decimal=args.decimal or ".")
+    try:
+        return Formats(date_format=args.date_format, decimal=args.decimal or ".")
+    except BadValue as error:
+        raise StoreError(str(error)) from None
 
 
 def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:

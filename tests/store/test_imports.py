@@ -85,8 +85,10 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     assert refused[0][:3] == ["Line", "Reason", "First Name"]
     by_line = {int(row[0]): row for row in refused[1:]}
     assert sorted(by_line) == [7, 8, 10, 16]
-    assert by_line[7][1].startswith("kept without its email (email 'dee@@bad' is not valid")
-    assert by_line[8][1].startswith("kept without its phone (phone '12345'")
+    assert by_line[7][1].startswith(
+        "kept without its email (column 4 (E-mail): email 'dee@@bad' is not valid"
+    )
+    assert by_line[8][1].startswith("kept without its phone (column 5 (Phone): phone '12345'")
     assert "12 cells and the header 10" in by_line[10][1]
     assert "no Email or Phone" in by_line[16][1]
     assert by_line[10][2:] == [

@@ -217,15 +217,20 @@ def match_columns(
 
 
 def plan_columns(
-    header: Sequence[str], mapping: Mapping[str, str | None] | None = None
+    header: Sequence[str], mapping: Mapping[str, str | None] | None = None, path: object = None
 ) -> ColumnPlan:
     """Map a header onto the lead's fields; MappingError when no column holds a last name
-    (a file without Company gives every lead "[not provided]", as Salesforce does)."""
-    plan = match_columns(header, mapping)
+    (a file without Company gives every lead "[not provided]", as Salesforce does). `path`
+    names the file in the message."""
+    try:
+        plan = match_columns(header, mapping)
+    except MappingError as error:
+        raise MappingError(f"{path}: {error}" if path else str(error)) from None
     fed = {name for name, _ in plan.columns}
     if "last_name" not in fed and "full_name" not in fed:
         raise MappingError(
-            "no column for LastName (a lead needs one): map a column to it, as with "
-            f'--map "Your Column=LastName"; the columns are: {", ".join(plan.header)}'
+            f"{f'{path}: ' if path else ''}no column for LastName (a lead needs one): map a "
+            f'column to it, as with --map "Your Column=LastName"; the columns are: '
+            f"{', '.join(plan.header)}"
         )
     return plan

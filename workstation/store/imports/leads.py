@@ -245,7 +245,7 @@ def import_leads(
         header = reader.header
         assert header is not None
         check_header(path, header, form)
-        plan = plan_columns(header, mapping)
+        plan = plan_columns(header, mapping, path)
         source = _typed(source, "--source", _SOURCE_LIMIT)
         source = lead_source(source) if source else None
         campaign = _typed(campaign, "--campaign", _CAMPAIGN_LIMIT)

@@ -4,8 +4,9 @@ they start on, blank lines are skipped.
 
 Encoding: the one the user names (`import --encoding`), else a BOM decides (UTF-8 or
 UTF-16). Otherwise a file that is all valid UTF-8 is UTF-8; one that is UTF-8 with a few bad
-bytes (no more than `_BAD_PER_SEQUENCE` for each character UTF-8 reads, which a file in
-another encoding holds by accident only) is read as UTF-8 too, the bad bytes kept as they
+bytes (fewer than its UTF-8 bytes; or, where the detector would take it for a one-byte
+Western encoding such as cp1252, no more than `_BAD_PER_SEQUENCE` for each UTF-8
+character, which such a file holds by accident only) is read as UTF-8 too, the bad bytes kept as they
 were (surrogate escapes) so the rows holding them can be refused, written to the errors
 file unchanged and named in the report; a header holding such bytes is refused before
 anything is read (`check_header`); any other
@@ -138,9 +139,17 @@ def _encoding(path: Path) -> tuple[str, str]:
             high += len(_HIGH.findall(block))
     if clean:
         return "utf-8", "strict"
-    if sequences and high - valid <= sequences * _BAD_PER_SEQUENCE:
+    if valid * 2 > high:
         return "utf-8", "surrogateescape"
-    return _detected(path), "surrogateescape"
+    detected = _detected(path)
+    # A file of one-byte Western text holds valid UTF-8 by accident only ("Ã©" is itself
+    # mojibake): with enough of it, the file is UTF-8 with some bad bytes, read as UTF-8
+    # (the bad lines named), never silently as cp1252. CJK encodings form such pairs by
+    # the thousand: what the detector says of them stands.
+    one_byte = detected.startswith(("cp125", "iso8859", "mac", "latin"))
+    if one_byte and sequences and high - valid <= sequences * _BAD_PER_SEQUENCE:
+        return "utf-8", "surrogateescape"
+    return detected, "surrogateescape"
 
 
 def _delimiter(first_line: str) -> str:

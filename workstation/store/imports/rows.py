@@ -268,7 +268,7 @@ class RowCleaner:
                 if len(memo) < KEPT:
                     memo[cell] = count
             if count.__class__ is BadValue:
-                lost.append(f"without its NumberOfEmployees ({count})")
+                lost.append(f"without its NumberOfEmployees ({self._where(cells, 'employees')}{count})")
                 count = None
             values[_EMPLOYEES] = count
         source = None
@@ -293,11 +293,11 @@ class RowCleaner:
                 try:
                     flag = int(given is not None and read_flag(given, label))
                 except BadValue as error:
-                    flag = f"with {label} true ({error})"  # the safe side: no call, no mail
+                    flag = (str(error),)  # kept as true: no call, no mail is the safe side
                 if len(memo) < KEPT:
                     memo[cell] = flag
-            if flag.__class__ is str:
-                lost.append(flag)
+            if flag.__class__ is tuple:
+                lost.append(f"with {label} true ({self._where(cells, name)}{flag[0]})")
                 flag = 1
             values[at] = flag
         if lost:
@@ -315,7 +315,7 @@ class RowCleaner:
             try:
                 phone, zone = phone_values(given, region, self.zones)
             except BadValue as error:
-                problem = problem or str(error)
+                problem = problem or f"{self._at(index)}{error}"
                 continue
             return phone, zone, problem
         return None, None, problem
@@ -332,11 +332,22 @@ class RowCleaner:
                 if email is not None and len(email) > _EMAIL_LIMIT:
                     raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
             except BadValue as error:
-                problem = problem or str(error)
+                problem = problem or f"{self._at(index)}{error}"
                 continue
             if email is not None:
                 return email, problem
         return None, problem
+
+    def _at(self, index: int) -> str:
+        """Where a bad value was, for its reason: "column 5 (Mobile): "."""
+        return f"column {index + 1} ({self.rules.plan.header[index]}): "
+
+    def _where(self, cells: list[str], name: str) -> str:
+        """`_at` of the column a field's value came from."""
+        index, indexes, _ = self.fields[name]
+        if index < 0:
+            index = next((i for i in indexes if cells[i] and not cells[i].isspace()), indexes[0])
+        return self._at(index)
 
     def _place(self, cells: list[str]) -> tuple[str | None, str | None, str | None]:
         """(Country as cleaned, its ISO code, State as stored)."""

@@ -111,7 +111,7 @@ def load_leads(
         rows = list(reader)
     names = [clean_text(cell) or "" for cell in header]
     own = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
-    plan = plan_columns(header, own | mapping)
+    plan = plan_columns(header, own | mapping, path)
     connection = loader.session.connection()
     statuses = lead_statuses(connection)
     rules = options.rules(plan, statuses, undecodable=form.errors != "strict")

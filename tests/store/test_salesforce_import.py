@@ -421,13 +421,16 @@ def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, t
         export,
         "Lead",
         [
-            {"Id": "00Q1", "LastName": "Csv", "Company": "Acme", "Email": "CSV@acme.com", "Phone": ""},
-            {"Id": "00Q2", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com", "Phone": ""},
-            {"Id": "00Q3", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com", "Phone": ""},
-            {"Id": "00Q4", "LastName": "Ghost", "Company": "Acme", "Email": "", "Phone": ""},
-            {"Id": "00Q5", "LastName": "Known", "Company": "", "Email": "", "Phone": "(415) 555-0123"},
+            dict(zip(("Id", "LastName", "Company", "Email", "Phone"), row, strict=True))
+            for row in (
+                ("00Q1", "Csv", "Acme", "CSV@acme.com", ""),
+                ("00Q2", "Twin", "Acme", "twin@acme.com", ""),
+                ("00Q3", "Twin", "Acme", "twin@acme.com", ""),
+                ("00Q4", "Ghost", "Acme", "", ""),
+                ("00Q5", "Known", "", "", "(415) 555-0123"),
+            )
         ],
-    )  # fmt: skip
+    )
     _write(
         export,
         "CampaignMember",

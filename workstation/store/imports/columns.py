@@ -155,7 +155,6 @@ class ColumnPlan:
     unmapped: tuple[str, ...]
     unmapped_at: tuple[int, ...] = ()  # where the unmapped columns are
 
-
     def field_of(self) -> dict[int, str]:
         """Column index → the field it feeds."""
         return {index: name for name, indexes in self.columns for index in indexes}

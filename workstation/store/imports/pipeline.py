@@ -44,7 +44,7 @@ class LeadOptions:
     country: str | None = None  # Country of rows without one (--region, when named)
     source: str | None = None  # LeadSource of every row (--source)
     status_map: tuple[str, ...] = ()  # --status-map options, as written
-    formats: Formats = Formats()
+    formats: Formats = field(default_factory=Formats)
 
     def check(self, statuses: list[LeadStatus]) -> None:
         """StatusMapError when the status map cannot be used: before anything is written."""
@@ -140,11 +140,12 @@ def describe_tally(
     if tally.undecodable:
         shown = ", ".join(f"{line:,}" for line in tally.undecodable[:LINES_NAMED])
         more = len(tally.undecodable) - LINES_NAMED
+        count = len(tally.undecodable)
         lines.append(
-            f"Warning: {len(tally.undecodable):,} line{'' if len(tally.undecodable) == 1 else 's'}"
-            f" hold bytes that are not {encoding}: {shown}{f' and {more:,} more' if more > 0 else ''}"
-            " (refused, with their bytes as they were, in the errors file; if the whole file "
-            "is in another encoding, name it with --encoding)"
+            f"Warning: {count:,} line{'' if count == 1 else 's'} hold bytes that are not "
+            f"{encoding}: {shown}{f' and {more:,} more' if more > 0 else ''} (refused, with "
+            "their bytes as they were, in the errors file; if the whole file is in another "
+            "encoding, name it with --encoding)"
         )
     if tally.kept_statuses:
         listed = ", ".join(

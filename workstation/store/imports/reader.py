@@ -6,8 +6,8 @@ Encoding: the one the user names (`import --encoding`), else a BOM decides (UTF-
 UTF-16). Otherwise a file that is all valid UTF-8 is UTF-8; one that is UTF-8 with a few bad
 bytes (fewer than its UTF-8 bytes; or, where the detector would take it for a one-byte
 Western encoding such as cp1252, no more than `_BAD_PER_SEQUENCE` for each UTF-8
-character, which such a file holds by accident only) is read as UTF-8 too, the bad bytes kept as they
-were (surrogate escapes) so the rows holding them can be refused, written to the errors
+character, which such a file holds by accident only) is read as UTF-8 too, the bad bytes
+kept as they were (surrogate escapes) so the rows holding them can be refused, written to the errors
 file unchanged and named in the report; a header holding such bytes is refused before
 anything is read (`check_header`); any other
 file's encoding is told by chardet (a maintained detector that reads Cyrillic, Central

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
@@ -33,7 +33,7 @@ from workstation.store.exports.formulas import unescape_formula
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import parse_block
-from workstation.store.imports.statuses import StatusMap, Statuses, lead_status
+from workstation.store.imports.statuses import Statuses, StatusMap, lead_status
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import known_zone, record_zone
@@ -59,7 +59,7 @@ _TEXT = tuple(
 _LIMITS: dict[str, int | None] = {
     name: getattr(table_of(Lead).c[name].type, "length", None) for name in LEAD_VALUES
 }
-_LABELS = {name: field.label for name, field in FIELDS_BY_NAME.items()}
+_LABELS = {name: spec.label for name, spec in FIELDS_BY_NAME.items()}
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _REGIONS = phonenumbers.SUPPORTED_REGIONS
 _UNREACHABLE = "no Email or Phone: a lead must be reachable, and is matched by them"
@@ -84,7 +84,7 @@ class RowRules:
     default_source: str | None = None  # … for rows without one (the campaign's channel)
     default_type: str | None = None  # LeadType for rows without one (the campaign's offer)
     status_map: StatusMap = ()  # --status-map
-    formats: Formats = Formats()  # how the file writes numbers (and dates)
+    formats: Formats = field(default_factory=Formats)  # how the file writes numbers
     country: str | None = None  # Country of rows without one whose phone is of it (--region)
 
 
@@ -247,7 +247,8 @@ class RowCleaner:
         lost = self.lost  # the row is kept, reachable by what was good in it
         lost.extend(f"without its {what} ({problem})" for what, problem in
                     (("phone", bad_phone), ("email", bad_email)) if problem)  # fmt: skip
-        if code is None and rules.country and (phone is None or phone.startswith(self.calling_code)):
+        home = phone is None or phone.startswith(self.calling_code)  # not another's number
+        if code is None and rules.country and home:  # --region's country
             values[_COUNTRY] = rules.country
         if "time_zone" in has:  # a zone the file names (our own export's) wins
             cell, memo = cell_of(cells, "time_zone")
@@ -268,7 +269,8 @@ class RowCleaner:
                 if len(memo) < KEPT:
                     memo[cell] = count
             if count.__class__ is BadValue:
-                lost.append(f"without its NumberOfEmployees ({self._where(cells, 'employees')}{count})")
+                where = self._where(cells, "employees")
+                lost.append(f"without its NumberOfEmployees ({where}{count})")
                 count = None
             values[_EMPLOYEES] = count
         source = None

@@ -148,11 +148,13 @@ def read_number(text: str, label: str, formats: Formats) -> Decimal | None:
     if not body or not _MARKED.fullmatch(body) or not any(c.isdigit() for c in body):
         raise BadValue(f"{label} {written!r} is not a number")
     mark = _decimal_mark(body, formats.decimal)
-    integer, _, fraction = body.rpartition(mark) if mark else (body, "", "")
-    if mark and (not fraction.isdigit() and fraction or not integer and not fraction):
-        raise BadValue(f"{label} {written!r} is not a number")
-    group = {".": ",", ",": "."}.get(mark or "", "")
-    if not mark:
+    integer, fraction = body, ""
+    if mark:
+        integer, _, fraction = body.rpartition(mark)
+        if not (integer or fraction) or (fraction and not fraction.isdigit()):
+            raise BadValue(f"{label} {written!r} is not a number")
+        group = "," if mark == "." else "."
+    else:
         group = "," if "," in body else "." if "." in body else ""
     if group and group in integer:
         if not _GROUPED.fullmatch(integer.replace(group, "x")):

@@ -138,11 +138,12 @@ def load_leads(
                 outcome = "no Id: every record of a Salesforce export has one"
             if outcome.__class__ is tuple and converted:  # its status is the conversion's
                 outcome = (*outcome[:_SOURCE_STATUS], None, converted_status)
+            taken: Cleaned | list | str = outcome  # as a worker sends it (`rows.BlockCleaner`)
             if outcome.__class__ is str:
-                outcome = [line, outcome, cells]
+                taken = [line, outcome, cells]
             elif cleaner.warning is not None:
-                outcome = [line, cleaner.warning, cells, outcome]
-            values = tally.take(outcome, 0, errors)
+                taken = [line, cleaner.warning, cells, outcome]
+            values = tally.take(taken, 0, errors)
             if values is None:
                 continue
             if record.get("LeadSource", "").strip() and not options.source:

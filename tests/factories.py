@@ -36,6 +36,20 @@ def make_lead(session: Session, **values) -> Lead:
     return lead
 
 
+def insert_lead(session: Session, **values) -> int:
+    """A lead written through Core with only the columns every revision has (and
+    `values`): the migration tests fill old schemas with it, where the model's newer
+    columns are not there yet."""
+    n = next(_numbers)
+    values.setdefault("last_name", f"Lead{n}")
+    values.setdefault("company", f"Company {n}")
+    values.setdefault("created_at", NOW - timedelta(days=3))
+    values.setdefault("updated_at", NOW - timedelta(days=3))
+    if values.get("owner_id") is not None:
+        values.setdefault("assigned_at", NOW - timedelta(days=2))
+    return session.execute(insert(Lead).values(**values).returning(Lead.id)).scalar_one()
+
+
 def make_one_of_everything(session: Session) -> None:
     """At least one row in every business table."""
     from datetime import date
@@ -73,18 +87,18 @@ def make_one_of_everything(session: Session) -> None:
     )
     session.add_all([contact, opportunity])
     session.flush()
-    lead = make_lead(session, owner_id=rep_id, campaign_id=campaign.id)
+    lead_id = insert_lead(session, owner_id=rep_id, campaign_id=campaign.id)
     session.add_all(
         [
             OpportunityContactRole(
                 opportunity_id=opportunity.id, contact_id=contact.id, is_primary=True
             ),
-            CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
-            History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),
+            CampaignMember(campaign_id=campaign.id, lead_id=lead_id),
+            History(entity="lead", entity_id=lead_id, field="status", new_value="Open"),
         ]
     )
     # Naming only the columns every revision has: the upgrade tests write it at old ones.
     session.execute(
-        insert(Activity).values(lead_id=lead.id, rep_id=rep_id, disposition="No Answer")
+        insert(Activity).values(lead_id=lead_id, rep_id=rep_id, disposition="No Answer")
     )
     session.flush()

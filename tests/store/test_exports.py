@@ -48,7 +48,7 @@ EXPECTED_COLUMNS = {
     "leads": [
         "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "Website",
         "Industry", "NumberOfEmployees", "Street", "City", "State", "PostalCode", "Country",
-        "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "IsOpen",
+        "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "SourceStatus", "IsOpen",
         "LifecycleStage", "OwnerId", "ExistingAccountId", "Score", "DoNotCall",
         "HasOptedOutOfEmail", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "RejectedReason", "IsConverted", "ConvertedDate",

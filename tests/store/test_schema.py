@@ -12,7 +12,7 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel
 
-from tests.factories import NOW, make_lead, make_one_of_everything, make_rep
+from tests.factories import NOW, insert_lead, make_lead, make_one_of_everything, make_rep
 from workstation.store import reference
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.undo import undo_last_call
@@ -138,7 +138,7 @@ def test_upgrading_to_partial_unique_external_ids_keeps_rows_ids_and_guards(tmp_
     upgrade(engine, "0004")
     with Session(engine) as session:
         make_one_of_everything(session)
-        make_lead(session, id=41, external_id="00Q000000000041")
+        insert_lead(session, id=41, external_id="00Q000000000041")
         session.commit()
     tables = [t for t in BUSINESS_TABLES if t != "history"]
     with engine.connect() as connection:

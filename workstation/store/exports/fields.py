@@ -13,7 +13,8 @@ leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Web
     (email_opt_out), LastModifiedDate (updated_at); ours: TimeZone, LeadType (the offer),
     CampaignId (the most recent campaign), IsOpen, LifecycleStage, ExistingAccountId (an
     inquiry from a current customer), Score, DoNotCall, AssignedDate, CallbackDate,
-    AttemptCount, RejectedReason, ExternalId.
+    AttemptCount, RejectedReason, ExternalId, SourceStatus (the status another CRM gave the
+    lead when it was none of ours).
 contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MailingState,
     MailingCountry, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
     LastActivityDate, LastModifiedDate; ours: TimeZone, LifecycleStage, Score, IsReference,

@@ -307,3 +307,15 @@ def test_the_salesforce_lead_file_takes_map_errors_statuses_and_formats(engine, 
     again = import_salesforce(engine, export, **options)
     assert sum(o.created for o in again.objects) == 0
     assert _count(engine, Contact) == 0
+
+
+def test_the_lead_files_errors_file_is_never_the_database(sqlite_engine, sqlite_url, tmp_path):
+    from workstation.store.outputs import RefusedOutput
+
+    export = tmp_path / "export"
+    _export(export, "Lead", [{"Id": "00Q1", "LastName": "Lee", "Company": "A", "Email": ""}])
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    with pytest.raises(RefusedOutput, match="--errors FILE"):
+        import_salesforce(sqlite_engine, export, errors_path=database)
+    assert database.read_bytes() == before and _count(sqlite_engine, Lead) == 0

@@ -36,7 +36,7 @@ from workstation.store.imports.rows import (
     clean_chunk,
     init_worker,
 )
-from workstation.store.outputs import OutputFile, RefusedOutput, first_line_starting
+from workstation.store.outputs import OutputFile, RefusedOutput, first_line_starting, refuse
 
 CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
@@ -174,6 +174,10 @@ def cleaned(
         runner.close()
 
 
+_OURS = first_line_starting("Line,Reason")
+_ADVICE = "name another errors file with --errors FILE"
+
+
 class ErrorsFile:
     """Rows that could not be imported: their line, the reason, and the row as it was.
 
@@ -198,18 +202,19 @@ class ErrorsFile:
         self.path = path
         self.count = 0  # rows refused
         self.kept = 0  # rows imported without a bad value, listed for it to be fixed
-        self._header, self._protect = header, protect
+        self._header, self._protect = header, tuple(protect)
         self._output: OutputFile | None = None
-        if not lazy:
+        if lazy:  # a path it may never write is refused now all the same, before any work
+            try:
+                refuse(path, _OURS, self._protect)
+            except RefusedOutput as error:
+                raise RefusedOutput(f"{error}: {_ADVICE}") from None
+        else:
             self._open()
 
     def _open(self) -> None:
         self._output = OutputFile(
-            self.path,
-            first_line_starting("Line,Reason"),
-            protect=self._protect,
-            errors="surrogateescape",
-            advice="name another errors file with --errors FILE",
+            self.path, _OURS, protect=self._protect, errors="surrogateescape", advice=_ADVICE
         )
         self._writer = csv.writer(self._output.file)
         self._write(0, ["Line", "Reason", *map(escape_as_read, self._header)])

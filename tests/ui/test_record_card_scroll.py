@@ -85,7 +85,7 @@ async def test_the_whole_record_is_on_the_card(app_factory, sqlite_engine, size)
         for n in range(CALLS):
             assert f"note of call {n}" in text
         for n in range(8):
-            assert f"status: old {n} → new {n}" in text
+            assert f"Status: old {n} → new {n}" in text
         for label in ("Owner", "Campaign", "Lead source", "Email opt-out", "Created"):
             assert label in text
         assert "Spring Webinar" in text and "Webinar signup" in text and "Morgan Manager" in text
@@ -126,10 +126,10 @@ async def test_a_long_past_arrives_after_the_first_view(app_factory, sqlite_engi
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         card = app.screen.query_one(RecordCard)
-        await until(pilot, lambda: "status: old 24" in card.text, "the oldest change")
+        await until(pilot, lambda: "Status: old 24" in card.text, "the oldest change")
         assert len(card.text.splitlines()) > card.scrollable_content_region.height
         for n in range(25):
-            assert f"status: old {n} →" in card.text
+            assert f"Status: old {n} →" in card.text
         assert "Created" in card.text
         if size[0] == 240:  # wide: the activity beside the fields
             assert card.scrollable_content_region.width >= WIDE

@@ -137,16 +137,49 @@ def timeline(
         .order_by(col(History.at).desc())
         .limit(limit)
     ).all()
+    reps = _rep_names(session, [h for h, _ in changes])
     entries = [
         TimelineEntry(at=a.occurred_at, kind=a.kind, summary=_summary(a),
                       detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
                       who=who)
         for a, who in activities
     ] + [
-        TimelineEntry(at=h.at, kind="change",
-                      summary=f"{h.field}: {h.old_value or '—'} → {h.new_value or '—'}",
+        TimelineEntry(at=h.at, kind="change", summary=_change(h, reps),
                       detail=h.reason or "", who=who)
         for h, who in changes
     ]  # fmt: skip
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+# How a change names its field: the card's label for it, else its words ("lifecycle_stage"
+# reads "Lifecycle", "existing_account_id" reads "Existing account").
+_LABELS = {key: label for label, key in (*_LEAD_FIELDS, *_CONTACT_FIELDS)} | {
+    "owner_id": "Owner", "lifecycle_stage": "Lifecycle", "rejected_reason": "Rejected",
+}  # fmt: skip
+_REP_FIELDS = {"owner_id", "rep_id"}
+
+
+def _label(field_name: str) -> str:
+    if field_name in _LABELS:
+        return _LABELS[field_name]
+    words = field_name.removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def _rep_names(session: Session, changes: list[History]) -> dict[str, str]:
+    """The names of the reps that changes of an owner name by id."""
+    ids = {int(value) for h in changes if h.field in _REP_FIELDS
+           for value in (h.old_value, h.new_value) if value and value.isdigit()}  # fmt: skip
+    if not ids:
+        return {}
+    rows = session.execute(select(Rep.id, Rep.name).where(col(Rep.id).in_(ids))).all()
+    return {str(rep_id): name for rep_id, name in rows}
+
+
+def _change(change: History, reps: dict[str, str]) -> str:
+    """One change as a person reads it: "Owner: — → Chloe Donovan"."""
+    old, new = change.old_value, change.new_value
+    if change.field in _REP_FIELDS:
+        old, new = reps.get(old or "", old), reps.get(new or "", new)
+    return f"{_label(change.field)}: {old or '—'} → {new or '—'}"

@@ -10,6 +10,7 @@ rows are cleaned by, the tally of what became of them, and how the tally is told
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,8 +77,6 @@ class LeadOptions:
 def errors_path_for(path: Path, asked: Path | str | None) -> Path:
     """Where the rows of `path` that are refused (or kept without a bad value) go: `asked`,
     else beside it (leads.csv → leads.errors.csv); never over `path` itself."""
-    import os
-
     errors = Path(asked).expanduser() if asked else path.with_name(f"{path.stem}.errors.csv")
     try:
         same = errors.exists() and os.path.samefile(errors, path)
@@ -108,7 +107,7 @@ class LeadTally:
             line = line_base + outcome[0]
             errors.add(line, outcome[1], outcome[2], kept=len(outcome) == 4)
             if len(outcome) == 3:
-                if outcome[1] is UNDECODABLE or outcome[1] == UNDECODABLE:
+                if outcome[1] == UNDECODABLE:
                     self.undecodable.append(line)
                 return None
             outcome = outcome[3]  # kept without a bad value: [line, reason, cells, values]

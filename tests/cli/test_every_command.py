@@ -22,7 +22,8 @@ RUN_HERE = {
     ("convert", None),
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
-    ("scripts", "list"), ("export", None),
+    ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
+    ("filter", "archive"), ("search", None),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -75,6 +76,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
         for r in json.loads(_ok(capsys, *db, "reps", "--json"))
     )
 
+    saved = ("filter", "add", "Open web", "--source", "Web", "--status", "Open", "--json")
+    assert json.loads(_ok(capsys, *as_rep, *saved))["queue"].startswith("filter:")
+    assert json.loads(_ok(capsys, *as_rep, "next", "--queue", "open web", "--json"))
+    assert [f["name"] for f in json.loads(_ok(capsys, *as_rep, "filter", "list", "--json"))]
+    _ok(capsys, *as_rep, "filter", "archive", "Open web")
     lead = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "log", str(lead), "5", "--json")
     assert json.loads(_ok(capsys, *as_rep, "duration", "1:05", "--json"))["seconds"] == 65
@@ -106,6 +112,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     dry = json.loads(_ok(capsys, *db, "import", str(source), "--dry-run", "--json"))
     done = json.loads(_ok(capsys, *db, "import", str(source), "--json"))
     assert dry["created"] == done["created"] == 2
+    found = json.loads(_ok(capsys, *db, "search", "7946 0000", "--json", "--limit", "5"))
+    assert [(hit["kind"], hit["name"], hit["why"]) for hit in found] == [
+        ("lead", "Ada Lovelace", "phone")
+    ]
+    assert "Grace Hopper  (name, email)" in _ok(capsys, *db, "search", "grac hop")
 
     scripts = tmp_path / "scripts"
     _ok(capsys, *db, "scripts", "export", str(scripts), "--json")
@@ -118,3 +129,9 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     ):  # fmt: skip
         assert json.loads(_ok(capsys, *db, "export", kind, "--format", "json")), kind
         assert list(csv.DictReader(io.StringIO(_ok(capsys, *db, "export", kind)))), kind
+    for kind in ("leads", "contacts", "accounts", "opportunities", "activities"):
+        for_salesforce = _ok(
+            capsys, *db, "export", kind, "--for", "salesforce", "--status-map", "Open=New"
+        )
+        rows = list(csv.DictReader(io.StringIO(for_salesforce)))
+        assert rows and "Id" not in rows[0], kind

@@ -31,7 +31,6 @@ from workstation.store.reports.funnel_export import (
     percent,
     rep_section,
     stage_sections,
-    text_lines,
     time_section,
 )
 from workstation.store.reports.funnel_history import (
@@ -40,6 +39,7 @@ from workstation.store.reports.funnel_history import (
     rep_activity,
     time_in_status,
 )
+from workstation.tables import section_lines
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
@@ -240,7 +240,7 @@ class FunnelScreen(Screen):
         report = cast(FunnelReport, self.parts["report"])
         times = cast("Sequence[StatusTime]", self.parts["times"])
         reps = cast("Sequence[RepActivity]", self.parts["reps"])
-        lines = text_lines(all_sections(report, times, reps))
+        lines = section_lines(all_sections(report, times, reps))
         heading = f"{FUNNEL_HEADING} {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(

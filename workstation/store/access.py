@@ -14,7 +14,9 @@ history INSERT only; the team (`rep`) changed by managers only, and never its lo
 no DELETE, no TRUNCATE, no DDL (they own nothing and may create nothing). Row-level
 security on leads and contacts lets a rep change only their own records and pool records,
 and claim from the pool only for themselves; a manager may change and reassign any; an
-inactive rep changes none. Activities and history are written only as oneself. Accounts
+inactive rep changes none. Activities and history are written only as oneself, and
+saved filters kept only as oneself (a manager's may be shared, and a manager may archive
+any). Accounts
 and opportunities carry grants only: a conversion fills the account it matches, whoever
 owns it.
 
@@ -44,6 +46,7 @@ REP_WRITES = (
     "campaign_member",
     "campaign_member_status",
     "activity",
+    "saved_filter",
 )
 MANAGER_WRITES = (
     "call_script",
@@ -226,6 +229,12 @@ def _policies(connection: Connection) -> None:
             "UPDATE": (f"{me} IS NOT NULL", f"{me} IS NOT NULL"),
         },
         "history": {"SELECT": ("true", None), "INSERT": (None, as_me)},
+        # A rep's own filters; sharing one with the team is a manager's to do.
+        "saved_filter": {
+            "SELECT": (f"{manager} OR shared OR rep_id = {me}", None),
+            "INSERT": (None, f"{as_me} AND (NOT shared OR {manager})"),
+            "UPDATE": (f"{manager} OR ({as_me})", f"{manager} OR ({as_me} AND NOT shared)"),
+        },
     }
     for table, policies in rules.items():
         run(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')

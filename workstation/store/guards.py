@@ -56,6 +56,17 @@ def forbid_lookup_deletes_and_truncates(connection: Connection) -> None:
             )
 
 
+def forbid_deleting(connection: Connection, table: str) -> None:
+    """A table added after the first migration gets its neighbours' guards: no delete
+    (rows are archived), and on PostgreSQL no TRUNCATE."""
+    _trigger(connection, table, "DELETE")
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            f'CREATE TRIGGER forbid_truncate_{table} BEFORE TRUNCATE ON "{table}" '
+            "FOR EACH STATEMENT EXECUTE FUNCTION workstation_forbid()"
+        )
+
+
 def _trigger(connection: Connection, table: str, operation: str) -> None:
     name = f"forbid_{operation.lower()}_{table}"
     if connection.dialect.name == "postgresql":

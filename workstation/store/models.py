@@ -459,6 +459,21 @@ class Activity(SQLModel, table=True):
             sqlite_where=text("contact_id IS NOT NULL"),
             postgresql_where=text("contact_id IS NOT NULL"),
         ),
+        # An opportunity's and an account's own activities (their pages): few of them.
+        Index(
+            "ix_activity_opportunity",
+            "opportunity_id",
+            "occurred_at",
+            sqlite_where=text("opportunity_id IS NOT NULL"),
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_activity_account",
+            "account_id",
+            "occurred_at",
+            sqlite_where=text("account_id IS NOT NULL"),
+            postgresql_where=text("account_id IS NOT NULL"),
+        ),
         # A rep's latest undoable call (`undo_last_call`); the other activities stay out.
         Index(
             "ix_activity_rep",
@@ -496,6 +511,60 @@ class History(SQLModel, table=True):
     __table_args__ = (
         Index("ix_history_entity", "entity", "entity_id", "at"),
         Index("ix_history_field_at", "entity", "field", "at"),
+    )
+
+
+# Saved filters in use: a rep's own, and the ones a manager shares with the team.
+LIVE_FILTER = "NOT archived"
+SHARED_FILTER = "shared AND NOT archived"
+
+
+class SavedFilter(SQLModel, table=True):
+    """A rep's filter of the leads, saved as a named queue (`store/filters`). Archived,
+    never deleted. Each criterion left empty does not filter."""
+
+    __tablename__ = "saved_filter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")  # whose it is
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=320)  # the name case-folded: one name per rep
+    shared: bool = False  # a manager's filter, shown to the whole team
+    archived: bool = False
+    # "mine" (the rep working the queue), "pool", or "rep" (`owner_rep_id`'s leads).
+    owner: str = Field(default="mine", max_length=8)
+    owner_rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    lead_source: str | None = Field(default=None, max_length=80)
+    lead_type: str | None = Field(default=None, max_length=80)  # offer
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    industry: str | None = Field(default=None, max_length=80)
+    state: str | None = Field(default=None, max_length=80)
+    country: str | None = Field(default=None, max_length=80)
+    status: str | None = Field(default=None, max_length=80)
+    score_min: int | None = None
+    score_max: int | None = None
+    inactive_days: int | None = None  # last activity older than this many days (or none)
+    active_days: int | None = None  # last activity within this many days
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("owner IN ('mine', 'pool', 'rep')", name="ck_filter_owner"),
+        CheckConstraint("(owner = 'rep') = (owner_rep_id IS NOT NULL)", name="ck_filter_owner_rep"),
+        Index(
+            "ux_filter_rep_name",
+            "rep_id",
+            "name_key",
+            unique=True,
+            sqlite_where=text(LIVE_FILTER),
+            postgresql_where=text(LIVE_FILTER),
+        ),
+        Index(
+            "ix_filter_shared",
+            "name_key",
+            sqlite_where=text(SHARED_FILTER),
+            postgresql_where=text(SHARED_FILTER),
+        ),
     )
 
 

@@ -29,6 +29,8 @@ MODULES = (
     "reps",
     "import_",
     "scripts",
+    "filters",
+    "search",
 )
 
 

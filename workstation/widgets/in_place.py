@@ -7,6 +7,7 @@ is taller or shorter. The script panel changes with each record, mostly to the s
 from __future__ import annotations
 
 from textual.visual import VisualType
+from textual.widget import Widget
 from textual.widgets import Static
 
 
@@ -20,6 +21,6 @@ def update_in_place(widget: Static, content: VisualType) -> None:
             widget.refresh(layout=True)
         return
     parent = widget.parent
-    container = parent.size if parent is not None else widget.size
+    container = parent.size if isinstance(parent, Widget) else widget.size
     if widget.get_content_height(container, widget.screen.size, width) != height:
         widget.refresh(layout=True)

@@ -27,6 +27,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workstation.dialling import dialable, tel_link
 from workstation.widgets.safe_text import safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
@@ -53,15 +54,18 @@ def _pairs(card: Card) -> list[tuple[str, str]]:
     return pairs
 
 
-def _pair(label: str, value: str, label_width: int, width: int) -> Text:
+def _pair(label: str, value: str, label_width: int, width: int, link: str = "") -> Text:
     line = Text(label.ljust(label_width), style="bold", no_wrap=True)
     line.append(" ")
-    line.append_text(safe_text(value))
+    # The phone is a tel: link (OSC 8 where the terminal has it): a click dials it.
+    line.append_text(safe_text(value, style=Style(link=link) if link else ""))
     line.truncate(width, overflow="ellipsis")
     return line
 
 
-def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text]:
+def _fields(
+    pairs: list[tuple[str, str]], columns: int, width: int, phone: str | None = None
+) -> list[Text]:
     """Label/value pairs, one line each, in one or two columns of pairs; a value too long
     for its column ends in an ellipsis. Plain lines, not a table: a table measures every
     cell, ten times the cost of the rest of the card."""
@@ -74,7 +78,8 @@ def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text
     for row in range(rows):
         line = Text(no_wrap=True)
         for n, (label, value) in enumerate(pairs[row::rows]):
-            cell = _pair(label, value, label_width, column)
+            link = tel_link(phone) if phone and label == "Phone" else ""
+            cell = _pair(label, value, label_width, column, link)
             if n:
                 line.append("  ")
             line.append_text(cell)
@@ -128,19 +133,20 @@ def card_columns(
     if card.read_only:
         heading.append(Text("Converted: read-only", style="bold"))
     pairs = _pairs(card)
+    phone = dialable(card.phone)
     if width < WIDE:  # narrow: the call fields, the calls, then the rest of the record
         first = [pair for label in CALL_FIRST for pair in pairs if pair[0] == label]
         rest = [pair for pair in pairs if pair[0] not in CALL_FIRST]
         return [
             *heading,
-            *_fields(first, 1, width),
+            *_fields(first, 1, width, phone),
             *_activity(card),
             Text(),
             Text("Details", style="bold underline"),
             *_fields(rest, 1, width),
         ], []
     left = (width - GUTTER) * 5 // 8
-    return [*heading, *_fields(pairs, 2, left)], _activity(card)
+    return [*heading, *_fields(pairs, 2, left, phone)], _activity(card)
 
 
 GUTTER = 2  # cells between the fields and the activity, on a wide card
@@ -233,7 +239,8 @@ class RecordCard(ScrollView, can_focus=True):
         in_view = self.scrollable_content_region.height + 1
         self._pieces, rests = [], []
         for texts, column_width in columns:
-            strips, done = [], 0
+            strips: list[Strip] = []
+            done = 0
             while done < len(texts) and len(strips) < in_view:
                 strips += self._strips(texts[done : done + 1], column_width)
                 done += 1

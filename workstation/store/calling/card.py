@@ -39,6 +39,7 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
 
 
 def _fmt(value: object) -> str:
@@ -89,7 +90,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         "account": account.name if account else "",
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
-    values["phone"] = display_phone(values["phone"])
+    phone = values["phone"]
+    values["phone"] = display_phone(phone)
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
@@ -107,10 +109,11 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        phone=phone,
     )
 
 
-def _summary(activity: Activity) -> str:
+def activity_summary(activity: Activity) -> str:
     """What happened; for a call, how long it lasted too."""
     what = activity.disposition or activity.subject or activity.kind
     if activity.kind == "call" and activity.duration_seconds is not None:
@@ -121,8 +124,8 @@ def _summary(activity: Activity) -> str:
 def timeline(
     session: Session, kind: str, record_id: int, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
-    """Activities and history of one record, merged newest first."""
-    owner_column = col(Activity.lead_id if kind == "lead" else Activity.contact_id)
+    """Activities and history of one lead, contact or opportunity, merged newest first."""
+    owner_column = col(getattr(Activity, f"{kind}_id"))  # lead, contact or opportunity
     activities = session.execute(
         select(Activity, col(Rep.name))
         .outerjoin(Rep, col(Rep.id) == Activity.rep_id)
@@ -139,7 +142,7 @@ def timeline(
     ).all()
     reps = _rep_names(session, [h for h, _ in changes])
     entries = [
-        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=_summary(a),
+        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=activity_summary(a),
                       detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
                       who=who)
         for a, who in activities
@@ -173,7 +176,7 @@ def _rep_names(session: Session, changes: list[History]) -> dict[str, str]:
            for value in (h.old_value, h.new_value) if value and value.isdigit()}  # fmt: skip
     if not ids:
         return {}
-    rows = session.execute(select(Rep.id, Rep.name).where(col(Rep.id).in_(ids))).all()
+    rows = session.execute(select(col(Rep.id), col(Rep.name)).where(col(Rep.id).in_(ids))).all()
     return {str(rep_id): name for rep_id, name in rows}
 
 

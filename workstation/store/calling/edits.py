@@ -20,7 +20,7 @@ from workstation.store.permissions import require_active
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
-from workstation.store.values.regions import country_code
+from workstation.store.values.regions import country_code, stored_country
 
 TEXT_FIELDS = {
     "lead": ("first_name", "last_name", "title", "company", "email", "phone", "website",
@@ -66,6 +66,8 @@ def _clean(kind: str, changes: dict[str, object], region: str) -> dict[str, obje
                 text = e164(number) if number is not None else None
         except BadValue as error:
             raise InvalidValue(str(error)) from None
+        if text is not None and name == "country":
+            text = stored_country(text)  # its ISO code, as imports store it
         if text is None and name in REQUIRED[kind]:
             raise InvalidValue(f"{label} cannot be empty")
         clean[name] = text

@@ -99,7 +99,7 @@ _KINDS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 class ExportField:
     name: str
     expression: ColumnElement[Any]
-    kind: str  # bool, datetime, date, int, json, text or money
+    kind: str  # bool, datetime, date, int, json, text, money or country
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,12 @@ def _kind_of(expression: ColumnElement[Any]) -> str:
 
 def _money(name: str, expression: ColumnElement[Any]) -> ExportField:
     return ExportField(name, expression, "money")
+
+
+def _country(name: str, expression: ColumnElement[Any]) -> ExportField:
+    """A country, written as its ISO code (as imports store it) even where an older
+    version stored the name, so that importing the file again stores what is here."""
+    return ExportField(name, expression, "country")
 
 
 def _spec(
@@ -167,7 +173,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("City", "city"),
         ("State", "state"),
         ("PostalCode", "postal_code"),
-        ("Country", "country"),
+        _country("Country", _lead.c.country),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LeadType", "lead_type"),
@@ -204,7 +210,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Email", "email"),
         ("Phone", "phone"),
         ("MailingState", "state"),
-        ("MailingCountry", "country"),
+        _country("MailingCountry", _contact.c.country),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LifecycleStage", "lifecycle_stage"),
@@ -233,7 +239,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("NumberOfEmployees", "employees"),
         ("Phone", "phone"),
         ("BillingState", "state"),
-        ("BillingCountry", "country"),
+        _country("BillingCountry", _account.c.country),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
         ("CreatedDate", "created_at"),

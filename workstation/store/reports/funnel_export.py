@@ -101,24 +101,6 @@ def all_sections(
     ]
 
 
-def text_lines(sections: Sequence[Section]) -> list[str]:
-    """Aligned columns: the first left, the figures right."""
-    lines: list[str] = []
-    for section in sections:
-        widths = [
-            max([len(h)] + [len(row[i]) for row in section.rows])
-            for i, h in enumerate(section.head)
-        ]
-        lines += ["", section.title]
-        for row in [section.head, *section.rows]:
-            cells = [
-                value.ljust(width) if i == 0 else value.rjust(width)
-                for i, (value, width) in enumerate(zip(row, widths, strict=True))
-            ]
-            lines.append("  ".join(cells).rstrip())
-    return lines
-
-
 def funnel_json(
     report: FunnelReport,
     statuses: Sequence[StatusTime],

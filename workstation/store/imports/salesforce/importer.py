@@ -16,6 +16,10 @@ here, reachability rule, options (`--map`, `--errors`, `--status-map`, `--date-f
 `--decimal`, `--region`, `--source`, `--campaign`, `--assign`, `--dry-run`), errors file
 and report lines as a CSV file of leads.
 
+Our own exports are read back the same way (`ours`): the ordinary one and the one for
+Salesforce's Data Loader, told by their headers; a record of ours without a Salesforce Id
+is matched by what it holds, so a second run makes nothing twice either.
+
 A record whose Id is already here was imported before and is left alone, so a second run
 changes nothing. Owners are Salesforce users, which an export does not describe: records
 arrive unowned (leads in the pool), and the report says so.
@@ -38,7 +42,7 @@ from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.pipeline import LeadOptions
 from workstation.store.imports.reader import CsvRows, check_header, sniff
-from workstation.store.imports.salesforce import records
+from workstation.store.imports.salesforce import ours, records
 from workstation.store.imports.salesforce.leads import LeadFileReport, load_leads
 from workstation.store.imports.salesforce.values import Mapping, Picklists
 from workstation.store.models import (
@@ -76,6 +80,16 @@ OBJECTS: dict[str, Imported] = {
     "Task": Activity,
 }
 CHUNK = 500
+# How a record of our own export with no Salesforce Id is known to be here already (leads:
+# matched as every lead is, `salesforce.leads`; campaigns: by name, unique here): each
+# tuple of columns in turn, equal (or both empty).
+_SAME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Account": (("name", "website", "phone", "country"),),
+    "Contact": (("email",), ("phone",)),
+    "Opportunity": (("account_id", "name", "close_date"),),
+    "CampaignMember": (("campaign_id", "lead_id", "contact_id"),),
+    "Activity": (("occurred_at", "lead_id", "contact_id", "kind", "subject"),),
+}
 
 
 class SalesforceImportError(StoreError):
@@ -147,15 +161,23 @@ def _files(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
+def _read(name: str, path: Path, encoding: str | None) -> list[dict[str, str]]:
     """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
-    kept: a Description has several), picklist values and Ids among them."""
+    kept: a Description has several), picklist values and Ids among them; our own
+    exports' rows made into a Salesforce export's (`ours`)."""
     form = sniff(path, encoding)
     with CsvRows(path, form) as reader:
         check_header(path, reader.header, form)
         header = [clean_text(cell) or "" for cell in reader.header]
+        whose = ours.dialect(header)
         return [
-            dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False))
+            ours.as_salesforce(
+                name,
+                dict(
+                    zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)
+                ),
+                whose,
+            )
             for _, cells in reader
         ]
 
@@ -172,6 +194,7 @@ class Loader:
         self.account_names: dict[int, str] = {}
         self.campaign_names: Counter[str] = Counter()
         self.renamed: list[str] = []
+        self.merged: dict[str, int] = {}  # records of our export matched, by object
 
     def lookup(self, name: str, salesforce_id: str) -> int | None:
         return self.ids[name].get(salesforce_id.strip()) if salesforce_id else None
@@ -197,10 +220,14 @@ class Loader:
                 col(Account.id).in_(list(known.values()))
             )
             self.account_names.update(self.session.execute(accounts).all())
-        created = 0
+        created = merged = 0
         for row in rows:
             salesforce_id = row.get("Id", "").strip()
-            if not salesforce_id or salesforce_id in self.ids[name]:
+            # A row of our own export without a Salesforce Id: its key links this import.
+            key = salesforce_id or row.get(ours.KEY, "")
+            if salesforce_id and key in self.ids[name]:
+                self.alias(name, row, self.ids[name][key])
+            if not key or key in self.ids[name]:
                 continue
             if name == "CampaignMember" and not self._member_links(row):
                 self.values.kept[
@@ -208,16 +235,39 @@ class Loader:
                     "imported, left out"
                 ] += 1
                 continue
+            if name == "Campaign" and not salesforce_id:
+                same = self.session.execute(
+                    select(col(Campaign.id)).where(
+                        col(Campaign.name) == (self.values.text(row, "Name", 190) or "").strip()
+                    )
+                ).scalar()
+                if same is not None:  # from our own export, imported before
+                    self.ids[name][key] = same
+                    merged += 1
+                    continue
             values = self._values(name, row)
-            record = model(**values, external_id=salesforce_id)
+            if not salesforce_id and (same := self._same_record(model, values)) is not None:
+                self.ids[name][key] = same  # from our own export, imported before
+                merged += 1
+                continue
+            record = model(**values, external_id=salesforce_id or None)
             self.session.add(record)
             self.session.flush()
             assert record.id is not None  # flushed
-            self.ids[name][salesforce_id] = record.id
+            self.ids[name][key] = record.id
+            self.alias(name, row, record.id)
             if isinstance(record, Account):
                 self.account_names[record.id] = record.name
             created += 1
-        return ObjectCount(name, len(rows), created, len(known))
+        if merged:
+            self.merged[name] = merged
+        return ObjectCount(name, len(rows), created, len(known) + merged)
+
+    def alias(self, name: str, row: dict[str, str], record_id: int) -> None:
+        """A row of our own export is also found by its own key, as the other files of
+        the export name it."""
+        if row.get(ours.KEY):
+            self.ids[name][row[ours.KEY]] = record_id
 
     def _member_links(self, row: dict[str, str]) -> bool:
         """Whether a membership's campaign and its lead or contact are here."""
@@ -227,6 +277,21 @@ class Loader:
             or lookup("Contact", row.get("ContactId", "")) is not None
             or lookup("Contact", row.get("LeadId", "")) is not None  # a lead that is a contact
         )
+
+    def _same_record(self, model: Imported, values: dict) -> int | None:
+        """A record of our own export without a Salesforce Id that is here already, so
+        that a second run makes nothing twice: found as `_SAME` says."""
+        for columns in _SAME.get(model.__name__, ()):
+            if values.get(columns[0]) is None:
+                continue
+            statement = select(col(model.id)).order_by(col(model.id)).limit(1)
+            for column in columns:
+                value, field = values.get(column), getattr(model, column)
+                statement = statement.where(field.is_(None) if value is None else field == value)
+            found = self.session.execute(statement).scalar()
+            if found is not None:
+                return found
+        return None
 
     def _values(self, name: str, row: dict[str, str]) -> dict:
         values = self.values
@@ -379,7 +444,7 @@ def import_salesforce(
                 )
                 counts.append(ObjectCount("Lead", leads.read, leads.created, leads.already_here))
             elif name in files:
-                counts.append(loader.load(name, _read(files[name], encoding)))
+                counts.append(loader.load(name, _read(name, files[name], encoding)))
         info = ensure_campaign(session, campaign, channel=source) if campaign else None
         if info is not None:
             loader.join_campaign(info)
@@ -416,6 +481,11 @@ def _notes(files: dict[str, Path], loader: Loader, leads: LeadFileReport | None)
         "record owners are Salesforce users, which the export does not describe: "
         "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
         "then hand the pool out with `workstation assign`)"
+    )
+    notes.extend(
+        f"{count:,} {name} records matched one already here as the same record of our "
+        "export: linked to it, not made twice"
+        for name, count in loader.merged.items()
     )
     if leads is not None and leads.matched:
         notes.append(

@@ -13,6 +13,11 @@ history, not a person to call: it is kept whole even when it has neither phone n
 never merged into another record, and linked to the account, contact and opportunity it
 became. A lead that matched a contact stands for that contact in the export's campaign
 memberships and tasks.
+
+Our own exports' Lead files are read too (`ours`): a lead without a Salesforce Id is known
+by its own key in this import, and a second run finds it as every import finds a lead (by
+email, then phone); the Data Loader export's Time_Zone__c and Lead_Type__c are the
+TimeZone and LeadType columns (a zone the file names wins, as in any file of leads).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from workstation.store.imports.pipeline import (
 from workstation.store.imports.pool import ErrorsFile
 from workstation.store.imports.reader import CsvFormat, CsvRows, check_header
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned, RowCleaner
+from workstation.store.imports.salesforce import ours
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
@@ -54,8 +60,11 @@ _OWN = (
     "ConvertedContactId ConvertedOpportunityId IsUnreadByOwner CreatedDate CreatedById "
     "LastModifiedDate LastModifiedById SystemModstamp LastActivityDate LastViewedDate "
     "LastReferencedDate PhotoUrl Latitude Longitude GeocodeAccuracy Address Jigsaw "
-    "JigsawContactId EmailBouncedReason EmailBouncedDate IndividualId"
+    "JigsawContactId EmailBouncedReason EmailBouncedDate IndividualId "
+    "ExternalId Workstation_Id__c Salesforce_Id__c"  # our exports' ids (`ours`)
 ).split()
+# The Data Loader export's custom fields (`export --for salesforce`) that are our fields.
+_CUSTOM = {"Time_Zone__c": "time_zone", "Lead_Type__c": "lead_type"}
 _OWN_KEYS = frozenset(picklist_key(name) for name in _OWN)
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _COMPANY, _STATUS, _SOURCE_STATUS = _AT["company"], _AT["status"], _AT["source_status"]
@@ -90,6 +99,7 @@ class LeadFileReport:
 @dataclass(frozen=True, slots=True)
 class _Extras:
     salesforce_id: str
+    key: str  # the Salesforce Id, else our export's key (`ours.KEY`): links this import
     record: dict[str, str]  # the row by column, for the export's own columns
     account: int | None  # the account an Account Id in Company names
 
@@ -110,8 +120,9 @@ def load_leads(
         check_header(path, header, form)
         rows = list(reader)
     names = [clean_text(cell) or "" for cell in header]
-    own = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
-    plan = plan_columns(header, own | mapping, path)
+    own: dict[str, str | None] = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
+    custom = {name: field for name, field in _CUSTOM.items() if name in names}
+    plan = plan_columns(header, own | custom | mapping, path)
     connection = loader.session.connection()
     statuses = lead_statuses(connection)
     rules = options.rules(plan, statuses, undecodable=form.errors != "strict")
@@ -119,22 +130,28 @@ def load_leads(
     cleaner = RowCleaner(rules)
     errors = ErrorsFile(errors_path_for(path, errors_path), header, protect=protect, lazy=True)
     report, tally = LeadFileReport(read=len(rows)), LeadTally()
-    at = names.index("Id") if "Id" in names else -1
-    wanted = [cells[at].strip() for _, cells in rows if 0 <= at < len(cells) and cells[at].strip()]
+    whose = ours.dialect(names)
+    records = [
+        ours.as_salesforce("Lead", dict(zip(names, cells, strict=False)), whose)
+        for _, cells in rows
+    ]
+    wanted = [record["Id"].strip() for record in records if record.get("Id", "").strip()]
     known = loader.known("Lead", wanted)
     loader.ids["Lead"].update(known)
     open_rows: list[tuple[Cleaned, _Extras]] = []
     try:
-        for line, cells in rows:
-            record = dict(zip(names, cells, strict=False))
+        for (line, cells), record in zip(rows, records, strict=True):
             salesforce_id = record.get("Id", "").strip()
+            key = salesforce_id or record.get(ours.KEY, "")
             if salesforce_id and salesforce_id in known:
+                loader.ids["Lead"][key] = known[salesforce_id]
+                loader.alias("Lead", record, known[salesforce_id])
                 tally.rows += 1
                 report.already_here += 1
                 continue
             converted = loader.values.flag(record, "IsConverted")
             outcome = cleaner.row(cells, reachable=not converted)
-            if not salesforce_id and outcome.__class__ is tuple:
+            if not key and outcome.__class__ is tuple:
                 outcome = "no Id: every record of a Salesforce export has one"
             if outcome.__class__ is tuple and converted:  # its status is the conversion's
                 outcome = (*outcome[:_SOURCE_STATUS], None, converted_status)
@@ -149,7 +166,7 @@ def load_leads(
             if record.get("LeadSource", "").strip() and not options.source:
                 loader.values.picklists.source(record["LeadSource"])  # noted for the report
             values, account = _account_in_company(loader, values)
-            extras = _Extras(salesforce_id, record, account)
+            extras = _Extras(salesforce_id, key, record, account)
             if converted:
                 _add_converted(loader, values, extras, report)
             else:
@@ -203,12 +220,13 @@ def _add_converted(
         created_at=loader.values.when(record),
         last_activity_at=moment(record, "LastActivityDate"),
         existing_account_id=extras.account,
-        external_id=extras.salesforce_id,
+        external_id=extras.salesforce_id or None,
     )
     loader.session.add(lead)
     loader.session.flush()
     assert lead.id is not None  # flushed
-    loader.ids["Lead"][extras.salesforce_id] = lead.id
+    loader.ids["Lead"][extras.key] = lead.id
+    loader.alias("Lead", record, lead.id)
     loader.new_leads.append(lead.id)
     report.created += 1
 
@@ -234,17 +252,19 @@ def _write_open(
     made, matched = [], []
     for (_, extras), (table, record_id, new) in zip(rows, result.landed, strict=True):
         if table == "contact":
-            loader.ids["Contact"][extras.salesforce_id] = record_id
+            loader.ids["Contact"][extras.key] = record_id
+            loader.alias("Contact", extras.record, record_id)
             report.matched_contacts += 1
             report.already_here += 1
             continue
-        loader.ids["Lead"][extras.salesforce_id] = record_id
+        loader.ids["Lead"][extras.key] = record_id
+        loader.alias("Lead", extras.record, record_id)
         if new:
             record = extras.record
             made.append(
                 {
                     "b_id": record_id,
-                    "b_external": extras.salesforce_id,
+                    "b_external": extras.salesforce_id or None,
                     "b_created": loader.values.when(record),
                     "b_activity": loader.values.moment(record, "LastActivityDate"),
                     "b_account": extras.account,
@@ -253,7 +273,8 @@ def _write_open(
             loader.new_leads.append(record_id)
             report.created += 1
         else:
-            matched.append((record_id, extras.salesforce_id))
+            if extras.salesforce_id:
+                matched.append((record_id, extras.salesforce_id))
             report.matched += 1
             report.already_here += 1
     if made:

@@ -17,8 +17,9 @@ from typing import Any
 
 import phonenumbers
 
+from workstation.store.imports.salesforce import ours
 from workstation.store.imports.salesforce.values import Picklists
-from workstation.store.values.calling_window import record_zone
+from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 from workstation.store.values.formats import (
     Formats,
@@ -189,7 +190,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         phone=phone,
         state=state,
         country=country,
-        time_zone=record_zone(phone, state, country),
+        time_zone=_zone(row) or record_zone(phone, state, country),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         do_not_call=values.flag(row, "DoNotCall"),
         email_opt_out=values.flag(row, "HasOptedOutOfEmail"),
@@ -218,6 +219,11 @@ def opportunity(values: Values, row: Row) -> dict[str, Any]:
         is_closed=stage.is_closed,
         created_at=created,
     )
+
+
+def _zone(row: Row) -> str | None:
+    """A time zone the file names (our exports' TimeZone, Time_Zone__c): it wins."""
+    return known_zone((row.get("TimeZone") or row.get("Time_Zone__c") or "").strip())
 
 
 def member(values: Values, row: Row) -> dict[str, Any]:
@@ -249,6 +255,8 @@ def task(values: Values, row: Row) -> dict[str, Any]:
     duration = row.get("CallDurationInSeconds", "").strip()
     done = values.flag(row, "IsClosed") or row.get("Status", "") == "Completed"
     day = values.moment(row, "ActivityDate")
+    # Our own exports say when a task is due (`ours`): a logged call is done, not open.
+    due = values.moment(row, ours.DUE) if ours.DUE in row else None if done else day
     description = row.get("Description", "")
     return dict(
         lead_id=values.lookup("Lead", who),
@@ -257,9 +265,10 @@ def task(values: Values, row: Row) -> dict[str, Any]:
         or values.lookup("Account", row.get("AccountId", "")),
         opportunity_id=values.lookup("Opportunity", what),
         kind=_KINDS.get(written_kind, "task"),
+        disposition=values.picklists.disposition(row.get("CallDisposition", "")),
         subject=values.text(row, "Subject") or "",
         notes=description,  # cleaned with its lines kept, as every cell is (`importer._read`)
         duration_seconds=int(duration) if duration.isdigit() else None,
         occurred_at=day or values.when(row),
-        due_at=None if done else day,
+        due_at=due,
     )

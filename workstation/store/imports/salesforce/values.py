@@ -22,7 +22,7 @@ from workstation.store.imports.picklists import (
     picklist_key,
 )
 from workstation.store.models import CampaignMemberStatus
-from workstation.store.reference import OpportunityStage
+from workstation.store.reference import Disposition, OpportunityStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class Picklists:
         self.seen: Counter[tuple[str, str, str, str]] = Counter()
         self._added: set[tuple[str, str]] = set()  # (picklist, value) this import added
         self._stages = {s.name: s for s in session.execute(select(OpportunityStage)).scalars()}
+        self._dispositions = list(session.execute(select(col(Disposition.name))).scalars())
 
     def _note(self, picklist: str, theirs: str, ours: str, how: str | None = None) -> str:
         if how is None and (picklist, ours) in self._added:
@@ -75,6 +76,11 @@ class Picklists:
         self._stages[row.name] = row
         self._note("Opportunity stage", value, row.name, "added")
         return row
+
+    def disposition(self, value: str) -> str | None:
+        """Ours for a call's CallDisposition when it names one of ours (as our exports
+        write them), else None: a disposition is ours, with the keys and rules it has."""
+        return match_picklist(value, self._dispositions, {}) if value.strip() else None
 
     def source(self, value: str) -> str | None:
         if not value.strip():

@@ -80,10 +80,16 @@ OBJECTS: dict[str, Imported] = {
     "Task": Activity,
 }
 CHUNK = 500
-# How a record of our own export with no Salesforce Id is known to be here already (leads:
-# matched as every lead is, `salesforce.leads`; campaigns: by name, unique here): each
-# tuple of columns in turn, equal (or both empty).
+# How a record of our own export with no Salesforce Id is known to be here already (open
+# leads: matched as every lead is, `salesforce.leads`; campaigns: by name, unique here):
+# each tuple of columns in turn, equal (or both empty). A converted lead is found only
+# among converted leads: it is history, never merged into a lead still being worked.
 _SAME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Lead": (
+        ("email", "is_converted"),
+        ("phone", "is_converted"),
+        ("last_name", "company", "converted_at", "is_converted"),
+    ),
     "Account": (("name", "website", "phone", "country"),),
     "Contact": (("email",), ("phone",)),
     "Opportunity": (("account_id", "name", "close_date"),),
@@ -246,7 +252,7 @@ class Loader:
                     merged += 1
                     continue
             values = self._values(name, row)
-            if not salesforce_id and (same := self._same_record(model, values)) is not None:
+            if not salesforce_id and (same := self.same_record(model, values)) is not None:
                 self.ids[name][key] = same  # from our own export, imported before
                 merged += 1
                 continue
@@ -278,7 +284,7 @@ class Loader:
             or lookup("Contact", row.get("LeadId", "")) is not None  # a lead that is a contact
         )
 
-    def _same_record(self, model: Imported, values: dict) -> int | None:
+    def same_record(self, model: Imported, values: dict) -> int | None:
         """A record of our own export without a Salesforce Id that is here already, so
         that a second run makes nothing twice: found as `_SAME` says."""
         for columns in _SAME.get(model.__name__, ()):

@@ -204,13 +204,14 @@ def _account_in_company(loader: Loader, values: Cleaned) -> tuple[Cleaned, int |
 def _add_converted(
     loader: Loader, values: Cleaned, extras: _Extras, report: LeadFileReport
 ) -> None:
-    """A converted lead, kept as it was converted: history, matched with nothing."""
+    """A converted lead, kept as it was converted: history, merged into no other record.
+    One of our own export without a Salesforce Id that a run before brought is found
+    among the converted leads by what it holds (`importer._SAME`), and not made twice."""
     named = dict(zip(LEAD_VALUES, values, strict=True))
     for at in _FLAGS:
         named[LEAD_VALUES[at]] = bool(values[at])
     record, lookup, moment = extras.record, loader.lookup, loader.values.moment
-    lead = Lead(
-        **named,
+    named |= dict(
         is_open=False,
         is_converted=True,
         converted_at=moment(record, "ConvertedDate"),
@@ -220,8 +221,12 @@ def _add_converted(
         created_at=loader.values.when(record),
         last_activity_at=moment(record, "LastActivityDate"),
         existing_account_id=extras.account,
-        external_id=extras.salesforce_id or None,
     )
+    if not extras.salesforce_id and (same := loader.same_record(Lead, named)) is not None:
+        loader.ids["Lead"][extras.key] = same
+        report.already_here += 1
+        return
+    lead = Lead(**named, external_id=extras.salesforce_id or None)
     loader.session.add(lead)
     loader.session.flush()
     assert lead.id is not None  # flushed

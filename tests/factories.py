@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from workstation.store.models import Lead, Rep
@@ -37,17 +37,30 @@ def make_lead(session: Session, **values) -> Lead:
 
 
 def insert_lead(session: Session, **values) -> int:
-    """A lead written through Core with only the columns every revision has (and
-    `values`): the migration tests fill old schemas with it, where the model's newer
-    columns are not there yet."""
-    n = next(_numbers)
-    values.setdefault("last_name", f"Lead{n}")
-    values.setdefault("company", f"Company {n}")
-    values.setdefault("created_at", NOW - timedelta(days=3))
-    values.setdefault("updated_at", NOW - timedelta(days=3))
-    if values.get("owner_id") is not None:
-        values.setdefault("assigned_at", NOW - timedelta(days=2))
-    return session.execute(insert(Lead).values(**values).returning(Lead.id)).scalar_one()
+    """A lead written with only the columns every revision has (in SQL: Core would fill in
+    every column the model has a default for), for the tests that write at old revisions."""
+    row = {
+        "last_name": f"Lead{next(_numbers)}",
+        "company": "Acme, Inc.",
+        "status": "Open",
+        "is_open": True,
+        "lifecycle_stage": "Lead",
+        "score": 0,
+        "do_not_call": False,
+        "email_opt_out": False,
+        "created_at": NOW - timedelta(days=3),
+        "assigned_at": NOW - timedelta(days=2) if values.get("owner_id") is not None else None,
+        "attempt_count": 0,
+        "is_converted": False,
+        "version": 1,
+        "updated_at": NOW,
+        **values,
+    }
+    names = ", ".join(row)
+    marks = ", ".join(f":{name}" for name in row)
+    return session.execute(
+        text(f"INSERT INTO lead ({names}) VALUES ({marks}) RETURNING id"), row
+    ).scalar_one()
 
 
 def make_one_of_everything(session: Session) -> None:
@@ -74,26 +87,34 @@ def make_one_of_everything(session: Session) -> None:
     script = CallScript(name="Script", body="Hi {first_name}")
     session.add(script)
     session.flush()
-    campaign = Campaign(name="Spring Webinar", channel="Webinar", call_script_id=script.id)
-    account = Account(name="Acme, Inc.", owner_id=rep_id)
-    session.add_all([campaign, account])
-    session.flush()
-    contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep_id)
+    campaign_id = session.execute(
+        insert(Campaign)
+        .values(name="Spring Webinar", channel="Webinar", call_script_id=script.id)
+        .returning(Campaign.id)
+    ).scalar_one()
+    account_id = session.execute(
+        insert(Account).values(name="Acme, Inc.", owner_id=rep_id).returning(Account.id)
+    ).scalar_one()
+    contact_id = session.execute(
+        insert(Contact)
+        .values(last_name="Doe", account_id=account_id, owner_id=rep_id)
+        .returning(Contact.id)
+    ).scalar_one()
     opportunity = Opportunity(
-        account_id=account.id,
+        account_id=account_id,
         name="Acme – Spring Webinar",
         close_date=date(2026, 12, 31),
         owner_id=rep_id,
     )
-    session.add_all([contact, opportunity])
+    session.add(opportunity)
     session.flush()
-    lead_id = insert_lead(session, owner_id=rep_id, campaign_id=campaign.id)
+    lead_id = insert_lead(session, owner_id=rep_id, campaign_id=campaign_id)
     session.add_all(
         [
             OpportunityContactRole(
-                opportunity_id=opportunity.id, contact_id=contact.id, is_primary=True
+                opportunity_id=opportunity.id, contact_id=contact_id, is_primary=True
             ),
-            CampaignMember(campaign_id=campaign.id, lead_id=lead_id),
+            CampaignMember(campaign_id=campaign_id, lead_id=lead_id),
             History(entity="lead", entity_id=lead_id, field="status", new_value="Open"),
         ]
     )

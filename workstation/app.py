@@ -177,6 +177,12 @@ class WorkstationApp(KeysInOrder):
         self.notify(f"{what} is for managers.", severity="warning", markup=False)
         return False
 
+    def action_open_campaigns(self) -> None:
+        from workstation.screens.campaigns import CampaignsScreen
+
+        if self._managers_only("Campaigns"):
+            self.push_screen(CampaignsScreen())
+
     def action_open_scripts(self) -> None:
         from workstation.screens.scripts import ScriptsScreen
         from workstation.widgets.script_panel import ScriptPanel

@@ -23,7 +23,8 @@ RUN_HERE = {
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
-    ("filter", "archive"), ("search", None),
+    ("filter", "archive"), ("search", None), ("stage", None), ("campaign", "add"),
+    ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -89,6 +90,29 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     assert converted["lead_id"] == lead and converted["opportunity_created"]
     other = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "reject", str(other), "--reason", "Bogus form fill", "--json")
+
+    template = tmp_path / "email.txt"
+    template.write_text("Subject: {first_name}, your trial\n\nHi {first_name}", encoding="utf-8")
+    made = json.loads(
+        _ok(capsys, *db, "campaign", "add", "Both DBs Expo", "--channel", "Event", "--offer",
+            "Trial", "--budget", "1000", "--email-template", str(template), "--json")
+    )  # fmt: skip
+    assert (made["channel"], made["budget_cents"]) == ("Event", 100_000)
+    changed = json.loads(
+        _ok(capsys, *db, "campaign", "set", str(made["id"]), "--actual-cost", "900",
+            "--status", "Attended:responded", "--json")
+    )  # fmt: skip
+    assert changed["actual_cost_cents"] == 90_000 and len(changed["statuses"]) == 3
+    assert "Both DBs Expo" in {
+        c["name"] for c in json.loads(_ok(capsys, *db, "campaign", "list", "--json"))
+    }
+    back = json.loads(
+        _ok(capsys, *as_rep, "campaign", "respond", "Both DBs Expo", str(other), "--status",
+            "Attended", "--json")
+    )  # fmt: skip
+    assert back["reopened"] and back["lifecycle_stage"] == "Marketing Qualified"
+    moved = json.loads(_ok(capsys, *as_rep, "stage", str(other), "sales accepted", "--json"))
+    assert (moved["old_stage"], moved["new_stage"]) == ("Marketing Qualified", "Sales Accepted")
 
     for form in ("json", "csv", "table"):
         _ok(capsys, *db, "untouched", "--format", form)

@@ -207,7 +207,7 @@ def test_the_shapes_spreadsheets_write(engine, tmp_path):
     quoted, numbers with a decimal comma, flags as WAHR-free usual spellings."""
     source = tmp_path / "excel.csv"
     lines = [
-        '"Last Name";"Company";"Email";"Employees";"Do Not Call";"Email Opt Out";"Notes"',
+        '"Last Name";"Company";"Email";"Employees";"Do Not Call";"Email Opt Out";"Met At"',
         '"Lee";"Acme";"lee@acme.com";"1.200";"TRUE";"no";"met at the fair"',
         '"Ray";"Beta";"ray@beta.com";"12";"x";"Y";""',
         '"Fox";"Gamma";"fox@gamma.com";"lots";"maybe";"0";"call after 5"',
@@ -230,8 +230,8 @@ def test_the_shapes_spreadsheets_write(engine, tmp_path):
     assert (leads["Fox"].employees, leads["Fox"].do_not_call) == (None, True)
     (reason,) = [row["Reason"] for row in csv.DictReader(errors.open(encoding="utf-8"))]
     assert "without its NumberOfEmployees" in reason and "with DoNotCall true" in reason
-    assert summary.ignored_values == {"Notes": 2}
-    assert "Ignored columns (values left out): Notes (2)" in summary.notes
+    assert summary.ignored_values == {"Met At": 2}
+    assert "Ignored columns (values left out): Met At (2)" in summary.notes
 
 
 def test_a_us_file_reads_1_200_as_twelve_hundred_and_a_european_one_as_told(

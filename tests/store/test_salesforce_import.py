@@ -401,8 +401,9 @@ def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(sqlit
 def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, tmp_path):
     """The Lead file takes the pipeline a CSV file of leads takes: matched by email, then
     phone, against the leads and contacts here and its own earlier rows; a row that
-    matches a contact makes no lead (its membership goes to the contact); a row nobody can
-    reach is refused to Lead.errors.csv with its line; a second run makes nothing."""
+    matches a contact is a new inquiry from a known person, a lead linked to the contact
+    (never a second contact), and takes its membership; a row nobody can reach is refused
+    to Lead.errors.csv with its line; a second run makes nothing."""
     from workstation.store.imports.leads import import_leads
 
     listed = tmp_path / "list.csv"
@@ -446,13 +447,16 @@ def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, t
         leads = session.execute(select(Lead.last_name, Lead.external_id)).all()
         twin = session.execute(select(Lead.id).where(Lead.external_id == "00Q2")).scalar()
         known = session.execute(select(Contact.id)).scalar_one()  # no second contact
+        linked = session.execute(
+            select(Lead.id).where(Lead.external_id == "00Q5", Lead.contact_id == known)
+        ).scalar_one()
         members = session.execute(select(CampaignMember.lead_id, CampaignMember.contact_id)).all()
-    assert sorted(leads) == [("Csv", "00Q1"), ("Twin", "00Q2")]
-    # 00Q3's membership is on the Twin it matched, 00Q5's on the contact it matched.
-    assert sorted(members, key=str) == sorted([(twin, None), (None, known)], key=str)
+    assert sorted(leads) == [("Csv", "00Q1"), ("Known", "00Q5"), ("Twin", "00Q2")]
+    # 00Q3's membership is on the Twin it matched, 00Q5's on the lead linked to the contact.
+    assert sorted(members, key=str) == sorted([(twin, None), (linked, None)], key=str)
     notes = " | ".join(report.notes)
     assert "2 Lead records matched a lead already here" in notes
-    assert "1 Lead records matched a contact already here" in notes
+    assert "matched a contact" not in notes
     assert "2 CampaignMember rows naming a campaign, lead or contact that was not" in notes
     assert report.leads.rejected == 1
     refused = read("Lead.errors", export)

@@ -112,11 +112,14 @@ class QueueScreen(Screen):
                 id="queue.duration", show=False),
         Binding("c", "convert", "Convert", id="queue.convert"),
         Binding("x", "reject", "Reject", id="queue.reject"),
+        Binding("l", "stage", "Lifecycle stage", id="queue.stage", show=False),
         Binding("a", "assign", "Assign", id="queue.assign", show=False),
         Binding("U", "app.open_untouched", "Untouched leads (managers)", id="app.untouched",
                 show=False),
         Binding("F", "app.open_funnel", "Funnel (managers)", id="app.funnel", show=False),
         Binding("S", "app.open_scripts", "Call scripts", id="app.scripts", show=False),
+        Binding("M", "app.open_campaigns", "Campaigns (managers)", id="app.campaigns",
+                show=False),
         Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
@@ -753,6 +756,26 @@ class QueueScreen(Screen):
         self.app.push_screen(
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
+
+    def action_stage(self) -> None:
+        """Move the card's person along the lifecycle (accept, qualify, send back)."""
+        card = self.card
+        if card is None or card.read_only:
+            self.notify("Pick a lead or contact that is not converted.", markup=False)
+            return
+        from workstation.screens.stage_dialog import StageDialog
+
+        def moved(result) -> None:
+            if result is not None:
+                self.notify(f"{card.name}: {result.old_stage} → {result.new_stage}.", markup=False)
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, "lifecycle stage moved")
+
+        dialog = StageDialog(
+            record_id=card.id, name=card.name, stage=card.lifecycle_stage, kind=card.kind
+        )
+        self.app.push_screen(dialog, moved)
 
     def action_skipped(self) -> None:
         """Every lead the last n passed over, with its reason."""

@@ -49,6 +49,7 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # Rejected records, counted by reason (the funnel): a small partial index, not one over
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
+LINKED = "contact_id IS NOT NULL"
 
 
 def external_id_index(table: str) -> Index:
@@ -119,6 +120,9 @@ class Campaign(SQLModel, table=True):
     active: bool = True
     call_script_id: int | None = Field(default=None, foreign_key="call_script.id")
     email_template: str = ""
+    # Whole cents; None: not known (left out of the funnel's cost per won deal).
+    budget_cents: int | None = Field(default=None, sa_type=BigInteger)
+    actual_cost_cents: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
     external_id: str | None = Field(default=None, max_length=40)
 
@@ -158,7 +162,14 @@ class Account(SQLModel, table=True):
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
     phone: str | None = Field(default=None, max_length=32)
+    # Type as Salesforce's picklist has it (Prospect, Customer – Direct, Partner …); empty
+    # unless a file or the rep gives one.
+    account_type: str | None = Field(default=None, max_length=80)
+    # The billing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
     active: bool = True
@@ -178,6 +189,8 @@ class Lead(SQLModel, table=True):
     company: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)  # E.164
+    phone_extension: str | None = Field(default=None, max_length=16)  # "972" of "… x972"
+    mobile_phone: str | None = Field(default=None, max_length=32)  # E.164
     website: str | None = Field(default=None, max_length=255)
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
@@ -189,6 +202,8 @@ class Lead(SQLModel, table=True):
     time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
     lead_source: str | None = Field(default=None, max_length=80)  # channel
     lead_type: str | None = Field(default=None, max_length=80)  # offer
+    description: str | None = None  # the inquiry, as the person wrote it
+    account_type: str | None = Field(default=None, max_length=80)  # for the account it becomes
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
     status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
     # Kept equal to "status is neither closed nor converted" by the store, in the same
@@ -198,7 +213,11 @@ class Lead(SQLModel, table=True):
     source_status: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id")
+    # The customer account an inquiry comes from (its domain's): marked ★ in the queues.
     existing_account_id: int | None = Field(default=None, foreign_key="account.id")
+    # The contact this lead turned out to be (seed 002: "Contact – No / Current
+    # Opportunity"): a new inquiry from a known person, kept as a lead beside the contact.
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
     score: int = 0
     do_not_call: bool = False
     email_opt_out: bool = False
@@ -286,6 +305,13 @@ class Lead(SQLModel, table=True):
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
         ),
+        # A contact's linked leads; most leads have none.
+        Index(
+            "ix_lead_contact",
+            "contact_id",
+            sqlite_where=text(LINKED),
+            postgresql_where=text(LINKED),
+        ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
 
@@ -300,9 +326,16 @@ class Contact(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=128)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)
+    phone_extension: str | None = Field(default=None, max_length=16)
+    mobile_phone: str | None = Field(default=None, max_length=32)
+    # The mailing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     time_zone: str | None = Field(default=None, max_length=64)
+    description: str | None = None
     lead_source: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Sales Accepted", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)

@@ -31,6 +31,8 @@ MODULES = (
     "scripts",
     "filters",
     "search",
+    "stage",
+    "campaign",
 )
 
 

@@ -43,8 +43,9 @@ WIDE = 100  # from this width the fields take two columns and the timeline sits 
 
 # In one column (a small terminal) what a rep needs on the call comes first, then the
 # record's calls, then the other fields in the record's order.
-CALL_FIRST = ("Name", "Company", "Account", "Phone", "Status", "Attempts", "Callback",
-              "Time zone", "Owner")  # fmt: skip
+CALL_FIRST = ("Name", "Company", "Account", "Phone", "Mobile", "Status", "Attempts",
+              "Callback", "Time zone", "Owner")  # fmt: skip
+DESCRIPTION_LINES = 12  # of a long inquiry, the first lines; the rest is in the export
 
 
 def _pairs(card: Card) -> list[tuple[str, str]]:
@@ -86,6 +87,18 @@ def _fields(
             line.append(" " * (column - cell.cell_len))
         lines.append(line)
     return lines
+
+
+def _description(card: Card) -> list[Text]:
+    """The inquiry (a contact's description), its own lines kept, after the call fields:
+    what the person asked for is what the rep calls about."""
+    if not card.description:
+        return []
+    lines = card.description.splitlines()
+    shown = [safe_text(line) for line in lines[:DESCRIPTION_LINES]]
+    if len(lines) > DESCRIPTION_LINES:
+        shown.append(Text(f"… {len(lines) - DESCRIPTION_LINES} more lines", style="dim"))
+    return [Text("Description", style="bold"), *shown]
 
 
 def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[Text]:
@@ -140,13 +153,14 @@ def card_columns(
         return [
             *heading,
             *_fields(first, 1, width, phone),
+            *_description(card),
             *_activity(card),
             Text(),
             Text("Details", style="bold underline"),
             *_fields(rest, 1, width),
         ], []
     left = (width - GUTTER) * 5 // 8
-    return [*heading, *_fields(pairs, 2, left, phone)], _activity(card)
+    return [*heading, *_fields(pairs, 2, left, phone), *_description(card)], _activity(card)
 
 
 GUTTER = 2  # cells between the fields and the activity, on a wide card

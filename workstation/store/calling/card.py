@@ -40,6 +40,8 @@ class Card:
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
     phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
+    description: str = ""  # a lead's inquiry, a contact's description; its lines kept
+    lifecycle_stage: str = ""
 
 
 def _fmt(value: object) -> str:
@@ -53,20 +55,22 @@ def _fmt(value: object) -> str:
 
 
 _COMMON_TOP = (("Name", "name"), ("Title", "title"))
-_COMMON_CONTACT = (("Phone", "phone"), ("Email", "email"))
+_COMMON_CONTACT = (("Phone", "phone"), ("Mobile", "mobile_phone"), ("Email", "email"))
+_ADDRESS = (("Street", "street"), ("City", "city"), ("State", "state"),
+            ("Postal code", "postal_code"), ("Country", "country"))  # fmt: skip
 _LEAD_FIELDS = (
     *_COMMON_TOP, ("Company", "company"), *_COMMON_CONTACT, ("Website", "website"),
-    ("Industry", "industry"), ("Employees", "employees"), ("City", "city"),
-    ("State", "state"), ("Country", "country"), ("Time zone", "time_zone"),
-    ("Status", "status"), ("Lifecycle", "lifecycle_stage"), ("Score", "score"),
-    ("Attempts", "attempt_count"), ("Callback", "callback_at"), ("Assigned", "assigned_at"),
-    ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
-    ("Lead type", "lead_type"), ("Do not call", "do_not_call"),
+    ("Industry", "industry"), ("Employees", "employees"), *_ADDRESS,
+    ("Time zone", "time_zone"), ("Status", "status"), ("Lifecycle", "lifecycle_stage"),
+    ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
+    ("Assigned", "assigned_at"), ("Last activity", "last_activity_at"),
+    ("Lead source", "lead_source"), ("Lead type", "lead_type"),
+    ("Account type", "account_type"), ("Do not call", "do_not_call"),
     ("Email opt-out", "email_opt_out"), ("Created", "created_at"),
 )  # fmt: skip
 _CONTACT_FIELDS = (
-    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, ("State", "state"),
-    ("Country", "country"), ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
+    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, *_ADDRESS,
+    ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
     ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
     ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
     ("Reference", "is_reference"), ("Do not call", "do_not_call"),
@@ -92,9 +96,16 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
     phone = values["phone"]
     values["phone"] = display_phone(phone)
+    if values["phone"] and record.phone_extension:
+        values["phone"] += f" ext. {record.phone_extension}"
+    values["mobile_phone"] = display_phone(values["mobile_phone"])
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
+    if isinstance(record, Lead) and account is not None:
+        fields.insert(0, ("★", f"customer inquiry: from {account.name}"))
+    if isinstance(record, Lead) and record.contact_id is not None:
+        fields.append(("Known contact", f"contact {record.contact_id}"))
     campaign_id = record.campaign_id if isinstance(record, Lead) else None
     campaign = session.get(Campaign, campaign_id) if campaign_id else None
     return Card(
@@ -110,6 +121,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
         phone=phone,
+        description=record.description or "",
+        lifecycle_stage=record.lifecycle_stage,
     )
 
 

@@ -6,30 +6,33 @@ name in the same style. Every kind starts with `Id`, our integer primary key; id
 table, so a `…Id` column names its table through its name. `ExternalId` is the id the record
 had in the system it was imported from.
 
-leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Website,
-    Industry, NumberOfEmployees, Street, City, State, PostalCode, Country, LeadSource,
-    Status, OwnerId, CreatedDate, LastActivityDate, IsConverted, ConvertedDate,
-    ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId, HasOptedOutOfEmail
-    (email_opt_out), LastModifiedDate (updated_at); ours: TimeZone, LeadType (the offer),
-    CampaignId (the most recent campaign), IsOpen, LifecycleStage, ExistingAccountId (an
-    inquiry from a current customer), Score, DoNotCall, AssignedDate, CallbackDate,
-    AttemptCount, RejectedReason, ExternalId, SourceStatus (the status another CRM gave the
-    lead when it was none of ours).
-contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MailingState,
-    MailingCountry, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
-    LastActivityDate, LastModifiedDate; ours: TimeZone, LifecycleStage, Score, IsReference,
-    ReferenceUseCount, IsActive, RejectedReason, AssignedDate, CallbackDate, AttemptCount,
-    ExternalId.
-accounts (Account): Id, Name, Website, Industry, NumberOfEmployees, Phone, BillingState,
-    BillingCountry, OwnerId, CreatedDate; ours: Domain, IsActive, ExternalId.
+leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), MobilePhone,
+    Website, Industry, NumberOfEmployees, Street, City, State, PostalCode, Country,
+    Description (the inquiry), LeadSource, Status, OwnerId, CreatedDate, LastActivityDate,
+    IsConverted, ConvertedDate, ConvertedAccountId, ConvertedContactId,
+    ConvertedOpportunityId, HasOptedOutOfEmail (email_opt_out), LastModifiedDate
+    (updated_at); ours: PhoneExtension, AccountType (for the account it becomes), TimeZone,
+    LeadType (the offer), CampaignId (the most recent campaign), IsOpen, LifecycleStage,
+    ExistingAccountId (an inquiry from a current customer), Score, DoNotCall,
+    AssignedDate, CallbackDate, AttemptCount, RejectedReason, ExternalId, SourceStatus (the
+    status another CRM gave the lead when it was none of ours).
+contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MobilePhone,
+    MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry,
+    Description, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
+    LastActivityDate, LastModifiedDate; ours: PhoneExtension, TimeZone, LifecycleStage,
+    Score, IsReference, ReferenceUseCount, IsActive, RejectedReason, AssignedDate,
+    CallbackDate, AttemptCount, ExternalId.
+accounts (Account): Id, Name, Type, Website, Industry, NumberOfEmployees, Phone,
+    BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry, OwnerId,
+    CreatedDate; ours: Domain, IsActive, ExternalId.
 opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), StageName,
     Probability, CloseDate, IsClosed, IsWon (the stage's flag), OwnerId, LeadSource,
     CampaignId (primary campaign source), CreatedDate; ours: ExternalId.
 opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
     IsPrimary, CreatedDate.
 campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
-    IsActive, CreatedDate; ours: Offer (the lead type), Product, CallScriptId, EmailTemplate,
-    ExternalId.
+    IsActive, BudgetedCost, ActualCost (empty when not known), CreatedDate; ours: Offer (the
+    lead type), Product, CallScriptId, EmailTemplate, ExternalId.
 campaign-members (CampaignMember): Id, CampaignId, LeadId, ContactId, Status, HasResponded,
     FirstRespondedDate (responded_at), CreatedDate; ours: ExternalId.
 activities (Task): Id, WhoId (the contact, else the lead, as after a Salesforce
@@ -166,6 +169,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Company", "company"),
         ("Email", "email"),
         ("Phone", "phone"),
+        ("PhoneExtension", "phone_extension"),
+        ("MobilePhone", "mobile_phone"),
         ("Website", "website"),
         ("Industry", "industry"),
         ("NumberOfEmployees", "employees"),
@@ -174,6 +179,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("State", "state"),
         ("PostalCode", "postal_code"),
         _country("Country", _lead.c.country),
+        ("Description", "description"),
+        ("AccountType", "account_type"),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LeadType", "lead_type"),
@@ -209,8 +216,14 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Title", "title"),
         ("Email", "email"),
         ("Phone", "phone"),
+        ("PhoneExtension", "phone_extension"),
+        ("MobilePhone", "mobile_phone"),
+        ("MailingStreet", "street"),
+        ("MailingCity", "city"),
         ("MailingState", "state"),
+        ("MailingPostalCode", "postal_code"),
         _country("MailingCountry", _contact.c.country),
+        ("Description", "description"),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LifecycleStage", "lifecycle_stage"),
@@ -233,12 +246,16 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
     "accounts": _spec(
         _account,
         ("Name", "name"),
+        ("Type", "account_type"),
         ("Website", "website"),
         ("Domain", "domain"),
         ("Industry", "industry"),
         ("NumberOfEmployees", "employees"),
         ("Phone", "phone"),
+        ("BillingStreet", "street"),
+        ("BillingCity", "city"),
         ("BillingState", "state"),
+        ("BillingPostalCode", "postal_code"),
         _country("BillingCountry", _account.c.country),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
@@ -279,6 +296,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("StartDate", "start_date"),
         ("EndDate", "end_date"),
         ("IsActive", "active"),
+        _money("BudgetedCost", _campaign.c.budget_cents),
+        _money("ActualCost", _campaign.c.actual_cost_cents),
         ("CallScriptId", "call_script_id"),
         ("EmailTemplate", "email_template"),
         ("CreatedDate", "created_at"),

@@ -16,10 +16,14 @@ import's.
 A matched record only has its empty fields filled (and do-not-call / email opt-out switched
 on, never off); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
-member of a campaign once, with the campaign's default member status. What a row that
-matches an existing contact becomes is decided in one place, `BatchWriter._matched_contact`:
-never a second contact, and never a lead of its own yet (the lifecycle's leads linked to
-their contact will be made there).
+member of a campaign once, with the campaign's default member status.
+
+A row matching a stored contact is a new inquiry from a known person (seed 002): it is not
+merged into the contact but becomes a lead linked to it, routed as
+`lifecycle.known_people` decides, or fills the lead already linked to it. A new lead from a
+customer account's domain is marked a customer inquiry. A stored person put aside (rejected,
+nurtured) who joins a campaign with a responded status is reopened for sales
+(`lifecycle.responses`).
 
 `landed` (when the writer is asked to keep it) says, row by row, which record each row of
 the batch became or merged into: the Salesforce importer links the export's other objects
@@ -36,6 +40,7 @@ from typing import Any, final
 
 from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, select, update
 
+from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
 from workstation.store.imports.sql import (
@@ -44,8 +49,17 @@ from workstation.store.imports.sql import (
     find_by_email_or_phone,
     insert_rows,
 )
+from workstation.store.lifecycle.known_people import (
+    customer_account_of,
+    customer_accounts,
+    for_importer,
+    may_hand_over,
+    route_known_contacts,
+)
+from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.tables import table_of
+from workstation.store.values.addresses import compound_address
 
 _lead = table_of(Lead)
 _contact = table_of(Contact)
@@ -53,14 +67,20 @@ _member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
-    "country time_zone lead_source lead_type".split()
+    "country time_zone lead_source lead_type phone_extension mobile_phone description "
+    "account_type".split()
 )
-CONTACT_FILL = tuple("first_name title email phone state country time_zone lead_source".split())
+CONTACT_FILL = tuple(
+    "first_name title email phone street city state postal_code country time_zone lead_source "
+    "phone_extension mobile_phone description".split()
+)
 FLAGS = ("do_not_call", "email_opt_out")
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
-_EMAIL, _PHONE = _AT["email"], _AT["phone"]
+_EMAIL, _PHONE, _WEBSITE = _AT["email"], _AT["phone"], _AT["website"]
 
-LEAD_LOOKUP = ("id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id")
+LEAD_LOOKUP = (
+    "id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id", "contact_id"
+)  # fmt: skip
 CONTACT_LOOKUP = ("id", *CONTACT_FILL, *FLAGS)
 # By person, not by campaign: "campaign_id = ?" would make SQLite read every member of the
 # campaign (its index looks selective to a planner without statistics), and a campaign of a
@@ -99,6 +119,14 @@ _UPDATE = {
 }
 
 
+def _empty(name: str, value: object) -> bool:
+    """Whether a matched record's field is empty, to be filled: a street an earlier version
+    stored as a compound address's JSON text is no street."""
+    if value is None or value == "":
+        return True
+    return name == "street" and str(value)[0] == "{" and compound_address(str(value)) is not None
+
+
 def _insert_returning_ids(
     connection: Connection, columns: Sequence[str], rows: list[tuple]
 ) -> list[int]:
@@ -135,6 +163,7 @@ class _Target:
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
     position: int = -1  # a new lead's place among the batch's new leads
+    contact_id: int | None = None  # a new lead's: the stored contact it turned out to be
 
     def named(self) -> dict[str, Any]:
         if self.values is None:
@@ -148,15 +177,15 @@ class _Target:
         return tuple(map(self.values.get, LEAD_VALUES))
 
 
-def _landed(entry: _Target | int, ids: list[int]) -> tuple[str, int, bool]:
-    """Where a row landed: a new lead (by its place among the batch's new leads), or the
-    record it merged into."""
+def _landed(entry: _Target | int, made: bool, ids: list[int]) -> tuple[str, int, bool]:
+    """Where a row landed: a new lead (by its place among the batch's new leads), a new
+    lead linked to a contact, or the record it merged into."""
     if type(entry) is int:
         return "lead", ids[entry], True
     assert type(entry) is _Target
     if entry.id is None:
         return "lead", ids[entry.position], False
-    return entry.table, entry.id, False
+    return entry.table, entry.id, made
 
 
 def _stored_id(target: _Target) -> int:
@@ -170,8 +199,8 @@ class BatchResult:
     created: int
     updated: int
     unchanged: int
-    new_lead_ids: list[int] = field(default_factory=list)
-    # With `landed`: for each row, ("lead" or "contact", id, whether the row made it).
+    new_lead_ids: list[int] = field(default_factory=list)  # the new leads without an owner
+    # With `landed`: for each row, ("lead", id, whether the row made it).
     landed: list[tuple[str, int, bool]] = field(default_factory=list)
 
 
@@ -234,9 +263,11 @@ class BatchWriter:
         default_status: str,
         open_statuses: set[str],
         dry_run: bool = False,
+        rep_id: int | None = None,
         landed: bool = False,
     ) -> None:
         self.campaign = campaign
+        self.rep_id = rep_id  # who imports: named in the history of what the import changes
         self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status
         self.open_statuses = open_statuses
@@ -248,37 +279,49 @@ class BatchWriter:
         self.carried = _CarriedIndex()
         self.carried_new: list[Cleaned | _Target] = []
         self.carried_stored: dict[tuple[str, int], _Target] = {}
+        # Stored contact id -> the lead linked to it (stored, or new in this batch; a dry
+        # run's over every batch).
+        self.linked: dict[int, _Target] = {}
+        self.customers: dict[str, int] | None = None  # customer accounts by domain
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
     ) -> BatchResult:
+        if self.customers is None:
+            self.customers = customer_accounts(connection)
+        if not self.dry_run:
+            self.linked = {}
         known = self._known(connection, len(rows))
         index, found = self._existing(connection, rows, known)
+        new_linked: list[_Target] = []
         emails, phones = index.emails, index.phones
         # Each new lead's row; made a _Target only when a later row merges into it.
         fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
         first_new = len(fresh)
         updated = unchanged = 0
-        where: list[_Target | int] | None = [] if self.landed else None
+        # With `landed`: each row's record, and whether the row made it (`_landed`).
+        where: list[tuple[_Target | int, bool]] | None = [] if self.landed else None
         for values in rows:
             email, phone = values[_EMAIL], values[_PHONE]
             if (email and email in emails) or (phone and phone in phones):
                 target = self._find(index, fresh, email, phone)
+                if target is not None and target.table == "contact":
+                    target = self._linked_lead(target, values, new_linked)
+                    if target is None:  # a new lead linked to the contact
+                        if where is not None:
+                            where.append((new_linked[-1], True))
+                        continue
                 if target is not None:
-                    if target.table == "contact":
-                        changed = self._matched_contact(target, values, index)
-                    else:
-                        changed = self._merge(target, values, index)
-                    if changed:
+                    if self._merge(target, values, index):
                         updated += 1
                     else:
                         unchanged += 1
                     if where is not None:
-                        where.append(target)
+                        where.append((target, False))
                     continue
             position = len(fresh)
             if where is not None:
-                where.append(position)
+                where.append((position, True))
             fresh.append(values)
             if email:
                 emails[email] = position
@@ -290,16 +333,72 @@ class BatchWriter:
                     same.append(position)
         if self.dry_run:
             self.written += len(rows)
-            return BatchResult(len(fresh) - first_new, updated, unchanged)
+            return BatchResult(len(fresh) - first_new + len(new_linked), updated, unchanged)
         ids = self._insert(connection, fresh, now)
+        self._insert_linked(connection, new_linked, now)
         self._update(connection, found, now)
         if known is not None:
             known.add(row[_EMAIL] for row in rows)
             known.add(row[_PHONE] for row in rows)
             known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
         self.written += len(rows)
-        landed = [] if where is None else [_landed(entry, ids) for entry in where]
-        return BatchResult(len(fresh), updated, unchanged, ids, landed)
+        landed = [] if where is None else [_landed(entry, made, ids) for entry, made in where]
+        return BatchResult(len(fresh) + len(new_linked), updated, unchanged, ids, landed)
+
+    def _linked_lead(
+        self, contact: _Target, values: Cleaned, new_linked: list[_Target]
+    ) -> _Target | None:
+        """The lead linked to a stored contact a row matches, which the row then fills;
+        None when there was none: the row becomes one (a new inquiry from a known person)."""
+        contact_id = _stored_id(contact)
+        linked = self.linked.get(contact_id)
+        email = values[_EMAIL]
+        if linked is not None and not (email and linked.email and linked.email != email):
+            return linked
+        lead = _Target("lead", None, email, None, values, contact_id=contact_id)
+        lead.is_member = self.campaign is not None
+        self.linked.setdefault(contact_id, lead)
+        new_linked.append(lead)
+        return None
+
+    def _insert_linked(self, connection: Connection, leads: list[_Target], now: datetime) -> None:
+        """Insert the new leads linked to stored contacts, routed as their contacts say,
+        with the routing in the history."""
+        if not leads:
+            return
+        routes = route_known_contacts(connection, (t.contact_id for t in leads if t.contact_id))
+        manager = may_hand_over(connection, self.rep_id)
+        for target in leads:
+            assert target.contact_id is not None
+            route = for_importer(
+                routes[target.contact_id], may_hand_over=manager, rep_id=self.rep_id
+            )
+            values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
+            values.update(
+                status=route.status,
+                is_open=route.status in self.open_statuses,
+                owner_id=route.owner_id,
+                assigned_at=now if route.owner_id is not None else None,
+                contact_id=target.contact_id,
+                existing_account_id=self._customer(values["email"], values["website"]),
+                campaign_id=self.campaign.id if self.campaign else None,
+                created_at=now,
+                updated_at=now,
+            )
+            target.id = connection.execute(
+                insert(_lead).values(values).returning(_lead.c.id)
+            ).scalar_one()
+            target.member_of = ("lead", target.id)
+            for name, new in (("status", route.status), ("owner_id", route.owner_id)):
+                record_change(
+                    connection, entity="lead", entity_id=target.id, field=name, old=None,
+                    new=new, rep_id=self.rep_id, reason=route.reason, at=now,
+                )  # fmt: skip
+        self._join(connection, [("lead", _stored_id(t)) for t in leads], now)
+
+    def _customer(self, email: str | None, website: str | None) -> int | None:
+        """The customer account a new lead inquires from (a customer inquiry, ★)."""
+        return customer_account_of(self.customers or {}, email, website)
 
     def _known(self, connection: Connection, coming: int) -> KnownValues | None:
         """The filter of stored emails and phones, when it is to be had and worth it."""
@@ -369,6 +468,8 @@ class BatchWriter:
                 target.read_only = True
                 contact = row["converted_contact_id"]
                 target.member_of = ("contact", contact) if contact is not None else None
+            elif row["contact_id"] is not None:
+                self.linked.setdefault(row["contact_id"], target)
             leads.append(target)
         leads.sort(key=lambda t: (t.read_only, t.id))
         for target in found:
@@ -403,13 +504,6 @@ class BatchWriter:
         for target in found:
             target.is_member = target.member_of in present
 
-    def _matched_contact(self, target: _Target, values: Cleaned, index: _Index) -> bool:
-        """A row that matches an existing contact (by email, else phone): the one place that
-        decides what it becomes. Never a second contact: today the row fills the contact's
-        empty fields and makes it the campaign member, and no lead is made; the lifecycle
-        will make it a lead linked to that contact here. True when anything changed."""
-        return self._merge(target, values, index)
-
     def _merge(self, target: _Target, values: Cleaned, index: _Index) -> bool:
         """Fill the target's empty fields from a matching row; True when anything changed."""
         changed = False
@@ -417,7 +511,7 @@ class BatchWriter:
             current = target.named()
             for name in target.fill:
                 new = values[_AT[name]]
-                if new is not None and new != "" and current[name] in (None, ""):
+                if new is not None and new != "" and _empty(name, current[name]):
                     current[name] = new
                     changed = True
             for name in FLAGS:
@@ -461,6 +555,9 @@ class BatchWriter:
             else:
                 flag = is_open[status in open_statuses]
                 append((*values[:-1], status, flag, *campaign, at, at, *defaults))
+        if self.customers:  # only then is each row's domain looked at
+            columns = (*columns, "existing_account_id")
+            rows = [(*row, self._customer(row[_EMAIL], row[_WEBSITE])) for row in rows]
         ids = _insert_returning_ids(connection, columns, rows)
         self._join(connection, [("lead", i) for i in ids], now)
         return ids
@@ -470,7 +567,14 @@ class BatchWriter:
             changes = [self._changes(t, now) for t in targets if t.dirty and t.table == table]
             if changes:
                 connection.execute(_UPDATE[table], changes)
-        self._join(connection, [t.member_of for t in targets if t.joins and t.member_of], now)
+        joined = [t.member_of for t in targets if t.joins and t.member_of]
+        self._join(connection, joined, now)
+        if joined and self.campaign is not None and self.campaign.member_responded:
+            campaign = self.campaign
+            reopen_responders(
+                connection, joined, campaign=campaign.name, status=campaign.member_status,
+                rep_id=self.rep_id, at=now,
+            )  # fmt: skip
 
     def _changes(self, target: _Target, now: datetime) -> dict[str, object]:
         values = target.named()

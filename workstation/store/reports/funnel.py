@@ -36,6 +36,7 @@ from workstation.store.models import REJECTED, Contact, History, Lead, Opportuni
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_history import DetourRow, detours
+from workstation.store.reports.funnel_money import MoneyRow, money_by_campaign, money_by_source
 from workstation.store.tables import table_of
 
 CONVERTED_STEP = "Converted"
@@ -90,6 +91,8 @@ class FunnelReport:
     by_type: list[SourceRow]
     detours: list[DetourRow]
     rejected_by_reason: list[tuple[str, int]]  # leads and contacts, most first
+    money_by_campaign: list[MoneyRow]  # pipeline, won and cost per won deal (seed 002's ROI)
+    money_by_source: list[MoneyRow]
 
 
 def _history_reached(entity: str):
@@ -258,4 +261,6 @@ def funnel_report(
             session, [s.name for s in stages if s.is_detour], lead_now, contact_now, since=since
         ),
         rejected_by_reason=_rejected_by_reason(session, since),
+        money_by_campaign=money_by_campaign(session, since),
+        money_by_source=money_by_source(session, since),
     )

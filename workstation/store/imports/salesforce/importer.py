@@ -281,7 +281,6 @@ class Loader:
         return lookup("Campaign", row.get("CampaignId", "")) is not None and (
             lookup("Lead", row.get("LeadId", "")) is not None
             or lookup("Contact", row.get("ContactId", "")) is not None
-            or lookup("Contact", row.get("LeadId", "")) is not None  # a lead that is a contact
         )
 
     def same_record(self, model: Imported, values: dict) -> int | None:
@@ -497,11 +496,6 @@ def _notes(files: dict[str, Path], loader: Loader, leads: LeadFileReport | None)
         notes.append(
             f"{leads.matched:,} Lead records matched a lead already here by email or phone: "
             "linked to it, not made twice"
-        )
-    if leads is not None and leads.matched_contacts:
-        notes.append(
-            f"{leads.matched_contacts:,} Lead records matched a contact already here by email "
-            "or phone: no lead made (their memberships and tasks go to the contact)"
         )
     notes.extend(loader.renamed)
     notes.extend(f"{count:,} {kind}" for kind, count in sorted(loader.values.kept.items()))

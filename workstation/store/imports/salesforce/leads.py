@@ -3,16 +3,17 @@
 `--map` works on them), every row cleansed by `rows.RowCleaner` (the same reachability,
 statuses, bad values kept out and listed, values read as the file writes them), open leads
 matched against the leads and contacts already here by `upsert.BatchWriter` (email, then
-phone; never a duplicate contact), refused rows and rows kept without a value written to
-the Lead file's errors file, and the same report lines.
+phone; a row matching a contact is a lead linked to it, never a second contact), refused
+rows and rows kept without a value written to the Lead file's errors file, and the same
+report lines.
 
 What only an export has is added around that: each lead keeps its Salesforce Id
 (`external_id`: a second run finds it and changes nothing), its CreatedDate and
 LastActivityDate, the account an Account Id written in Company names; a converted lead is
 history, not a person to call: it is kept whole even when it has neither phone nor email,
 never merged into another record, and linked to the account, contact and opportunity it
-became. A lead that matched a contact stands for that contact in the export's campaign
-memberships and tasks.
+became. A lead that matches a contact here is a new inquiry from a known person, as in
+every import (`upsert`): a lead linked to that contact.
 
 Our own exports' Lead files are read too (`ours`): a lead without a Salesforce Id is known
 by its own key in this import, and a second run finds it as every import finds a lead (by
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col
 
 from workstation.store.imports.columns import plan_columns
@@ -53,13 +54,13 @@ if TYPE_CHECKING:
     from workstation.store.imports.salesforce.importer import Loader
 
 # Record metadata, and the columns the export's own code reads (below): neither fed to a
-# field of the pipeline nor reported as ignored. `Address` is the compound of the Street,
-# City, State, PostalCode and Country columns beside it.
+# field of the pipeline nor reported as ignored. (The compound `Address` is read where the
+# Street beside it is empty, as in any file of leads.)
 _OWN = (
     "Id IsDeleted MasterRecordId OwnerId IsConverted ConvertedDate ConvertedAccountId "
     "ConvertedContactId ConvertedOpportunityId IsUnreadByOwner CreatedDate CreatedById "
     "LastModifiedDate LastModifiedById SystemModstamp LastActivityDate LastViewedDate "
-    "LastReferencedDate PhotoUrl Latitude Longitude GeocodeAccuracy Address Jigsaw "
+    "LastReferencedDate PhotoUrl Latitude Longitude GeocodeAccuracy Jigsaw "
     "JigsawContactId EmailBouncedReason EmailBouncedDate IndividualId "
     "ExternalId Workstation_Id__c Salesforce_Id__c"  # our exports' ids (`ours`)
 ).split()
@@ -77,7 +78,8 @@ _EXTRAS = (
         external_id=bindparam("b_external"),
         created_at=bindparam("b_created"),
         last_activity_at=bindparam("b_activity"),
-        existing_account_id=bindparam("b_account"),
+        # the account a Company names, else the customer's an inquiry comes from (`upsert`)
+        existing_account_id=func.coalesce(bindparam("b_account"), _lead.c.existing_account_id),
     )
 )
 
@@ -88,7 +90,6 @@ class LeadFileReport:
     created: int = 0
     already_here: int = 0  # by Id, or matched by email or phone
     matched: int = 0  # of those, matched by email or phone to a lead here
-    matched_contacts: int = 0  # matched to a contact here: no lead made
     rejected: int = 0
     kept_without_bad_values: int = 0
     errors_path: str | None = None  # None: nothing to list, no file written
@@ -243,7 +244,8 @@ def _write_open(
     report: LeadFileReport,
 ) -> None:
     """The open leads, through the matching every import does: each lands in a new lead,
-    a lead already here (or made earlier in this file), or a contact already here."""
+    a lead already here (or made earlier in this file), or a new lead linked to a contact
+    already here."""
     if not rows:
         return
     writer = BatchWriter(
@@ -255,13 +257,7 @@ def _write_open(
     connection = loader.session.connection()
     result = writer.write(connection, [values for values, _ in rows], now=loader.values.now)
     made, matched = [], []
-    for (_, extras), (table, record_id, new) in zip(rows, result.landed, strict=True):
-        if table == "contact":
-            loader.ids["Contact"][extras.key] = record_id
-            loader.alias("Contact", extras.record, record_id)
-            report.matched_contacts += 1
-            report.already_here += 1
-            continue
+    for (_, extras), (_, record_id, new) in zip(rows, result.landed, strict=True):
         loader.ids["Lead"][extras.key] = record_id
         loader.alias("Lead", extras.record, record_id)
         if new:

@@ -6,6 +6,11 @@ pipeline every file of leads takes (`salesforce.leads`).
 Every record is kept: an email that is not valid, or a phone that is not a number, is
 stored as written (and counted for the report) rather than dropped, since the org had it;
 a date, flag or number that cannot be read is left empty (false, 0) and counted.
+An address comes from its parts' columns (Street, City, State, PostalCode, Country; with
+Mailing or Billing in front on a contact or an account), and where they are empty from the
+compound column some tools export (MailingAddress, BillingAddress), a JSON object that is
+split, never stored as text. An extension written in a phone ("x972") is kept in the
+record's own field.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import phonenumbers
 
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.salesforce.values import Picklists
+from workstation.store.values.addresses import compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 from workstation.store.values.formats import (
@@ -37,6 +43,13 @@ Row = dict[str, str]
 # A contact's number: the direct line, else the mobile, else home or other.
 PERSON_PHONES = ("Phone", "MobilePhone", "HomePhone", "OtherPhone")
 Lookup = Callable[[str, str], int | None]  # (object name, Salesforce Id) → our id
+_ADDRESS_COLUMNS = (
+    ("street", "Street", 255),
+    ("city", "City", 80),
+    ("state", "State", 80),
+    ("postal_code", "PostalCode", 20),
+    ("country", "Country", 80),
+)
 
 
 class Values:
@@ -66,33 +79,62 @@ class Values:
             self.kept["emails that are not valid, stored as written"] += 1
             return written.lower()[:254]
 
-    def place(self, row: Row, state: str, country: str) -> tuple[str | None, str | None]:
-        country_text = self.text(row, country, 80)
-        code = country_code(country_text)
-        state_text = self.text(row, state, 80)
-        return region_code(state_text, code) or state_text, code or country_text
+    def address(self, row: Row, prefix: str, compound: str) -> dict[str, str | None]:
+        """street, city, state, postal_code and country as stored, from the columns named
+        `prefix` + Street, City … and, for what they leave empty, the compound column (or
+        a Street cell holding one)."""
+        parts = {
+            name: self.text(row, prefix + column, limit) for name, column, limit in _ADDRESS_COLUMNS
+        }
+        whole = compound_address(row.get(compound, ""))
+        written_street = row.get(prefix + "Street", "")
+        if written_street.lstrip().startswith("{") and (inside := compound_address(written_street)):
+            parts["street"], whole = None, inside
+        if whole is not None:
+            filled = False
+            for name, _, limit in _ADDRESS_COLUMNS:
+                given = getattr(whole, name)
+                if given and not parts[name]:
+                    parts[name], filled = given[:limit], True
+            if filled:
+                self.kept[f"{compound} values that filled address parts left empty"] += 1
+        code = country_code(parts["country"])
+        parts["state"] = region_code(parts["state"], code) or parts["state"]
+        parts["country"] = code or parts["country"]
+        return parts
 
     def phone(self, row: Row, column: str, country: str | None) -> str | None:
         """The phone as stored."""
+        return self.number(row, column, country)[0]
+
+    def number(self, row: Row, column: str, country: str | None) -> tuple[str | None, str | None]:
+        """(The phone as stored, the extension written in it)."""
         written = clean_text(row.get(column, ""))
         if not written:
-            return None
+            return None, None
         region = country if country in phonenumbers.SUPPORTED_REGIONS else self.region
         try:
             number = parse_phone(written, region)
             assert number is not None  # `written` is not blank
-            return e164(number)
+            return e164(number), number.extension or None
         except BadValue:
             # Never rewritten into another number (a US number on a UK contact is not +44…)
             self.kept["phones that are not valid numbers where the record is, kept as written"] += 1
-            return written[:32]
+            return written[:32], None
 
-    def first_phone(self, row: Row, columns: tuple[str, ...], country: str | None) -> str | None:
-        """The first of the columns' phones that is given (Phone, then MobilePhone …)."""
+    def first_phone(
+        self, row: Row, columns: tuple[str, ...], country: str | None
+    ) -> tuple[str | None, str | None]:
+        """(The first of the columns' phones that is given (Phone, then MobilePhone …),
+        its extension)."""
         for column in columns:
             if row.get(column, "").strip():
-                return self.phone(row, column, country)
-        return None
+                return self.number(row, column, country)
+        return None, None
+
+    def description(self, row: Row) -> str | None:
+        """The Description, its lines kept (cleaned as every cell is, `importer._read`)."""
+        return row.get("Description") or None
 
     def moment(self, row: Row, column: str) -> datetime | None:
         """A time column's value; None (and counted for the report) when it is no time."""
@@ -159,7 +201,7 @@ def campaign(values: Values, row: Row) -> dict[str, Any]:
 
 
 def account(values: Values, row: Row) -> dict[str, Any]:
-    state, country = values.place(row, "BillingState", "BillingCountry")
+    address = values.address(row, "Billing", "BillingAddress")
     website = values.text(row, "Website")
     domain = None
     if website:
@@ -171,16 +213,17 @@ def account(values: Values, row: Row) -> dict[str, Any]:
         domain=domain,
         industry=values.text(row, "Industry", 80),
         employees=values.count(row, "NumberOfEmployees"),
-        phone=values.phone(row, "Phone", country),
-        state=state,
-        country=country,
+        phone=values.phone(row, "Phone", address["country"]),
+        account_type=values.text(row, "Type", 80),
+        **address,
         created_at=values.when(row),
     )
 
 
 def contact(values: Values, row: Row) -> dict[str, Any]:
-    state, country = values.place(row, "MailingState", "MailingCountry")
-    phone = values.first_phone(row, PERSON_PHONES, country)
+    address = values.address(row, "Mailing", "MailingAddress")
+    state, country = address["state"], address["country"]
+    phone, extension = values.first_phone(row, PERSON_PHONES, country)
     return dict(
         account_id=values.lookup("Account", row.get("AccountId", "")),
         first_name=values.text(row, "FirstName", 80),
@@ -188,9 +231,11 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         title=values.text(row, "Title", 128),
         email=values.email(row),
         phone=phone,
-        state=state,
-        country=country,
+        phone_extension=extension,
+        mobile_phone=values.phone(row, "MobilePhone", country),
+        **address,
         time_zone=_zone(row) or record_zone(phone, state, country),
+        description=values.description(row),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         do_not_call=values.flag(row, "DoNotCall"),
         email_opt_out=values.flag(row, "HasOptedOutOfEmail"),
@@ -232,9 +277,7 @@ def member(values: Values, row: Row) -> dict[str, Any]:
     return dict(
         campaign_id=campaign_id,
         lead_id=values.lookup("Lead", row.get("LeadId", "")),
-        # A lead that matched a contact already here stands for that contact.
-        contact_id=values.lookup("Contact", row.get("ContactId", ""))
-        or values.lookup("Contact", row.get("LeadId", "")),
+        contact_id=values.lookup("Contact", row.get("ContactId", "")),
         status=values.picklists.member_status(
             campaign_id,  # type: ignore[arg-type]  # the loader checked it is here
             row.get("Status", "") or "Sent",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from workstation.store.imports.campaigns import add_member_statuses
 from workstation.store.imports.picklists import (
     MEMBER_STATUS_SYNONYMS,
     STAGE_SYNONYMS,
@@ -21,6 +20,7 @@ from workstation.store.imports.picklists import (
     match_picklist,
     picklist_key,
 )
+from workstation.store.lifecycle.campaigns import add_member_statuses
 from workstation.store.models import CampaignMemberStatus
 from workstation.store.reference import Disposition, OpportunityStage
 

@@ -7,7 +7,7 @@ came with is kept and shown, and the import reports it with its count. No status
 added by an import.
 
 Revision ID: 0016_import_status
-Revises: 0012_search
+Revises: 0015_lifecycle_campaigns
 Create Date: 2026-12-07 17:50:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_import_status"
-down_revision: str | None = "0012_search"
+down_revision: str | None = "0015_lifecycle_campaigns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

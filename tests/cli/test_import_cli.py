@@ -307,3 +307,17 @@ def test_a_salesforce_export_takes_map_errors_and_status_map(capsys, db, export,
     assert "Statuses that are none of ours" not in out  # Qualified mapped
     assert "Home_Phone__c" not in out.split("Ignored columns")[-1]
     assert errors.exists() and not (export / "Lead.errors.csv").exists()
+
+
+def test_the_settings_phone_region_is_a_country_as_region_is(capsys, db, tmp_path, monkeypatch):
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text('phone_region = "DE"\n', encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(settings_file))
+    monkeypatch.delenv("WORKSTATION_REGION", raising=False)
+    source = tmp_path / "liste.csv"
+    source.write_text("Last Name;Company;Phone\nBauer;Acme GmbH;030 1234567\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "import", str(source))
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "export", "leads", "--format", "json")
+    (lead,) = json.loads(out)
+    assert (lead["Country"], lead["Phone"]) == ("DE", "+49301234567")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from sqlalchemy import insert
+from sqlalchemy import TableClause, column, insert, table
 from sqlmodel import Session
 
 from workstation.store.models import Lead, Rep
+from workstation.store.tables import table_of
 
 _numbers = count(1)
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -34,6 +35,13 @@ def make_lead(session: Session, **values) -> Lead:
     session.add(lead)
     session.flush()
     return lead
+
+
+def _bare(model) -> TableClause:
+    """The model's table with no column defaults: an insert then names only the columns
+    it is given, which every revision has."""
+    columns = table_of(model).c
+    return table(table_of(model).name, *(column(c.name, c.type) for c in columns))
 
 
 def make_one_of_everything(session: Session) -> None:
@@ -64,20 +72,30 @@ def make_one_of_everything(session: Session) -> None:
     account = Account(name="Acme, Inc.", owner_id=rep_id)
     session.add_all([campaign, account])
     session.flush()
-    contact = Contact(last_name="Doe", account_id=account.id, owner_id=rep_id)
-    opportunity = Opportunity(
-        account_id=account.id,
-        name="Acme – Spring Webinar",
-        close_date=date(2026, 12, 31),
-        owner_id=rep_id,
-    )
-    session.add_all([contact, opportunity])
-    session.flush()
+    contact = session.execute(
+        insert(_bare(Contact))
+        .values(
+            last_name="Doe", account_id=account.id, owner_id=rep_id, lifecycle_stage="Lead",
+            score=0, do_not_call=False, email_opt_out=False, is_reference=False,
+            reference_use_count=0, active=True, created_at=NOW, attempt_count=0, version=1,
+            updated_at=NOW,
+        )
+        .returning(column("id"))
+    ).scalar_one()
+    opportunity = session.execute(
+        insert(_bare(Opportunity))
+        .values(
+            account_id=account.id, name="Acme – Spring Webinar", amount_cents=0,
+            stage="Qualification", probability=0, close_date=date(2026, 12, 31),
+            owner_id=rep_id, is_closed=False, created_at=NOW,
+        )
+        .returning(column("id"))
+    ).scalar_one()
     lead = make_lead(session, owner_id=rep_id, campaign_id=campaign.id)
     session.add_all(
         [
             OpportunityContactRole(
-                opportunity_id=opportunity.id, contact_id=contact.id, is_primary=True
+                opportunity_id=opportunity, contact_id=contact, is_primary=True
             ),
             CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
             History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),

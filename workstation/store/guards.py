@@ -56,6 +56,18 @@ def forbid_lookup_deletes_and_truncates(connection: Connection) -> None:
             )
 
 
+def guard_log_table(connection: Connection, table: str) -> None:
+    """A table added by a later migration that is a log (its rows are only ever
+    inserted): no DELETE, no UPDATE, and on PostgreSQL no TRUNCATE."""
+    for operation in ("DELETE", "UPDATE"):
+        _trigger(connection, table, operation)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            f'CREATE TRIGGER forbid_truncate_{table} BEFORE TRUNCATE ON "{table}" '
+            "FOR EACH STATEMENT EXECUTE FUNCTION workstation_forbid()"
+        )
+
+
 def _trigger(connection: Connection, table: str, operation: str) -> None:
     name = f"forbid_{operation.lower()}_{table}"
     if connection.dialect.name == "postgresql":

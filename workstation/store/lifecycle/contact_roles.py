@@ -47,7 +47,9 @@ def check_role(session: Session, role: str | None) -> str | None:
 
 
 def active_contact(session: Session, contact_id: int) -> Contact:
-    contact = session.get(Contact, contact_id, with_for_update=True)
+    """The contact, read without a lock: on PostgreSQL a rep may lock only the contacts
+    they may change, and the store says who may change what (its writes lock the row)."""
+    contact = session.get(Contact, contact_id)
     if contact is None or not contact.active:
         raise OpportunityRefused(f"no active contact {contact_id}")
     return contact

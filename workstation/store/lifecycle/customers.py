@@ -67,8 +67,7 @@ def follow_the_account(
         select(Contact)
         .where(col(Contact.account_id) == account_id, col(Contact.active))
         .order_by(col(Contact.id))
-        .with_for_update()
-    ).scalars()
+    ).scalars()  # unlocked: FOR UPDATE would hide other reps' contacts from a rep (RLS)
     if customer:
         moving = [(c, CUSTOMER) for c in contacts if c.lifecycle_stage not in STAYING]
     else:

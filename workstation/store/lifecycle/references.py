@@ -131,7 +131,7 @@ def use_reference(
     text = one_line(note, "a note on the use", required=True)
     with write_session(engine) as session:
         require_active(session, rep_id, "use references")
-        contact = active_contact(session, contact_id)
+        contact = active_contact(session, contact_id)  # anyone's reference
         if contact.reference_type is None:
             raise OpportunityRefused(
                 f"{_name(contact)} (contact {contact_id}) is not a reference: mark them "

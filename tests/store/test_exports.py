@@ -58,18 +58,19 @@ EXPECTED_COLUMNS = {
     "contacts": [
         "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "MailingState",
         "MailingCountry", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
-        "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceUseCount", "IsActive",
-        "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate", "CallbackDate",
+        "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceType", "ReferenceUseCount",
+        "IsActive", "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate", "CallbackDate",
         "AttemptCount", "LastModifiedDate", "ExternalId",
     ],
     "accounts": [
         "Id", "Name", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",
-        "BillingState", "BillingCountry", "OwnerId", "IsActive", "CreatedDate", "ExternalId",
+        "BillingState", "BillingCountry", "Type", "OwnerId", "IsActive", "CreatedDate",
+        "ExternalId",
     ],
     "opportunities": [
         "Id", "AccountId", "Name", "Amount", "StageName", "Probability", "CloseDate",
-        "IsClosed", "IsWon", "OwnerId", "LeadSource", "CampaignId", "CreatedDate",
-        "ExternalId",
+        "IsClosed", "IsWon", "NextStep", "ClosedReason", "IsRejected", "OwnerId",
+        "LeadSource", "CampaignId", "CreatedDate", "ExternalId",
     ],
     "opportunity-contact-roles": [
         "Id", "OpportunityId", "ContactId", "Role", "IsPrimary", "CreatedDate",

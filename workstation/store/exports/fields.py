@@ -17,13 +17,15 @@ leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Web
 contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MailingState,
     MailingCountry, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
     LastActivityDate, LastModifiedDate; ours: TimeZone, LifecycleStage, Score, IsReference,
-    ReferenceUseCount, IsActive, RejectedReason, AssignedDate, CallbackDate, AttemptCount,
-    ExternalId.
+    ReferenceType (public, private or empty), ReferenceUseCount, IsActive, RejectedReason,
+    AssignedDate, CallbackDate, AttemptCount, ExternalId.
 accounts (Account): Id, Name, Website, Industry, NumberOfEmployees, Phone, BillingState,
-    BillingCountry, OwnerId, CreatedDate; ours: Domain, IsActive, ExternalId.
+    BillingCountry, Type (Customer: a won opportunity of $1 or more; else Prospect),
+    OwnerId, CreatedDate; ours: Domain, IsActive, ExternalId.
 opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), StageName,
-    Probability, CloseDate, IsClosed, IsWon (the stage's flag), OwnerId, LeadSource,
-    CampaignId (primary campaign source), CreatedDate; ours: ExternalId.
+    Probability, CloseDate, IsClosed, IsWon (the stage's flag), NextStep, OwnerId,
+    LeadSource, CampaignId (primary campaign source), CreatedDate; ours: ClosedReason (why
+    it was won, lost or rejected), IsRejected (rejected by sales), ExternalId.
 opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
     IsPrimary, CreatedDate.
 campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
@@ -64,7 +66,11 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    case,
+    exists,
     func,
+    literal,
+    select,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -79,6 +85,7 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
+from workstation.store.lifecycle.customers import FIRST_DOLLAR
 from workstation.store.reference import OpportunityStage
 from workstation.store.tables import table_of
 
@@ -150,6 +157,26 @@ _member = table_of(CampaignMember)
 _activity = table_of(Activity)
 _history = table_of(History)
 
+# Salesforce's Account.Type: a customer has a won opportunity of $1 or more (seed 001).
+_won = _opportunity.alias("won")
+_won_stage = _stage.alias("won_stage")
+_account_type: ColumnElement[Any] = case(
+    (
+        exists(
+            select(_won.c.id)
+            .join(_won_stage, _won_stage.c.name == _won.c.stage)
+            .where(
+                _won.c.account_id == _account.c.id,
+                _won_stage.c.is_won,
+                _won.c.amount_cents >= FIRST_DOLLAR,
+                _won.c.is_rejected.is_(False),
+            )
+        ),
+        literal("Customer", String),
+    ),
+    else_=literal("Prospect", String),
+)
+
 EXPORT_SPECS: dict[str, ExportSpec] = {
     "leads": _spec(
         _lead,
@@ -211,6 +238,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("DoNotCall", "do_not_call"),
         ("HasOptedOutOfEmail", "email_opt_out"),
         ("IsReference", "is_reference"),
+        ("ReferenceType", "reference_type"),
         ("ReferenceUseCount", "reference_use_count"),
         ("IsActive", "active"),
         ("RejectedReason", "rejected_reason"),
@@ -232,6 +260,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Phone", "phone"),
         ("BillingState", "state"),
         ("BillingCountry", "country"),
+        ("Type", _account_type),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
         ("CreatedDate", "created_at"),
@@ -247,6 +276,9 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("CloseDate", "close_date"),
         ("IsClosed", "is_closed"),
         ("IsWon", _stage.c.is_won),
+        ("NextStep", "next_step"),
+        ("ClosedReason", "closed_reason"),
+        ("IsRejected", "is_rejected"),
         ("OwnerId", "owner_id"),
         ("LeadSource", "lead_source"),
         ("CampaignId", "campaign_id"),

@@ -75,9 +75,19 @@ def make_one_of_everything(session: Session) -> None:
     contact = session.execute(
         insert(_bare(Contact))
         .values(
-            last_name="Doe", account_id=account.id, owner_id=rep_id, lifecycle_stage="Lead",
-            score=0, do_not_call=False, email_opt_out=False, is_reference=False,
-            reference_use_count=0, active=True, created_at=NOW, attempt_count=0, version=1,
+            last_name="Doe",
+            account_id=account.id,
+            owner_id=rep_id,
+            lifecycle_stage="Lead",
+            score=0,
+            do_not_call=False,
+            email_opt_out=False,
+            is_reference=False,
+            reference_use_count=0,
+            active=True,
+            created_at=NOW,
+            attempt_count=0,
+            version=1,
             updated_at=NOW,
         )
         .returning(column("id"))
@@ -85,18 +95,22 @@ def make_one_of_everything(session: Session) -> None:
     opportunity = session.execute(
         insert(_bare(Opportunity))
         .values(
-            account_id=account.id, name="Acme – Spring Webinar", amount_cents=0,
-            stage="Qualification", probability=0, close_date=date(2026, 12, 31),
-            owner_id=rep_id, is_closed=False, created_at=NOW,
+            account_id=account.id,
+            name="Acme – Spring Webinar",
+            amount_cents=0,
+            stage="Qualification",
+            probability=0,
+            close_date=date(2026, 12, 31),
+            owner_id=rep_id,
+            is_closed=False,
+            created_at=NOW,
         )
         .returning(column("id"))
     ).scalar_one()
     lead = make_lead(session, owner_id=rep_id, campaign_id=campaign.id)
     session.add_all(
         [
-            OpportunityContactRole(
-                opportunity_id=opportunity, contact_id=contact, is_primary=True
-            ),
+            OpportunityContactRole(opportunity_id=opportunity, contact_id=contact, is_primary=True),
             CampaignMember(campaign_id=campaign.id, lead_id=lead.id),
             History(entity="lead", entity_id=lead.id, field="status", new_value="Open"),
         ]

@@ -36,8 +36,16 @@ def build_opp_world(engine: Engine, *, kim: bool = True) -> OppWorld:
         globex = add(session, Account(name="Globex", owner_id=rep.id))
 
         def person(first, last, account, owner, stage="Sales Accepted"):
-            return add(session, Contact(first_name=first, last_name=last, account_id=account,
-                                        owner_id=owner, lifecycle_stage=stage)).id  # fmt: skip
+            return add(
+                session,
+                Contact(
+                    first_name=first,
+                    last_name=last,
+                    account_id=account,
+                    owner_id=owner,
+                    lifecycle_stage=stage,
+                ),
+            ).id
 
         world = OppWorld(
             rep=rep.id,

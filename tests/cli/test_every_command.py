@@ -83,14 +83,14 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     converted = json.loads(_ok(capsys, *as_rep, "convert", str(lead), "--json"))
     assert converted["lead_id"] == lead and converted["opportunity_created"]
     opp, contact = converted["opportunity_id"], converted["contact_id"]
-    _ok(capsys, *as_rep, "opportunity", "stage", str(opp), "Closed Won", "--amount", "10",
-        "--json")  # fmt: skip
+    won = ("opportunity", "stage", str(opp), "Closed Won", "--amount", "10", "--json")
+    _ok(capsys, *as_rep, *won)
     _ok(capsys, *as_rep, "reference", str(contact), "--set", "private", "--json")
     _ok(capsys, *as_rep, "reference", str(contact), "--use", "A call", "--json")
-    again = json.loads(_ok(capsys, *as_rep, "opportunity", "new", "--contact", str(contact),
-                           "--json"))["id"]  # fmt: skip
-    _ok(capsys, *as_rep, "opportunity", "role", str(again), "--contact", str(contact),
-        "--role", "Evaluator", "--json")  # fmt: skip
+    new = ("opportunity", "new", "--contact", str(contact), "--json")
+    again = json.loads(_ok(capsys, *as_rep, *new))["id"]
+    role = ("opportunity", "role", str(again), "--contact", str(contact), "--role", "Evaluator")
+    _ok(capsys, *as_rep, *role, "--json")
     _ok(capsys, *as_rep, "opportunity", "reject", str(again), "--reason", "Bogus", "--json")
     other = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "reject", str(other), "--reason", "Bogus form fill", "--json")

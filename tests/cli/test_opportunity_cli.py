@@ -41,58 +41,139 @@ def test_the_whole_lifecycle_from_the_shell(capsys, db_url, tmp_path):
     converted = _ok(capsys, *db, "convert", str(lead), "--json")
     contact, first = converted["contact_id"], converted["opportunity_id"]
 
-    second = _ok(capsys, *db, "opportunity", "new", "--contact", str(contact), "--name",
-                 "Engines – Expansion", "--amount", "2,500", "--json")  # fmt: skip
+    second = _ok(
+        capsys,
+        *db,
+        "opportunity",
+        "new",
+        "--contact",
+        str(contact),
+        "--name",
+        "Engines – Expansion",
+        "--amount",
+        "2,500",
+        "--json",
+    )
     assert (second["stage"], second["amount_cents"], second["contact_ids"]) == (
-        "Qualification", 250_000, [contact],
-    )  # fmt: skip
-    _ok(capsys, *db, "opportunity", "role", str(second["id"]), "--contact", str(contact),
-        "--role", "Decision Maker", "--json")  # fmt: skip
+        "Qualification",
+        250_000,
+        [contact],
+    )
+    _ok(
+        capsys,
+        *db,
+        "opportunity",
+        "role",
+        str(second["id"]),
+        "--contact",
+        str(contact),
+        "--role",
+        "Decision Maker",
+        "--json",
+    )
 
-    won = _ok(capsys, *db, "opportunity", "stage", str(first), "Closed Won", "--amount",
-              "1000", "--reason", "Signed", "--json")  # fmt: skip
+    won = _ok(
+        capsys,
+        *db,
+        "opportunity",
+        "stage",
+        str(first),
+        "Closed Won",
+        "--amount",
+        "1000",
+        "--reason",
+        "Signed",
+        "--json",
+    )
     assert won["account_is_customer"] and won["is_won"]
-    assert _by_id(_ok(capsys, *db, "export", "contacts", "--format", "json"))[contact][
-        "LifecycleStage"
-    ] == "Customer"
+    assert (
+        _by_id(_ok(capsys, *db, "export", "contacts", "--format", "json"))[contact][
+            "LifecycleStage"
+        ]
+        == "Customer"
+    )
     account = _by_id(_ok(capsys, *db, "export", "accounts", "--format", "json"))
     assert account[converted["account_id"]]["Type"] == "Customer"
 
     _ok(capsys, *db, "reference", str(contact), "--set", "public", "--json")
     for note in ("Call with Globex", "Quote for a case study"):
-        used = _ok(capsys, *db, "reference", str(contact), "--use", note, "--opportunity",
-                   str(second["id"]), "--json")  # fmt: skip
+        used = _ok(
+            capsys,
+            *db,
+            "reference",
+            str(contact),
+            "--use",
+            note,
+            "--opportunity",
+            str(second["id"]),
+            "--json",
+        )
     assert (used["uses"], used["uses_this_quarter"], used["warning"]) == (2, 2, None)
 
-    assert "needs a reason" in _refused(capsys, *db, "opportunity", "stage",
-                                        str(second["id"]), "Closed Lost")  # fmt: skip
-    _ok(capsys, *db, "opportunity", "stage", str(second["id"]), "Closed Lost", "--reason",
-        "No budget this year", "--json")  # fmt: skip
+    assert "needs a reason" in _refused(
+        capsys, *db, "opportunity", "stage", str(second["id"]), "Closed Lost"
+    )
+    _ok(
+        capsys,
+        *db,
+        "opportunity",
+        "stage",
+        str(second["id"]),
+        "Closed Lost",
+        "--reason",
+        "No budget this year",
+        "--json",
+    )
     third = _ok(capsys, *db, "opportunity", "new", "--contact", str(contact), "--json")
-    rejected = _ok(capsys, *db, "opportunity", "reject", str(third["id"]), "--reason",
-                   "Duplicate of a won deal", "--json")  # fmt: skip
+    rejected = _ok(
+        capsys,
+        *db,
+        "opportunity",
+        "reject",
+        str(third["id"]),
+        "--reason",
+        "Duplicate of a won deal",
+        "--json",
+    )
     assert rejected["is_rejected"] and rejected["stage"] == "Closed Lost"
 
     opportunities = _by_id(_ok(capsys, *db, "export", "opportunities", "--format", "json"))
     assert [
-        (o["StageName"], o["IsClosed"], o["IsWon"], o["Amount"], o["Probability"],
-         o["IsRejected"], o["ClosedReason"])
+        (
+            o["StageName"],
+            o["IsClosed"],
+            o["IsWon"],
+            o["Amount"],
+            o["Probability"],
+            o["IsRejected"],
+            o["ClosedReason"],
+        )
         for o in opportunities.values()
     ] == [
         ("Closed Won", True, True, 1000, 100, False, "Signed"),
         ("Closed Lost", True, False, 2500, 0, False, "No budget this year"),
         ("Closed Lost", True, False, 0, 0, True, "Duplicate of a won deal"),
-    ]  # fmt: skip
+    ]
     person = _by_id(_ok(capsys, *db, "export", "contacts", "--format", "json"))[contact]
-    assert (person["LifecycleStage"], person["IsReference"], person["ReferenceType"],
-            person["ReferenceUseCount"]) == ("Reference", True, "public", 2)  # fmt: skip
+    assert (
+        person["LifecycleStage"],
+        person["IsReference"],
+        person["ReferenceType"],
+        person["ReferenceUseCount"],
+    ) == ("Reference", True, "public", 2)
 
     funnel = _ok(capsys, *db, "funnel", "--format", "json")["opportunities"]
     assert funnel == {
-        "open": 0, "open_cents": 0, "weighted_cents": 0, "won": 1, "won_cents": 100_000,
-        "lost": 1, "lost_cents": 250_000, "rejected": 1,
+        "open": 0,
+        "open_cents": 0,
+        "weighted_cents": 0,
+        "won": 1,
+        "won_cents": 100_000,
+        "lost": 1,
+        "lost_cents": 250_000,
+        "rejected": 1,
         "rejected_by_reason": [["Duplicate of a won deal", 1]],
-    }  # fmt: skip
+    }
     table = _ok(capsys, *db, "funnel")
     assert "Rejected by sales" in table and "Duplicate of a won deal" in table
 
@@ -108,11 +189,13 @@ def test_the_commands_say_what_they_did_and_refuse_in_one_line(capsys, sqlite_ur
     contact, opp = converted["contact_id"], converted["opportunity_id"]
     said = _ok(capsys, *db, "opportunity", "stage", str(opp), "proposal", "--next-step", "Demo")
     assert said.startswith(f"Opportunity {opp} 'Navy': Proposal, 50%, $0.00")
-    assert "only a customer's contact" in _refused(capsys, *db, "reference", str(contact),
-                                                     "--set", "private")  # fmt: skip
+    assert "only a customer's contact" in _refused(
+        capsys, *db, "reference", str(contact), "--set", "private"
+    )
     assert "is not a reference" in _refused(capsys, *db, "reference", str(contact), "--use", "x")
-    assert "not an amount" in _refused(capsys, *db, "opportunity", "stage", str(opp),
-                                        "--amount", "lots")  # fmt: skip
+    assert "not an amount" in _refused(
+        capsys, *db, "opportunity", "stage", str(opp), "--amount", "lots"
+    )
     said = _ok(capsys, *db, "opportunity", "reject", str(opp), "--reason", "Test order")
     assert "nothing was deleted" in said
     with pytest.raises(SystemExit) as stopped:

@@ -59,8 +59,8 @@ EXPECTED_COLUMNS = {
         "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "MailingState",
         "MailingCountry", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
         "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceType", "ReferenceUseCount",
-        "IsActive", "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate", "CallbackDate",
-        "AttemptCount", "LastModifiedDate", "ExternalId",
+        "IsActive", "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate",
+        "CallbackDate", "AttemptCount", "LastModifiedDate", "ExternalId",
     ],
     "accounts": [
         "Id", "Name", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",

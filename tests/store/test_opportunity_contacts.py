@@ -13,13 +13,13 @@ from sqlmodel import Session, col
 from tests.factories import NOW
 from tests.opportunity_factories import build_opp_world, history, stage_of
 from workstation.store.calling.queues import queue_page
+from workstation.store.errors import StoreError
 from workstation.store.lifecycle.contact_roles import set_contact_role
 from workstation.store.lifecycle.moves import Move, move_opportunity
 from workstation.store.lifecycle.new_opportunity import new_opportunity
 from workstation.store.lifecycle.references import set_reference, use_reference
 from workstation.store.lifecycle.rules import OpportunityRefused
 from workstation.store.models import Contact, Opportunity, OpportunityContactRole, ReferenceUse
-from workstation.store.errors import StoreError
 from workstation.store.permissions import PermissionDenied
 
 
@@ -42,22 +42,36 @@ def test_a_new_opportunity_takes_contacts_out_of_the_no_opp_queue(engine):
     world = build_opp_world(engine)
     assert {world.jane, world.bob, world.globex_contact} <= _no_opp_queue(engine, world.rep)
     opp = new_opportunity(
-        engine, contact_ids=[world.bob, world.jane], rep_id=world.rep, campaign="spring webinar",
-        roles={world.jane: "decision maker"}, amount_cents=90_000, at=NOW,
-    )  # fmt: skip
+        engine,
+        contact_ids=[world.bob, world.jane],
+        rep_id=world.rep,
+        campaign="spring webinar",
+        roles={world.jane: "decision maker"},
+        amount_cents=90_000,
+        at=NOW,
+    )
     assert (opp.name, opp.stage, opp.probability, opp.amount_cents) == (
-        "Acme, Inc. – Spring Webinar", "Qualification", 0, 90_000,
-    )  # fmt: skip
+        "Acme, Inc. – Spring Webinar",
+        "Qualification",
+        0,
+        90_000,
+    )
     assert (opp.owner_id, opp.campaign_id, opp.close_date.isoformat()) == (
-        world.rep, world.webinar, "2026-12-31",
-    )  # fmt: skip
-    assert _roles(engine, opp.id) == {world.bob: (None, True), world.jane: ("Decision Maker", False)}
+        world.rep,
+        world.webinar,
+        "2026-12-31",
+    )
+    assert _roles(engine, opp.id) == {
+        world.bob: (None, True),
+        world.jane: ("Decision Maker", False),
+    }
     assert opp.contact_lifecycles == ("Opportunity", "Opportunity")
     assert _no_opp_queue(engine, world.rep) == {world.globex_contact}
     assert history(engine, "contact", world.bob, "lifecycle_stage")[-1] == (
-        "Sales Accepted", "Opportunity", f"new opportunity {opp.id} for contact(s) "
-        f"{world.bob}, {world.jane}",
-    )  # fmt: skip
+        "Sales Accepted",
+        "Opportunity",
+        f"new opportunity {opp.id} for contact(s) {world.bob}, {world.jane}",
+    )
 
 
 def test_a_new_opportunity_refuses_what_it_cannot_be(engine):
@@ -82,8 +96,13 @@ def test_a_new_opportunity_refuses_what_it_cannot_be(engine):
 def test_a_customer_getting_a_new_opportunity_stays_a_customer(engine):
     world = build_opp_world(engine, kim=False)
     first = new_opportunity(engine, contact_ids=[world.jane], rep_id=world.rep, at=NOW)
-    move_opportunity(engine, opportunity_id=first.id, rep_id=world.rep, at=NOW,
-                     move=Move(stage="Closed Won", amount_cents=100))  # fmt: skip
+    move_opportunity(
+        engine,
+        opportunity_id=first.id,
+        rep_id=world.rep,
+        at=NOW,
+        move=Move(stage="Closed Won", amount_cents=100),
+    )
     second = new_opportunity(engine, contact_ids=[world.jane], rep_id=world.rep, at=NOW)
     assert second.contact_lifecycles == ("Customer",)
 
@@ -91,26 +110,47 @@ def test_a_customer_getting_a_new_opportunity_stays_a_customer(engine):
 def test_roles_change_and_exactly_one_is_primary(engine):
     world = build_opp_world(engine)
     opp = new_opportunity(engine, contact_ids=[world.jane], rep_id=world.rep, at=NOW)
-    added = set_contact_role(engine, opportunity_id=opp.id, contact_id=world.bob,
-                             role="Evaluator", rep_id=world.rep, at=NOW)  # fmt: skip
+    added = set_contact_role(
+        engine,
+        opportunity_id=opp.id,
+        contact_id=world.bob,
+        role="Evaluator",
+        rep_id=world.rep,
+        at=NOW,
+    )
     assert (added.added, added.is_primary, added.primary_contact_id) == (True, False, world.jane)
     assert stage_of(engine, world.bob) == "Opportunity"
-    made = set_contact_role(engine, opportunity_id=opp.id, contact_id=world.bob, primary=True,
-                            rep_id=world.rep, at=NOW)  # fmt: skip
+    made = set_contact_role(
+        engine, opportunity_id=opp.id, contact_id=world.bob, primary=True, rep_id=world.rep, at=NOW
+    )
     assert (made.is_primary, made.role, made.primary_contact_id) == (True, "Evaluator", world.bob)
     assert _roles(engine, opp.id) == {world.jane: (None, False), world.bob: ("Evaluator", True)}
-    changed = set_contact_role(engine, opportunity_id=opp.id, contact_id=world.jane,
-                               role="Economic Buyer", rep_id=world.rep, at=NOW)  # fmt: skip
+    changed = set_contact_role(
+        engine,
+        opportunity_id=opp.id,
+        contact_id=world.jane,
+        role="Economic Buyer",
+        rep_id=world.rep,
+        at=NOW,
+    )
     assert (changed.added, changed.role, changed.is_primary) == (False, "Economic Buyer", False)
     with pytest.raises(OpportunityRefused, match="nothing to change"):
-        set_contact_role(engine, opportunity_id=opp.id, contact_id=world.jane,
-                         role="economic buyer", rep_id=world.rep, at=NOW)  # fmt: skip
+        set_contact_role(
+            engine,
+            opportunity_id=opp.id,
+            contact_id=world.jane,
+            role="economic buyer",
+            rep_id=world.rep,
+            at=NOW,
+        )
     with pytest.raises(PermissionDenied, match="other reps' contacts"):
-        set_contact_role(engine, opportunity_id=opp.id, contact_id=world.kim,
-                         rep_id=world.rep, at=NOW)  # fmt: skip
+        set_contact_role(
+            engine, opportunity_id=opp.id, contact_id=world.kim, rep_id=world.rep, at=NOW
+        )
     assert history(engine, "opportunity", opp.id, "primary_contact_id")[-1][:2] == (
-        str(world.jane), str(world.bob),
-    )  # fmt: skip
+        str(world.jane),
+        str(world.bob),
+    )
     assert [h[1] for h in history(engine, "opportunity", opp.id, "contact_role")] == [
         f"contact {world.jane}: no role, primary",
         f"contact {world.bob}: Evaluator",
@@ -121,8 +161,13 @@ def test_roles_change_and_exactly_one_is_primary(engine):
 
 def _customer(engine, world):
     opp = new_opportunity(engine, contact_ids=[world.jane], rep_id=world.rep, at=NOW)
-    move_opportunity(engine, opportunity_id=opp.id, rep_id=world.rep, at=NOW,
-                     move=Move(stage="Closed Won", amount_cents=100_000))  # fmt: skip
+    move_opportunity(
+        engine,
+        opportunity_id=opp.id,
+        rep_id=world.rep,
+        at=NOW,
+        move=Move(stage="Closed Won", amount_cents=100_000),
+    )
     return opp
 
 
@@ -140,11 +185,11 @@ def test_only_a_customer_contact_becomes_a_reference(engine):
     undone = set_reference(engine, contact_id=world.jane, kind="none", rep_id=world.rep, at=NOW)
     assert (undone.reference_type, undone.lifecycle_stage) == (None, "Customer")
     assert [h[:2] for h in history(engine, "contact", world.jane, "reference_type")] == [
-        (None, "private"), ("private", None),
-    ]  # fmt: skip
+        (None, "private"),
+        ("private", None),
+    ]
     with pytest.raises(PermissionDenied):
-        set_reference(engine, contact_id=world.jane, kind="public", rep_id=world.other_rep,
-                      at=NOW)  # fmt: skip
+        set_reference(engine, contact_id=world.jane, kind="public", rep_id=world.other_rep, at=NOW)
 
 
 def test_each_use_is_logged_and_overuse_warns(engine):
@@ -154,12 +199,19 @@ def test_each_use_is_logged_and_overuse_warns(engine):
         use_reference(engine, contact_id=world.jane, note="call", rep_id=world.rep, at=NOW)
     set_reference(engine, contact_id=world.jane, kind="public", rep_id=world.rep, at=NOW)
     last_quarter = NOW - timedelta(days=60)  # 2026-09-24: the third quarter
-    use_reference(engine, contact_id=world.jane, note="Case study", rep_id=world.rep,
-                  at=last_quarter)  # fmt: skip
+    use_reference(
+        engine, contact_id=world.jane, note="Case study", rep_id=world.rep, at=last_quarter
+    )
     uses = [
-        use_reference(engine, contact_id=world.jane, note=f"Call {n}", opportunity_id=opp.id,
-                      rep_id=world.other_rep if n % 2 else world.rep, limit=3,
-                      at=NOW + timedelta(minutes=n))  # fmt: skip
+        use_reference(
+            engine,
+            contact_id=world.jane,
+            note=f"Call {n}",
+            opportunity_id=opp.id,
+            rep_id=world.other_rep if n % 2 else world.rep,
+            limit=3,
+            at=NOW + timedelta(minutes=n),
+        )
         for n in range(4)
     ]
     assert [u.uses_this_quarter for u in uses] == [1, 2, 3, 4]
@@ -173,9 +225,12 @@ def test_each_use_is_logged_and_overuse_warns(engine):
             (world.other_rep, opp.id, "Call 3"),
         ]
     with pytest.raises(OpportunityRefused, match="no opportunity 999"):
-        use_reference(engine, contact_id=world.jane, note="x", opportunity_id=999,
-                      rep_id=world.rep, at=NOW)  # fmt: skip
-    for sql, match in (("DELETE FROM reference_use", "DELETE on reference_use"),
-                       ("UPDATE reference_use SET note = 'x'", "UPDATE on reference_use")):
+        use_reference(
+            engine, contact_id=world.jane, note="x", opportunity_id=999, rep_id=world.rep, at=NOW
+        )
+    for sql, match in (
+        ("DELETE FROM reference_use", "DELETE on reference_use"),
+        ("UPDATE reference_use SET note = 'x'", "UPDATE on reference_use"),
+    ):
         with pytest.raises(DBAPIError, match=match), engine.begin() as connection:
             connection.execute(text(sql))

@@ -30,9 +30,13 @@ def _open(engine, world, *contacts, **values):
 def _move(engine, opportunity_id, rep_id, **values):
     version = values.pop("version", None)
     return move_opportunity(
-        engine, opportunity_id=opportunity_id, move=Move(**values), rep_id=rep_id,
-        version=version, at=NOW,
-    )  # fmt: skip
+        engine,
+        opportunity_id=opportunity_id,
+        move=Move(**values),
+        rep_id=rep_id,
+        version=version,
+        at=NOW,
+    )
 
 
 def test_the_probability_follows_the_stage_and_stays_editable(engine):
@@ -50,8 +54,10 @@ def test_the_probability_follows_the_stage_and_stays_editable(engine):
         ("Proposal", "Negotiation", None),
     ]
     assert [h[:2] for h in history(engine, "opportunity", opp.id, "probability")] == [
-        ("0", "50"), ("50", "60"), ("60", "80"),
-    ]  # fmt: skip
+        ("0", "50"),
+        ("50", "60"),
+        ("60", "80"),
+    ]
     assert history(engine, "opportunity", opp.id, "next_step") == [(None, "Send the quote", None)]
 
 
@@ -83,8 +89,11 @@ def test_closed_lost_needs_a_reason_and_a_closed_stage_keeps_its_probability(eng
         _move(engine, opp.id, world.rep, stage="Closed Won", probability=50)
     lost = _move(engine, opp.id, world.rep, stage="Closed Lost", reason="Went with a rival")
     assert (lost.is_closed, lost.is_won, lost.probability, lost.closed_reason) == (
-        True, False, 0, "Went with a rival",
-    )  # fmt: skip
+        True,
+        False,
+        0,
+        "Went with a rival",
+    )
     with pytest.raises(OpportunityRefused, match="reopening a Closed Lost opportunity needs"):
         _move(engine, opp.id, world.rep, stage="Proposal")
     back = _move(engine, opp.id, world.rep, stage="Proposal", reason="They called back")
@@ -99,27 +108,37 @@ def test_won_at_a_dollar_makes_a_customer_and_reopening_takes_it_back(engine):
     world = build_opp_world(engine, kim=False)
     opp = _open(engine, world, world.jane)  # Jane moves on to Opportunity
     assert (stage_of(engine, world.jane), stage_of(engine, world.bob)) == (
-        "Opportunity", "Sales Accepted",
-    )  # fmt: skip
+        "Opportunity",
+        "Sales Accepted",
+    )
     won_free = _move(engine, opp.id, world.rep, stage="Closed Won")
     assert not won_free.account_is_customer and won_free.contacts_moved == ()  # $0 is no sale
     won = _move(engine, opp.id, world.rep, amount_cents=100_000)
     assert won.account_is_customer
     assert {(m.contact_id, m.old, m.new) for m in won.contacts_moved} == {
-        (world.jane, "Opportunity", "Customer"), (world.bob, "Sales Accepted", "Customer"),
-    }  # fmt: skip
+        (world.jane, "Opportunity", "Customer"),
+        (world.bob, "Sales Accepted", "Customer"),
+    }
     assert stage_of(engine, world.globex_contact) == "Sales Accepted"  # another account
     reopened = _move(engine, opp.id, world.rep, stage="Negotiation", reason="Contract voided")
     assert not reopened.account_is_customer
     assert (stage_of(engine, world.jane), stage_of(engine, world.bob)) == (
-        "Opportunity", "Sales Accepted",
-    )  # fmt: skip
+        "Opportunity",
+        "Sales Accepted",
+    )
     assert history(engine, "contact", world.bob, "lifecycle_stage")[-2:] == [
-        ("Sales Accepted", "Customer", f"account {world.acme} became a customer: "
-         f"opportunity {opp.id} won"),
-        ("Customer", "Sales Accepted", f"account {world.acme} is no longer a customer: "
-         f"opportunity {opp.id} is Negotiation now"),
-    ]  # fmt: skip
+        (
+            "Sales Accepted",
+            "Customer",
+            f"account {world.acme} became a customer: opportunity {opp.id} won",
+        ),
+        (
+            "Customer",
+            "Sales Accepted",
+            f"account {world.acme} is no longer a customer: "
+            f"opportunity {opp.id} is Negotiation now",
+        ),
+    ]
 
 
 def test_another_won_opportunity_keeps_the_account_a_customer(engine):
@@ -153,8 +172,11 @@ def test_rejected_by_sales_is_kept_flagged_and_frozen(engine):
         engine, opportunity_id=opp.id, reason="Bogus order", rep_id=world.rep, at=NOW
     )
     assert (rejected.is_rejected, rejected.stage, rejected.is_closed, rejected.is_won) == (
-        True, "Closed Lost", True, False,
-    )  # fmt: skip
+        True,
+        "Closed Lost",
+        True,
+        False,
+    )
     # A rejected won deal makes no customer.
     assert not rejected.account_is_customer and stage_of(engine, world.jane) == "Opportunity"
     assert history(engine, "opportunity", opp.id, "is_rejected") == [
@@ -162,8 +184,9 @@ def test_rejected_by_sales_is_kept_flagged_and_frozen(engine):
     ]
     for action in (
         lambda: _move(engine, opp.id, world.rep, stage="Proposal", reason="x"),
-        lambda: reject_opportunity(engine, opportunity_id=opp.id, reason="again",
-                                   rep_id=world.rep, at=NOW),  # fmt: skip
+        lambda: reject_opportunity(
+            engine, opportunity_id=opp.id, reason="again", rep_id=world.rep, at=NOW
+        ),
     ):
         with pytest.raises(OpportunityRefused, match="rejected by sales \\(Bogus order\\)"):
             action()

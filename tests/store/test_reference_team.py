@@ -25,19 +25,28 @@ def test_a_rep_logs_uses_of_anyones_reference_as_themselves(team):  # noqa: F811
         account = Account(name="Acme")
         session.add(account)
         session.flush()
-        contact = Contact(last_name="Sam's customer", account_id=account.id,
-                          owner_id=team["sam"].id, lifecycle_stage="Reference",
-                          reference_type="public", is_reference=True)  # fmt: skip
+        contact = Contact(
+            last_name="Sam's customer",
+            account_id=account.id,
+            owner_id=team["sam"].id,
+            lifecycle_stage="Reference",
+            reference_type="public",
+            is_reference=True,
+        )
         session.add(contact)
         session.commit()
         contact_id = contact.id
     with pytest.raises(exc.ProgrammingError, match="row-level security"):
         _sql(riley, USE, contact=contact_id, rep=team["sam"].id)
-    used = use_reference(riley, contact_id=contact_id, note="Reference call",
-                         rep_id=team["riley"].id)  # fmt: skip
+    used = use_reference(
+        riley, contact_id=contact_id, note="Reference call", rep_id=team["riley"].id
+    )
     assert (used.uses, used.uses_this_quarter) == (1, 1)
-    for sql in ("UPDATE reference_use SET note = 'x'", "DELETE FROM reference_use",
-                "TRUNCATE reference_use"):  # fmt: skip
+    for sql in (
+        "UPDATE reference_use SET note = 'x'",
+        "DELETE FROM reference_use",
+        "TRUNCATE reference_use",
+    ):
         with pytest.raises(exc.ProgrammingError, match="permission denied"):
             _sql(riley, sql)
     with Session(owner) as session:

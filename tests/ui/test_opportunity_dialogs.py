@@ -22,8 +22,13 @@ SIZES = [(80, 24), (120, 40)]
 
 
 def _opened(engine, world):
-    return new_opportunity(engine, contact_ids=[world.jane, world.bob], rep_id=world.rep,
-                           campaign="Spring Webinar", at=NOW).id  # fmt: skip
+    return new_opportunity(
+        engine,
+        contact_ids=[world.jane, world.bob],
+        rep_id=world.rep,
+        campaign="Spring Webinar",
+        at=NOW,
+    ).id
 
 
 def _opportunity(engine, opportunity_id) -> Opportunity:
@@ -56,8 +61,11 @@ async def test_closing_lost_asks_for_the_reason_then_wins_and_rejects(sqlite_eng
         app.push_screen(OpportunityMoveDialog(opp), results.append)
         await pilot.pause()
         await pilot.press(*["down"] * 5, "enter")  # Closed Lost, no reason
-        await until(pilot, lambda: "needs a reason" in str(
-            app.screen.query_one("#move-error").render()), "the refusal")  # fmt: skip
+        await until(
+            pilot,
+            lambda: "needs a reason" in str(app.screen.query_one("#move-error").render()),
+            "the refusal",
+        )
         app.screen.query_one("#move-reason").focus()
         await pilot.press(*"Chose a rival", "enter")
         await settle(pilot)
@@ -90,22 +98,26 @@ async def test_won_from_the_list_makes_the_contacts_customers(sqlite_engine):
         assert isinstance(app.screen, OpportunitiesScreen) and app.screen.changed
     assert _opportunity(sqlite_engine, opp).amount_cents == 100_000
     assert (stage_of(sqlite_engine, world.jane), stage_of(sqlite_engine, world.bob)) == (
-        "Customer", "Customer",
-    )  # fmt: skip
+        "Customer",
+        "Customer",
+    )
 
 
 async def test_o_on_a_contact_in_the_queue_opens_an_opportunity(sqlite_engine, sqlite_url):
     world = build_opp_world(sqlite_engine, kim=False)
-    app = make_app(Settings(database_url=sqlite_url, rep_name="Riley Rep"), sqlite_engine,
-                   clock=lambda: NOW)  # fmt: skip
+    app = make_app(
+        Settings(database_url=sqlite_url, rep_name="Riley Rep"), sqlite_engine, clock=lambda: NOW
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
         screen.action_show_queue("contacts")
         await settle(pilot)
         assert {screen.query_one("#queue-table").row(i).id for i in range(3)} == {
-            world.jane, world.bob, world.globex_contact,
-        }  # fmt: skip
+            world.jane,
+            world.bob,
+            world.globex_contact,
+        }
         await pilot.press("space", "down", "space", "O")  # Jane and Bob, marked
         await pilot.pause()
         assert isinstance(app.screen, NewOpportunityDialog)

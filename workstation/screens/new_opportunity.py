@@ -55,8 +55,9 @@ class NewOpportunityDialog(ModalScreen[NewOpportunity | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="new-opp-box") as box:
             box.border_title = "New opportunity"
-            names = [f"{name} (primary)" if n == 0 else name
-                     for n, (_, name) in enumerate(self.contacts)]  # fmt: skip
+            names = [
+                f"{name} (primary)" if n == 0 else name for n, (_, name) in enumerate(self.contacts)
+            ]
             yield Static(Text(clean("For " + ", ".join(names))), id="new-opp-who")
             for key, label, placeholder in FIELDS:
                 with Horizontal(classes="new-opp-row"):
@@ -99,11 +100,16 @@ class NewOpportunityDialog(ModalScreen[NewOpportunity | None]):
         def save() -> NewOpportunity:
             store = store_of(self)
             return new_opportunity(
-                store.engine, contact_ids=ids, rep_id=store.rep.id, name=self._value("name"),
-                amount_cents=cents, close_date=close,
+                store.engine,
+                contact_ids=ids,
+                rep_id=store.rep.id,
+                name=self._value("name"),
+                amount_cents=cents,
+                close_date=close,
                 campaign=int(campaign) if campaign and campaign.isdigit() else campaign,
-                roles={ids[0]: role}, at=store.clock(),
-            )  # fmt: skip
+                roles={ids[0]: role},
+                at=store.clock(),
+            )
 
         in_thread(self, save, self.dismiss, group="opportunity", on_error=self._refused)
 

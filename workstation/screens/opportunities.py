@@ -63,7 +63,9 @@ class OpportunitiesScreen(ModalScreen[None]):
         if self.kind == "contact":
             hint += " · n a new one"
         self.query_one("#opps-hint", Static).update(
-            Text(hint if lines else "None yet." + (" n opens one." if self.kind == "contact" else ""))
+            Text(
+                hint if lines else "None yet." + (" n opens one." if self.kind == "contact" else "")
+            )
         )
         if lines:
             listed.highlighted = 0

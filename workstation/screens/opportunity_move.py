@@ -83,14 +83,21 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
             box.border_title = clean(f"Opportunity {view.id} · {view.name}")
             state = f"rejected by sales: {view.closed_reason}" if view.is_rejected else view.stage
             yield Static(
-                Text(clean(f"{view.account} · {state} · owner {view.owner or 'nobody'} · "
-                           f"{_roles(view)}")),  # fmt: skip
+                Text(
+                    clean(
+                        f"{view.account} · {state} · owner {view.owner or 'nobody'} · "
+                        f"{_roles(view)}"
+                    )
+                ),
                 id="move-who",
             )
             yield OptionList(
                 *(
-                    Option(f"{s.name:<14} {s.probability:>3}%" + ("  ← now" if s.name ==
-                           view.stage else ""), id=s.name)  # fmt: skip
+                    Option(
+                        f"{s.name:<14} {s.probability:>3}%"
+                        + ("  ← now" if s.name == view.stage else ""),
+                        id=s.name,
+                    )
                     for s in view.stages
                 ),
                 id="move-stages",
@@ -105,9 +112,14 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
             for key, label in FIELDS:
                 with Horizontal(classes="move-row"):
                     yield Label(label, classes="move-label")
-                    yield Input(value=values[key], id=f"move-{key}", compact=True,
-                                placeholder="why it closed, reopened or is bogus"
-                                if key == "reason" else "")  # fmt: skip
+                    yield Input(
+                        value=values[key],
+                        id=f"move-{key}",
+                        compact=True,
+                        placeholder="why it closed, reopened or is bogus"
+                        if key == "reason"
+                        else "",
+                    )
             yield Static(id="move-error", markup=False)
             yield Static(
                 Text("↑↓ stage · Tab fields · Enter saves · Ctrl+R rejects it as bogus"),
@@ -179,9 +191,13 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
         def save() -> MoveResult:
             store = store_of(self)
             return move_opportunity(
-                store.engine, opportunity_id=view.id, move=move, rep_id=store.rep.id,
-                version=view.version, at=store.clock(),
-            )  # fmt: skip
+                store.engine,
+                opportunity_id=view.id,
+                move=move,
+                rep_id=store.rep.id,
+                version=view.version,
+                at=store.clock(),
+            )
 
         in_thread(self, save, self.dismiss, group="opportunity", on_error=self._refused)
 
@@ -192,8 +208,13 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
 
         def reject() -> MoveResult:
             store = store_of(self)
-            return reject_opportunity(store.engine, opportunity_id=view.id, reason=reason,
-                                      rep_id=store.rep.id, at=store.clock())  # fmt: skip
+            return reject_opportunity(
+                store.engine,
+                opportunity_id=view.id,
+                reason=reason,
+                rep_id=store.rep.id,
+                at=store.clock(),
+            )
 
         in_thread(self, reject, self.dismiss, group="opportunity", on_error=self._refused)
 

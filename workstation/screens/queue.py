@@ -662,9 +662,7 @@ class QueueScreen(Screen):
         def opened(result) -> None:
             if result is not None:
                 table.marked.clear()
-                self.notify(
-                    f"Opportunity {result.id} opened · p moves it", markup=False, timeout=6
-                )
+                self.notify(f"Opportunity {result.id} opened · p moves it", markup=False, timeout=6)
                 self._reload_keeping_place()
                 self.load_counts()
                 self.show_record(card.kind, card.id, "has an opportunity now")

@@ -41,8 +41,15 @@ def register(commands) -> None:
         epilog="It opens at the first stage, closing at the end of the quarter; each contact "
         "moves on to lifecycle stage Opportunity and leaves Contacts – No Opp.",
     )
-    new.add_argument("--contact", dest="contacts", type=record_id, action="append",
-                     required=True, metavar="ID", help="a contact (repeat for more)")  # fmt: skip
+    new.add_argument(
+        "--contact",
+        dest="contacts",
+        type=record_id,
+        action="append",
+        required=True,
+        metavar="ID",
+        help="a contact (repeat for more)",
+    )
     new.add_argument("--name", metavar="TEXT", help="default: the account – the campaign")
     new.add_argument("--amount", metavar="N", help="e.g. 1250 or $1,250.50 (default $0)")
     new.add_argument("--close-date", type=_day, metavar="DATE", help="default: quarter's end")
@@ -160,9 +167,12 @@ def run_stage(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     result = move_opportunity(
-        engine, opportunity_id=args.opportunity_id, move=move,
-        rep_id=acting_rep(config, engine).id, at=args.clock(),
-    )  # fmt: skip
+        engine,
+        opportunity_id=args.opportunity_id,
+        move=move,
+        rep_id=acting_rep(config, engine).id,
+        at=args.clock(),
+    )
     return _print(result, _moved_line(result), args.json)
 
 
@@ -172,9 +182,12 @@ def run_reject(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     result = reject_opportunity(
-        engine, opportunity_id=args.opportunity_id, reason=args.reason,
-        rep_id=acting_rep(config, engine).id, at=args.clock(),
-    )  # fmt: skip
+        engine,
+        opportunity_id=args.opportunity_id,
+        reason=args.reason,
+        rep_id=acting_rep(config, engine).id,
+        at=args.clock(),
+    )
     line = _moved_line(result) + "\n  kept and flagged, out of the pipeline; nothing was deleted."
     return _print(result, line, args.json)
 
@@ -185,9 +198,14 @@ def run_role(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     result = set_contact_role(
-        engine, opportunity_id=args.opportunity_id, contact_id=args.contact, role=args.role,
-        primary=args.primary, rep_id=acting_rep(config, engine).id, at=args.clock(),
-    )  # fmt: skip
+        engine,
+        opportunity_id=args.opportunity_id,
+        contact_id=args.contact,
+        role=args.role,
+        primary=args.primary,
+        rep_id=acting_rep(config, engine).id,
+        at=args.clock(),
+    )
     what = "added to" if result.added else "changed on"
     primary = ", primary" if result.is_primary else ""
     line = (

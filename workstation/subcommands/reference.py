@@ -48,9 +48,13 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(asdict(done)) if args.json else line)
         return 0
     used = use_reference(
-        engine, contact_id=args.contact_id, note=args.use, opportunity_id=args.opportunity,
-        rep_id=rep_id, at=args.clock(),
-    )  # fmt: skip
+        engine,
+        contact_id=args.contact_id,
+        note=args.use,
+        opportunity_id=args.opportunity,
+        rep_id=rep_id,
+        at=args.clock(),
+    )
     if args.json:
         print(json.dumps(asdict(used), default=str))
     else:

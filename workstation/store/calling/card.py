@@ -78,7 +78,7 @@ def _name(record: Lead | Contact) -> str:
 
 
 def _reference(contact: Contact) -> str:
-    """"no", or the kind of reference and how often it was used."""
+    """ "no", or the kind of reference and how often it was used."""
     if contact.reference_type is None:
         return "no"
     kind = "private calls only" if contact.reference_type == "private" else "public"

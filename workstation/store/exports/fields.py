@@ -74,6 +74,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
+from workstation.store.lifecycle.customers import FIRST_DOLLAR
 from workstation.store.models import (
     Account,
     Activity,
@@ -85,7 +86,6 @@ from workstation.store.models import (
     Opportunity,
     OpportunityContactRole,
 )
-from workstation.store.lifecycle.customers import FIRST_DOLLAR
 from workstation.store.reference import OpportunityStage
 from workstation.store.tables import table_of
 

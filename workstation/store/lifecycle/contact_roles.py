@@ -38,8 +38,11 @@ def check_role(session: Session, role: str | None) -> str | None:
     """A contact role by name (case aside), or None for blank."""
     if role is None or not role.strip():
         return None
-    names = list(session.execute(select(col(ContactRole.name))
-                                 .order_by(col(ContactRole.sort_order))).scalars())  # fmt: skip
+    names = list(
+        session.execute(
+            select(col(ContactRole.name)).order_by(col(ContactRole.sort_order))
+        ).scalars()
+    )
     for name in names:
         if name.casefold() == " ".join(role.split()).casefold():
             return name
@@ -77,9 +80,11 @@ def add_role(
     """Add `contact` to `opportunity` (or change its role there); the history says so."""
     assert opportunity.id is not None and contact.id is not None
     roles = OpportunityContactRole
-    rows = list(session.execute(
-        select(roles).where(col(roles.opportunity_id) == opportunity.id).with_for_update()
-    ).scalars())  # fmt: skip
+    rows = list(
+        session.execute(
+            select(roles).where(col(roles.opportunity_id) == opportunity.id).with_for_update()
+        ).scalars()
+    )
     row = next((r for r in rows if r.contact_id == contact.id), None)
     current = next((r for r in rows if r.is_primary), None)
     before = _label(row)
@@ -98,11 +103,28 @@ def add_role(
     session.add(row)
     session.flush()
     if primary and current is not row:
-        record_change(session, entity="opportunity", entity_id=opportunity.id,
-                      field="primary_contact_id", old=current.contact_id if current else None,
-                      new=contact.id, rep_id=rep_id, reason=reason, at=at)  # fmt: skip
-    record_change(session, entity="opportunity", entity_id=opportunity.id, field="contact_role",
-                  old=before, new=_label(row), rep_id=rep_id, reason=reason, at=at)  # fmt: skip
+        record_change(
+            session,
+            entity="opportunity",
+            entity_id=opportunity.id,
+            field="primary_contact_id",
+            old=current.contact_id if current else None,
+            new=contact.id,
+            rep_id=rep_id,
+            reason=reason,
+            at=at,
+        )
+    record_change(
+        session,
+        entity="opportunity",
+        entity_id=opportunity.id,
+        field="contact_role",
+        old=before,
+        new=_label(row),
+        rep_id=rep_id,
+        reason=reason,
+        at=at,
+    )
     if not opportunity.is_closed:
         stage = contact_stage(
             session, contact.lifecycle_stage, contact.lifecycle_stage, has_opportunity=True
@@ -140,8 +162,16 @@ def set_contact_role(
                 f"contact {contact_id} is on opportunity {opportunity_id} already as "
                 f"{had.role or 'no role'}: nothing to change"
             )
-        row = add_role(session, opportunity, contact, role=checked, primary=primary,
-                       rep_id=rep_id, reason="contact role changed", at=at)  # fmt: skip
+        row = add_role(
+            session,
+            opportunity,
+            contact,
+            role=checked,
+            primary=primary,
+            rep_id=rep_id,
+            reason="contact role changed",
+            at=at,
+        )
         primary_id = session.execute(
             select(col(OpportunityContactRole.contact_id)).where(
                 col(OpportunityContactRole.opportunity_id) == opportunity_id,

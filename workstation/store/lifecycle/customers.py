@@ -82,9 +82,17 @@ def follow_the_account(
         assert contact.id is not None  # loaded from the database
         old = contact.lifecycle_stage
         if contact.reference_type is not None:
-            record_change(session, entity="contact", entity_id=contact.id,
-                          field="reference_type", old=contact.reference_type, new=None,
-                          rep_id=rep_id, reason=reason, at=at)  # fmt: skip
+            record_change(
+                session,
+                entity="contact",
+                entity_id=contact.id,
+                field="reference_type",
+                old=contact.reference_type,
+                new=None,
+                rep_id=rep_id,
+                reason=reason,
+                at=at,
+            )
             contact.reference_type, contact.is_reference = None, False
         change_contact(session, contact, rep_id=rep_id, lifecycle_stage=stage, reason=reason, at=at)
         moves.append(LifecycleMove(contact.id, old, stage))

@@ -81,9 +81,17 @@ class _Changes:
         if old == new:
             return
         assert self.opportunity.id is not None  # loaded from the database
-        record_change(self.session, entity="opportunity", entity_id=self.opportunity.id,
-                      field=field, old=old, new=new, rep_id=self.rep_id, reason=self.reason,
-                      at=self.at)  # fmt: skip
+        record_change(
+            self.session,
+            entity="opportunity",
+            entity_id=self.opportunity.id,
+            field=field,
+            old=old,
+            new=new,
+            rep_id=self.rep_id,
+            reason=self.reason,
+            at=self.at,
+        )
         setattr(self.opportunity, field, new)
         self.fields.append(field)
 
@@ -192,9 +200,13 @@ def _finish(
             f"{opportunity.id} is {opportunity.stage} now"
         )
         moved = follow_the_account(
-            session, account_id, customer=customer, rep_id=changes.rep_id, reason=why,
+            session,
+            account_id,
+            customer=customer,
+            rep_id=changes.rep_id,
+            reason=why,
             at=changes.at,
-        )  # fmt: skip
+        )
     stage = find_stage(session, opportunity.stage)
     assert opportunity.id is not None
     return MoveResult(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Engine, func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from workstation.store.conversion.choices import end_of_quarter
 from workstation.store.conversion.lookups import first_open_stage
@@ -82,8 +82,13 @@ def new_opportunity(
         require_active(session, rep_id, "create opportunities")
         contacts = [active_contact(session, contact_id) for contact_id in ids]
         if rep_id is not None:
-            require_owner_or_manager(session, rep_id, [c.owner_id for c in contacts],
-                                     "open opportunities for", records="contacts")  # fmt: skip
+            require_owner_or_manager(
+                session,
+                rep_id,
+                [c.owner_id for c in contacts],
+                "open opportunities for",
+                records="contacts",
+            )
         accounts = {c.account_id for c in contacts}
         if None in accounts or len(accounts) > 1:
             raise OpportunityRefused(
@@ -115,11 +120,28 @@ def new_opportunity(
         session.flush()
         assert opportunity.id is not None
         why = f"new opportunity {opportunity.id} for contact(s) {', '.join(map(str, ids))}"
-        record_change(session, entity="opportunity", entity_id=opportunity.id, field="stage",
-                      old=None, new=stage, rep_id=rep_id, reason=why, at=at)  # fmt: skip
+        record_change(
+            session,
+            entity="opportunity",
+            entity_id=opportunity.id,
+            field="stage",
+            old=None,
+            new=stage,
+            rep_id=rep_id,
+            reason=why,
+            at=at,
+        )
         for n, contact in enumerate(contacts):
-            add_role(session, opportunity, contact, role=checked_roles[contact.id or 0],
-                     primary=n == 0, rep_id=rep_id, reason=why, at=at)  # fmt: skip
+            add_role(
+                session,
+                opportunity,
+                contact,
+                role=checked_roles[contact.id or 0],
+                primary=n == 0,
+                rep_id=rep_id,
+                reason=why,
+                at=at,
+            )
         return NewOpportunity(
             id=opportunity.id,
             name=opportunity.name,

@@ -103,17 +103,28 @@ def set_reference(
                 "opportunity of $1 or more)"
             )
         reason = f"reference: {REFERENCE_TYPES[new]}" if new else "no longer a reference"
-        record_change(session, entity="contact", entity_id=contact_id, field="reference_type",
-                      old=contact.reference_type, new=new, rep_id=rep_id, reason=reason,
-                      at=at)  # fmt: skip
+        record_change(
+            session,
+            entity="contact",
+            entity_id=contact_id,
+            field="reference_type",
+            old=contact.reference_type,
+            new=new,
+            rep_id=rep_id,
+            reason=reason,
+            at=at,
+        )
         contact.reference_type, contact.is_reference = new, new is not None
         stage = REFERENCE if new else CUSTOMER
         change_contact(session, contact, rep_id=rep_id, lifecycle_stage=stage, reason=reason, at=at)
         session.flush()
         return ReferenceResult(
-            contact_id, new, contact.lifecycle_stage, contact.reference_use_count,
+            contact_id,
+            new,
+            contact.lifecycle_stage,
+            contact.reference_use_count,
             uses_this_quarter(session, contact_id, at),
-        )  # fmt: skip
+        )
 
 
 def use_reference(
@@ -140,9 +151,12 @@ def use_reference(
         if opportunity_id is not None and session.get(Opportunity, opportunity_id) is None:
             raise OpportunityRefused(f"no opportunity {opportunity_id}")
         use = ReferenceUse(
-            contact_id=contact_id, opportunity_id=opportunity_id, rep_id=rep_id,
-            note=text or "", used_at=at,
-        )  # fmt: skip
+            contact_id=contact_id,
+            opportunity_id=opportunity_id,
+            rep_id=rep_id,
+            note=text or "",
+            used_at=at,
+        )
         session.add(use)
         session.flush()
         assert use.id is not None
@@ -155,6 +169,12 @@ def use_reference(
                 f"the limit of {limit}: give them a rest"
             )
         return ReferenceUsed(
-            use.id, contact_id, opportunity_id, at, contact.reference_use_count, count, limit,
+            use.id,
+            contact_id,
+            opportunity_id,
+            at,
+            contact.reference_use_count,
+            count,
+            limit,
             warning,
-        )  # fmt: skip
+        )

@@ -116,28 +116,35 @@ def record_opportunities(session: Session, kind: str, record_id: int) -> list[Op
     """A contact's opportunities (its account's, and any it has a role on); a lead's (those
     of the account it was converted into, or of the customer it is an inquiry from). Open
     ones first, newest first."""
-    record = session.get(Lead if kind == "lead" else Contact, record_id)
-    if record is None:
-        return []
-    if isinstance(record, Lead):
-        account_id = record.converted_account_id or record.existing_account_id
+    if kind == "lead":
+        lead = session.get(Lead, record_id)
+        if lead is None:
+            return []
+        account_id = lead.converted_account_id or lead.existing_account_id
         where = col(Opportunity.account_id) == account_id
     else:
+        contact = session.get(Contact, record_id)
+        if contact is None:
+            return []
         on_role = select(col(OpportunityContactRole.opportunity_id)).where(
             col(OpportunityContactRole.contact_id) == record_id
         )
         where = or_(
-            col(Opportunity.account_id) == record.account_id, col(Opportunity.id).in_(on_role)
+            col(Opportunity.account_id) == contact.account_id, col(Opportunity.id).in_(on_role)
         )
     rows = session.execute(
         select(Opportunity)
         .where(where)
-        .order_by(col(Opportunity.is_closed), col(Opportunity.created_at).desc(),
-                  col(Opportunity.id).desc())  # fmt: skip
+        .order_by(
+            col(Opportunity.is_closed),
+            col(Opportunity.created_at).desc(),
+            col(Opportunity.id).desc(),
+        )
         .limit(SHOWN)
     ).scalars()
     return [
-        OpportunityLine(o.id or 0, o.name, o.stage, o.amount_cents, o.close_date, o.is_closed,
-                        o.is_rejected)  # fmt: skip
+        OpportunityLine(
+            o.id or 0, o.name, o.stage, o.amount_cents, o.close_date, o.is_closed, o.is_rejected
+        )
         for o in rows
     ]

@@ -16,7 +16,7 @@ Create Date: 2026-12-07 17:45:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from workstation.store.guards import guard_log_table
@@ -65,8 +65,7 @@ def upgrade() -> None:
 
 def _count_uses(bind: sa.Connection) -> None:
     add_one = (
-        "UPDATE contact SET reference_use_count = reference_use_count + 1 "
-        "WHERE id = NEW.contact_id"
+        "UPDATE contact SET reference_use_count = reference_use_count + 1 WHERE id = NEW.contact_id"
     )
     if bind.dialect.name != "postgresql":
         bind.exec_driver_sql(

@@ -234,3 +234,21 @@ def test_each_use_is_logged_and_overuse_warns(engine):
     ):
         with pytest.raises(DBAPIError, match=match), engine.begin() as connection:
             connection.execute(text(sql))
+
+
+def test_the_card_says_what_kind_of_reference_and_how_used(engine):
+    from workstation.store.calling.card import record_card
+
+    world = build_opp_world(engine, kim=False)
+    _customer(engine, world)
+
+    def shown() -> str:
+        with Session(engine) as session:
+            card = record_card(session, "contact", world.jane)
+            assert card is not None
+            return dict(card.fields)["Reference"]
+
+    assert shown() == "no"
+    set_reference(engine, contact_id=world.jane, kind="private", rep_id=world.rep, at=NOW)
+    use_reference(engine, contact_id=world.jane, note="Call", rep_id=world.rep, at=NOW)
+    assert shown() == "private calls only · used 1 time(s)"

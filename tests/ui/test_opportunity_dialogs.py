@@ -157,3 +157,30 @@ def test_the_new_opportunity_dialog(sqlite_engine, snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_funnel_shows_won_lost_and_rejected_apart(sqlite_engine):
+    from workstation.screens.funnel import FunnelScreen
+    from workstation.store.lifecycle.moves import Move, move_opportunity, reject_opportunity
+
+    world = build_opp_world(sqlite_engine, kim=False)
+    won, lost, bogus = (_opened(sqlite_engine, world) for _ in range(3))
+    for opp, move in ((won, Move(stage="Closed Won", amount_cents=100_000)),
+                      (lost, Move(stage="Closed Lost", reason="No budget"))):  # fmt: skip
+        move_opportunity(sqlite_engine, opportunity_id=opp, move=move, rep_id=world.rep, at=NOW)
+    reject_opportunity(sqlite_engine, opportunity_id=bogus, reason="Test", rep_id=world.rep)
+    app = HostApp(sqlite_engine, rep="Morgan Manager")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = FunnelScreen()
+        await app.push_screen(screen)
+        await settle(pilot)
+        table = screen.query_one("#funnel-stages-4")
+        rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        reasons = screen.query_one("#funnel-stages-5")
+    assert [row[:3] for row in rows] == [
+        ["Pipeline (open)", "0", "$0.00"],
+        ["Closed Won", "1", "$1,000.00"],
+        ["Closed Lost", "1", "$0.00"],
+        ["Rejected by sales", "1", ""],
+    ]
+    assert [cell.plain for cell in reasons.get_row_at(0)] == ["Test", "1"]

@@ -4,7 +4,7 @@ dialogs pinned at 80×24 and 120×40."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.convert_factories import HostApp
 from tests.factories import NOW
@@ -16,7 +16,7 @@ from workstation.screens.new_opportunity import NewOpportunityDialog
 from workstation.screens.opportunities import OpportunitiesScreen
 from workstation.screens.opportunity_move import OpportunityMoveDialog
 from workstation.store.lifecycle.new_opportunity import new_opportunity
-from workstation.store.models import Opportunity
+from workstation.store.models import Contact, Opportunity
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -125,7 +125,7 @@ async def test_o_on_a_contact_in_the_queue_opens_an_opportunity(sqlite_engine, s
         await settle(pilot)
         assert screen.query_one("#queue-table").row_count == 1  # Globex's contact is left
     with Session(sqlite_engine) as session:
-        (opp,) = session.query(Opportunity).all()
+        (opp,) = session.exec(select(Opportunity)).all()
         assert (opp.name, opp.amount_cents) == ("Acme pilot", 250_000)
     assert stage_of(sqlite_engine, world.bob) == "Opportunity"
 
@@ -184,3 +184,30 @@ async def test_the_funnel_shows_won_lost_and_rejected_apart(sqlite_engine):
         ["Rejected by sales", "1", ""],
     ]
     assert [cell.plain for cell in reasons.get_row_at(0)] == ["Test", "1"]
+
+
+async def test_hostile_names_show_literally_in_the_dialogs(sqlite_engine):
+    from tests.properties.hostile import assert_screen_safe
+
+    world = build_opp_world(sqlite_engine, kim=False)
+    name = "[bold]Deal[/] \x1b[31mred\x1b]0;pwned\x07"
+    opp = new_opportunity(
+        sqlite_engine, contact_ids=[world.jane], rep_id=world.rep, name=name, at=NOW
+    ).id
+    with Session(sqlite_engine) as session:
+        _opportunity(sqlite_engine, opp)  # stored as cleaned at the door
+        jane = session.get(Contact, world.jane)
+        assert jane is not None
+        jane.first_name = "[@click=app.quit]Jane"
+        session.commit()
+    app = HostApp(sqlite_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        who = "[b]Jane[/b]"
+        app.push_screen(OpportunitiesScreen(kind="contact", record_id=world.jane, name=who))
+        await settle(pilot)
+        listed = assert_screen_safe(app, "the opportunities list")
+        assert "[bold]Deal[/] red" in listed and "[b]Jane[/b]: opportunities" in listed
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = assert_screen_safe(app, "the move dialog")
+        assert "[bold]Deal[/] red" in shown and "[@click=app.quit]Jane" in shown

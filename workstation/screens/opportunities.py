@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -45,7 +46,7 @@ class OpportunitiesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="opps-box") as box:
-            box.border_title = clean(f"{self.who}: opportunities")
+            box.border_title = Content(clean(f"{self.who}: opportunities"))
             yield OptionList(id="opps-list")
             yield Static(id="opps-hint")
         yield Footer(compact=True)
@@ -58,7 +59,7 @@ class OpportunitiesScreen(ModalScreen[None]):
             lines = record_opportunities(session, self.kind, self.record_id)
         listed = self.query_one("#opps-list", OptionList)
         listed.clear_options()
-        listed.add_options([Option(_line(o), id=str(o.id)) for o in lines])
+        listed.add_options([Option(Text(_line(o)), id=str(o.id)) for o in lines])
         hint = "Enter moves the highlighted one (stage, amount, won, lost, rejected)"
         if self.kind == "contact":
             hint += " · n a new one"

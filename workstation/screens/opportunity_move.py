@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -80,7 +81,7 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
                 box.border_title = f"Opportunity {self.opportunity_id}"
                 yield Static(Text(f"There is no opportunity {self.opportunity_id}."))
                 return
-            box.border_title = clean(f"Opportunity {view.id} · {view.name}")
+            box.border_title = Content(clean(f"Opportunity {view.id} · {view.name}"))
             state = f"rejected by sales: {view.closed_reason}" if view.is_rejected else view.stage
             yield Static(
                 Text(
@@ -94,8 +95,10 @@ class OpportunityMoveDialog(ModalScreen[MoveResult | None]):
             yield OptionList(
                 *(
                     Option(
-                        f"{s.name:<14} {s.probability:>3}%"
-                        + ("  ← now" if s.name == view.stage else ""),
+                        Text(
+                            clean(f"{s.name:<14} {s.probability:>3}%")
+                            + ("  ← now" if s.name == view.stage else "")
+                        ),
                         id=s.name,
                     )
                     for s in view.stages

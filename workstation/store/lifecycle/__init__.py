@@ -1,2 +1,2 @@
-"""The lifecycle after conversion: opportunities that move and close, the customers and
-references they make, and the contact roles on them (DESIGN.md "Records", seed 001)."""
+"""The lifecycle past the call queue: stages a person is moved along, known people's new
+inquiries, customers, references, campaigns and their responses."""

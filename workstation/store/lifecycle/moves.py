@@ -139,11 +139,9 @@ def _stage(session: Session, changes: _Changes, move: Move, reason: str | None) 
     target = find_stage(session, move.stage) if move.stage is not None else current
     if target.name != current.name:
         if target.is_closed and not target.is_won and reason is None:
-            raise OpportunityRefused(f"closing it {target.name} needs a reason (--reason)")
+            raise OpportunityRefused(f"closing it {target.name} needs a reason")
         if current.is_closed and not target.is_closed and reason is None:
-            raise OpportunityRefused(
-                f"reopening a {current.name} opportunity needs a reason (--reason)"
-            )
+            raise OpportunityRefused(f"reopening a {current.name} opportunity needs a reason")
         changes.set("stage", target.name)
         changes.set("is_closed", target.is_closed)
         changes.set("closed_reason", reason if target.is_closed else None)

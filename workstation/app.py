@@ -23,6 +23,7 @@ from textual.screen import Screen
 from workstation.config import Settings
 from workstation.handle import StoreHandle
 from workstation.keys_in_order import KeysInOrder
+from workstation.screens.search_commands import RecordSearch
 from workstation.store.clock import utcnow
 from workstation.store.rows import PAGE_SIZE, RepInfo
 
@@ -40,7 +41,9 @@ class WorkstationApp(KeysInOrder):
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False),
         Binding("question_mark", "show_keys", "Keys", id="app.keys", show=False),
+        Binding("slash", "search", "Search records", id="app.search", show=False),
     ]
+    COMMANDS = KeysInOrder.COMMANDS | {RecordSearch}
 
     def __init__(
         self,
@@ -146,6 +149,13 @@ class WorkstationApp(KeysInOrder):
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.screen))
 
+    def action_search(self) -> None:
+        """The search screen, over whatever screen is showing."""
+        from workstation.screens.search import SearchScreen
+
+        if self.store.working_rep is not None and not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
     def action_open_untouched(self) -> None:
         from workstation.screens.untouched import UntouchedScreen
 
@@ -166,6 +176,12 @@ class WorkstationApp(KeysInOrder):
             return True
         self.notify(f"{what} is for managers.", severity="warning", markup=False)
         return False
+
+    def action_open_campaigns(self) -> None:
+        from workstation.screens.campaigns import CampaignsScreen
+
+        if self._managers_only("Campaigns"):
+            self.push_screen(CampaignsScreen())
 
     def action_open_scripts(self) -> None:
         from workstation.screens.scripts import ScriptsScreen
@@ -197,11 +213,15 @@ class WorkstationApp(KeysInOrder):
                 )
         show_queue = getattr(screen, "action_show_queue", None)
         if show_queue is not None:
-            from workstation.store.rows import QUEUE_INFO
+            from textual.markup import escape
 
-            for key, queue in QUEUE_INFO.items():
+            # The palette reads its titles and help as markup: a saved filter's name and
+            # criteria are the rep's own words, escaped so that they show as typed.
+            for key, queue in getattr(screen, "queues", {}).items():
                 yield SystemCommand(
-                    f"Queue: {queue.title}", queue.description, lambda key=key: show_queue(key)
+                    escape(f"Queue: {queue.title}"),
+                    escape(queue.description),
+                    lambda key=key: show_queue(key),
                 )
 
 

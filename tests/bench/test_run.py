@@ -22,9 +22,20 @@ def test_json_gives_every_figure_with_its_baseline_and_ratio(capsys, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     figures = json.loads(out)
-    for id_ in ("P1", "P1-store", "P2", "P2-card", "P3", "P3-untouched", "P4", "P5", "P6", "P7"):
+    for id_ in (
+        "P1", "P1-store", "P2", "P2-card", "P3", "P3-untouched", "P4", "P5", "P6", "P7",
+        "P9-email", "P9-name", "P9-phone",
+    ):  # fmt: skip
         assert figures[id_]["value"] > 0, id_
-    for id_ in ("P1", "P2", "P4", "P7"):  # measured beside a baseline from the same run
+    for id_ in (
+        "P1",
+        "P2",
+        "P4",
+        "P7",
+        "P9-email",
+        "P9-name",
+        "P9-phone",
+    ):  # measured beside a baseline from the same run
         figure = figures[id_]
         assert figure["baseline"] > 0 and figure["ratio"] == round(
             figure["value"] / figure["baseline"], 3
@@ -45,6 +56,7 @@ def test_a_kept_data_set_is_reused_and_not_generated_again(capsys, tmp_path, mon
     )
     monkeypatch.setattr(bench, "measure_queue", lambda *_, **__: [])
     monkeypatch.setattr(bench, "measure_reports_and_conversion", lambda *_: [])
+    monkeypatch.setattr(bench, "measure_search_speed", lambda *_: [])
     monkeypatch.setattr(bench, "measure_import_speed", lambda *_: timed("P4"))
     kept = tmp_path / "bench.db"
     figures = bench.run_bench(leads=3000, keep=kept, say=print)

@@ -157,10 +157,39 @@ def test_next_works_the_queue_named_by_queue(capsys, demo_url):
     assert owner == rep
     code, out, _ = run(capsys, *base)
     assert json.loads(out)["queue"] == "my-leads" and json.loads(out)["lead"] is not None
+    code, _, err = run(capsys, *base, "--queue", "someday")
+    assert code == 1 and "no queue 'someday'" in err and "contacts" in err
+    assert err.count("\n") == 1 and "no saved filter named 'someday'" in err
+
+
+def test_filters_saved_listed_worked_and_archived(capsys, demo_url):
+    rep = _reps(capsys, demo_url)[0]
+    as_rep = ("--db", demo_url, "--as", rep)
+    code, out, err = run(capsys, *as_rep, "filter", "add", "Best", "--score-min", "50", "--json")
+    assert code == 0 and json.loads(out)["criteria"] == "your leads · score 50–", err
+    code, out, err = run(capsys, *as_rep, "filter", "add", "best", "--source", "Web")
+    assert code == 1 and "you have a filter named 'Best' already" in err
+    code, out, err = run(capsys, *as_rep, "filter", "add", "Team", "--shared")
+    assert code == 1 and "only a manager shares a filter" in err
     with pytest.raises(SystemExit) as exit_:
-        run(capsys, *base, "--queue", "someday")
-    err = capsys.readouterr().err
-    assert exit_.value.code == 2 and "invalid choice: 'someday'" in err and "contacts" in err
+        run(capsys, *as_rep, "filter", "add", "Soon", "--inactive-days", "0")
+    assert exit_.value.code == 2 and "from 1 to 3,650, not 0" in capsys.readouterr().err
+    code, out, err = run(capsys, "--db", demo_url, "filter", "add", "Hot pool", "--owner",
+                         "pool", "--score-min", "60", "--shared")  # fmt: skip
+    assert code == 0 and "Saved Hot pool, shared with the team" in out, err
+    code, out, err = run(capsys, *as_rep, "filter", "list", "--json")
+    listed = {f["name"]: f for f in json.loads(out)}
+    assert set(listed) == {"Best", "Hot pool"} and listed["Hot pool"]["shared"]
+    assert all(isinstance(f["count"], int) for f in listed.values())
+    code, out, err = run(capsys, *as_rep, "next", "--queue", "hot POOL", "--json")
+    found = json.loads(out)
+    assert code == 0 and found["source"] == "pool" and found["lead"]["OwnerId"], err
+    code, out, err = run(capsys, *as_rep, "filter", "list")
+    assert f"Hot pool  {listed['Hot pool']['count'] - 1:,}  (the pool · score 60–" in out
+    code, out, err = run(capsys, *as_rep, "filter", "archive", "best")
+    assert code == 0 and out.startswith("Archived Best"), err
+    code, out, err = run(capsys, *as_rep, "next", "--queue", "Best")
+    assert code == 1 and "no saved filter named 'Best'" in err
 
 
 def test_a_call_logged_with_its_duration_and_corrected_later(capsys, demo_url):

@@ -23,7 +23,9 @@ RUN_HERE = {
     ("opportunity", "reject"), ("opportunity", "role"), ("reference", None),
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
-    ("scripts", "list"), ("export", None),
+    ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
+    ("filter", "archive"), ("search", None), ("stage", None), ("campaign", "add"),
+    ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"),
 }  # fmt: skip
 RUN_ELSEWHERE = {("bench", None)}
 
@@ -76,6 +78,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
         for r in json.loads(_ok(capsys, *db, "reps", "--json"))
     )
 
+    saved = ("filter", "add", "Open web", "--source", "Web", "--status", "Open", "--json")
+    assert json.loads(_ok(capsys, *as_rep, *saved))["queue"].startswith("filter:")
+    assert json.loads(_ok(capsys, *as_rep, "next", "--queue", "open web", "--json"))
+    assert [f["name"] for f in json.loads(_ok(capsys, *as_rep, "filter", "list", "--json"))]
+    _ok(capsys, *as_rep, "filter", "archive", "Open web")
     lead = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "log", str(lead), "5", "--json")
     assert json.loads(_ok(capsys, *as_rep, "duration", "1:05", "--json"))["seconds"] == 65
@@ -94,6 +101,29 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     _ok(capsys, *as_rep, "opportunity", "reject", str(again), "--reason", "Bogus", "--json")
     other = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "reject", str(other), "--reason", "Bogus form fill", "--json")
+
+    template = tmp_path / "email.txt"
+    template.write_text("Subject: {first_name}, your trial\n\nHi {first_name}", encoding="utf-8")
+    made = json.loads(
+        _ok(capsys, *db, "campaign", "add", "Both DBs Expo", "--channel", "Event", "--offer",
+            "Trial", "--budget", "1000", "--email-template", str(template), "--json")
+    )  # fmt: skip
+    assert (made["channel"], made["budget_cents"]) == ("Event", 100_000)
+    changed = json.loads(
+        _ok(capsys, *db, "campaign", "set", str(made["id"]), "--actual-cost", "900",
+            "--status", "Attended:responded", "--json")
+    )  # fmt: skip
+    assert changed["actual_cost_cents"] == 90_000 and len(changed["statuses"]) == 3
+    assert "Both DBs Expo" in {
+        c["name"] for c in json.loads(_ok(capsys, *db, "campaign", "list", "--json"))
+    }
+    back = json.loads(
+        _ok(capsys, *as_rep, "campaign", "respond", "Both DBs Expo", str(other), "--status",
+            "Attended", "--json")
+    )  # fmt: skip
+    assert back["reopened"] and back["lifecycle_stage"] == "Marketing Qualified"
+    moved = json.loads(_ok(capsys, *as_rep, "stage", str(other), "sales accepted", "--json"))
+    assert (moved["old_stage"], moved["new_stage"]) == ("Marketing Qualified", "Sales Accepted")
 
     for form in ("json", "csv", "table"):
         _ok(capsys, *db, "untouched", "--format", form)
@@ -117,6 +147,11 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     dry = json.loads(_ok(capsys, *db, "import", str(source), "--dry-run", "--json"))
     done = json.loads(_ok(capsys, *db, "import", str(source), "--json"))
     assert dry["created"] == done["created"] == 2
+    found = json.loads(_ok(capsys, *db, "search", "7946 0000", "--json", "--limit", "5"))
+    assert [(hit["kind"], hit["name"], hit["why"]) for hit in found] == [
+        ("lead", "Ada Lovelace", "phone")
+    ]
+    assert "Grace Hopper  (name, email)" in _ok(capsys, *db, "search", "grac hop")
 
     scripts = tmp_path / "scripts"
     _ok(capsys, *db, "scripts", "export", str(scripts), "--json")
@@ -129,3 +164,9 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     ):  # fmt: skip
         assert json.loads(_ok(capsys, *db, "export", kind, "--format", "json")), kind
         assert list(csv.DictReader(io.StringIO(_ok(capsys, *db, "export", kind)))), kind
+    for kind in ("leads", "contacts", "accounts", "opportunities", "activities"):
+        for_salesforce = _ok(
+            capsys, *db, "export", kind, "--for", "salesforce", "--status-map", "Open=New"
+        )
+        rows = list(csv.DictReader(io.StringIO(for_salesforce)))
+        assert rows and "Id" not in rows[0], kind

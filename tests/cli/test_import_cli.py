@@ -34,7 +34,8 @@ def test_import_prints_a_summary_and_json_on_a_second_run(capsys, db, tmp_path):
     assert code == 0, err
     assert "created             9" in out and "rejected            3" in out
     assert f"{tmp_path / 'leads.errors.csv'}" in out
-    assert "Campaign: Spring (new)" in out and "Ignored columns: Notes" in out
+    assert "Campaign: Spring (new)" in out and "Ignored columns" not in out
+    assert "Notes→Description" in out
     assert "E-mail→Email" in out
     code, out, _ = run(capsys, "--db", db, "export", "leads", "--format", "json")
     assert {datetime.fromisoformat(lead["CreatedDate"]) for lead in json.loads(out)} == {NOW}

@@ -93,7 +93,7 @@ def test_the_whole_lifecycle_from_the_shell(capsys, db_url, tmp_path):
         == "Customer"
     )
     account = _by_id(_ok(capsys, *db, "export", "accounts", "--format", "json"))
-    assert account[converted["account_id"]]["Type"] == "Customer"
+    assert account[converted["account_id"]]["IsCustomer"] is True
 
     _ok(capsys, *db, "reference", str(contact), "--set", "public", "--json")
     for note in ("Call with Globex", "Quote for a case study"):

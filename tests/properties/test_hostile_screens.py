@@ -1,8 +1,8 @@
 """Generated hostile text, put into records through the store's entry points (written as
 another tool would, imported from a CSV file, typed into an edit), then shown on every
 screen of the app: the queue list and table, the record card, the script panel, the edit
-form, the convert wizard's preview, the untouched-leads and funnel screens and the command
-palette.
+form, the convert wizard's preview, the record's page, the search screen, the
+untouched-leads and funnel screens and the command palette (which searches records too).
 
 Nothing may crash, markup shows as the characters typed, and no character that acts on a
 terminal reaches the screen (`hostile.assert_screen_safe`). One app per example: starting
@@ -177,6 +177,15 @@ async def one_record(pilot, row: int, stored: dict) -> None:
     assert clean(stored["company"]) in preview
     await pilot.press("escape")
     await settle(pilot)
+    # The record's page: every field as stored.
+    await pilot.press("p")
+    await until(pilot, lambda: getattr(app.screen, "page", None) is not None, "the page")
+    await settle(pilot)
+    assert_screen_safe(app, "record page")
+    fields = plain(app.screen.query_one("#rp-fields", Static).content)
+    shown_literally(fields, stored, ("first_name", "last_name", "company", "title"))
+    await pilot.press("escape")
+    await settle(pilot)
 
 
 async def walk(app, leads: list[dict], rep_name: str, query: str) -> None:
@@ -226,6 +235,15 @@ async def walk(app, leads: list[dict], rep_name: str, query: str) -> None:
         assert clean(rep_name) in tables
         for stored in leads:
             assert clean(stored["lead_source"]) in tables or not stored["lead_source"]
+        await pilot.press("escape")
+        await settle(pilot)
+        # The search screen, looking for each lead by its company as typed.
+        await pilot.press("slash")
+        await settle(pilot)
+        for stored in leads:
+            app.screen.query_one(Input).value = clean(stored["company"])
+            await settle(pilot)
+            assert_screen_safe(app, "search")
         await pilot.press("escape")
         await settle(pilot)
         # The command palette, with hostile text pasted into its search.

@@ -32,16 +32,25 @@ def _lead(engine, **values) -> int:
 
 
 class Statements:
-    """Every statement an engine sends, and whether the driver was in autocommit (no
-    transaction around the statement, nothing held after it)."""
+    """Every statement an engine's connections send through the driver, SQLAlchemy's and
+    the claim's own, and whether the driver was in autocommit (no transaction around the
+    statement, nothing held after it)."""
 
     def __init__(self, engine) -> None:
-        self.sent: list[tuple[str, bool]] = []
-        event.listen(engine, "before_cursor_execute", self._statement)
+        import psycopg
 
-    def _statement(self, conn, _cursor, statement, *_rest) -> None:
-        autocommit = conn.connection.driver_connection.autocommit
-        self.sent.append((" ".join(statement.split()).upper(), autocommit))
+        self.sent: list[tuple[str, bool]] = []
+        sent = self.sent
+
+        class Recording(psycopg.Cursor):
+            def execute(self, query, params=None, **options):
+                sent.append((" ".join(str(query).split()).upper(), self.connection.autocommit))
+                return super().execute(query, params, **options)
+
+        engine.dispose()  # connections made from here on record what they send
+        event.listen(
+            engine, "connect", lambda driver, _record: setattr(driver, "cursor_factory", Recording)
+        )
 
 
 @pytest.mark.postgres

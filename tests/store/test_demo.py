@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import Engine, inspect, select, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import workstation.store.demo.generate as demo
 from tests.conftest import _pg_or_skip
@@ -375,3 +375,20 @@ def test_a_failure_half_way_writes_nothing(engine, monkeypatch):
 def test_too_few_leads_is_refused(sqlite_engine):
     with pytest.raises(DemoError, match="at least"):
         generate_demo(sqlite_engine, leads=10)
+
+
+def test_every_demo_record_is_in_the_search_index(loaded):
+    """The load runs without the triggers that keep the search index: it fills it at the end."""
+    from workstation.store.search.find import search
+
+    engine, _counts = loaded
+    with engine.connect() as connection:
+        lead = connection.exec_driver_sql(
+            "SELECT first_name, last_name, email FROM lead ORDER BY id DESC LIMIT 1"
+        ).one()
+        account = connection.exec_driver_sql("SELECT name FROM account ORDER BY id LIMIT 1").one()
+    with Session(engine) as session:
+        by_email = search(session, lead.email, limit=50)
+        by_name = search(session, account.name, limit=50)
+    assert any(hit.kind == "lead" and hit.matched[-1:] == ("email",) for hit in by_email)
+    assert any(hit.kind == "account" and hit.name == account.name for hit in by_name)

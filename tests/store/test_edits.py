@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
 from workstation.store.calling.edits import InvalidValue, StaleRecord, save_fields
-from workstation.store.models import History, Lead
+from workstation.store.models import Contact, History, Lead
 
 
 @pytest.fixture
@@ -135,3 +135,48 @@ def test_the_time_zone_follows_the_address_before_the_phone(engine, brisbane):
     # With no state, a one-zone country gives its zone, else the phone's does.
     _, zone = _saved(engine, rep, lead_id, {"state": "", "country": "Germany"}, version=3)
     assert zone == "Europe/Berlin"
+
+
+def test_the_record_fields_are_edited_as_an_import_reads_them(engine, lead):
+    rep, lead_id = lead
+    with Session(engine) as session:
+        contact = Contact(last_name="Doe", owner_id=rep)
+        session.add(contact)
+        session.commit()
+        contact_id = contact.id
+    changes = {"phone": "(415) 555-0100 x972", "mobile_phone": "415.555.0199",
+               "street": "1 Main St", "city": "Austin", "postal_code": "78701",
+               "description": "Wants a demo.\r\nCall after 3pm."}  # fmt: skip
+    save_fields(
+        engine, rep_id=rep, kind="lead", record_id=lead_id, expected_version=1,
+        changes=changes | {"account_type": "Prospect"},
+    )  # fmt: skip
+    save_fields(
+        engine, rep_id=rep, kind="contact", record_id=contact_id, expected_version=1,
+        changes=changes | {"phone_extension": "12"},  # an extension typed wins
+    )  # fmt: skip
+    with Session(engine) as session:
+        for record, extension in ((session.get(Lead, lead_id), "972"),
+                                  (session.get(Contact, contact_id), "12")):  # fmt: skip
+            assert (record.phone, record.phone_extension, record.mobile_phone) == (
+                "+14155550100",
+                extension,
+                "+14155550199",
+            )
+            assert (record.street, record.city, record.postal_code) == (
+                "1 Main St",
+                "Austin",
+                "78701",
+            )
+            assert record.description == "Wants a demo.\nCall after 3pm."
+        assert session.get(Lead, lead_id).account_type == "Prospect"
+    with pytest.raises(InvalidValue, match="postal code is 21 characters long; at most 20"):
+        save_fields(
+            engine, rep_id=rep, kind="contact", record_id=contact_id, expected_version=2,
+            changes={"postal_code": "9" * 21},
+        )  # fmt: skip
+    with pytest.raises(InvalidValue, match="not a phone number"):
+        save_fields(
+            engine, rep_id=rep, kind="contact", record_id=contact_id, expected_version=2,
+            changes={"mobile_phone": "call me"},
+        )  # fmt: skip

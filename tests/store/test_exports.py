@@ -46,9 +46,10 @@ T1_TEXT = "2024-03-05T16:30:00.000Z"
 
 EXPECTED_COLUMNS = {
     "leads": [
-        "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "Website",
-        "Industry", "NumberOfEmployees", "Street", "City", "State", "PostalCode", "Country",
-        "TimeZone", "LeadSource", "LeadType", "CampaignId", "Status", "IsOpen",
+        "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "PhoneExtension",
+        "MobilePhone", "Website", "Industry", "NumberOfEmployees", "Street", "City", "State",
+        "PostalCode", "Country", "Description", "AccountType", "TimeZone", "LeadSource",
+        "LeadType", "CampaignId", "Status", "IsOpen",
         "LifecycleStage", "OwnerId", "ExistingAccountId", "Score", "DoNotCall",
         "HasOptedOutOfEmail", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "RejectedReason", "IsConverted", "ConvertedDate",
@@ -56,16 +57,18 @@ EXPECTED_COLUMNS = {
         "LastModifiedDate", "ExternalId",
     ],
     "contacts": [
-        "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "MailingState",
-        "MailingCountry", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId", "Score",
+        "Id", "AccountId", "FirstName", "LastName", "Title", "Email", "Phone", "PhoneExtension",
+        "MobilePhone", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
+        "MailingCountry", "Description", "TimeZone", "LeadSource", "LifecycleStage", "OwnerId",
+        "Score",
         "DoNotCall", "HasOptedOutOfEmail", "IsReference", "ReferenceType", "ReferenceUseCount",
         "IsActive", "RejectedReason", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "LastModifiedDate", "ExternalId",
     ],
     "accounts": [
-        "Id", "Name", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",
-        "BillingState", "BillingCountry", "Type", "OwnerId", "IsActive", "CreatedDate",
-        "ExternalId",
+        "Id", "Name", "Type", "Website", "Domain", "Industry", "NumberOfEmployees", "Phone",
+        "BillingStreet", "BillingCity", "BillingState", "BillingPostalCode", "BillingCountry",
+        "IsCustomer", "OwnerId", "IsActive", "CreatedDate", "ExternalId",
     ],
     "opportunities": [
         "Id", "AccountId", "Name", "Amount", "StageName", "Probability", "CloseDate",
@@ -77,7 +80,8 @@ EXPECTED_COLUMNS = {
     ],
     "campaigns": [
         "Id", "Name", "Type", "Offer", "Product", "StartDate", "EndDate", "IsActive",
-        "CallScriptId", "EmailTemplate", "CreatedDate", "ExternalId",
+        "BudgetedCost", "ActualCost", "CallScriptId", "EmailTemplate", "CreatedDate",
+        "ExternalId",
     ],
     "campaign-members": [
         "Id", "CampaignId", "LeadId", "ContactId", "Status", "HasResponded",
@@ -149,6 +153,7 @@ def _populate(engine: Engine) -> dict[str, int]:
             product="Dialer",
             start_date=date(2024, 3, 1),
             end_date=date(2024, 3, 31),
+            budget_cents=500_000,
             created_at=T0,
             external_id="701Ec00000GJDl7IAH",
         )
@@ -326,6 +331,7 @@ def test_values_are_formatted_like_salesforce(engine):
     assert (campaign["Type"], campaign["Offer"], campaign["StartDate"]) == (
         "Webinar", "Demo Request", "2024-03-01",
     )  # fmt: skip
+    assert (campaign["BudgetedCost"], campaign["ActualCost"]) == ("5000.00", "")
 
     (member,) = _csv_dicts(engine, "campaign-members")
     assert (member["HasResponded"], member["FirstRespondedDate"]) == ("true", T1_TEXT)
@@ -399,7 +405,7 @@ def test_formula_cells_are_escaped(engine):
         dangerous["postal_code"] = "\0=1"
     dangerous["lead_source"] = "-5 "
     # A sign and digits run nothing: a phone comes out as it is, with no quote to show.
-    kept = {"country": "Sweden", "phone": "+14155550123"}
+    kept = {"country": "SE", "phone": "+14155550123"}
     with write_session(engine) as session:
         session.add(Lead(**dangerous, **kept, score=-5, created_at=T0, updated_at=T0))
     text, _ = _export(engine, "leads")

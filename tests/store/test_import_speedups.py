@@ -32,6 +32,8 @@ def _written(rng: random.Random) -> str:
             f"020 7{exchange} {line:04d}",
             f"+49 30 {exchange}{line:04d}",
             f"{exchange}-{line:04d}",
+            f"({area}) {exchange}-{line:04d} x{line % 1000}",
+            f"+44 20 7{exchange} {line:04d} ext. {exchange}",
         ]
     )
 
@@ -43,7 +45,8 @@ def test_phone_values_are_libphonenumbers_answers():
         written, region = _written(rng), rng.choice(["US", "CA", "GB", "DE"])
         try:
             number = parse_phone(written, region)
-            expected: object = (e164(number), phone_zone(number))  # type: ignore[arg-type]
+            assert number is not None
+            expected: object = (e164(number), phone_zone(number), number.extension or None)
         except BadValue as error:
             expected = str(error)
         try:

@@ -80,7 +80,7 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     assert (summary.rows, summary.rejected, summary.kept_without_bad_values) == (16, 3, 2)
     assert (summary.created, summary.updated, summary.unchanged) == (9, 1, 3)
     assert summary.encoding == "utf-8-sig"
-    assert summary.unmapped == ("Notes",)
+    assert summary.unmapped == ()  # Notes is the lead's description
     refused = list(csv.reader(errors.open(encoding="utf-8", newline="")))
     assert refused[0][:3] == ["Line", "Reason", "First Name"]
     by_line = {int(row[0]): row for row in refused[1:]}
@@ -121,6 +121,7 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     )
     bob = leads["bob@example.com"]
     assert (bob.company, bob.phone, bob.country) == ("Quotes, Commas & Co", "+442079460958", "GB")
+    assert (bob.mobile_phone, bob.description) == ("+442079460958", "x")
     assert bob.time_zone == "Europe/London"
     cy = leads["cy@widgets.io"]
     assert (cy.first_name, cy.last_name, cy.time_zone) == ("Cy", "Multi Line", "America/New_York")
@@ -180,17 +181,23 @@ def test_matches_existing_leads_and_contacts_filling_only_empty_fields(engine, t
         encoding="utf-8",
     )
     summary = import_leads(engine, source, campaign="Winback")
-    assert (summary.created, summary.updated, summary.unchanged) == (1, 2, 0)
+    # The contact's phone: not merged into the contact, but new leads linked to it (seed 002).
+    assert (summary.created, summary.updated, summary.unchanged) == (2, 1, 0)
     with Session(engine) as session:
         lead = session.get(Lead, lead_id)
         assert (lead.first_name, lead.title, lead.company) == ("Pat", "CTO", lead.company)
         assert lead.do_not_call and lead.version == 2
         contact = session.get(Contact, contact_id)
-        assert (contact.first_name, contact.email) == ("Jan", "jan@old.com")
+        assert (contact.first_name, contact.email, contact.version) == (None, None, 1)
+        linked = session.execute(
+            select(Lead.first_name, Lead.status)
+            .where(Lead.contact_id == contact_id)
+            .order_by(Lead.id)
+        ).all()
+        assert linked == [("Jan", "Contact – No Opportunity"), ("Ole", "Contact – No Opportunity")]
         members = session.execute(select(CampaignMember.lead_id, CampaignMember.contact_id)).all()
-        assert (lead_id, None) in members and (None, contact_id) in members
-        assert len(members) == 3
-        assert session.execute(select(func.count()).select_from(Lead)).scalar() == 2
+        assert (lead_id, None) in members and len(members) == 3
+        assert session.execute(select(func.count()).select_from(Contact)).scalar() == 1
     again = import_leads(engine, source, campaign="Winback")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 

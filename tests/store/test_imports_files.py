@@ -86,11 +86,12 @@ def test_names_from_other_tools_and_explicit_mapping(sqlite_engine, tmp_path):
     mapping = parse_map_options(["Contact Person=Name", "Organisation Name=Company", "Remarks="])
     summary = import_leads(sqlite_engine, source, mapping=mapping, errors_path=errors)
     assert summary.columns["Contact Person"] == "Name"
-    assert summary.columns["Cell"] == "Phone"
+    assert summary.columns["Cell"] == "MobilePhone"  # and the phone to call: there is no other
     assert summary.unmapped == ()
     with Session(sqlite_engine) as session:
         leads = {lead.last_name: lead for lead in session.execute(select(Lead)).scalars()}
     assert (leads["Okafor"].first_name, leads["Okafor"].phone) == ("Chidi Ben", "+14155550123")
+    assert leads["Okafor"].mobile_phone == "+14155550123"
     assert (leads["Brandt"].first_name, leads["Brandt"].country) == ("Mia", "DE")
     assert leads["Brandt"].phone == "+4930901820"  # read with the row's country, not the default
     assert leads["Okafor"].employees == 1200

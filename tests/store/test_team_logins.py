@@ -224,3 +224,31 @@ def test_a_service_file_says_who_connects(team, tmp_path, monkeypatch):
             assert working_rep(session, None).name == "Riley Rep"
     finally:
         engine.dispose()
+
+
+def test_saved_filters_are_each_logins_own_and_shared_by_managers(team):
+    from workstation.store.filters.saved import FilterSpec, add_filter, archive_filter
+
+    engines, riley, boss = team["engines"], team["riley"], team["boss"]
+    mine = add_filter(engines["riley"], rep_id=riley.id, spec=FilterSpec("Web", source="Web"))
+    result = next_lead(engines["riley"], rep_id=riley.id, queue=mine.key, now=NOW)
+    assert result.record_id is None  # Riley's lead has no source: nothing in the filter
+    pool = add_filter(engines["riley"], rep_id=riley.id, spec=FilterSpec("Pool", owner="pool"))
+    claimed = next_lead(engines["riley"], rep_id=riley.id, queue=pool.key, now=NOW)
+    assert (claimed.record_id, claimed.source) == (team["pool"], "pool")
+    add_filter(engines["boss"], rep_id=boss.id, spec=FilterSpec("Team", shared=True))
+    insert = (
+        "INSERT INTO saved_filter (rep_id, name, name_key, shared, archived, owner, "
+        "created_at, updated_at) VALUES (:rep, :name, :name, :shared, false, 'mine', now(), "
+        "now())"
+    )
+    for rep, shared in ((riley.id, True), (boss.id, False)):  # share; pass as the boss
+        with pytest.raises(exc.ProgrammingError, match="row-level security"):
+            _sql(engines["riley"], insert, rep=rep, name=f"sneaky {rep}", shared=shared)
+    shared_to_all = "UPDATE saved_filter SET shared = true WHERE name = 'Web'"
+    with pytest.raises(exc.ProgrammingError, match="row-level security"):
+        _sql(engines["riley"], shared_to_all)
+    assert _sql(engines["sam"], "UPDATE saved_filter SET archived = true").rowcount == 0
+    with pytest.raises(exc.DBAPIError, match="permission denied"):
+        _sql(engines["riley"], "DELETE FROM saved_filter")
+    archive_filter(engines["boss"], rep_id=boss.id, name="Team")

@@ -17,6 +17,7 @@ from workstation.screens.edit_record import EditRecordDialog
 from workstation.screens.queue import QueueScreen
 from workstation.store import reference
 from workstation.store.models import Activity, Lead
+from workstation.widgets.record_card import RecordCard
 
 
 async def _asking_when(pilot, app):
@@ -352,3 +353,36 @@ async def test_script_answers_are_saved_with_the_call_and_move_the_score(
         ).scalar_one()
     assert answers and True in answers.values()
     assert _lead(sqlite_engine, lead_id).score > score_before
+
+
+async def test_the_card_shows_and_the_form_edits_the_record_fields(app_factory, sqlite_engine):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        lead_id = app.screen.card.id
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditRecordDialog)
+        form.query_one("#edit-phone").value = "(415) 555-0134 x972"
+        form.query_one("#edit-mobile_phone").value = "415.555.0199"
+        form.query_one("#edit-street").value = "1 Main St"
+        form.query_one("#edit-postal_code").value = "94105"
+        form.query_one("#edit-description").focus()
+        await pilot.press(*"Wants a demo.", "enter", *"After 3pm.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        saved = _lead(sqlite_engine, lead_id)
+        assert (saved.phone, saved.phone_extension, saved.mobile_phone) == (
+            "+14155550134",
+            "972",
+            "+14155550199",
+        )
+        assert saved.description == "Wants a demo.\nAfter 3pm."
+        await until(pilot, lambda: "After 3pm." in app.screen.query_one(RecordCard).text, "card")
+        text = app.screen.query_one(RecordCard).text
+        assert "(415) 555-0134 ext. 972" in text and "(415) 555-0199" in text
+        assert "1 Main St" in text and "94105" in text
+        assert "Description\nWants a demo.\nAfter 3pm." in text

@@ -65,6 +65,10 @@ async def test_every_tab_fills_and_the_period_key_reloads(app_factory):
         await pilot.pause()
         assert _bars(screen, "#funnel-reps-chart") == [("Riley Rep", "3")]
         assert "all time" in clean(str(screen.query_one("#funnel-status").render()))
+        await pilot.press("6")
+        assert screen.query_one("TabbedContent").active == "funnel-money"
+        titles = [t.border_title for t in screen.query("#funnel-money DataTable")]
+        assert titles == ["Pipeline and won by campaign", "Pipeline and won by source"]
 
 
 async def test_export_writes_the_report(app_factory, tmp_path):
@@ -79,7 +83,13 @@ async def test_export_writes_the_report(app_factory, tmp_path):
         await pilot.pause()
     text = (tmp_path / "funnel.txt").read_text(encoding="utf-8")
     assert text.startswith("Funnel: records created, and activity logged, in the last 30 days")
-    for title in ("Lead funnel", "By lead source (channel)", "Time in status", "Rep activity"):
+    for title in (
+        "Lead funnel",
+        "By lead source (channel)",
+        "Pipeline and won by campaign",
+        "Time in status",
+        "Rep activity",
+    ):
         assert title in text
 
 

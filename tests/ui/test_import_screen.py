@@ -54,7 +54,7 @@ async def test_preview_then_import_with_a_campaign(app_factory, tmp_path):
         rows = _rows(screen.query_one("#import-columns"))
         assert rows[0][:3] == ["First Name", "FirstName", "Ann"]
         assert rows[3][:2] == ["E-mail", "Email"]
-        assert rows[9][:2] == ["Notes", "(ignore)"]
+        assert rows[9][:2] == ["Notes", "Description"]
         status = str(screen.query_one("#import-status").content)
         assert "utf-8-sig" in status and "ctrl+r" in status
         screen.query_one("#import-campaign").value = "Screen List"

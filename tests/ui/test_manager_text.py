@@ -102,7 +102,7 @@ async def test_the_report_lines_are_whole_at_80x24(app_factory):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for screen, status, end in (
-            (FunnelScreen(), "#funnel-status", "1–5: tabs"),
+            (FunnelScreen(), "#funnel-status", "1–6: tabs"),
             (UntouchedScreen(), "#untouched-status", "+/− threshold"),
         ):
             await app.push_screen(screen)

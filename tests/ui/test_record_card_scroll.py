@@ -10,14 +10,14 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import NOW
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, until
 from workstation.store.models import Activity, Campaign, History, Lead, Rep
-from workstation.widgets.record_card import RecordCard
+from workstation.widgets.record_card import WIDE, RecordCard
 
 CALLS = 5
 
 
-def _give_the_top_lead_a_past(engine) -> int:
+def _give_the_top_lead_a_past(engine, changes: int = 8) -> int:
     """Eve (the top of Morgan's queue) gets a campaign, a source, calls and history."""
     with Session(engine) as session:
         lead = session.exec(select(Lead).where(Lead.score == 1000)).one()
@@ -37,7 +37,7 @@ def _give_the_top_lead_a_past(engine) -> int:
                     occurred_at=NOW - timedelta(days=CALLS - n),
                 )
             )
-        for n in range(8):
+        for n in range(changes):
             session.add(
                 History(
                     entity="lead",
@@ -85,7 +85,7 @@ async def test_the_whole_record_is_on_the_card(app_factory, sqlite_engine, size)
         for n in range(CALLS):
             assert f"note of call {n}" in text
         for n in range(8):
-            assert f"status: old {n} → new {n}" in text
+            assert f"Status: old {n} → new {n}" in text
         for label in ("Owner", "Campaign", "Lead source", "Email opt-out", "Created"):
             assert label in text
         assert "Spring Webinar" in text and "Webinar signup" in text and "Morgan Manager" in text
@@ -115,3 +115,25 @@ async def test_the_card_scrolls_from_the_keyboard(app_factory, sqlite_engine, si
         await pilot.press("down")  # the queue has the arrows again
         await pilot.pause()
         assert app.screen.query_one("#queue-table").cursor_row == 1
+
+
+@pytest.mark.parametrize("size", [(240, 40), (120, 40), (80, 24)])
+async def test_a_long_past_arrives_after_the_first_view(app_factory, sqlite_engine, size):
+    """The lines in view are drawn with the key, the rest just after: both columns of a
+    wide card (fields and activity), all of them in the end."""
+    app = app_factory()
+    _give_the_top_lead_a_past(sqlite_engine, changes=25)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one(RecordCard)
+        await until(pilot, lambda: "Status: old 24" in card.text, "the oldest change")
+        assert len(card.text.splitlines()) > card.scrollable_content_region.height
+        for n in range(25):
+            assert f"Status: old {n} →" in card.text
+        assert "Created" in card.text
+        if size[0] == 240:  # wide: the activity beside the fields
+            assert card.scrollable_content_region.width >= WIDE
+        last = card.text.splitlines()[-1].strip()
+        await pilot.press("h", "end")
+        await pilot.pause()
+        assert last in _in_view(card)

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 from rich.console import Console
+from sqlalchemy import select
 from sqlmodel import Session
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -273,6 +274,10 @@ async def test_the_email_is_copied_or_opened_in_the_mail_client(sqlite_engine, m
         assert url.startswith(
             "mailto:eve@evil.example%3Fbcc%3Dspy@evil.example?subject=Dialer%20Pro"
         )
+        with Session(sqlite_engine) as session:  # each email sent is on the timeline
+            mine = select(Activity.subject).where(Activity.lead_id == leads.eve)
+            emails = session.execute(mine.where(Activity.kind == "email")).scalars().all()
+        assert emails == ["Dialer Pro for ␛[31mEvil␛[0m Corp"] * 2
         await show(pilot, "lead", leads.quiet)  # opted out of email
         await pilot.press("w", "W")
         await settle(pilot)

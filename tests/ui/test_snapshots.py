@@ -1,15 +1,17 @@
 """What a rep sees, pinned at fixed terminal sizes (update with --snapshot-update): the
-queue, the card scrolled, every key (`?`), and the convert wizard's review, each at 80×24
-and 120×40."""
+queue, the card scrolled, the card of a record with an address, a mobile and an inquiry,
+every key (`?`), and the convert wizard's review, each at 80×24 and 120×40."""
 
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session, select
 
 from tests.convert_factories import build_world
 from tests.ui.conftest import settle
 from tests.ui.test_record_card_scroll import _give_the_top_lead_a_past
 from workstation.screens.convert_wizard import ConvertWizard
+from workstation.store.models import Lead
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -67,3 +69,26 @@ def test_the_wizard_review(app_factory, sqlite_engine, snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _give_the_top_lead_its_record_fields(engine) -> None:
+    """Eve (the top of Morgan's queue) gets an extension, a mobile, an address and an
+    inquiry of a few lines, one of them markup that must show literally."""
+    with Session(engine) as session:
+        lead = session.exec(select(Lead).where(Lead.score == 1000)).one()
+        lead.phone, lead.phone_extension, lead.mobile_phone = "+14155550134", "972", "+14155550199"
+        lead.street, lead.city, lead.postal_code = "1 Main St Suite 5", "San Francisco", "94105"
+        lead.state, lead.country, lead.account_type = "CA", "US", "Prospect"
+        lead.description = "Wants a demo for [bold]20 seats[/bold].\nCall after 3pm, not Fridays."
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [((80, 24), ("h", *["down"] * 6)), ((120, 40), ())],
+    ids=["80x24", "120x40"],
+)
+def test_the_card_with_record_fields(app_factory, sqlite_engine, snap_compare, size, keys):
+    app = app_factory()
+    _give_the_top_lead_its_record_fields(sqlite_engine)
+    assert snap_compare(app, terminal_size=size, run_before=_pressing(*keys))

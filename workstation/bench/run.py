@@ -8,6 +8,8 @@ It builds a data set of the asked size in a temporary SQLite file and measures:
 - P1: the n key to the next lead's card on screen, against a bare app repainting a card of
   the same size; and its store part, against one raw SQL statement asking the same;
 - P3: the page step (]) to the next page on screen;
+- P9: searching a fragment of an email, a name and a phone fragment (the store's part),
+  against a prefix query on an indexed column;
 - P8 (with --pg URL): 50 reps claiming at once on PostgreSQL, each its own process,
   beside the same claim as one raw SQL statement.
 """
@@ -189,6 +191,28 @@ def measure_reports_and_conversion(url: str, runs: int = 20) -> list[Figure]:
     ]  # fmt: skip
 
 
+def measure_search_speed(url: str, runs: int = 30) -> list[Figure]:
+    """P9: the store's search, by what is typed, beside an indexed prefix query."""
+    from workstation.bench.search import measure_search
+
+    engine = make_engine(url)
+    try:
+        result = measure_search(engine, runs)
+    finally:
+        engine.dispose()
+    base, base95 = result["baseline"]
+    what = {
+        "email": "search: a fragment of an email (store)",
+        "name": "search: a name (store)",
+        "phone": "search: a phone fragment, its last 7 digits (store)",
+    }
+    return [
+        Figure(f"P9-{kind}", what[kind], result[kind][0], "ms", "≤ 5 ms store; < 100 ms",
+               baseline=base, p95=result[kind][1], baseline_p95=base95, runs=runs)
+        for kind in ("email", "name", "phone")
+    ]  # fmt: skip
+
+
 def measure_import_speed(rows: int, workdir: Path) -> Figure:
     from workstation.bench.imports import measure_import
 
@@ -306,11 +330,13 @@ def run_bench(
         p2, card, p7 = measure_start(url, runs)
         say("timing next lead and page steps, app and baseline …")
         queue = measure_queue(url, path, presses=30)
+        say("timing searches by email, name and phone …")
+        searches = measure_search_speed(url)
         say("timing the untouched-leads screen and conversions …")
         reports = measure_reports_and_conversion(url)
         say(f"timing an import of {import_rows:,} rows against sqlite3's .import …")
         p4 = measure_import_speed(import_rows, Path(scratch) / "import")
-    figures = [*queue, *reports, p2, card, p4, *figures, p7]
+    figures = [*queue, *reports, *searches, p2, card, p4, *figures, p7]
     if pg_url:
         figures.extend(measure_pg_claims(pg_url, say=say, **(pg or {})))
     return figures

@@ -27,15 +27,22 @@ def record_table(view: RecordView) -> Table:
 
 
 class ConvertedRecordsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close", id="converted.close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="converted.close"),
+        Binding("a", "open_page('account')", "Account page", id="converted.account"),
+        Binding("c", "open_page('contact')", "Contact page", id="converted.contact"),
+        Binding("o", "open_page('opportunity')", "Opportunity page", id="converted.opportunity"),
+    ]
 
     def __init__(self, lead_id: int, name: str) -> None:
         super().__init__()
         self.lead_id, self.who = lead_id, name
+        self.records: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         with store_of(self).open_session() as session:
             views = converted_records(session, self.lead_id)
+        self.records = {view.kind: view.id for view in views}
         with VerticalScroll(id="converted-box") as box:
             box.border_title = f"{self.who}: what the conversion made"
             if not views:
@@ -48,6 +55,14 @@ class ConvertedRecordsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def action_open_page(self, kind: str) -> None:
+        from workstation.screens.record_page import open_record_page
+
+        if kind in self.records:
+            open_record_page(self.app, kind, self.records[kind])
+        else:
+            self.notify(f"The conversion made no {kind}.", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

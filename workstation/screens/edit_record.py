@@ -9,13 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from workstation.display import clean
 from workstation.handle import store_of
-from workstation.store.calling.edits import FLAG_FIELDS, TEXT_FIELDS, save_fields
+from workstation.store.calling.edits import FLAG_FIELDS, MULTILINE, TEXT_FIELDS, save_fields
 from workstation.widgets.tick import Tick
 from workstation.work import in_thread
+
+LABELS = {"phone_extension": "Extension", "mobile_phone": "Mobile"}
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
 class EditRecordDialog(ModalScreen[bool]):
@@ -38,11 +44,13 @@ class EditRecordDialog(ModalScreen[bool]):
                 markup=False,
             )
             for name in TEXT_FIELDS[self.kind]:
-                with Horizontal(classes="edit-row"):
-                    yield Label(name.replace("_", " ").capitalize(), classes="edit-label")
-                    yield Input(
-                        value=clean(self.values.get(name) or ""), id=f"edit-{name}", compact=True
-                    )
+                tall = name in MULTILINE
+                with Horizontal(classes="edit-row -tall" if tall else "edit-row"):
+                    yield Label(_label(name), classes="edit-label")
+                    if tall:  # its lines kept: Enter starts a new one, Ctrl+S saves
+                        yield TextArea(self._shown(name), id=f"edit-{name}", compact=True)
+                    else:
+                        yield Input(value=self._shown(name), id=f"edit-{name}", compact=True)
             for name in FLAG_FIELDS:
                 yield Tick(
                     name.replace("_", " ").capitalize(),
@@ -52,14 +60,24 @@ class EditRecordDialog(ModalScreen[bool]):
                 )
             yield Static(id="edit-error", markup=False)
 
+    def _shown(self, name: str) -> str:
+        """The stored value as the form shows it (a multi-line one with its line ends)."""
+        value = self.values.get(name) or ""
+        if name in MULTILINE:
+            return "\n".join(clean(line) for line in value.split("\n"))
+        return clean(value)
+
     def on_mount(self) -> None:
         self.query(Input).first().focus()  # type from the first field at once
 
     def _changes(self) -> dict[str, object]:
         changes: dict[str, object] = {}
         for name in TEXT_FIELDS[self.kind]:
-            value = self.query_one(f"#edit-{name}", Input).value
-            if value != clean(self.values.get(name) or ""):
+            if name in MULTILINE:
+                value = self.query_one(f"#edit-{name}", TextArea).text
+            else:
+                value = self.query_one(f"#edit-{name}", Input).value
+            if value != self._shown(name):
                 changes[name] = value
         for name in FLAG_FIELDS:
             ticked = self.query_one(f"#edit-{name}", Checkbox).value

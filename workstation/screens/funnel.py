@@ -1,5 +1,6 @@
 """The funnel screen (managers): lead and contact funnels with conversion rates, lead sources
-(channels) and lead types (offers) through to won business, time in status, rep activity.
+(channels) and lead types (offers) through to won business, time in status, rep activity,
+and pipeline and won amounts per campaign and source (cost per won deal: seed 002's ROI).
 
 Each tab pairs a bar chart (what a person would rather look at) with the table behind it.
 The report is three store calls in three thread workers, so each tab fills as soon as its
@@ -28,10 +29,10 @@ from workstation.store.reports.funnel_export import (
     all_sections,
     group_section,
     median_time,
+    money_section,
     percent,
     rep_section,
     stage_sections,
-    text_lines,
     time_section,
 )
 from workstation.store.reports.funnel_history import (
@@ -40,6 +41,7 @@ from workstation.store.reports.funnel_history import (
     rep_activity,
     time_in_status,
 )
+from workstation.tables import section_lines
 from workstation.widgets.bar_chart import Bar, BarChart
 from workstation.widgets.safe_text import safe_text
 from workstation.work import in_thread, show_store_error
@@ -52,7 +54,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("the last 7 days", 7),
 )
 FUNNEL_HEADING = "Funnel: records created, and activity logged, in"
-TABS = ("stages", "sources", "offers", "times", "reps")
+TABS = ("stages", "sources", "offers", "times", "reps", "money")
 # The stages tab's tables: the two funnels, detours, rejections, opportunities and their
 # rejections by sales (`funnel_export.stage_sections`).
 STAGE_TABLES = 6
@@ -116,6 +118,10 @@ class FunnelScreen(Screen):
                     "Dials per rep", legend=("connected", "not connected"), id="funnel-reps-chart"
                 )
                 yield DataTable(id="funnel-reps-0", cursor_type="row")
+            with TabPane("6 Won", id="funnel-money"), VerticalScroll():
+                yield BarChart("Won per campaign", id="funnel-money-chart")
+                for n in range(2):
+                    yield DataTable(id=f"funnel-money-{n}", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -133,7 +139,7 @@ class FunnelScreen(Screen):
             self.query_one(f"#funnel-{tab}", TabPane).loading = True
         self.query_one("#funnel-status", Static).update(
             f"Records created, and activity logged, in {label} · p: change the period · "
-            "1–5: tabs · loading…"
+            f"1–{len(TABS)}: tabs · loading…"
         )
         self._since = since
         for part in ("report", "times", "reps"):
@@ -201,6 +207,20 @@ class FunnelScreen(Screen):
             self.query_one(f"#funnel-{tab}-chart", BarChart).show(
                 [Bar(g.name, (g.conversion_rate or 0.0,), _group_figures(g)) for g in groups]
             )
+        self._fill(
+            "money",
+            [
+                money_section("Pipeline and won by campaign", "Campaign", report.money_by_campaign),
+                money_section("Pipeline and won by source", "Source", report.money_by_source),
+            ],
+        )
+        self.query_one("#funnel-money-chart", BarChart).show(
+            [
+                Bar(r.name, (r.won_cents,), f"{money(r.won_cents)} · {r.won:,} won")
+                for r in report.money_by_campaign
+                if r.won
+            ]
+        )
 
     def _fill(self, tab: str, sections: list[Section]) -> None:
         for n, section in enumerate(sections):
@@ -243,7 +263,7 @@ class FunnelScreen(Screen):
         report = cast(FunnelReport, self.parts["report"])
         times = cast("Sequence[StatusTime]", self.parts["times"])
         reps = cast("Sequence[RepActivity]", self.parts["reps"])
-        lines = text_lines(all_sections(report, times, reps))
+        lines = section_lines(all_sections(report, times, reps))
         heading = f"{FUNNEL_HEADING} {PERIODS[self.period][0]}"
         self.app.push_screen(
             SaveFileDialog(

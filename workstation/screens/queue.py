@@ -6,9 +6,11 @@ then the best lead, then a claim from the pool); a digit logs the call with that
 disposition (and any notes typed after m), then opens the next record of that same queue,
 unless the call qualified the lead (c converts it); a
 do-not-call person takes a call only after a y; u undoes the last call; e edits the
-record. A call is timed from its card to the outcome key (the clock runs on the card's
-border) and stored with it; d corrects the last call's duration. Store work runs in
-thread workers (`workstation.work`), so no key waits on the database.
+record. A call is timed from its card (or from t, which dials the card's number through
+the rep's dialler; y copies it) to the outcome key (the clock runs on the card's border)
+and stored with it; d corrects the last call's duration. f saves a filter as a queue of
+its own (A archives it), and a callback that falls due is announced as it does. Store
+work runs in thread workers (`workstation.work`), so no key waits on the database.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from workstation.display import ago
 from workstation.handle import store_of
+from workstation.screens.callback_reminders import CallbackReminders
+from workstation.screens.queue_filters import SavedQueues
 from workstation.screens.queue_refresh import QueueRefresher
-from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueRow
+from workstation.store.rows import PAGE_SIZE, QUEUE_INFO, Page, QueueInfo, QueueRow
 from workstation.store.values.durations import format_duration
 from workstation.widgets.queue_list import QueueBar, QueueList
 from workstation.widgets.queue_table import QueueTable
@@ -85,13 +89,13 @@ class _Call:
     confirmed: bool = False  # the rep confirmed calling a do-not-call person
 
 
-def _source_text(result: NextLead) -> str:
-    """Why `n` opened this record, for the card."""
+def _source_text(result: NextLead, title: str) -> str:
+    """Why `n` opened this record (from the queue `title`), for the card."""
     if result.source in SOURCES:
         return SOURCES[result.source]
     if result.queue == "my-leads":
         return "next in your queue"
-    return f"next in {QUEUE_INFO[result.queue].title}"
+    return f"next in {title}"
 
 
 class QueueScreen(Screen):
@@ -108,17 +112,21 @@ class QueueScreen(Screen):
                 id="queue.duration", show=False),
         Binding("c", "convert", "Convert", id="queue.convert"),
         Binding("x", "reject", "Reject", id="queue.reject"),
+        Binding("l", "stage", "Lifecycle stage", id="queue.stage", show=False),
         Binding("a", "assign", "Assign", id="queue.assign", show=False),
         Binding("U", "app.open_untouched", "Untouched leads (managers)", id="app.untouched",
                 show=False),
         Binding("F", "app.open_funnel", "Funnel (managers)", id="app.funnel", show=False),
         Binding("S", "app.open_scripts", "Call scripts", id="app.scripts", show=False),
+        Binding("M", "app.open_campaigns", "Campaigns (managers)", id="app.campaigns",
+                show=False),
         Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),
         Binding("o", "open_converted", "Open what a converted lead became",
                 id="queue.open_converted", show=False),
-        Binding("p", "opportunities", "Opportunities (move)",
+        Binding("p", "open_page", "Record page", id="queue.open_page", show=False),
+        Binding("P", "opportunities", "Opportunities (move)",
                 id="queue.opportunities", show=False),
         Binding("O", "new_opportunity", "New opportunity",
                 id="queue.new_opportunity", show=False),
@@ -132,6 +140,11 @@ class QueueScreen(Screen):
         Binding("left_square_bracket", "previous_page", "Previous page",
                 id="queue.previous_page", show=False),
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
+        Binding("t", "dial", "Dial the phone", id="queue.dial", show=False),
+        Binding("y", "copy_phone", "Copy the phone number", id="queue.copy_phone", show=False),
+        Binding("f", "new_filter", "New saved filter", id="queue.new_filter", show=False),
+        Binding("A", "archive_filter", "Archive the saved filter on screen",
+                id="queue.archive_filter", show=False),
     ]  # fmt: skip
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -150,6 +163,10 @@ class QueueScreen(Screen):
         # The record whose call is being timed, and since when (the store's clock).
         self._call_started: tuple[str, int, datetime] | None = None
         self.refresher = QueueRefresher(self)
+        # The queues in the list: the built-in ones, then the rep's saved filters.
+        self.queues: dict[str, QueueInfo] = dict(QUEUE_INFO)
+        self.saved_queues = SavedQueues(self)
+        self.reminders = CallbackReminders(self)
         self._been_away = False  # to another screen, since this one was shown
 
     def compose(self) -> ComposeResult:
@@ -187,14 +204,17 @@ class QueueScreen(Screen):
             self._finish_start()
         else:
             self.dispositions = self._read_dispositions()
+            self.saved_queues.load()
+            self.reminders.start()
             self.show_queue(self.queue_key)
             if not self.query_one(QueueTable).row_count and self.queue_key == "my-leads":
                 # A rep (or a manager) who holds nothing starts on the pool, where n claims.
                 self.show_queue("pool")
-        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(self.queue_key)
+        self.query_one(QueueList).highlighted = list(self.queues).index(self.queue_key)
         self.query_one(QueueTable).focus()
-        # Once a second, the card's border only: no layout, nothing else repainted.
-        self.set_interval(1, self._show_call_time)
+        # Once a second, the card's border only (no layout, nothing else repainted), and
+        # the clock against the next callback's time.
+        self.set_interval(1, self._each_second)
         self.refresher.start()
 
     def on_screen_suspend(self) -> None:
@@ -224,7 +244,8 @@ class QueueScreen(Screen):
 
     def _started(self, dispositions: dict) -> None:
         self.dispositions = dispositions
-        self.load_counts()
+        self.saved_queues.load()  # and then the counts
+        self.reminders.start()
         table = self.query_one(QueueTable)
         if table.row_count and self.card is None:
             first = table.row(0)
@@ -277,8 +298,8 @@ class QueueScreen(Screen):
         table.show_page(page, now=store_of(self).clock(), at_end=at_end)
         if keep_cursor and page.rows:
             table.move_cursor(min(cursor_row, len(page.rows) - 1))
-        queue = QUEUE_INFO[self.queue_key]
-        table.border_title = queue.title
+        queue = self.queues[self.queue_key]
+        table.border_title = Text(queue.title)  # a saved filter's name is the rep's: no markup
         self.query_one(QueueBar).show_current(self.queue_key)
         number = len(self._page_starts) + 1
         more = "  ] next page" if page.next_after else ""
@@ -290,16 +311,19 @@ class QueueScreen(Screen):
         )
 
     def load_counts(self) -> None:
-        in_thread(self, self.counts, self.show_counts, group="counts")
+        keys = list(self.queues)
+        in_thread(self, lambda: self.counts(keys), self.show_counts, group="counts")
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, keys: list[str]) -> dict[str, int]:
+        """The count of each queue of `keys` (read on the screen's thread: the queues
+        may change meanwhile)."""
         from workstation.store.calling.queues import queue_count
 
         store = store_of(self)
         now = store.clock()
         with store.open_session() as session:
             rep_id = store.rep.id
-            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in QUEUE_INFO}
+            return {key: queue_count(session, key, rep_id=rep_id, now=now) for key in keys}
 
     def show_counts(self, counts: dict[str, int]) -> None:
         for queues in self.query(QueueList):  # none once the screen is gone
@@ -322,7 +346,7 @@ class QueueScreen(Screen):
         self._show_call_time()
         self.query_one(ScriptPanel).show(self.card, rep_name=store.rep.name)
         table = self.query_one(QueueTable)
-        if QUEUE_INFO[self.queue_key].kind == kind:
+        if self.queues[self.queue_key].kind == kind:
             row_index = table.row_index(record_id)
             if row_index is not None:
                 table.move_cursor(row_index)
@@ -344,6 +368,10 @@ class QueueScreen(Screen):
             return None
         return max(0, int((store_of(self).clock() - started[2]).total_seconds()))
 
+    def _each_second(self) -> None:
+        self._show_call_time()
+        self.reminders.tick()
+
     def _show_call_time(self) -> None:
         seconds = self._call_seconds()
         live = seconds is not None and self.card is not None and not self.card.read_only
@@ -352,7 +380,9 @@ class QueueScreen(Screen):
 
     def _why(self, row: QueueRow) -> str:
         now = store_of(self).clock()
-        return WHY[self.queue_key].format(
+        why = WHY.get(self.queue_key, "in your saved filter {title}")
+        return why.format(
+            title=self.queues[self.queue_key].title,
             score=row.score,
             assigned=ago(row.assigned_at, now) or "—",
             callback=ago(row.callback_at, now) or "—",
@@ -409,7 +439,8 @@ class QueueScreen(Screen):
             return
         if result.source == "pool":  # the claim moved a lead out of the pool, into My Leads
             self._reload_keeping_place()
-        self.show_record(result.kind, result.record_id, _source_text(result))
+        title = self.queues[result.queue].title if result.queue in self.queues else "a filter"
+        self.show_record(result.kind, result.record_id, _source_text(result, title))
 
     # Dispositions ------------------------------------------------------------------------
     def action_disposition(self, hotkey: str) -> None:
@@ -499,6 +530,7 @@ class QueueScreen(Screen):
         self._call_started = None  # the next call is timed from its own card
         self.query_one(ScriptPanel).clear()  # these answers went with this call
         self.query_one("#notes", Input).value = ""
+        self.reminders.look_ahead()  # the call may have set a callback
         message = f"Logged {logged.disposition} · {card.name}"
         if logged.recycled:
             message += " · recycled to Nurture"
@@ -662,19 +694,30 @@ class QueueScreen(Screen):
         def opened(result) -> None:
             if result is not None:
                 table.marked.clear()
-                self.notify(f"Opportunity {result.id} opened · p moves it", markup=False, timeout=6)
+                self.notify(f"Opportunity {result.id} opened · P moves it", markup=False, timeout=6)
                 self._reload_keeping_place()
                 self.load_counts()
                 self.show_record(card.kind, card.id, "has an opportunity now")
 
         self.app.push_screen(NewOpportunityDialog(contacts), opened)
 
+    def action_open_page(self) -> None:
+        """The page of the record on the card: every field, its whole timeline, its
+        campaigns and related records."""
+        from workstation.screens.record_page import open_record_page
+
+        card = self.card
+        if card is None:
+            self.notify("Pick a record first.", markup=False)
+            return
+        open_record_page(self.app, card.kind, card.id)
+
     def action_convert_marked(self) -> None:
         from workstation.screens.bulk_convert import BulkConvertScreen
 
         table = self.query_one(QueueTable)
         marked = sorted(table.marked) or ([self.card.id] if self.card else [])
-        if QUEUE_INFO[self.queue_key].kind != "lead" or not marked:
+        if self.queues[self.queue_key].kind != "lead" or not marked:
             self.notify("Mark leads with Space first (in a lead queue).", markup=False)
             return
 
@@ -699,7 +742,7 @@ class QueueScreen(Screen):
         table = self.query_one(QueueTable)
         card = self.card
         lead_ids = sorted(table.marked) or ([card.id] if card and card.kind == "lead" else [])
-        if QUEUE_INFO[self.queue_key].kind != "lead" or not lead_ids:
+        if self.queues[self.queue_key].kind != "lead" or not lead_ids:
             self.notify("Pick or mark (Space) the leads to assign first.", markup=False)
             return
 
@@ -758,6 +801,26 @@ class QueueScreen(Screen):
             RejectDialog(record_id=card.id, name=card.name, kind=card.kind), rejected
         )
 
+    def action_stage(self) -> None:
+        """Move the card's person along the lifecycle (accept, qualify, send back)."""
+        card = self.card
+        if card is None or card.read_only:
+            self.notify("Pick a lead or contact that is not converted.", markup=False)
+            return
+        from workstation.screens.stage_dialog import StageDialog
+
+        def moved(result) -> None:
+            if result is not None:
+                self.notify(f"{card.name}: {result.old_stage} → {result.new_stage}.", markup=False)
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, "lifecycle stage moved")
+
+        dialog = StageDialog(
+            record_id=card.id, name=card.name, stage=card.lifecycle_stage, kind=card.kind
+        )
+        self.app.push_screen(dialog, moved)
+
     def action_skipped(self) -> None:
         """Every lead the last n passed over, with its reason."""
         from workstation.screens.skipped import SkippedScreen
@@ -791,7 +854,7 @@ class QueueScreen(Screen):
         self.query_one("#notes", Input).focus()
 
     def action_cycle_queue(self) -> None:
-        keys = list(QUEUE_INFO)
+        keys = list(self.queues)
         self.action_show_queue(keys[(keys.index(self.queue_key) + 1) % len(keys)])
 
     def _reload_keeping_place(self) -> None:
@@ -814,6 +877,48 @@ class QueueScreen(Screen):
         self._reload_keeping_place()
         self.load_counts()
 
+    # Dialling ----------------------------------------------------------------------------
+    def _number(self) -> str | None:
+        """The card's number as a dialler takes it; None (and the rep told) when none."""
+        from workstation.dialling import dialable
+
+        card = self.card
+        number = dialable(card.phone) if card else None
+        if number is None:
+            self.notify("No phone number on this card.", markup=False)
+        return number
+
+    def action_dial(self) -> None:
+        """Dial the card's number with the rep's dialler; the call is timed from here."""
+        from workstation.dialling import DialRefused, dial
+
+        card, number = self.card, self._number()
+        if card is None or number is None:
+            return
+        if ("Do not call", "yes") in card.fields:
+            self.notify(f"{card.name} is do-not-call: not dialled.", markup=False)
+            return
+        try:
+            dial(number)
+        except DialRefused as error:
+            self.notify(str(error), markup=False, severity="warning", timeout=8)
+            return
+        self._call_started = (card.kind, card.id, store_of(self).clock())
+        self._show_call_time()
+        self.notify(f"Dialling {number}", markup=False, timeout=3)
+
+    def action_copy_phone(self) -> None:
+        number = self._number()
+        if number is not None:
+            self.app.copy_to_clipboard(number)
+            self.notify(f"Copied {number}", markup=False, timeout=3)
+
+    def action_new_filter(self) -> None:
+        self.saved_queues.open_editor()
+
+    def action_archive_filter(self) -> None:
+        self.saved_queues.archive_shown()
+
     def action_show_queue(self, key: str) -> None:
-        self.query_one(QueueList).highlighted = list(QUEUE_INFO).index(key)
+        self.query_one(QueueList).highlighted = list(self.queues).index(key)
         self.show_queue(key)

@@ -41,14 +41,16 @@ class QueueRefresher:
         self.timer = self.screen.set_interval(REFRESH_SECONDS, self.refresh)
 
     def refresh(self) -> None:
+        self.screen.reminders.look_ahead()  # a callback set or moved elsewhere meanwhile
         card = self.screen.card
         record = (card.kind, card.id) if card else None
-        in_thread(self.screen, lambda: self._read(record), self._show, group="refresh")
+        keys = list(self.screen.queues)
+        in_thread(self.screen, lambda: self._read(record, keys), self._show, group="refresh")
 
-    def _read(self, record: tuple[str, int] | None) -> Fresh:
+    def _read(self, record: tuple[str, int] | None, keys: list[str]) -> Fresh:
         from workstation.store.models import Contact, Lead
 
-        counts = self.screen.counts()
+        counts = self.screen.counts(keys)
         version = None
         if record is not None:
             with store_of(self.screen).open_session() as session:

@@ -15,8 +15,9 @@ no DELETE, no TRUNCATE, no DDL (they own nothing and may create nothing). Row-le
 security on leads and contacts lets a rep change only their own records and pool records,
 and claim from the pool only for themselves; a manager may change and reassign any; an
 inactive rep changes none. Activities, history and uses of references are written only
-as oneself. Accounts and opportunities carry grants only: a conversion fills the account it
-matches, whoever owns it.
+as oneself, and saved filters kept only as oneself (a manager's may be shared, and a
+manager may archive any). Accounts and opportunities carry grants only: a conversion
+fills the account it matches, whoever owns it.
 
 Creating a login (`create_login`) runs in `ws_grant_login`, a SECURITY DEFINER function
 of the owner's: a manager needs no CREATEROLE, and the function creates nothing but a
@@ -44,6 +45,7 @@ REP_WRITES = (
     "campaign_member",
     "campaign_member_status",
     "activity",
+    "saved_filter",
 )
 # Logs a rep adds to, as themselves, and never changes.
 REP_LOGS = ("history", "reference_use")
@@ -228,6 +230,12 @@ def _policies(connection: Connection) -> None:
             "UPDATE": (f"{me} IS NOT NULL", f"{me} IS NOT NULL"),
         },
         **{log: {"SELECT": ("true", None), "INSERT": (None, as_me)} for log in REP_LOGS},
+        # A rep's own filters; sharing one with the team is a manager's to do.
+        "saved_filter": {
+            "SELECT": (f"{manager} OR shared OR rep_id = {me}", None),
+            "INSERT": (None, f"{as_me} AND (NOT shared OR {manager})"),
+            "UPDATE": (f"{manager} OR ({as_me})", f"{manager} OR ({as_me} AND NOT shared)"),
+        },
     }
     for table, policies in rules.items():
         run(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')

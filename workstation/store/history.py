@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
 from workstation.store.models import History, utcnow
@@ -19,7 +19,7 @@ def _text(value: object) -> str | None:
 
 
 def record_change(
-    session: Session,
+    session: Session | Connection,
     *,
     entity: str,
     entity_id: int,
@@ -30,7 +30,8 @@ def record_change(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Log one change; a no-op when nothing changed."""
+    """Log one change, in a session or (the imports) a connection; a no-op when nothing
+    changed."""
     if _text(old) == _text(new):
         return
     session.execute(

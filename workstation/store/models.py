@@ -49,6 +49,7 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # Rejected records, counted by reason (the funnel): a small partial index, not one over
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
+LINKED = "contact_id IS NOT NULL"
 
 
 def external_id_index(table: str) -> Index:
@@ -119,6 +120,9 @@ class Campaign(SQLModel, table=True):
     active: bool = True
     call_script_id: int | None = Field(default=None, foreign_key="call_script.id")
     email_template: str = ""
+    # Whole cents; None: not known (left out of the funnel's cost per won deal).
+    budget_cents: int | None = Field(default=None, sa_type=BigInteger)
+    actual_cost_cents: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow)
     external_id: str | None = Field(default=None, max_length=40)
 
@@ -158,7 +162,14 @@ class Account(SQLModel, table=True):
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
     phone: str | None = Field(default=None, max_length=32)
+    # Type as Salesforce's picklist has it (Prospect, Customer – Direct, Partner …); empty
+    # unless a file or the rep gives one.
+    account_type: str | None = Field(default=None, max_length=80)
+    # The billing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
     active: bool = True
@@ -178,6 +189,8 @@ class Lead(SQLModel, table=True):
     company: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)  # E.164
+    phone_extension: str | None = Field(default=None, max_length=16)  # "972" of "… x972"
+    mobile_phone: str | None = Field(default=None, max_length=32)  # E.164
     website: str | None = Field(default=None, max_length=255)
     industry: str | None = Field(default=None, max_length=80)
     employees: int | None = None
@@ -189,6 +202,8 @@ class Lead(SQLModel, table=True):
     time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
     lead_source: str | None = Field(default=None, max_length=80)  # channel
     lead_type: str | None = Field(default=None, max_length=80)  # offer
+    description: str | None = None  # the inquiry, as the person wrote it
+    account_type: str | None = Field(default=None, max_length=80)  # for the account it becomes
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
     status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
     # Kept equal to "status is neither closed nor converted" by the store, in the same
@@ -196,7 +211,11 @@ class Lead(SQLModel, table=True):
     is_open: bool = True
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id")
+    # The customer account an inquiry comes from (its domain's): marked ★ in the queues.
     existing_account_id: int | None = Field(default=None, foreign_key="account.id")
+    # The contact this lead turned out to be (seed 002: "Contact – No / Current
+    # Opportunity"): a new inquiry from a known person, kept as a lead beside the contact.
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
     score: int = 0
     do_not_call: bool = False
     email_opt_out: bool = False
@@ -284,6 +303,13 @@ class Lead(SQLModel, table=True):
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
         ),
+        # A contact's linked leads; most leads have none.
+        Index(
+            "ix_lead_contact",
+            "contact_id",
+            sqlite_where=text(LINKED),
+            postgresql_where=text(LINKED),
+        ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
 
@@ -298,9 +324,16 @@ class Contact(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=128)
     email: str | None = Field(default=None, max_length=254, index=True)
     phone: str | None = Field(default=None, max_length=32, index=True)
+    phone_extension: str | None = Field(default=None, max_length=16)
+    mobile_phone: str | None = Field(default=None, max_length=32)
+    # The mailing address.
+    street: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=80)
     state: str | None = Field(default=None, max_length=80)
+    postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     time_zone: str | None = Field(default=None, max_length=64)
+    description: str | None = None
     lead_source: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Sales Accepted", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id", index=True)
@@ -482,6 +515,21 @@ class Activity(SQLModel, table=True):
             sqlite_where=text("contact_id IS NOT NULL"),
             postgresql_where=text("contact_id IS NOT NULL"),
         ),
+        # An opportunity's and an account's own activities (their pages): few of them.
+        Index(
+            "ix_activity_opportunity",
+            "opportunity_id",
+            "occurred_at",
+            sqlite_where=text("opportunity_id IS NOT NULL"),
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_activity_account",
+            "account_id",
+            "occurred_at",
+            sqlite_where=text("account_id IS NOT NULL"),
+            postgresql_where=text("account_id IS NOT NULL"),
+        ),
         # A rep's latest undoable call (`undo_last_call`); the other activities stay out.
         Index(
             "ix_activity_rep",
@@ -519,6 +567,60 @@ class History(SQLModel, table=True):
     __table_args__ = (
         Index("ix_history_entity", "entity", "entity_id", "at"),
         Index("ix_history_field_at", "entity", "field", "at"),
+    )
+
+
+# Saved filters in use: a rep's own, and the ones a manager shares with the team.
+LIVE_FILTER = "NOT archived"
+SHARED_FILTER = "shared AND NOT archived"
+
+
+class SavedFilter(SQLModel, table=True):
+    """A rep's filter of the leads, saved as a named queue (`store/filters`). Archived,
+    never deleted. Each criterion left empty does not filter."""
+
+    __tablename__ = "saved_filter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")  # whose it is
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=320)  # the name case-folded: one name per rep
+    shared: bool = False  # a manager's filter, shown to the whole team
+    archived: bool = False
+    # "mine" (the rep working the queue), "pool", or "rep" (`owner_rep_id`'s leads).
+    owner: str = Field(default="mine", max_length=8)
+    owner_rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    lead_source: str | None = Field(default=None, max_length=80)
+    lead_type: str | None = Field(default=None, max_length=80)  # offer
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    industry: str | None = Field(default=None, max_length=80)
+    state: str | None = Field(default=None, max_length=80)
+    country: str | None = Field(default=None, max_length=80)
+    status: str | None = Field(default=None, max_length=80)
+    score_min: int | None = None
+    score_max: int | None = None
+    inactive_days: int | None = None  # last activity older than this many days (or none)
+    active_days: int | None = None  # last activity within this many days
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("owner IN ('mine', 'pool', 'rep')", name="ck_filter_owner"),
+        CheckConstraint("(owner = 'rep') = (owner_rep_id IS NOT NULL)", name="ck_filter_owner_rep"),
+        Index(
+            "ux_filter_rep_name",
+            "rep_id",
+            "name_key",
+            unique=True,
+            sqlite_where=text(LIVE_FILTER),
+            postgresql_where=text(LIVE_FILTER),
+        ),
+        Index(
+            "ix_filter_shared",
+            "name_key",
+            sqlite_where=text(SHARED_FILTER),
+            postgresql_where=text(SHARED_FILTER),
+        ),
     )
 
 

@@ -31,6 +31,10 @@ MODULES = (
     "reps",
     "import_",
     "scripts",
+    "filters",
+    "search",
+    "stage",
+    "campaign",
 )
 
 

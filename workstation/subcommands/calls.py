@@ -20,14 +20,15 @@ def register(commands) -> None:
         epilog="Queues: "
         + "; ".join(f"{key} = {queue.title}" for key, queue in QUEUE_INFO.items())
         + ". my-leads takes a due callback first and claims from the pool when nothing of "
-        "yours is callable; pool claims; the others only pick from themselves.",
+        "yours is callable; pool claims; the others only pick from themselves. A saved "
+        "filter's name works too (`workstation filter list`); one of the pool claims.",
     )
     nxt.add_argument(
         "--queue",
         default="my-leads",
-        choices=list(QUEUE_INFO),
         metavar="QUEUE",
-        help="the queue to work, as on the screen (default my-leads); see below",
+        help="the queue to work, as on the screen (default my-leads), or a saved filter's "
+        "name; see below",
     )
     nxt.add_argument("--json", action="store_true", help="print JSON")
     nxt.set_defaults(handler=run_next)
@@ -103,7 +104,8 @@ def run_next(args: argparse.Namespace) -> int:
 
     engine = open_engine(settings(args))
     rep = acting_rep(settings(args), engine)
-    result = next_lead(engine, rep_id=rep.id, queue=args.queue, now=args.clock())
+    queue = _queue_key(engine, rep.id, args.queue)
+    result = next_lead(engine, rep_id=rep.id, queue=queue, now=args.clock())
     found = None
     if result.record_id is not None:
         found = export_one(engine, f"{result.kind}s", result.record_id)
@@ -130,6 +132,24 @@ def run_next(args: argparse.Namespace) -> int:
         f"  ({result.source}; {len(result.skipped)} skipped)",
     )
     return 0
+
+
+def _queue_key(engine, rep_id: int, name: str) -> str:
+    """A queue's key as typed, or the key of the rep's (or the team's) saved filter of
+    that name."""
+    from sqlmodel import Session
+
+    from workstation.store.filters.saved import FilterRefused, find_filter
+    from workstation.store.rows import QUEUE_INFO
+
+    if name in QUEUE_INFO:
+        return name
+    with Session(engine) as session:
+        try:
+            return find_filter(session, rep_id=rep_id, name=name).key
+        except FilterRefused as error:
+            queues = ", ".join(QUEUE_INFO)
+            raise FilterRefused(f"no queue {name!r}: the queues are {queues}; {error}") from None
 
 
 def run_log(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""`workstation export`: stream records out as CSV or JSON under Salesforce's field names."""
+"""`workstation export`: stream records out as CSV, JSON or a workbook under Salesforce's
+field names, or as a CSV for Salesforce's Data Loader (`--for salesforce`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def register(commands) -> None:
         help="write records as CSV, JSON or an Excel workbook",
         description="Write records under Salesforce's field names. CSV to a file starts with "
         "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
-        "and dates\nas they are.",
+        "and dates\nas they are. --for salesforce writes the CSV Data Loader loads as it is: "
+        "don't open\nit in a spreadsheet first (it would rewrite phones, ZIP codes and dates).",
         epilog="At a terminal, control characters and escapes are shown as symbols; to a "
         "file or a pipe, every value is written as stored.",
     )
@@ -29,6 +31,22 @@ def register(commands) -> None:
         choices=("csv", "json", "xlsx"),
         default="csv",
         help="csv (default), json, or xlsx (an Excel workbook, to a file named with -o)",
+    )
+    parser.add_argument(
+        "--for",
+        dest="target",
+        choices=("salesforce",),
+        help="salesforce: a CSV Salesforce's Data Loader takes as it is (leads, contacts, "
+        "accounts, opportunities, activities): Salesforce's fields and ours as __c, "
+        "Salesforce Ids only where we have them, lengths cut to Salesforce's (reported), "
+        "no formula escaping and no BOM, so load it without opening it in a spreadsheet",
+    )
+    parser.add_argument(
+        "--status-map",
+        metavar="FILE_OR_PAIRS",
+        help="with --for salesforce: our lead statuses as the org's, 'Ours=Theirs' pairs "
+        "separated by ';' or a file of one pair a line (default: Salesforce's standard "
+        "values, such as Open=Open - Not Contacted)",
     )
     parser.add_argument(
         "-o",
@@ -52,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.outputs import never_ours, open_output, open_output_bytes
     from workstation.terminal import data_out
 
+    if args.target == "salesforce":
+        return _for_salesforce(args)
+    if args.status_map:
+        raise StoreError("--status-map is for --for salesforce")
     export_columns(args.kind)  # an unknown kind fails before a file is created
     if args.format == "xlsx" and not args.output:
         raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
@@ -69,4 +91,34 @@ def run(args: argparse.Namespace) -> int:
                 out.write("\ufeff")  # Excel and LibreOffice read the file as UTF-8
             count = export_records(engine, args.kind, out, fmt=args.format)
     print(f"{count:,} {args.kind} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _for_salesforce(args: argparse.Namespace) -> int:
+    from workstation.store.db import database_files
+    from workstation.store.errors import StoreError
+    from workstation.store.exports.salesforce import (
+        export_for_salesforce,
+        read_status_map,
+        salesforce_columns,
+    )
+    from workstation.store.outputs import first_line_in, open_output
+    from workstation.terminal import data_out
+
+    header = ",".join(salesforce_columns(args.kind))  # an unknown kind fails first
+    if args.format != "csv":
+        raise StoreError("--for salesforce writes CSV, the form Data Loader reads")
+    engine = open_engine(settings(args))
+    status_map = read_status_map(engine, args.status_map)
+    if not args.output:
+        count, cut = export_for_salesforce(engine, args.kind, data_out(), status_map=status_map)
+    else:
+        protect = database_files(engine)
+        with open_output(
+            args.output, first_line_in(header), protect=protect, advice="name a new file with -o"
+        ) as out:
+            count, cut = export_for_salesforce(engine, args.kind, out, status_map=status_map)
+        print(f"{count:,} {args.kind} written to {args.output} for Data Loader", file=sys.stderr)
+    for line in cut.lines():
+        print(line, file=sys.stderr)
     return 0

@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from workstation.display import clean
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reports.funnel import funnel_report
-    from workstation.store.reports.funnel_export import all_sections, funnel_json, text_lines
+    from workstation.store.reports.funnel_export import all_sections, funnel_json
     from workstation.store.reports.funnel_history import rep_activity, time_in_status
+    from workstation.tables import section_lines
 
     config = settings(args)
     engine = open_engine(config)
@@ -51,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     since = f"created since {args.since:%Y-%m-%d}" if args.since else "everybody"
     print(f"Funnel ({since})")
-    for line in text_lines(all_sections(report, statuses, reps)):
+    for line in section_lines(all_sections(report, statuses, reps)):
         print(clean(line))
     return 0

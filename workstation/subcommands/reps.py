@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.permissions import acting_rep_id
     from workstation.store.reps import list_reps
     from workstation.store.team.roster import add_rep, change_rep
+    from workstation.tables import table_lines
 
     config = settings(args)
     engine = open_engine(config)
@@ -143,15 +144,16 @@ def run(args: argparse.Namespace) -> int:
             'No reps yet: add the first manager with `workstation reps add "NAME" --role manager`.'
         )
         return 0
-    width = max(len(clean(r.name)) for r in reps)
-    mail = max(len(clean(r.email or "")) for r in reps)
-    for r in reps:
-        state = "" if r.active else "  (inactive)"
-        login = f"  login {r.login}" if r.login else ""
-        print(
-            f"{r.id:>5}  {clean(r.name):<{width}}  {clean(r.email or ''):<{mail}}  {r.role:<7}  "
-            f"capacity {r.capacity:>6,}{login}{state}"
+    rows = [
+        (
+            f"{r.id:>5}", clean(r.name), clean(r.email or ""), r.role, f"capacity {r.capacity:>6,}",
+            "  ".join(([f"login {clean(r.login)}"] if r.login else [])
+                      + ([] if r.active else ["(inactive)"])),
         )
+        for r in reps
+    ]  # fmt: skip
+    for line in table_lines(rows):
+        print(line)
     return 0
 
 

@@ -47,23 +47,24 @@ def register(commands) -> None:
 def _table(summary, leads) -> str:
     from workstation.display import age, clean
     from workstation.store.reports.untouched import BUCKETS
+    from workstation.tables import fit, table_lines
 
-    width = max([len(clean(r.name)) for r in summary.reps] + [4])
-    head = f"{'Rep':<{width}}  {'Untouched':>9}" + "".join(f"  {b:>8}" for b in BUCKETS)
+    head = ("Rep", f"{'Untouched':>9}", *(f"{b:>8}" for b in BUCKETS))
+    rows = [
+        (clean(rep.name) + ("" if rep.active else " (left)"), f"{rep.count:,}",
+         *(f"{n:,}" for n in rep.buckets))
+        for rep in summary.reps
+    ]  # fmt: skip
     lines = [
         f"Untouched for more than {summary.hours:g} h: {summary.total:,} leads, worst first",
-        head,
+        *table_lines([head, *rows], right=range(1, len(head))),
     ]
-    for rep in summary.reps:
-        name = clean(rep.name) + ("" if rep.active else " (left)")
-        counts = "".join(f"  {n:>8,}" for n in rep.buckets)
-        lines.append(f"{name:<{width}}  {rep.count:>9,}{counts}")
     if leads is not None:
         lines.append("")
-        lines.append(f"{'Id':>8}  {'Age':>7}  {'Name':<24}  Company")
+        lines.append(f"{'Id':>8}  {'Age':>7}  {fit('Name', 24)}  Company")
         for row in leads:
-            name, company = clean(row.name)[:24], clean(row.company)
-            lines.append(f"{row.id:>8}  {age(row.age, spaced=True):>7}  {name:<24}  {company}")
+            name, company = fit(clean(row.name), 24), clean(row.company)
+            lines.append(f"{row.id:>8}  {age(row.age, spaced=True):>7}  {name}  {company}")
     return "\n".join(lines)
 
 

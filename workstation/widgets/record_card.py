@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workstation.dialling import dialable, tel_link
 from workstation.widgets.safe_text import safe_text
 
 if TYPE_CHECKING:  # the store's queries load after the first frame (see app.py)
@@ -41,8 +43,9 @@ WIDE = 100  # from this width the fields take two columns and the timeline sits 
 
 # In one column (a small terminal) what a rep needs on the call comes first, then the
 # record's calls, then the other fields in the record's order.
-CALL_FIRST = ("Name", "Company", "Account", "Phone", "Status", "Attempts", "Callback",
-              "Time zone", "Owner")  # fmt: skip
+CALL_FIRST = ("Name", "Company", "Account", "Phone", "Mobile", "Status", "Attempts",
+              "Callback", "Time zone", "Owner")  # fmt: skip
+DESCRIPTION_LINES = 12  # of a long inquiry, the first lines; the rest is in the export
 
 
 def _pairs(card: Card) -> list[tuple[str, str]]:
@@ -52,15 +55,18 @@ def _pairs(card: Card) -> list[tuple[str, str]]:
     return pairs
 
 
-def _pair(label: str, value: str, label_width: int, width: int) -> Text:
+def _pair(label: str, value: str, label_width: int, width: int, link: str = "") -> Text:
     line = Text(label.ljust(label_width), style="bold", no_wrap=True)
     line.append(" ")
-    line.append_text(safe_text(value))
+    # The phone is a tel: link (OSC 8 where the terminal has it): a click dials it.
+    line.append_text(safe_text(value, style=Style(link=link) if link else ""))
     line.truncate(width, overflow="ellipsis")
     return line
 
 
-def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text]:
+def _fields(
+    pairs: list[tuple[str, str]], columns: int, width: int, phone: str | None = None
+) -> list[Text]:
     """Label/value pairs, one line each, in one or two columns of pairs; a value too long
     for its column ends in an ellipsis. Plain lines, not a table: a table measures every
     cell, ten times the cost of the rest of the card."""
@@ -73,13 +79,26 @@ def _fields(pairs: list[tuple[str, str]], columns: int, width: int) -> list[Text
     for row in range(rows):
         line = Text(no_wrap=True)
         for n, (label, value) in enumerate(pairs[row::rows]):
-            cell = _pair(label, value, label_width, column)
+            link = tel_link(phone) if phone and label == "Phone" else ""
+            cell = _pair(label, value, label_width, column, link)
             if n:
                 line.append("  ")
             line.append_text(cell)
             line.append(" " * (column - cell.cell_len))
         lines.append(line)
     return lines
+
+
+def _description(card: Card) -> list[Text]:
+    """The inquiry (a contact's description), its own lines kept, after the call fields:
+    what the person asked for is what the rep calls about."""
+    if not card.description:
+        return []
+    lines = card.description.splitlines()
+    shown = [safe_text(line) for line in lines[:DESCRIPTION_LINES]]
+    if len(lines) > DESCRIPTION_LINES:
+        shown.append(Text(f"… {len(lines) - DESCRIPTION_LINES} more lines", style="dim"))
+    return [Text("Description", style="bold"), *shown]
 
 
 def _entries(title: str, entries: list[TimelineEntry], empty: str) -> list[Text]:
@@ -127,19 +146,21 @@ def card_columns(
     if card.read_only:
         heading.append(Text("Converted: read-only", style="bold"))
     pairs = _pairs(card)
+    phone = dialable(card.phone)
     if width < WIDE:  # narrow: the call fields, the calls, then the rest of the record
         first = [pair for label in CALL_FIRST for pair in pairs if pair[0] == label]
         rest = [pair for pair in pairs if pair[0] not in CALL_FIRST]
         return [
             *heading,
-            *_fields(first, 1, width),
+            *_fields(first, 1, width, phone),
+            *_description(card),
             *_activity(card),
             Text(),
             Text("Details", style="bold underline"),
             *_fields(rest, 1, width),
         ], []
     left = (width - GUTTER) * 5 // 8
-    return [*heading, *_fields(pairs, 2, left)], _activity(card)
+    return [*heading, *_fields(pairs, 2, left, phone), *_description(card)], _activity(card)
 
 
 GUTTER = 2  # cells between the fields and the activity, on a wide card
@@ -171,6 +192,9 @@ class RecordCard(ScrollView, can_focus=True):
         self._shown: tuple[Card | None, str] = (None, "")
         self._columns: tuple[list[Text], list[Text]] = card_columns(None)
         self._lines: list[Strip] = []
+        self._pieces: list[list[Strip]] = []  # each column's lines, before they are joined
+        self._style = Style()  # the card's style when last painted
+        self._styled: dict[int, Strip] = {}  # lines in that style, by index
         self._width = 0
         self._rendered = 0  # how many times the lines were rendered: a late rest is dropped
 
@@ -211,42 +235,62 @@ class RecordCard(ScrollView, can_focus=True):
         self.refresh()
 
     def _render_lines(self) -> None:
-        """The record's lines for the card's width: in one column, those in view at once
-        and the rest after the frame (the key that brought the record waits for the first
-        only); beside each other (a wide card), all at once."""
+        """The record's lines for the card's width, in one column or (a wide card) the
+        fields beside the activity. Each column's lines in view come at once, the rest after
+        the frame: the key that brought the record waits for the first only."""
         width = self.scrollable_content_region.width
         self._width = width
         self._rendered += 1
         if width <= 0:
-            self._lines = []
+            self._lines, self._styled = [], {}
             return
         left, right = self._columns
         if right:  # the fields, and the activity beside them
             fields = (width - GUTTER) * 5 // 8
-            left_lines = self._strips(left, fields)
-            right_lines = self._strips(right, width - fields - GUTTER)
-            gap = Strip([Segment(" " * GUTTER)], GUTTER)
-            blank = Strip.blank(fields)
-            self._lines = [
-                Strip.join([(a or blank).adjust_cell_length(fields), gap, b or Strip([])])
-                for a, b in zip_longest(left_lines, right_lines)
-            ]
+            columns = [(left, fields), (right, width - fields - GUTTER)]
         else:
-            in_view = self.scrollable_content_region.height + 1
-            self._lines, done = [], 0
-            while done < len(left) and len(self._lines) < in_view:
-                self._lines += self._strips(left[done : done + 1], width)
+            columns = [(left, width)]
+        in_view = self.scrollable_content_region.height + 1
+        self._pieces, rests = [], []
+        for texts, column_width in columns:
+            strips: list[Strip] = []
+            done = 0
+            while done < len(texts) and len(strips) < in_view:
+                strips += self._strips(texts[done : done + 1], column_width)
                 done += 1
-            if done < len(left):
-                self.call_after_refresh(self._render_rest, self._rendered, left[done:], width)
+            self._pieces.append(strips)
+            rests.append((texts[done:], column_width))
+        self._lines, self._styled = self._joined(), {}
+        if any(texts for texts, _ in rests):
+            self.call_after_refresh(self._render_rest, self._rendered, rests)
         self._set_height(len(self._lines))
 
-    def _render_rest(self, rendered: int, rest: list[Text], width: int) -> None:
+    def _joined(self) -> list[Strip]:
+        """The card's lines from its columns' lines (one column, or two side by side)."""
+        if len(self._pieces) == 1:
+            return list(self._pieces[0])
+        left_lines, right_lines = self._pieces
+        fields = (self._width - GUTTER) * 5 // 8
+        gap = Strip([Segment(" " * GUTTER)], GUTTER)
+        blank = Strip.blank(fields)
+        return [
+            Strip.join([(a or blank).adjust_cell_length(fields), gap, b or Strip([])])
+            for a, b in zip_longest(left_lines, right_lines)
+        ]
+
+    def _render_rest(self, rendered: int, rests: list[tuple[list[Text], int]]) -> None:
         """The lines below the first view, unless another record (or width) came since."""
         if rendered == self._rendered:
-            self._lines += self._strips(rest, width)
+            shown = len(self._lines)
+            for strips, (texts, column_width) in zip(self._pieces, rests, strict=True):
+                if texts:
+                    strips += self._strips(texts, column_width)
+            self._lines = self._joined()
+            self._styled = {index: self._styled[index] for index in range(shown - 1)
+                            if index in self._styled}  # fmt: skip
             self._set_height(len(self._lines))
-            self.refresh()
+            if self.scroll_offset.y + self.scrollable_content_region.height >= shown - 1:
+                self.refresh()  # scrolled down to them already
 
     def _set_height(self, height: int) -> None:
         """The scroll range for `height` lines. The screen is laid out again only where the
@@ -263,22 +307,32 @@ class RecordCard(ScrollView, can_focus=True):
             self.virtual_size = size  # laid out anew
             return
         self.set_reactive(RecordCard.virtual_size, size)
-        scrollbar = self.vertical_scrollbar
-        scrollbar.window_virtual_size = height
-        self.refresh()
+        self.vertical_scrollbar.window_virtual_size = height  # the scrollbar repaints
 
     def _strips(self, lines: list[Text], width: int) -> list[Strip]:
         console = self.app.console
         options = console.options.update_width(max(width, 1)).reset_height()
         return [Strip(line) for line in console.render_lines(Group(*lines), options, pad=False)]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in `crop`, in the card's style of this paint: a line is styled and
+        padded once, not every time the card is painted again (the call timer repaints it
+        each second)."""
+        style = self.rich_style
+        if style != self._style:
+            self._style, self._styled = style, {}
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
-        if 0 <= index < len(self._lines):
-            return self._lines[index].apply_style(style).adjust_cell_length(width, style)
-        return Strip([Segment(" " * width, style)], width)
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, self._style)
+        strip = self._styled.get(index)
+        if strip is None or strip.cell_length != width:
+            line = self._lines[index].apply_style(self._style)
+            strip = self._styled[index] = line.adjust_cell_length(width, self._style)
+        return strip
 
     def on_resize(self) -> None:
         card, why = self._shown

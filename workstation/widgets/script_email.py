@@ -45,6 +45,7 @@ class EmailActions:
         if email is not None:
             self.app.copy_to_clipboard(email.as_text())
             self.notify(f"Email copied: {email.subject or 'no subject'}", markup=False)
+            self._log_email(email)
 
     def action_open_email(self) -> None:
         """Open the email in the mail client, addressed to the record."""
@@ -57,6 +58,33 @@ class EmailActions:
         from workstation.store.scripts.text import mailto_url
 
         self._open_mail_client(mailto_url(self.view.email_to, email))
+        self._log_email(email)
+
+    def _log_email(self, email: Email) -> None:
+        """The email goes on the record's timeline as an activity (in a thread)."""
+        view = self.view
+        if view is None:
+            return
+        from workstation.handle import store_of
+        from workstation.store.calling.emails import log_email
+
+        panel = cast("Widget", self)
+        store = store_of(panel)
+        kind, record_id = view.record_kind, view.record_id
+        rep = store.working_rep  # None only where no rep works (the script's own tests)
+
+        def write() -> object:
+            return log_email(
+                store.engine,
+                kind=kind,
+                record_id=record_id,
+                subject=email.subject,
+                body=email.body,
+                rep_id=rep.id if rep else None,
+                at=store.clock(),
+            )
+
+        in_thread(panel, write, lambda _logged: None, group="log-email", exclusive=False)
 
     def _open_mail_client(self, url: str) -> None:
         def open_url() -> bool:  # in a thread: starting the mail client may take a moment

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from workstation.handle import store_of
+from workstation.widgets.in_place import update_in_place
 from workstation.widgets.safe_text import safe_text
 from workstation.widgets.script_email import EmailActions
 from workstation.work import in_thread, show_store_error
@@ -194,12 +195,12 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.view = view
         self._qualified = self._scored().qualified
         self.border_title = safe_text(f"Script · {view.script_name}")
-        self.query_one("#script-context", Static).update(render_context(view))
+        update_in_place(self.query_one("#script-context", Static), render_context(view))
         body = self._body()
         if len(body.children) == len(rendered):
             for widget, markdown in zip(body.children, rendered, strict=True):
                 widget.remove_class("-current")
-                widget.update(markdown)  # type: ignore[attr-defined]
+                update_in_place(widget, markdown)  # type: ignore[arg-type]
         else:
             await body.remove_children()
             await body.mount_all(Static(m, classes="script-section") for m in rendered)
@@ -227,14 +228,15 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         if self.view is None:
             return
         self._build()
-        self.query_one("#script-questions", Static).update(
+        update_in_place(
+            self.query_one("#script-questions", Static),
             render_questions(
                 self.view,
                 self._answers,
                 selected=self._selected,
                 focused=self.has_focus_within,
                 editing=self.has_class("-editing"),
-            )
+            ),
         )
 
     def _set(self, key: str, value: object) -> None:

@@ -39,6 +39,9 @@ class Card:
     account: str | None  # a contact's account; a lead's existing customer account
     time_zone: str | None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
+    description: str = ""  # a lead's inquiry, a contact's description; its lines kept
+    lifecycle_stage: str = ""
 
 
 def _fmt(value: object) -> str:
@@ -52,20 +55,22 @@ def _fmt(value: object) -> str:
 
 
 _COMMON_TOP = (("Name", "name"), ("Title", "title"))
-_COMMON_CONTACT = (("Phone", "phone"), ("Email", "email"))
+_COMMON_CONTACT = (("Phone", "phone"), ("Mobile", "mobile_phone"), ("Email", "email"))
+_ADDRESS = (("Street", "street"), ("City", "city"), ("State", "state"),
+            ("Postal code", "postal_code"), ("Country", "country"))  # fmt: skip
 _LEAD_FIELDS = (
     *_COMMON_TOP, ("Company", "company"), *_COMMON_CONTACT, ("Website", "website"),
-    ("Industry", "industry"), ("Employees", "employees"), ("City", "city"),
-    ("State", "state"), ("Country", "country"), ("Time zone", "time_zone"),
-    ("Status", "status"), ("Lifecycle", "lifecycle_stage"), ("Score", "score"),
-    ("Attempts", "attempt_count"), ("Callback", "callback_at"), ("Assigned", "assigned_at"),
-    ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
-    ("Lead type", "lead_type"), ("Do not call", "do_not_call"),
+    ("Industry", "industry"), ("Employees", "employees"), *_ADDRESS,
+    ("Time zone", "time_zone"), ("Status", "status"), ("Lifecycle", "lifecycle_stage"),
+    ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
+    ("Assigned", "assigned_at"), ("Last activity", "last_activity_at"),
+    ("Lead source", "lead_source"), ("Lead type", "lead_type"),
+    ("Account type", "account_type"), ("Do not call", "do_not_call"),
     ("Email opt-out", "email_opt_out"), ("Created", "created_at"),
 )  # fmt: skip
 _CONTACT_FIELDS = (
-    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, ("State", "state"),
-    ("Country", "country"), ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
+    *_COMMON_TOP, ("Account", "account"), *_COMMON_CONTACT, *_ADDRESS,
+    ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
     ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
     ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
     ("Reference", "reference"), ("Do not call", "do_not_call"),
@@ -98,10 +103,18 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         "reference": _reference(record) if isinstance(record, Contact) else "",
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
-    values["phone"] = display_phone(values["phone"])
+    phone = values["phone"]
+    values["phone"] = display_phone(phone)
+    if values["phone"] and record.phone_extension:
+        values["phone"] += f" ext. {record.phone_extension}"
+    values["mobile_phone"] = display_phone(values["mobile_phone"])
     fields = [(label, _fmt(values[key])) for label, key in labels]
     if record.rejected_reason:
         fields.append(("Rejected", record.rejected_reason))
+    if isinstance(record, Lead) and account is not None:
+        fields.insert(0, ("★", f"customer inquiry: from {account.name}"))
+    if isinstance(record, Lead) and record.contact_id is not None:
+        fields.append(("Known contact", f"contact {record.contact_id}"))
     campaign_id = record.campaign_id if isinstance(record, Lead) else None
     campaign = session.get(Campaign, campaign_id) if campaign_id else None
     return Card(
@@ -116,10 +129,13 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         account=account.name if account else None,
         time_zone=record.time_zone,
         timeline=timeline(session, kind, record_id),
+        phone=phone,
+        description=record.description or "",
+        lifecycle_stage=record.lifecycle_stage,
     )
 
 
-def _summary(activity: Activity) -> str:
+def activity_summary(activity: Activity) -> str:
     """What happened; for a call, how long it lasted too."""
     what = activity.disposition or activity.subject or activity.kind
     if activity.kind == "call" and activity.duration_seconds is not None:
@@ -130,8 +146,8 @@ def _summary(activity: Activity) -> str:
 def timeline(
     session: Session, kind: str, record_id: int, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineEntry]:
-    """Activities and history of one record, merged newest first."""
-    owner_column = col(Activity.lead_id if kind == "lead" else Activity.contact_id)
+    """Activities and history of one lead, contact or opportunity, merged newest first."""
+    owner_column = col(getattr(Activity, f"{kind}_id"))  # lead, contact or opportunity
     activities = session.execute(
         select(Activity, col(Rep.name))
         .outerjoin(Rep, col(Rep.id) == Activity.rep_id)
@@ -146,16 +162,49 @@ def timeline(
         .order_by(col(History.at).desc())
         .limit(limit)
     ).all()
+    reps = _rep_names(session, [h for h, _ in changes])
     entries = [
-        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=_summary(a),
+        TimelineEntry(at=a.occurred_at, kind=a.kind, summary=activity_summary(a),
                       detail=" · ".join(filter(None, (a.notes, answers_summary(a.answers)))),
                       who=who)
         for a, who in activities
     ] + [
-        TimelineEntry(at=h.at, kind="change",
-                      summary=f"{h.field}: {h.old_value or '—'} → {h.new_value or '—'}",
+        TimelineEntry(at=h.at, kind="change", summary=_change(h, reps),
                       detail=h.reason or "", who=who)
         for h, who in changes
     ]  # fmt: skip
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+# How a change names its field: the card's label for it, else its words ("lifecycle_stage"
+# reads "Lifecycle", "existing_account_id" reads "Existing account").
+_LABELS = {key: label for label, key in (*_LEAD_FIELDS, *_CONTACT_FIELDS)} | {
+    "owner_id": "Owner", "lifecycle_stage": "Lifecycle", "rejected_reason": "Rejected",
+}  # fmt: skip
+_REP_FIELDS = {"owner_id", "rep_id"}
+
+
+def _label(field_name: str) -> str:
+    if field_name in _LABELS:
+        return _LABELS[field_name]
+    words = field_name.removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def _rep_names(session: Session, changes: list[History]) -> dict[str, str]:
+    """The names of the reps that changes of an owner name by id."""
+    ids = {int(value) for h in changes if h.field in _REP_FIELDS
+           for value in (h.old_value, h.new_value) if value and value.isdigit()}  # fmt: skip
+    if not ids:
+        return {}
+    rows = session.execute(select(col(Rep.id), col(Rep.name)).where(col(Rep.id).in_(ids))).all()
+    return {str(rep_id): name for rep_id, name in rows}
+
+
+def _change(change: History, reps: dict[str, str]) -> str:
+    """One change as a person reads it: "Owner: — → Chloe Donovan"."""
+    old, new = change.old_value, change.new_value
+    if change.field in _REP_FIELDS:
+        old, new = reps.get(old or "", old), reps.get(new or "", new)
+    return f"{_label(change.field)}: {old or '—'} → {new or '—'}"

@@ -20,13 +20,17 @@ from workstation.store.permissions import require_active
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
-from workstation.store.values.regions import country_code
+from workstation.store.values.regions import country_code, stored_country
 
+_PHONES = ("phone", "phone_extension", "mobile_phone")
+_ADDRESS = ("street", "city", "state", "postal_code", "country")
 TEXT_FIELDS = {
-    "lead": ("first_name", "last_name", "title", "company", "email", "phone", "website",
-             "industry", "street", "city", "state", "postal_code", "country"),
-    "contact": ("first_name", "last_name", "title", "email", "phone", "state", "country"),
+    "lead": ("first_name", "last_name", "title", "company", "email", *_PHONES, "website",
+             "industry", *_ADDRESS, "account_type", "description"),
+    "contact": ("first_name", "last_name", "title", "email", *_PHONES, *_ADDRESS,
+                "description"),
 }  # fmt: skip
+MULTILINE = ("description",)
 FLAG_FIELDS = ("do_not_call", "email_opt_out")
 REQUIRED = {"lead": ("last_name", "company"), "contact": ("last_name",)}
 
@@ -48,8 +52,11 @@ class Saved:
 
 
 def _clean(kind: str, changes: dict[str, object], region: str) -> dict[str, object]:
-    """The changes cleaned as an import cleans them; a phone read as `region` writes it."""
+    """The changes cleaned as an import cleans them; a phone read as `region` writes it,
+    and an extension written in the phone ("x972") goes to the extension unless that is
+    edited too."""
     clean: dict[str, object] = {}
+    columns = table_of(Lead if kind == "lead" else Contact).c
     for name, value in changes.items():
         if name in FLAG_FIELDS:
             clean[name] = bool(value)
@@ -57,15 +64,23 @@ def _clean(kind: str, changes: dict[str, object], region: str) -> dict[str, obje
         if name not in TEXT_FIELDS[kind]:
             raise InvalidValue(f"{name!r} cannot be edited here")
         label = name.replace("_", " ")
+        limit = getattr(columns[name].type, "length", None)
         try:
-            text = clean_text("" if value is None else str(value), label=label)
+            text = clean_text(
+                "" if value is None else str(value), limit, label, multiline=name in MULTILINE
+            )
             if text is not None and name == "email":
                 text = clean_email(text)
-            elif text is not None and name == "phone":
+            elif text is not None and name in ("phone", "mobile_phone"):
                 number = parse_phone(text, region)
-                text = e164(number) if number is not None else None
+                assert number is not None  # the text is not blank
+                text = e164(number)
+                if name == "phone" and number.extension and "phone_extension" not in changes:
+                    clean["phone_extension"] = number.extension
         except BadValue as error:
             raise InvalidValue(str(error)) from None
+        if text is not None and name == "country":
+            text = stored_country(text)  # its ISO code, as imports store it
         if text is None and name in REQUIRED[kind]:
             raise InvalidValue(f"{label} cannot be empty")
         clean[name] = text

@@ -8,8 +8,10 @@ recycled lead from Nurture); the pool queue claims. Not callable: rejected by sa
 do-not-call, closed or converted (the queue indexes leave those out where they can), called
 in the last hour, at the attempt cap, a callback set for later (except in Call-backs
 Upcoming, which is there to call them early), or outside 08:00–21:00 where the person is.
-A lead recycled to Nurture is not held to the cap: calling it starts a fresh set of
-attempts (`dispositions`). Each skipped record is reported with its reason.
+A saved filter ("filter:<id>", `store/filters`) walks itself; one of the pool claims its
+first callable lead, as the pool does. A lead recycled to Nurture is not held to the cap:
+calling it starts a fresh set of attempts (`dispositions`). Each skipped record is
+reported with its reason.
 
 The rep's own records are nobody else's to take, so finding one is a plain read, with no
 lock. Two reps never get the same pool lead. On PostgreSQL the claim is one statement in
@@ -36,6 +38,7 @@ from workstation.store.calling.pool_claim import claim_from_pool
 from workstation.store.calling.queues import QUEUES, QueueRow, queue_page
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
+from workstation.store.filters.saved import filter_by_key, is_filter_key
 from workstation.store.history import record_change
 from workstation.store.models import OWNED, Lead, Rep, utcnow
 from workstation.store.reference import ATTEMPT_CAP, NURTURING
@@ -205,34 +208,47 @@ def next_lead(
     take, so finding one is a plain read; only a claim takes the write lock (and first
     returns lapsed claims to the pool).
     """
-    if queue not in QUEUES:
-        raise QueueRefused(f"unknown queue {queue!r}; queues: {', '.join(QUEUES)}")
+    title, pool_filter = _queue_title(engine, queue)
     now = now or utcnow()
     skipped: list[Skip] = []
     walk = partial(
         _first_callable, rep_id=rep_id, now=now, skipped=skipped, attempt_cap=attempt_cap
     )
     found = partial(NextLead, skipped=skipped, queue=queue)
+    if pool_filter:  # a saved filter of the pool: claim its first callable lead
+        return _claim(engine, rep_id, now, walk, found, key=queue, title=title)
     if engine.dialect.name == "postgresql":
         # The reads and the claim on one connection in autocommit: each statement is its
         # own round trip and holds nothing after it.
         with engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             with Session(bind=connection) as session:
-                result = _walk(session, queue, walk, found)
+                result = _walk(session, queue, title, walk, found)
             if result is not None:
                 return result
             return _claim_on_postgresql(connection, rep_id, now, attempt_cap, found)
     with Session(engine) as session:
-        result = _walk(session, queue, walk, found)
+        result = _walk(session, queue, title, walk, found)
     if result is not None:
         return result
     return _claim(engine, rep_id, now, walk, found)
 
 
+def _queue_title(engine: Engine, queue: str) -> tuple[str, bool]:
+    """The queue's title, and whether it is a saved filter of the pool (which claims)."""
+    if queue in QUEUES:
+        return QUEUE_INFO[queue].title, False
+    if not is_filter_key(queue):
+        raise QueueRefused(f"unknown queue {queue!r}; queues: {', '.join(QUEUES)}")
+    with Session(engine) as session:
+        info = filter_by_key(session, queue)
+    return info.title, info.criteria.owner == "pool"
+
+
 def _walk(
     session: Session,
     queue: str,
+    title: str,
     walk: Callable[..., QueueRow | None],
     found: Callable[..., NextLead],
 ) -> NextLead | None:
@@ -244,7 +260,6 @@ def _walk(
         if row is not None:
             return found(row.id, source, kind=row.kind)
     if queue != DEFAULT_QUEUE:
-        title = QUEUE_INFO[queue].title
         return found(None, None, message=f"nothing callable in {title} right now")
     return None
 
@@ -295,22 +310,28 @@ def _claim(
     now: datetime,
     walk: Callable[..., QueueRow | None],
     found: Callable[..., NextLead],
+    *,
+    key: str = "pool",
+    title: str = "your queue or the pool",
 ) -> NextLead:
-    """Claim the best callable pool lead for the rep, within their capacity (SQLite)."""
+    """Claim the best callable lead of the pool (or of a saved filter of the pool, `key`)
+    for the rep, within their capacity: on SQLite under the write lock, on PostgreSQL in
+    a transaction whose claim takes the lead only if it is still nobody's."""
     with write_session(engine) as session:
-        _release_lapsed_claims(session, now)
+        if engine.dialect.name != "postgresql":  # there the pool claim returns them
+            _release_lapsed_claims(session, now)
         rep = session.execute(_CAPACITY, {"rep_id": rep_id}).one_or_none()
         active, capacity = (rep.active, rep.capacity) if rep is not None else (False, 0)
         held = session.execute(_OPEN_COUNT, {"rep_id": rep_id}).scalar_one() if active else 0
         if not active or held >= capacity:
             return _nothing_claimed(found, active=active, held=held, capacity=capacity)
-        row = walk(session, "pool")
+        row = walk(session, key)
         if row is None:
-            return found(None, None, message="nothing callable in your queue or the pool")
+            return found(None, None, message=f"nothing callable in {title}")
         claimed = session.exec(
             _CLAIM, params={"lead_id": row.id, "rep_id": rep_id, "now": now, "until": now + LEASE}
         )
-        if claimed.rowcount != 1:  # cannot happen under the lock; never hand a lead out twice
+        if claimed.rowcount != 1:  # taken meanwhile (PostgreSQL); never hand a lead out twice
             return found(None, None, message="the lead was taken meanwhile: try again")
         record_change(
             session,

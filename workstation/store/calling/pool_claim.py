@@ -16,19 +16,20 @@ and passed in as a list, so a zone PostgreSQL does not know can never fail a cla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from workstation.store.models import OWNED, POOL
 from workstation.store.values.calling_window import outside_window
 
 LAPSED_BATCH = 100
 
-_CLAIM = text(f"""
+_CLAIM_SQL = f"""
 WITH me AS (
     SELECT rep.active, rep.capacity,
            (SELECT count(*) FROM lead WHERE lead.owner_id = rep.id AND {OWNED}) AS held
@@ -85,7 +86,11 @@ claim_history AS (
 SELECT (SELECT id FROM claimed) AS lead_id, me.active, me.capacity, me.held,
        (SELECT count(*) FROM released) AS released
 FROM (SELECT 1) AS one LEFT JOIN me ON true
-""")
+"""
+assert "%" not in _CLAIM_SQL
+# In the driver's own parameter style, sent by psycopg as a prepared statement: the claim
+# runs fifty times a second per rep at peak, and SQLAlchemy's layer would cost it a third.
+_CLAIM = re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", _CLAIM_SQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +131,9 @@ def claim_from_pool(
     attempt_cap: int,
 ) -> PoolClaim:
     """Run the claim statement on an autocommit connection; see the module's docstring."""
-    row = connection.execute(
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    row = driver.execute(
         _CLAIM,
         {
             "rep_id": rep_id,
@@ -137,11 +144,13 @@ def claim_from_pool(
             "attempt_cap": attempt_cap,
             "closed_zones": _closed_at(now.replace(second=0, microsecond=0))[1],
         },
-    ).one()
+        prepare=True,
+    ).fetchone()
+    lead_id, active, capacity, held, released = row
     return PoolClaim(
-        lead_id=row.lead_id,
-        active=bool(row.active),
-        capacity=row.capacity or 0,
-        held=row.held or 0,
-        released=row.released,
+        lead_id=lead_id,
+        active=bool(active),
+        capacity=capacity or 0,
+        held=held or 0,
+        released=released,
     )

@@ -3,13 +3,16 @@
 Each queue is a filter that repeats a partial index's predicate literally (so SQLite uses
 the index) and an order that the same index serves, and pages by key: the next page starts
 after the last row of this one, so a page deep in a million rows costs what the first does.
-Statements are built once at import; a page is one execution with bound values.
+Statements are built once at import; a page is one execution with bound values. A saved
+filter (`store/filters`) is a queue too, its key "filter:<id>": its statements are built
+the first time it is read, and kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -29,6 +32,8 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from workstation.store.conversion.rules import REJECTED
+from workstation.store.filters import criteria as filters
+from workstation.store.filters.criteria import Criteria
 from workstation.store.models import (
     CALLBACK,
     NURTURE,
@@ -155,17 +160,51 @@ def _page_statement(queue: Queue, *, first: bool) -> Select:
     return statement.order_by(*order).limit(bindparam("limit"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    queue: Queue
+    first: Select
+    following: Select
+    count: Select
+
+
 _FIRST = {key: _page_statement(q, first=True) for key, q in QUEUES.items()}
 _NEXT = {key: _page_statement(q, first=False) for key, q in QUEUES.items()}
 _COUNT = {
     key: select(func.count()).select_from(Lead if q.kind == "lead" else Contact).where(q.where)
     for key, q in QUEUES.items()
 }
+_BUILT_IN = {key: _Statements(q, _FIRST[key], _NEXT[key], _COUNT[key]) for key, q in QUEUES.items()}
 
 
 def _params(rep_id: int | None, now: datetime | None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     return {"rep_id": rep_id, "now": now, "since": now - timedelta(days=RECENT_DAYS)}
+
+
+@lru_cache(maxsize=256)
+def _filter_statements(key: str, title: str, criteria: Criteria) -> _Statements:
+    """A saved filter's statements, built once per filter (and again only if it changes)."""
+    queue = Queue(key, title, "", "lead", filters.where(criteria), filters.order(criteria))
+    count = select(func.count()).select_from(Lead).where(filters.where(criteria, paged=False))
+    return _Statements(
+        queue, _page_statement(queue, first=True), _page_statement(queue, first=False), count
+    )
+
+
+def _resolve(
+    session: Session, key: str, rep_id: int | None, now: datetime | None
+) -> tuple[_Statements, dict[str, Any]]:
+    """A queue's statements and the values they are run with: a built-in queue's, or a
+    saved filter's ("filter:<id>", read from the database)."""
+    params = _params(rep_id, now)
+    if key in QUEUES:
+        return _BUILT_IN[key], params
+    from workstation.store.filters.saved import filter_by_key
+
+    info = filter_by_key(session, key)
+    statements = _filter_statements(info.key, info.title, info.criteria)
+    return statements, {**params, **filters.params(info.criteria, params["now"])}
 
 
 def queue_page(
@@ -177,11 +216,13 @@ def queue_page(
     limit: int = 100,
     now: datetime | None = None,
 ) -> Page:
-    """One page of a queue, starting after the cursor `after` (None: the first page)."""
-    queue = QUEUES[key]
+    """One page of a queue (built-in, or a saved filter's "filter:<id>"), starting after
+    the cursor `after` (None: the first page)."""
+    statements, params = _resolve(session, key, rep_id, now)
+    queue = statements.queue
     fetch = limit + 1
-    params: dict[str, Any] = {"limit": fetch, **_params(rep_id, now)}
-    statement = _FIRST[key] if after is None else _NEXT[key]
+    params["limit"] = fetch
+    statement = statements.first if after is None else statements.following
     if after is not None:
         params.update({f"k{i}": value for i, value in enumerate(after)})
     results = session.execute(statement, params).all()
@@ -196,4 +237,5 @@ def queue_page(
 def queue_count(
     session: Session, key: str, *, rep_id: int | None, now: datetime | None = None
 ) -> int:
-    return session.execute(_COUNT[key], _params(rep_id, now)).scalar_one()
+    statements, params = _resolve(session, key, rep_id, now)
+    return session.execute(statements.count, params).scalar_one()

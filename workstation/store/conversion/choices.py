@@ -33,16 +33,26 @@ from workstation.store.models import (
 from workstation.store.reference import ContactRole
 
 # Lead fields a new account / contact takes, and that attaching fills when empty.
-ACCOUNT_FIELDS = ("website", "domain", "industry", "employees", "phone", "state", "country")
+# What a lead gives the account it becomes (its address the billing address, its account
+# type, empty unless a file gave one) and the contact (its address the mailing address,
+# its description the contact's, as Salesforce maps Lead.Description).
+ACCOUNT_FIELDS = ("website", "domain", "industry", "employees", "phone", "account_type",
+                  "street", "city", "state", "postal_code", "country")  # fmt: skip
 CONTACT_FIELDS = (
     "first_name",
     "title",
     "email",
     "phone",
+    "phone_extension",
+    "mobile_phone",
+    "street",
+    "city",
     "state",
+    "postal_code",
     "country",
     "time_zone",
     "lead_source",
+    "description",
 )
 
 

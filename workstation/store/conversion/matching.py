@@ -86,13 +86,17 @@ def _host(value: str | None) -> str | None:
 
 def company_domains(lead: Lead) -> list[tuple[str, str]]:
     """(domain, where from) of the lead's company: a work email's domain, its website's."""
+    return domains_of(lead.email, lead.website)
+
+
+def domains_of(email: str | None, website: str | None) -> list[tuple[str, str]]:
+    """(domain, where from) of a work email (a free mail domain names no company) and of a
+    website."""
     found: list[tuple[str, str]] = []
-    email_domain = (
-        _host(lead.email.rsplit("@", 1)[-1]) if lead.email and "@" in lead.email else None
-    )
+    email_domain = _host(email.rsplit("@", 1)[-1]) if email and "@" in email else None
     if email_domain and email_domain not in FREE_MAIL_DOMAINS:
         found.append((email_domain, "email"))
-    website = _host(lead.website)
+    website = _host(website)
     if website and website not in {d for d, _ in found}:
         found.append((website, "website"))
     return found

@@ -35,6 +35,7 @@ from workstation.store.demo.pools import (
 )
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
 from workstation.store.rep_names import rep_name_key
+from workstation.store.values.regions import stored_country
 
 DAY = 86_400
 SPAN_DAYS = 540  # leads arrive over the last eighteen months
@@ -191,8 +192,8 @@ def _regions() -> list[Region]:
         codes = tuple(postal.split("," if "," in postal else None))
         prefixes = tuple(code + area for area in areas.split())
         regions.append(
-            Region(country, state, city, zone, int(weight), prefixes, spans, codes, suffixes, tld,
-                   pools[german])
+            Region(stored_country(country), state, city, zone, int(weight), prefixes,
+                   spans, codes, suffixes, tld, pools[german])
         )  # fmt: skip
     return regions
 

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 
 from workstation.store.demo.load import EXPLICIT_IDS, TABLES, Batch, Loader, columns
 from workstation.store.demo.scratch import IdChain, Shipped, adopt, build_chunks
+from workstation.store.search.index import SQLITE_REBUILD
 
 # Memory for SQLite's page cache and index sorter during the load; released afterwards.
 SQLITE_CACHE_KIB = 256 * 1024
@@ -139,6 +140,8 @@ class SqliteLoader(Loader):
 
     def finish(self) -> None:
         for sql in self.triggers:
+            self.db.execute(sql)
+        for sql in SQLITE_REBUILD:  # the search index's triggers were off too
             self.db.execute(sql)
 
     def end(self) -> None:

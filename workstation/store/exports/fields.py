@@ -6,22 +6,25 @@ name in the same style. Every kind starts with `Id`, our integer primary key; id
 table, so a `…Id` column names its table through its name. `ExternalId` is the id the record
 had in the system it was imported from.
 
-leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Website,
-    Industry, NumberOfEmployees, Street, City, State, PostalCode, Country, LeadSource,
-    Status, OwnerId, CreatedDate, LastActivityDate, IsConverted, ConvertedDate,
-    ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId, HasOptedOutOfEmail
-    (email_opt_out), LastModifiedDate (updated_at); ours: TimeZone, LeadType (the offer),
-    CampaignId (the most recent campaign), IsOpen, LifecycleStage, ExistingAccountId (an
-    inquiry from a current customer), Score, DoNotCall, AssignedDate, CallbackDate,
-    AttemptCount, RejectedReason, ExternalId.
-contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MailingState,
-    MailingCountry, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
-    LastActivityDate, LastModifiedDate; ours: TimeZone, LifecycleStage, Score, IsReference,
-    ReferenceType (public, private or empty), ReferenceUseCount, IsActive, RejectedReason,
-    AssignedDate, CallbackDate, AttemptCount, ExternalId.
-accounts (Account): Id, Name, Website, Industry, NumberOfEmployees, Phone, BillingState,
-    BillingCountry, Type (Customer: a won opportunity of $1 or more; else Prospect),
-    OwnerId, CreatedDate; ours: Domain, IsActive, ExternalId.
+leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), MobilePhone,
+    Website, Industry, NumberOfEmployees, Street, City, State, PostalCode, Country,
+    Description (the inquiry), LeadSource, Status, OwnerId, CreatedDate, LastActivityDate,
+    IsConverted, ConvertedDate, ConvertedAccountId, ConvertedContactId,
+    ConvertedOpportunityId, HasOptedOutOfEmail (email_opt_out), LastModifiedDate
+    (updated_at); ours: PhoneExtension, AccountType (for the account it becomes), TimeZone,
+    LeadType (the offer), CampaignId (the most recent campaign), IsOpen, LifecycleStage,
+    ExistingAccountId (an inquiry from a current customer), Score, DoNotCall,
+    AssignedDate, CallbackDate, AttemptCount, RejectedReason, ExternalId.
+contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MobilePhone,
+    MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry,
+    Description, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
+    LastActivityDate, LastModifiedDate; ours: PhoneExtension, TimeZone, LifecycleStage,
+    Score, IsReference, ReferenceType (public, private or empty), ReferenceUseCount,
+    IsActive, RejectedReason, AssignedDate, CallbackDate, AttemptCount, ExternalId.
+accounts (Account): Id, Name, Type, Website, Industry, NumberOfEmployees, Phone,
+    BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry, OwnerId,
+    CreatedDate; ours: Domain, IsCustomer (a won opportunity of $1 or more), IsActive,
+    ExternalId.
 opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), StageName,
     Probability, CloseDate, IsClosed, IsWon (the stage's flag), NextStep, OwnerId,
     LeadSource, CampaignId (primary campaign source), CreatedDate; ours: ClosedReason (why
@@ -29,8 +32,8 @@ opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), St
 opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
     IsPrimary, CreatedDate.
 campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
-    IsActive, CreatedDate; ours: Offer (the lead type), Product, CallScriptId, EmailTemplate,
-    ExternalId.
+    IsActive, BudgetedCost, ActualCost (empty when not known), CreatedDate; ours: Offer (the
+    lead type), Product, CallScriptId, EmailTemplate, ExternalId.
 campaign-members (CampaignMember): Id, CampaignId, LeadId, ContactId, Status, HasResponded,
     FirstRespondedDate (responded_at), CreatedDate; ours: ExternalId.
 activities (Task): Id, WhoId (the contact, else the lead, as after a Salesforce
@@ -66,10 +69,8 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
-    case,
     exists,
     func,
-    literal,
     select,
 )
 from sqlalchemy.types import TypeEngine
@@ -105,7 +106,7 @@ _KINDS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 class ExportField:
     name: str
     expression: ColumnElement[Any]
-    kind: str  # bool, datetime, date, int, json, text or money
+    kind: str  # bool, datetime, date, int, json, text, money or country
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,12 @@ def _kind_of(expression: ColumnElement[Any]) -> str:
 
 def _money(name: str, expression: ColumnElement[Any]) -> ExportField:
     return ExportField(name, expression, "money")
+
+
+def _country(name: str, expression: ColumnElement[Any]) -> ExportField:
+    """A country, written as its ISO code (as imports store it) even where an older
+    version stored the name, so that importing the file again stores what is here."""
+    return ExportField(name, expression, "country")
 
 
 def _spec(
@@ -157,24 +164,18 @@ _member = table_of(CampaignMember)
 _activity = table_of(Activity)
 _history = table_of(History)
 
-# Salesforce's Account.Type: a customer has a won opportunity of $1 or more (seed 001).
+# A customer has a won opportunity of $1 or more (seed 001).
 _won = _opportunity.alias("won")
 _won_stage = _stage.alias("won_stage")
-_account_type: ColumnElement[Any] = case(
-    (
-        exists(
-            select(_won.c.id)
-            .join(_won_stage, _won_stage.c.name == _won.c.stage)
-            .where(
-                _won.c.account_id == _account.c.id,
-                _won_stage.c.is_won,
-                _won.c.amount_cents >= FIRST_DOLLAR,
-                _won.c.is_rejected.is_(False),
-            )
-        ),
-        literal("Customer", String),
-    ),
-    else_=literal("Prospect", String),
+_is_customer: ColumnElement[bool] = exists(
+    select(_won.c.id)
+    .join(_won_stage, _won_stage.c.name == _won.c.stage)
+    .where(
+        _won.c.account_id == _account.c.id,
+        _won_stage.c.is_won,
+        _won.c.amount_cents >= FIRST_DOLLAR,
+        _won.c.is_rejected.is_(False),
+    )
 )
 
 EXPORT_SPECS: dict[str, ExportSpec] = {
@@ -186,6 +187,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Company", "company"),
         ("Email", "email"),
         ("Phone", "phone"),
+        ("PhoneExtension", "phone_extension"),
+        ("MobilePhone", "mobile_phone"),
         ("Website", "website"),
         ("Industry", "industry"),
         ("NumberOfEmployees", "employees"),
@@ -193,7 +196,9 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("City", "city"),
         ("State", "state"),
         ("PostalCode", "postal_code"),
-        ("Country", "country"),
+        _country("Country", _lead.c.country),
+        ("Description", "description"),
+        ("AccountType", "account_type"),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LeadType", "lead_type"),
@@ -228,8 +233,14 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("Title", "title"),
         ("Email", "email"),
         ("Phone", "phone"),
+        ("PhoneExtension", "phone_extension"),
+        ("MobilePhone", "mobile_phone"),
+        ("MailingStreet", "street"),
+        ("MailingCity", "city"),
         ("MailingState", "state"),
-        ("MailingCountry", "country"),
+        ("MailingPostalCode", "postal_code"),
+        _country("MailingCountry", _contact.c.country),
+        ("Description", "description"),
         ("TimeZone", "time_zone"),
         ("LeadSource", "lead_source"),
         ("LifecycleStage", "lifecycle_stage"),
@@ -253,14 +264,18 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
     "accounts": _spec(
         _account,
         ("Name", "name"),
+        ("Type", "account_type"),
         ("Website", "website"),
         ("Domain", "domain"),
         ("Industry", "industry"),
         ("NumberOfEmployees", "employees"),
         ("Phone", "phone"),
+        ("BillingStreet", "street"),
+        ("BillingCity", "city"),
         ("BillingState", "state"),
-        ("BillingCountry", "country"),
-        ("Type", _account_type),
+        ("BillingPostalCode", "postal_code"),
+        _country("BillingCountry", _account.c.country),
+        ("IsCustomer", _is_customer),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
         ("CreatedDate", "created_at"),
@@ -303,6 +318,8 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("StartDate", "start_date"),
         ("EndDate", "end_date"),
         ("IsActive", "active"),
+        _money("BudgetedCost", _campaign.c.budget_cents),
+        _money("ActualCost", _campaign.c.actual_cost_cents),
         ("CallScriptId", "call_script_id"),
         ("EmailTemplate", "email_template"),
         ("CreatedDate", "created_at"),

@@ -50,6 +50,7 @@ from sqlalchemy import Engine, Row, bindparam, select
 from workstation.store.errors import StoreError
 from workstation.store.exports.fields import EXPORT_SPECS, ExportField, ExportSpec
 from workstation.store.exports.formulas import escape_formula
+from workstation.store.values.regions import stored_country
 
 EXPORT_KINDS: tuple[str, ...] = tuple(EXPORT_SPECS)
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "json")  # and xlsx, to a file (`export_workbook`)
@@ -176,6 +177,7 @@ _CSV_FORMATS: dict[str, Callable[[Any], str]] = {
     "json": lambda value: escape_formula(json.dumps(value, ensure_ascii=False)),
     "money": _money,
     "text": escape_formula,
+    "country": lambda value: escape_formula(stored_country(value)),
 }
 
 _JSON_FORMATS: dict[str, Callable[[Any], str]] = {
@@ -186,6 +188,7 @@ _JSON_FORMATS: dict[str, Callable[[Any], str]] = {
     "json": json.dumps,
     "money": _money,
     "text": encode_basestring_ascii,
+    "country": lambda value: encode_basestring_ascii(stored_country(value)),
 }
 
 

@@ -15,6 +15,7 @@ from datetime import UTC
 from typing import IO, Any
 
 from workstation.store.exports.fields import ExportField
+from workstation.store.values.regions import stored_country
 
 MOST_ROWS = 1_048_575  # Excel's rows, less the header
 
@@ -83,6 +84,10 @@ def _writer(kind: str, formats: dict[str, Any]):
     if kind == "date":
         day = formats["date"]
         return lambda sheet, row, column, value: sheet.write_datetime(row, column, value, day)
+    if kind == "country":
+        return lambda sheet, row, column, value: sheet.write_string(
+            row, column, stored_country(value)
+        )
     if kind == "json":
         return lambda sheet, row, column, value: sheet.write_string(
             row, column, json.dumps(value, ensure_ascii=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from workstation.store.errors import StoreError
+from workstation.store.lifecycle.campaigns import add_member_statuses
 from workstation.store.models import Campaign, CampaignMemberStatus
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
 from workstation.store.tables import table_of
@@ -32,14 +33,6 @@ class CampaignInfo:
     created: bool  # made by this call
     member_status: str  # the default status a new member gets
     member_responded: bool  # whether that status counts as responded
-
-
-def add_member_statuses(session: Session, campaign_id: int) -> None:
-    """Give a new campaign the default member statuses (Sent, the default; Responded)."""
-    session.execute(
-        insert(CampaignMemberStatus),
-        [dict(status, campaign_id=campaign_id) for status in DEFAULT_MEMBER_STATUSES],
-    )
 
 
 def default_member_status(

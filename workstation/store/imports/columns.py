@@ -1,11 +1,14 @@
 """Which column of a CSV file feeds which field of a lead.
 
 Headers are recognised under Salesforce's field names (FirstName, LastName, Company, Email,
-Phone, Title, LeadSource, Status, Website, Industry, NumberOfEmployees, Street, City, State,
-PostalCode, Country, DoNotCall, HasOptedOutOfEmail, our LeadType and TimeZone, an IANA zone
-such as Australia/Perth) and the variants other tools export ("first_name", "First Name",
-"E-mail", "Zip", "Mobile" …): case, spaces and punctuation never matter. A "Name" column is
-split into first and last name when there is no LastName column. `--map "Column=Field"` maps
+Phone, MobilePhone, Title, LeadSource, Status, Website, Industry, NumberOfEmployees,
+Street, City, State, PostalCode, Country, Description, DoNotCall, HasOptedOutOfEmail, our
+PhoneExtension, AccountType, LeadType and TimeZone, an IANA zone such as Australia/Perth)
+and the variants other tools export ("first_name", "First Name", "E-mail", "Zip",
+"Mobile" …): case, spaces and punctuation never matter. Salesforce's compound `Address`
+(`MailingAddress`, `BillingAddress`), a JSON object, feeds the street and fills city,
+state, postal code and country where their own columns are empty. A "Name" column is split
+into first and last name when there is no LastName column. `--map "Column=Field"` maps
 anything else (Field by its Salesforce name or ours); `--map "Column="` ignores a column.
 
 Numbered columns ("Phone 1", "email2") and report exports' "Object: Field" headers
@@ -13,6 +16,8 @@ Numbered columns ("Phone 1", "email2") and report exports' "Object: Field" heade
 recognised too. When several columns feed one field (Phone and Mobile, say), a row takes
 the first of them that is not empty, in the order of the alias lists below (direct lines
 before switchboards, work before home), 1 before 2, the person's before their account's.
+A mobile column feeds the mobile and is one of the phone's columns too: a row without
+another number is called on its mobile.
 """
 
 from __future__ import annotations
@@ -65,6 +70,12 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
             "homephone phonehome otherphone phoneother corporatephone companyphone "
             "switchboard",
         ),
+        (  # kept as the mobile, and a phone to call where the phone's aliases rank it
+            "mobile_phone",
+            "MobilePhone",
+            "mobilephone phonemobile mobile cell cellphone mobilenumber mobilephonenumber",
+        ),
+        ("phone_extension", "PhoneExtension", "phoneextension extension ext extn phoneext"),
         ("website", "Website", "website url websiteurl web homepage companywebsite site domain"),
         ("industry", "Industry", "industry sector vertical"),
         (
@@ -75,7 +86,8 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         (
             "street",
             "Street",
-            "street address address1 streetaddress addressline1 mailingstreet billingstreet",
+            "street address address1 streetaddress addressline1 mailingstreet billingstreet "
+            "mailingaddress billingaddress",
         ),
         ("city", "City", "city town mailingcity billingcity"),
         (
@@ -98,6 +110,12 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         ("time_zone", "TimeZone", "timezone tz zone timezonesidkey olson iana"),
         ("lead_source", "LeadSource", "leadsource source channel"),
         ("lead_type", "LeadType", "leadtype offer"),
+        (
+            "description",
+            "Description",
+            "description inquiry enquiry message notes note comments comment details",
+        ),
+        ("account_type", "AccountType", "accounttype type companytype"),
         ("status", "Status", "status leadstatus"),
         ("do_not_call", "DoNotCall", "donotcall dnc"),
         ("email_opt_out", "HasOptedOutOfEmail", "hasoptedoutofemail emailoptout optout"),
@@ -111,11 +129,13 @@ _TARGETS = {picklist_key(f.name): f.name for f in IMPORT_FIELDS} | {
 # Phone", "Organization - Address") after every column of the person's own.
 _NUMBERED = 100
 _ACCOUNT_RANK = 1_000_000
+_LAST_RANK = 10 * _ACCOUNT_RANK
+_PHONE_RANKS = {alias: rank for rank, alias in enumerate(FIELDS_BY_NAME["phone"].aliases)}
 _ALIASES = {
-    alias: (field.name, rank * _NUMBERED)
+    alias: (field.name, _PHONE_RANKS.get(alias, rank) * _NUMBERED)
     for field in IMPORT_FIELDS
     for rank, alias in enumerate(field.aliases)
-}
+}  # a mobile's alias names the mobile (the later field), ranked as a phone
 _NUMBER = re.compile(r"(\D+?)(\d{1,2})")
 # Report exports and other CRMs name a column by its object: "Contact: First Name",
 # "Account: Account Name", "Person - Phone - Work", "Organization - Name".
@@ -200,6 +220,8 @@ def match_columns(
                 unmapped.append(cell)
             continue
         ranked.setdefault(field, []).append((rank, index))
+        if field == "mobile_phone":  # also a number to call
+            ranked.setdefault("phone", []).append((rank if rank >= 0 else _LAST_RANK, index))
     if "last_name" in ranked:
         ranked.pop("full_name", None)
     columns = tuple(

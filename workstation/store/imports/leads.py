@@ -278,6 +278,7 @@ def import_leads(
                     default_status=next(s.name for s in statuses if s.is_default),
                     open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
                     dry_run=dry_run,
+                    rep_id=acting_rep_id,
                 )
                 run = _Run(
                     writer, transaction, progress, keep_ids=assign_as is not None, clock=clock

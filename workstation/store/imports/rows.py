@@ -29,6 +29,7 @@ from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_sourc
 from workstation.store.imports.reader import parse_block
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
+from workstation.store.values.addresses import Address, compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import (
     BadValue,
@@ -44,10 +45,11 @@ from workstation.store.values.regions import country_code, region_code, zone_for
 LEAD_VALUES = tuple(
     "first_name last_name title company email phone website industry employees street city "
     "state postal_code country time_zone lead_source lead_type do_not_call email_opt_out "
-    "status".split()
+    "phone_extension mobile_phone description account_type status".split()
 )
 _TEXT = tuple(
-    "first_name last_name title company website industry street city postal_code lead_type".split()
+    "first_name last_name title company website industry street city postal_code lead_type "
+    "phone_extension account_type".split()
 )
 _LIMITS: dict[str, int | None] = {
     name: getattr(table_of(Lead).c[name].type, "length", None) for name in LEAD_VALUES
@@ -144,12 +146,16 @@ class RowCleaner:
             name: (indexes[0] if len(indexes) == 1 else -1, indexes, {})
             for name, indexes in columns.items()
         }
+        # A street's cell may hold a compound address, longer than any street: its length
+        # is checked once it is known to be a street (`_street`).
         self.text = [
-            (_AT[name], *self.fields[name], _LIMITS[name], _LABELS[name])
+            (_AT[name], *self.fields[name], None if name == "street" else _LIMITS[name],
+             _LABELS[name])
             for name in _TEXT
-            if name in self.fields
-        ]
+        ]  # fmt: skip
         self.has = frozenset(columns)
+        self.mobiles = self.fields["mobile_phone"][1]  # among the phones too (`columns`)
+        self.phones = self.fields["phone"][1]
         self.place = bool(self.has & {"country", "state"})
         self.flags = [flag for flag in _FLAGS if flag[1] in self.has]
         self.blank: list = [None] * len(LEAD_VALUES)  # each row's values, before its cells
@@ -192,6 +198,7 @@ class RowCleaner:
                 if len(memo) < KEPT:
                     memo[cell] = value
             values[at] = value
+        address = None if values[_STREET] is None else self._street(values)
         if "full_name" in has:
             cell, memo = cell_of(cells, "full_name")
             if (names := memo.get(cell, missing)) is missing:
@@ -205,24 +212,30 @@ class RowCleaner:
             raise BadValue("no LastName: a lead needs one")
         if not values[_COMPANY]:
             raise BadValue("no Company: a lead needs one")
-        country, code, state = self._place(cells) if self.place else (None, None, None)
+        place = self.place or address is not None
+        country, code, state = self._place(cells, address) if place else (None, None, None)
         values[_COUNTRY], values[_STATE] = code or country, state
         email, bad_email = self._email(cells) if "email" in has else (None, None)
-        phone = zone = bad_phone = None
-        if "phone" in has:
+        phone = zone = bad_phone = extension = mobile = bad_mobile = None
+        if self.phones:
             region = code if code in _REGIONS else rules.region
-            phone, zone, bad_phone = self._phone(cells, region)
+            phone, zone, extension, bad_phone = self._phone(cells, self.phones, region)
+            if self.mobiles:
+                mobile, _, _, bad_mobile = self._phone(cells, self.mobiles, region)
+                bad_mobile = None if bad_mobile == bad_phone else bad_mobile
         if phone is None and email is None:
             raise BadValue(bad_phone or bad_email or _UNREACHABLE)
-        values[_PHONE] = phone
+        values[_PHONE], values[_MOBILE] = phone, mobile
+        values[_EXTENSION] = values[_EXTENSION] or extension
         if phone is not None and state and not code and not phone.startswith("+1"):
             # "WA" beside an Australian number is Western Australia, not Washington.
             zone = record_zone(phone, state, None)
         else:
             zone = zone_for_place(state, code) or zone
-        if bad_phone or bad_email:  # the row is kept, reachable by what was good in it
+        if bad_phone or bad_email or bad_mobile:  # kept, reachable by what was good in it
             lost = [f"its {what} ({problem})" for what, problem in
-                    (("phone", bad_phone), ("email", bad_email)) if problem]  # fmt: skip
+                    (("phone", bad_phone), ("mobile", bad_mobile), ("email", bad_email))
+                    if problem]  # fmt: skip
             self.warning = "kept without " + " and without ".join(lost)
         if "time_zone" in has:  # a zone the file names (our own export's) wins
             cell, memo = cell_of(cells, "time_zone")
@@ -248,6 +261,10 @@ class RowCleaner:
                 source = source and lead_source(source)
                 if len(memo) < KEPT:
                     memo[cell] = source
+        if "description" in has:
+            cell, memo = cell_of(cells, "description")
+            given = _given(cell)
+            values[_DESCRIPTION] = given and clean_text(given, multiline=True)
         values[_SOURCE] = rules.source or source or rules.default_source
         values[_TYPE] = values[_TYPE] or rules.default_type
         if "status" in has and (given := _given(cell_of(cells, "status")[0])) is not None:
@@ -265,21 +282,23 @@ class RowCleaner:
             values[at] = flag
         return tuple(values)
 
-    def _phone(self, cells: list[str], region: str) -> tuple[str | None, str | None, str | None]:
-        """(E.164, its zone, the first given number that is not one) of the row's phone
-        columns, best first: the first valid number wins."""
+    def _phone(
+        self, cells: list[str], indexes: tuple[int, ...], region: str
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """(E.164, its zone, its extension, the first given number that is not one) of the
+        phone columns at `indexes`, best first: the first valid number wins."""
         problem = None
-        for index in self.fields["phone"][1]:
+        for index in indexes:
             given = _given(cells[index])
             if given is None:
                 continue
             try:
-                phone, zone = phone_values(given, region, self.zones)
+                phone, zone, extension = phone_values(given, region, self.zones)
             except BadValue as error:
                 problem = problem or str(error)
                 continue
-            return phone, zone, problem
-        return None, None, problem
+            return phone, zone, extension, problem
+        return None, None, None, problem
 
     def _email(self, cells: list[str]) -> tuple[str | None, str | None]:
         """(The first valid email of the row's email columns, the first given that is not)."""
@@ -299,10 +318,32 @@ class RowCleaner:
                 return email, problem
         return None, problem
 
-    def _place(self, cells: list[str]) -> tuple[str | None, str | None, str | None]:
-        """(Country as cleaned, its ISO code, State as stored)."""
+    def _street(self, values: list) -> Address | None:
+        """The compound address the street's cell holds, if it does, split: its street,
+        and its city and postal code where the row has none of its own (the state and
+        country go to `_place`)."""
+        street = values[_STREET]
+        address = compound_address(street) if street[0] == "{" else None
+        if address is None:
+            if len(street) > _held("street"):
+                raise BadValue(f"Street is {len(street):,} characters long; at most 255 fit")
+            return None
+        values[_STREET] = clean_text(address.street or "", _held("street"), "Street")
+        for at, name, label in ((_CITY, "city", "City"), (_POSTAL, "postal_code", "PostalCode")):
+            if values[at] is None:
+                values[at] = clean_text(getattr(address, name) or "", _LIMITS[name], label)
+        return address
+
+    def _place(
+        self, cells: list[str], address: Address | None = None
+    ) -> tuple[str | None, str | None, str | None]:
+        """(Country as cleaned, its ISO code, State as stored); a compound address gives
+        the state and country its own columns leave empty."""
         country_cell, memo = self._cell(cells, "country")
         state_cell, _ = self._cell(cells, "state")
+        if address is not None:
+            country_cell = country_cell if _given(country_cell) else address.country or ""
+            state_cell = state_cell if _given(state_cell) else address.state or ""
         key = (country_cell, state_cell)
         place = memo.get(key, _MISSING)
         if place is _MISSING:
@@ -318,6 +359,10 @@ class RowCleaner:
 _FIRST, _LAST, _COMPANY, _EMAIL, _PHONE = (
     _AT[n] for n in "first_name last_name company email phone".split()
 )
+_MOBILE, _EXTENSION, _DESCRIPTION = (
+    _AT[n] for n in "mobile_phone phone_extension description".split()
+)
+_STREET, _CITY, _POSTAL = (_AT[n] for n in "street city postal_code".split())
 _COUNTRY, _STATE, _ZONE, _EMPLOYEES = (_AT[n] for n in "country state time_zone employees".split())
 _SOURCE, _TYPE, _STATUS = (_AT[n] for n in "lead_source lead_type status".split())
 _FLAGS = (

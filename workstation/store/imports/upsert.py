@@ -17,6 +17,13 @@ A matched record only has its empty fields filled (and do-not-call / email opt-o
 on, never off); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
 member of a campaign once, with the campaign's default member status.
+
+A row matching a stored contact is a new inquiry from a known person (seed 002): it is not
+merged into the contact but becomes a lead linked to it, routed as
+`lifecycle.known_people` decides, or fills the lead already linked to it. A new lead from a
+customer account's domain is marked a customer inquiry. A stored person put aside (rejected,
+nurtured) who joins a campaign with a responded status is reopened for sales
+(`lifecycle.responses`).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any, final
 
 from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, select, update
 
+from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
 from workstation.store.imports.sql import (
@@ -37,8 +45,17 @@ from workstation.store.imports.sql import (
     find_by_email_or_phone,
     insert_rows,
 )
+from workstation.store.lifecycle.known_people import (
+    customer_account_of,
+    customer_accounts,
+    for_importer,
+    may_hand_over,
+    route_known_contacts,
+)
+from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.tables import table_of
+from workstation.store.values.addresses import compound_address
 
 _lead = table_of(Lead)
 _contact = table_of(Contact)
@@ -46,14 +63,20 @@ _member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
-    "country time_zone lead_source lead_type".split()
+    "country time_zone lead_source lead_type phone_extension mobile_phone description "
+    "account_type".split()
 )
-CONTACT_FILL = tuple("first_name title email phone state country time_zone lead_source".split())
+CONTACT_FILL = tuple(
+    "first_name title email phone street city state postal_code country time_zone lead_source "
+    "phone_extension mobile_phone description".split()
+)
 FLAGS = ("do_not_call", "email_opt_out")
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
-_EMAIL, _PHONE = _AT["email"], _AT["phone"]
+_EMAIL, _PHONE, _WEBSITE = _AT["email"], _AT["phone"], _AT["website"]
 
-LEAD_LOOKUP = ("id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id")
+LEAD_LOOKUP = (
+    "id", *LEAD_FILL, *FLAGS, "is_converted", "converted_contact_id", "campaign_id", "contact_id"
+)  # fmt: skip
 CONTACT_LOOKUP = ("id", *CONTACT_FILL, *FLAGS)
 # By person, not by campaign: "campaign_id = ?" would make SQLite read every member of the
 # campaign (its index looks selective to a planner without statistics), and a campaign of a
@@ -92,6 +115,14 @@ _UPDATE = {
 }
 
 
+def _empty(name: str, value: object) -> bool:
+    """Whether a matched record's field is empty, to be filled: a street an earlier version
+    stored as a compound address's JSON text is no street."""
+    if value is None or value == "":
+        return True
+    return name == "street" and str(value)[0] == "{" and compound_address(str(value)) is not None
+
+
 def _insert_returning_ids(
     connection: Connection, columns: Sequence[str], rows: list[tuple]
 ) -> list[int]:
@@ -127,6 +158,7 @@ class _Target:
     read_only: bool = False
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
+    contact_id: int | None = None  # a new lead's: the stored contact it turned out to be
 
     def named(self) -> dict[str, Any]:
         if self.values is None:
@@ -151,7 +183,7 @@ class BatchResult:
     created: int
     updated: int
     unchanged: int
-    new_lead_ids: list[int] = field(default_factory=list)
+    new_lead_ids: list[int] = field(default_factory=list)  # the new leads without an owner
 
 
 class _Index:
@@ -213,8 +245,10 @@ class BatchWriter:
         default_status: str,
         open_statuses: set[str],
         dry_run: bool = False,
+        rep_id: int | None = None,
     ) -> None:
         self.campaign = campaign
+        self.rep_id = rep_id  # who imports: named in the history of what the import changes
         self.default_status = default_status
         self.open_statuses = open_statuses
         self.known: KnownValues | None = None
@@ -225,12 +259,21 @@ class BatchWriter:
         self.carried = _CarriedIndex()
         self.carried_new: list[Cleaned | _Target] = []
         self.carried_stored: dict[tuple[str, int], _Target] = {}
+        # Stored contact id -> the lead linked to it (stored, or new in this batch; a dry
+        # run's over every batch).
+        self.linked: dict[int, _Target] = {}
+        self.customers: dict[str, int] | None = None  # customer accounts by domain
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
     ) -> BatchResult:
+        if self.customers is None:
+            self.customers = customer_accounts(connection)
+        if not self.dry_run:
+            self.linked = {}
         known = self._known(connection, len(rows))
         index, found = self._existing(connection, rows, known)
+        new_linked: list[_Target] = []
         emails, phones = index.emails, index.phones
         # Each new lead's row; made a _Target only when a later row merges into it.
         fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
@@ -240,6 +283,10 @@ class BatchWriter:
             email, phone = values[_EMAIL], values[_PHONE]
             if (email and email in emails) or (phone and phone in phones):
                 target = self._find(index, fresh, email, phone)
+                if target is not None and target.table == "contact":
+                    target = self._linked_lead(target, values, new_linked)
+                    if target is None:  # a new lead linked to the contact
+                        continue
                 if target is not None:
                     if self._merge(target, values, index):
                         updated += 1
@@ -258,15 +305,71 @@ class BatchWriter:
                     same.append(position)
         if self.dry_run:
             self.written += len(rows)
-            return BatchResult(len(fresh) - first_new, updated, unchanged)
+            return BatchResult(len(fresh) - first_new + len(new_linked), updated, unchanged)
         ids = self._insert(connection, fresh, now)
+        self._insert_linked(connection, new_linked, now)
         self._update(connection, found, now)
         if known is not None:
             known.add(row[_EMAIL] for row in rows)
             known.add(row[_PHONE] for row in rows)
             known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
         self.written += len(rows)
-        return BatchResult(len(fresh), updated, unchanged, ids)
+        return BatchResult(len(fresh) + len(new_linked), updated, unchanged, ids)
+
+    def _linked_lead(
+        self, contact: _Target, values: Cleaned, new_linked: list[_Target]
+    ) -> _Target | None:
+        """The lead linked to a stored contact a row matches, which the row then fills;
+        None when there was none: the row becomes one (a new inquiry from a known person)."""
+        contact_id = _stored_id(contact)
+        linked = self.linked.get(contact_id)
+        email = values[_EMAIL]
+        if linked is not None and not (email and linked.email and linked.email != email):
+            return linked
+        lead = _Target("lead", None, email, None, values, contact_id=contact_id)
+        lead.is_member = self.campaign is not None
+        self.linked.setdefault(contact_id, lead)
+        new_linked.append(lead)
+        return None
+
+    def _insert_linked(self, connection: Connection, leads: list[_Target], now: datetime) -> None:
+        """Insert the new leads linked to stored contacts, routed as their contacts say,
+        with the routing in the history."""
+        if not leads:
+            return
+        routes = route_known_contacts(connection, (t.contact_id for t in leads if t.contact_id))
+        manager = may_hand_over(connection, self.rep_id)
+        for target in leads:
+            assert target.contact_id is not None
+            route = for_importer(
+                routes[target.contact_id], may_hand_over=manager, rep_id=self.rep_id
+            )
+            values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
+            values.update(
+                status=route.status,
+                is_open=route.status in self.open_statuses,
+                owner_id=route.owner_id,
+                assigned_at=now if route.owner_id is not None else None,
+                contact_id=target.contact_id,
+                existing_account_id=self._customer(values["email"], values["website"]),
+                campaign_id=self.campaign.id if self.campaign else None,
+                created_at=now,
+                updated_at=now,
+            )
+            target.id = connection.execute(
+                insert(_lead).values(values).returning(_lead.c.id)
+            ).scalar_one()
+            target.member_of = ("lead", target.id)
+            for name, new in (("status", route.status), ("owner_id", route.owner_id)):
+                record_change(
+                    connection, entity="lead", entity_id=target.id, field=name, old=None,
+                    new=new, rep_id=self.rep_id, reason=route.reason, at=now,
+                )  # fmt: skip
+        self._join(connection, [("lead", _stored_id(t)) for t in leads], now)
+
+    def _customer(self, email: str | None, website: str | None) -> int | None:
+        """The customer account a new lead inquires from (a customer inquiry, ★)."""
+        return customer_account_of(self.customers or {}, email, website)
 
     def _known(self, connection: Connection, coming: int) -> KnownValues | None:
         """The filter of stored emails and phones, when it is to be had and worth it."""
@@ -336,6 +439,8 @@ class BatchWriter:
                 target.read_only = True
                 contact = row["converted_contact_id"]
                 target.member_of = ("contact", contact) if contact is not None else None
+            elif row["contact_id"] is not None:
+                self.linked.setdefault(row["contact_id"], target)
             leads.append(target)
         leads.sort(key=lambda t: (t.read_only, t.id))
         for target in found:
@@ -377,7 +482,7 @@ class BatchWriter:
             current = target.named()
             for name in target.fill:
                 new = values[_AT[name]]
-                if new is not None and new != "" and current[name] in (None, ""):
+                if new is not None and new != "" and _empty(name, current[name]):
                     current[name] = new
                     changed = True
             for name in FLAGS:
@@ -421,6 +526,9 @@ class BatchWriter:
             else:
                 flag = is_open[status in open_statuses]
                 append((*values[:-1], status, flag, *campaign, at, at, *defaults))
+        if self.customers:  # only then is each row's domain looked at
+            columns = (*columns, "existing_account_id")
+            rows = [(*row, self._customer(row[_EMAIL], row[_WEBSITE])) for row in rows]
         ids = _insert_returning_ids(connection, columns, rows)
         self._join(connection, [("lead", i) for i in ids], now)
         return ids
@@ -430,7 +538,14 @@ class BatchWriter:
             changes = [self._changes(t, now) for t in targets if t.dirty and t.table == table]
             if changes:
                 connection.execute(_UPDATE[table], changes)
-        self._join(connection, [t.member_of for t in targets if t.joins and t.member_of], now)
+        joined = [t.member_of for t in targets if t.joins and t.member_of]
+        self._join(connection, joined, now)
+        if joined and self.campaign is not None and self.campaign.member_responded:
+            campaign = self.campaign
+            reopen_responders(
+                connection, joined, campaign=campaign.name, status=campaign.member_status,
+                rep_id=self.rep_id, at=now,
+            )  # fmt: skip
 
     def _changes(self, target: _Target, now: datetime) -> dict[str, object]:
         values = target.named()

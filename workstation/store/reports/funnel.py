@@ -38,6 +38,7 @@ from workstation.store.models import REJECTED, Contact, History, Lead, Opportuni
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_history import DetourRow, detours
+from workstation.store.reports.funnel_money import MoneyRow, money_by_campaign, money_by_source
 from workstation.store.reports.funnel_opportunities import OpportunityFigures, opportunity_figures
 from workstation.store.tables import table_of
 
@@ -94,6 +95,8 @@ class FunnelReport:
     detours: list[DetourRow]
     rejected_by_reason: list[tuple[str, int]]  # leads and contacts, most first
     opportunities: OpportunityFigures  # pipeline, won, lost; rejected by sales apart
+    money_by_campaign: list[MoneyRow]  # pipeline, won and cost per won deal (seed 002's ROI)
+    money_by_source: list[MoneyRow]
 
 
 def _history_reached(entity: str):
@@ -263,4 +266,6 @@ def funnel_report(
         ),
         rejected_by_reason=_rejected_by_reason(session, since),
         opportunities=opportunity_figures(session, since),
+        money_by_campaign=money_by_campaign(session, since),
+        money_by_source=money_by_source(session, since),
     )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from workstation.display import age, money
 from workstation.store.reports.funnel import FunnelReport, SourceRow
 from workstation.store.reports.funnel_history import RepActivity, StatusTime
+from workstation.store.reports.funnel_money import MoneyRow
 from workstation.store.reports.funnel_opportunities import OpportunityFigures
 
 
@@ -98,6 +99,26 @@ def group_section(title: str, label: str, groups: Sequence[SourceRow]) -> Sectio
     return Section(title, head, rows)
 
 
+def money_section(title: str, label: str, rows: Sequence[MoneyRow]) -> Section:
+    head = (label, "Open", "Pipeline $", "Won", "Won $", "Cost $", "$ per won")
+    return Section(
+        title,
+        head,
+        [
+            (
+                r.name,
+                f"{r.open_opportunities:,}",
+                money(r.pipeline_cents),
+                f"{r.won:,}",
+                money(r.won_cents),
+                "" if r.cost_cents is None else money(r.cost_cents),
+                "" if r.cost_per_won_cents is None else money(r.cost_per_won_cents),
+            )
+            for r in rows
+        ],
+    )
+
+
 def time_section(statuses: Sequence[StatusTime]) -> Section:
     rows = [(t.status, median_time(t), f"{t.stays:,}") for t in statuses]
     return Section("Time in status (median)", ("Status", "Median", "Stays"), rows)
@@ -119,27 +140,11 @@ def all_sections(
         *stage_sections(report),
         group_section("By lead source (channel)", "Source", report.by_source),
         group_section("By lead type (offer)", "Offer", report.by_type),
+        money_section("Pipeline and won by campaign", "Campaign", report.money_by_campaign),
+        money_section("Pipeline and won by source", "Source", report.money_by_source),
         time_section(statuses),
         rep_section(reps),
     ]
-
-
-def text_lines(sections: Sequence[Section]) -> list[str]:
-    """Aligned columns: the first left, the figures right."""
-    lines: list[str] = []
-    for section in sections:
-        widths = [
-            max([len(h)] + [len(row[i]) for row in section.rows])
-            for i, h in enumerate(section.head)
-        ]
-        lines += ["", section.title]
-        for row in [section.head, *section.rows]:
-            cells = [
-                value.ljust(width) if i == 0 else value.rjust(width)
-                for i, (value, width) in enumerate(zip(row, widths, strict=True))
-            ]
-            lines.append("  ".join(cells).rstrip())
-    return lines
 
 
 def funnel_json(
@@ -153,6 +158,9 @@ def funnel_json(
     for key in ("by_source", "by_type"):
         for row, group in zip(data[key], getattr(report, key), strict=True):
             row |= {"conversion_rate": group.conversion_rate, "win_rate": group.win_rate}
+    for key in ("money_by_campaign", "money_by_source"):
+        for row, money_row in zip(data[key], getattr(report, key), strict=True):
+            row["cost_per_won_cents"] = money_row.cost_per_won_cents
     data["time_in_status"] = [asdict(t) for t in statuses]
     data["reps"] = [asdict(r) | {"connect_rate": r.connect_rate} for r in reps]
     return data

@@ -9,10 +9,11 @@
   skip the library (25–50 µs a call) and come out exactly as it would give them, lower-cased;
   a test holds the pattern to that. Everything else goes through the library.
 - Phones are parsed by libphonenumber with a default region, must be valid numbers, and are
-  stored in E.164. North American numbers written as ten digits (or 1 + ten, or +1 + ten)
-  with ordinary separators are read without the general parser, giving the very number it
-  would, and a number matching the US pattern is valid without the general check, as it
-  would be (tests hold both to the library).
+  stored in E.164; an extension written after the number ("x972", "ext. 972", "#972") is
+  read apart from it, for its own field. North American numbers written as ten digits (or
+  1 + ten, or +1 + ten) with ordinary separators are read without the general parser,
+  giving the very number it would, and a number matching the US pattern is valid without
+  the general check, as it would be (tests hold both to the library).
 
 A value that cannot be used raises `BadValue` with a message a person can act on.
 """
@@ -159,18 +160,22 @@ _ZONE_DIGITS = {
 _ZONES_KEPT = 1 << 16
 
 
-def phone_values(value: str, region: str, zones: dict[str, str | None]) -> tuple[str, str | None]:
-    """(E.164, `phone_zone`) of the number written in `value`, which is not blank, as
-    `parse_phone` reads it; BadValue when it is not valid. `zones` keeps answers."""
+def phone_values(
+    value: str, region: str, zones: dict[str, str | None]
+) -> tuple[str, str | None, str | None]:
+    """(E.164, `phone_zone`, the extension) of the number written in `value`, which is not
+    blank, as `parse_phone` reads it; BadValue when it is not valid. `zones` keeps answers."""
     written = value.strip()
     national = _nanp_national(written, region)
     number: PhoneNumber | None = None
+    extension = None
     if national is not None and _US_NUMBER.fullmatch(national):
         formatted = "+1" + national
     else:
         number = parse_phone(written, region)
         assert number is not None
         formatted = e164(number)
+        extension = number.extension or None
     key = formatted[1 : 1 + _ZONE_DIGITS.get(formatted[1:2], 0)]
     try:
         zone = zones[key]
@@ -180,7 +185,7 @@ def phone_values(value: str, region: str, zones: dict[str, str | None]) -> tuple
         zone = phone_zone(number)
         if len(zones) < _ZONES_KEPT:
             zones[key] = zone
-    return formatted, zone
+    return formatted, zone, extension
 
 
 def display_phone(stored: str | None, region: str = "US") -> str:

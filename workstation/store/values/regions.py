@@ -274,6 +274,11 @@ def country_code(text: str | None) -> str | None:
     return _COUNTRY_CODES.get(_key(text)) if text else None
 
 
+def stored_country(text: str) -> str:
+    """A country as the store keeps it: its ISO code, or the text when it names none."""
+    return country_code(text) or text
+
+
 @lru_cache(maxsize=4096)
 def region_code(state: str | None, country: str | None) -> str | None:
     """The postal code of a US state, a Canadian province or an Australian state (by code or

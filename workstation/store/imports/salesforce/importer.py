@@ -31,7 +31,7 @@ from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import CsvRows, sniff
-from workstation.store.imports.salesforce import records
+from workstation.store.imports.salesforce import ours, records
 from workstation.store.imports.salesforce.values import Mapping, Picklists
 from workstation.store.models import (
     Account,
@@ -67,6 +67,16 @@ OBJECTS: dict[str, Imported] = {
     "Task": Activity,
 }
 CHUNK = 500
+# How a record of our own export with no Salesforce Id is known to be here already (leads:
+# `_same_lead`, as for every lead; campaigns: by name, unique here): each tuple of columns
+# in turn, equal (or both empty).
+_SAME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Account": (("name", "website", "phone", "country"),),
+    "Contact": (("email",), ("phone",)),
+    "Opportunity": (("account_id", "name", "close_date"),),
+    "CampaignMember": (("campaign_id", "lead_id", "contact_id"),),
+    "Activity": (("occurred_at", "lead_id", "contact_id", "kind", "subject"),),
+}
 
 
 class SalesforceImportError(StoreError):
@@ -128,13 +138,21 @@ def _files(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _read(path: Path, encoding: str | None) -> list[dict[str, str]]:
+def _read(name: str, path: Path, encoding: str | None) -> list[dict[str, str]]:
     """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
-    kept: a Description has several), picklist values and Ids among them."""
+    kept: a Description has several), picklist values and Ids among them; our own
+    exports' rows made into a Salesforce export's (`ours`)."""
     with CsvRows(path, sniff(path, encoding)) as reader:
         header = [clean_text(cell) or "" for cell in reader.header]
+        form = ours.dialect(header)
         return [
-            dict(zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False))
+            ours.as_salesforce(
+                name,
+                dict(
+                    zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)
+                ),
+                form,
+            )
             for _, cells in reader
         ]
 
@@ -180,7 +198,11 @@ class _Loader:
         created = merged = 0
         for row in rows:
             salesforce_id = row.get("Id", "").strip()
-            if not salesforce_id or salesforce_id in self.ids[name]:
+            # A row of our own export without a Salesforce Id: its key links this import.
+            key = salesforce_id or row.get(ours.KEY, "")
+            if salesforce_id and key in self.ids[name]:
+                self._alias(name, row, self.ids[name][key])
+            if not key or key in self.ids[name]:
                 continue
             if name == "CampaignMember" and not self._member_links(row):
                 self.values.kept[
@@ -188,22 +210,38 @@ class _Loader:
                     "imported, left out"
                 ] += 1
                 continue
+            if name == "Campaign" and not salesforce_id:
+                same = self.session.execute(
+                    select(col(Campaign.id)).where(
+                        col(Campaign.name) == (self.values.text(row, "Name", 190) or "").strip()
+                    )
+                ).scalar()
+                if same is not None:  # from our own export, imported before
+                    self.ids[name][key] = same
+                    merged += 1
+                    continue
             values = self._values(name, row)
             if name == "Lead" and not values["is_converted"]:
                 same = self._same_lead(values)
                 if same is not None:  # the person is here already (a CSV, a duplicate)
-                    self.ids[name][salesforce_id] = same
-                    self._claim_external_id(same, salesforce_id)
+                    self.ids[name][key] = same
+                    if salesforce_id:
+                        self._claim_external_id(same, salesforce_id)
                     merged += 1
                     continue
                 if not (values["phone"] or values["email"]):
-                    self.unreachable.append(salesforce_id)
+                    self.unreachable.append(salesforce_id or key)
                     continue
-            record = model(**values, external_id=salesforce_id)
+            elif not salesforce_id and (same := self._same_record(model, values)) is not None:
+                self.ids[name][key] = same  # from our own export, imported before
+                merged += 1
+                continue
+            record = model(**values, external_id=salesforce_id or None)
             self.session.add(record)
             self.session.flush()
             assert record.id is not None  # flushed
-            self.ids[name][salesforce_id] = record.id
+            self.ids[name][key] = record.id
+            self._alias(name, row, record.id)
             if isinstance(record, Lead):
                 self.new_leads.append(record.id)
             if isinstance(record, Account):
@@ -212,6 +250,12 @@ class _Loader:
         if merged:
             self.merged[name] = merged
         return ObjectCount(name, len(rows), created, len(known) + merged)
+
+    def _alias(self, name: str, row: dict[str, str], record_id: int) -> None:
+        """A row of our own export is also found by its own key, as the other files of
+        the export name it."""
+        if row.get(ours.KEY):
+            self.ids[name][row[ours.KEY]] = record_id
 
     def _member_links(self, row: dict[str, str]) -> bool:
         """Whether a membership's campaign and its lead or contact are here."""
@@ -233,6 +277,21 @@ class _Loader:
                 ).scalar()
                 if found is not None:
                     return found
+        return None
+
+    def _same_record(self, model: Imported, values: dict) -> int | None:
+        """A record of our own export without a Salesforce Id that is here already, so
+        that a second run makes nothing twice: found as `_SAME` says."""
+        for columns in _SAME.get(model.__name__, ()):
+            if values.get(columns[0]) is None:
+                continue
+            statement = select(col(model.id)).order_by(col(model.id)).limit(1)
+            for column in columns:
+                value, field = values.get(column), getattr(model, column)
+                statement = statement.where(field.is_(None) if value is None else field == value)
+            found = self.session.execute(statement).scalar()
+            if found is not None:
+                return found
         return None
 
     def _claim_external_id(self, lead_id: int, salesforce_id: str) -> None:
@@ -368,7 +427,7 @@ def import_salesforce(
         loader = _Loader(session, region.upper(), now, source)
         for name in OBJECTS:
             if name in files:
-                counts.append(loader.load(name, _read(files[name], encoding)))
+                counts.append(loader.load(name, _read(name, files[name], encoding)))
         info = ensure_campaign(session, campaign, channel=source) if campaign else None
         if info is not None:
             loader.join_campaign(info)
@@ -405,9 +464,10 @@ def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
         "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
         "then hand the pool out with `workstation assign`)"
     )
+    how = {"Lead": "by email or phone"}
     notes.extend(
-        f"{count:,} {name} records matched one already here by email or phone: linked to "
-        "it, not made twice"
+        f"{count:,} {name} records matched one already here "
+        f"{how.get(name, 'as the same record of our export')}: linked to it, not made twice"
         for name, count in loader.merged.items()
     )
     if loader.unreachable:

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from workstation.store.imports.campaigns import add_member_statuses
 from workstation.store.imports.picklists import (
     LEAD_STATUS_SYNONYMS,
     MEMBER_STATUS_SYNONYMS,
@@ -24,8 +23,9 @@ from workstation.store.imports.picklists import (
     match_picklist,
     picklist_key,
 )
+from workstation.store.lifecycle.campaigns import add_member_statuses
 from workstation.store.models import CampaignMemberStatus
-from workstation.store.reference import LeadStatus, OpportunityStage
+from workstation.store.reference import Disposition, LeadStatus, OpportunityStage
 
 
 class NotADate(ValueError):
@@ -117,6 +117,7 @@ class Picklists:
         self._statuses = {s.name: s for s in session.execute(select(LeadStatus)).scalars()}
         self._added: set[tuple[str, str]] = set()  # (picklist, value) this import added
         self._stages = {s.name: s for s in session.execute(select(OpportunityStage)).scalars()}
+        self._dispositions = list(session.execute(select(col(Disposition.name))).scalars())
 
     def _note(self, picklist: str, theirs: str, ours: str, how: str | None = None) -> str:
         if how is None and (picklist, ours) in self._added:
@@ -181,6 +182,11 @@ class Picklists:
         self._stages[row.name] = row
         self._note("Opportunity stage", value, row.name, "added")
         return row
+
+    def disposition(self, value: str) -> str | None:
+        """Ours for a call's CallDisposition when it names one of ours (as our exports
+        write them), else None: a disposition is ours, with the keys and rules it has."""
+        return match_picklist(value, self._dispositions, {}) if value.strip() else None
 
     def source(self, value: str) -> str | None:
         if not value.strip():

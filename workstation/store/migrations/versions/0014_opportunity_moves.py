@@ -22,7 +22,7 @@ from alembic import op
 from workstation.store.guards import guard_log_table
 
 revision: str = "0014_opportunity_moves"
-down_revision: str | None = "0010_team_rules"
+down_revision: str | None = "0015_lifecycle_campaigns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
-from tests.factories import NOW
+from tests.factories import NOW, insert_lead
 from tests.opportunity_factories import build_opp_world, history, stage_of
 from workstation.store.calling.queues import queue_page
 from workstation.store.errors import StoreError
@@ -19,8 +19,15 @@ from workstation.store.lifecycle.moves import Move, move_opportunity
 from workstation.store.lifecycle.new_opportunity import new_opportunity
 from workstation.store.lifecycle.references import set_reference, use_reference
 from workstation.store.lifecycle.rules import OpportunityRefused
-from workstation.store.models import Contact, Opportunity, OpportunityContactRole, ReferenceUse
+from workstation.store.models import (
+    Contact,
+    Lead,
+    Opportunity,
+    OpportunityContactRole,
+    ReferenceUse,
+)
 from workstation.store.permissions import PermissionDenied
+from workstation.store.reference import CONTACT_CURRENT_OPP, CONTACT_NO_OPP
 
 
 def _roles(engine, opportunity_id):
@@ -252,3 +259,35 @@ def test_the_card_says_what_kind_of_reference_and_how_used(engine):
     set_reference(engine, contact_id=world.jane, kind="private", rep_id=world.rep, at=NOW)
     use_reference(engine, contact_id=world.jane, note="Call", rep_id=world.rep, at=NOW)
     assert shown() == "private calls only · used 1 time(s)"
+
+
+def test_a_new_opportunity_moves_its_contacts_known_leads_to_current_opportunity(engine):
+    """A new inquiry from a known contact waits as "Contact – No Opportunity" (lifecycle's
+    `lead.contact_id`); once the contact has an open opportunity it goes to that
+    opportunity's owner as "Contact – Current Opportunity", out of the calling queues."""
+    world = build_opp_world(engine)
+    with Session(engine) as session:
+        waiting = insert_lead(
+            session, contact_id=world.jane, status=CONTACT_NO_OPP, owner_id=world.rep
+        )
+        pooled = insert_lead(session, contact_id=world.jane, status=CONTACT_NO_OPP)
+        elsewhere = insert_lead(
+            session, contact_id=world.globex_contact, status=CONTACT_NO_OPP, owner_id=world.rep
+        )
+        session.commit()
+    opp = new_opportunity(engine, contact_ids=[world.jane], rep_id=world.rep, at=NOW)
+    with Session(engine) as session:
+        leads = {i: session.get(Lead, i) for i in (waiting, pooled, elsewhere)}
+        moved = {i: (lead.status, lead.is_open, lead.owner_id) for i, lead in leads.items()}
+    assert moved == {
+        waiting: (CONTACT_CURRENT_OPP, False, world.rep),
+        pooled: (CONTACT_CURRENT_OPP, False, world.rep),
+        elsewhere: (CONTACT_NO_OPP, True, world.rep),
+    }
+    assert history(engine, "lead", waiting, "status") == [
+        (
+            CONTACT_NO_OPP,
+            CONTACT_CURRENT_OPP,
+            f"new opportunity {opp.id} for contact(s) {world.jane}",
+        )
+    ]

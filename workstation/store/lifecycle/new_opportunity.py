@@ -6,7 +6,11 @@ It opens at the first stage ($0 unless given, closing at the end of the quarter 
 given), owned by the first contact's owner (else the acting rep), with the campaign named
 as its primary campaign source. The first contact is its primary contact role; each
 contact moves forward to lifecycle stage Opportunity (a Customer stays one). The account
-then has an open opportunity, so its contacts leave "Contacts – No Opp.".
+then has an open opportunity, so its contacts leave "Contacts – No Opp.", and the new
+inquiries from those contacts (leads linked to them, `lead.contact_id`, waiting as
+"Contact – No Opportunity") go to the opportunity's owner as "Contact – Current
+Opportunity", as the imports route them (`known_people`). A rep moves only their own or
+the pool's such leads; a manager, any.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlalchemy import Engine, func, or_, select
+from sqlmodel import Session, col
 
+from workstation.store.changes import change_lead
 from workstation.store.conversion.choices import end_of_quarter
 from workstation.store.conversion.lookups import first_open_stage
 from workstation.store.conversion.terms import check_amount
@@ -26,8 +31,10 @@ from workstation.store.db import write_session
 from workstation.store.history import record_change
 from workstation.store.lifecycle.contact_roles import active_contact, add_role, check_role
 from workstation.store.lifecycle.rules import OpportunityRefused, one_line
-from workstation.store.models import Account, Campaign, Opportunity, utcnow
+from workstation.store.models import Account, Campaign, Lead, Opportunity, utcnow
 from workstation.store.permissions import require_active, require_owner_or_manager
+from workstation.store.reference import CONTACT_CURRENT_OPP, CONTACT_NO_OPP
+from workstation.store.rows import RepInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +88,9 @@ def new_opportunity(
     with write_session(engine) as session:
         require_active(session, rep_id, "create opportunities")
         contacts = [active_contact(session, contact_id) for contact_id in ids]
+        rep: RepInfo | None = None
         if rep_id is not None:
-            require_owner_or_manager(
+            rep = require_owner_or_manager(
                 session,
                 rep_id,
                 [c.owner_id for c in contacts],
@@ -142,6 +150,7 @@ def new_opportunity(
                 reason=why,
                 at=at,
             )
+        _route_known_leads(session, opportunity, ids, rep, reason=why, at=at)
         return NewOpportunity(
             id=opportunity.id,
             name=opportunity.name,
@@ -154,4 +163,31 @@ def new_opportunity(
             campaign_id=opportunity.campaign_id,
             contact_ids=tuple(ids),
             contact_lifecycles=tuple(c.lifecycle_stage for c in contacts),
+        )
+
+
+def _route_known_leads(
+    session: Session,
+    opportunity: Opportunity,
+    contact_ids: Sequence[int],
+    rep: RepInfo | None,
+    *,
+    reason: str,
+    at: datetime,
+) -> None:
+    """The contacts' waiting inquiries to the opportunity's owner, out of the queues."""
+    query = select(Lead).where(
+        col(Lead.contact_id).in_(contact_ids), col(Lead.status) == CONTACT_NO_OPP
+    )
+    if rep is not None and not rep.is_manager:
+        query = query.where(or_(col(Lead.owner_id) == rep.id, col(Lead.owner_id).is_(None)))
+    for lead in session.execute(query.order_by(col(Lead.id))).scalars():
+        change_lead(
+            session,
+            lead,
+            rep_id=None if rep is None else rep.id,
+            status=CONTACT_CURRENT_OPP,
+            owner_id=opportunity.owner_id,
+            reason=reason,
+            at=at,
         )

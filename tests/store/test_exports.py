@@ -49,7 +49,7 @@ EXPECTED_COLUMNS = {
         "Id", "FirstName", "LastName", "Title", "Company", "Email", "Phone", "PhoneExtension",
         "MobilePhone", "Website", "Industry", "NumberOfEmployees", "Street", "City", "State",
         "PostalCode", "Country", "Description", "AccountType", "TimeZone", "LeadSource",
-        "LeadType", "CampaignId", "Status", "IsOpen",
+        "LeadType", "CampaignId", "Status", "SourceStatus", "IsOpen",
         "LifecycleStage", "OwnerId", "ExistingAccountId", "Score", "DoNotCall",
         "HasOptedOutOfEmail", "CreatedDate", "AssignedDate", "LastActivityDate",
         "CallbackDate", "AttemptCount", "RejectedReason", "IsConverted", "ConvertedDate",

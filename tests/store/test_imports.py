@@ -35,7 +35,7 @@ ROWS = [
     '  Cy  ,"Multi\r\nLine",Widgets,cy@widgets.io,212-555-0134,,NY,,,',  # 5–6 created
     "Dee,Fox,Bad Email Inc,dee@@bad,2125550135,,,,,",  # 7 created without its email
     "Eve,Gun,Bad Phone LLC,eve@phone.com,12345,,,,,",  # 8 created without its phone
-    "Fay,Hill,,fay@nocompany.com,,,,,,",  # 9 rejected: no company
+    "Fay,Hill,,fay@nocompany.com,,,,,,",  # 9 created: Company "[not provided]"
     "Gus,Ivy,Extra,gus@extra.com,,,,,,,surplus,cells",  # 10 rejected: extra cells
     "Hal,Jay,Short Row,hal@short.com",  # 11 created: missing cells are empty
     "ANN,LEE,Acme,Ann@Acme.com,,,,,Chief Seller,",  # 12 duplicate of 2: fills nothing new
@@ -77,17 +77,18 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     errors = tmp_path / "rejected.csv"
     summary = import_leads(engine, source, campaign="Spring List", errors_path=errors)
 
-    assert (summary.rows, summary.rejected, summary.kept_without_bad_values) == (16, 3, 2)
-    assert (summary.created, summary.updated, summary.unchanged) == (9, 1, 3)
+    assert (summary.rows, summary.rejected, summary.kept_without_bad_values) == (16, 2, 2)
+    assert (summary.created, summary.updated, summary.unchanged) == (10, 1, 3)
     assert summary.encoding == "utf-8-sig"
     assert summary.unmapped == ()  # Notes is the lead's description
     refused = list(csv.reader(errors.open(encoding="utf-8", newline="")))
     assert refused[0][:3] == ["Line", "Reason", "First Name"]
     by_line = {int(row[0]): row for row in refused[1:]}
-    assert sorted(by_line) == [7, 8, 9, 10, 16]
-    assert by_line[7][1].startswith("kept without its email (email 'dee@@bad' is not valid")
-    assert by_line[8][1].startswith("kept without its phone (phone '12345'")
-    assert "no Company" in by_line[9][1]
+    assert sorted(by_line) == [7, 8, 10, 16]
+    assert by_line[7][1].startswith(
+        "kept without its email (column 4 (E-mail): email 'dee@@bad' is not valid"
+    )
+    assert by_line[8][1].startswith("kept without its phone (column 5 (Phone): phone '12345'")
     assert "12 cells and the header 10" in by_line[10][1]
     assert "no Email or Phone" in by_line[16][1]
     assert by_line[10][2:] == [
@@ -101,7 +102,8 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
     ]
 
     leads = leads_by_email(engine)
-    assert len(leads) == 9
+    assert len(leads) == 10
+    assert leads["fay@nocompany.com"].company == "[not provided]"
     assert leads["eve@phone.com"].phone is None
     assert leads[None].phone == "+12125550135"  # Dee, reachable by phone
     ann = leads["ann@acme.com"]
@@ -147,13 +149,13 @@ def test_a_hostile_file_loses_nothing_and_duplicates_nothing(engine, tmp_path):
         ).all()
         assert sorted(statuses) == [("Responded", False), ("Sent", True)]
         members = session.execute(select(CampaignMember)).scalars().all()
-        assert len(members) == 9 and {m.status for m in members} == {"Sent"}
+        assert len(members) == 10 and {m.status for m in members} == {"Sent"}
         assert all(lead.campaign_id == campaign.id for lead in leads.values())
         assert session.execute(select(func.count()).select_from(History)).scalar() == 0
 
     before = exported(engine), exported(engine, "campaign-members")
     again = import_leads(engine, source, campaign="spring list", errors_path=errors)
-    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 13, 3)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 14, 2)
     assert not again.campaign_created
     assert (exported(engine), exported(engine, "campaign-members")) == before
 
@@ -218,9 +220,21 @@ def test_lead_source_status_and_campaign_defaults(engine, tmp_path):
         session.commit()
     errors = tmp_path / "errors.csv"
     summary = import_leads(engine, source, campaign="Expo", errors_path=errors)
-    assert (summary.created, summary.rejected) == (3, 2)
-    reasons = [row[1] for row in csv.reader(errors.open(encoding="utf-8"))][1:]
-    assert "means converted" in reasons[0] and "no lead status 'Sleeping'" in reasons[1]
+    # A status that is none of ours, or means converted, never refuses a row, and never
+    # becomes a status: the lead is Open, the value kept in SourceStatus and reported.
+    assert (summary.created, summary.rejected) == (5, 0)
+    assert summary.kept_statuses == {"Closed - Converted": 1, "Sleeping": 1}
+    assert any(
+        "'Closed - Converted' (means converted) (1)" in note and "'Sleeping' (1)" in note
+        for note in summary.notes
+    )
+    kept = leads_by_email(engine)
+    assert (kept["c@co.com"].status, kept["c@co.com"].source_status) == (
+        "Open",
+        "Closed - Converted",
+    )
+    assert (kept["d@co.com"].status, kept["d@co.com"].source_status) == ("Open", "Sleeping")
+    assert kept["a@co.com"].source_status is None
     leads = leads_by_email(engine)
     assert (leads["a@co.com"].lead_source, leads["a@co.com"].status) == ("Web", "Open")
     assert (leads["b@co.com"].lead_source, leads["b@co.com"].lead_type) == ("Event", "Demo Request")
@@ -237,7 +251,7 @@ def test_lead_source_status_and_campaign_defaults(engine, tmp_path):
 def test_a_dry_run_writes_nothing(engine, tmp_path):
     source = write_nasty_file(tmp_path / "leads.csv")
     summary = import_leads(engine, source, campaign="Never Made", dry_run=True)
-    assert (summary.created, summary.updated, summary.rejected) == (9, 1, 3)
+    assert (summary.created, summary.updated, summary.rejected) == (10, 1, 2)
     with Session(engine) as session:
         for table in (Lead, Campaign, CampaignMember):
             assert session.execute(select(func.count()).select_from(table)).scalar() == 0

@@ -17,9 +17,7 @@ from workstation.store.values.cleansing import (
     _is_valid,
     _nanp_number,
     _plain_email,
-    clean_count,
     clean_email,
-    clean_flag,
     clean_text,
     display_phone,
     e164,
@@ -161,18 +159,6 @@ def test_our_exports_formula_escape_comes_off_once():
     assert unescape_formula("''quoted") == "'quoted"
     assert unescape_formula("'plain") == "'plain"
     assert unescape_formula("'") == "'"
-
-
-def test_counts_and_flags():
-    assert clean_count("1,200", "Employees") == 1200
-    assert clean_count("12.0", "Employees") == 12
-    assert clean_count(" ", "Employees") is None
-    for bad in ("12.5", "-3", "lots", "1e400", "nan"):
-        with pytest.raises(BadValue):
-            clean_count(bad, "Employees")
-    assert clean_flag("Yes", "DoNotCall") and not clean_flag("", "DoNotCall")
-    with pytest.raises(BadValue, match="neither true nor false"):
-        clean_flag("maybe", "DoNotCall")
 
 
 def test_places_normalise_to_codes_and_zones():

@@ -78,7 +78,7 @@ def test_names_from_other_tools_and_explicit_mapping(sqlite_engine, tmp_path):
     errors = tmp_path / "errors.csv"  # never beside the test data
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("Who,Firm,Cell\nAnn Lee,Acme,+1 415 555 0101\n", encoding="utf-8")
-    with pytest.raises(MappingError, match="no column for Company"):
+    with pytest.raises(MappingError, match="no column for LastName"):
         import_leads(sqlite_engine, unknown, errors_path=errors)
     assert import_leads(sqlite_engine, source, errors_path=errors, dry_run=True).unmapped == (
         "Remarks",
@@ -238,15 +238,15 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process(
     monkeypatch.setattr(import_pool, "POOL_FROM_BYTES", 0)
     monkeypatch.setattr(import_pool, "ProcessPoolExecutor", cannot_start)
     summary = import_leads(sqlite_engine, write_nasty_file(tmp_path / "leads.csv"), workers=2)
-    assert (summary.created, summary.rejected) == (9, 3)
+    assert (summary.created, summary.rejected) == (10, 2)
 
 
 def test_the_errors_file_escapes_its_header_and_never_twice(sqlite_engine, tmp_path):
     source = tmp_path / "hostile.csv"
     source.write_text(
         'LastName,Company,Phone,"=HYPERLINK(""http://x"",""y"")"\n'
-        "Ames,,+14155550101,'=1+2\n"  # no company: refused, its cells listed
-        "Bell,,+1 415 555 0102,=3+4\n",
+        ",Ames Co,+14155550101,'=1+2\n"  # no last name: refused, its cells listed
+        ",Bell Co,+1 415 555 0102,=3+4\n",
         encoding="utf-8",
     )
     errors = tmp_path / "errors.csv"

@@ -99,7 +99,8 @@ def test_a_csv_import_fills_every_record_field(engine, tmp_path):
         "SW1A 2AA",
         "GB",
     )
-    assert "kept without its phone (phone '12345'" in errors.read_text(encoding="utf-8")
+    reasons = errors.read_text(encoding="utf-8")
+    assert "kept without its phone (column 5 (Phone): phone '12345'" in reasons
     cy = leads["Park"]  # the row's own City wins over the compound address's
     assert (cy.street, cy.city, cy.postal_code, cy.state) == ("5 Elm St", "Brooklyn", "10001", "NY")
     assert (cy.phone, cy.phone_extension) == ("+12125550134", "12")

@@ -27,7 +27,7 @@ from workstation.store.models import (
     Lead,
     Opportunity,
 )
-from workstation.store.reference import LeadStatus
+from workstation.store.reference import CONVERTED, LeadStatus
 from workstation.store.schema import upgrade
 
 T0 = datetime(2026, 3, 5, 18, 30, 15, 123000, tzinfo=UTC)
@@ -254,4 +254,34 @@ def test_demo_leads_come_back_in_the_same_country(sqlite_engine, tmp_path):
     for email in kept:
         assert after[email]["country"] == before[email]["country"], email
         assert after[email]["time_zone"] == before[email]["time_zone"], email
+    fresh.dispose()
+
+
+def test_a_converted_lead_of_our_export_comes_back_once_linked_to_what_it_became(engine, tmp_path):
+    _fill(engine)
+    with write_session(engine) as session:
+        account = session.execute(select(Account)).scalars().one()
+        contact = session.execute(select(Contact)).scalars().one()
+        opportunity = session.execute(select(Opportunity)).scalars().one()
+        session.add(
+            Lead(first_name="Jo", last_name="Maple", company="Maple Ltd", phone="+16045550199",
+                 email="jo@maple.example", country="CA", status=CONVERTED, is_open=False,
+                 is_converted=True, converted_at=T0, converted_account_id=account.id,
+                 converted_contact_id=contact.id, converted_opportunity_id=opportunity.id,
+                 created_at=T0, updated_at=T0)
+        )  # fmt: skip
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    for kind, name in ORDINARY:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_records(engine, kind, out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    _a_second_run_makes_nothing(fresh, folder)
+    with Session(fresh) as session:
+        (converted,) = session.execute(select(Lead).where(Lead.is_converted)).scalars()
+        assert converted.email == "jo@maple.example" and converted.external_id is None
+        assert session.get(Account, converted.converted_account_id).name == "Maple Ltd"
+        assert session.get(Contact, converted.converted_contact_id).email == "jo@maple.example"
+        assert session.get(Opportunity, converted.converted_opportunity_id) is not None
     fresh.dispose()

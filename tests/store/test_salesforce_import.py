@@ -56,10 +56,11 @@ def everything(engine) -> dict[str, str]:
 
 
 @pytest.fixture
-def export_dir() -> Path:
+def export_dir(tmp_path) -> Path:
+    """A copy of the shared export: an import may write the Lead file's errors file there."""
     if not EXPORT.is_dir():
         pytest.skip(f"the Salesforce export is not at {EXPORT.resolve()}")
-    return EXPORT
+    return Path(shutil.copytree(EXPORT, tmp_path / "salesforce-export"))
 
 
 def test_the_real_export_imports_whole(engine, export_dir):
@@ -124,8 +125,16 @@ def test_the_real_export_imports_whole(engine, export_dir):
         }
         assert statuses["New"] == "Open"
         assert statuses["Working"].startswith("Working")
-        assert statuses["Qualified"] == "Qualified"  # added: only a conversion converts
-        assert not session.get(LeadStatus, "Qualified").is_converted
+        # "Qualified" means converted in a new org, and these leads were not converted:
+        # they are Open, their status kept as it came, and no status is ever added.
+        assert statuses["Qualified"] == "Open"
+        assert session.get(LeadStatus, "Qualified") is None
+        kept = {
+            session.get(Lead, leads[row["Id"]]).source_status
+            for row in read("Lead")
+            if row["Status"] == "Qualified"
+        }
+        assert kept == {"Qualified"}
         stages = {
             row["StageName"]: session.get(Opportunity, opportunities[row["Id"]]).stage
             for row in read("Opportunity")
@@ -134,7 +143,16 @@ def test_the_real_export_imports_whole(engine, export_dir):
         assert stages["Proposal/Quote"] == "Proposal"
         assert stages["Closed Won"] == "Closed Won"
     hows = {(m.picklist, m.theirs): (m.ours, m.how) for m in report.mappings}
-    assert hows[("Lead status", "Qualified")] == ("Qualified", "added")
+    qualified = sum(row["Status"] == "Qualified" for row in read("Lead"))
+    # Every lead is in; those whose phone is no valid number where they are came in
+    # without it (reachable by email), each listed with its row in Lead.errors.csv.
+    assert report.leads.rejected == 0
+    listed = read("Lead.errors", export_dir)
+    assert len(listed) == report.leads.kept_without_bad_values > 0
+    assert all(row["Reason"].startswith("kept without its phone") for row in listed)
+    assert any(
+        f"'Qualified' (means converted) ({qualified})" in note for note in report.leads.notes
+    )
     assert hows[("Opportunity stage", "Discovery")] == ("Needs Analysis", "mapped")
     assert hows[("Lead source", "Online Form")] == ("Web", "mapped")
     assert any("named 'Home Loan Special - July 2023 (2)'" in note for note in report.notes)
@@ -337,7 +355,9 @@ def test_a_cell_that_is_no_date_is_left_empty_and_counted(export_dir, sqlite_eng
     assert sum(o.created for o in report.objects) > 0
 
 
-def test_a_person_without_a_phone_is_called_on_their_mobile(export_dir, sqlite_engine, tmp_path):
+def test_a_person_without_a_phone_is_called_on_their_mobile(
+    export_dir, sqlite_engine, tmp_path, original_engine
+):
     contacts = {row["Id"]: row for row in read("Contact", export_dir)}
     mobiles = {key for key, row in contacts.items() if row["Phone"].strip()}
     assert mobiles
@@ -354,11 +374,14 @@ def test_a_person_without_a_phone_is_called_on_their_mobile(export_dir, sqlite_e
             writer.writeheader()
             writer.writerows(rows)
     import_salesforce(sqlite_engine, target)
+    import_salesforce(original_engine, export_dir)
     with Session(sqlite_engine) as session:
         phones = dict(session.execute(select(Contact.external_id, Contact.phone)).all())
-        leads = session.execute(select(Lead.phone)).scalars().all()
+        leads = dict(session.execute(select(Lead.external_id, Lead.phone)).all())
+    with Session(original_engine) as session:
+        direct = dict(session.execute(select(Lead.external_id, Lead.phone)).all())
     assert all(phones[key] for key in mobiles)
-    assert leads and all(leads)
+    assert leads == direct and any(leads.values())  # the same numbers, from the mobile column
 
 
 def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(sqlite_engine, tmp_path):
@@ -376,11 +399,22 @@ def test_a_number_that_is_not_valid_where_the_record_is_is_never_rewritten(sqlit
 
 
 def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, tmp_path):
+    """The Lead file takes the pipeline a CSV file of leads takes: matched by email, then
+    phone, against the leads and contacts here and its own earlier rows; a row that
+    matches a contact is a new inquiry from a known person, a lead linked to the contact
+    (never a second contact), and takes its membership; a row nobody can reach is refused
+    to Lead.errors.csv with its line; a second run makes nothing."""
     from workstation.store.imports.leads import import_leads
 
     listed = tmp_path / "list.csv"
     listed.write_text("LastName,Company,Email\nCsv,Acme,csv@acme.com\n", encoding="utf-8")
     import_leads(sqlite_engine, listed, errors_path=tmp_path / "e.csv")
+    with Session(sqlite_engine) as session:
+        account = Account(name="Known Co")
+        session.add(account)
+        session.flush()
+        session.add(Contact(account_id=account.id, last_name="Known", phone="+14155550123"))
+        session.commit()
     export = tmp_path / "export"
     export.mkdir()
     _write(export, "Campaign", [{"Id": "701A", "Name": "Spring"}])
@@ -388,10 +422,14 @@ def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, t
         export,
         "Lead",
         [
-            {"Id": "00Q1", "LastName": "Csv", "Company": "Acme", "Email": "CSV@acme.com"},
-            {"Id": "00Q2", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com"},
-            {"Id": "00Q3", "LastName": "Twin", "Company": "Acme", "Email": "twin@acme.com"},
-            {"Id": "00Q4", "LastName": "Ghost", "Company": "Acme", "Email": ""},
+            dict(zip(("Id", "LastName", "Company", "Email", "Phone"), row, strict=True))
+            for row in (
+                ("00Q1", "Csv", "Acme", "CSV@acme.com", ""),
+                ("00Q2", "Twin", "Acme", "twin@acme.com", ""),
+                ("00Q3", "Twin", "Acme", "twin@acme.com", ""),
+                ("00Q4", "Ghost", "Acme", "", ""),
+                ("00Q5", "Known", "", "", "(415) 555-0123"),
+            )
         ],
     )
     _write(
@@ -401,18 +439,29 @@ def test_leads_are_matched_not_duplicated_and_must_be_reachable(sqlite_engine, t
             {"Id": "00v1", "CampaignId": "701A", "LeadId": "00Q3", "Status": "Sent"},
             {"Id": "00v2", "CampaignId": "701A", "LeadId": "00Q4", "Status": "Sent"},
             {"Id": "00v3", "CampaignId": "701Z", "LeadId": "00Q2", "Status": "Sent"},
+            {"Id": "00v4", "CampaignId": "701A", "LeadId": "00Q5", "Status": "Sent"},
         ],
     )
     report = import_salesforce(sqlite_engine, export)
     with Session(sqlite_engine) as session:
         leads = session.execute(select(Lead.last_name, Lead.external_id)).all()
-        members = session.execute(select(CampaignMember.lead_id)).scalars().all()
-    assert sorted(leads) == [("Csv", "00Q1"), ("Twin", "00Q2")]
-    assert len(members) == 1  # 00Q3's, on the Twin it matched
+        twin = session.execute(select(Lead.id).where(Lead.external_id == "00Q2")).scalar()
+        known = session.execute(select(Contact.id)).scalar_one()  # no second contact
+        linked = session.execute(
+            select(Lead.id).where(Lead.external_id == "00Q5", Lead.contact_id == known)
+        ).scalar_one()
+        members = session.execute(select(CampaignMember.lead_id, CampaignMember.contact_id)).all()
+    assert sorted(leads) == [("Csv", "00Q1"), ("Known", "00Q5"), ("Twin", "00Q2")]
+    # 00Q3's membership is on the Twin it matched, 00Q5's on the lead linked to the contact.
+    assert sorted(members, key=str) == sorted([(twin, None), (linked, None)], key=str)
     notes = " | ".join(report.notes)
-    assert "2 Lead records matched one already here" in notes
-    assert "1 open leads with neither phone nor email were not imported" in notes
-    assert "00Q4" in notes
+    assert "2 Lead records matched a lead already here" in notes
+    assert "matched a contact" not in notes
     assert "2 CampaignMember rows naming a campaign, lead or contact that was not" in notes
+    assert report.leads.rejected == 1
+    refused = read("Lead.errors", export)
+    assert [(row["Line"], row["Id"]) for row in refused] == [("5", "00Q4")]
+    assert "no Email or Phone" in refused[0]["Reason"]
+    assert "Lead rows refused: 1" in report.describe()
     again = import_salesforce(sqlite_engine, export)  # a second run changes nothing
     assert sum(o.created for o in again.objects) == 0

@@ -248,9 +248,11 @@ class ImportFileScreen(Screen):
             )
             if summary.kept_without_bad_values:
                 message += (
-                    f" {summary.kept_without_bad_values:,} kept without a phone or email "
+                    f" {summary.kept_without_bad_values:,} kept without a value "
                     "that could not be read (listed there too)."
                 )
+            if summary.notes:
+                message += " " + " ".join(summary.notes)
             if summary.cancelled:
                 message += " Stopped early: import the file again to finish."
             return message

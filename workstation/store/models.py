@@ -209,6 +209,8 @@ class Lead(SQLModel, table=True):
     # Kept equal to "status is neither closed nor converted" by the store, in the same
     # transaction as the status: the queues' partial indexes need a plain column.
     is_open: bool = True
+    # The status another CRM gave the lead when it is none of ours (kept, never added).
+    source_status: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
     owner_id: int | None = Field(default=None, foreign_key="rep.id")
     # The customer account an inquiry comes from (its domain's): marked ★ in the queues.

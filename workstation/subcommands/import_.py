@@ -15,6 +15,8 @@ examples:
   workstation import leads.csv --campaign "Spring Webinar" --source Webinar
   workstation import list.csv --map "Cell=Phone" --map "Notes=" --dry-run
   workstation import kontakty.csv --encoding cp1251
+  workstation import hubspot.csv --status-map "hot=Working,cold=Nurturing" --date-format "%d/%m/%Y"
+  workstation import liste.csv --region DE --decimal ,
   workstation --as "Morgan Manager" import leads.csv --assign
   workstation import --salesforce ~/Downloads/export
 """
@@ -24,10 +26,15 @@ def register(commands) -> None:
     parser = commands.add_parser(
         "import",
         help="import leads from CSV, or a Salesforce data export",
-        description="Import leads from a CSV file: columns under Salesforce's names or\n"
-        "common variants, every row cleansed and matched by email or phone against\n"
-        "the leads and contacts already there, so a second run creates nothing new.\n"
-        "Rows that cannot be imported go to the errors file with line and reason.",
+        description="Import leads from a CSV file, or a Salesforce data export. The rows of\n"
+        "leads (the CSV file, or the export's Lead.csv) go through one pipeline: columns\n"
+        "under Salesforce's names or other CRMs', every row cleansed and matched by email,\n"
+        "then phone, against the leads and contacts already there, so a second run\n"
+        "creates nothing new. A row needs a last name and a phone or email that can be\n"
+        "used; one bad value is left out (and listed), never a reason to refuse the row.\n"
+        "Rows refused, or kept without a value, go to the errors file with line and reason;\n"
+        "statuses that are none of ours, ignored columns and undecodable lines are\n"
+        "reported with counts.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -39,13 +46,40 @@ def register(commands) -> None:
         action="append",
         default=[],
         metavar="COLUMN=FIELD",
-        help='feed a column to a field ("Cell=Phone"), or ignore it ("Notes="); repeatable',
+        help='feed a column to a field ("Cell=Phone"), or ignore it ("Notes="); repeatable '
+        "(with --salesforce: the columns of its Lead.csv)",
+    )
+    parser.add_argument(
+        "--status-map",
+        action="append",
+        default=[],
+        metavar="FROM=TO,…|FILE",
+        help='their lead statuses to ours, inline ("hot=Working,cold=Nurturing") or a file of '
+        "FROM=TO lines (or two CSV columns); repeatable. Salesforce's, HubSpot's and Zoho's "
+        "standard statuses map by themselves; any other is kept in SourceStatus, the lead "
+        "imported as Open, and reported",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help='how the file writes dates that are not ISO, as strptime does ("%%d/%%m/%%Y"); '
+        "default: month first (02/24/26 02:18 AM, as Excel saves in the US) unless the first "
+        "number cannot be a month; Excel's serial numbers are read too",
+    )
+    parser.add_argument(
+        "--decimal",
+        metavar="MARK",
+        choices=(".", ","),
+        help="the decimal mark of numbers such as 1.200 or 1,200, which could be either "
+        "(default: , in a file separated by ; and . otherwise); 1,200,000 and 1.200.000,50 "
+        "are read as written whatever it is",
     )
     parser.add_argument(
         "--region",
         metavar="CC",
-        default=os.environ.get("WORKSTATION_REGION") or "US",
-        help="country of phone numbers written without one (default WORKSTATION_REGION or US)",
+        help="country of phone numbers written without one (default WORKSTATION_REGION or "
+        "US); when named (or in WORKSTATION_REGION), also the Country of rows without one "
+        "whose phone is of that country",
     )
     parser.add_argument(
         "--encoding",
@@ -56,7 +90,9 @@ def register(commands) -> None:
     parser.add_argument(
         "--errors",
         metavar="FILE",
-        help="where refused rows go (default: beside FILE, leads.csv → leads.errors.csv)",
+        help="where refused rows, and rows kept without a value, go (default: beside FILE, "
+        "leads.csv → leads.errors.csv; with --salesforce, Lead.errors.csv in DIR, written "
+        "only when there is a row to list)",
     )
     parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
     parser.add_argument(
@@ -74,9 +110,11 @@ def run(args: argparse.Namespace) -> int:
 
     from workstation.store.errors import StoreError
 
-    region = args.region.strip().upper()
+    named = args.region or os.environ.get("WORKSTATION_REGION") or None
+    region = (named or "US").strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise StoreError(f"--region {args.region!r} is not a country code such as US, GB or DE")
+        raise StoreError(f"--region {named!r} is not a country code such as US, GB or DE")
+    args.country = region if named else None
     if args.file and args.salesforce:
         raise StoreError(
             "name a CSV FILE or a Salesforce export with --salesforce DIR, not both: "
@@ -84,20 +122,31 @@ def run(args: argparse.Namespace) -> int:
         )
     if not (args.file or args.salesforce):
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
-    if args.salesforce and (args.map or args.errors):
-        raise StoreError(
-            f"{'--map' if args.map else '--errors'} is for CSV files: a Salesforce export's "
-            "columns are its field names, and it refuses no rows (each value it can't read "
-            "is counted in its report)"
-        )
     config = settings(args)
     engine = open_engine(config, create=True)
     from workstation.store.permissions import acting_rep_id
 
-    me = acting_rep_id(engine, config.rep_name)  # None in a database with no reps yet
-    if args.salesforce:
-        return _salesforce(engine, config, args, region, me)
-    return _leads(engine, config, args, region, me)
+    try:  # the connections closed when the import ends: SQLite checkpoints its log then
+        me = acting_rep_id(engine, config.rep_name)  # None in a database with no reps yet
+        if args.salesforce:
+            return _salesforce(engine, config, args, region, me)
+        return _leads(engine, config, args, region, me)
+    finally:
+        engine.dispose()
+
+
+def _formats(args: argparse.Namespace):
+    """How the file writes dates and numbers; None: as the file tells (its delimiter)."""
+    from workstation.store.errors import StoreError
+    from workstation.store.values.formats import Formats
+    from workstation.store.values.text import BadValue
+
+    if args.date_format is None and args.decimal is None:
+        return None
+    try:
+        return Formats(date_format=args.date_format, decimal=args.decimal or ".")
+    except BadValue as error:
+        raise StoreError(str(error)) from None
 
 
 def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:
@@ -122,6 +171,9 @@ def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None
             progress=lambda done, total: reporter.update("Importing leads", done, total),
             clock=args.clock,
             encoding=args.encoding,
+            status_map=tuple(args.status_map),
+            formats=_formats(args),
+            country=args.country,
         )
     if args.json:
         print(json.dumps(asdict(summary) | {"rows_per_second": round(summary.rows_per_second)}))
@@ -161,16 +213,15 @@ def _describe(summary) -> str:
     ]
     if summary.kept_without_bad_values:
         lines.append(
-            f"  {summary.kept_without_bad_values:,} kept without a phone or email that could "
-            f"not be read (listed in {clean(summary.errors_path)} to fix and import again)"
+            f"  {summary.kept_without_bad_values:,} kept without a value that could not be "
+            f"read (listed in {clean(summary.errors_path)} to fix and import again)"
         )
     if summary.campaign:
         made = " (new)" if summary.campaign_created else ""
         lines.append(f"Campaign: {clean(summary.campaign)}{made}")
     mapped = ", ".join(f"{clean(k)}→{v}" for k, v in summary.columns.items())
     lines.append(f"Columns: {mapped}")
-    if summary.unmapped:
-        lines.append(f"Ignored columns: {', '.join(map(clean, summary.unmapped))}")
+    lines.extend(map(clean, summary.notes))
     from workstation.store.team.assign import assigned_line
 
     if assignment := assigned_line(summary.assigned, summary.left_in_pool):
@@ -181,6 +232,7 @@ def _describe(summary) -> str:
 
 
 def _salesforce(engine, config, args: argparse.Namespace, region: str, me: int | None) -> int:
+    from workstation.store.imports.columns import parse_map_options
     from workstation.store.imports.salesforce.importer import import_salesforce
 
     acting = _assigner(engine, config.rep_name) if args.assign else None
@@ -195,6 +247,11 @@ def _salesforce(engine, config, args: argparse.Namespace, region: str, me: int |
         campaign=args.campaign,
         assign_as=acting,
         acting_rep_id=me,
+        mapping=parse_map_options(args.map),
+        errors_path=args.errors,
+        status_map=tuple(args.status_map),
+        formats=_formats(args),
+        country=args.country,
     )
     if args.json:
         print(json.dumps(asdict(report)))

@@ -14,7 +14,8 @@ leads (Lead): Id, FirstName, LastName, Title, Company, Email, Phone (E.164), Mob
     (updated_at); ours: PhoneExtension, AccountType (for the account it becomes), TimeZone,
     LeadType (the offer), CampaignId (the most recent campaign), IsOpen, LifecycleStage,
     ExistingAccountId (an inquiry from a current customer), Score, DoNotCall,
-    AssignedDate, CallbackDate, AttemptCount, RejectedReason, ExternalId.
+    AssignedDate, CallbackDate, AttemptCount, RejectedReason, ExternalId, SourceStatus (the
+    status another CRM gave the lead when it was none of ours).
 contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, MobilePhone,
     MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry,
     Description, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
@@ -204,6 +205,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("LeadType", "lead_type"),
         ("CampaignId", "campaign_id"),
         ("Status", "status"),
+        ("SourceStatus", "source_status"),
         ("IsOpen", "is_open"),
         ("LifecycleStage", "lifecycle_stage"),
         ("OwnerId", "owner_id"),

@@ -117,6 +117,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
         ),
         ("account_type", "AccountType", "accounttype type companytype"),
         ("status", "Status", "status leadstatus"),
+        ("source_status", "SourceStatus", "sourcestatus originalstatus"),
         ("do_not_call", "DoNotCall", "donotcall dnc"),
         ("email_opt_out", "HasOptedOutOfEmail", "hasoptedoutofemail emailoptout optout"),
     )
@@ -172,6 +173,7 @@ class ColumnPlan:
     header: tuple[str, ...]
     columns: tuple[tuple[str, tuple[int, ...]], ...]
     unmapped: tuple[str, ...]
+    unmapped_at: tuple[int, ...] = ()  # where the unmapped columns are
 
     def field_of(self) -> dict[int, str]:
         """Column index → the field it feeds."""
@@ -208,7 +210,7 @@ def match_columns(
     if missing:
         raise MappingError(f"--map names no column of this file: {', '.join(missing)}")
     ranked: dict[str, list[tuple[int, int]]] = {}
-    unmapped = []
+    unmapped, unmapped_at = [], []
     for index, cell in enumerate(cells):
         key = picklist_key(cell)
         if key in explicit:
@@ -218,6 +220,7 @@ def match_columns(
         if field is None:
             if cell and key not in explicit:  # a column ignored on purpose is not reported
                 unmapped.append(cell)
+                unmapped_at.append(index)
             continue
         ranked.setdefault(field, []).append((rank, index))
         if field == "mobile_phone":  # also a number to call
@@ -229,19 +232,26 @@ def match_columns(
         for field in IMPORT_FIELDS
         if field.name in ranked
     )
-    return ColumnPlan(header=cells, columns=columns, unmapped=tuple(unmapped))
+    return ColumnPlan(
+        header=cells, columns=columns, unmapped=tuple(unmapped), unmapped_at=tuple(unmapped_at)
+    )
 
 
 def plan_columns(
-    header: Sequence[str], mapping: Mapping[str, str | None] | None = None
+    header: Sequence[str], mapping: Mapping[str, str | None] | None = None, path: object = None
 ) -> ColumnPlan:
-    """Map a header onto the lead's fields; MappingError when LastName or Company is missing."""
-    plan = match_columns(header, mapping)
+    """Map a header onto the lead's fields; MappingError when no column holds a last name
+    (a file without Company gives every lead "[not provided]", as Salesforce does). `path`
+    names the file in the message."""
+    try:
+        plan = match_columns(header, mapping)
+    except MappingError as error:
+        raise MappingError(f"{path}: {error}" if path else str(error)) from None
     fed = {name for name, _ in plan.columns}
-    for required, label in (("company", "Company"), ("last_name", "LastName")):
-        if required not in fed and not (required == "last_name" and "full_name" in fed):
-            raise MappingError(
-                f"no column for {label} (a lead needs one): map a column to it, as with "
-                f'--map "Your Column={label}"; the columns are: {", ".join(plan.header)}'
-            )
+    if "last_name" not in fed and "full_name" not in fed:
+        raise MappingError(
+            f"{f'{path}: ' if path else ''}no column for LastName (a lead needs one): map a "
+            f'column to it, as with --map "Your Column=LastName"; the columns are: '
+            f"{', '.join(plan.header)}"
+        )
     return plan

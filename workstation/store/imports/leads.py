@@ -1,7 +1,8 @@
 """`workstation import FILE`: leads from a CSV file, cleansed, deduplicated, nothing lost.
 
 `import_leads` reads the file (`reader`), maps its columns (`columns`),
-parses and cleanses its rows on all cores (`rows`, `pool`) and writes
+parses and cleanses its rows on all cores (`rows`, `pool`; the rules and the tally are the
+ones a Salesforce export's Lead file goes through too, `pipeline`) and writes
 batches of `BATCH` rows (growing to `MOST_BATCH` in a big file), each in one transaction
 (`upsert`): a kill at any moment leaves whole batches only, and running the import
 again finishes the job, because every row already written now matches its record and
@@ -17,31 +18,39 @@ the write lock while it runs).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
-from sqlmodel import Session, col
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
 
 from workstation.store.clock import Clock, utcnow
 from workstation.store.collector import collector_paused
 from workstation.store.db import begin_writing, database_files
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
-from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, plan_columns
+from workstation.store.imports.columns import plan_columns
 from workstation.store.imports.picklists import lead_source
+from workstation.store.imports.pipeline import (
+    LeadOptions,
+    LeadTally,
+    describe_columns,
+    describe_tally,
+    errors_path_for,
+    lead_statuses,
+)
 from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
-from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, sniff
-from workstation.store.imports.rows import BlockCleaner, Cleaned, RowRules
+from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, check_header, sniff
+from workstation.store.imports.rows import LEAD_VALUES, BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Campaign, Lead
 from workstation.store.permissions import ensure_active
 from workstation.store.reference import LeadStatus
 from workstation.store.tables import table_of
+from workstation.store.values.formats import Formats
 from workstation.store.values.text import BadValue, clean_text
 
 BATCH = 5000
@@ -79,35 +88,14 @@ class ImportSummary:
     cancelled: bool = False
     assigned: int = 0
     left_in_pool: int = 0
+    kept_statuses: dict[str, int] = field(default_factory=dict)  # in SourceStatus, by count
+    ignored_values: dict[str, int] = field(default_factory=dict)  # ignored column → cells
+    undecodable_lines: tuple[int, ...] = ()  # lines with bytes that are not text
+    notes: tuple[str, ...] = ()  # the report's lines on the above
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
-
-
-def default_errors_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.errors.csv")
-
-
-def _errors_path(path: Path, asked: Path | str | None) -> Path:
-    """Where the refused rows go: never over the file being imported (opening the errors
-    file empties it)."""
-    errors = Path(asked) if asked else default_errors_path(path)
-    try:
-        same = errors.exists() and os.path.samefile(errors, path)
-    except OSError:
-        same = False
-    if same:
-        raise StoreError(
-            f"the errors file {errors} is the file being imported: writing the refused rows "
-            "there would overwrite it; name another with --errors FILE"
-        )
-    return errors
-
-
-def describe_columns(plan: ColumnPlan) -> dict[str, str]:
-    fields = plan.field_of()
-    return {plan.header[i]: FIELDS_BY_NAME[name].label for i, name in sorted(fields.items())}
 
 
 @contextmanager
@@ -176,7 +164,8 @@ class _Run:
     ) -> None:
         self.writer, self.transaction, self.progress = writer, transaction, progress
         self.clock = clock  # read per batch: a batch is stamped with when it is written
-        self.rows = self.created = self.updated = self.unchanged = 0
+        self.created = self.updated = self.unchanged = 0
+        self.tally = LeadTally()
         self.keep_ids = keep_ids  # the new leads' ids, for --assign: 36 MB a million
         self.new_ids: list[int] = []
         self.pending: list[Cleaned] = []
@@ -205,11 +194,8 @@ def _prepare(
             if campaign
             else None
         )
-        statuses = list(
-            session.execute(select(LeadStatus).order_by(col(LeadStatus.sort_order))).scalars()
-        )
         session.flush()
-    return info, statuses
+    return info, lead_statuses(connection)
 
 
 _SOURCE_LIMIT = table_of(Lead).c["lead_source"].type.length  # type: ignore[attr-defined]
@@ -242,9 +228,14 @@ def import_leads(
     batch_size: int = BATCH,
     clock: Clock = utcnow,
     encoding: str | None = None,
+    status_map: tuple[str, ...] = (),
+    formats: Formats | None = None,
+    country: str | None = None,
 ) -> ImportSummary:
     """Import the leads of a CSV file (in `encoding`, else as it tells); see the module
-    docstring."""
+    docstring. `status_map`: --status-map options (`statuses`); `formats`: how the file
+    writes numbers and dates (by default: a decimal comma in a file separated by `;`);
+    `country`: the Country of rows without one whose phone is of that country."""
     ensure_active(engine, acting_rep_id, "import leads")
     started = time.perf_counter()
     path = Path(path)
@@ -253,25 +244,31 @@ def import_leads(
     with nullcontext(blocks) if blocks.header is not None else CsvRows(path, form) as reader:
         header = reader.header
         assert header is not None
-        plan = plan_columns(header, mapping)
+        check_header(path, header, form)
+        plan = plan_columns(header, mapping, path)
         source = _typed(source, "--source", _SOURCE_LIMIT)
         source = lead_source(source) if source else None
         campaign = _typed(campaign, "--campaign", _CAMPAIGN_LIMIT)
-        errors = ErrorsFile(_errors_path(path, errors_path), header, protect=database_files(engine))
+        options = LeadOptions(
+            region=region,
+            country=country,
+            source=source,
+            status_map=status_map,
+            formats=formats or Formats(decimal="," if form.delimiter == ";" else "."),
+        )
+        with engine.connect() as connection:  # a map that cannot be used stops it here
+            options.check(lead_statuses(connection))
+        errors = ErrorsFile(
+            errors_path_for(path, errors_path), header, protect=database_files(engine)
+        )
         try:
             with _batches(engine, dry_run) as transaction:
                 with transaction() as connection:
                     info, statuses = _prepare(
                         connection, campaign=campaign, source=source, dry_run=dry_run
                     )
-                rules = RowRules(
-                    plan,
-                    region.upper(),
-                    tuple((status.name, status.is_converted) for status in statuses),
-                    undecodable=form.errors != "strict",
-                    source=source,
-                    default_source=(info.channel or None) if info else None,
-                    default_type=(info.offer or None) if info else None,
+                rules = options.rules(
+                    plan, statuses, undecodable=form.errors != "strict", campaign=info
                 )
                 writer = BatchWriter(
                     campaign=info,
@@ -307,9 +304,10 @@ def import_leads(
             engine, acting_rep_id=assign_as, lead_ids=run.new_ids, at=clock()
         )
         assigned, left = len(assignment.assigned), assignment.left_in_pool
+    tally = run.tally
     return ImportSummary(
         path=str(path),
-        rows=run.rows,
+        rows=tally.rows,
         created=run.created,
         updated=run.updated,
         unchanged=run.unchanged,
@@ -327,6 +325,18 @@ def import_leads(
         cancelled=cancelled,
         assigned=assigned,
         left_in_pool=left,
+        kept_statuses=dict(tally.kept_statuses.most_common()),
+        ignored_values=dict(tally.ignored),
+        undecodable_lines=tuple(tally.undecodable),
+        notes=tuple(
+            describe_tally(
+                tally,
+                unmapped=plan.unmapped,
+                statuses=rules.statuses,
+                default_status=next(s.name for s in statuses if s.is_default),
+                encoding=form.encoding,
+            )
+        ),
     )
 
 
@@ -343,27 +353,33 @@ def _read_all(
 ) -> bool:
     """Feed every row through cleansing into batches; True when stopped early."""
     cleaner = BlockCleaner(rules, form.delimiter, encoding, form.errors)
-    pending, limit = run.pending, batch_size
-    for base, outcomes in cleaned(reader, cleaner, worker_count(form.size, workers)):
+    pending, limit, tally = run.pending, batch_size, run.tally
+    take, plan = tally.take, rules.plan
+    for base, outcomes, ignored in cleaned(reader, cleaner, worker_count(form.size, workers)):
+        if any(ignored):
+            tally.count_ignored(plan, ignored)
         for outcome in outcomes:
-            run.rows += 1
-            if outcome.__class__ is list:  # refused: [line, reason, cells]
-                errors.add(base + outcome[0], outcome[1], outcome[2], kept=len(outcome) == 4)
-                if len(outcome) == 3:
+            if outcome.__class__ is list or outcome[_SOURCE_STATUS] is not None:
+                outcome = take(outcome, base, errors)
+                if outcome is None:
                     continue
-                outcome = outcome[3]  # kept without a bad value: [line, reason, cells, values]
+            else:
+                tally.rows += 1
             pending.append(outcome)
             if len(pending) < limit:
                 continue
             run.flush()
             pending = run.pending
-            limit = max(batch_size, min(MOST_BATCH, run.rows // 4))
+            limit = max(batch_size, min(MOST_BATCH, tally.rows // 4))
             if run.progress:
                 read = max(reader.bytes_read, 1)
-                run.progress(run.rows, max(run.rows, run.rows * form.size // read))
+                run.progress(tally.rows, max(tally.rows, tally.rows * form.size // read))
             if should_stop and should_stop():
                 return True
     run.flush()
     if run.progress:
-        run.progress(run.rows, run.rows)
+        run.progress(tally.rows, tally.rows)
     return False
+
+
+_SOURCE_STATUS = LEAD_VALUES.index("source_status")

@@ -36,15 +36,33 @@ def _keys(pairs: dict[str, Iterable[str]]) -> dict[str, str]:
     return {picklist_key(alias): ours for ours, aliases in pairs.items() for alias in aliases}
 
 
+# The standard lead statuses of Salesforce (old and new orgs' defaults), HubSpot (its
+# `hs_lead_status` values, as labels or internal names) and Zoho. HubSpot's "Open Deal"
+# is left out on purpose: it says a deal is open, which an import of leads cannot make.
 LEAD_STATUS_SYNONYMS = _keys(
     {
-        DEFAULT_STATUS: ("New", "Open - Not Contacted", "Not Contacted", "Unworked"),
-        WORKING: ("Working - Contacted", "Attempted", "Attempting Contact", "In Progress"),
+        DEFAULT_STATUS: ("New", "Open - Not Contacted", "Not Contacted", "Unworked", "OPEN"),
+        WORKING: (
+            "Working - Contacted",
+            "Attempted",
+            "Attempting Contact",
+            "Attempted to Contact",
+            "ATTEMPTED_TO_CONTACT",
+            "In Progress",
+            "IN_PROGRESS",
+        ),
         CONTACTED: ("Contacted", "Connected"),
-        NURTURING: ("Nurturing", "Nurture", "Recycled"),
-        NO_INTEREST: ("Closed - Not Converted", "Unqualified", "Not Interested", "Disqualified"),
-        BAD_DATA: ("Bad Data", "Invalid", "Junk"),
-        CONVERTED: ("Closed - Converted", "Converted"),
+        NURTURING: ("Nurturing", "Nurture", "Recycled", "Bad Timing", "Contact in Future"),
+        NO_INTEREST: (
+            "Closed - Not Converted",
+            "Unqualified",
+            "Not Qualified",
+            "Not Interested",
+            "Disqualified",
+            "Lost Lead",
+        ),
+        BAD_DATA: ("Bad Data", "Invalid", "Junk", "Junk Lead"),
+        CONVERTED: ("Closed - Converted", "Converted", "Qualified"),
     }
 )
 

@@ -36,7 +36,7 @@ from workstation.store.imports.rows import (
     clean_chunk,
     init_worker,
 )
-from workstation.store.outputs import OutputFile, first_line_starting
+from workstation.store.outputs import OutputFile, RefusedOutput, first_line_starting, refuse
 
 CHUNK_ROWS = 1000  # rows a worker is sent at a time, when they are sent parsed
 # Enough blocks in flight that the workers are still busy while this process writes a
@@ -144,33 +144,38 @@ class _Workers:
 
 def cleaned(
     source: CsvBlocks | CsvRows, cleaner: BlockCleaner, workers: int
-) -> Iterator[tuple[int, list]]:
-    """(line base, outcomes) in the order of the file: each outcome a cleaned row, or
-    [line, reason, cells] for a row refused, its line counted after the base."""
+) -> Iterator[tuple[int, list, list[int]]]:
+    """(line base, outcomes, ignored cells) in the order of the file: each outcome a cleaned
+    row, or [line, reason, cells] for a row refused, its line counted after the base; the
+    cells not empty in each ignored column of those rows."""
     runner = _Workers(cleaner, workers)
     try:
         if isinstance(source, CsvRows):
-            for _, outcomes in runner.map(clean_chunk, _chunks(source)):
-                yield 0, outcomes
+            for _, (outcomes, ignored) in runner.map(clean_chunk, _chunks(source)):
+                yield 0, outcomes, ignored
             return
         base, resume = source.lines, None
         blocks = runner.map(clean_block, source.blocks(), lambda block: block.data)
-        for block, (whole, lines, outcomes) in blocks:
+        for block, (whole, lines, outcomes, ignored) in blocks:
             if not whole:
                 resume = block.start
                 break
-            yield base, outcomes
+            yield base, outcomes, ignored
             base += lines
         blocks.close()
         resume = source.stopped_at if resume is None else resume
         if resume is None:
             return
         with CsvRows(source.path, source.form, start=resume, lines=base) as rows:
-            for _, outcomes in runner.map(clean_chunk, _chunks(rows)):
+            for _, (outcomes, ignored) in runner.map(clean_chunk, _chunks(rows)):
                 source.bytes_read = rows.bytes_read
-                yield 0, outcomes
+                yield 0, outcomes, ignored
     finally:
         runner.close()
+
+
+_OURS = first_line_starting("Line,Reason")
+_ADVICE = "name another errors file with --errors FILE"
 
 
 class ErrorsFile:
@@ -183,22 +188,40 @@ class ErrorsFile:
     encoding could not read are written back unchanged.
     """
 
-    def __init__(self, path: Path, header: list[str], *, protect: Iterable[Path] = ()) -> None:
-        """`protect`: the database's files, which it may not be written over."""
+    def __init__(
+        self,
+        path: Path,
+        header: list[str],
+        *,
+        protect: Iterable[Path] = (),
+        lazy: bool = False,
+    ) -> None:
+        """`protect`: the database's files, which it may not be written over. `lazy`: the
+        file is written only when a row is listed (or an earlier run's is there to empty):
+        a Salesforce export's folder gets none when every lead came in whole."""
         self.path = path
         self.count = 0  # rows refused
         self.kept = 0  # rows imported without a bad value, listed for it to be fixed
+        self._header, self._protect = header, tuple(protect)
+        self._output: OutputFile | None = None
+        if lazy:  # a path it may never write is refused now all the same, before any work
+            try:
+                refuse(path, _OURS, self._protect)
+            except RefusedOutput as error:
+                raise RefusedOutput(f"{error}: {_ADVICE}") from None
+        else:
+            self._open()
+
+    def _open(self) -> None:
         self._output = OutputFile(
-            path,
-            first_line_starting("Line,Reason"),
-            protect=protect,
-            errors="surrogateescape",
-            advice="name another errors file with --errors FILE",
+            self.path, _OURS, protect=self._protect, errors="surrogateescape", advice=_ADVICE
         )
         self._writer = csv.writer(self._output.file)
-        self._write(0, ["Line", "Reason", *map(escape_as_read, header)])
+        self._write(0, ["Line", "Reason", *map(escape_as_read, self._header)])
 
     def add(self, line: int, reason: str, cells: list[str], *, kept: bool = False) -> None:
+        if self._output is None:
+            self._open()
         self._write(line, [line, reason, *map(escape_as_read, cells)])
         if kept:
             self.kept += 1
@@ -209,15 +232,30 @@ class ErrorsFile:
         try:
             self._writer.writerow(row)
         except OSError as error:
+            assert self._output is not None
+            failed = self._output.failed(error)
             self.discard()
             where = f" at line {line:,}" if line else ""
             raise StoreError(
-                f"{self._output.failed(error)}: the import stopped{where}; what it wrote before "
+                f"{failed}: the import stopped{where}; what it wrote before "
                 "is in the database, and running it again finishes it (nothing is made twice)"
             ) from None
 
+    @property
+    def written(self) -> bool:
+        return self._output is not None
+
     def close(self) -> None:
-        """The file complete: this run's refusals, under its name."""
+        """The file complete: this run's refusals, under its name (a lazy one that listed
+        nothing only empties an earlier run's)."""
+        if self._output is None:
+            if not self.path.is_file() or self.path.is_symlink():
+                return
+            try:
+                self._open()
+            except RefusedOutput:  # not an errors file of ours: nothing of ours to empty
+                return
+        assert self._output is not None
         try:
             self._output.commit()
         except StoreError as error:
@@ -227,4 +265,5 @@ class ErrorsFile:
             ) from None
 
     def discard(self) -> None:
-        self._output.discard()
+        if self._output is not None:
+            self._output.discard()

@@ -3,9 +3,13 @@ CRLF line ends and newlines inside quoted cells are handled, rows are numbered b
 they start on, blank lines are skipped.
 
 Encoding: the one the user names (`import --encoding`), else a BOM decides (UTF-8 or
-UTF-16). Otherwise a file that is all valid UTF-8 is UTF-8; one that is mostly UTF-8 with a
-few bad bytes is read as UTF-8 too, the bad bytes kept as they were (surrogate escapes) so
-the rows holding them can be refused and written to the errors file unchanged; any other
+UTF-16). Otherwise a file that is all valid UTF-8 is UTF-8; one that is UTF-8 with a few bad
+bytes (fewer than its UTF-8 bytes; or, where the detector would take it for a one-byte
+Western encoding such as cp1252, no more than `_BAD_PER_SEQUENCE` for each UTF-8
+character, which such a file holds by accident only) is read as UTF-8 too, the bad bytes
+kept as they were (surrogate escapes) so the rows holding them can be refused, written to the errors
+file unchanged and named in the report; a header holding such bytes is refused before
+anything is read (`check_header`); any other
 file's encoding is told by chardet (a maintained detector that reads Cyrillic, Central
 European, Chinese and Japanese files right where a fixed guess garbles them), with
 Windows-1252 (Excel's "CSV" on Windows) preferred when chardet finds it about as likely as
@@ -39,6 +43,8 @@ _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _HIGH = re.compile(rb"[\x80-\xff]")
+_BAD_PER_SEQUENCE = 8
+_UNDECODED = re.compile("[\udc80-\udcff]+")
 DELIMITERS = (",", ";", "\t", "|")
 
 # A 1 MB cell is data to refuse with a reason, not a reason to stop reading the file.
@@ -117,7 +123,7 @@ def _encoding(path: Path) -> tuple[str, str]:
             return "utf-16", "strict"
         file.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        valid, high, clean = 0, 0, True
+        valid, sequences, high, clean = 0, 0, 0, True
         while block := file.read(BLOCK):
             if block.isascii():
                 continue
@@ -127,13 +133,23 @@ def _encoding(path: Path) -> tuple[str, str]:
                     continue
                 except UnicodeDecodeError:
                     clean = False
-            valid += sum(len(m) for m in _UTF8_SEQUENCE.findall(block))
+            found = _UTF8_SEQUENCE.findall(block)
+            valid += sum(len(m) for m in found)
+            sequences += len(found)
             high += len(_HIGH.findall(block))
     if clean:
         return "utf-8", "strict"
     if valid * 2 > high:
         return "utf-8", "surrogateescape"
-    return _detected(path), "surrogateescape"
+    detected = _detected(path)
+    # A file of one-byte Western text holds valid UTF-8 by accident only ("Ã©" is itself
+    # mojibake): with enough of it, the file is UTF-8 with some bad bytes, read as UTF-8
+    # (the bad lines named), never silently as cp1252. CJK encodings form such pairs by
+    # the thousand: what the detector says of them stands.
+    one_byte = detected.startswith(("cp125", "iso8859", "mac", "latin"))
+    if one_byte and sequences and high - valid <= sequences * _BAD_PER_SEQUENCE:
+        return "utf-8", "surrogateescape"
+    return detected, "surrogateescape"
 
 
 def _delimiter(first_line: str) -> str:
@@ -161,6 +177,20 @@ def sniff(path: Path, encoding: str | None = None) -> CsvFormat:
     if "\x00" in first:  # text never holds NUL (UTF-16 files, which do, open decoded)
         raise UnreadableFile(f"{path} is not a CSV file: its first line holds NUL bytes")
     return CsvFormat(encoding, errors, _delimiter(first), size)
+
+
+def check_header(path: Path, header: list[str], form: CsvFormat) -> None:
+    """UnreadableFile naming the column whose name holds bytes that are not text in the
+    file's encoding: nothing is imported from a file whose columns cannot be told."""
+    for number, cell in enumerate(header, 1):
+        if _UNDECODED.search(cell):
+            raw = cell.encode(form.encoding, "surrogateescape")
+            shown = raw.decode("ascii", "backslashreplace")
+            raise UnreadableFile(
+                f"{path}, header line, column {number} ({shown}): bytes that are not text in "
+                f"{form.encoding}; name the file's encoding with --encoding (cp1252, latin-1, "
+                "cp1251 …)"
+            )
 
 
 def _numbered(reader, base: int = 0) -> Iterator[tuple[int, list[str]]]:

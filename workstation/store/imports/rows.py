@@ -1,12 +1,19 @@
 """One CSV row made into a lead's values, or the reason it cannot be: the part of an import
 that runs in worker processes (pure functions of the row and the `RowRules`, no database).
 
-A row is refused when it has no last name or company (Salesforce requires both), neither
-an email nor a phone (a lead must be reachable, and those are what duplicates are matched
-on, so a second run could not tell it was already imported), a bad email, a phone that is
-not a valid number, a value too long for its column, a count or flag that is not one, a
-lead status we do not have, cells beyond the header that are not empty (a comma that
-should have been quoted shifts a row), or bytes that are not text in the file's encoding.
+A row is refused when it has no last name (Salesforce requires one), neither an email nor
+a phone that can be used (a lead must be reachable, and those are what duplicates are
+matched on, so a second run could not tell it was already imported), a value too long for
+its column, cells beyond the header that are not empty (a comma that should have been
+quoted shifts a row), or bytes that are not text in the file's encoding.
+
+One bad value is not a reason to refuse a reachable row: a phone or email that cannot be
+used, a count that is not one (the row is kept without them), a do-not-call or opt-out
+flag that is neither true nor false (kept as true: calling someone who said no is worse)
+are listed with the row in the errors file, its Reason starting "kept". A company left
+blank is "[not provided]", as Salesforce's web-to-lead writes it. A status that is none
+of ours is kept in `source_status` (`statuses`). Numbers and flags are read in the file's
+own conventions (`values.formats`).
 """
 
 from __future__ import annotations
@@ -17,47 +24,48 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
 
 from workstation.store.exports.formulas import unescape_formula
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
-from workstation.store.imports.picklists import LEAD_STATUS_SYNONYMS, lead_source, match_picklist
+from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import parse_block
+from workstation.store.imports.statuses import Statuses, StatusMap, lead_status
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import Address, compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import (
     BadValue,
-    clean_count,
     clean_email,
-    clean_flag,
     clean_text,
     phone_values,
 )
+from workstation.store.values.formats import Formats, read_count, read_flag
 from workstation.store.values.regions import country_code, region_code, zone_for_place
 
 # The values of a cleaned row, in this order (a new lead's insert takes them so, status last).
 LEAD_VALUES = tuple(
     "first_name last_name title company email phone website industry employees street city "
     "state postal_code country time_zone lead_source lead_type do_not_call email_opt_out "
-    "phone_extension mobile_phone description account_type status".split()
+    "phone_extension mobile_phone description account_type source_status status".split()
 )
 _TEXT = tuple(
     "first_name last_name title company website industry street city postal_code lead_type "
-    "phone_extension account_type".split()
+    "phone_extension account_type source_status".split()
 )
 _LIMITS: dict[str, int | None] = {
     name: getattr(table_of(Lead).c[name].type, "length", None) for name in LEAD_VALUES
 }
-_LABELS = {name: field.label for name, field in FIELDS_BY_NAME.items()}
+_LABELS = {name: spec.label for name, spec in FIELDS_BY_NAME.items()}
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _REGIONS = phonenumbers.SUPPORTED_REGIONS
 _UNREACHABLE = "no Email or Phone: a lead must be reachable, and is matched by them"
+UNDECODABLE = "the row holds bytes that are not text in the file's encoding"
+NOT_PROVIDED = "[not provided]"  # a lead's Company when it has none (Salesforce's web-to-lead)
 
 Row = tuple[int, list[str]]  # line number, cells
 # The LEAD_VALUES of a row, in order. Flags are 1 or 0, not True or False: the sqlite3
@@ -71,11 +79,14 @@ Outcome = Cleaned | str  # or the reason the row was refused
 class RowRules:
     plan: ColumnPlan
     region: str  # default phone region, ISO code
-    statuses: tuple[tuple[str, bool], ...]  # lead statuses: (name, is_converted)
+    statuses: Statuses  # lead statuses: (name, is_converted)
     undecodable: bool = False  # the file holds bytes its encoding could not read
     source: str | None = None  # LeadSource for every row (--source)
     default_source: str | None = None  # … for rows without one (the campaign's channel)
     default_type: str | None = None  # LeadType for rows without one (the campaign's offer)
+    status_map: StatusMap = ()  # --status-map
+    formats: Formats = field(default_factory=Formats)  # how the file writes numbers
+    country: str | None = None  # Country of rows without one whose phone is of it (--region)
 
 
 def _held(name: str) -> int:
@@ -163,6 +174,12 @@ class RowCleaner:
             self.blank[at] = 0
         self.zones: dict[str, str | None] = {}
         self.warning: str | None = None  # why the last row was kept without a bad value
+        self.lost: list[str] = []  # the bad values the row is kept without
+        self.ignored_at = rules.plan.unmapped_at
+        self.ignored = [0] * len(self.ignored_at)  # cells not empty in each ignored column
+        self.calling_code = (
+            f"+{phonenumbers.country_code_for_region(rules.country)}" if rules.country else ""
+        )
 
     def _cell(self, cells: list[str], name: str) -> tuple[str, dict]:
         """A field's cell as written ("" when the file has no such column), and the
@@ -172,22 +189,28 @@ class RowCleaner:
             return cells[index], memo
         return (_first(cells, indexes) if indexes else ""), memo
 
-    def row(self, cells: list[str]) -> Outcome:
-        """A row's LEAD_VALUES, or the reason it is refused."""
+    def row(self, cells: list[str], *, reachable: bool = True) -> Outcome:
+        """A row's LEAD_VALUES, or the reason it is refused. `reachable=False`: a row
+        with neither phone nor email is kept (a converted lead of an export, history)."""
         self.warning = None
+        self.lost = []
         width = self.width
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             return f"the row has {len(cells)} cells and the header {width}: is a comma not quoted?"
         if self.rules.undecodable and _UNDECODABLE.search("".join(cells)):
-            return "the row holds bytes that are not text in the file's encoding"
+            return UNDECODABLE
         if len(cells) < width:  # missing cells are empty
             cells = cells + [""] * (width - len(cells))
+        if self.ignored_at:
+            for at, index in enumerate(self.ignored_at):
+                if cells[index] and not cells[index].isspace():
+                    self.ignored[at] += 1
         try:
-            return self._clean(cells)
+            return self._clean(cells, reachable)
         except BadValue as error:
             return str(error)
 
-    def _clean(self, cells: list[str]) -> Cleaned:
+    def _clean(self, cells: list[str], reachable: bool = True) -> Cleaned:
         rules, has, cell_of, missing = self.rules, self.has, self._cell, _MISSING
         values = self.blank.copy()
         for at, index, indexes, memo, limit, label in self.text:
@@ -211,7 +234,7 @@ class RowCleaner:
         if not values[_LAST]:
             raise BadValue("no LastName: a lead needs one")
         if not values[_COMPANY]:
-            raise BadValue("no Company: a lead needs one")
+            values[_COMPANY] = NOT_PROVIDED
         place = self.place or address is not None
         country, code, state = self._place(cells, address) if place else (None, None, None)
         values[_COUNTRY], values[_STATE] = code or country, state
@@ -223,7 +246,7 @@ class RowCleaner:
             if self.mobiles:
                 mobile, _, _, bad_mobile = self._phone(cells, self.mobiles, region)
                 bad_mobile = None if bad_mobile == bad_phone else bad_mobile
-        if phone is None and email is None:
+        if phone is None and email is None and reachable:
             raise BadValue(bad_phone or bad_email or _UNREACHABLE)
         values[_PHONE], values[_MOBILE] = phone, mobile
         values[_EXTENSION] = values[_EXTENSION] or extension
@@ -232,11 +255,13 @@ class RowCleaner:
             zone = record_zone(phone, state, None)
         else:
             zone = zone_for_place(state, code) or zone
-        if bad_phone or bad_email or bad_mobile:  # kept, reachable by what was good in it
-            lost = [f"its {what} ({problem})" for what, problem in
+        lost = self.lost  # the row is kept, reachable by what was good in it
+        lost.extend(f"without its {what} ({problem})" for what, problem in
                     (("phone", bad_phone), ("mobile", bad_mobile), ("email", bad_email))
-                    if problem]  # fmt: skip
-            self.warning = "kept without " + " and without ".join(lost)
+                    if problem)  # fmt: skip
+        home = phone is None or phone.startswith(self.calling_code)  # not another's number
+        if code is None and rules.country and home:  # --region's country
+            values[_COUNTRY] = rules.country
         if "time_zone" in has:  # a zone the file names (our own export's) wins
             cell, memo = cell_of(cells, "time_zone")
             if (named := memo.get(cell, missing)) is missing:
@@ -249,9 +274,16 @@ class RowCleaner:
             cell, memo = cell_of(cells, "employees")
             if (count := memo.get(cell, missing)) is missing:
                 given = _given(cell)
-                count = None if given is None else clean_count(given, "NumberOfEmployees")
+                try:
+                    count = None if given is None else read_count(given, _LABEL, rules.formats)
+                except BadValue as error:
+                    count = error
                 if len(memo) < KEPT:
                     memo[cell] = count
+            if count.__class__ is BadValue:
+                where = self._where(cells, "employees")
+                lost.append(f"without its NumberOfEmployees ({where}{count})")
+                count = None
             values[_EMPLOYEES] = count
         source = None
         if "lead_source" in has:
@@ -268,18 +300,26 @@ class RowCleaner:
         values[_SOURCE] = rules.source or source or rules.default_source
         values[_TYPE] = values[_TYPE] or rules.default_type
         if "status" in has and (given := _given(cell_of(cells, "status")[0])) is not None:
-            status, problem = _lead_status(given.strip(), rules.statuses)
-            if problem:
-                raise BadValue(problem)
+            status, kept = lead_status(given.strip(), rules.statuses, rules.status_map)
             values[_STATUS] = status
+            if kept is not None:
+                values[_SOURCE_STATUS] = clean_text(kept, _LIMITS["source_status"], "Status")
         for at, name, label in self.flags:
             cell, memo = cell_of(cells, name)
             if (flag := memo.get(cell, missing)) is missing:
                 given = _given(cell)
-                flag = int(given is not None and clean_flag(given, label))
+                try:
+                    flag = int(given is not None and read_flag(given, label))
+                except BadValue as error:
+                    flag = (str(error),)  # kept as true: no call, no mail is the safe side
                 if len(memo) < KEPT:
                     memo[cell] = flag
+            if flag.__class__ is tuple:
+                lost.append(f"with {label} true ({self._where(cells, name)}{flag[0]})")
+                flag = 1
             values[at] = flag
+        if lost:
+            self.warning = "kept " + "; ".join(lost)
         return tuple(values)
 
     def _phone(
@@ -295,7 +335,7 @@ class RowCleaner:
             try:
                 phone, zone, extension = phone_values(given, region, self.zones)
             except BadValue as error:
-                problem = problem or str(error)
+                problem = problem or f"{self._at(index)}{error}"
                 continue
             return phone, zone, extension, problem
         return None, None, None, problem
@@ -312,11 +352,22 @@ class RowCleaner:
                 if email is not None and len(email) > _EMAIL_LIMIT:
                     raise BadValue(f"Email is {len(email)} characters long; at most 254 fit")
             except BadValue as error:
-                problem = problem or str(error)
+                problem = problem or f"{self._at(index)}{error}"
                 continue
             if email is not None:
                 return email, problem
         return None, problem
+
+    def _at(self, index: int) -> str:
+        """Where a bad value was, for its reason: "column 5 (Mobile): "."""
+        return f"column {index + 1} ({self.rules.plan.header[index]}): "
+
+    def _where(self, cells: list[str], name: str) -> str:
+        """`_at` of the column a field's value came from."""
+        index, indexes, _ = self.fields[name]
+        if index < 0:
+            index = next((i for i in indexes if cells[i] and not cells[i].isspace()), indexes[0])
+        return self._at(index)
 
     def _street(self, values: list) -> Address | None:
         """The compound address the street's cell holds, if it does, split: its street,
@@ -365,22 +416,12 @@ _MOBILE, _EXTENSION, _DESCRIPTION = (
 _STREET, _CITY, _POSTAL = (_AT[n] for n in "street city postal_code".split())
 _COUNTRY, _STATE, _ZONE, _EMPLOYEES = (_AT[n] for n in "country state time_zone employees".split())
 _SOURCE, _TYPE, _STATUS = (_AT[n] for n in "lead_source lead_type status".split())
+_SOURCE_STATUS = _AT["source_status"]
+_LABEL = "NumberOfEmployees"
 _FLAGS = (
     (_AT["do_not_call"], "do_not_call", "DoNotCall"),
     (_AT["email_opt_out"], "email_opt_out", "HasOptedOutOfEmail"),
 )
-
-
-@lru_cache(maxsize=1024)
-def _lead_status(written: str, statuses: tuple[tuple[str, bool], ...]) -> tuple[str, str]:
-    """(our status, "") for a Status cell, or ("", why it cannot be imported)."""
-    names = [name for name, _ in statuses]
-    status = match_picklist(written, names, LEAD_STATUS_SYNONYMS)
-    if status is None:
-        return "", f"no lead status {written!r}; statuses: {', '.join(names)}"
-    if dict(statuses)[status]:
-        return "", f"Status {written!r} means converted: a lead is converted only by conversion"
-    return status, ""
 
 
 class BlockCleaner:
@@ -399,16 +440,21 @@ class BlockCleaner:
     def __setstate__(self, state: tuple[RowRules, str, str, str]) -> None:
         BlockCleaner.__init__(self, *state)
 
-    def block(self, data: bytes) -> tuple[bool, int, list]:
+    def block(self, data: bytes) -> tuple[bool, int, list, list[int]]:
         """(whether the block ended between records, its lines, the outcomes of its rows,
-        refused ones numbered by line within the block)."""
+        refused ones numbered by line within the block, and the cells not empty in each
+        ignored column)."""
         whole, lines, rows = parse_block(data.decode(self.encoding, self.errors), self.delimiter)
-        return whole, lines, self.rows(rows) if whole else []
+        if not whole:
+            return whole, lines, [], []
+        return whole, lines, *self.rows(rows)
 
-    def rows(self, rows: Sequence[Row]) -> list:
+    def rows(self, rows: Sequence[Row]) -> tuple[list, list[int]]:
+        """The outcomes of the rows, and the cells not empty in each ignored column."""
         if self._rows is None:
             self._rows = RowCleaner(self.rules)
         cleaner = self._rows
+        before = cleaner.ignored.copy()
         clean = cleaner.row
         outcomes: list = []
         for line, cells in rows:
@@ -419,7 +465,7 @@ class BlockCleaner:
                 outcomes.append([line, cleaner.warning, cells, outcome])
             else:
                 outcomes.append(outcome)
-        return outcomes
+        return outcomes, [now - then for now, then in zip(cleaner.ignored, before, strict=True)]
 
 
 _cleaner: BlockCleaner | None = None

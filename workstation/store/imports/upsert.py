@@ -24,6 +24,10 @@ merged into the contact but becomes a lead linked to it, routed as
 customer account's domain is marked a customer inquiry. A stored person put aside (rejected,
 nurtured) who joins a campaign with a responded status is reopened for sales
 (`lifecycle.responses`).
+
+`landed` (when the writer is asked to keep it) says, row by row, which record each row of
+the batch became or merged into: the Salesforce importer links the export's other objects
+to it.
 """
 
 from __future__ import annotations
@@ -158,6 +162,7 @@ class _Target:
     read_only: bool = False
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
+    position: int = -1  # a new lead's place among the batch's new leads
     contact_id: int | None = None  # a new lead's: the stored contact it turned out to be
 
     def named(self) -> dict[str, Any]:
@@ -172,6 +177,17 @@ class _Target:
         return tuple(map(self.values.get, LEAD_VALUES))
 
 
+def _landed(entry: _Target | int, made: bool, ids: list[int]) -> tuple[str, int, bool]:
+    """Where a row landed: a new lead (by its place among the batch's new leads), a new
+    lead linked to a contact, or the record it merged into."""
+    if type(entry) is int:
+        return "lead", ids[entry], True
+    assert type(entry) is _Target
+    if entry.id is None:
+        return "lead", ids[entry.position], False
+    return entry.table, entry.id, made
+
+
 def _stored_id(target: _Target) -> int:
     """The id of a record read from the database."""
     assert target.id is not None
@@ -184,6 +200,8 @@ class BatchResult:
     updated: int
     unchanged: int
     new_lead_ids: list[int] = field(default_factory=list)  # the new leads without an owner
+    # With `landed`: for each row, ("lead", id, whether the row made it).
+    landed: list[tuple[str, int, bool]] = field(default_factory=list)
 
 
 class _Index:
@@ -246,9 +264,11 @@ class BatchWriter:
         open_statuses: set[str],
         dry_run: bool = False,
         rep_id: int | None = None,
+        landed: bool = False,
     ) -> None:
         self.campaign = campaign
         self.rep_id = rep_id  # who imports: named in the history of what the import changes
+        self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status
         self.open_statuses = open_statuses
         self.known: KnownValues | None = None
@@ -279,6 +299,8 @@ class BatchWriter:
         fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
         first_new = len(fresh)
         updated = unchanged = 0
+        # With `landed`: each row's record, and whether the row made it (`_landed`).
+        where: list[tuple[_Target | int, bool]] | None = [] if self.landed else None
         for values in rows:
             email, phone = values[_EMAIL], values[_PHONE]
             if (email and email in emails) or (phone and phone in phones):
@@ -286,14 +308,20 @@ class BatchWriter:
                 if target is not None and target.table == "contact":
                     target = self._linked_lead(target, values, new_linked)
                     if target is None:  # a new lead linked to the contact
+                        if where is not None:
+                            where.append((new_linked[-1], True))
                         continue
                 if target is not None:
                     if self._merge(target, values, index):
                         updated += 1
                     else:
                         unchanged += 1
+                    if where is not None:
+                        where.append((target, False))
                     continue
             position = len(fresh)
+            if where is not None:
+                where.append((position, True))
             fresh.append(values)
             if email:
                 emails[email] = position
@@ -314,7 +342,8 @@ class BatchWriter:
             known.add(row[_PHONE] for row in rows)
             known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
         self.written += len(rows)
-        return BatchResult(len(fresh) + len(new_linked), updated, unchanged, ids)
+        landed = [] if where is None else [_landed(entry, made, ids) for entry, made in where]
+        return BatchResult(len(fresh) + len(new_linked), updated, unchanged, ids, landed)
 
     def _linked_lead(
         self, contact: _Target, values: Cleaned, new_linked: list[_Target]
@@ -406,7 +435,7 @@ class BatchWriter:
             return target
         position = target
         values = fresh[position]
-        made = _Target("lead", None, values[_EMAIL], None, values)
+        made = _Target("lead", None, values[_EMAIL], None, values, position=position)
         made.is_member = self.campaign is not None
         fresh[position] = made
         if values[_EMAIL]:

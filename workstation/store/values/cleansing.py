@@ -1,4 +1,5 @@
-"""Cleansing one value at a time, as an import reads it: text, emails, phones, numbers, flags.
+"""Cleansing one value at a time, as an import reads it: text, emails, phones (numbers, flags
+and dates are read in `formats`).
 
 - Text is cleaned as every text entering the store is (`values/text.py`, `clean_text`):
   trimmed, runs of white space made one space, terminal escapes and controls dropped, and
@@ -199,31 +200,3 @@ def display_phone(stored: str | None, region: str = "US") -> str:
     same = phonenumbers.region_code_for_number(number) == region
     style = PhoneNumberFormat.NATIONAL if same else PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
-
-
-def clean_count(value: str, label: str) -> int | None:
-    """A whole number such as an employee count ("1,200" and "1200.0" too)."""
-    text = value.strip().replace(",", "").replace("_", "")
-    if not text:
-        return None
-    try:
-        number = float(text) if "." in text or "e" in text.lower() else int(text)
-        whole = int(number)
-    except (ValueError, OverflowError):
-        whole, number = -1, 0.5
-    if number != whole or not 0 <= whole < 2**31:
-        raise BadValue(f"{label} {value.strip()!r} is not a whole number of 0 or more")
-    return whole
-
-
-_TRUE = frozenset(("true", "t", "yes", "y", "1", "x"))
-_FALSE = frozenset(("false", "f", "no", "n", "0", ""))
-
-
-def clean_flag(value: str, label: str) -> bool:
-    text = value.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise BadValue(f"{label} {value.strip()!r} is neither true nor false")

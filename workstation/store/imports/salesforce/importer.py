@@ -8,7 +8,17 @@ Opportunity.AccountId and CampaignId, a lead's converted account, contact and op
 (and an Account Id written in a lead's Company), CampaignMember.CampaignId, LeadId and
 ContactId, Task.WhoId, WhatId and AccountId. A lead's most recent campaign becomes its
 campaign. Picklist values are mapped onto ours or added (`values`), and the
-report says which.
+report says which; lead statuses are mapped, or kept in SourceStatus, as every import's.
+
+The Lead file goes through the pipeline every file of leads takes (`salesforce.leads`,
+`imports.pipeline`): the same cleansing, matching against the leads and contacts already
+here, reachability rule, options (`--map`, `--errors`, `--status-map`, `--date-format`,
+`--decimal`, `--region`, `--source`, `--campaign`, `--assign`, `--dry-run`), errors file
+and report lines as a CSV file of leads.
+
+Our own exports are read back the same way (`ours`): the ordinary one and the one for
+Salesforce's Data Loader, told by their headers; a record of ours without a Salesforce Id
+is matched by what it holds, so a second run makes nothing twice either.
 
 A record whose Id is already here was imported before and is left alone, so a second run
 changes nothing. Owners are Salesforce users, which an export does not describe: records
@@ -23,15 +33,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from workstation.store.db import write_session
+from workstation.store.db import database_files, write_session
 from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, ensure_campaign
 from workstation.store.imports.picklists import lead_source
-from workstation.store.imports.reader import CsvRows, sniff
+from workstation.store.imports.pipeline import LeadOptions
+from workstation.store.imports.reader import CsvRows, check_header, sniff
 from workstation.store.imports.salesforce import ours, records
+from workstation.store.imports.salesforce.leads import LeadFileReport, load_leads
 from workstation.store.imports.salesforce.values import Mapping, Picklists
 from workstation.store.models import (
     Account,
@@ -44,6 +56,7 @@ from workstation.store.models import (
     utcnow,
 )
 from workstation.store.permissions import ensure_active
+from workstation.store.values.formats import Formats
 from workstation.store.values.text import clean_text
 
 # The models a Salesforce object becomes: each keeps the object's Id in `external_id`.
@@ -67,10 +80,16 @@ OBJECTS: dict[str, Imported] = {
     "Task": Activity,
 }
 CHUNK = 500
-# How a record of our own export with no Salesforce Id is known to be here already (leads:
-# `_same_lead`, as for every lead; campaigns: by name, unique here): each tuple of columns
-# in turn, equal (or both empty).
+# How a record of our own export with no Salesforce Id is known to be here already (open
+# leads: matched as every lead is, `salesforce.leads`; campaigns: by name, unique here):
+# each tuple of columns in turn, equal (or both empty). A converted lead is found only
+# among converted leads: it is history, never merged into a lead still being worked.
 _SAME: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Lead": (
+        ("email", "is_converted"),
+        ("phone", "is_converted"),
+        ("last_name", "company", "converted_at", "is_converted"),
+    ),
     "Account": (("name", "website", "phone", "country"),),
     "Contact": (("email",), ("phone",)),
     "Opportunity": (("account_id", "name", "close_date"),),
@@ -102,6 +121,7 @@ class SalesforceReport:
     campaign: str | None = None  # every lead of the export made a member (--campaign)
     assigned: int = 0  # new leads handed out (--assign)
     left_in_pool: int = 0
+    leads: LeadFileReport | None = None  # the Lead file, as the pipeline tells it
 
     def describe(self) -> str:
         head = "Dry run, nothing written" if self.dry_run else "Salesforce export"
@@ -110,6 +130,13 @@ class SalesforceReport:
             lines.append(
                 f"  {o.name:<15} {o.read:>7,} read  {o.created:>7,} created  "
                 f"{o.already_here:>7,} already here"
+            )
+        leads = self.leads
+        if leads is not None and (leads.rejected or leads.kept_without_bad_values):
+            lines.append(
+                f"  Lead rows refused: {leads.rejected:,}; kept without a value that could not "
+                f"be read: {leads.kept_without_bad_values:,} (with line and reason in "
+                f"{leads.errors_path})"
             )
         if self.mappings:  # none on a second run: every record was here already
             lines.append("Picklist values:")
@@ -122,6 +149,8 @@ class SalesforceReport:
 
         if assignment := assigned_line(self.assigned, self.left_in_pool):
             lines.append(assignment)
+        if leads is not None:
+            lines.extend(f"Lead.csv: {note}" for note in leads.notes)
         lines.extend(f"Note: {note}" for note in self.notes)
         return "\n".join(lines)
 
@@ -142,41 +171,43 @@ def _read(name: str, path: Path, encoding: str | None) -> list[dict[str, str]]:
     """The rows of one object's file, every cell cleaned at the door (`clean_text`, lines
     kept: a Description has several), picklist values and Ids among them; our own
     exports' rows made into a Salesforce export's (`ours`)."""
-    with CsvRows(path, sniff(path, encoding)) as reader:
+    form = sniff(path, encoding)
+    with CsvRows(path, form) as reader:
+        check_header(path, reader.header, form)
         header = [clean_text(cell) or "" for cell in reader.header]
-        form = ours.dialect(header)
+        whose = ours.dialect(header)
         return [
             ours.as_salesforce(
                 name,
                 dict(
                     zip(header, (clean_text(c, multiline=True) or "" for c in cells), strict=False)
                 ),
-                form,
+                whose,
             )
             for _, cells in reader
         ]
 
 
-class _Loader:
+class Loader:
     def __init__(
-        self, session: Session, region: str, now: datetime, source: str | None = None
+        self, session: Session, region: str, now: datetime, formats: Formats | None = None
     ) -> None:
         self.session = session
-        self.source = source  # LeadSource for every new lead (--source)
         self.new_leads: list[int] = []
-        self.merged: Counter[str] = Counter()  # records matched to one already here
-        self.unreachable: list[str] = []  # Ids of open leads with no phone and no email
         self.ids: dict[str, dict[str, int]] = {name: {} for name in OBJECTS}
         self.picklists = Picklists(session)
-        self.values = records.Values(self.picklists, region, self.lookup, now)
+        self.values = records.Values(self.picklists, region, self.lookup, now, formats)
         self.account_names: dict[int, str] = {}
         self.campaign_names: Counter[str] = Counter()
         self.renamed: list[str] = []
+        self.merged: dict[str, int] = {}  # records of our export matched, by object
 
     def lookup(self, name: str, salesforce_id: str) -> int | None:
         return self.ids[name].get(salesforce_id.strip()) if salesforce_id else None
 
-    def _known(self, model: Imported, external_ids: list[str]) -> dict[str, int]:
+    def known(self, name: str, external_ids: list[str]) -> dict[str, int]:
+        """Our ids of the records of object `name` that came with these Salesforce Ids."""
+        model = OBJECTS[name]
         column = col(model.external_id)
         known: dict[str, int] = {}
         for start in range(0, len(external_ids), CHUNK):
@@ -188,7 +219,7 @@ class _Loader:
     def load(self, name: str, rows: list[dict[str, str]]) -> ObjectCount:
         model = OBJECTS[name]
         wanted = [row["Id"].strip() for row in rows if row.get("Id", "").strip()]
-        known = self._known(model, wanted)
+        known = self.known(name, wanted)
         self.ids[name].update(known)
         if name == "Account":
             accounts = select(col(Account.id), col(Account.name)).where(
@@ -201,7 +232,7 @@ class _Loader:
             # A row of our own export without a Salesforce Id: its key links this import.
             key = salesforce_id or row.get(ours.KEY, "")
             if salesforce_id and key in self.ids[name]:
-                self._alias(name, row, self.ids[name][key])
+                self.alias(name, row, self.ids[name][key])
             if not key or key in self.ids[name]:
                 continue
             if name == "CampaignMember" and not self._member_links(row):
@@ -221,18 +252,7 @@ class _Loader:
                     merged += 1
                     continue
             values = self._values(name, row)
-            if name == "Lead" and not values["is_converted"]:
-                same = self._same_lead(values)
-                if same is not None:  # the person is here already (a CSV, a duplicate)
-                    self.ids[name][key] = same
-                    if salesforce_id:
-                        self._claim_external_id(same, salesforce_id)
-                    merged += 1
-                    continue
-                if not (values["phone"] or values["email"]):
-                    self.unreachable.append(salesforce_id or key)
-                    continue
-            elif not salesforce_id and (same := self._same_record(model, values)) is not None:
+            if not salesforce_id and (same := self.same_record(model, values)) is not None:
                 self.ids[name][key] = same  # from our own export, imported before
                 merged += 1
                 continue
@@ -241,9 +261,7 @@ class _Loader:
             self.session.flush()
             assert record.id is not None  # flushed
             self.ids[name][key] = record.id
-            self._alias(name, row, record.id)
-            if isinstance(record, Lead):
-                self.new_leads.append(record.id)
+            self.alias(name, row, record.id)
             if isinstance(record, Account):
                 self.account_names[record.id] = record.name
             created += 1
@@ -251,7 +269,7 @@ class _Loader:
             self.merged[name] = merged
         return ObjectCount(name, len(rows), created, len(known) + merged)
 
-    def _alias(self, name: str, row: dict[str, str], record_id: int) -> None:
+    def alias(self, name: str, row: dict[str, str], record_id: int) -> None:
         """A row of our own export is also found by its own key, as the other files of
         the export name it."""
         if row.get(ours.KEY):
@@ -265,21 +283,7 @@ class _Loader:
             or lookup("Contact", row.get("ContactId", "")) is not None
         )
 
-    def _same_lead(self, values: dict) -> int | None:
-        """An open or closed lead already here with the same email, else the same phone."""
-        for column in ("email", "phone"):
-            if values[column]:
-                found = self.session.execute(
-                    select(col(Lead.id))
-                    .where(getattr(Lead, column) == values[column])
-                    .order_by(col(Lead.id))
-                    .limit(1)
-                ).scalar()
-                if found is not None:
-                    return found
-        return None
-
-    def _same_record(self, model: Imported, values: dict) -> int | None:
+    def same_record(self, model: Imported, values: dict) -> int | None:
         """A record of our own export without a Salesforce Id that is here already, so
         that a second run makes nothing twice: found as `_SAME` says."""
         for columns in _SAME.get(model.__name__, ()):
@@ -294,22 +298,10 @@ class _Loader:
                 return found
         return None
 
-    def _claim_external_id(self, lead_id: int, salesforce_id: str) -> None:
-        """A matched lead remembers the Salesforce Id when it has none, so a second run
-        finds it by that Id."""
-        self.session.execute(
-            update(Lead)
-            .where(col(Lead.id) == lead_id, col(Lead.external_id).is_(None))
-            .values(external_id=salesforce_id)
-        )
-
     def _values(self, name: str, row: dict[str, str]) -> dict:
         values = self.values
         if name == "Campaign":
             return records.campaign(values, row) | {"name": self._campaign_name(row)}
-        if name == "Lead":
-            found = records.lead(values, row, self.account_names)
-            return found | ({"lead_source": self.source} if self.source else {})
         if name == "Opportunity":
             found = records.opportunity(values, row)
             return found | {"account_id": self._account_for(row)}
@@ -410,30 +402,60 @@ def import_salesforce(
     campaign: str | None = None,
     assign_as: int | None = None,
     acting_rep_id: int | None = None,
+    mapping: dict[str, str | None] | None = None,
+    errors_path: Path | str | None = None,
+    status_map: tuple[str, ...] = (),
+    formats: Formats | None = None,
+    country: str | None = None,
 ) -> SalesforceReport:
     """Import a Salesforce data export (its files in `encoding`, else as each file tells);
     see the module docstring. `source` is every new lead's LeadSource, `campaign` a
     campaign every lead of the export joins, `assign_as` the manager handing the new leads
-    out by capacity; a dry run does it all and rolls it back. An inactive rep
-    (`acting_rep_id`) is refused."""
+    out by capacity; a dry run does it all and rolls it back. `mapping`, `errors_path`,
+    `status_map`, `formats` and `country` are the Lead file's, as `import_leads` takes
+    them for a CSV file. An inactive rep (`acting_rep_id`) is refused."""
     ensure_active(engine, acting_rep_id, "import a Salesforce export")
     started = time.perf_counter()
     directory = Path(directory).expanduser()
     files = _files(directory)
+    if (mapping or errors_path) and "Lead" not in files:
+        raise SalesforceImportError(
+            f"{'--map' if mapping else '--errors'} is for the export's Lead.csv, and "
+            f"{directory} has none"
+        )
     counts = []
     now = now or utcnow()
     source = lead_source(" ".join(source.split())) if source else None
+    lead_form = sniff(files["Lead"], encoding) if "Lead" in files else None
+    if formats is None:  # as a CSV file of leads: a decimal comma when ;-separated
+        comma = lead_form is not None and lead_form.delimiter == ";"
+        formats = Formats(decimal="," if comma else ".")
+    options = LeadOptions(
+        region=region, country=country, source=source, status_map=status_map, formats=formats
+    )
+    leads = None
     with write_session(engine) as session:
-        loader = _Loader(session, region.upper(), now, source)
+        loader = Loader(session, region.upper(), now, formats)
         for name in OBJECTS:
-            if name in files:
+            if name == "Lead" and lead_form is not None:
+                leads = load_leads(
+                    loader,
+                    files["Lead"],
+                    lead_form,
+                    options,
+                    mapping=dict(mapping or {}),
+                    errors_path=errors_path,
+                    protect=database_files(engine),
+                )
+                counts.append(ObjectCount("Lead", leads.read, leads.created, leads.already_here))
+            elif name in files:
                 counts.append(loader.load(name, _read(name, files[name], encoding)))
         info = ensure_campaign(session, campaign, channel=source) if campaign else None
         if info is not None:
             loader.join_campaign(info)
         loader.link_latest_campaigns()
         mappings = loader.picklists.mappings()
-        notes = _notes(files, loader)
+        notes = _notes(files, loader, leads)
         if dry_run:
             session.rollback()
     assigned = left = 0
@@ -454,28 +476,26 @@ def import_salesforce(
         campaign=info.name if info else None,
         assigned=assigned,
         left_in_pool=left,
+        leads=leads,
     )
 
 
-def _notes(files: dict[str, Path], loader: _Loader) -> list[str]:
+def _notes(files: dict[str, Path], loader: Loader, leads: LeadFileReport | None) -> list[str]:
     notes = [f"no {name}.csv: none imported" for name in OBJECTS if name not in files]
     notes.append(
         "record owners are Salesforce users, which the export does not describe: "
         "records arrive unowned, leads in the pool (add reps with `workstation reps add`, "
         "then hand the pool out with `workstation assign`)"
     )
-    how = {"Lead": "by email or phone"}
     notes.extend(
-        f"{count:,} {name} records matched one already here "
-        f"{how.get(name, 'as the same record of our export')}: linked to it, not made twice"
+        f"{count:,} {name} records matched one already here as the same record of our "
+        "export: linked to it, not made twice"
         for name, count in loader.merged.items()
     )
-    if loader.unreachable:
-        shown = ", ".join(loader.unreachable[:10])
-        more = f" and {len(loader.unreachable) - 10:,} more" if len(loader.unreachable) > 10 else ""
+    if leads is not None and leads.matched:
         notes.append(
-            f"{len(loader.unreachable):,} open leads with neither phone nor email were not "
-            f"imported (a lead must be reachable): {shown}{more}"
+            f"{leads.matched:,} Lead records matched a lead already here by email or phone: "
+            "linked to it, not made twice"
         )
     notes.extend(loader.renamed)
     notes.extend(f"{count:,} {kind}" for kind, count in sorted(loader.values.kept.items()))

@@ -1,14 +1,16 @@
 """One record of a Salesforce export made into the values of one of our rows, object by
 object, its Salesforce Id kept as `external_id` and its lookups (AccountId, WhoId …) turned
-into our ids through the records imported before it.
+into our ids through the records imported before it. Leads are not here: they take the
+pipeline every file of leads takes (`salesforce.leads`).
 
 Every record is kept: an email that is not valid, or a phone that is not a number, is
-stored as written (and counted for the report) rather than dropped, since the org had it.
+stored as written (and counted for the report) rather than dropped, since the org had it;
+a date, flag or number that cannot be read is left empty (false, 0) and counted.
 An address comes from its parts' columns (Street, City, State, PostalCode, Country; with
 Mailing or Billing in front on a contact or an account), and where they are empty from the
-compound column some tools export (Address, MailingAddress, BillingAddress), a JSON object
-that is split, never stored as text. An extension written in a phone ("x972") is kept in
-the record's own field.
+compound column some tools export (MailingAddress, BillingAddress), a JSON object that is
+split, never stored as text. An extension written in a phone ("x972") is kept in the
+record's own field.
 """
 
 from __future__ import annotations
@@ -21,21 +23,24 @@ from typing import Any
 import phonenumbers
 
 from workstation.store.imports.salesforce import ours
-from workstation.store.imports.salesforce.values import (
-    NotADate,
-    Picklists,
-    sf_cents,
-    sf_date,
-    sf_datetime,
-    sf_flag,
-)
+from workstation.store.imports.salesforce.values import Picklists
 from workstation.store.values.addresses import compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
+from workstation.store.values.formats import (
+    Formats,
+    NotADate,
+    read_cents,
+    read_count,
+    read_date,
+    read_datetime,
+    read_flag,
+    read_number,
+)
 from workstation.store.values.regions import country_code, region_code
 
 Row = dict[str, str]
-# A lead's or a contact's number: the direct line, else the mobile, else home or other.
+# A contact's number: the direct line, else the mobile, else home or other.
 PERSON_PHONES = ("Phone", "MobilePhone", "HomePhone", "OtherPhone")
 Lookup = Callable[[str, str], int | None]  # (object name, Salesforce Id) → our id
 _ADDRESS_COLUMNS = (
@@ -50,8 +55,16 @@ _ADDRESS_COLUMNS = (
 class Values:
     """Cell cleaning shared by every object of one import, with what it had to keep."""
 
-    def __init__(self, picklists: Picklists, region: str, lookup: Lookup, now: datetime) -> None:
+    def __init__(
+        self,
+        picklists: Picklists,
+        region: str,
+        lookup: Lookup,
+        now: datetime,
+        formats: Formats | None = None,
+    ) -> None:
         self.picklists, self.region, self.lookup, self.now = picklists, region, lookup, now
+        self.formats = formats or Formats()
         self.kept: Counter[str] = Counter()  # values stored as written, by kind
 
     def text(self, row: Row, column: str, limit: int = 255) -> str | None:
@@ -126,7 +139,7 @@ class Values:
     def moment(self, row: Row, column: str) -> datetime | None:
         """A time column's value; None (and counted for the report) when it is no time."""
         try:
-            return sf_datetime(row.get(column, ""))
+            return read_datetime(row.get(column, ""), self.formats)
         except NotADate:
             self.kept[f"{column} values that are not dates, left empty"] += 1
             return None
@@ -134,10 +147,44 @@ class Values:
     def day(self, row: Row, column: str) -> date | None:
         """A date column's value; None (and counted for the report) when it is no date."""
         try:
-            return sf_date(row.get(column, ""))
+            return read_date(row.get(column, ""), self.formats)
         except NotADate:
             self.kept[f"{column} values that are not dates, left empty"] += 1
             return None
+
+    def flag(self, row: Row, column: str) -> bool:
+        """A checkbox; false (and counted for the report) when it is neither."""
+        try:
+            return read_flag(row.get(column, ""), column)
+        except BadValue:
+            self.kept[f"{column} values neither true nor false, read as false"] += 1
+            return False
+
+    def count(self, row: Row, column: str) -> int | None:
+        """A whole number of 0 or more; None (and counted) when it is not one."""
+        try:
+            return read_count(row.get(column, ""), column, self.formats)
+        except BadValue:
+            self.kept[f"{column} values that are not whole numbers, left empty"] += 1
+            return None
+
+    def percent(self, row: Row, column: str) -> int | None:
+        """A percentage from 0 to 100 ("35", "35.0", "35%"); None when blank or no number."""
+        written = row.get(column, "").strip().removesuffix("%")
+        try:
+            number = read_number(written, column, self.formats)
+        except BadValue:
+            self.kept[f"{column} values that are not numbers, left empty"] += 1
+            return None
+        return None if number is None else max(0, min(100, int(number)))
+
+    def cents(self, row: Row, column: str) -> int:
+        """An amount in whole cents, exactly; 0 (and counted) when it is no number."""
+        try:
+            return read_cents(row.get(column, ""), column, self.formats) or 0
+        except BadValue:
+            self.kept[f"{column} values that are not numbers, left at 0"] += 1
+            return 0
 
     def when(self, row: Row, column: str = "CreatedDate") -> datetime:
         return self.moment(row, column) or self.now
@@ -148,7 +195,7 @@ def campaign(values: Values, row: Row) -> dict[str, Any]:
         channel=values.picklists.source(row.get("Type", "")) or "",
         start_date=values.day(row, "StartDate"),
         end_date=values.day(row, "EndDate"),
-        active=sf_flag(row.get("IsActive", "")),
+        active=values.flag(row, "IsActive"),
         created_at=values.when(row),
     )
 
@@ -165,7 +212,7 @@ def account(values: Values, row: Row) -> dict[str, Any]:
         website=website,
         domain=domain,
         industry=values.text(row, "Industry", 80),
-        employees=int(row["NumberOfEmployees"]) if row.get("NumberOfEmployees") else None,
+        employees=values.count(row, "NumberOfEmployees"),
         phone=values.phone(row, "Phone", address["country"]),
         account_type=values.text(row, "Type", 80),
         **address,
@@ -190,78 +237,32 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         time_zone=_zone(row) or record_zone(phone, state, country),
         description=values.description(row),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
-        do_not_call=sf_flag(row.get("DoNotCall", "")),
-        email_opt_out=sf_flag(row.get("HasOptedOutOfEmail", "")),
+        do_not_call=values.flag(row, "DoNotCall"),
+        email_opt_out=values.flag(row, "HasOptedOutOfEmail"),
         created_at=values.when(row),
         last_activity_at=values.moment(row, "LastActivityDate"),
     )
 
 
 def opportunity(values: Values, row: Row) -> dict[str, Any]:
+    probability = values.percent(row, "Probability")
     stage = values.picklists.stage(
         row.get("StageName", ""),
-        probability=row.get("Probability", ""),
-        closed=sf_flag(row.get("IsClosed", "")),
-        won=sf_flag(row.get("IsWon", "")),
+        probability=probability,
+        closed=values.flag(row, "IsClosed"),
+        won=values.flag(row, "IsWon"),
     )
-    probability = row.get("Probability", "").strip()
     created = values.when(row)
     return dict(
         name=values.text(row, "Name") or "(no name)",
-        amount_cents=sf_cents(row.get("Amount", "")),
+        amount_cents=values.cents(row, "Amount"),
         stage=stage.name,
-        probability=max(0, min(100, int(float(probability)))) if probability else stage.probability,
+        probability=stage.probability if probability is None else probability,
         close_date=values.day(row, "CloseDate") or created.date(),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         campaign_id=values.lookup("Campaign", row.get("CampaignId", "")),
         is_closed=stage.is_closed,
         created_at=created,
-    )
-
-
-def lead(values: Values, row: Row, account_names: dict[int, str]) -> dict[str, Any]:
-    address = values.address(row, "", "Address")
-    state, country = address["state"], address["country"]
-    phone, extension = values.first_phone(row, PERSON_PHONES, country)
-    converted = sf_flag(row.get("IsConverted", ""))
-    status, is_open = values.picklists.lead_status(row.get("Status", ""), converted=converted)
-    company = values.text(row, "Company") or "[not provided]"
-    # An org may hold an Account's Id in Company: that is a link to the account, kept as one.
-    existing_account = values.lookup("Account", company)
-    if existing_account:
-        values.kept["leads whose Company held an Account Id, linked to that account"] += 1
-    employees = row.get("NumberOfEmployees", "").strip()
-    return dict(
-        first_name=values.text(row, "FirstName", 80),
-        last_name=values.text(row, "LastName", 80) or "(no name)",
-        title=values.text(row, "Title", 128),
-        company=account_names[existing_account] if existing_account else company,
-        existing_account_id=existing_account,
-        email=values.email(row),
-        phone=phone,
-        phone_extension=extension,
-        mobile_phone=values.phone(row, "MobilePhone", country),
-        website=values.text(row, "Website"),
-        industry=values.text(row, "Industry", 80),
-        employees=int(employees) if employees.isdigit() else None,
-        **address,
-        time_zone=_zone(row) or record_zone(phone, state, country),
-        description=values.description(row),
-        lead_source=values.picklists.source(row.get("LeadSource", "")),
-        lead_type=values.text(row, "LeadType", 80) or values.text(row, "Lead_Type__c", 80),
-        status=status,
-        is_open=is_open,
-        do_not_call=sf_flag(row.get("DoNotCall", "")),
-        email_opt_out=sf_flag(row.get("HasOptedOutOfEmail", "")),
-        created_at=values.when(row),
-        last_activity_at=values.moment(row, "LastActivityDate"),
-        is_converted=converted,
-        converted_at=values.moment(row, "ConvertedDate") if converted else None,
-        converted_account_id=values.lookup("Account", row.get("ConvertedAccountId", "")),
-        converted_contact_id=values.lookup("Contact", row.get("ConvertedContactId", "")),
-        converted_opportunity_id=values.lookup(
-            "Opportunity", row.get("ConvertedOpportunityId", "")
-        ),
     )
 
 
@@ -272,7 +273,7 @@ def _zone(row: Row) -> str | None:
 
 def member(values: Values, row: Row) -> dict[str, Any]:
     campaign_id = values.lookup("Campaign", row.get("CampaignId", ""))
-    responded = sf_flag(row.get("HasResponded", ""))
+    responded = values.flag(row, "HasResponded")
     return dict(
         campaign_id=campaign_id,
         lead_id=values.lookup("Lead", row.get("LeadId", "")),
@@ -295,7 +296,7 @@ def task(values: Values, row: Row) -> dict[str, Any]:
     who, what = row.get("WhoId", ""), row.get("WhatId", "")
     written_kind = (row.get("Type") or row.get("Type__c") or row.get("TaskSubtype") or "").lower()
     duration = row.get("CallDurationInSeconds", "").strip()
-    done = sf_flag(row.get("IsClosed", "")) or row.get("Status", "") == "Completed"
+    done = values.flag(row, "IsClosed") or row.get("Status", "") == "Completed"
     day = values.moment(row, "ActivityDate")
     # Our own exports say when a task is due (`ours`): a logged call is done, not open.
     due = values.moment(row, ours.DUE) if ours.DUE in row else None if done else day

@@ -8,8 +8,8 @@ of a reference (who, when, for which opportunity): insert-only, guarded like his
 a trigger keeps `contact.reference_use_count`, whoever inserts (on PostgreSQL a function
 of the owner's, so that a rep may log a use of another rep's contact).
 
-Revision ID: 0014_opportunity_moves
-Revises: 0016_import_status
+Revision ID: 0016_opportunity_moves
+Revises: 0015_import_status
 Create Date: 2026-12-07 17:45:00
 """
 
@@ -21,8 +21,8 @@ from alembic import op
 
 from workstation.store.guards import guard_log_table
 
-revision: str = "0014_opportunity_moves"
-down_revision: str | None = "0016_import_status"
+revision: str = "0016_opportunity_moves"
+down_revision: str | None = "0015_import_status"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from sqlalchemy import insert, text
+from sqlalchemy import TableClause, column, insert, table, text
 from sqlmodel import Session
 
 from workstation.store.models import Lead, Rep
+from workstation.store.tables import table_of
 
 _numbers = count(1)
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -63,6 +64,13 @@ def insert_lead(session: Session, **values) -> int:
     ).scalar_one()
 
 
+def _bare(model) -> TableClause:
+    """The model's table with no column defaults: an insert then names only the columns
+    it is given, which every revision has."""
+    columns = table_of(model).c
+    return table(table_of(model).name, *(column(c.name, c.type) for c in columns))
+
+
 def make_one_of_everything(session: Session) -> None:
     """At least one row in every business table."""
     from datetime import date
@@ -100,19 +108,26 @@ def make_one_of_everything(session: Session) -> None:
         .values(last_name="Doe", account_id=account_id, owner_id=rep_id)
         .returning(Contact.id)
     ).scalar_one()
-    opportunity = Opportunity(
-        account_id=account_id,
-        name="Acme – Spring Webinar",
-        close_date=date(2026, 12, 31),
-        owner_id=rep_id,
-    )
-    session.add(opportunity)
-    session.flush()
+    opportunity_id = session.execute(
+        insert(_bare(Opportunity))
+        .values(
+            account_id=account_id,
+            name="Acme – Spring Webinar",
+            amount_cents=0,
+            stage="Qualification",
+            probability=0,
+            close_date=date(2026, 12, 31),
+            owner_id=rep_id,
+            is_closed=False,
+            created_at=NOW,
+        )
+        .returning(column("id"))
+    ).scalar_one()
     lead_id = insert_lead(session, owner_id=rep_id, campaign_id=campaign_id)
     session.add_all(
         [
             OpportunityContactRole(
-                opportunity_id=opportunity.id, contact_id=contact_id, is_primary=True
+                opportunity_id=opportunity_id, contact_id=contact_id, is_primary=True
             ),
             CampaignMember(campaign_id=campaign_id, lead_id=lead_id),
             History(entity="lead", entity_id=lead_id, field="status", new_value="Open"),

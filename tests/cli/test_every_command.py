@@ -19,7 +19,8 @@ from workstation.cli import build_parser
 RUN_HERE = {
     ("db", "current"), ("db", "upgrade"), ("demo", None), ("reps", None), ("reps", "add"),
     ("reps", "set"), ("next", None), ("log", None), ("duration", None), ("undo", None),
-    ("convert", None),
+    ("convert", None), ("opportunity", "new"), ("opportunity", "stage"),
+    ("opportunity", "reject"), ("opportunity", "role"), ("reference", None),
     ("reject", None), ("untouched", None), ("funnel", None), ("reassign", None),
     ("assign", None), ("import", None), ("scripts", "export"), ("scripts", "import"),
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
@@ -92,6 +93,16 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     assert json.loads(_ok(capsys, *as_rep, "undo", "--json"))
     converted = json.loads(_ok(capsys, *as_rep, "convert", str(lead), "--json"))
     assert converted["lead_id"] == lead and converted["opportunity_created"]
+    opp, contact = converted["opportunity_id"], converted["contact_id"]
+    won = ("opportunity", "stage", str(opp), "Closed Won", "--amount", "10", "--json")
+    _ok(capsys, *as_rep, *won)
+    _ok(capsys, *as_rep, "reference", str(contact), "--set", "private", "--json")
+    _ok(capsys, *as_rep, "reference", str(contact), "--use", "A call", "--json")
+    new = ("opportunity", "new", "--contact", str(contact), "--json")
+    again = json.loads(_ok(capsys, *as_rep, *new))["id"]
+    role = ("opportunity", "role", str(again), "--contact", str(contact), "--role", "Evaluator")
+    _ok(capsys, *as_rep, *role, "--json")
+    _ok(capsys, *as_rep, "opportunity", "reject", str(again), "--reason", "Bogus", "--json")
     other = json.loads(_ok(capsys, *as_rep, "next", "--json"))["lead"]["Id"]
     _ok(capsys, *as_rep, "reject", str(other), "--reason", "Bogus form fill", "--json")
 

@@ -55,6 +55,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 )
 FUNNEL_HEADING = "Funnel: records created, and activity logged, in"
 TABS = ("stages", "sources", "offers", "times", "reps", "money")
+# The stages tab's tables: the two funnels, detours, rejections, opportunities and their
+# rejections by sales (`funnel_export.stage_sections`).
+STAGE_TABLES = 6
 
 
 def _group_figures(group: SourceRow) -> str:
@@ -99,7 +102,7 @@ class FunnelScreen(Screen):
             with TabPane("1 Stages", id="funnel-stages"), VerticalScroll():
                 yield BarChart("Leads reaching each stage", id="funnel-lead-chart")
                 yield BarChart("Contacts reaching each stage", id="funnel-contact-chart")
-                for n in range(4):
+                for n in range(STAGE_TABLES):
                     yield DataTable(id=f"funnel-stages-{n}", cursor_type="row")
             for tab, title in (("sources", "2 Sources"), ("offers", "3 Offers")):
                 with TabPane(title, id=f"funnel-{tab}"), VerticalScroll():

@@ -126,6 +126,10 @@ class QueueScreen(Screen):
         Binding("o", "open_converted", "Open what a converted lead became",
                 id="queue.open_converted", show=False),
         Binding("p", "open_page", "Record page", id="queue.open_page", show=False),
+        Binding("P", "opportunities", "Opportunities (move)",
+                id="queue.opportunities", show=False),
+        Binding("O", "new_opportunity", "New opportunity",
+                id="queue.new_opportunity", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("h", "card", "Card", id="queue.card"),
         Binding("k", "skipped", "Skipped leads", id="queue.skipped", show=False),
@@ -664,6 +668,46 @@ class QueueScreen(Screen):
         from workstation.screens.converted_records import ConvertedRecordsScreen
 
         self.app.push_screen(ConvertedRecordsScreen(card.id, card.name))
+
+    def action_opportunities(self) -> None:
+        """The opportunities around the record on the card, to move, close or reject."""
+        card = self.card
+        if card is None:
+            return
+        from workstation.screens.opportunities import OpportunitiesScreen
+
+        screen = OpportunitiesScreen(kind=card.kind, record_id=card.id, name=card.name)
+
+        def closed(_: None) -> None:
+            if screen.changed:
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, self.why_shown())
+
+        self.app.push_screen(screen, closed)
+
+    def action_new_opportunity(self) -> None:
+        """A new opportunity for the contact on the card, or the marked contacts."""
+        card, table = self.card, self.query_one(QueueTable)
+        if card is None or card.kind != "contact":
+            self.notify("A new opportunity is for a contact: pick one first.", markup=False)
+            return
+        from workstation.screens.new_opportunity import NewOpportunityDialog
+
+        names = {table.row(i).id: table.row(i).name for i in range(table.row_count)}
+        marked = sorted(table.marked) if QUEUE_INFO[self.queue_key].kind == "contact" else []
+        ids = sorted(marked, key=lambda i: i != card.id) if marked else [card.id]  # card first
+        contacts = [(i, card.name if i == card.id else names.get(i, f"contact {i}")) for i in ids]
+
+        def opened(result) -> None:
+            if result is not None:
+                table.marked.clear()
+                self.notify(f"Opportunity {result.id} opened · P moves it", markup=False, timeout=6)
+                self._reload_keeping_place()
+                self.load_counts()
+                self.show_record(card.kind, card.id, "has an opportunity now")
+
+        self.app.push_screen(NewOpportunityDialog(contacts), opened)
 
     def action_open_page(self) -> None:
         """The page of the record on the card: every field, its whole timeline, its

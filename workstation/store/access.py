@@ -14,11 +14,10 @@ history INSERT only; the team (`rep`) changed by managers only, and never its lo
 no DELETE, no TRUNCATE, no DDL (they own nothing and may create nothing). Row-level
 security on leads and contacts lets a rep change only their own records and pool records,
 and claim from the pool only for themselves; a manager may change and reassign any; an
-inactive rep changes none. Activities and history are written only as oneself, and
-saved filters kept only as oneself (a manager's may be shared, and a manager may archive
-any). Accounts
-and opportunities carry grants only: a conversion fills the account it matches, whoever
-owns it.
+inactive rep changes none. Activities, history and uses of references are written only
+as oneself, and saved filters kept only as oneself (a manager's may be shared, and a
+manager may archive any). Accounts and opportunities carry grants only: a conversion
+fills the account it matches, whoever owns it.
 
 Creating a login (`create_login`) runs in `ws_grant_login`, a SECURITY DEFINER function
 of the owner's: a manager needs no CREATEROLE, and the function creates nothing but a
@@ -48,6 +47,8 @@ REP_WRITES = (
     "activity",
     "saved_filter",
 )
+# Logs a rep adds to, as themselves, and never changes.
+REP_LOGS = ("history", "reference_use")
 MANAGER_WRITES = (
     "call_script",
     "lead_status",
@@ -129,7 +130,7 @@ def _grants(connection: Connection, q: str, rep_group: str, manager_group: str) 
     run(f'GRANT SELECT ON ALL TABLES IN SCHEMA {q} TO "{rep_group}"')
     run(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {q} TO "{rep_group}"')
     run(f'GRANT INSERT, UPDATE ON {", ".join(f"{q}.{t}" for t in REP_WRITES)} TO "{rep_group}"')
-    run(f'GRANT INSERT ON {q}.history TO "{rep_group}"')
+    run(f'GRANT INSERT ON {", ".join(f"{q}.{t}" for t in REP_LOGS)} TO "{rep_group}"')
     run(
         f"GRANT INSERT, UPDATE ON {', '.join(f'{q}.{t}' for t in MANAGER_WRITES)} "
         f'TO "{manager_group}"'
@@ -228,7 +229,7 @@ def _policies(connection: Connection) -> None:
             # A conversion moves the lead's activities to its contact.
             "UPDATE": (f"{me} IS NOT NULL", f"{me} IS NOT NULL"),
         },
-        "history": {"SELECT": ("true", None), "INSERT": (None, as_me)},
+        **{log: {"SELECT": ("true", None), "INSERT": (None, as_me)} for log in REP_LOGS},
         # A rep's own filters; sharing one with the team is a manager's to do.
         "saved_filter": {
             "SELECT": (f"{manager} OR shared OR rep_id = {me}", None),

@@ -56,6 +56,13 @@ def forbid_lookup_deletes_and_truncates(connection: Connection) -> None:
             )
 
 
+def guard_log_table(connection: Connection, table: str) -> None:
+    """A table added by a later migration that is a log (its rows are only ever
+    inserted): no DELETE, no UPDATE, and on PostgreSQL no TRUNCATE."""
+    _trigger(connection, table, "UPDATE")
+    forbid_deleting(connection, table)
+
+
 def forbid_deleting(connection: Connection, table: str) -> None:
     """A table added after the first migration gets its neighbours' guards: no delete
     (rows are archived), and on PostgreSQL no TRUNCATE."""

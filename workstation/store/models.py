@@ -342,7 +342,11 @@ class Contact(SQLModel, table=True):
     score: int = 0
     do_not_call: bool = False
     email_opt_out: bool = False
+    # A customer who speaks for us: "public" (named in the press), "private" (reference
+    # calls only) or None; `is_reference` is kept equal to "has a type" by the store.
     is_reference: bool = False
+    reference_type: str | None = Field(default=None, max_length=16)
+    # Kept by a trigger on reference_use, whoever inserts the use.
     reference_use_count: int = 0
     active: bool = True
     rejected_reason: str | None = Field(default=None, max_length=255)
@@ -388,6 +392,12 @@ class Opportunity(SQLModel, table=True):
     lead_source: str | None = Field(default=None, max_length=80)
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     is_closed: bool = False  # kept equal to the stage's flag by the store
+    next_step: str | None = Field(default=None, max_length=255)
+    # Why it closed (won or lost), or why sales rejected it.
+    closed_reason: str | None = Field(default=None, max_length=255)
+    # Rejected by sales (seed 001): bogus, never deleted; closed, and out of the pipeline.
+    is_rejected: bool = False
+    version: int = 1  # optimistic locking: a move names the version it read
     created_at: datetime = Field(default_factory=utcnow)
     external_id: str | None = Field(default=None, max_length=40)
 
@@ -417,6 +427,21 @@ class OpportunityContactRole(SQLModel, table=True):
             postgresql_where=text("is_primary"),
         ),
     )
+
+
+class ReferenceUse(SQLModel, table=True):
+    """One use of a reference customer (who, when, for which opportunity): insert-only."""
+
+    __tablename__ = "reference_use"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    note: str = Field(default="", max_length=255)
+    used_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (Index("ix_reference_use_contact", "contact_id", "used_at"),)
 
 
 class CampaignMember(SQLModel, table=True):

@@ -57,12 +57,17 @@ def ensure_active(engine: Engine, acting_rep_id: int | None, action: str) -> Non
 
 
 def require_own_record(
-    session: Session, acting_rep_id: int | None, owner_id: int | None, action: str
+    session: Session,
+    acting_rep_id: int | None,
+    owner_id: int | None,
+    action: str,
+    *,
+    records: str = "leads",
 ) -> None:
     """A rep acts on a record they own; another rep's, or the pool's, needs a manager.
     None (a system task) passes, as in `require_active`."""
     if acting_rep_id is not None:
-        require_owner_or_manager(session, acting_rep_id, [owner_id], action)
+        require_owner_or_manager(session, acting_rep_id, [owner_id], action, records=records)
 
 
 def require_manager(session: Session, acting_rep_id: int | None, action: str) -> RepInfo:
@@ -87,9 +92,15 @@ def require_self_or_manager(
 
 
 def require_owner_or_manager(
-    session: Session, acting_rep_id: int | None, owner_ids: Iterable[int | None], action: str
+    session: Session,
+    acting_rep_id: int | None,
+    owner_ids: Iterable[int | None],
+    action: str,
+    *,
+    records: str = "leads",
 ) -> RepInfo:
-    """A rep may act on leads they own; leads of others (or of the pool) need a manager."""
+    """A rep may act on the records (leads, by default) they own; those of others (or of
+    the pool) need a manager."""
     rep = acting_rep(session, acting_rep_id, action)
     if rep.is_manager:
         return rep
@@ -97,7 +108,7 @@ def require_owner_or_manager(
     if foreign:
         whose = "the pool's" if foreign == {None} else "other reps'"
         raise PermissionDenied(
-            f"{rep.name} is a rep, not a manager: only managers may {action} {whose} leads"
+            f"{rep.name} is a rep, not a manager: only managers may {action} {whose} {records}"
         )
     return rep
 

@@ -22,6 +22,8 @@ MODULES = (
     "calls",
     "convert",
     "reject",
+    "opportunity",
+    "reference",
     "untouched",
     "funnel",
     "reassign",

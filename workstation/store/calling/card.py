@@ -73,13 +73,21 @@ _CONTACT_FIELDS = (
     ("Time zone", "time_zone"), ("Lifecycle", "lifecycle_stage"),
     ("Score", "score"), ("Attempts", "attempt_count"), ("Callback", "callback_at"),
     ("Last activity", "last_activity_at"), ("Lead source", "lead_source"),
-    ("Reference", "is_reference"), ("Do not call", "do_not_call"),
+    ("Reference", "reference"), ("Do not call", "do_not_call"),
     ("Email opt-out", "email_opt_out"), ("Created", "created_at"),
 )  # fmt: skip
 
 
 def _name(record: Lead | Contact) -> str:
     return f"{record.first_name} {record.last_name}" if record.first_name else record.last_name
+
+
+def _reference(contact: Contact) -> str:
+    """ "no", or the kind of reference and how often it was used."""
+    if contact.reference_type is None:
+        return "no"
+    kind = "private calls only" if contact.reference_type == "private" else "public"
+    return f"{kind} · used {contact.reference_use_count} time(s)"
 
 
 def record_card(session: Session, kind: str, record_id: int) -> Card | None:
@@ -92,6 +100,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
     values = record.model_dump() | {
         "name": _name(record),
         "account": account.name if account else "",
+        "reference": _reference(record) if isinstance(record, Contact) else "",
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
     phone = values["phone"]

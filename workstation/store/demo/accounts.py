@@ -271,9 +271,9 @@ class _AccountRows:
         self.contacts.append((
             cid, aid, *person, region.state, region.country, region.time_zone, source,
             stage, owner, int(r() * 100), int(r() < 0.01), int(r() < 0.03), reference,
-            reference * int(r() * 7), int(stage != "Inactive"), rejected, stamp(born),
-            stamp(born), stamp(last_at) if last_at else "", callback, calls, 1,
-            stamp(max(born, last_at)),
+            "public" if reference else "", reference * int(r() * 7), int(stage != "Inactive"),
+            rejected, stamp(born), stamp(born), stamp(last_at) if last_at else "", callback,
+            calls, 1, stamp(max(born, last_at)),
         ))  # fmt: skip
         if not c and r() < 0.2:
             campaign = 1 + int(r() * len(CAMPAIGNS))

@@ -30,8 +30,8 @@ COLUMNS = {
     "lead_source campaign_id? is_closed created_at",
     "contact": "id account_id first_name last_name title email phone state country time_zone "
     "lead_source lifecycle_stage owner_id score do_not_call email_opt_out is_reference "
-    "reference_use_count active rejected_reason? created_at assigned_at last_activity_at? "
-    "callback_at? attempt_count version updated_at",
+    "reference_type? reference_use_count active rejected_reason? created_at assigned_at "
+    "last_activity_at? callback_at? attempt_count version updated_at",
     "opportunity_contact_role": "opportunity_id contact_id role? is_primary created_at",
     "lead": "id first_name last_name title company email phone website industry employees "
     "street city state postal_code country time_zone lead_source lead_type campaign_id status "

@@ -20,14 +20,16 @@ contacts (Contact): Id, AccountId, FirstName, LastName, Title, Email, Phone, Mob
     MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry,
     Description, LeadSource, OwnerId, DoNotCall, HasOptedOutOfEmail, CreatedDate,
     LastActivityDate, LastModifiedDate; ours: PhoneExtension, TimeZone, LifecycleStage,
-    Score, IsReference, ReferenceUseCount, IsActive, RejectedReason, AssignedDate,
-    CallbackDate, AttemptCount, ExternalId.
+    Score, IsReference, ReferenceType (public, private or empty), ReferenceUseCount,
+    IsActive, RejectedReason, AssignedDate, CallbackDate, AttemptCount, ExternalId.
 accounts (Account): Id, Name, Type, Website, Industry, NumberOfEmployees, Phone,
     BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry, OwnerId,
-    CreatedDate; ours: Domain, IsActive, ExternalId.
+    CreatedDate; ours: Domain, IsCustomer (a won opportunity of $1 or more), IsActive,
+    ExternalId.
 opportunities (Opportunity): Id, AccountId, Name, Amount (from amount_cents), StageName,
-    Probability, CloseDate, IsClosed, IsWon (the stage's flag), OwnerId, LeadSource,
-    CampaignId (primary campaign source), CreatedDate; ours: ExternalId.
+    Probability, CloseDate, IsClosed, IsWon (the stage's flag), NextStep, OwnerId,
+    LeadSource, CampaignId (primary campaign source), CreatedDate; ours: ClosedReason (why
+    it was won, lost or rejected), IsRejected (rejected by sales), ExternalId.
 opportunity-contact-roles (OpportunityContactRole): Id, OpportunityId, ContactId, Role,
     IsPrimary, CreatedDate.
 campaigns (Campaign): Id, Name, Type (the channel, i.e. lead source), StartDate, EndDate,
@@ -68,10 +70,13 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    exists,
     func,
+    select,
 )
 from sqlalchemy.types import TypeEngine
 
+from workstation.store.lifecycle.customers import FIRST_DOLLAR
 from workstation.store.models import (
     Account,
     Activity,
@@ -160,6 +165,20 @@ _member = table_of(CampaignMember)
 _activity = table_of(Activity)
 _history = table_of(History)
 
+# A customer has a won opportunity of $1 or more (seed 001).
+_won = _opportunity.alias("won")
+_won_stage = _stage.alias("won_stage")
+_is_customer: ColumnElement[bool] = exists(
+    select(_won.c.id)
+    .join(_won_stage, _won_stage.c.name == _won.c.stage)
+    .where(
+        _won.c.account_id == _account.c.id,
+        _won_stage.c.is_won,
+        _won.c.amount_cents >= FIRST_DOLLAR,
+        _won.c.is_rejected.is_(False),
+    )
+)
+
 EXPORT_SPECS: dict[str, ExportSpec] = {
     "leads": _spec(
         _lead,
@@ -232,6 +251,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("DoNotCall", "do_not_call"),
         ("HasOptedOutOfEmail", "email_opt_out"),
         ("IsReference", "is_reference"),
+        ("ReferenceType", "reference_type"),
         ("ReferenceUseCount", "reference_use_count"),
         ("IsActive", "active"),
         ("RejectedReason", "rejected_reason"),
@@ -257,6 +277,7 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("BillingState", "state"),
         ("BillingPostalCode", "postal_code"),
         _country("BillingCountry", _account.c.country),
+        ("IsCustomer", _is_customer),
         ("OwnerId", "owner_id"),
         ("IsActive", "active"),
         ("CreatedDate", "created_at"),
@@ -272,6 +293,9 @@ EXPORT_SPECS: dict[str, ExportSpec] = {
         ("CloseDate", "close_date"),
         ("IsClosed", "is_closed"),
         ("IsWon", _stage.c.is_won),
+        ("NextStep", "next_step"),
+        ("ClosedReason", "closed_reason"),
+        ("IsRejected", "is_rejected"),
         ("OwnerId", "owner_id"),
         ("LeadSource", "lead_source"),
         ("CampaignId", "campaign_id"),

@@ -13,6 +13,8 @@ Definitions, so that anyone can recompute a figure from an export:
 - By source and by offer (leads only): leads, reached Marketing Qualified, reached Sales
   Qualified, converted, won (the opportunity the lead became is in a won stage) with the won
   amount, and rejected (now in the Rejected detour).
+- Opportunities (`funnel_opportunities`): the open pipeline, won and lost; those rejected
+  by sales counted apart, by reason, and in none of the others.
 - `since`: only records created on or after it (a cohort); None means everybody.
 
 Each table is read with one grouped query (history folded in as a per-record maximum), so the
@@ -37,6 +39,7 @@ from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_history import DetourRow, detours
 from workstation.store.reports.funnel_money import MoneyRow, money_by_campaign, money_by_source
+from workstation.store.reports.funnel_opportunities import OpportunityFigures, opportunity_figures
 from workstation.store.tables import table_of
 
 CONVERTED_STEP = "Converted"
@@ -91,6 +94,7 @@ class FunnelReport:
     by_type: list[SourceRow]
     detours: list[DetourRow]
     rejected_by_reason: list[tuple[str, int]]  # leads and contacts, most first
+    opportunities: OpportunityFigures  # pipeline, won, lost; rejected by sales apart
     money_by_campaign: list[MoneyRow]  # pipeline, won and cost per won deal (seed 002's ROI)
     money_by_source: list[MoneyRow]
 
@@ -261,6 +265,7 @@ def funnel_report(
             session, [s.name for s in stages if s.is_detour], lead_now, contact_now, since=since
         ),
         rejected_by_reason=_rejected_by_reason(session, since),
+        opportunities=opportunity_figures(session, since),
         money_by_campaign=money_by_campaign(session, since),
         money_by_source=money_by_source(session, since),
     )

@@ -15,6 +15,7 @@ from workstation.display import age, money
 from workstation.store.reports.funnel import FunnelReport, SourceRow
 from workstation.store.reports.funnel_history import RepActivity, StatusTime
 from workstation.store.reports.funnel_money import MoneyRow
+from workstation.store.reports.funnel_opportunities import OpportunityFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,28 @@ def stage_sections(report: FunnelReport) -> list[Section]:
             "Rejected by reason",
             ("Reason", "Records"),
             [(reason, f"{count:,}") for reason, count in report.rejected_by_reason],
+        ),
+        *opportunity_sections(report.opportunities),
+    ]
+
+
+def opportunity_sections(figures: OpportunityFigures) -> list[Section]:
+    weighted = f"weighted {money(figures.weighted_cents)}"
+    return [
+        Section(
+            "Opportunities",
+            ("Opportunities", "Count", "Amount", ""),
+            [
+                ("Pipeline (open)", f"{figures.open:,}", money(figures.open_cents), weighted),
+                ("Closed Won", f"{figures.won:,}", money(figures.won_cents), ""),
+                ("Closed Lost", f"{figures.lost:,}", money(figures.lost_cents), ""),
+                ("Rejected by sales", f"{figures.rejected:,}", "", "not in the figures above"),
+            ],
+        ),
+        Section(
+            "Opportunities rejected by sales, by reason",
+            ("Reason", "Opportunities"),
+            [(reason, f"{count:,}") for reason, count in figures.rejected_by_reason],
         ),
     ]
 

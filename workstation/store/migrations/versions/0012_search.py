@@ -9,7 +9,7 @@ The record pages read an opportunity's and an account's own activities: two part
 indexes on activity hold just those.
 
 Revision ID: 0012_search
-Revises: 0013_saved_filters
+Revises: 0011_saved_filters
 Create Date: 2026-12-07 18:00:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from workstation.store.search.index import install
 
 revision: str = "0012_search"
-down_revision: str | None = "0013_saved_filters"
+down_revision: str | None = "0011_saved_filters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,8 +13,8 @@ cost, whole cents; NULL when unknown, so the funnel's cost per won deal leaves i
 
 Columns only: the never-delete guards and team grants of `lead` and `campaign` cover them.
 
-Revision ID: 0015_lifecycle_campaigns
-Revises: 0013_saved_filters
+Revision ID: 0014_lifecycle_campaigns
+Revises: 0011_saved_filters
 Create Date: 2026-12-07 17:45:00
 """
 
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_lifecycle_campaigns"
-down_revision: str | None = "0011_record_fields"
+revision: str = "0014_lifecycle_campaigns"
+down_revision: str | None = "0013_record_fields"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ phone extension on leads and contacts; the description (a lead's inquiry text, c
 the contact on conversion); the account's type, which a lead keeps for the account it
 becomes. All nullable, all empty on existing rows: nothing to backfill.
 
-Revision ID: 0011_record_fields
+Revision ID: 0013_record_fields
 Revises: 0012_search
 Create Date: 2026-12-07 17:45:00
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-revision: str = "0011_record_fields"
+revision: str = "0013_record_fields"
 down_revision: str | None = "0012_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -7,7 +7,7 @@ team mode the grants and row-level security of `access.py` (set up after every u
 A rep's live filters have one name each (`ux_filter_rep_name`); the shared ones are
 listed through `ix_filter_shared`.
 
-Revision ID: 0013_saved_filters
+Revision ID: 0011_saved_filters
 Revises: 0010_team_rules
 Create Date: 2026-12-07 18:00:00
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 from workstation.store.guards import forbid_deleting
 
-revision: str = "0013_saved_filters"
+revision: str = "0011_saved_filters"
 down_revision: str | None = "0010_team_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

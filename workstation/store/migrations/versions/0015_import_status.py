@@ -6,8 +6,8 @@ was never converted here: the lead is imported with the default status, the valu
 came with is kept and shown, and the import reports it with its count. No status is ever
 added by an import.
 
-Revision ID: 0016_import_status
-Revises: 0015_lifecycle_campaigns
+Revision ID: 0015_import_status
+Revises: 0014_lifecycle_campaigns
 Create Date: 2026-12-07 17:50:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_import_status"
-down_revision: str | None = "0015_lifecycle_campaigns"
+revision: str = "0015_import_status"
+down_revision: str | None = "0014_lifecycle_campaigns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

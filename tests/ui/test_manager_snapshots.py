@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.conftest import settle as settle_workers
 from workstation.screens.funnel import FunnelScreen
 from workstation.screens.untouched import UntouchedScreen
 
 
 def _opening(screen_class, *keys: str):
     async def settle(pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle_workers(pilot)  # a worker a newer one replaced is cancelled, not failed
         await pilot.wait_for_scheduled_animations()
 
     async def run_before(pilot) -> None:

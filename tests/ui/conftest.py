@@ -4,6 +4,7 @@ loaded machine takes longer, never a different path)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -28,6 +29,16 @@ async def until(pilot, condition: Callable[[], object], what: str) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError(f"still waiting for {what}")
+
+
+async def workers_done(app) -> None:
+    """Until every worker has ended: done, failed, or cancelled (a worker a newer one
+    replaced is cancelled, which `wait_for_complete` would raise)."""
+    for _ in range(UNTIL_PAUSES):
+        if all(worker.is_finished for worker in app.workers):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the workers never came to rest")
 
 
 async def settle(pilot) -> None:

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.convert_factories import HostApp, build_world
+from tests.ui.conftest import workers_done
 from workstation.screens.campaign_form import CampaignForm
 from workstation.screens.campaigns import CampaignsScreen
 from workstation.store.lifecycle.campaigns import campaign_info
@@ -15,7 +16,7 @@ from workstation.store.lifecycle.campaigns import campaign_info
 async def _open(app, pilot) -> CampaignsScreen:
     screen = CampaignsScreen()
     await app.push_screen(screen)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     return screen
 
@@ -32,13 +33,13 @@ async def test_a_manager_adds_then_edits_a_campaign(sqlite_engine):
         await pilot.press(*"Trade Show", "tab", *"Event", "tab", *"Trial", "tab", "tab")
         await pilot.press("tab", "tab", *"lots")  # a budget that is no amount
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "not an amount" in str(app.screen.query_one("#campaign-error").render())
         await pilot.press(*["backspace"] * 4, *"2500", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.screen is screen and screen.campaigns[0].name == "Trade Show"
         await pilot.press("enter")  # edit the one under the cursor: the new one
@@ -47,7 +48,7 @@ async def test_a_manager_adds_then_edits_a_campaign(sqlite_engine):
         assert isinstance(form, CampaignForm) and form.info.name == "Trade Show"
         form.query_one("#campaign-status-changes").value = "Attended:responded"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     with Session(sqlite_engine) as session:
         info = campaign_info(session, "Trade Show")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import NOW
+from tests.ui.conftest import workers_done
 from workstation.display import clean
 from workstation.screens.funnel import PERIODS, FunnelScreen
 from workstation.screens.save_file import SaveFileDialog
@@ -20,7 +21,7 @@ from workstation.widgets.bar_chart import BarChart
 async def _open(app, pilot) -> FunnelScreen:
     screen = FunnelScreen()
     await app.push_screen(screen)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     return screen
 
@@ -61,7 +62,7 @@ async def test_every_tab_fills_and_the_period_key_reloads(app_factory):
         assert screen.query_one("TabbedContent").active == "funnel-reps"
         while PERIODS[screen.period][1] is not None:  # step to "all time"
             await pilot.press("p")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert _bars(screen, "#funnel-reps-chart") == [("Riley Rep", "3")]
         assert "all time" in clean(str(screen.query_one("#funnel-status").render()))

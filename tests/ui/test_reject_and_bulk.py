@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from tests.convert_factories import HostApp, build_world, plain, snapshot
 from tests.factories import make_lead
+from tests.ui.conftest import workers_done
 from workstation.screens.bulk_convert import BulkConvertScreen
 from workstation.screens.reject_dialog import RejectDialog
 from workstation.store.conversion.convert import convert_lead
@@ -82,7 +83,7 @@ async def test_bulk_conversion_summarises_each_lead(sqlite_engine):
         app.push_screen(screen, results.append)
         await pilot.pause()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert screen.summary is not None
         text = plain(screen.query_one("#bulk-result").content)
@@ -126,7 +127,7 @@ def test_bulk_summary_at_100x30(sqlite_engine, snap_compare):
         pilot.app.push_screen(BulkConvertScreen([world.lead, world.fresh_lead, world.lead]))
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
     assert snap_compare(HostApp(sqlite_engine), terminal_size=SIZE, run_before=convert_two)

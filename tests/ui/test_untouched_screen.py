@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import make_rep
+from tests.ui.conftest import workers_done
 from workstation.display import clean
 from workstation.screens.pick_rep import PickRepDialog
 from workstation.screens.untouched import UntouchedScreen
@@ -20,7 +21,7 @@ from workstation.widgets.bar_chart import BarChart
 
 
 async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

@@ -1,5 +1,6 @@
 """Settings: which database, who is working, and how the team works (phone region, calling
-hours, attempt cap, untouched threshold, theme, keys, the dial command).
+hours, attempt cap, untouched threshold, the Name promotion threshold and the ignored-lead
+SLA, theme, keys, the dial command).
 
 Each value comes from the first of: a command-line flag, the environment
 (`WORKSTATION_DB`, `WORKSTATION_REP`, …: `settings_file.SETTINGS`), the settings file
@@ -19,6 +20,8 @@ from workstation.passwords import remember
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
     DEFAULT_HOURS,
+    IGNORED_DAYS,
+    NAME_THRESHOLD,
     UNTOUCHED_HOURS,
     CallingHours,
 )
@@ -41,6 +44,8 @@ class Settings:
     calling_hours: CallingHours = DEFAULT_HOURS
     attempt_cap: int = ATTEMPT_CAP
     untouched_hours: float = UNTOUCHED_HOURS
+    name_threshold: int = NAME_THRESHOLD  # score that promotes a Name (`recycle`)
+    ignored_days: int = IGNORED_DAYS  # days an owner may ignore a lead (`recycle`)
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
     dial_command: str | None = None
@@ -88,6 +93,8 @@ class Settings:
             calling_hours=values.get("calling_hours", DEFAULT_HOURS),
             attempt_cap=values.get("attempt_cap", ATTEMPT_CAP),
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
+            name_threshold=values.get("name_threshold", NAME_THRESHOLD),
+            ignored_days=values.get("ignored_days", IGNORED_DAYS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
             dial_command=values.get("dial_command"),
@@ -104,6 +111,8 @@ class Settings:
             "calling_hours": str(self.calling_hours).replace("–", "-"),
             "attempt_cap": self.attempt_cap,
             "untouched_hours": self.untouched_hours,
+            "name_threshold": self.name_threshold,
+            "ignored_days": self.ignored_days,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),

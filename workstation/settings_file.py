@@ -27,6 +27,8 @@ SETTINGS: dict[str, tuple[str, str | None]] = {
     "calling_hours": ("local hours a person may be called", "WORKSTATION_CALLING_HOURS"),
     "attempt_cap": ("unanswered calls before Nurture", "WORKSTATION_ATTEMPT_CAP"),
     "untouched_hours": ("untouched-leads threshold, hours", "WORKSTATION_UNTOUCHED_HOURS"),
+    "name_threshold": ("score that promotes a Name to sales", "WORKSTATION_NAME_THRESHOLD"),
+    "ignored_days": ("days an owner may leave a lead untouched", "WORKSTATION_IGNORED_DAYS"),
     "theme": ("the app's theme", "WORKSTATION_THEME"),
     "dial_command": ("command that dials a number", "WORKSTATION_DIAL_COMMAND"),
     "keys": ("key bindings by id", None),

@@ -132,7 +132,7 @@ QUEUES: dict[str, Queue] = {
                ((lead.score, True), (lead.created_at, False), (lead.id, False))),
         _queue("contacts",
                and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
-                    text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
+                    text("contact.lifecycle_stage NOT IN ('Name', 'Rejected', 'Inactive')"),
                     ~_OPEN_OPPORTUNITY),
                ((contact.id, False),)),
         _queue("nurture", and_(_MINE, text(NURTURE)), ((lead.id, True),)),

@@ -12,7 +12,8 @@ joined the campaign), unchanged, or rejected.
 
 `--campaign NAME` makes every row a member of that campaign (made, with its default member
 statuses, when missing); `--assign` then spreads the new leads over the reps by open
-capacity. A dry run does all of it in one transaction and rolls it back (on SQLite it holds
+capacity. `--as-names` lands the new rows at lifecycle stage Name: marketing's pool, in no
+sales queue (rows that match a stored person still fill it and leave its stage alone). A dry run does all of it in one transaction and rolls it back (on SQLite it holds
 the write lock while it runs).
 """
 
@@ -46,6 +47,7 @@ from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, check_header, sniff
 from workstation.store.imports.rows import LEAD_VALUES, BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
+from workstation.store.sales_hands import NAME, open_statuses
 from workstation.store.models import Campaign, Lead
 from workstation.store.permissions import ensure_active
 from workstation.store.reference import LeadStatus
@@ -231,12 +233,15 @@ def import_leads(
     status_map: tuple[str, ...] = (),
     formats: Formats | None = None,
     country: str | None = None,
+    as_names: bool = False,
 ) -> ImportSummary:
     """Import the leads of a CSV file (in `encoding`, else as it tells); see the module
     docstring. `status_map`: --status-map options (`statuses`); `formats`: how the file
     writes numbers and dates (by default: a decimal comma in a file separated by `;`);
     `country`: the Country of rows without one whose phone is of that country."""
     ensure_active(engine, acting_rep_id, "import leads")
+    if as_names and assign_as is not None:
+        raise StoreError("--as-names and --assign do not go together: Names are not for sales")
     started = time.perf_counter()
     path = Path(path)
     form = sniff(path, encoding)
@@ -273,9 +278,10 @@ def import_leads(
                 writer = BatchWriter(
                     campaign=info,
                     default_status=next(s.name for s in statuses if s.is_default),
-                    open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+                    open_statuses=open_statuses(statuses),
                     dry_run=dry_run,
                     rep_id=acting_rep_id,
+                    lifecycle_stage=NAME if as_names else None,
                 )
                 run = _Run(
                     writer, transaction, progress, keep_ids=assign_as is not None, clock=clock

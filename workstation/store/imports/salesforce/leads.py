@@ -46,6 +46,7 @@ from workstation.store.imports.reader import CsvFormat, CsvRows, check_header
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned, RowCleaner
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.upsert import BatchWriter
+from workstation.store.sales_hands import open_statuses
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
 from workstation.store.values.text import clean_text
@@ -251,7 +252,7 @@ def _write_open(
     writer = BatchWriter(
         campaign=None,
         default_status=next(s.name for s in statuses if s.is_default),
-        open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+        open_statuses=open_statuses(statuses),
         landed=True,
     )
     connection = loader.session.connection()

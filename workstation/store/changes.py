@@ -2,9 +2,10 @@
 does it.
 
 Every such change keeps the derived columns right in the same transaction (a lead's
-`is_open` from its status's flags and lifecycle stage (`sales_hands`), `assigned_at` with its owner), bumps the record's
-version for optimistic locking, and writes the append-only history. Callers pass an ORM
-object loaded in their session and commit (or not) with the rest of their one transaction.
+`is_open` from its status's flags and its lifecycle stage, `sales_hands`; `assigned_at`
+with its owner), bumps the record's version for optimistic locking, and writes the
+append-only history. Callers pass an ORM object loaded in their session and commit (or
+not) with the rest of their one transaction.
 """
 
 from __future__ import annotations

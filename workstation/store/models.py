@@ -50,6 +50,8 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
 LINKED = "contact_id IS NOT NULL"
+# Marketing's pool (`store/marketing`): few of the leads, read best score first.
+NAMES = "lifecycle_stage = 'Name'"
 
 
 def external_id_index(table: str) -> Index:
@@ -307,6 +309,14 @@ class Lead(SQLModel, table=True):
             "rejected_reason",
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
+        ),
+        # The Names screen and recycling's promotions.
+        Index(
+            "ix_lead_names",
+            text("score DESC"),
+            "id",
+            sqlite_where=text(NAMES),
+            postgresql_where=text(NAMES),
         ),
         # A contact's linked leads; most leads have none.
         Index(

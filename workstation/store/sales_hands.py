@@ -42,6 +42,5 @@ def in_sales_hands(*, status_open: bool, lifecycle_stage: str) -> bool:
 
 # The same rule in SQL, over a lead row joined to its lead_status row (the migration).
 IN_SALES_HANDS_SQL = (
-    "NOT (lead_status.is_closed OR lead_status.is_converted) "
-    f"AND lead.lifecycle_stage <> '{NAME}'"
+    f"NOT (lead_status.is_closed OR lead_status.is_converted) AND lead.lifecycle_stage <> '{NAME}'"
 )

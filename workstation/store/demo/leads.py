@@ -52,8 +52,8 @@ from workstation.store.reference import (
     NURTURING,
     WORKING,
 )
-from workstation.store.values.rules import ATTEMPT_CAP
 from workstation.store.sales_hands import NAME, in_sales_hands
+from workstation.store.values.rules import ATTEMPT_CAP
 
 OPEN = DEFAULT_STATUS
 STATUS_BY_AGE = (

@@ -13,7 +13,8 @@ joined the campaign), unchanged, or rejected.
 `--campaign NAME` makes every row a member of that campaign (made, with its default member
 statuses, when missing); `--assign` then spreads the new leads over the reps by open
 capacity. `--as-names` lands the new rows at lifecycle stage Name: marketing's pool, in no
-sales queue (rows that match a stored person still fill it and leave its stage alone). A dry run does all of it in one transaction and rolls it back (on SQLite it holds
+sales queue (rows that match a stored person still fill it and leave its stage alone). A
+dry run does all of it in one transaction and rolls it back (on SQLite it holds
 the write lock while it runs).
 """
 
@@ -47,10 +48,10 @@ from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, check_header, sniff
 from workstation.store.imports.rows import LEAD_VALUES, BlockCleaner, Cleaned, RowRules
 from workstation.store.imports.upsert import BatchWriter
-from workstation.store.sales_hands import NAME, open_statuses
 from workstation.store.models import Campaign, Lead
 from workstation.store.permissions import ensure_active
 from workstation.store.reference import LeadStatus
+from workstation.store.sales_hands import NAME, open_statuses
 from workstation.store.tables import table_of
 from workstation.store.values.formats import Formats
 from workstation.store.values.text import BadValue, clean_text

@@ -46,8 +46,8 @@ from workstation.store.imports.reader import CsvFormat, CsvRows, check_header
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned, RowCleaner
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.upsert import BatchWriter
-from workstation.store.sales_hands import open_statuses
 from workstation.store.models import Lead
+from workstation.store.sales_hands import open_statuses
 from workstation.store.tables import table_of
 from workstation.store.values.text import clean_text
 

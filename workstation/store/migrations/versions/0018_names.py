@@ -15,7 +15,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from workstation.store.sales_hands import IN_SALES_HANDS_SQL
+# Frozen copies of `models.NAMES` and `sales_hands.IN_SALES_HANDS_SQL` as of this revision.
+NAMES = "lifecycle_stage = 'Name'"
+IN_SALES_HANDS_SQL = (
+    "NOT (lead_status.is_closed OR lead_status.is_converted) AND lead.lifecycle_stage <> 'Name'"
+)
 
 revision: str = "0018_names"
 down_revision: str | None = "0016_opportunity_moves"
@@ -34,6 +38,15 @@ def upgrade() -> None:
             "UPDATE lead SET is_open = NOT is_open WHERE is_open <> ("
             f"SELECT {IN_SALES_HANDS_SQL} FROM lead_status WHERE lead_status.name = lead.status)"
         )
+    )
+
+
+    op.create_index(
+        "ix_lead_names",
+        "lead",
+        [sa.text("score DESC"), "id"],
+        sqlite_where=sa.text(NAMES),
+        postgresql_where=sa.text(NAMES),
     )
 
 

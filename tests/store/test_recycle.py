@@ -1,0 +1,216 @@
+"""`workstation recycle` on a fixed data set: the moves a hand computation predicts, made
+with their reasons in the history, and none on a second run (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from tests.factories import NOW, make_lead, make_rep
+from workstation.store.marketing.moves import RecycleRules
+from workstation.store.marketing.recycle import recycle
+from workstation.store.models import Activity, Campaign, CampaignMember, Contact, History, Lead
+from workstation.store.reference import BAD_DATA, NURTURING, WORKING
+
+RULES = RecycleRules(name_threshold=50, ignored_days=14, attempt_cap=6)
+DAYS = timedelta(days=1)
+
+
+@dataclass
+class World:
+    manager: int
+    rep: int
+    ids: dict[str, int]
+
+
+def _call(session: Session, lead: Lead, rep: int, disposition: str, days_ago: int) -> None:
+    session.add(
+        Activity(lead_id=lead.id, rep_id=rep, kind="call", disposition=disposition,
+                 occurred_at=NOW - days_ago * DAYS)
+    )  # fmt: skip
+
+
+def build(engine) -> World:
+    """Each lead is named after what a hand computation says recycle does to it."""
+    with Session(engine) as session:
+        manager = make_rep(session, "Marketing Manager", role="manager").id
+        rep = make_rep(session, "Riley Rep").id
+        campaign = Campaign(name="Spring Webinar", channel="Webinar")
+        session.add(campaign)
+        session.flush()
+        assigned_long_ago = NOW - 30 * DAYS
+        lead = {
+            # Names: promoted at 50 or more, when active and not Bad Data.
+            "promote_hot": dict(lifecycle_stage="Name", is_open=False, score=70),
+            "promote_at_threshold": dict(lifecycle_stage="Name", is_open=False, score=50,
+                                         status=NURTURING),
+            "name_cold": dict(lifecycle_stage="Name", is_open=False, score=49),
+            "name_inactive": dict(lifecycle_stage="Name", is_open=False, score=90, active=False),
+            "name_bad_data": dict(lifecycle_stage="Name", is_open=False, score=80,
+                                  status=BAD_DATA),
+            # Rejected by sales: Nurture when they engaged, else Name; Bad Data kept.
+            "rejected_engaged": dict(lifecycle_stage="Rejected", status=NURTURING,
+                                     is_open=False, owner_id=rep,
+                                     rejected_reason="No need right now"),
+            "rejected_never": dict(lifecycle_stage="Rejected", status=BAD_DATA, is_open=False,
+                                   owner_id=rep, rejected_reason="Bogus form fill"),
+            # At the attempt cap without a connect.
+            "capped_never": dict(lifecycle_stage="Nurture", status=NURTURING, is_open=False,
+                                 owner_id=rep, attempt_count=6,
+                                 last_activity_at=NOW - 2 * DAYS),
+            "capped_responded": dict(lifecycle_stage="Sales Accepted", status=WORKING,
+                                     owner_id=rep, attempt_count=7,
+                                     last_activity_at=NOW - 1 * DAYS),
+            "capped_but_connected": dict(lifecycle_stage="Sales Accepted", status=WORKING,
+                                         owner_id=rep, attempt_count=7,
+                                         last_activity_at=NOW - 1 * DAYS),
+            "below_cap": dict(status=WORKING, owner_id=rep, attempt_count=5,
+                              last_activity_at=NOW - 1 * DAYS),
+            # Ignored by the owner past 14 days.
+            "ignored": dict(owner_id=rep, assigned_at=NOW - 15 * DAYS),
+            "ignored_responded": dict(owner_id=rep, assigned_at=assigned_long_ago,
+                                      lifecycle_stage="Marketing Qualified"),
+            "not_ignored_yet": dict(owner_id=rep, assigned_at=NOW - 13 * DAYS),
+            "touched": dict(owner_id=rep, assigned_at=assigned_long_ago,
+                            last_activity_at=NOW - 20 * DAYS, status=WORKING),
+            "pool_lead": dict(created_at=assigned_long_ago),
+            # Marketing's already.
+            "nurtured_in_marketing": dict(lifecycle_stage="Nurture", status=NURTURING,
+                                          is_open=False, attempt_count=6),
+            "converted_rejected": dict(lifecycle_stage="Rejected", is_open=False,
+                                       is_converted=True,
+                                       status="Qualified – Turned into Opportunity"),
+        }  # fmt: skip
+        leads = {key: make_lead(session, last_name=key, **values) for key, values in lead.items()}
+        _call(session, leads["rejected_engaged"], rep, "Connected – Not Interested", 20)
+        _call(session, leads["capped_never"], rep, "No Answer", 2)
+        _call(session, leads["capped_but_connected"], rep, "Connected – Call Back", 3)
+        _call(session, leads["touched"], rep, "Connected – Call Back", 20)
+        for key in ("capped_responded", "ignored_responded"):
+            session.add(
+                CampaignMember(campaign_id=campaign.id, lead_id=leads[key].id,
+                               status="Responded", has_responded=True,
+                               responded_at=NOW - 40 * DAYS)
+            )  # fmt: skip
+        contacts = {
+            "contact_name_hot": Contact(last_name="contact_name_hot", lifecycle_stage="Name",
+                                        score=60),
+            "contact_name_cold": Contact(last_name="contact_name_cold", lifecycle_stage="Name",
+                                         score=10),
+        }  # fmt: skip
+        session.add_all(contacts.values())
+        session.commit()
+        ids = {key: record.id for key, record in {**leads, **contacts}.items()}
+    return World(manager, rep, ids)
+
+
+def _expected(world: World) -> list[dict]:
+    ids = world.ids
+
+    def move(kind, key, was, to, reason, flow):
+        return dict(kind=kind, id=ids[key], name=key, **{"from": was, "to": to},
+                    reason=reason, flow=flow)  # fmt: skip
+
+    score = "promoted to sales: score reached the threshold"
+    rejected = "returned to marketing: rejected by sales"
+    unresponsive = "returned to marketing: unresponsive (attempt cap reached, no connect)"
+    ignored = "returned to marketing: ignored by its owner past the SLA"
+    mq = "Marketing Qualified"
+    return [
+        move("lead", "promote_hot", "Name", mq, score, "promoted"),
+        move("lead", "promote_at_threshold", "Name", mq, score, "promoted"),
+        move("contact", "contact_name_hot", "Name", mq, score, "promoted"),
+        move("lead", "rejected_engaged", "Rejected", "Nurture", rejected, "returned"),
+        move("lead", "rejected_never", "Rejected", "Name", rejected, "returned"),
+        move("lead", "capped_never", "Nurture", "Name", unresponsive, "returned"),
+        move("lead", "capped_responded", "Sales Accepted", "Nurture", unresponsive, "returned"),
+        move("lead", "ignored", "Lead", "Name", ignored, "returned"),
+        move("lead", "ignored_responded", mq, "Nurture", ignored, "returned"),
+    ]
+
+
+def test_a_dry_run_lists_exactly_the_moves_a_hand_computation_predicts(engine):
+    world = build(engine)
+    moves = recycle(engine, rules=RULES, acting_rep_id=world.manager, dry_run=True, at=NOW)
+    assert [m.shown() for m in moves] == _expected(world)
+    with Session(engine) as session:  # nothing written
+        assert session.execute(select(History)).first() is None
+        assert session.get(Lead, world.ids["promote_hot"]).lifecycle_stage == "Name"
+
+
+def test_recycling_makes_the_moves_with_their_reasons_and_a_second_run_moves_nothing(engine):
+    world = build(engine)
+    made = recycle(engine, rules=RULES, acting_rep_id=world.manager, at=NOW)
+    assert [m.shown() for m in made] == _expected(world)
+    ids = world.ids
+    with Session(engine) as session:
+
+        def lead(key):
+            return session.get(Lead, ids[key])
+
+        hot = lead("promote_hot")
+        assert (hot.lifecycle_stage, hot.is_open, hot.owner_id) == (
+            "Marketing Qualified",
+            True,
+            None,
+        )
+        assert (lead("promote_at_threshold").status, lead("promote_at_threshold").is_open) == (
+            "Open",
+            True,
+        )
+        engaged = lead("rejected_engaged")
+        assert (engaged.lifecycle_stage, engaged.status, engaged.owner_id, engaged.is_open) == (
+            "Nurture",
+            NURTURING,
+            None,
+            False,
+        )
+        never = lead("rejected_never")
+        assert (never.lifecycle_stage, never.status, never.owner_id) == ("Name", BAD_DATA, None)
+        ignored = lead("ignored")
+        assert (ignored.lifecycle_stage, ignored.status, ignored.owner_id, ignored.assigned_at,
+                ignored.is_open) == ("Name", NURTURING, None, None, False)  # fmt: skip
+        assert (
+            session.get(Contact, ids["contact_name_hot"]).lifecycle_stage == "Marketing Qualified"
+        )
+        for key in ("name_cold", "name_inactive", "name_bad_data"):
+            assert lead(key).lifecycle_stage == "Name", key
+        for key in ("capped_but_connected", "below_cap", "not_ignored_yet", "touched"):
+            assert lead(key).owner_id == world.rep and lead(key).is_open, key
+        history = session.execute(
+            select(History.entity, History.entity_id, History.field, History.old_value,
+                   History.new_value, History.reason, History.rep_id)
+            .where(col(History.field) == "lifecycle_stage")
+            .order_by(History.id)
+        ).all()  # fmt: skip
+        assert [(h.entity, h.entity_id, h.old_value, h.new_value, h.reason) for h in history] == [
+            (m["kind"], m["id"], m["from"], m["to"], m["reason"]) for m in _expected(world)
+        ]
+        assert {h.rep_id for h in history} == {world.manager}
+        owners = session.execute(
+            select(History.entity_id, History.old_value, History.new_value)
+            .where(col(History.field) == "owner_id").order_by(History.entity_id)
+        ).all()  # fmt: skip
+        returned_owned = sorted(
+            ids[k] for k in ("rejected_engaged", "rejected_never", "capped_never",
+                             "capped_responded", "ignored", "ignored_responded")
+        )  # fmt: skip
+        assert owners == [(i, str(world.rep), None) for i in returned_owned]
+    assert recycle(engine, rules=RULES, acting_rep_id=world.manager, at=NOW) == []
+    # A day on, the lead assigned 13 days ago is 14 days ignored: the SLA counts by the clock.
+    later = recycle(engine, rules=RULES, acting_rep_id=world.manager, at=NOW + DAYS)
+    assert [(m.id, m.reason) for m in later] == [
+        (ids["not_ignored_yet"], "returned to marketing: ignored by its owner past the SLA")
+    ]
+
+
+def test_a_rep_may_not_recycle(engine):
+    from workstation.store.permissions import PermissionDenied
+
+    world = build(engine)
+    with pytest.raises(PermissionDenied, match="only managers may recycle"):
+        recycle(engine, rules=RULES, acting_rep_id=world.rep, dry_run=True, at=NOW)

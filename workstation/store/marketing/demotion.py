@@ -1,0 +1,104 @@
+"""Demotion (seed 001): a lead sales rejected, that went unresponsive (its attempt cap
+reached without a connected call) or that its owner ignored past the SLA (owned, open, no
+activity since it was assigned, for `ignored_days`) returns to marketing, owner cleared:
+to Nurture (status Archived – Developing / Nurturing, as `calling.reject` sends a lead
+there), or to Name when it never engaged (no connected call, no campaign response).
+
+A lead already in marketing's hands (Name, or Nurture with no owner) is not moved again,
+so a second run finds nothing. Bad Data keeps its status: nobody nurtures a bogus record.
+Each kind of demotion is a finder; a lead two of them would move is moved once, by the
+first (`recycle.FINDERS` order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, text
+from sqlmodel import Session, col
+
+from workstation.store.marketing.moves import (
+    RETURNED,
+    Move,
+    RecycleRules,
+    attempt_cap,
+    lowest_attempt_cap,
+    person_name,
+)
+from workstation.store.models import UNTOUCHED, Activity, CampaignMember, Lead
+from workstation.store.reference import BAD_DATA, NURTURING, Disposition
+from workstation.store.sales_hands import NAME
+
+NURTURE = "Nurture"
+REJECTED = "Rejected"
+# The reasons, fixed words: the funnel counts the flows by them.
+WAS_REJECTED = "returned to marketing: rejected by sales"
+UNRESPONSIVE = "returned to marketing: unresponsive (attempt cap reached, no connect)"
+IGNORED = "returned to marketing: ignored by its owner past the SLA"
+REASONS = (WAS_REJECTED, UNRESPONSIVE, IGNORED)
+
+_CONNECTED = select(Disposition.name).where(col(Disposition.connected))
+_CONNECTED_CALL = exists().where(
+    col(Activity.lead_id) == col(Lead.id), col(Activity.disposition).in_(_CONNECTED)
+)
+_RESPONSE = exists().where(
+    col(CampaignMember.lead_id) == col(Lead.id), col(CampaignMember.has_responded)
+)
+_ENGAGED = or_(_CONNECTED_CALL, _RESPONSE).label("engaged")
+# In marketing's hands already: a Name, or nurtured with nobody in sales holding it.
+_WITH_MARKETING = or_(
+    col(Lead.lifecycle_stage) == NAME,
+    and_(col(Lead.lifecycle_stage) == NURTURE, col(Lead.owner_id).is_(None)),
+)
+_SALES_SIDE = and_(col(Lead.is_converted).is_(False), not_(_WITH_MARKETING))
+
+
+def _return(lead: Lead, engaged: bool, reason: str) -> Move:
+    assert lead.id is not None
+    to = NURTURE if engaged else NAME
+    changes: dict[str, object] = {"lifecycle_stage": to, "owner_id": None}
+    if lead.status != BAD_DATA:
+        changes["status"] = NURTURING
+    return Move(
+        kind="lead",
+        id=lead.id,
+        name=person_name(lead.first_name, lead.last_name),
+        from_=lead.lifecycle_stage,
+        to=to,
+        reason=reason,
+        flow=RETURNED,
+        changes=changes,
+        fields={"callback_at": None},
+    )
+
+
+def _found(session: Session, where: ColumnElement[bool], reason: str) -> Iterator[Move]:
+    statement = select(Lead, _ENGAGED).where(_SALES_SIDE, where).order_by(col(Lead.id))
+    for lead, engaged in session.execute(statement):
+        yield _return(lead, bool(engaged), reason)
+
+
+def find_rejected(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
+    """Leads sales rejected."""
+    return _found(session, col(Lead.lifecycle_stage) == REJECTED, WAS_REJECTED)
+
+
+def find_unresponsive(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
+    """Leads at their source's attempt cap that never had a connected call."""
+    candidates = _found(
+        session,
+        and_(col(Lead.attempt_count) >= lowest_attempt_cap(rules), not_(_CONNECTED_CALL)),
+        UNRESPONSIVE,
+    )
+    for move in candidates:
+        lead = session.get(Lead, move.id)
+        assert lead is not None
+        if lead.attempt_count >= attempt_cap(rules, lead.lead_source):
+            yield move
+
+
+def find_ignored(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
+    """Owned, open leads with no activity since their assignment `ignored_days` ago."""
+    due = now - timedelta(days=rules.ignored_days)
+    return _found(session, and_(text(UNTOUCHED), col(Lead.assigned_at) <= due), IGNORED)

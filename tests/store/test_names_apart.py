@@ -1,0 +1,93 @@
+"""Names are marketing's: no sales queue, count or `next` shows a lead or contact at
+lifecycle stage Name, on SQLite and PostgreSQL (the one-statement claim included); a
+promoted one enters the pool and is claimed like any lead."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from tests.factories import NOW, make_lead, make_rep
+from workstation.store.calling.glance import glance
+from workstation.store.calling.next_lead import next_lead
+from workstation.store.calling.queues import QUEUES, queue_count
+from workstation.store.changes import change_contact, change_lead
+from workstation.store.marketing.names import names_page, promote_name
+from workstation.store.models import Contact, Lead
+from workstation.store.reference import CONTACTED, NURTURING
+from workstation.store.reports.untouched import untouched_summary
+from workstation.store.team.assign import rep_capacities
+
+HOUR = timedelta(hours=1)
+# One record in each sales queue (owned by the rep unless "pool").
+STATES = {
+    "pool": dict(owner=False),
+    "my-leads": dict(),
+    "callbacks": dict(callback_at=NOW - HOUR),
+    "callbacks-upcoming": dict(callback_at=NOW + 24 * HOUR),
+    "nurture": dict(status=NURTURING, is_open=False, lifecycle_stage="Nurture"),
+    "contacted": dict(status=CONTACTED, last_activity_at=NOW - 24 * HOUR),
+}
+
+
+def _people(session: Session, rep: int, *, score: int) -> tuple[list[Lead], Contact]:
+    leads = []
+    for key, state in STATES.items():
+        values = {k: v for k, v in state.items() if k != "owner"}
+        owner = rep if state.get("owner", True) else None
+        leads.append(make_lead(session, last_name=key, owner_id=owner, score=score, **values))
+    contact = Contact(last_name="contact", owner_id=rep, lifecycle_stage="Sales Accepted")
+    session.add(contact)
+    session.flush()
+    return leads, contact
+
+
+def _counts(engine, manager: int, rep: int) -> dict[str, int]:
+    with Session(engine) as session:
+        counts = {key: queue_count(session, key, rep_id=rep, now=NOW) for key in QUEUES}
+        summary = untouched_summary(session, acting_rep_id=manager, now=NOW)
+        counts["untouched"] = summary.total
+        (capacity,) = rep_capacities(session, rep_ids=[rep])
+        counts["capacity"] = capacity.open_leads
+    return counts
+
+
+def test_names_are_in_no_queue_count_or_next_and_a_promoted_one_is(engine, db_url):
+    with Session(engine) as session:
+        manager = make_rep(session, "Morgan Manager", role="manager").id
+        rep = make_rep(session, "Riley Rep").id
+        _people(session, rep, score=10)  # sales' records, each in its queue
+        session.commit()
+    before = _counts(engine, manager, rep)
+    assert all(before.values()), before  # each count has something to lose or gain
+    with Session(engine) as session:
+        # The same people again, scoring higher, then made Names: marketing's.
+        leads, contact = _people(session, rep, score=99)
+        for lead in leads:
+            change_lead(session, lead, rep_id=manager, lifecycle_stage="Name",
+                        reason="back to marketing", at=NOW)  # fmt: skip
+            assert not lead.is_open
+        change_contact(session, contact, rep_id=manager, lifecycle_stage="Name",
+                       reason="back to marketing", at=NOW)  # fmt: skip
+        session.commit()
+        names = {lead.id for lead in leads}
+        pool_name, contact_name = leads[0].id, contact.id
+    assert _counts(engine, manager, rep) == before
+    with Session(engine) as session:
+        listed = names_page(session).rows
+    assert {(r.kind, r.id) for r in listed} == {("lead", i) for i in names} | {
+        ("contact", contact_name)
+    }
+    if db_url.startswith("sqlite"):
+        seen = glance(db_url, "Riley Rep", limit=50)
+        assert seen is not None and not names & {row.id for row in seen.page.rows}
+    for queue in QUEUES:
+        found = next_lead(engine, rep_id=rep, queue=queue, now=NOW)
+        assert found.kind == "contact" or found.record_id not in names, queue
+    promote_name(engine, kind="lead", record_id=pool_name, acting_rep_id=manager, at=NOW)
+    after = _counts(engine, manager, rep)
+    # The pool twin was claimed by `next` above; the promoted Name took its place.
+    assert after["pool"] == 1
+    claimed = next_lead(engine, rep_id=rep, queue="pool", now=NOW)
+    assert (claimed.record_id, claimed.source) == (pool_name, "pool")

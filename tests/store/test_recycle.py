@@ -16,6 +16,7 @@ from workstation.store.marketing.recycle import recycle
 from workstation.store.models import Activity, Campaign, CampaignMember, Contact, History, Lead
 from workstation.store.reference import BAD_DATA, NURTURING, WORKING
 
+IGNORED = "returned to marketing: ignored by its owner past the SLA"
 RULES = RecycleRules(name_threshold=50, ignored_days=14, attempt_cap=6)
 DAYS = timedelta(days=1)
 
@@ -48,6 +49,9 @@ def build(engine) -> World:
             "promote_hot": dict(lifecycle_stage="Name", is_open=False, score=70),
             "promote_at_threshold": dict(lifecycle_stage="Name", is_open=False, score=50,
                                          status=NURTURING),
+            # Returned to Name by recycling: promoted again only after something new.
+            "returned_unchanged": dict(lifecycle_stage="Name", is_open=False, score=80),
+            "returned_then_responded": dict(lifecycle_stage="Name", is_open=False, score=75),
             "name_cold": dict(lifecycle_stage="Name", is_open=False, score=49),
             "name_inactive": dict(lifecycle_stage="Name", is_open=False, score=90, active=False),
             "name_bad_data": dict(lifecycle_stage="Name", is_open=False, score=80,
@@ -90,11 +94,23 @@ def build(engine) -> World:
         _call(session, leads["capped_never"], rep, "No Answer", 2)
         _call(session, leads["capped_but_connected"], rep, "Connected – Call Back", 3)
         _call(session, leads["touched"], rep, "Connected – Call Back", 20)
-        for key in ("capped_responded", "ignored_responded"):
+        for key, days_ago in (
+            ("capped_responded", 40),
+            ("ignored_responded", 40),
+            ("returned_then_responded", 1),
+            ("returned_unchanged", 9),
+        ):
             session.add(
                 CampaignMember(campaign_id=campaign.id, lead_id=leads[key].id,
                                status="Responded", has_responded=True,
-                               responded_at=NOW - 40 * DAYS)
+                               responded_at=NOW - days_ago * DAYS)
+            )  # fmt: skip
+        for key in ("returned_unchanged", "returned_then_responded"):
+            session.add(
+                History(entity="lead", entity_id=leads[key].id, field="lifecycle_stage",
+                        old_value="Lead", new_value="Name", rep_id=manager,
+                        reason="returned to marketing: ignored by its owner past the SLA",
+                        at=NOW - 5 * DAYS)
             )  # fmt: skip
         contacts = {
             "contact_name_hot": Contact(last_name="contact_name_hot", lifecycle_stage="Name",
@@ -121,6 +137,7 @@ def _expected(world: World) -> list[dict]:
     ignored = "returned to marketing: ignored by its owner past the SLA"
     mq = "Marketing Qualified"
     return [
+        move("lead", "returned_then_responded", "Name", mq, score, "promoted"),
         move("lead", "promote_hot", "Name", mq, score, "promoted"),
         move("lead", "promote_at_threshold", "Name", mq, score, "promoted"),
         move("contact", "contact_name_hot", "Name", mq, score, "promoted"),
@@ -138,7 +155,7 @@ def test_a_dry_run_lists_exactly_the_moves_a_hand_computation_predicts(engine):
     moves = recycle(engine, rules=RULES, acting_rep_id=world.manager, dry_run=True, at=NOW)
     assert [m.shown() for m in moves] == _expected(world)
     with Session(engine) as session:  # nothing written
-        assert session.execute(select(History)).first() is None
+        assert session.execute(select(History.reason)).scalars().all() == [IGNORED] * 2
         assert session.get(Lead, world.ids["promote_hot"]).lifecycle_stage == "Name"
 
 
@@ -184,7 +201,7 @@ def test_recycling_makes_the_moves_with_their_reasons_and_a_second_run_moves_not
         history = session.execute(
             select(History.entity, History.entity_id, History.field, History.old_value,
                    History.new_value, History.reason, History.rep_id)
-            .where(col(History.field) == "lifecycle_stage")
+            .where(col(History.field) == "lifecycle_stage", col(History.at) == NOW)
             .order_by(History.id)
         ).all()  # fmt: skip
         assert [(h.entity, h.entity_id, h.old_value, h.new_value, h.reason) for h in history] == [

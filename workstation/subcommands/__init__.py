@@ -35,6 +35,8 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "names",
+    "recycle",
     "config",
     "serve",
 )

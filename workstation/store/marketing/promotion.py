@@ -5,6 +5,11 @@ by hand (`workstation names promote`, the Names screen).
 A Name's closed status (one imported from another CRM, or the Nurturing a lead returned
 with) goes back to the default, so that the promoted lead is open; a Bad Data one is
 never promoted by score. The owner stays: a Name nobody holds lands in the pool.
+
+A lead recycling returned to Name is promoted by score again only once it has done
+something new (seed 001): a campaign response since its return. Without that rule a
+high-scoring lead its owner ignored would go back to the pool on the next run, and back
+and forth on every run after.
 """
 
 from __future__ import annotations
@@ -12,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlmodel import Session, col
 
+from workstation.store.marketing.demotion import REASONS as RETURNS
 from workstation.store.marketing.moves import PROMOTED, Move, RecycleRules, person_name
-from workstation.store.models import NAMES, Contact, Lead
+from workstation.store.models import NAMES, CampaignMember, Contact, History, Lead
 from workstation.store.reference import BAD_DATA, DEFAULT_STATUS, LeadStatus
 from workstation.store.sales_hands import NAME, status_is_open
 
@@ -48,6 +54,23 @@ def promotion(session: Session, record: Lead | Contact, reason: str) -> Move:
     )
 
 
+_LAST_RESPONSE = (
+    select(func.max(CampaignMember.responded_at))
+    .where(col(CampaignMember.lead_id) == col(Lead.id), col(CampaignMember.has_responded))
+    .correlate(Lead)  # two levels down, inside the EXISTS
+    .scalar_subquery()
+)
+# Returned to Name by recycling, and nothing new since.
+_RETURNED_UNCHANGED = exists().where(
+    col(History.entity) == "lead",
+    col(History.entity_id) == col(Lead.id),
+    col(History.field) == "lifecycle_stage",
+    col(History.new_value) == NAME,
+    col(History.reason).in_(RETURNS),
+    or_(_LAST_RESPONSE.is_(None), and_(col(History.at) >= _LAST_RESPONSE)),
+)
+
+
 def find_promotions(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
     """Active Names (leads and contacts) scoring at least the threshold, best first."""
     leads = (
@@ -58,6 +81,7 @@ def find_promotions(session: Session, rules: RecycleRules, now: datetime) -> Ite
             col(Lead.score) >= rules.name_threshold,
             col(Lead.is_converted).is_(False),
             col(Lead.status) != BAD_DATA,
+            ~_RETURNED_UNCHANGED,
         )
         .order_by(col(Lead.score).desc(), col(Lead.id))
     )

@@ -231,3 +231,25 @@ def test_a_rep_may_not_recycle(engine):
     world = build(engine)
     with pytest.raises(PermissionDenied, match="only managers may recycle"):
         recycle(engine, rules=RULES, acting_rep_id=world.rep, dry_run=True, at=NOW)
+
+
+def test_the_funnel_shows_the_flows_both_ways_by_reason(engine):
+    from workstation.store.reports.funnel import funnel_report
+    from workstation.store.reports.funnel_export import stage_sections
+
+    world = build(engine)
+    recycle(engine, rules=RULES, acting_rep_id=world.manager, at=NOW)
+    with Session(engine) as session:
+        report = funnel_report(session, acting_rep_id=world.manager)
+        recent = funnel_report(session, acting_rep_id=world.manager, since=NOW - DAYS)
+    # The fixture's two history rows of earlier returns (5 days ago) count as ignored too.
+    assert [(f.direction, f.reason, f.moves) for f in report.flows] == [
+        ("Promoted to sales", "score reached the threshold", 4),
+        ("Promoted to sales", "promoted by marketing", 0),
+        ("Returned to marketing", "rejected by sales", 2),
+        ("Returned to marketing", "unresponsive: attempt cap, no connect", 2),
+        ("Returned to marketing", "ignored by its owner past the SLA", 4),
+    ]
+    assert [f.moves for f in recent.flows] == [4, 0, 2, 2, 2]  # the cohort's creation aside
+    section = next(s for s in stage_sections(report) if s.title.startswith("Between"))
+    assert section.rows[0] == ("Promoted to sales", "score reached the threshold", "4")

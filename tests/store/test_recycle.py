@@ -89,7 +89,12 @@ def build(engine) -> World:
                                        is_converted=True,
                                        status="Qualified – Turned into Opportunity"),
         }  # fmt: skip
-        leads = {key: make_lead(session, last_name=key, **values) for key, values in lead.items()}
+        leads = {
+            key: make_lead(
+                session, last_name=key, company=f"Firm {n}", lead_source="Event", **values
+            )
+            for n, (key, values) in enumerate(lead.items(), start=1)
+        }
         _call(session, leads["rejected_engaged"], rep, "Connected – Not Interested", 20)
         _call(session, leads["capped_never"], rep, "No Answer", 2)
         _call(session, leads["capped_but_connected"], rep, "Connected – Call Back", 3)

@@ -24,8 +24,8 @@ from workstation.store.demo.plan import CHUNK, clock_for, make_plan
 from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES, NURTURING
-from workstation.store.values.rules import ATTEMPT_CAP
 from workstation.store.sales_hands import IN_SALES_HANDS_SQL
+from workstation.store.values.rules import ATTEMPT_CAP
 
 LEADS = 400
 CONVERTED = "Qualified – Turned into Opportunity"

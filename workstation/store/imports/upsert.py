@@ -270,7 +270,7 @@ class BatchWriter:
     ) -> None:
         self.campaign = campaign
         # Where new leads land: the model's default (Lead), or Name for marketing's pool.
-        self.lifecycle_stage = lifecycle_stage or _DEFAULTS[0]
+        self.lifecycle_stage: str = lifecycle_stage or str(_DEFAULTS[0])
         self.rep_id = rep_id  # who imports: named in the history of what the import changes
         self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status

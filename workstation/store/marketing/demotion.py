@@ -38,7 +38,7 @@ UNRESPONSIVE = "returned to marketing: unresponsive (attempt cap reached, no con
 IGNORED = "returned to marketing: ignored by its owner past the SLA"
 REASONS = (WAS_REJECTED, UNRESPONSIVE, IGNORED)
 
-_CONNECTED = select(Disposition.name).where(col(Disposition.connected))
+_CONNECTED = select(col(Disposition.name)).where(col(Disposition.connected))
 _CONNECTED_CALL = exists().where(
     col(Activity.lead_id) == col(Lead.id), col(Activity.disposition).in_(_CONNECTED)
 )

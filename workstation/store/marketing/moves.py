@@ -79,12 +79,14 @@ def person_name(first: str | None, last: str) -> str:
 
 def make_move(session: Session, move: Move, *, rep_id: int | None, at: datetime) -> None:
     """Make `move` in the caller's transaction, with its reason in the history."""
-    model = Lead if move.kind == "lead" else Contact
-    record = session.get(model, move.id, with_for_update=True)
-    assert record is not None  # found in this transaction; records are never deleted
-    if isinstance(record, Lead):
+    record: Lead | Contact | None
+    if move.kind == "lead":
+        record = session.get(Lead, move.id, with_for_update=True)
+        assert record is not None  # found in this transaction; records are never deleted
         change_lead(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
     else:
+        record = session.get(Contact, move.id, with_for_update=True)
+        assert record is not None
         change_contact(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
     for name, value in move.fields.items():
         setattr(record, name, value)

@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    TextClause,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from workstation.store.db import write_session
@@ -61,11 +72,14 @@ def _last_response(column: Any, person_id: Any) -> Any:
 
 
 def _names(inactive: bool):
-    lead_where = [text(NAMES), col(Lead.is_converted).is_(False)]  # literal: ix_lead_names
-    contact_where = [col(Contact.lifecycle_stage) == NAME]
+    lead_where: list[ColumnElement[bool] | TextClause] = [
+        text(NAMES),  # literally: the partial index ix_lead_names
+        col(Lead.is_converted).is_(False),
+    ]
+    contact_where: list[ColumnElement[bool]] = [col(Contact.lifecycle_stage) == NAME]
     if not inactive:
-        lead_where.append(col(Lead.active))
-        contact_where.append(col(Contact.active))
+        lead_where.append(col(Lead.active).is_(True))
+        contact_where.append(col(Contact.active).is_(True))
     leads = select(
         literal("lead").label("kind"), col(Lead.id).label("id"), col(Lead.first_name),
         col(Lead.last_name), col(Lead.company).label("company"), col(Lead.score),
@@ -73,7 +87,7 @@ def _names(inactive: bool):
         _last_response(col(CampaignMember.lead_id), col(Lead.id)).label("last_response_at"),
         col(Lead.active),
     ).where(*lead_where)  # fmt: skip
-    contact_columns = (
+    contact_columns: tuple[Any, ...] = (
         literal("contact").label("kind"), col(Contact.id).label("id"), col(Contact.first_name),
         col(Contact.last_name), func.coalesce(col(Account.name), "").label("company"),
         col(Contact.score), col(Contact.lead_source).label("source"),
@@ -136,8 +150,11 @@ def names_page(
 def _name(session: Session, kind: str, record_id: int) -> Lead | Contact:
     if kind not in ("lead", "contact"):
         raise NamesRefused(f"a Name is a lead or a contact, not a {kind!r}")
-    model = Lead if kind == "lead" else Contact
-    record = session.get(model, record_id, with_for_update=True)
+    record: Lead | Contact | None = (
+        session.get(Lead, record_id, with_for_update=True)
+        if kind == "lead"
+        else session.get(Contact, record_id, with_for_update=True)
+    )
     if record is None:
         raise NamesRefused(f"no {kind} {record_id}")
     if record.lifecycle_stage != NAME:

@@ -37,13 +37,13 @@ class FlowRow:
 def flows(session: Session, since: datetime | None = None) -> list[FlowRow]:
     """Every flow, both ways, with its count (zero ones too: the table shows both ways)."""
     statement = (
-        select(History.reason, func.count())
+        select(col(History.reason), func.count())
         .where(
             col(History.entity).in_(("lead", "contact")),
             col(History.field) == "lifecycle_stage",
             col(History.reason).in_([reason for _, reason, _ in FLOWS]),
         )
-        .group_by(History.reason)
+        .group_by(col(History.reason))
     )
     if since is not None:
         statement = statement.where(col(History.at) >= since)

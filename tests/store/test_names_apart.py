@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import Session
 
-from tests.factories import NOW, make_lead, make_rep
+from tests.factories import NOW, insert_lead, make_lead, make_rep
 from workstation.store.calling.glance import glance
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.calling.queues import QUEUES, queue_count
 from workstation.store.changes import change_contact, change_lead
 from workstation.store.marketing.names import names_page, promote_name
 from workstation.store.models import Contact, Lead
-from workstation.store.reference import CONTACTED, NURTURING
+from workstation.store.reference import BAD_DATA, CONTACTED, NURTURING
 from workstation.store.reports.untouched import untouched_summary
 from workstation.store.team.assign import rep_capacities
 
@@ -91,3 +93,45 @@ def test_names_are_in_no_queue_count_or_next_and_a_promoted_one_is(engine, db_ur
     assert after["pool"] == 1
     claimed = next_lead(engine, rep_id=rep, queue="pool", now=NOW)
     assert (claimed.record_id, claimed.source) == (pool_name, "pool")
+
+
+def test_upgrading_takes_stored_names_out_of_sales_hands(tmp_path):
+    """0018_names: a Name stored open before it is closed to sales; nothing else moves."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0016_opportunity_moves")
+    with Session(engine) as session:
+        stored = {
+            name: insert_lead(session, last_name=name, lifecycle_stage=stage, status=status,
+                              is_open=is_open)
+            for name, stage, status, is_open in (
+                ("name_open", "Name", "Open", True), ("lead_open", "Lead", "Open", True),
+                ("name_closed", "Name", BAD_DATA, False), ("lead_closed", "Lead", BAD_DATA, False),
+            )
+        }  # fmt: skip
+        session.commit()
+    upgrade(engine)
+    with Session(engine) as session:
+        flags = {
+            name: flag
+            for name, flag in session.execute(text("SELECT last_name, is_open FROM lead"))
+        }
+        active = set(session.execute(text("SELECT DISTINCT active FROM lead")).scalars())
+    assert {name: bool(flag) for name, flag in flags.items()} == {
+        "name_open": False, "lead_open": True, "name_closed": False, "lead_closed": False
+    }  # fmt: skip
+    assert set(stored) == set(flags) and {bool(a) for a in active} == {True}
+    engine.dispose()
+
+
+def test_a_call_on_a_name_is_refused_in_one_line(engine):
+    from workstation.store.calling.dispositions import CallRefused, log_call
+
+    with Session(engine) as session:
+        rep = make_rep(session, "Riley Rep").id
+        name = make_lead(session, lifecycle_stage="Name", is_open=False).id
+        session.commit()
+    with pytest.raises(CallRefused, match="is a Name, in marketing's pool: promote it"):
+        log_call(engine, rep_id=rep, disposition="No Answer", lead_id=name, now=NOW)

@@ -18,7 +18,9 @@ What makes it different from the ordinary export (`exports.stream`):
   cannot shift a day in Data Loader's time zone (a task's is its day in UTC); date-times
   are ISO-8601 UTC.
 - Lead statuses become the org's values: Salesforce's standard picklist by default
-  (`DEFAULT_STATUS_MAP`), or a map the user passes (`parse_status_map`).
+  (`DEFAULT_STATUS_MAP`), or a map the user passes (`parse_status_map`); ours is kept
+  exactly beside it (`Workstation_Status__c`), which `import --salesforce` prefers, as it
+  reads Lifecycle_Stage__c and Score__c back where they were (`imports.salesforce.ours`).
 - Text longer than Salesforce's field holds is cut to fit, and counted (`Cut`): an email
   too long for Salesforce's 80 characters is left empty instead, since a cut address is
   another address.
@@ -26,9 +28,10 @@ What makes it different from the ordinary export (`exports.stream`):
   Loader, not a spreadsheet. A spreadsheet opening it would turn phones into numbers, ZIP
   codes lose their zeros and dates change form, and saving it back would write all that.
 
-Custom fields: leads Time_Zone__c (Text 64, an IANA zone), Lead_Type__c (Text 80, the
-offer), Lifecycle_Stage__c (Text 40), Score__c (Number), Callback_Date__c (Date/Time),
-Attempt_Count__c (Number); contacts Time_Zone__c, Lifecycle_Stage__c, Score__c; tasks
+Custom fields: leads Workstation_Status__c (Text 80, our exact status: the org's Status
+is mapped, and two of ours may be one of theirs), Time_Zone__c (Text 64, an IANA zone),
+Lead_Type__c (Text 80, the offer), Lifecycle_Stage__c (Text 40), Score__c (Number),
+Callback_Date__c (Date/Time), Attempt_Count__c (Number); contacts Time_Zone__c, Lifecycle_Stage__c, Score__c; tasks
 Call_Time__c (Date/Time, when the call was made; ActivityDate holds only its day) and
 Callback_Date__c (Date/Time, the callback a call booked); on
 every object Workstation_Id__c (Number, External ID) and Salesforce_Id__c (Text 18), and
@@ -138,6 +141,7 @@ def _lead_columns() -> tuple[tuple[Column, ...], FromClause]:
         ("Country", c.country, "country", 80),
         ("LeadSource", c.lead_source, "text", 255),
         ("Status", c.status, "status", 255),
+        ("Workstation_Status__c", c.status, "text", 80),
         ("DoNotCall", c.do_not_call, "bool"),
         ("HasOptedOutOfEmail", c.email_opt_out, "bool"),
         ("Time_Zone__c", c.time_zone, "text", 64),

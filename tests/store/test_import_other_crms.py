@@ -104,9 +104,7 @@ def test_a_close_lead_export_gives_the_company_its_person_and_address(sqlite_eng
     }  # fmt: skip
 
 
-def test_a_close_contacts_export_names_the_person_and_the_lead_its_company(
-    sqlite_engine, tmp_path
-):
+def test_a_close_contacts_export_names_the_person_and_the_lead_its_company(sqlite_engine, tmp_path):
     # Close's "contacts" export: one row per contact, the lead's name beside the contact's.
     row = {"lead_id": "lead_1", "lead_name": "Bluth Company", "name": "George Bluth",
            "title": "CEO", "primary_phone": "+1 949 555 0100",

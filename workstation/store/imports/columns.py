@@ -18,22 +18,11 @@ addresses (`address_1_city`, `address_2_…` after). Where a file names its pers
 by the object (Close's `primary_contact_name`), a bare Name or Display Name is the
 record's own, which in Close is the company: it feeds Company.
 
-The header sets come from each tool's export as people have it: Salesforce's API names,
-labels and report exports (Salesforce Help, "Export Data" and "Export Reports"); HubSpot's
-contact export (property labels: "Phone Number", "State/Region", "Country/Region"…);
-Pipedrive's people export ("Person - Name", "Organization - Name", "Person - Phone -
-Work"); Zoho CRM's leads export ("Designation", "No. of Employees", "Secondary Email");
-Odoo's CRM export ("Job Position", "Zip", "Mobile"); Apollo's people export ("Work Direct
-Phone", "Corporate Phone", "# Employees"); Close's lead export (its API's export of type
-`leads`, developer.close.com "Exports", one row per lead; the column names as a lead export
-file holds them: `display_name`, `status_label`, `primary_contact_primary_phone`,
-`address_1_zip`…; and of type `contacts`: `lead_name` beside the contact's `name`);
-Copper's People export ("Work Phone", "Mobile Phone", "Contact Type", "Work Website");
-LinkedIn Sales Navigator lead lists, which LinkedIn does not export itself (its help:
-CSV is for account lists only) and which the export tools write as "Company Website",
-"Company URL" (its LinkedIn page, the website's last resort), "Geography", "Profile URL".
 What has no field here (tags, owners, profile URLs, Sales Navigator's Geography, Close's
-`primary_contact_other_phones`) is reported as an ignored column with its count. When several columns feed one field (Phone and Mobile, say), a row takes
+`primary_contact_other_phones`, second address lines) is reported as an ignored column
+with its count. Where each tool's header set comes from is said above `IMPORT_FIELDS`.
+
+When several columns feed one field (Phone and Mobile, say), a row takes
 the first of them that is not empty, in the order of the alias lists below (direct lines
 before switchboards, work before home), 1 before 2, the person's before their account's.
 A mobile column feeds the mobile and is one of the phone's columns too: a row without
@@ -61,6 +50,23 @@ class ImportField:
     aliases: tuple[str, ...]
 
 
+# Where the header sets come from. Salesforce: its API names and field labels, report
+# exports' "Object: Field" headers. HubSpot's contact export (property labels: "Phone
+# Number", "Mobile Phone Number", "State/Region", "Country/Region", "Website URL"),
+# Pipedrive's people export ("Person - Name", "Person - Organization", "Person - Phone -
+# Work"), Zoho CRM's leads export ("Designation", "No. of Employees", "Secondary Email"),
+# Odoo's CRM export ("Job Position", "Zip"), Apollo's people export ("Work Direct Phone",
+# "Corporate Phone", "# Employees"): the tests in tests/store/test_import_headers.py.
+# Close: its API's lead export (developer.close.com, Exports: type `leads`, one row per
+# lead; type `contacts`, one row per contact), the column names as lead export files hold
+# them (`display_name`, `status_label`, `primary_contact_primary_phone`,
+# `primary_contact_other_phones`, `address_1_zip`, `custom.…`: seen in public code that
+# reads those files), and the contacts export's `lead_name` beside the contact's `name`.
+# Copper: its People export ("Work Phone", "Mobile Phone", "Contact Type", "Tags", "Work
+# Website"). LinkedIn Sales Navigator: LinkedIn exports no lead list itself (its help:
+# CSV upload is for account lists only); the lists people have come from export tools,
+# which write "Company Website", "Company URL" (the company's LinkedIn page, here the
+# website's last resort), "Geography", "Profile URL", "Company Industry".
 IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
     ImportField(name, label, tuple(aliases.split()))
     for name, label, aliases in (

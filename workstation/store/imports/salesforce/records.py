@@ -21,7 +21,6 @@ from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
-
 from sqlalchemy import select
 
 from workstation.store.imports.salesforce import ours
@@ -204,10 +203,9 @@ class Values:
         found: dict[str, Any] = {}
         for column in ("Lifecycle_Stage__c", "LifecycleStage"):
             if written := row.get(column, "").strip():
-                if contact or self._stages.get(written) is False:
-                    if written in self._stages:
-                        found["lifecycle_stage"] = written
-                        break
+                if written in self._stages and (contact or not self._stages[written]):
+                    found["lifecycle_stage"] = written
+                    break
                 self.kept[
                     f"{column} values that are none of our "
                     f"{'contacts' if contact else 'leads'}' stages ({written!r}), left at "

@@ -351,6 +351,24 @@ def test_the_data_loader_export_keeps_stage_score_and_exact_status(engine, tmp_p
     fresh.dispose()
 
 
+def test_the_ordinary_export_keeps_stage_and_score_too(engine, tmp_path):
+    _fill(engine)
+    with write_session(engine) as session:
+        for lead in session.execute(select(Lead)).scalars():
+            lead.lifecycle_stage, lead.score = "Sales Accepted", 41
+        (contact,) = session.execute(select(Contact)).scalars()
+        contact.lifecycle_stage, contact.score = "Reference", 9
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    for kind, name in ORDINARY:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_records(engine, kind, out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    assert _stages(fresh) == _stages(engine)
+    fresh.dispose()
+
+
 def test_an_unknown_stage_or_score_in_a_data_loader_file_is_reported_not_stored(tmp_path):
     source = _fresh(tmp_path, "source.db")
     with write_session(source) as session:

@@ -87,7 +87,7 @@ def test_names_are_in_no_queue_count_or_next_and_a_promoted_one_is(engine, db_ur
     for queue in QUEUES:
         found = next_lead(engine, rep_id=rep, queue=queue, now=NOW)
         assert found.kind == "contact" or found.record_id not in names, queue
-    promote_name(engine, kind="lead", record_id=pool_name, acting_rep_id=manager, at=NOW)
+    promote_name(engine, kind="lead", record_id=pool_name, rep_id=manager, at=NOW)
     after = _counts(engine, manager, rep)
     # The pool twin was claimed by `next` above; the promoted Name took its place.
     assert after["pool"] == 1

@@ -134,7 +134,7 @@ class NamesScreen(Screen):
         def promote():
             store = store_of(self)
             return promote_name(
-                store.engine, kind=name.kind, record_id=name.id, acting_rep_id=store.rep.id,
+                store.engine, kind=name.kind, record_id=name.id, rep_id=store.rep.id,
                 at=store.clock(),
             )  # fmt: skip
 
@@ -154,7 +154,7 @@ class NamesScreen(Screen):
             store = store_of(self)
             return set_name_active(
                 store.engine, kind=name.kind, record_id=name.id, active=not name.active,
-                acting_rep_id=store.rep.id, at=store.clock(),
+                rep_id=store.rep.id, at=store.clock(),
             )  # fmt: skip
 
         def toggled(row: NameRow) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import act, open_engine, person, record_id, settings
 
 EXAMPLES = """\
 examples:
@@ -85,36 +85,24 @@ def run(args: argparse.Namespace) -> int:
     from workstation.store.errors import StoreError
     from workstation.store.marketing import names
 
-    config = settings(args)
-    engine = open_engine(config)
     if args.action in (None, "list"):
         if not 1 <= args.limit <= 10_000:
             raise StoreError("--limit: a whole number from 1 to 10,000")
-        with Session(engine) as session:
+        with Session(open_engine(settings(args))) as session:
             page = names.names_page(session, inactive=args.inactive, limit=args.limit)
         if args.json:
             print(json.dumps([_row_json(row) for row in page.rows]))
         else:
             print("\n".join(_line(row) for row in page.rows) or "No Names.")
         return 0
-    rep = acting_rep(config, engine).id
-    kind = "contact" if args.contact else "lead"
     if args.action == "promote":
-        move = names.promote_name(
-            engine, kind=kind, record_id=args.record_id, acting_rep_id=rep, at=args.clock()
-        )
+        move = act(args, names.promote_name, **person(args))
         if args.json:
             print(json.dumps(move.shown()))
         else:
-            print(f"{kind.capitalize()} {move.id} ({move.name}) is {move.to}: it is sales' now.")
+            print(f"{move.kind.capitalize()} {move.id} ({move.name}) is {move.to}: sales' now.")
         return 0
-    row = names.set_name_active(
-        engine,
-        kind=kind,
-        record_id=args.record_id,
-        active=args.action == "activate",
-        acting_rep_id=rep,
-        at=args.clock(),
-    )
+    active = args.action == "activate"
+    row = act(args, names.set_name_active, **person(args), active=active)
     print(json.dumps(_row_json(row)) if args.json else _line(row))
     return 0

@@ -170,15 +170,15 @@ def promote_name(
     *,
     kind: str,
     record_id: int,
-    acting_rep_id: int | None,
+    rep_id: int | None,
     at: datetime | None = None,
 ) -> Move:
     """Promote Name `record_id` to Marketing Qualified by hand (managers)."""
     at = at or utcnow()
     with write_session(engine) as session:
-        require_manager(session, acting_rep_id, "promote Names")
+        require_manager(session, rep_id, "promote Names")
         move = promotion(session, _name(session, kind, record_id), BY_HAND)
-        make_move(session, move, rep_id=acting_rep_id, at=at)
+        make_move(session, move, rep_id=rep_id, at=at)
         return move
 
 
@@ -188,20 +188,20 @@ def set_name_active(
     kind: str,
     record_id: int,
     active: bool,
-    acting_rep_id: int | None,
+    rep_id: int | None,
     at: datetime | None = None,
 ) -> NameRow:
     """Flag Name `record_id` active or inactive (managers), with the change in history."""
     at = at or utcnow()
     with write_session(engine) as session:
-        require_manager(session, acting_rep_id, "activate or deactivate Names")
+        require_manager(session, rep_id, "activate or deactivate Names")
         record = _name(session, kind, record_id)
         assert record.id is not None
         if record.active != active:
             why = "reactivated" if active else "deactivated"
             record_change(
                 session, entity=kind, entity_id=record.id, field="active", old=record.active,
-                new=active, rep_id=acting_rep_id, at=at, reason=f"Name {why} by marketing",
+                new=active, rep_id=rep_id, at=at, reason=f"Name {why} by marketing",
             )  # fmt: skip
             record.active = active
             record.version += 1

@@ -258,3 +258,28 @@ def test_the_funnel_shows_the_flows_both_ways_by_reason(engine):
     assert [f.moves for f in recent.flows] == [4, 0, 2, 2, 2]  # the cohort's creation aside
     section = next(s for s in stage_sections(report) if s.title.startswith("Between"))
     assert section.rows[0] == ("Promoted to sales", "score reached the threshold", "4")
+
+
+def test_a_move_on_a_record_changed_since_it_was_found_is_left_for_the_next_run(engine):
+    """On PostgreSQL a rep may log a call between the finder's read and the row lock."""
+    from workstation.store.db import write_session
+    from workstation.store.marketing.moves import make_move
+    from workstation.store.marketing.recycle import due_moves
+
+    world = build(engine)
+    with Session(engine) as session:  # found (on SQLite the write lock makes this a read before)
+        moves = due_moves(session, RULES, NOW)
+    ignored = next(m for m in moves if m.id == world.ids["ignored"])
+    hot = next(m for m in moves if m.id == world.ids["promote_hot"])
+    with Session(engine) as other:  # a call logged meanwhile
+        lead = other.get(Lead, ignored.id)
+        lead.version += 1
+        lead.last_activity_at = NOW
+        other.add(lead)
+        other.commit()
+    with write_session(engine) as session:
+        assert make_move(session, ignored, rep_id=world.manager, at=NOW) is False
+        assert make_move(session, hot, rep_id=world.manager, at=NOW) is True
+    with Session(engine) as session:
+        assert session.get(Lead, world.ids["ignored"]).lifecycle_stage == "Lead"
+        assert session.get(Lead, world.ids["promote_hot"]).lifecycle_stage == "Marketing Qualified"

@@ -70,6 +70,7 @@ def _return(lead: Lead, engaged: bool, reason: str) -> Move:
         flow=RETURNED,
         changes=changes,
         fields={"callback_at": None},
+        version=lead.version,
     )
 
 

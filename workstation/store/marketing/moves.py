@@ -56,6 +56,7 @@ class Move:
     flow: str  # PROMOTED, RETURNED, or another finder's word
     changes: dict[str, Any] = field(default_factory=dict)  # change_lead/change_contact's
     fields: dict[str, Any] = field(default_factory=dict)  # plain fields set beside them
+    version: int | None = None  # the record's version when the move was found
 
     def shown(self) -> dict[str, Any]:
         """The move as `recycle --json` lists it."""
@@ -77,17 +78,24 @@ def person_name(first: str | None, last: str) -> str:
     return f"{first} {last}" if first else last
 
 
-def make_move(session: Session, move: Move, *, rep_id: int | None, at: datetime) -> None:
-    """Make `move` in the caller's transaction, with its reason in the history."""
+def make_move(session: Session, move: Move, *, rep_id: int | None, at: datetime) -> bool:
+    """Make `move` in the caller's transaction, with its reason in the history; False (and
+    nothing done) when the record changed since the move was found: on PostgreSQL a rep
+    may log a call between the finder's read and this row lock, and the move is then
+    decided again on the next run."""
     record: Lead | Contact | None
     if move.kind == "lead":
-        record = session.get(Lead, move.id, with_for_update=True)
-        assert record is not None  # found in this transaction; records are never deleted
+        record = session.get(Lead, move.id, with_for_update=True, populate_existing=True)
+    else:
+        record = session.get(Contact, move.id, with_for_update=True, populate_existing=True)
+    assert record is not None  # found in this transaction; records are never deleted
+    if move.version is not None and record.version != move.version:
+        return False
+    if isinstance(record, Lead):
         change_lead(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
     else:
-        record = session.get(Contact, move.id, with_for_update=True)
-        assert record is not None
         change_contact(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
     for name, value in move.fields.items():
         setattr(record, name, value)
     session.add(record)
+    return True

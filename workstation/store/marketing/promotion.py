@@ -51,6 +51,7 @@ def promotion(session: Session, record: Lead | Contact, reason: str) -> Move:
         flow=PROMOTED,
         changes=changes,
         fields=fields,
+        version=record.version,
     )
 
 

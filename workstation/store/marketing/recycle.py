@@ -45,8 +45,9 @@ def recycle(
     at: datetime | None = None,
     finders: tuple[Finder, ...] = FINDERS,
 ) -> list[Move]:
-    """Find the due moves and (unless `dry_run`) make them, all in one transaction; a
-    manager's job (None: a system task, such as cron on a database without reps)."""
+    """Find the due moves and (unless `dry_run`) make them, all in one transaction; the
+    moves made (a record changed meanwhile is left for the next run). A manager's job
+    (None: a system task, such as cron on a database without reps)."""
     at = at or utcnow()
     if dry_run:
         with Session(engine) as session:
@@ -56,7 +57,5 @@ def recycle(
     with write_session(engine) as session:
         if acting_rep_id is not None:
             require_manager(session, acting_rep_id, "recycle leads and Names")
-        moves = due_moves(session, rules, at, finders)
-        for move in moves:
-            make_move(session, move, rep_id=acting_rep_id, at=at)
-        return moves
+        due = due_moves(session, rules, at, finders)
+        return [move for move in due if make_move(session, move, rep_id=acting_rep_id, at=at)]

@@ -396,3 +396,24 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
     with path.open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
+
+
+def test_names_exported_come_back_as_names_out_of_sales_hands(engine, tmp_path):
+    """A Name's exported LifecycleStage brings it back into marketing's pool, not the
+    sales pool: `is_open` follows the stage on import (`sales_hands`)."""
+    _fill(engine)
+    with write_session(engine) as session:
+        for lead in session.execute(select(Lead).where(Lead.is_open)).scalars():
+            lead.lifecycle_stage, lead.is_open = "Name", False
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    for kind, name in ORDINARY:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_records(engine, kind, out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    with Session(fresh) as session:
+        flags = session.execute(select(Lead.is_open).where(Lead.lifecycle_stage == "Name"))
+        names = flags.scalars().all()
+    assert names and not any(names)
+    fresh.dispose()

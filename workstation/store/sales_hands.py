@@ -11,7 +11,9 @@ the same thing everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, literal
 
 NAME = "Name"  # marketing's pool: the lifecycle stage sales never sees
 
@@ -38,6 +40,11 @@ def open_statuses(statuses: Iterable[StatusFlags]) -> set[str]:
 def in_sales_hands(*, status_open: bool, lifecycle_stage: str) -> bool:
     """`lead.is_open`: an open status, and not a Name."""
     return status_open and lifecycle_stage != NAME
+
+
+def in_sales_hands_sql(status_open: Any, lifecycle_stage: Any) -> ColumnElement[bool]:
+    """The rule as an SQL expression, for a bulk write that sets a lead's stage."""
+    return and_(status_open, lifecycle_stage != literal(NAME))
 
 
 # The same rule in SQL, over a lead row joined to its lead_status row (the migration).

@@ -48,7 +48,7 @@ from workstation.store.imports.rows import LEAD_VALUES, Cleaned, RowCleaner
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Lead
-from workstation.store.sales_hands import open_statuses
+from workstation.store.sales_hands import in_sales_hands_sql, open_statuses
 from workstation.store.tables import table_of
 from workstation.store.values.text import clean_text
 
@@ -87,6 +87,10 @@ _EXTRAS = (
         created_at=bindparam("b_created"),
         last_activity_at=bindparam("b_activity"),
         lifecycle_stage=func.coalesce(bindparam("b_stage"), _lead.c.lifecycle_stage),
+        # `upsert` made it open by its status alone: a Name is not (SET reads the old row).
+        is_open=in_sales_hands_sql(
+            _lead.c.is_open, func.coalesce(bindparam("b_stage"), _lead.c.lifecycle_stage)
+        ),
         score=func.coalesce(bindparam("b_score"), _lead.c.score),
         # the account a Company names, else the customer's an inquiry comes from (`upsert`)
         existing_account_id=func.coalesce(bindparam("b_account"), _lead.c.existing_account_id),

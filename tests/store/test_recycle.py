@@ -69,6 +69,10 @@ def build(engine) -> World:
             "capped_responded": dict(lifecycle_stage="Sales Accepted", status=WORKING,
                                      owner_id=rep, attempt_count=7,
                                      last_activity_at=NOW - 1 * DAYS),
+            # Sent to Nurture by the cap already, still in its owner's Nurture queue.
+            "capped_nurtured_responded": dict(lifecycle_stage="Nurture", status=NURTURING,
+                                              is_open=False, owner_id=rep, attempt_count=6,
+                                              last_activity_at=NOW - 3 * DAYS),
             "capped_but_connected": dict(lifecycle_stage="Sales Accepted", status=WORKING,
                                          owner_id=rep, attempt_count=7,
                                          last_activity_at=NOW - 1 * DAYS),
@@ -102,6 +106,7 @@ def build(engine) -> World:
         for key, days_ago in (
             ("capped_responded", 40),
             ("ignored_responded", 40),
+            ("capped_nurtured_responded", 30),
             ("returned_then_responded", 1),
             ("returned_unchanged", 9),
         ):
@@ -150,6 +155,7 @@ def _expected(world: World) -> list[dict]:
         move("lead", "rejected_never", "Rejected", "Name", rejected, "returned"),
         move("lead", "capped_never", "Nurture", "Name", unresponsive, "returned"),
         move("lead", "capped_responded", "Sales Accepted", "Nurture", unresponsive, "returned"),
+        move("lead", "capped_nurtured_responded", "Nurture", "Nurture", unresponsive, "returned"),
         move("lead", "ignored", "Lead", "Name", ignored, "returned"),
         move("lead", "ignored_responded", mq, "Nurture", ignored, "returned"),
     ]
@@ -210,7 +216,9 @@ def test_recycling_makes_the_moves_with_their_reasons_and_a_second_run_moves_not
             .order_by(History.id)
         ).all()  # fmt: skip
         assert [(h.entity, h.entity_id, h.old_value, h.new_value, h.reason) for h in history] == [
-            (m["kind"], m["id"], m["from"], m["to"], m["reason"]) for m in _expected(world)
+            (m["kind"], m["id"], m["from"], m["to"], m["reason"])
+            for m in _expected(world)
+            if m["from"] != m["to"]  # a nurtured lead only leaves its owner
         ]
         assert {h.rep_id for h in history} == {world.manager}
         owners = session.execute(
@@ -219,7 +227,8 @@ def test_recycling_makes_the_moves_with_their_reasons_and_a_second_run_moves_not
         ).all()  # fmt: skip
         returned_owned = sorted(
             ids[k] for k in ("rejected_engaged", "rejected_never", "capped_never",
-                             "capped_responded", "ignored", "ignored_responded")
+                             "capped_responded", "capped_nurtured_responded", "ignored",
+                             "ignored_responded")
         )  # fmt: skip
         assert owners == [(i, str(world.rep), None) for i in returned_owned]
     assert recycle(engine, rules=RULES, acting_rep_id=world.manager, at=NOW) == []
@@ -252,10 +261,10 @@ def test_the_funnel_shows_the_flows_both_ways_by_reason(engine):
         ("Promoted to sales", "score reached the threshold", 4),
         ("Promoted to sales", "promoted by marketing", 0),
         ("Returned to marketing", "rejected by sales", 2),
-        ("Returned to marketing", "unresponsive: attempt cap, no connect", 2),
+        ("Returned to marketing", "unresponsive: attempt cap, no connect", 3),
         ("Returned to marketing", "ignored by its owner past the SLA", 4),
     ]
-    assert [f.moves for f in recent.flows] == [4, 0, 2, 2, 2]  # the cohort's creation aside
+    assert [f.moves for f in recent.flows] == [4, 0, 2, 3, 2]  # the cohort's creation aside
     section = next(s for s in stage_sections(report) if s.title.startswith("Between"))
     assert section.rows[0] == ("Promoted to sales", "score reached the threshold", "4")
 

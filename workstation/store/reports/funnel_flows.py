@@ -1,6 +1,6 @@
 """The funnel's flows both ways between marketing and sales (seed 001's split brain): how
 many people recycling or marketing promoted to sales, and how many returned to marketing,
-by reason, read from the history (the lifecycle moves carry their reason there).
+by reason, read from the history (each move's changes carry its reason there).
 """
 
 from __future__ import annotations
@@ -35,17 +35,23 @@ class FlowRow:
 
 
 def flows(session: Session, since: datetime | None = None) -> list[FlowRow]:
-    """Every flow, both ways, with its count (zero ones too: the table shows both ways)."""
-    statement = (
-        select(col(History.reason), func.count())
+    """Every flow, both ways, with its count (zero ones too: the table shows both ways).
+
+    A move writes a history row per field it changes (stage, status, owner), all with its
+    reason and time; a lead the attempt cap had already sent to Nurture changes only its
+    owner. So a move is one (record, time) among the rows with a flow's reason."""
+    moves = (
+        select(col(History.reason), col(History.entity), col(History.entity_id), col(History.at))
         .where(
             col(History.entity).in_(("lead", "contact")),
-            col(History.field) == "lifecycle_stage",
+            col(History.field).in_(("lifecycle_stage", "owner_id")),
             col(History.reason).in_([reason for _, reason, _ in FLOWS]),
         )
-        .group_by(col(History.reason))
+        .distinct()
     )
     if since is not None:
-        statement = statement.where(col(History.at) >= since)
+        moves = moves.where(col(History.at) >= since)
+    found = moves.subquery("moves")
+    statement = select(found.c.reason, func.count()).group_by(found.c.reason)
     counts: dict[str, int] = {reason: count for reason, count in session.execute(statement)}
     return [FlowRow(direction, label, counts.get(reason, 0)) for direction, reason, label in FLOWS]

@@ -12,10 +12,11 @@ first (`recycle.FINDERS` order).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, text
+from sqlalchemy import ColumnElement, Row, and_, exists, not_, or_, select, text
 from sqlmodel import Session, col
 
 from workstation.store.marketing.moves import (
@@ -54,8 +55,15 @@ _WITH_MARKETING = or_(
 _SALES_SIDE = and_(col(Lead.is_converted).is_(False), not_(_WITH_MARKETING))
 
 
-def _return(lead: Lead, engaged: bool, reason: str) -> Move:
-    assert lead.id is not None
+# What a move needs of a lead: read as plain rows (recycling reads every lead at its cap,
+# and loading each as an ORM object would cost several times more).
+_COLUMNS = (
+    col(Lead.id), col(Lead.first_name), col(Lead.last_name), col(Lead.lifecycle_stage),
+    col(Lead.status), col(Lead.version), col(Lead.lead_source), col(Lead.attempt_count),
+)  # fmt: skip
+
+
+def _return(lead: Row[Any], engaged: bool, reason: str) -> Move:
     to = NURTURE if engaged else NAME
     changes: dict[str, object] = {"lifecycle_stage": to, "owner_id": None}
     if lead.status != BAD_DATA:
@@ -74,10 +82,16 @@ def _return(lead: Lead, engaged: bool, reason: str) -> Move:
     )
 
 
-def _found(session: Session, where: ColumnElement[bool], reason: str) -> Iterator[Move]:
-    statement = select(Lead, _ENGAGED).where(_SALES_SIDE, where).order_by(col(Lead.id))
-    for lead, engaged in session.execute(statement):
-        yield _return(lead, bool(engaged), reason)
+def _found(
+    session: Session,
+    where: ColumnElement[bool],
+    reason: str,
+    keep: Callable[[Row[Any]], bool] = lambda _: True,
+) -> Iterator[Move]:
+    statement = select(*_COLUMNS, _ENGAGED).where(_SALES_SIDE, where).order_by(col(Lead.id))
+    for lead in session.execute(statement):
+        if keep(lead):
+            yield _return(lead, bool(lead.engaged), reason)
 
 
 def find_rejected(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
@@ -87,16 +101,12 @@ def find_rejected(session: Session, rules: RecycleRules, now: datetime) -> Itera
 
 def find_unresponsive(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
     """Leads at their source's attempt cap that never had a connected call."""
-    candidates = _found(
+    return _found(
         session,
         and_(col(Lead.attempt_count) >= lowest_attempt_cap(rules), not_(_CONNECTED_CALL)),
         UNRESPONSIVE,
+        keep=lambda lead: lead.attempt_count >= attempt_cap(rules, lead.lead_source),
     )
-    for move in candidates:
-        lead = session.get(Lead, move.id)
-        assert lead is not None
-        if lead.attempt_count >= attempt_cap(rules, lead.lead_source):
-            yield move
 
 
 def find_ignored(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import phonenumbers
 
-from workstation.store.exports.formulas import unescape_formula
+from workstation.store.exports.formulas import as_if_escaped, unescape_formula
 from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import parse_block
@@ -87,6 +87,7 @@ class RowRules:
     status_map: StatusMap = ()  # --status-map
     formats: Formats = field(default_factory=Formats)  # how the file writes numbers
     country: str | None = None  # Country of rows without one whose phone is of it (--region)
+    as_written: bool = False  # no export escaped the cells (our Data Loader one): read as is
 
 
 def _held(name: str) -> int:
@@ -201,6 +202,8 @@ class RowCleaner:
             return UNDECODABLE
         if len(cells) < width:  # missing cells are empty
             cells = cells + [""] * (width - len(cells))
+        if self.rules.as_written:  # "'-1+2" is what it says, not an escaped "-1+2"
+            cells = [as_if_escaped(cell) for cell in cells]
         if self.ignored_at:
             for at, index in enumerate(self.ignored_at):
                 if cells[index] and not cells[index].isspace():

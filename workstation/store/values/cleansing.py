@@ -189,14 +189,15 @@ def phone_values(
     return formatted, zone, extension
 
 
-def display_phone(stored: str | None, region: str = "US") -> str:
-    """An E.164 number as people read it: national within `region`, else international."""
+def display_phone(stored: str | None, region: str | None = "US") -> str:
+    """An E.164 number as people read it: national within `region`, else (and always with
+    no region) international."""
     if not stored:
         return ""
     try:
         number = phonenumbers.parse(stored, None)
     except phonenumbers.NumberParseException:
         return stored
-    same = phonenumbers.region_code_for_number(number) == region
+    same = region is not None and phonenumbers.region_code_for_number(number) == region
     style = PhoneNumberFormat.NATIONAL if same else PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)

@@ -94,8 +94,14 @@ def test_a_sales_navigator_list_places_its_people(sqlite_engine, tmp_path):
         "Bay": ("Oakland", "CA", "US", "America/Los_Angeles", None, None),
         "Somewhere": (None, None, None, None, None, "Location: Springfield"),
         # Its own columns win; a location that says otherwise is kept beside them.
-        "Own": ("Leeds", None, "GB", "Europe/London", None,
-                "Location: London, England, United Kingdom"),
+        "Own": (
+            "Leeds",
+            None,
+            "GB",
+            "Europe/London",
+            None,
+            "Location: London, England, United Kingdom",
+        ),
     }
     errors = (tmp_path / "salesnav.errors.csv").read_text(encoding="utf-8-sig")
     assert "Springfield" in errors and "not one place" in errors

@@ -95,8 +95,9 @@ def test_a_number_already_in_the_description_is_not_written_twice(sqlite_engine,
 
 
 def test_list_columns_of_other_numbers_are_recognised():
-    plan = match_columns(["Name", "primary_contact_other_phones", "Other Emails",
-                          "contact_2_primary_phone", "Contact 2 Email", "contact_2_title"])  # fmt: skip
+    header = ["Name", "primary_contact_other_phones", "Other Emails",
+              "contact_2_primary_phone", "Contact 2 Email", "contact_2_title"]  # fmt: skip
+    plan = match_columns(header)
     fed = {name: [plan.header[i] for i in indexes] for name, indexes in plan.columns}
     assert fed["other_phones"] == ["primary_contact_other_phones", "contact_2_primary_phone"]
     assert fed["other_emails"] == ["Other Emails", "Contact 2 Email"]

@@ -127,6 +127,8 @@ def _other_email(written: str, region: str) -> str:
         return clean_email(written) or written
     except BadValue:
         return clean_text(written) or written
+
+
 # A field's columns: its only one (-1: several, -2: none), all of them best first, and what
 # the cells written there cleaned to.
 _FieldCells = tuple[int, tuple[int, ...], dict[str, Any]]

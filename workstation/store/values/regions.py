@@ -351,9 +351,7 @@ def _regions_named(text: str) -> list[tuple[str, str]]:
     """(country, state code) of every US state, Canadian province or Australian state
     `text` names."""
     return [
-        (country, code)
-        for country in _REGIONS
-        if (code := _REGION_CODES[country].get(_key(text)))
+        (country, code) for country in _REGIONS if (code := _REGION_CODES[country].get(_key(text)))
     ]
 
 
@@ -368,27 +366,27 @@ def read_place(text: str) -> tuple[str | None, str | None, str] | None:
         return None
     metro = _METRO_PLACES.get(_key(parts[0]))
     if metro is not None:
-        rest = [country_code(part) for part in parts[1:]]
-        return metro if all(code == metro[2] for code in rest) else None  # type: ignore[return-value]
-    *rest, last = parts
+        named = {country_code(part) for part in parts[1:]}
+        return metro if named <= {metro[2]} else None  # type: ignore[return-value]
+    *before, last = parts
     country, regions = country_code(last), _regions_named(last)
-    if country and regions or len(regions) > 1:  # "Georgia", "WA"
+    if (country and regions) or len(regions) > 1:  # "Georgia", "WA"
         return None
+    city: str | None = None
+    state: str | None = None
     if country is None:
-        if not regions or len(rest) > 1:
+        if not regions or len(before) > 1:
             return None
-        (country, state), city = regions[0], rest[0] if rest else None
-    elif len(rest) == 2:
-        city, state = rest[0], _state_of(rest[1], country)
+        (country, state), city = regions[0], before[0] if before else None
+    elif len(before) == 2:
+        city, state = before[0], _state_of(before[1], country)
         if state is None:
             return None
-    elif len(rest) == 1 and country in _REGIONS:  # "Texas, United States" or a city
-        state = region_code(rest[0], country)
-        city = None if state else rest[0]
-    elif rest:  # "Bavaria, Germany" or "Berlin, Germany": a region or a city
+    elif len(before) == 1 and country in _REGIONS:  # "Texas, United States" or a city
+        state = region_code(before[0], country)
+        city = None if state else before[0]
+    elif before:  # "Bavaria, Germany" or "Berlin, Germany": a region or a city
         return None
-    else:
-        city = state = None
     if city is not None and (country_code(city) or _regions_named(city)):
         return None
     return city, state, country

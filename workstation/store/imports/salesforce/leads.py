@@ -83,6 +83,8 @@ def export_columns(names: Iterable[str]) -> dict[str, str | None]:
     names = list(names)
     own = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
     return own | {name: field for name, field in _CUSTOM.items() if name in names}
+
+
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _COMPANY, _STATUS, _SOURCE_STATUS = _AT["company"], _AT["status"], _AT["source_status"]
 _FLAGS = (_AT["do_not_call"], _AT["email_opt_out"])

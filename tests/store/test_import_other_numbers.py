@@ -102,3 +102,31 @@ def test_list_columns_of_other_numbers_are_recognised():
     assert fed["other_phones"] == ["primary_contact_other_phones", "contact_2_primary_phone"]
     assert fed["other_emails"] == ["Other Emails", "Contact 2 Email"]
     assert plan.unmapped == ("contact_2_title",)
+
+
+def test_a_close_leads_other_addresses_are_kept(sqlite_engine, tmp_path):
+    row = CLOSE | {
+        "address_2_address_1": "2 Park Ave", "address_2_address_2": "",
+        "address_2_city": "New York",
+        "address_2_state": "NY", "address_2_zip": "10016", "address_2_country": "US",
+        "address_3_address_1": "", "address_3_city": "Austin", "address_3_state": "TX",
+    }  # fmt: skip
+    path = _write(tmp_path / "close.csv", [row])
+    import_leads(sqlite_engine, path)
+    lead = _leads(sqlite_engine)["Bluth"]
+    assert (lead.street, lead.city, lead.state) == ("1 Ocean Ave", "Newport Beach", "CA")
+    assert lead.description == (
+        "Frozen bananas; asked for a demo\n"
+        "Other addresses: 2 Park Ave, New York, NY, 10016, US; Austin, TX"
+    )
+    again = import_leads(sqlite_engine, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_second_address_fills_in_when_the_first_is_empty(sqlite_engine, tmp_path):
+    row = {"display_name": "Acme", "primary_contact_name": "Ann Ray",
+           "primary_contact_primary_email": "ann@acme.example", "address_1_city": "",
+           "address_2_city": "Boston", "address_2_state": "MA"}  # fmt: skip
+    import_leads(sqlite_engine, _write(tmp_path / "close.csv", [row]))
+    lead = _leads(sqlite_engine)["Ray"]
+    assert (lead.city, lead.state, lead.description) == ("Boston", "MA", None)

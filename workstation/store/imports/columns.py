@@ -241,6 +241,20 @@ def _recognised(cell: str) -> tuple[str, int] | None:
     return _recognised(rest) if owner in _PERSON_OBJECTS else None
 
 
+_ADDRESS_FIELDS = frozenset("street city state postal_code country".split())
+
+
+def address_number(cell: str) -> int | None:
+    """Which of a record's addresses a column of numbered ones (Close's `address_2_city`)
+    is part of, or None when it is no such column."""
+    key = picklist_key(cell).removeprefix(_PERSON_PREFIX)
+    address = _NUMBERED_ADDRESS.fullmatch(key)
+    if address is None or _SECOND_LINE.fullmatch(address[2]):
+        return None
+    found = _recognised(address[2])
+    return int(address[1]) if found is not None and found[0] in _ADDRESS_FIELDS else None
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnPlan:
     """The header as read, and for each field the columns that feed it, best first."""

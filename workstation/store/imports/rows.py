@@ -30,7 +30,7 @@ from typing import Any
 import phonenumbers
 
 from workstation.store.exports.formulas import as_if_escaped, unescape_formula
-from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
+from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, address_number
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import parse_block
 from workstation.store.imports.statuses import Statuses, StatusMap, lead_status
@@ -197,6 +197,7 @@ class RowCleaner:
         )
         self.place = bool(self.has & {"country", "state"})
         self.location = "location" in self.has
+        self.addresses = self._address_groups()
         self.flags = [flag for flag in _FLAGS if flag[1] in self.has]
         self.blank: list = [None] * len(LEAD_VALUES)  # each row's values, before its cells
         for at, _, _ in _FLAGS:
@@ -337,6 +338,10 @@ class RowCleaner:
                 cells, values[_DESCRIPTION], (phone_at, mobile_at, email_at), region,
                 (phone, mobile, email),
             )  # fmt: skip
+        if self.addresses and (other := self._other_addresses(cells)):
+            line = f"Other addresses: {other}"
+            if line not in (described := values[_DESCRIPTION] or ""):
+                values[_DESCRIPTION] = f"{described}\n{line}" if described else line
         if located is not None:
             line = f"Location: {located}"
             if line not in (described := values[_DESCRIPTION] or ""):
@@ -485,6 +490,30 @@ class RowCleaner:
             if values[at] is None:
                 values[at] = clean_text(getattr(address, name) or "", _LIMITS[name], label)
         return address
+
+    def _address_groups(self) -> tuple[tuple[int, ...], ...]:
+        """The address columns of a file with several numbered addresses (Close's
+        `address_1_…`, `address_2_…`), by address, the record's own (unnumbered) first;
+        () for a file with one address."""
+        numbered: dict[int, list[int]] = {}
+        header = self.rules.plan.header
+        for name in ("street", "city", "state", "postal_code", "country"):
+            for index in self.fields[name][1]:
+                number = address_number(header[index]) or 0
+                numbered.setdefault(max(number, 1), []).append(index)
+        if len(numbered) < 2:
+            return ()
+        return tuple(tuple(sorted(numbered[number])) for number in sorted(numbered))
+
+    def _other_addresses(self, cells: list[str]) -> str | None:
+        """The addresses of the row beyond the one its fields took from (the first that
+        is not empty), each its cells joined: "2 Park Ave, New York, NY, 10016, US; …"."""
+        written = []
+        for group in self.addresses:
+            parts = [clean_text(given) for index in group if (given := _given(cells[index]))]
+            if parts:
+                written.append(", ".join(part for part in parts if part))
+        return "; ".join(written[1:]) or None
 
     def _location(
         self,

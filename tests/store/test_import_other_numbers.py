@@ -130,3 +130,24 @@ def test_a_second_address_fills_in_when_the_first_is_empty(sqlite_engine, tmp_pa
     import_leads(sqlite_engine, _write(tmp_path / "close.csv", [row]))
     lead = _leads(sqlite_engine)["Ray"]
     assert (lead.city, lead.state, lead.description) == ("Boston", "MA", None)
+
+
+def test_a_salesforce_contacts_home_and_other_phones_are_kept(sqlite_engine, tmp_path):
+    from workstation.store.imports.salesforce.importer import import_salesforce
+    from workstation.store.models import Contact
+
+    _write(tmp_path / "Contact.csv", [
+        {"Id": "003C", "FirstName": "Jo", "LastName": "Doe", "Email": "jo@acme.com",
+         "Phone": "(415) 555-0101", "MobilePhone": "(415) 555-0102",
+         "HomePhone": "(415) 555-0103", "OtherPhone": "(415) 555-0101",
+         "AssistantPhone": "+44 20 7946 0000", "MailingCountry": "United States",
+         "Description": "Met at the fair."},
+    ])  # fmt: skip
+    import_salesforce(sqlite_engine, tmp_path)
+    import_salesforce(sqlite_engine, tmp_path)
+    with Session(sqlite_engine) as session:
+        contact = session.execute(select(Contact)).scalar_one()
+    assert (contact.phone, contact.mobile_phone) == ("+14155550101", "+14155550102")
+    assert contact.description == (
+        "Met at the fair.\nOther phones: +1 415-555-0103; +44 20 7946 0000"
+    )

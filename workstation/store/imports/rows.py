@@ -42,8 +42,9 @@ from workstation.store.values.cleansing import (
     BadValue,
     clean_email,
     clean_text,
-    display_phone,
     phone_values,
+    shown_phone,
+    with_lines,
 )
 from workstation.store.values.formats import Formats, read_count, read_flag
 from workstation.store.values.regions import (
@@ -121,12 +122,14 @@ _NOT_ON_THE_LEAD = ("full_name", "other_phones", "other_emails", "location")
 _LISTED = re.compile(r"[,;|\n]")  # between the numbers or addresses of a list's cell
 
 
-def _other_email(written: str, region: str) -> str:
-    """An email beside the row's own, lower-cased, or as written when it is none."""
+def _other_email(written: str, region: str) -> tuple[str, str]:
+    """An email beside the row's own, lower-cased, or as written when it is none (twice:
+    as shown and as compared, as `shown_phone` gives a phone)."""
     try:
-        return clean_email(written) or written
+        email = clean_email(written) or written
     except BadValue:
-        return clean_text(written) or written
+        email = clean_text(written) or written
+    return email, email
 
 
 # A field's columns: its only one (-1: several, -2: none), all of them best first, and what
@@ -339,13 +342,9 @@ class RowCleaner:
                 (phone, mobile, email),
             )  # fmt: skip
         if self.addresses and (other := self._other_addresses(cells)):
-            line = f"Other addresses: {other}"
-            if line not in (described := values[_DESCRIPTION] or ""):
-                values[_DESCRIPTION] = f"{described}\n{line}" if described else line
+            values[_DESCRIPTION] = with_lines(values[_DESCRIPTION], [f"Other addresses: {other}"])
         if located is not None:
-            line = f"Location: {located}"
-            if line not in (described := values[_DESCRIPTION] or ""):
-                values[_DESCRIPTION] = f"{described}\n{line}" if described else line
+            values[_DESCRIPTION] = with_lines(values[_DESCRIPTION], [f"Location: {located}"])
         values[_SOURCE] = rules.source or source or rules.default_source
         values[_TYPE] = values[_TYPE] or rules.default_type
         if "status" in has and (given := _given(cell_of(cells, "status")[0])) is not None:
@@ -426,7 +425,7 @@ class RowCleaner:
         those, as stored."""
         kept = description or ""
         seen = {cells[index].strip() for index in chosen if index >= 0}
-        taken: set[str] | None = None  # the chosen ones as they would be shown
+        taken = {value for value in values if value}  # E.164 and emails, as compared
         lines = []
         for label, single, lists, read in (
             ("Other phones", self.phones, self.other_phones, self._other_phone),
@@ -443,26 +442,16 @@ class RowCleaner:
                     if not (written := written.strip()) or written in seen:
                         continue
                     seen.add(written)
-                    value = read(written, region)
-                    if taken is None:
-                        phone, mobile, email = values
-                        taken = {display_phone(phone, None), display_phone(mobile, None)}
-                        taken.add(email or "")
-                    if value not in found and value not in taken and value not in kept:
-                        found.append(value)
+                    shown, key = read(written, region)
+                    if key not in taken and shown not in kept:
+                        taken.add(key)
+                        found.append(shown)
             if found:
                 lines.append(f"{label}: {'; '.join(found)}")
-        return "\n".join((description, *lines) if description else lines) or None
+        return with_lines(description, lines)
 
-    def _other_phone(self, written: str, region: str) -> str:
-        """A phone beside the row's own, as people read it ("+61 8 9222 3333 x12"), or
-        as written when it is no number: never made into another number."""
-        try:
-            phone, _, extension = phone_values(written, region, self.zones)
-        except BadValue:
-            return clean_text(written) or written
-        shown = display_phone(phone, None)
-        return f"{shown} x{extension}" if extension else shown
+    def _other_phone(self, written: str, region: str) -> tuple[str, str]:
+        return shown_phone(written, region, self.zones)
 
     def _at(self, index: int) -> str:
         """Where a bad value was, for its reason: "column 5 (Mobile): "."""

@@ -195,6 +195,7 @@ class RowCleaner:
         # a row carries, kept in its Description (`_others`).
         self.other_phones = self.fields["other_phones"][1]
         self.other_emails = self.fields["other_emails"][1]
+        self.candidates = (*self.phones, *self.other_phones, *self.emails, *self.other_emails)
         self.others = bool(
             self.other_phones or self.other_emails or len(self.phones) > 1 or len(self.emails) > 1
         )
@@ -423,6 +424,11 @@ class RowCleaner:
         Description holds already is not written again, so a second run changes nothing.
         `chosen`: the columns the row's Phone, MobilePhone and Email came from; `values`:
         those, as stored."""
+        for index in self.candidates:  # most rows carry no other: told at once
+            if index not in chosen and cells[index] and not cells[index].isspace():
+                break
+        else:
+            return description
         kept = description or ""
         seen = {cells[index].strip() for index in chosen if index >= 0}
         taken = {value for value in values if value}  # E.164 and emails, as compared

@@ -1,0 +1,70 @@
+"""A person whose zone can't be told to one (issue 24): the pool claim keeps them to the
+hours safe in every zone they may be in, on PostgreSQL's one-statement claim as in the
+Python rule (`calling_window`), hour by hour with the clock injected."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from tests.factories import make_lead, make_rep
+from workstation.store.calling.next_lead import next_lead
+from workstation.store.models import Lead
+from workstation.store.values.calling_window import outside_window, possible_zones
+
+DAY = datetime(2026, 11, 23, tzinfo=UTC)  # Sydney on summer time (+11), Perth +8
+AU_MOBILE = "+61412345678"  # any Australian zone: Perth to Sydney, Cocos to Lord Howe
+
+
+def _pool_lead(engine, **values) -> int:
+    with Session(engine) as session:
+        lead = make_lead(session, score=50, time_zone=None, **values)
+        session.commit()
+        return lead.id
+
+
+def _claimed(engine, lead_id: int, now: datetime) -> bool:
+    """Whether a fresh rep's `next` claims the lead at `now`; the lead goes back after."""
+    with Session(engine) as session:
+        rep = make_rep(session)
+        session.commit()
+        rep_id = rep.id
+    result = next_lead(engine, rep_id=rep_id, now=now)
+    with Session(engine) as session:
+        session.execute(
+            text("UPDATE lead SET owner_id = NULL, assigned_at = NULL, claimed_until = NULL")
+        )
+        session.commit()
+    return result.lead_id == lead_id
+
+
+def test_an_australian_mobile_with_no_state_may_be_anywhere_in_australia(engine):
+    assert {"Australia/Perth", "Australia/Sydney"} <= set(possible_zones(None, AU_MOBILE, None, None))
+    lead = _pool_lead(engine, phone=AU_MOBILE)
+    with Session(engine) as session:
+        assert session.get(Lead, lead).time_zone is None  # no one zone is stored for it
+    assert not _claimed(engine, lead, DAY - timedelta(hours=1))  # 10:00 Sydney, 07:00 Perth
+    assert not _claimed(engine, lead, DAY + timedelta(hours=11))  # 22:00 Sydney, 19:00 Perth
+    assert _claimed(engine, lead, DAY + timedelta(hours=3))  # 14:00 Sydney, 11:00 Perth
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"phone": AU_MOBILE},
+        {"phone": "+61892345678"},  # +61 8: Adelaide or Perth
+        {"country": "US"},  # anywhere from New York to Honolulu
+        {"phone": "+61292345678"},  # Sydney: one zone, not stored by this writer
+        {"country": "Narnia"},  # nothing tells: callable
+    ],
+)
+def test_the_claim_and_the_python_rule_agree_hour_by_hour(engine, values):
+    lead = _pool_lead(engine, **values)
+    zones = possible_zones(None, values.get("phone"), None, values.get("country"))
+    for quarter in range(0, 24 * 4, 3):
+        now = DAY + timedelta(minutes=15 * quarter)
+        expected = outside_window(zones, now) is None
+        assert _claimed(engine, lead, now) == expected, (now, zones)

@@ -26,6 +26,7 @@ RUN_HERE = {
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
     ("filter", "archive"), ("search", None), ("stage", None), ("campaign", "add"),
     ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"), ("config", None),
+    ("sources", None),
 }  # fmt: skip
 # `serve` runs forever: tests/ui/test_serve_browser.py serves on both databases and reads
 # the queue in a headless browser.
@@ -131,6 +132,15 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
 
     for form in ("json", "csv", "table"):
         _ok(capsys, *db, "untouched", "--format", form)
+    assert "no policy stored yet" in _ok(capsys, *db, "sources")
+    policies = json.loads(_ok(capsys, *db, "sources", "--refresh", "--json"))
+    assert policies and {p["attempt_cap_from"] for p in policies} <= {
+        "measured", "floor", "ceiling", "default",
+    }  # fmt: skip
+    assert [p["lead_source"] for p in json.loads(_ok(capsys, *db, "sources", "--json"))] == [
+        p["lead_source"] for p in policies
+    ]
+    assert "Hours apart" in _ok(capsys, *db, "sources")
     funnel = json.loads(_ok(capsys, *db, "funnel", "--format", "json"))
     assert funnel
     assert _ok(capsys, *db, "funnel")

@@ -153,7 +153,8 @@ def why_not_callable(
         if now - row.last_activity_at < timedelta(hours=retry):
             return f"called in the last {_spacing(retry)}" + (f" ({source})" if source else "")
     recycled = row.kind == "lead" and row.status == NURTURING  # a call starts afresh
-    cap, source = policy.cap(row.lead_source)
+    # A never-called row needs no cap (every cap is one or more): most rows `next` reads.
+    cap, source = policy.cap(row.lead_source) if row.attempt_count else (1, None)
     if row.attempt_count >= cap and not recycled:
         whose = f" for {source}" if source else ""
         return f"attempt cap reached ({row.attempt_count} of {cap}{whose})"
@@ -168,11 +169,13 @@ def _first_callable(
     now: datetime,
     skipped: list[Skip],
     *,
-    policy: CallPolicy,
+    attempt_cap: int,
     hours: CallingHours,
 ) -> QueueRow | None:
-    """Walk a queue page by page to its first callable record, noting the ones skipped."""
+    """Walk a queue page by page to its first callable record, noting the ones skipped.
+    Its lead sources' caps and spacings are read (on `session`) only when a row needs one."""
     early = key == "callbacks-upcoming"
+    policy = load_call_policy(session, default_cap=attempt_cap, lazy=True)
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         limit = 1 if after is None else BATCH
@@ -237,12 +240,16 @@ def next_lead(
     title, pool_filter = _queue_title(engine, queue)
     now = now or utcnow()
     skipped: list[Skip] = []
-    walk = partial(_first_callable, rep_id=rep_id, now=now, skipped=skipped, hours=hours)
+    walk = partial(
+        _first_callable,
+        rep_id=rep_id,
+        now=now,
+        skipped=skipped,
+        attempt_cap=attempt_cap,
+        hours=hours,
+    )
     found = partial(NextLead, skipped=skipped, queue=queue)
     if pool_filter:  # a saved filter of the pool: claim its first callable lead
-        with Session(engine) as session:
-            policy = load_call_policy(session, default_cap=attempt_cap)
-        walk = partial(walk, policy=policy)
         return _claim(engine, rep_id, now, walk, found, key=queue, title=title)
     if engine.dialect.name == "postgresql":
         # The reads and the claim on one connection in autocommit: each statement is its
@@ -250,14 +257,11 @@ def next_lead(
         with engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             with Session(bind=connection) as session:
-                policy = load_call_policy(session, default_cap=attempt_cap)
-                result = _walk(session, queue, title, partial(walk, policy=policy), found)
+                result = _walk(session, queue, title, walk, found)
             if result is not None:
                 return result
             return _claim_on_postgresql(connection, rep_id, now, (attempt_cap, hours), found)
     with Session(engine) as session:
-        policy = load_call_policy(session, default_cap=attempt_cap)
-        walk = partial(walk, policy=policy)
         result = _walk(session, queue, title, walk, found)
     if result is not None:
         return result

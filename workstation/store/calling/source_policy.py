@@ -13,7 +13,7 @@ Show"]` in the settings file) wins. `refresh` measures and stores the policy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,14 +59,30 @@ class SourceRules:
     overrides: Mapping[str, Override] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
 class CallPolicy:
     """The caps and spacings `next` and the dispositions use: a source's own, else the
-    defaults. `cap` and `retry` say whose applied: the source, or None for the default."""
+    defaults. `cap` and `retry` say whose applied: the source, or None for the default.
+    Built with `load`, the sources' own are read the first time one is asked for: most
+    rows `next` looks at (never called) need neither."""
 
-    default_cap: int = ATTEMPT_CAP
-    default_retry_hours: float = RETRY_HOURS
-    by_source: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    __slots__ = ("_by_source", "_load", "default_cap", "default_retry_hours")
+
+    def __init__(
+        self,
+        default_cap: int = ATTEMPT_CAP,
+        default_retry_hours: float = RETRY_HOURS,
+        by_source: Mapping[str, tuple[int, float]] | None = None,
+        *,
+        load: Callable[[], Mapping[str, tuple[int, float]]] | None = None,
+    ) -> None:
+        self.default_cap, self.default_retry_hours = default_cap, default_retry_hours
+        self._by_source, self._load = by_source, load
+
+    @property
+    def by_source(self) -> Mapping[str, tuple[int, float]]:
+        if self._by_source is None:
+            self._by_source = self._load() if self._load is not None else {}
+        return self._by_source
 
     def cap(self, source: str | None) -> tuple[int, str | None]:
         own = self.by_source.get(source) if source else None
@@ -82,10 +98,18 @@ _POLICIES = select(
 )
 
 
-def load_call_policy(session: Session, *, default_cap: int = ATTEMPT_CAP) -> CallPolicy:
-    """The stored policy (one small read, the table holding a row per lead source)."""
-    rows = session.execute(_POLICIES).all()
-    return CallPolicy(default_cap, RETRY_HOURS, {row[0]: (row[1], row[2]) for row in rows})
+def load_call_policy(
+    session: Session, *, default_cap: int = ATTEMPT_CAP, lazy: bool = False
+) -> CallPolicy:
+    """The stored policy (one small read, the table holding a row per lead source);
+    `lazy`: read when first needed, on `session`, which must still be open then."""
+
+    def load() -> dict[str, tuple[int, float]]:
+        return {row[0]: (row[1], row[2]) for row in session.execute(_POLICIES).all()}
+
+    if lazy:
+        return CallPolicy(default_cap, RETRY_HOURS, load=load)
+    return CallPolicy(default_cap, RETRY_HOURS, load())
 
 
 def _bounded(value: float, low: float, high: float) -> tuple[float, str]:

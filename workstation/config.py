@@ -20,8 +20,8 @@ from workstation.store.values.rules import (
     ATTEMPT_CAP,
     ATTEMPT_CAP_CEILING,
     ATTEMPT_CAP_FLOOR,
-    SOURCE_MIN_SAMPLE,
     DEFAULT_HOURS,
+    SOURCE_MIN_SAMPLE,
     UNTOUCHED_HOURS,
     CallingHours,
 )

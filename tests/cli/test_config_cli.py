@@ -46,7 +46,8 @@ def test_caps_by_lead_source_are_settings(capsys, tmp_path, monkeypatch):
     assert shown["attempt_cap_floor"] == {"value": 2, "source": "file"}
     assert shown["attempt_cap_ceiling"] == {"value": 9, "source": "file"}
     assert shown["sources"] == {
-        "value": {"Trade Show": {"attempt_cap": 8, "retry_hours": 2.0}}, "source": "file"
+        "value": {"Trade Show": {"attempt_cap": 8, "retry_hours": 2.0}},
+        "source": "file",
     }
     code, out, _ = run(capsys, "config")
     assert code == 0 and re.search(r"^sources\.Trade Show +attempt_cap=8 retry_hours=2 ", out, re.M)

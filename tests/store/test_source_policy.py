@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
@@ -18,7 +19,7 @@ from workstation.store.calling.source_policy import (
     load_call_policy,
     refresh_source_policy,
 )
-from workstation.store.models import Lead
+from workstation.store.models import History, Lead
 from workstation.store.reference import CONVERTED
 
 
@@ -110,7 +111,7 @@ def test_the_pool_claim_uses_the_source_cap_and_spacing(engine):
     recent = _lead(engine, score=98, lead_source="Trade Show",
                    last_activity_at=NOW - timedelta(hours=1, minutes=30))  # fmt: skip
     _lead(engine, score=97, lead_source="Other", attempt_count=6)
-    _lead(engine, score=96, lead_source="Web", last_activity_at=NOW - timedelta(hours=1, minutes=30))
+    _lead(engine, score=96, lead_source="Web", last_activity_at=NOW - timedelta(minutes=90))
     trade = _lead(engine, score=95, lead_source="Trade Show", attempt_count=7)
     # Web waits 2.8 hours between calls, Trade Show 2: neither called 1.5 hours ago is
     # callable; Trade Show's 7 attempts of 8 is, and Other's 6 of the default 6 is not.
@@ -135,3 +136,38 @@ def test_the_dispositions_recycle_at_the_source_cap(engine):
     second = log_call(engine, rep_id=rep, lead_id=trade, disposition="No Answer", now=NOW)
     assert (second.attempt_count, second.recycled) == (8, True)
     assert log_call(engine, rep_id=rep, lead_id=web, disposition="No Answer", now=NOW).recycled
+
+
+def test_a_call_says_when_the_source_spacing_lets_next_offer_the_lead_again(engine):
+    _measured(engine, SourceRules(overrides={"Trade Show": Override(8, 2)}))
+    rep = _rep(engine)
+    trade = _lead(engine, owner_id=rep, lead_source="Trade Show")
+    other = _lead(engine, owner_id=rep, lead_source="Other")
+    logged = log_call(engine, rep_id=rep, lead_id=trade, disposition="No Answer", now=NOW)
+    assert logged.callable_again_at == NOW + timedelta(hours=2)
+    logged = log_call(engine, rep_id=rep, lead_id=other, disposition="No Answer", now=NOW)
+    assert logged.callable_again_at == NOW + timedelta(hours=1)
+    back = NOW + timedelta(days=1)
+    logged = log_call(engine, rep_id=rep, lead_id=other, disposition="3", callback_at=back,
+                      now=NOW)  # fmt: skip
+    assert logged.callable_again_at is None and logged.callback_at == back
+    with Session(engine) as session:
+        kinds = session.execute(
+            select(History.entity).where(History.entity_id == other).distinct()
+        ).scalars()
+        assert set(kinds) == {"lead"}  # the lead's moves, and nothing written as a contact's
+
+
+def test_a_call_still_moves_a_contact(engine):
+    """The policy's spacing is read for contacts too; the call's stage still moves one."""
+    from workstation.store.models import Contact
+
+    rep = _rep(engine)
+    with Session(engine) as session:
+        contact = Contact(last_name="Known", owner_id=rep, lifecycle_stage="Marketing Qualified",
+                          lead_source="Web")  # fmt: skip
+        session.add(contact)
+        session.commit()
+        contact_id = contact.id
+    logged = log_call(engine, rep_id=rep, contact_id=contact_id, disposition="1", now=NOW)
+    assert logged.lifecycle_stage == "Sales Qualified"

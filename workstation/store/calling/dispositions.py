@@ -5,9 +5,10 @@ the status and lifecycle stage it moves to, whether it counts as an attempt, sch
 callback or sets do-not-call. After the attempt cap of its lead source (`source_policy`;
 the settings' cap for a source it holds none for), an unanswered lead is recycled to
 Nurture, and until then it may be called again after its source's callback spacing
-(`CallLogged.callable_again_at`); a call on a recycled lead (the Nurture queue) reopens it for sales with a fresh set
-of attempts. The record's calling state from before the call, and what the call changed, are
-kept on the activity, so that `undo` can put them back (`undo.py`).
+(`CallLogged.callable_again_at`); a call on a recycled lead (the Nurture queue) reopens it
+for sales with a fresh set of attempts. The record's calling state from before the call,
+and what the call changed, are kept on the activity, so that `undo` can put them back
+(`undo.py`).
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ class CallLogged:
     callback_at: datetime | None
     do_not_call: bool
     recycled: bool
-    qualifies: bool
+    qualifies: bool  # the disposition qualifies the record (Connected – Qualified)
     # When its source's callback spacing lets `next` offer it again (None: the call booked
     # a callback, or left it in no queue of sales).
-    callable_again_at: datetime | None = None  # the disposition qualifies the record (Connected – Qualified)
+    callable_again_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +213,15 @@ def log_call(
             record.do_not_call = True
         recycled = False
         policy = load_call_policy(session, default_cap=attempt_cap)
-        source = getattr(record, "lead_source", None)
         if isinstance(record, Lead):
-            cap, _ = policy.cap(source)
+            cap, _ = policy.cap(record.lead_source)
             recycled = _move_lead(session, record, outcome, rep_id, now, cap, reopening=reopening)
-        retry, _ = policy.retry(source)
+        else:
+            _move_contact(session, record, outcome, rep_id, now)
+        retry, _ = policy.retry(record.lead_source)
         again = None
         if callback_at is None and not recycled and not record.do_not_call:
             again = now + timedelta(hours=retry)
-        else:
-            _move_contact(session, record, outcome, rep_id, now)
         record.version += 1
         record.updated_at = now
         activity.changed_state = changed_values(prior, calling_state(record))

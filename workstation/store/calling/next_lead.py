@@ -123,6 +123,9 @@ _RELEASE = (
 _END_LEASE = update(Lead).where(lead.id == bindparam("lead_id")).values(claimed_until=None)
 
 
+DEFAULT_POLICY = CallPolicy()  # every source held to the default cap and spacing
+
+
 def _spacing(hours: float) -> str:
     if hours == 1:
         return "hour"
@@ -135,7 +138,7 @@ def why_not_callable(
     row: QueueRow,
     now: datetime,
     *,
-    policy: CallPolicy = CallPolicy(),
+    policy: CallPolicy = DEFAULT_POLICY,
     hours: CallingHours = DEFAULT_HOURS,
     early: bool = False,
 ) -> str | None:

@@ -4,7 +4,7 @@ Python rule (`calling_window`), hour by hour with the clock injected."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +14,7 @@ from tests.factories import make_lead, make_rep
 from workstation.store.calling.next_lead import next_lead
 from workstation.store.models import Lead
 from workstation.store.values.calling_window import outside_window, possible_zones
+from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 
 DAY = datetime(2026, 11, 23, tzinfo=UTC)  # Sydney on summer time (+11), Perth +8
 AU_MOBILE = "+61412345678"  # any Australian zone: Perth to Sydney, Cocos to Lord Howe
@@ -26,13 +27,13 @@ def _pool_lead(engine, **values) -> int:
         return lead.id
 
 
-def _claimed(engine, lead_id: int, now: datetime) -> bool:
+def _claimed(engine, lead_id: int, now: datetime, hours: CallingHours = DEFAULT_HOURS) -> bool:
     """Whether a fresh rep's `next` claims the lead at `now`; the lead goes back after."""
     with Session(engine) as session:
         rep = make_rep(session)
         session.commit()
         rep_id = rep.id
-    result = next_lead(engine, rep_id=rep_id, now=now)
+    result = next_lead(engine, rep_id=rep_id, now=now, hours=hours)
     with Session(engine) as session:
         session.execute(
             text("UPDATE lead SET owner_id = NULL, assigned_at = NULL, claimed_until = NULL")
@@ -52,20 +53,30 @@ def test_an_australian_mobile_with_no_state_may_be_anywhere_in_australia(engine)
     assert _claimed(engine, lead, DAY + timedelta(hours=3))  # 14:00 Sydney, 11:00 Perth
 
 
+SHORT = CallingHours(time(9), time(17))
+
+
 @pytest.mark.parametrize(
-    "values",
+    ("values", "hours"),
     [
-        {"phone": AU_MOBILE},
-        {"phone": "+61892345678"},  # +61 8: Adelaide or Perth
-        {"country": "US"},  # anywhere from New York to Honolulu
-        {"phone": "+61292345678"},  # Sydney: one zone, not stored by this writer
-        {"country": "Narnia"},  # nothing tells: callable
+        ({"phone": AU_MOBILE}, DEFAULT_HOURS),
+        ({"phone": "+61892345678"}, DEFAULT_HOURS),  # +61 8: Adelaide or Perth
+        ({"country": "US"}, DEFAULT_HOURS),  # anywhere from New York to Honolulu
+        ({"phone": "+61292345678"}, DEFAULT_HOURS),  # Sydney: one zone, not stored as one
+        ({"country": "Narnia"}, DEFAULT_HOURS),  # nothing tells: callable
+        ({"country": "US"}, SHORT),
+        # Kaliningrad to Kamchatka: ten hours apart, no hour of 09:00-17:00 shared by all:
+        # the zone can't be told, and the person is callable at any hour.
+        ({"country": "RU"}, SHORT),
     ],
 )
-def test_the_claim_and_the_python_rule_agree_hour_by_hour(engine, values):
+def test_the_claim_and_the_python_rule_agree_hour_by_hour(engine, values, hours):
     lead = _pool_lead(engine, **values)
     zones = possible_zones(None, values.get("phone"), None, values.get("country"))
+    verdicts = set()
     for quarter in range(0, 24 * 4, 3):
         now = DAY + timedelta(minutes=15 * quarter)
-        expected = outside_window(zones, now) is None
-        assert _claimed(engine, lead, now) == expected, (now, zones)
+        expected = outside_window(zones, now, hours) is None
+        verdicts.add(expected)
+        assert _claimed(engine, lead, now, hours) == expected, (now, zones)
+    assert verdicts == ({True} if values.get("country") in ("Narnia", "RU") else {True, False})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from tests.factories import make_lead, make_rep
@@ -80,3 +80,38 @@ def test_the_claim_and_the_python_rule_agree_hour_by_hour(engine, values, hours)
         verdicts.add(expected)
         assert _claimed(engine, lead, now, hours) == expected, (now, zones)
     assert verdicts == ({True} if values.get("country") in ("Narnia", "RU") else {True, False})
+
+
+def _possible(engine, lead_id: int) -> tuple[str | None, set[str]]:
+    with Session(engine) as session:
+        lead = session.get(Lead, lead_id)
+        return lead.time_zone, set((lead.possible_zones or "").split())
+
+
+def test_an_import_and_an_edit_store_the_possible_zones(engine, tmp_path):
+    """The writers in Core (an import) and through the ORM (an edit) alike."""
+    from workstation.store.calling.edits import save_fields
+    from workstation.store.imports.leads import import_leads
+
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "FirstName,LastName,Company,Phone,Country\n"
+        "Ann,Mobile,Outback Pty,0412 345 678,Australia\n"
+        "Bo,Sydney,Harbour Pty,+61 2 9234 5678,Australia\n",
+        encoding="utf-8",
+    )
+    import_leads(engine, source)
+    with Session(engine) as session:
+        ids = dict(session.execute(select(Lead.last_name, Lead.id)).all())
+    zone, zones = _possible(engine, ids["Mobile"])
+    assert zone is None and {"Australia/Perth", "Australia/Sydney"} <= zones
+    assert _possible(engine, ids["Sydney"]) == ("Australia/Sydney", set())
+    assert not _claimed(engine, ids["Mobile"], DAY - timedelta(hours=1))  # 07:00 in Perth
+    with Session(engine) as session:
+        manager = make_rep(session, role="manager")
+        session.commit()
+        manager_id, version = manager.id, session.get(Lead, ids["Sydney"]).version
+    save_fields(engine, rep_id=manager_id, kind="lead", record_id=ids["Sydney"],
+                expected_version=version, changes={"phone": "0412 999 888"})  # fmt: skip
+    zone, zones = _possible(engine, ids["Sydney"])
+    assert zone is None and {"Australia/Perth", "Australia/Sydney"} <= zones

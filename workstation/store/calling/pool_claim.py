@@ -76,8 +76,10 @@ pick AS (
                secs => 3600 * COALESCE((SELECT sp.retry_hours FROM source_policy AS sp
                                         WHERE sp.lead_source = lead.lead_source),
                                        :retry_hours)))
-      AND attempt_count < COALESCE((SELECT sp.attempt_cap FROM source_policy AS sp
-                                    WHERE sp.lead_source = lead.lead_source), :attempt_cap)
+      AND (attempt_count = 0  -- never called: under every cap, with no lookup
+           OR attempt_count < COALESCE((SELECT sp.attempt_cap FROM source_policy AS sp
+                                        WHERE sp.lead_source = lead.lead_source),
+                                       :attempt_cap))
       AND CASE WHEN time_zone IS NOT NULL
                THEN time_zone <> ALL (CAST(:closed_zones AS varchar[]))
                ELSE possible_zones IS NULL

@@ -35,6 +35,7 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "lead",
     "config",
     "serve",
 )

@@ -1,0 +1,74 @@
+"""`workstation lead new --last-name … [--company --first-name --email --phone --title
+--lead-source --campaign --mine]`: a lead typed in, as the queue's `L` takes it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from workstation.subcommands import acting_rep, open_engine, settings
+
+OPTIONS = (
+    ("--last-name", "last_name", "the last name (required)"),
+    ("--company", "company", 'the company (blank: "[not provided]")'),
+    ("--first-name", "first_name", "the first name"),
+    ("--email", "email", "an email address (an email or a phone is needed)"),
+    ("--phone", "phone", "a phone number, as written (made E.164 with --region)"),
+    ("--title", "title", "the job title"),
+    ("--lead-source", "lead_source", "the lead source (default: the campaign's channel)"),
+    ("--campaign", "campaign", "a campaign's name or id: the lead joins it"),
+)
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("lead", help="enter a new lead by hand")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    new = actions.add_parser(
+        "new",
+        help="enter a new lead, checked and matched as an import's row is",
+        description="Enter one lead. It is cleaned and matched as a row of an import is: "
+        "the same person again (by email, else phone) fills the lead already there; a "
+        "known contact's email or phone makes a lead linked to that contact (status "
+        "Contact – Current Opportunity or Contact – No Opportunity, routed to its "
+        "owner); a customer's domain marks it a customer inquiry (★). A value that "
+        "cannot be used refuses it, in one line, and nothing is written.",
+    )
+    for option, dest, text in OPTIONS:
+        new.add_argument(option, dest=dest, metavar="TEXT", help=text, required=dest == "last_name")
+    new.add_argument(
+        "--region", metavar="CC", help="the phone's country when it has none (default: settings)"
+    )
+    new.add_argument("--mine", action="store_true", help="own it (else it waits in the pool)")
+    new.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def describe(done) -> str:
+    """One line on where the typed lead went (the CLI's and the dialog's)."""
+    if not done.created:
+        what = "filled with what it lacked" if done.updated else "nothing new"
+        return f"Already lead {done.id}: {what}."
+    line = f"Lead {done.id} entered: {done.status}"
+    line += f", owner rep #{done.owner_id}" if done.owner_id is not None else ", in the pool"
+    if done.contact_id is not None:
+        line += f"; a known person: {done.routed or f'contact {done.contact_id}'}"
+    if done.customer_inquiry:
+        line += "; ★ customer inquiry"
+    if done.campaign:
+        line += f"; member of {done.campaign}"
+    return line + "."
+
+
+def run(args: argparse.Namespace) -> int:
+    from workstation.store.imports.entry import TypedLead, enter_lead
+
+    config = settings(args)  # checks --region
+    engine = open_engine(config)
+    rep = acting_rep(config, engine).id
+    typed = TypedLead(**{dest: getattr(args, dest) for _, dest, _ in OPTIONS})
+    done = enter_lead(
+        engine, typed, rep_id=rep, own=args.mine, region=config.phone_region, at=args.clock()
+    )
+    print(json.dumps(asdict(done)) if args.json else describe(done))
+    return 0

@@ -44,24 +44,8 @@ def register(commands) -> None:
     parser.set_defaults(handler=run)
 
 
-def describe(done) -> str:
-    """One line on where the typed lead went (the CLI's and the dialog's)."""
-    if not done.created:
-        what = "filled with what it lacked" if done.updated else "nothing new"
-        return f"Already lead {done.id}: {what}."
-    line = f"Lead {done.id} entered: {done.status}"
-    line += f", owner rep #{done.owner_id}" if done.owner_id is not None else ", in the pool"
-    if done.contact_id is not None:
-        line += f"; a known person: {done.routed or f'contact {done.contact_id}'}"
-    if done.customer_inquiry:
-        line += "; ★ customer inquiry"
-    if done.campaign:
-        line += f"; member of {done.campaign}"
-    return line + "."
-
-
 def run(args: argparse.Namespace) -> int:
-    from workstation.store.imports.entry import TypedLead, enter_lead
+    from workstation.store.imports.entry import TypedLead, enter_lead, entered_line
 
     config = settings(args)  # checks --region
     engine = open_engine(config)
@@ -70,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
     done = enter_lead(
         engine, typed, rep_id=rep, own=args.mine, region=config.phone_region, at=args.clock()
     )
-    print(json.dumps(asdict(done)) if args.json else describe(done))
+    print(json.dumps(asdict(done)) if args.json else entered_line(done))
     return 0

@@ -155,3 +155,19 @@ def enter_lead(
             lead.contact_id, lead.existing_account_id is not None, routed,
             info.name if info else None,
         )  # fmt: skip
+
+
+def entered_line(done: LeadEntered) -> str:
+    """One line on where the typed lead went (the CLI's and the dialog's)."""
+    if not done.created:
+        what = "filled with what it lacked" if done.updated else "nothing new"
+        return f"Already lead {done.id}: {what}."
+    line = f"Lead {done.id} entered: {done.status}"
+    line += f", owner rep #{done.owner_id}" if done.owner_id is not None else ", in the pool"
+    if done.contact_id is not None:
+        line += f"; a known person: {done.routed or f'contact {done.contact_id}'}"
+    if done.customer_inquiry:
+        line += "; ★ customer inquiry"
+    if done.campaign:
+        line += f"; member of {done.campaign}"
+    return line + "."

@@ -103,7 +103,9 @@ class ReferenceDialog(ModalScreen[bool]):
                 f"{name} · {contact.lifecycle_stage} · {LABELS[kind].lower()} · "
                 f"{contact.reference_use_count} use(s), {quarter} this quarter"
             )
-        self.query_one("#ref-box").border_title = Content(clean(f"Contact {self.contact_id}: reference"))
+        self.query_one("#ref-box").border_title = Content(
+            clean(f"Contact {self.contact_id}: reference")
+        )
         self.query_one("#ref-who", Static).update(Text(clean(line)))
         return kind
 

@@ -71,3 +71,29 @@ def test_a_rep_may_not_and_an_unknown_filter_says_which_there_are(engine):
     with pytest.raises(FilterRefused, match=r"no saved filter named 'Mobile'.*Web pool"):
         add_members_from_filter(engine, campaign=expo, filter_name="Mobile", rep_id=manager)
     assert len(_members(engine, expo)) == 1
+
+
+def test_a_responded_default_reopens_a_nurtured_member_as_an_import_would(engine):
+    from workstation.store.lifecycle.campaigns import (
+        CampaignChanges,
+        MemberStatusChange,
+        change_campaign,
+    )
+    from workstation.store.models import Lead
+
+    manager, _, expo, _ = _world(engine)
+    with Session(engine) as session:
+        nurtured = make_lead(
+            session, owner_id=manager, lifecycle_stage="Nurture", lead_source="Web"
+        ).id
+        session.commit()
+    add_filter(engine, rep_id=manager, spec=FilterSpec("Mine", owner="mine"))
+    change = CampaignChanges(statuses=(MemberStatusChange("Responded", is_default=True),))
+    change_campaign(engine, campaign=expo, changes=change, rep_id=manager)
+    done = add_members_from_filter(
+        engine, campaign=expo, filter_name="mine", rep_id=manager, at=NOW
+    )
+    assert (done.added, done.status, done.reopened) == (1, "Responded", 1)
+    with Session(engine) as session:
+        lead = session.get(Lead, nurtured)
+        assert lead is not None and lead.lifecycle_stage == "Marketing Qualified"

@@ -267,3 +267,29 @@ def test_the_new_lead_dialog(sqlite_engine, snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_hostile_names_show_literally_in_the_new_dialogs(sqlite_engine):
+    from tests.properties.hostile import assert_screen_safe
+
+    world = _filter_world(sqlite_engine)
+    opp = _customer(sqlite_engine, world)
+    with Session(sqlite_engine) as session:
+        jane = session.get(Contact, world.jane)
+        assert jane is not None
+        jane.first_name = "[@click=app.quit]Jane \x1b[31mred"
+        session.commit()
+    add_filter(sqlite_engine, rep_id=world.manager, spec=FilterSpec("[b]Mine[/b]"))
+    app = HostApp(sqlite_engine, rep="Morgan Manager")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for dialog, where in (
+            (ContactRolesDialog(opp), "the contact roles"),
+            (ReferenceDialog(world.jane), "the reference"),
+            (PickFilterDialog("[i]Expo[/i]"), "the saved filters"),
+        ):
+            app.push_screen(dialog)
+            await settle(pilot)
+            shown = assert_screen_safe(app, where)
+            assert ("[@click=app.quit]Jane" in shown) or ("[b]Mine[/b]" in shown), where
+            await pilot.press("escape")
+            await settle(pilot)

@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import acting_rep, answer, open_engine, record_id, settings
 
 
 def _fields(parser: argparse.ArgumentParser) -> None:
@@ -145,15 +145,12 @@ def run(args: argparse.Namespace) -> int:
         done = add_members_from_filter(
             engine, campaign=args.campaign, filter_name=args.filter, rep_id=rep, at=args.clock()
         )
-        if args.json:
-            print(json.dumps(asdict(done)))
-        else:
-            back = f"; {done.reopened} reopened for sales" if done.reopened else ""
-            print(
-                f"{done.campaign}: {done.matched} lead(s) in {done.filter}, {done.added} added "
-                f"as {done.status}, {done.already} already members{back}."
-            )
-        return 0
+        back = f"; {done.reopened} reopened for sales" if done.reopened else ""
+        line = (
+            f"{done.campaign}: {done.matched} lead(s) in {done.filter}, {done.added} added "
+            f"as {done.status}, {done.already} already members{back}."
+        )
+        return answer(done, line, args.json)
     if args.action == "respond":
         from workstation.store.lifecycle.responses import record_response
 

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict
 
-from workstation.subcommands import acting_rep, open_engine, settings
+from workstation.subcommands import act, answer, settings
 
 OPTIONS = (
     ("--last-name", "last_name", "the last name (required)"),
@@ -47,12 +45,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from workstation.store.imports.entry import TypedLead, enter_lead, entered_line
 
-    config = settings(args)  # checks --region
-    engine = open_engine(config)
-    rep = acting_rep(config, engine).id
+    region = settings(args).phone_region  # checks --region
     typed = TypedLead(**{dest: getattr(args, dest) for _, dest, _ in OPTIONS})
-    done = enter_lead(
-        engine, typed, rep_id=rep, own=args.mine, region=config.phone_region, at=args.clock()
-    )
-    print(json.dumps(asdict(done)) if args.json else entered_line(done))
-    return 0
+    done = act(args, enter_lead, typed=typed, own=args.mine, region=region)
+    return answer(done, entered_line(done), args.json)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from tests.convert_factories import add, make_campaign
 from tests.factories import NOW, make_rep
 from workstation.store.errors import StoreError
-from workstation.store.imports.entry import TypedLead, enter_lead
+from workstation.store.imports.entry import TypedLead, enter_lead, entered_line
 from workstation.store.models import Account, CampaignMember, Contact, History, Lead, Opportunity
 
 
@@ -40,6 +40,9 @@ def test_a_typed_lead_is_cleaned_and_owned_by_the_rep_when_asked(engine):
     )  # fmt: skip
     done = enter_lead(engine, typed, rep_id=rep, own=True, at=NOW)
     assert done.created and done.kind == "lead"
+    assert entered_line(done) == (
+        f"Lead {done.id} entered: Open, owner Riley Rep; member of Spring Webinar."
+    )
     lead = _lead(engine, done.id)
     assert (lead.last_name, lead.phone, lead.email, lead.owner_id, lead.status) == (
         "Lovelace", "+14155550134", "ada@engines.example", rep, "Open",
@@ -67,6 +70,7 @@ def test_the_same_person_again_fills_the_lead_and_makes_no_second(engine):
         engine, TypedLead(last_name="Lee", email="kim@x.example", phone="415 555 0199"), rep_id=rep
     )
     assert (again.id, again.created, again.updated) == (first.id, False, True)
+    assert entered_line(again) == f"Already lead {first.id}: filled with what it lacked."
     assert _lead(engine, first.id).phone == "+14155550199"
 
 
@@ -115,4 +119,4 @@ def test_a_known_contact_becomes_a_linked_lead_and_a_customer_domain_is_starred(
     )
     starred = _lead(engine, other.id)
     assert (starred.existing_account_id, starred.contact_id, starred.owner_id) == (acme, None, rep)
-    assert other.customer_inquiry
+    assert other.customer_inquiry and entered_line(other).endswith("; ★ customer inquiry.")

@@ -206,6 +206,8 @@ async def test_L_in_the_queue_enters_a_lead_and_bad_input_keeps_what_was_typed(
         await pilot.press(*["backspace"] * 2, *"(415) 555-0134", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, NewLeadDialog)
+        said = [n.message for n in app._notifications]
+        assert any(m.endswith("entered: Open, owner Riley Rep.") for m in said), said
     with Session(sqlite_engine) as session:
         lead = session.execute(select(Lead).where(Lead.last_name == "Lovelace")).scalar_one()
     assert (lead.first_name, lead.phone, lead.owner_id) == ("Ada", "+14155550134", world.rep)

@@ -30,7 +30,7 @@ from workstation.store.imports.pipeline import LeadOptions, lead_statuses
 from workstation.store.imports.rows import RowCleaner
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.lifecycle.campaigns import find_campaign
-from workstation.store.models import History, Lead, utcnow
+from workstation.store.models import History, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
 from workstation.store.values.cleansing import BadValue, clean_email, phone_values
 
@@ -72,6 +72,7 @@ class LeadEntered:
     updated: bool  # an existing lead got values it lacked
     status: str
     owner_id: int | None
+    owner: str | None  # the owner's name
     contact_id: int | None  # the known contact it is an inquiry of
     customer_inquiry: bool  # from a customer account's domain (★)
     routed: str | None  # why it went where it did (a known contact's)
@@ -150,11 +151,20 @@ def enter_lead(
                 )
             ).scalar()
         session.flush()
+        owner = session.get(Rep, lead.owner_id) if lead.owner_id is not None else None
         return LeadEntered(
-            lead_id, kind, made, bool(result.updated), lead.status, lead.owner_id,
-            lead.contact_id, lead.existing_account_id is not None, routed,
-            info.name if info else None,
-        )  # fmt: skip
+            id=lead_id,
+            kind=kind,
+            created=made,
+            updated=bool(result.updated),
+            status=lead.status,
+            owner_id=lead.owner_id,
+            owner=owner.name if owner else None,
+            contact_id=lead.contact_id,
+            customer_inquiry=lead.existing_account_id is not None,
+            routed=routed,
+            campaign=info.name if info else None,
+        )
 
 
 def entered_line(done: LeadEntered) -> str:
@@ -163,7 +173,7 @@ def entered_line(done: LeadEntered) -> str:
         what = "filled with what it lacked" if done.updated else "nothing new"
         return f"Already lead {done.id}: {what}."
     line = f"Lead {done.id} entered: {done.status}"
-    line += f", owner rep #{done.owner_id}" if done.owner_id is not None else ", in the pool"
+    line += f", owner {done.owner}" if done.owner is not None else ", in the pool"
     if done.contact_id is not None:
         line += f"; a known person: {done.routed or f'contact {done.contact_id}'}"
     if done.customer_inquiry:

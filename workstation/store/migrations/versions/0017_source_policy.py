@@ -6,7 +6,7 @@ callback spacing that follow from it (issue 21, "nurture by source"), refreshed 
 every zone it may be in (issue 24), so that PostgreSQL's one-statement claim keeps it to
 the hours safe in all of them, as the Python rule does; existing leads are filled in here.
 
-Revision ID: 0019_source_policy
+Revision ID: 0017_source_policy
 Revises: 0016_opportunity_moves
 Create Date: 2026-12-08 01:00:00
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0019_source_policy"
+revision: str = "0017_source_policy"
 down_revision: str | None = "0016_opportunity_moves"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -242,7 +242,7 @@ def test_upgrading_keeps_one_reversal_of_a_call_reversed_twice(tmp_path):
 
 
 def test_upgrading_stores_the_possible_zones_of_leads_with_no_zone(tmp_path):
-    """0019: a lead with no zone gets every zone it may be in (the PostgreSQL claim's
+    """0017: a lead with no zone gets every zone it may be in (the PostgreSQL claim's
     window); one with a zone, or with nothing that tells, gets none."""
     from workstation.store.db import make_engine
     from workstation.store.schema import upgrade

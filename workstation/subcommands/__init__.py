@@ -40,7 +40,9 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "lead",
     "config",
+    "sources",
     "serve",
 )
 

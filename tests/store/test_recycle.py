@@ -292,3 +292,20 @@ def test_a_move_on_a_record_changed_since_it_was_found_is_left_for_the_next_run(
     with Session(engine) as session:
         assert session.get(Lead, world.ids["ignored"]).lifecycle_stage == "Lead"
         assert session.get(Lead, world.ids["promote_hot"]).lifecycle_stage == "Marketing Qualified"
+
+
+def test_unresponsive_follows_each_sources_own_attempt_cap(engine):
+    """A source that closes well gets more attempts (`calling.source_policy`): its leads
+    are unresponsive at its own cap, not the settings' 6."""
+    from workstation.store.models import SourcePolicy
+
+    world = build(engine)
+    with Session(engine) as session:
+        session.add(
+            SourcePolicy(lead_source="Event", attempt_cap=7, cap_from="measured",
+                         retry_hours=1.0, retry_from="default", measured_at=NOW)
+        )  # fmt: skip
+        session.commit()
+    moves = recycle(engine, rules=RULES, acting_rep_id=world.manager, dry_run=True, at=NOW)
+    unresponsive = [m.name for m in moves if m.reason.startswith("returned to marketing: unresp")]
+    assert unresponsive == ["capped_responded"]  # 7 attempts; the two at 6 are under the cap

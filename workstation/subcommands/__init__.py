@@ -42,7 +42,9 @@ MODULES = (
     "campaign",
     "names",
     "recycle",
+    "lead",
     "config",
+    "sources",
     "serve",
 )
 

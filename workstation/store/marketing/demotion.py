@@ -19,12 +19,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, exists, not_, or_, select, text
 from sqlmodel import Session, col
 
+from workstation.store.calling.source_policy import load_call_policy
 from workstation.store.marketing.moves import (
     RETURNED,
     Move,
     RecycleRules,
-    attempt_cap,
-    lowest_attempt_cap,
     person_name,
 )
 from workstation.store.models import UNTOUCHED, Activity, CampaignMember, Lead
@@ -100,12 +99,16 @@ def find_rejected(session: Session, rules: RecycleRules, now: datetime) -> Itera
 
 
 def find_unresponsive(session: Session, rules: RecycleRules, now: datetime) -> Iterator[Move]:
-    """Leads at their source's attempt cap that never had a connected call."""
+    """Leads at their source's attempt cap (`calling.source_policy`, as `next` and the
+    dispositions hold it; the settings' cap for a source without one) that never had a
+    connected call. The leads below every source's cap are not read."""
+    policy = load_call_policy(session, default_cap=rules.attempt_cap)
+    lowest = min([policy.default_cap, *(cap for cap, _ in policy.by_source.values())])
     return _found(
         session,
-        and_(col(Lead.attempt_count) >= lowest_attempt_cap(rules), not_(_CONNECTED_CALL)),
+        and_(col(Lead.attempt_count) >= lowest, not_(_CONNECTED_CALL)),
         UNRESPONSIVE,
-        keep=lambda lead: lead.attempt_count >= attempt_cap(rules, lead.lead_source),
+        keep=lambda lead: lead.attempt_count >= policy.cap(lead.lead_source)[0],
     )
 
 

@@ -27,22 +27,11 @@ RETURNED = "returned"  # a lead handed back to marketing
 @dataclass(frozen=True, slots=True)
 class RecycleRules:
     """The figures recycling follows (the settings `name_threshold`, `ignored_days`,
-    `attempt_cap`)."""
+    `attempt_cap`: the cap of a lead source without a policy of its own)."""
 
     name_threshold: int = NAME_THRESHOLD
     ignored_days: int = IGNORED_DAYS
     attempt_cap: int = ATTEMPT_CAP
-
-
-def attempt_cap(rules: RecycleRules, lead_source: str | None) -> int:
-    """The attempt cap of a lead from `lead_source`: the one place recycling asks, so that
-    caps by source can take its place."""
-    return rules.attempt_cap
-
-
-def lowest_attempt_cap(rules: RecycleRules) -> int:
-    """No source's cap is lower: the leads below it are not looked at."""
-    return rules.attempt_cap
 
 
 @dataclass(frozen=True, slots=True)

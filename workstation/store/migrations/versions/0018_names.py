@@ -6,7 +6,7 @@ term. Stored leads get the rule applied. Leads gain `active` (contacts have it):
 flags a Name inactive (never deleted) to stop promoting it, and back.
 
 Revision ID: 0018_names
-Revises: 0016_opportunity_moves
+Revises: 0017_source_policy
 Create Date: 2026-12-08 01:00:00
 """
 
@@ -22,7 +22,7 @@ IN_SALES_HANDS_SQL = (
 )
 
 revision: str = "0018_names"
-down_revision: str | None = "0016_opportunity_moves"
+down_revision: str | None = "0017_source_policy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

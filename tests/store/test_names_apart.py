@@ -135,3 +135,19 @@ def test_a_call_on_a_name_is_refused_in_one_line(engine):
         session.commit()
     with pytest.raises(CallRefused, match="is a Name, in marketing's pool: promote it"):
         log_call(engine, rep_id=rep, disposition="No Answer", lead_id=name, now=NOW)
+
+
+def test_a_name_is_no_finished_lead_when_a_source_is_measured(engine):
+    """Nurture by source measures finished leads (converted or closed): a Name marketing
+    holds at an open status never reached sales, and counts for nothing."""
+    from workstation.store.calling.source_policy import SourceRules, measure
+
+    with Session(engine) as session:
+        make_lead(session, lead_source="Expo", lifecycle_stage="Name", is_open=False)
+        make_lead(session, lead_source="Expo", status=BAD_DATA, is_open=False)
+        make_lead(
+            session, lead_source="Expo", lifecycle_stage="Name", is_open=False, status=NURTURING
+        )  # returned by recycling: it was worked, and closed
+        session.commit()
+        (expo,) = measure(session, SourceRules(), NOW)
+    assert (expo.lead_source, expo.finished, expo.converted) == ("Expo", 2, 0)

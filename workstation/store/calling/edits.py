@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 
 from workstation.store.db import write_session
+from workstation.store.scoring.explain import rescore
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
@@ -152,6 +153,8 @@ def save_fields(
                 reason="edited",
                 at=now,
             )
+        session.refresh(record)  # written by the statement above, read back
+        rescore(session, record, now)  # a title, industry or size the score reads
         return Saved(kind, record_id, expected_version + 1, sorted(changed))
 
 

@@ -1,0 +1,134 @@
+"""The score anyone can read (issue 21): rules stored as data, parts that add up to the
+stored score, behaviour that halves with age, recomputed in the transaction of the change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.factories import NOW, make_lead, make_rep
+from workstation.store.calling.dispositions import log_call
+from workstation.store.calling.undo import undo_last_call
+from workstation.store.db import write_session
+from workstation.store.models import Account, Campaign, CampaignMember, Contact, Lead, ScoreRule
+from workstation.store.scoring.explain import explain, rescore
+from workstation.store.scoring.rules import load_rules, words_pattern
+
+
+def _stored(engine, lead_id: int, kind=Lead) -> int:
+    with Session(engine) as session:
+        return session.get(kind, lead_id).score
+
+
+def _explain(engine, lead_id: int, now=NOW, kind=Lead):
+    with Session(engine) as session:
+        return explain(session, session.get(kind, lead_id), now)
+
+
+def _names(score) -> dict[str, int]:
+    return {part.rule: part.points for part in score.parts}
+
+
+def test_words_match_whole_words_case_insensitively():
+    vp = words_pattern("vp, vice president")
+    assert vp.search("VP of Sales") and vp.search("Senior Vice President")
+    assert not vp.search("MVP Lead") and words_pattern("  ,") is None
+
+
+def test_the_default_rules_are_seeded_and_fit_counts_the_first_match_per_field(engine):
+    with Session(engine) as session:
+        rules = load_rules(session)
+        assert rules.half_life_days == 30 and rules.calls and rules.responses
+        lead = make_lead(session, title="VP and Head of Sales", industry="Technology",
+                         employees=250, country="United States", lead_source="Purchased List")
+        score = explain(session, lead, NOW)
+    assert _names(score) == {"VP, director or head": 18, "Target industry": 10,
+                             "200–999 employees": 10, "Sales territory": 5,
+                             "Purchased list": -5}  # fmt: skip
+    assert score.total == 38
+
+
+def test_a_logged_call_and_its_undo_rescore_in_the_same_transaction(engine):
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id, title="CEO", score=99)
+        session.commit()
+        ids = rep.id, lead.id
+    rep_id, lead_id = ids
+    log_call(engine, rep_id=rep_id, lead_id=lead_id, disposition="Connected – Call Back",
+             callback_at=NOW + timedelta(days=1), now=NOW)  # fmt: skip
+    assert _stored(engine, lead_id) == 25 + 10 == _explain(engine, lead_id).total
+    assert _names(_explain(engine, lead_id))["Asked for a call back"] == 10
+    undo_last_call(engine, rep_id=rep_id, now=NOW + timedelta(minutes=1))
+    assert _stored(engine, lead_id) == 25
+
+
+def test_behaviour_halves_with_age(engine):
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id)
+        session.commit()
+        rep_id, lead_id = rep.id, lead.id
+    for days in (60, 30):
+        log_call(engine, rep_id=rep_id, lead_id=lead_id, disposition="Connected – Call Back",
+                 callback_at=NOW + timedelta(days=1 - days), now=NOW - timedelta(days=days))
+    # 10 × 0.5² + 10 × 0.5 = 7.5, rounded once: 8 (one part for both calls)
+    assert _names(_explain(engine, lead_id)) == {"Asked for a call back ×2": 8}
+    assert _explain(engine, lead_id, now=NOW + timedelta(days=300)).total == 0
+
+
+def test_a_campaign_response_rescores_the_person(engine):
+    from workstation.store.lifecycle.campaigns import add_member_statuses
+    from workstation.store.lifecycle.responses import record_response
+
+    with Session(engine) as session:
+        rep = make_rep(session, role="manager")
+        campaign = Campaign(name="Webinar", channel="Webinar")
+        session.add(campaign)
+        session.flush()
+        add_member_statuses(session, campaign.id)
+        lead = make_lead(session)
+        session.commit()
+        rep_id, lead_id = rep.id, lead.id
+    record_response(engine, campaign="Webinar", kind="lead", record_id=lead_id, status=None,
+                    rep_id=rep_id, at=NOW)  # fmt: skip
+    assert _stored(engine, lead_id) == 15 == _explain(engine, lead_id).total
+
+
+def test_editing_a_fit_field_rescores(engine):
+    from workstation.store.calling.edits import save_fields
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id, title="Intern")
+        session.commit()
+        rep_id, lead_id, version = rep.id, lead.id, lead.version
+    save_fields(engine, kind="lead", record_id=lead_id, changes={"title": "Chief Revenue Officer"},
+                rep_id=rep_id, expected_version=version, now=NOW)  # fmt: skip
+    assert _stored(engine, lead_id) == 25
+
+
+def test_a_contact_is_scored_with_its_accounts_industry_and_size(engine):
+    with write_session(engine) as session:
+        account = Account(name="Big Tech", industry="Technology", employees=5000)
+        session.add(account)
+        session.flush()
+        contact = Contact(account_id=account.id, last_name="Ng", title="Student")
+        session.add(contact)
+        session.flush()
+        score = rescore(session, contact, NOW)
+        contact_id = contact.id
+    assert _names(score) == {"Student or intern": -20, "Target industry": 10,
+                             "1,000+ employees": 15}  # fmt: skip
+    assert _stored(engine, contact_id, Contact) == 5
+
+
+def test_an_archived_rule_no_longer_counts(engine):
+    with write_session(engine) as session:
+        rule = session.exec(select(ScoreRule).where(ScoreRule.name == "C-level title")).one()
+        rule.active = False
+        lead = make_lead(session, title="CEO")
+        lead_id = lead.id
+    assert _explain(engine, lead_id).total == 0

@@ -132,3 +132,34 @@ def test_an_archived_rule_no_longer_counts(engine):
         lead = make_lead(session, title="CEO")
         lead_id = lead.id
     assert _explain(engine, lead_id).total == 0
+
+
+def test_score_all_stores_what_explain_says_for_everyone(engine):
+    from workstation.store.scoring.everyone import rescore_all
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        account = Account(name="Acme", industry="Banking", employees=60)
+        session.add(account)
+        session.flush()
+        contact = Contact(account_id=account.id, last_name="Cole", title="CFO", score=7)
+        session.add(contact)
+        leads = [make_lead(session, owner_id=rep.id, title=title, score=3, employees=size)
+                 for title, size in (("CEO", 10), ("Intern", 500), (None, None), ("VP", 2000))]
+        session.commit()
+        rep_id, contact_id, lead_ids = rep.id, contact.id, [lead.id for lead in leads]
+    log_call(engine, rep_id=rep_id, lead_id=lead_ids[0], disposition="No Answer",
+             now=NOW - timedelta(days=40))  # fmt: skip
+    log_call(engine, rep_id=rep_id, lead_id=lead_ids[0], disposition="Connected – Qualified",
+             answers={"budget": True, "authority": "Influencer"}, now=NOW - timedelta(days=3))
+    log_call(engine, rep_id=rep_id, contact_id=contact_id, disposition="Connected – Not Interested",
+             now=NOW - timedelta(days=10))  # fmt: skip
+    later = NOW + timedelta(days=45)
+    done = rescore_all(engine, now=later, batch=2)
+    assert (done.leads, done.contacts) == (4, 1) and done.changed == 5
+    for lead_id in lead_ids:
+        assert _stored(engine, lead_id) == _explain(engine, lead_id, later).total
+    assert _stored(engine, contact_id, Contact) == _explain(engine, contact_id, later, Contact).total
+    assert {p.kind for p in _explain(engine, lead_ids[0], later).parts} == {"fit", "behaviour",
+                                                                             "script"}
+    assert rescore_all(engine, now=later).changed == 0

@@ -95,7 +95,7 @@ class Scripts:
         self.by_campaign = {row[0]: _questions(row[1]) for row in connection.execute(_SCRIPTS)}
         stored = connection.execute(_DEFAULT, {"name": DEFAULT_NAME}).first()
         self.default = (
-            _questions(stored[0]) if stored is not None else tuple(default_script().questions)
+            _questions(stored[0]) if stored is not None else _questions(default_script().questions)
         )
 
     def questions(self, campaign_id: int | None) -> tuple[Question, ...]:

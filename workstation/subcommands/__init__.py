@@ -36,6 +36,7 @@ MODULES = (
     "stage",
     "campaign",
     "config",
+    "score",
     "serve",
 )
 

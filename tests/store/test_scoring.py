@@ -163,3 +163,20 @@ def test_score_all_stores_what_explain_says_for_everyone(engine):
     assert {p.kind for p in _explain(engine, lead_ids[0], later).parts} == {"fit", "behaviour",
                                                                              "script"}
     assert rescore_all(engine, now=later).changed == 0
+
+
+def test_the_new_contact_of_a_conversion_is_scored_with_the_leads_calls(engine):
+    from workstation.store.conversion.convert import convert_lead
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id, title="CEO", company="Newco", score=1)
+        session.commit()
+        rep_id, lead_id = rep.id, lead.id
+    log_call(engine, rep_id=rep_id, lead_id=lead_id, disposition="Connected – Qualified",
+             now=NOW - timedelta(days=30))  # fmt: skip
+    assert _stored(engine, lead_id) == 50
+    done = convert_lead(engine, lead_id=lead_id, rep_id=rep_id, at=NOW)
+    score = _explain(engine, done.contact_id, NOW, Contact)
+    assert _names(score) == {"C-level title": 25, "Qualified on a call": 12}  # 12.5, halved
+    assert _stored(engine, done.contact_id, Contact) == 37

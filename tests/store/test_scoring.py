@@ -180,3 +180,25 @@ def test_the_new_contact_of_a_conversion_is_scored_with_the_leads_calls(engine):
     score = _explain(engine, done.contact_id, NOW, Contact)
     assert _names(score) == {"C-level title": 25, "Qualified on a call": 12}  # 12.5, halved
     assert _stored(engine, done.contact_id, Contact) == 37
+
+
+def test_imported_leads_are_scored_on_arrival_and_filled_ones_again(engine, tmp_path):
+    from workstation.store.imports.leads import import_leads
+
+    with Session(engine) as session:
+        make_lead(session, last_name="Old", email="old@known.example", title=None)
+        session.commit()
+    source = tmp_path / "list.csv"
+    source.write_text(
+        "First Name,Last Name,Company,Email,Title,Industry,Employees,Country\n"
+        "Ann,Ames,Bank Co,ann@bank.example,VP of Sales,Banking,250,United States\n"
+        "Ian,Intern,Tiny,ian@tiny.example,Student,,5,Germany\n"
+        "Olga,Old,Known,old@known.example,Founder,,,\n", encoding="utf-8",
+    )  # fmt: skip
+    import_leads(engine, source, clock=lambda: NOW)
+    with Session(engine) as session:
+        leads = {lead.email: lead for lead in session.exec(select(Lead)).all()}
+        for lead in leads.values():
+            assert lead.score == explain(session, lead, NOW).total, lead.email
+    assert (leads["ann@bank.example"].score, leads["ian@tiny.example"].score) == (43, -25)
+    assert leads["old@known.example"].score == 20  # its empty title filled: rescored

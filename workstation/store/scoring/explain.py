@@ -4,8 +4,11 @@ edit of a fit field, a conversion): the score commits with it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import Connection
 
 from sqlmodel import Session
 
@@ -73,3 +76,21 @@ def rescore(session: Session, record: Lead | Contact, now: datetime) -> Score:
         record.score = score.total
         session.add(record)
     return score
+
+
+def rescore_people(connection: Connection, who: Iterable[tuple[str, int]], now: datetime) -> None:
+    """Rescore these (kind, id) in the caller's transaction, the rules loaded once; a
+    converted lead keeps its score (its contact carries on)."""
+    who = sorted(who)
+    if not who:
+        return
+    with Session(bind=connection) as session:
+        rules = load_rules(session)
+        for kind, record_id in who:
+            record = session.get(Lead if kind == "lead" else Contact, record_id)
+            if record is None or (isinstance(record, Lead) and record.is_converted):
+                continue
+            score = explain(session, record, now, rules)
+            if record.score != score.total:
+                record.score = score.total
+        session.flush()

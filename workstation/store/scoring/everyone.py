@@ -22,10 +22,11 @@ from workstation.store.scoring.inputs import (
     Scripts,
     answers_of,
     calls_sql,
+    fetch_all,
     now_param,
     responses_sql,
 )
-from workstation.store.scoring.parts import score_of
+from workstation.store.scoring.parts import total_of
 from workstation.store.scoring.rules import Rules, load_rules
 
 BATCH = 5000
@@ -74,7 +75,7 @@ def rescore_all(
         after = 0
         while True:
             with engine.begin() as connection:
-                rows = connection.execute(_RECORDS[kind], {"after": after, "batch": batch}).all()
+                rows = fetch_all(connection, _RECORDS[kind], {"after": after, "batch": batch})
                 if not rows:
                     break
                 writes = _batch(connection, kind, rows, rules, scripts, now)
@@ -96,14 +97,14 @@ def _batch(
     params = {"low": rows[0][0], "high": rows[-1][0], "now": now_param(dialect, now)}
     calls: dict[int, list] = {}
     answered: dict[int, list] = {}
-    for record_id, disposition, age, raw in connection.execute(calls_sql(dialect, kind), params):
+    for record_id, disposition, age, raw in fetch_all(connection, calls_sql(dialect, kind), params):
         calls.setdefault(record_id, []).append((disposition, float(age)))
         if raw is not None and raw != "null":
             answers = answers_of(raw)
             if answers:
                 answered.setdefault(record_id, []).append((answers, float(age)))
     responses: dict[int, list] = {}
-    for record_id, channel, age in connection.execute(responses_sql(dialect, kind), params):
+    for record_id, channel, age in fetch_all(connection, responses_sql(dialect, kind), params):
         responses.setdefault(record_id, []).append((channel, float(age)))
     campaigns: dict[int, int] = {}
     if kind == "contact" and answered:
@@ -115,10 +116,10 @@ def _batch(
         questions: tuple = ()
         if record_id in answered:
             questions = scripts.questions(campaign if kind == "lead" else campaigns.get(record_id))
-        score = score_of(
+        score = total_of(
             rules, dict(zip(fields, row[3:], strict=True)), calls.get(record_id, ()),
             responses.get(record_id, ()), questions, answered.get(record_id, ()),
-        ).total  # fmt: skip
+        )  # fmt: skip
         if score != stored:
             writes.append({"score": score, "id": record_id})
     return writes

@@ -19,6 +19,8 @@ from sqlmodel import Session, col
 from workstation.store.models import ScoreRule
 from workstation.store.scoring.defaults import HALF_LIFE_DAYS, NUMBER_FIELDS
 
+MEMO = 100_000  # values remembered per field
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -58,9 +60,25 @@ class Rules:
     calls: tuple[Rule, ...] = ()
     responses: tuple[Rule, ...] = ()
     half_life_days: float = HALF_LIFE_DAYS
+    # The rule each value met, per field ("call", "response" too): a list repeats its
+    # titles, industries and dispositions, and `score --all` matches millions of them.
+    memo: dict[str, dict[Any, Rule | None]] = field(default_factory=dict)
 
     def first(self, rules: tuple[Rule, ...], value: Any) -> Rule | None:
         return next((rule for rule in rules if rule.matches(value)), None)
+
+    def match(self, name: str, rules: tuple[Rule, ...], value: Any) -> Rule | None:
+        """The first of `rules` (those of field `name`) that `value` matches, remembered."""
+        memo = self.memo.get(name)
+        if memo is None:
+            memo = self.memo[name] = {}
+        try:
+            return memo[value]
+        except KeyError:
+            rule = memo[value] = self.first(rules, value)
+            if len(memo) > MEMO:
+                memo.clear()
+            return rule
 
 
 _ACTIVE = (

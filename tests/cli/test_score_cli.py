@@ -52,7 +52,10 @@ def test_rules_load_replaces_them_and_a_bad_file_changes_nothing(capsys, tmp_pat
     code, out, err = run(capsys, "--db", url, "score", "rules", "--load", str(rules))
     assert code == 0 and "Loaded 2 score rules" in out, err
     code, out, _ = run(capsys, "--db", url, "score", str(lead_id))
-    assert out.splitlines() == [f"Lead {lead_id}: score 7", "     +7  [bold]Bank[/]"]  # the escape is cleaned away
+    assert out.splitlines() == [
+        f"Lead {lead_id}: score 7",
+        "     +7  [bold]Bank[/]",
+    ]  # the escape is cleaned away
     rules.write_text('[[fit]]\nname = "Big"\nfield = "employees"\nmatch = "x"\npoints = 1\n')
     code, _, err = run(capsys, "--db", url, "score", "rules", "--load", str(rules))
     assert code != 0 and "employees takes low and high, not match" in err
@@ -61,7 +64,7 @@ def test_rules_load_replaces_them_and_a_bad_file_changes_nothing(capsys, tmp_pat
 
 
 def test_score_all_is_for_managers(capsys, tmp_path):
-    lead_id, url = _world(f"sqlite:///{tmp_path / 'w.db'}")
+    _lead_id, url = _world(f"sqlite:///{tmp_path / 'w.db'}")
     code, _, err = run(capsys, "--db", url, "--as", "Rob Rep", "score", "--all")
     assert code != 0 and "only managers may rescore everyone" in err
     code, out, err = run(capsys, "--db", url, "score", "--all")

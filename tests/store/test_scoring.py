@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import Session, select
 
 from tests.factories import NOW, make_lead, make_rep
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.undo import undo_last_call
 from workstation.store.db import write_session
-from workstation.store.models import Account, Campaign, CampaignMember, Contact, Lead, ScoreRule
+from workstation.store.models import Account, Campaign, Contact, Lead, ScoreRule
 from workstation.store.scoring.explain import explain, rescore
 from workstation.store.scoring.rules import load_rules, words_pattern
 
@@ -41,8 +40,14 @@ def test_the_default_rules_are_seeded_and_fit_counts_the_first_match_per_field(e
     with Session(engine) as session:
         rules = load_rules(session)
         assert rules.half_life_days == 30 and rules.calls and rules.responses
-        lead = make_lead(session, title="VP and Head of Sales", industry="Technology",
-                         employees=250, country="United States", lead_source="Purchased List")
+        lead = make_lead(
+            session,
+            title="VP and Head of Sales",
+            industry="Technology",
+            employees=250,
+            country="United States",
+            lead_source="Purchased List",
+        )
         score = explain(session, lead, NOW)
     assert _names(score) == {"VP, director or head": 18, "Target industry": 10,
                              "200–999 employees": 10, "Sales territory": 5,
@@ -72,8 +77,14 @@ def test_behaviour_halves_with_age(engine):
         session.commit()
         rep_id, lead_id = rep.id, lead.id
     for days in (60, 30):
-        log_call(engine, rep_id=rep_id, lead_id=lead_id, disposition="Connected – Call Back",
-                 callback_at=NOW + timedelta(days=1 - days), now=NOW - timedelta(days=days))
+        log_call(
+            engine,
+            rep_id=rep_id,
+            lead_id=lead_id,
+            disposition="Connected – Call Back",
+            callback_at=NOW + timedelta(days=1 - days),
+            now=NOW - timedelta(days=days),
+        )
     # 10 × 0.5² + 10 × 0.5 = 7.5, rounded once: 8 (one part for both calls)
     assert _names(_explain(engine, lead_id)) == {"Asked for a call back ×2": 8}
     assert _explain(engine, lead_id, now=NOW + timedelta(days=300)).total == 0
@@ -144,14 +155,22 @@ def test_score_all_stores_what_explain_says_for_everyone(engine):
         session.flush()
         contact = Contact(account_id=account.id, last_name="Cole", title="CFO", score=7)
         session.add(contact)
-        leads = [make_lead(session, owner_id=rep.id, title=title, score=3, employees=size)
-                 for title, size in (("CEO", 10), ("Intern", 500), (None, None), ("VP", 2000))]
+        leads = [
+            make_lead(session, owner_id=rep.id, title=title, score=3, employees=size)
+            for title, size in (("CEO", 10), ("Intern", 500), (None, None), ("VP", 2000))
+        ]
         session.commit()
         rep_id, contact_id, lead_ids = rep.id, contact.id, [lead.id for lead in leads]
     log_call(engine, rep_id=rep_id, lead_id=lead_ids[0], disposition="No Answer",
              now=NOW - timedelta(days=40))  # fmt: skip
-    log_call(engine, rep_id=rep_id, lead_id=lead_ids[0], disposition="Connected – Qualified",
-             answers={"budget": True, "authority": "Influencer"}, now=NOW - timedelta(days=3))
+    log_call(
+        engine,
+        rep_id=rep_id,
+        lead_id=lead_ids[0],
+        disposition="Connected – Qualified",
+        answers={"budget": True, "authority": "Influencer"},
+        now=NOW - timedelta(days=3),
+    )
     log_call(engine, rep_id=rep_id, contact_id=contact_id, disposition="Connected – Not Interested",
              now=NOW - timedelta(days=10))  # fmt: skip
     later = NOW + timedelta(days=45)
@@ -159,9 +178,14 @@ def test_score_all_stores_what_explain_says_for_everyone(engine):
     assert (done.leads, done.contacts) == (4, 1) and done.changed == 5
     for lead_id in lead_ids:
         assert _stored(engine, lead_id) == _explain(engine, lead_id, later).total
-    assert _stored(engine, contact_id, Contact) == _explain(engine, contact_id, later, Contact).total
-    assert {p.kind for p in _explain(engine, lead_ids[0], later).parts} == {"fit", "behaviour",
-                                                                             "script"}
+    assert (
+        _stored(engine, contact_id, Contact) == _explain(engine, contact_id, later, Contact).total
+    )
+    assert {p.kind for p in _explain(engine, lead_ids[0], later).parts} == {
+        "fit",
+        "behaviour",
+        "script",
+    }
     assert rescore_all(engine, now=later).changed == 0
 
 
@@ -202,3 +226,26 @@ def test_imported_leads_are_scored_on_arrival_and_filled_ones_again(engine, tmp_
             assert lead.score == explain(session, lead, NOW).total, lead.email
     assert (leads["ann@bank.example"].score, leads["ian@tiny.example"].score) == (43, -25)
     assert leads["old@known.example"].score == 20  # its empty title filled: rescored
+
+
+def test_the_card_explains_the_score_in_one_line_and_the_page_rule_by_rule(engine):
+    from workstation.store.calling.card import record_card
+    from workstation.store.records.pages import record_page
+
+    with write_session(engine) as session:
+        rule = session.exec(select(ScoreRule).where(ScoreRule.name == "C-level title")).one()
+        rule.name = "[bold]C-level[/] [@click=app.quit]x[/]"
+        lead = make_lead(session, title="CEO", industry="Banking")
+        rescore(session, lead, NOW)
+        lead_id = lead.id
+    with Session(engine) as session:
+        card = record_card(session, "lead", lead_id, NOW)
+        page = record_page(session, "lead", lead_id, NOW)
+    assert dict(card.fields)["Score"] == (
+        "35 = [bold]C-level[/] [@click=app.quit]x[/] +25 · Target industry +10"
+    )
+    at = page.fields.index(("Score", "35"))
+    assert page.fields[at + 1 : at + 3] == [
+        ("", " +25  [bold]C-level[/] [@click=app.quit]x[/]"),
+        ("", " +10  Target industry"),
+    ]

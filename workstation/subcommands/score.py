@@ -153,7 +153,14 @@ def _rules(args: argparse.Namespace) -> int:
                 matches = "(days)"
             else:
                 matches = rule.match or "(any)"
-            rows.append([rule.kind, clean(rule.name), rule.field, clean(matches),
-                         f"{rule.points:+d}" if rule.kind != "decay" else str(rule.points)])
+            rows.append(
+                [
+                    rule.kind,
+                    clean(rule.name),
+                    rule.field,
+                    clean(matches),
+                    f"{rule.points:+d}" if rule.kind != "decay" else str(rule.points),
+                ]
+            )
         print("\n".join(table_lines(rows, right={4})))
     return 0

@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 
 from workstation.store.db import write_session
-from workstation.store.scoring.explain import rescore
 from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
+from workstation.store.scoring.explain import rescore
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone

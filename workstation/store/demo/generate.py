@@ -34,9 +34,9 @@ from workstation.store.demo.plan import (
 )
 from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.errors import StoreError
-from workstation.store.scoring.everyone import rescore_all
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import SEED_ROWS
+from workstation.store.scoring.everyone import rescore_all
 from workstation.store.tables import table_of
 
 Progress = Callable[[str, int, int], None]

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
-
 from sqlmodel import Session
 
 from workstation.store.models import Account, Contact, Lead

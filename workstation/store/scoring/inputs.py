@@ -21,7 +21,9 @@ KINDS = ("lead", "contact")
 
 def _age(dialect: str, column: str) -> str:
     if dialect == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM (CAST(:now AS TIMESTAMPTZ) - {column})) / 86400.0 AS FLOAT)"
+        return (
+            f"CAST(EXTRACT(EPOCH FROM (CAST(:now AS TIMESTAMPTZ) - {column})) / 86400.0 AS FLOAT)"
+        )
     return f":now - julianday({column})"  # :now as a Julian day number (`now_param`)
 
 

@@ -159,5 +159,7 @@ def total_of(
         if events:
             total += sum(round(points) for _, points in _sums(rules, name, group, events).values())
     if questions:
-        total += sum(part.points for part in answer_parts(questions, answered, rules.half_life_days))
+        total += sum(
+            part.points for part in answer_parts(questions, answered, rules.half_life_days)
+        )
     return total

@@ -255,5 +255,5 @@ def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | N
     row = _record_row(session, kind, record.id)
     assert row is not None
     _id, _name, _body, questions, qualify = _script_of(session, row)
-    parsed, rule = _questions_and_rule(questions, qualify)
+    parsed, _rule = _questions_and_rule(questions, qualify)
     return check_answers(parsed, answers) or None

@@ -51,9 +51,10 @@ class Card:
 
 
 def score_line(stored: int, score: Score) -> str:
-    """The score and how it is made, on one line: "43 = C-level title +25 · …"; the parts
-    are today's, and say so when the stored score is older than a change in them (decay)."""
-    why = " · ".join(f"{part.rule} {part.points:+d}" for part in score.parts)
+    """The score and how it is made, on one line, biggest parts first: "43 = C-level title
+    +25 · …"; the parts are today's, and say so when the stored score is older than a change in them (decay)."""
+    biggest = sorted(score.parts, key=lambda part: -abs(part.points))  # what a cut line keeps
+    why = " · ".join(f"{part.rule} {part.points:+d}" for part in biggest)
     today = f" (today {score.total})" if score.total != stored else ""
     return f"{stored}{today} = {why or 'no rule counts yet'}"
 

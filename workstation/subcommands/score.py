@@ -58,25 +58,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _one(args: argparse.Namespace, record_id: int) -> int:
     from workstation.display import clean
-    from workstation.store.db import write_session
-    from workstation.store.errors import StoreError
-    from workstation.store.models import Contact, Lead
-    from workstation.store.scoring.explain import rescore
+    from workstation.store.scoring.explain import rescore_record
+    from workstation.subcommands import act
 
-    config = settings(args)
-    engine = open_engine(config)
-    acting_rep(config, engine)
     kind = "contact" if args.contact else "lead"
-    with write_session(engine) as session:
-        record = session.get(Contact if args.contact else Lead, record_id, with_for_update=True)
-        if record is None:
-            raise StoreError(f"there is no {kind} {record_id}")
-        if isinstance(record, Lead) and record.is_converted:
-            raise StoreError(
-                f"lead {record_id} was converted: its contact {record.converted_contact_id} "
-                "is scored (--contact)"
-            )
-        score = rescore(session, record, args.clock())
+    score = act(args, rescore_record, kind=kind, record_id=record_id)
     if args.json:
         print(json.dumps({"kind": kind, "id": record_id, **score.as_dict()}, ensure_ascii=False))
         return 0

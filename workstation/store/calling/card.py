@@ -52,7 +52,8 @@ class Card:
 
 def score_line(stored: int, score: Score) -> str:
     """The score and how it is made, on one line, biggest parts first: "43 = C-level title
-    +25 · …"; the parts are today's, and say so when the stored score is older than a change in them (decay)."""
+    +25 · …". The parts are today's: "(today N)" says so when decay has moved them away
+    from the stored score since it was last computed."""
     biggest = sorted(score.parts, key=lambda part: -abs(part.points))  # what a cut line keeps
     why = " · ".join(f"{part.rule} {part.points:+d}" for part in biggest)
     today = f" (today {score.total})" if score.total != stored else ""

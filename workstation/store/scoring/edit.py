@@ -119,7 +119,7 @@ def _rule(kind: str, n: int, raw: Any) -> RuleSpec:
         raise RulesRefused(f"{where}: name must be 1–80 characters")
     fields = (*TEXT_FIELDS, *NUMBER_FIELDS) if kind == "fit" else BEHAVIOUR_FIELDS
     field = raw.get("field")
-    if field not in fields:
+    if not isinstance(field, str) or field not in fields:
         raise RulesRefused(f"{where} ({name}): field {field!r}; use one of {', '.join(fields)}")
     points = _number(where, "points", raw.get("points"), -MAX_POINTS, MAX_POINTS)
     match = raw.get("match", "")

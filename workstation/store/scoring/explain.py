@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
 from workstation.store.models import Account, Contact, Lead
+from workstation.store.permissions import require_active
 from workstation.store.scoring.inputs import (
     CONTACT_CAMPAIGNS,
     Scripts,
@@ -86,10 +89,34 @@ def rescore_people(connection: Connection, who: Iterable[tuple[str, int]], now: 
     with Session(bind=connection) as session:
         rules = load_rules(session)
         for kind, record_id in who:
-            record = session.get(Lead if kind == "lead" else Contact, record_id)
+            record: Lead | Contact | None = (
+                session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
+            )
             if record is None or (isinstance(record, Lead) and record.is_converted):
                 continue
             score = explain(session, record, now, rules)
             if record.score != score.total:
                 record.score = score.total
         session.flush()
+
+
+def rescore_record(
+    engine: Engine, *, kind: str, record_id: int, rep_id: int | None, at: datetime
+) -> Score:
+    """`workstation score ID`: recompute one lead's or contact's score at `at`, store it,
+    and say how it is made. One transaction."""
+    with write_session(engine) as session:
+        require_active(session, rep_id, "rescore records")
+        record: Lead | Contact | None = (
+            session.get(Contact, record_id, with_for_update=True)
+            if kind == "contact"
+            else session.get(Lead, record_id, with_for_update=True)
+        )
+        if record is None:
+            raise StoreError(f"there is no {kind} {record_id}")
+        if isinstance(record, Lead) and record.is_converted:
+            raise StoreError(
+                f"lead {record_id} was converted: its contact {record.converted_contact_id} "
+                "is scored (--contact)"
+            )
+        return rescore(session, record, at)

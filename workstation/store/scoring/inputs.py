@@ -84,7 +84,7 @@ def fetch_all(connection: Connection, statement: TextClause, params: dict) -> li
     cursor = connection.connection.cursor()
     try:
         cursor.execute(str(compiled), values)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

@@ -246,6 +246,6 @@ def test_the_card_explains_the_score_in_one_line_and_the_page_rule_by_rule(engin
     )
     at = page.fields.index(("Score", "35"))
     assert page.fields[at + 1 : at + 3] == [
-        ("", " +25  [bold]C-level[/] [@click=app.quit]x[/]"),
-        ("", " +10  Target industry"),
+        ("", "[bold]C-level[/] [@click=app.quit]x[/] +25"),
+        ("", "Target industry +10"),
     ]

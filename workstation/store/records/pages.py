@@ -60,7 +60,7 @@ def _score_rows(card: Card) -> list[tuple[str, str]]:
             continue
         today = sum(points for _, points in card.score_parts)
         rows.append(("Score", f"{card.score}" + (f" (today {today})" * (today != card.score))))
-        rows += [("", f"{points:+4d}  {rule}") for rule, points in card.score_parts]
+        rows += [("", f"{rule} {points:+d}") for rule, points in card.score_parts]
         if not card.score_parts:
             rows.append(("", "no rule counts yet"))
     return rows

@@ -249,3 +249,10 @@ def test_the_card_explains_the_score_in_one_line_and_the_page_rule_by_rule(engin
         ("", "[bold]C-level[/] [@click=app.quit]x[/] +25"),
         ("", "Target industry +10"),
     ]
+
+
+def test_a_half_point_rounds_alike_whatever_the_last_bits_of_the_age():
+    from workstation.store.scoring.parts import whole
+
+    assert whole(12.5) == whole(12.5 + 4e-9) == whole(12.5 - 4e-9) == 12
+    assert whole(13.5 - 4e-9) == 14 and whole(-2.5 + 1e-9) == -2

@@ -4,7 +4,7 @@ two always agree.
 
 Behaviour points halve every `half_life_days`: an event `age` days old adds
 `points × 0.5^(age / half-life)`. Each rule's decayed points are summed over its events in
-the order they happened, then rounded once; the score is the sum of the rounded parts, so
+the order they happened, then rounded once (`whole`); the score is the sum of the rounded parts, so
 the parts shown always add up to the stored score. A part that rounds to 0 is left out.
 """
 
@@ -40,6 +40,13 @@ class Score:
 
     def as_dict(self) -> dict[str, Any]:
         return {"parts": [part.as_dict() for part in self.parts], "total": self.total}
+
+
+def whole(points: float) -> int:
+    """Points rounded to a whole number, after dropping what is below a millionth: the two
+    databases compute an age a few billionths of a day apart, and a sum that is exactly
+    x.5 (25 points halved) must round the same way on both (half to even, as Python does)."""
+    return round(round(points, 6))
 
 
 def decay(age_days: float, half_life_days: float) -> float:
@@ -84,8 +91,8 @@ def _decayed(
         if rule.id in sums:
             count, points = sums[rule.id]
             label = rule.name if count == 1 else f"{rule.name} ×{count}"
-            if round(points):
-                parts.append(Part(label, round(points), "behaviour", rule.id))
+            if whole(points):
+                parts.append(Part(label, whole(points), "behaviour", rule.id))
     return parts
 
 
@@ -117,7 +124,7 @@ def answer_parts(
         if question.key not in latest:
             continue
         value, age = latest[question.key]
-        points = round(question.points * decay(age, half_life))
+        points = whole(question.points * decay(age, half_life))
         if is_favourable(question, value) and points:
             name = f"Answer: {question.label} {describe(value)}"[:80]
             parts.append(Part(name, points, "script"))
@@ -157,7 +164,7 @@ def total_of(
     for name, group, events in (("call", rules.calls, calls),
                                 ("response", rules.responses, responses)):  # fmt: skip
         if events:
-            total += sum(round(points) for _, points in _sums(rules, name, group, events).values())
+            total += sum(whole(points) for _, points in _sums(rules, name, group, events).values())
     if questions:
         total += sum(
             part.points for part in answer_parts(questions, answered, rules.half_life_days)

@@ -396,3 +396,24 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
     with path.open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
+
+
+def test_the_data_loader_lead_file_through_plain_import_gives_the_same_leads(engine, tmp_path):
+    # The Data Loader export escapes nothing ("'O'Neil", "-1+2 Ltd" as they are): a plain
+    # `import Lead.csv` reads it as `import --salesforce` does, and its exact status too.
+    source = _fresh(tmp_path, "source.db")
+    _fill(source)
+    with write_session(source) as session:
+        session.add(Lead(last_name="'-1+2", company="Quote Ltd", email="q@quote.example",
+                         status="Open", created_at=T0, updated_at=T0))  # fmt: skip
+    lead_file = tmp_path / "Lead.csv"
+    with lead_file.open("w", encoding="utf-8", newline="") as out:
+        export_for_salesforce(source, "leads", out)  # statuses mapped to Salesforce's
+    summary = import_leads(engine, lead_file)
+    assert (summary.created, summary.rejected) == (4, 0), summary.notes
+    assert _leads(engine) == _leads(source)
+    assert _leads(engine)["q@quote.example"]["last_name"] == "'-1+2"
+    assert "Workstation_Status__c" not in summary.ignored_values
+    again = import_leads(engine, lead_file)
+    assert (again.created, again.updated) == (0, 0)
+    source.dispose()

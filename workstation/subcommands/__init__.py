@@ -40,8 +40,10 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "lead",
     "config",
     "score",
+    "sources",
     "serve",
 )
 

@@ -31,6 +31,10 @@ def register(commands) -> None:
         "then phone, against the leads and contacts already there, so a second run\n"
         "creates nothing new. A row needs a last name and a phone or email that can be\n"
         "used; one bad value is left out (and listed), never a reason to refuse the row.\n"
+        "Phones and emails beyond the ones chosen are kept in the Description (\"Other\n"
+        "phones: …\"); a location in words (Sales Navigator's Geography) fills City, State\n"
+        "and Country when it names one place, else is kept there too. Our own Data Loader\n"
+        "Lead.csv (export leads --for salesforce) reads as import --salesforce reads it.\n"
         "Rows refused, or kept without a value, go to the errors file with line and reason;\n"
         "statuses that are none of ours, ignored columns and undecodable lines are\n"
         "reported with counts.",

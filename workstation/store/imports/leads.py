@@ -45,6 +45,8 @@ from workstation.store.imports.pipeline import (
 from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, check_header, sniff
 from workstation.store.imports.rows import LEAD_VALUES, BlockCleaner, Cleaned, RowRules
+from workstation.store.imports.salesforce import ours
+from workstation.store.imports.salesforce.leads import export_columns
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Campaign, Lead
 from workstation.store.permissions import ensure_active
@@ -245,6 +247,11 @@ def import_leads(
         header = reader.header
         assert header is not None
         check_header(path, header, form)
+        # Our Data Loader Lead file is read as `import --salesforce` reads it (`ours`).
+        names = [clean_text(cell) or "" for cell in header]
+        ours_unescaped = ours.dialect(names) == ours.DATA_LOADER
+        if ours_unescaped:
+            mapping = export_columns(names) | dict(mapping or {})
         plan = plan_columns(header, mapping, path)
         source = _typed(source, "--source", _SOURCE_LIMIT)
         source = lead_source(source) if source else None
@@ -268,7 +275,11 @@ def import_leads(
                         connection, campaign=campaign, source=source, dry_run=dry_run
                     )
                 rules = options.rules(
-                    plan, statuses, undecodable=form.errors != "strict", campaign=info
+                    plan,
+                    statuses,
+                    undecodable=form.errors != "strict",
+                    campaign=info,
+                    as_written=ours_unescaped,
                 )
                 writer = BatchWriter(
                     campaign=info,

@@ -1,4 +1,4 @@
-"""The rules a new database starts with (seeded by migration 0017). Edit them with
+"""The rules a new database starts with (seeded by migration 0018). Edit them with
 `workstation score rules --load FILE.toml`; the store keeps the old ones archived."""
 
 from __future__ import annotations

@@ -74,6 +74,17 @@ _CUSTOM = {
     "Workstation_Status__c": "status",
 }
 _OWN_KEYS = frozenset(picklist_key(name) for name in _OWN)
+
+
+def export_columns(names: Iterable[str]) -> dict[str, str | None]:
+    """The --map a Lead file of an export is read with before the user's own: its record
+    metadata and ids left out unreported, our Data Loader fields fed to ours. A plain
+    `import` of our Data Loader Lead file takes it too (`leads.import_leads`)."""
+    names = list(names)
+    own = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
+    return own | {name: field for name, field in _CUSTOM.items() if name in names}
+
+
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _COMPANY, _STATUS, _SOURCE_STATUS = _AT["company"], _AT["status"], _AT["source_status"]
 _FLAGS = (_AT["do_not_call"], _AT["email_opt_out"])
@@ -130,9 +141,7 @@ def load_leads(
         check_header(path, header, form)
         rows = list(reader)
     names = [clean_text(cell) or "" for cell in header]
-    own: dict[str, str | None] = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
-    custom = {name: field for name, field in _CUSTOM.items() if name in names}
-    plan = plan_columns(header, own | custom | mapping, path)
+    plan = plan_columns(header, export_columns(names) | mapping, path)
     connection = loader.session.connection()
     statuses = lead_statuses(connection)
     rules = options.rules(plan, statuses, undecodable=form.errors != "strict")

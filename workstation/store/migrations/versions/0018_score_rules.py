@@ -6,8 +6,8 @@ call's disposition, a campaign response: points that halve with age) and the hal
 that decay. Rules are archived (`active` false), never deleted: the same guards as the
 other tables; managers write them, reps read them. The defaults are seeded here.
 
-Revision ID: 0017_score_rules
-Revises: 0016_opportunity_moves
+Revision ID: 0018_score_rules
+Revises: 0017_source_policy
 Create Date: 2026-12-08 00:50:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from workstation.store.guards import forbid_deleting
 
-revision: str = "0017_score_rules"
-down_revision: str | None = "0016_opportunity_moves"
+revision: str = "0018_score_rules"
+down_revision: str | None = "0017_source_policy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

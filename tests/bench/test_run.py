@@ -24,7 +24,7 @@ def test_json_gives_every_figure_with_its_baseline_and_ratio(capsys, tmp_path):
     figures = json.loads(out)
     for id_ in (
         "P1", "P1-store", "P2", "P2-card", "P3", "P3-untouched", "P4", "P5", "P6", "P7",
-        "P9-email", "P9-name", "P9-phone",
+        "P9-email", "P9-name", "P9-phone", "P10",
     ):  # fmt: skip
         assert figures[id_]["value"] > 0, id_
     for id_ in (
@@ -42,6 +42,7 @@ def test_json_gives_every_figure_with_its_baseline_and_ratio(capsys, tmp_path):
         ), id_
     assert figures["P6"]["unit"] == "s" and "s of CPU" in figures["P6"]["what"]
     assert "µs of CPU a row" in figures["P4"]["what"]
+    assert "leads" in figures["P10"]["what"] and figures["P10"]["unit"] == "s"
     with sqlite3.connect(kept) as connection:  # kept, with its 3,000 leads
         assert connection.execute("SELECT count(*) FROM lead").fetchone() == (3000,)
 

@@ -175,7 +175,7 @@ def test_filters_saved_listed_worked_and_archived(capsys, demo_url):
         run(capsys, *as_rep, "filter", "add", "Soon", "--inactive-days", "0")
     assert exit_.value.code == 2 and "from 1 to 3,650, not 0" in capsys.readouterr().err
     code, out, err = run(capsys, "--db", demo_url, "filter", "add", "Hot pool", "--owner",
-                         "pool", "--score-min", "60", "--shared")  # fmt: skip
+                         "pool", "--score-min", "40", "--shared")  # fmt: skip
     assert code == 0 and "Saved Hot pool, shared with the team" in out, err
     code, out, err = run(capsys, *as_rep, "filter", "list", "--json")
     listed = {f["name"]: f for f in json.loads(out)}
@@ -185,7 +185,7 @@ def test_filters_saved_listed_worked_and_archived(capsys, demo_url):
     found = json.loads(out)
     assert code == 0 and found["source"] == "pool" and found["lead"]["OwnerId"], err
     code, out, err = run(capsys, *as_rep, "filter", "list")
-    assert f"Hot pool  {listed['Hot pool']['count'] - 1:,}  (the pool · score 60–" in out
+    assert f"Hot pool  {listed['Hot pool']['count'] - 1:,}  (the pool · score 40–" in out
     code, out, err = run(capsys, *as_rep, "filter", "archive", "best")
     assert code == 0 and out.startswith("Archived Best"), err
     code, out, err = run(capsys, *as_rep, "next", "--queue", "Best")

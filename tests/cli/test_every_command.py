@@ -29,6 +29,7 @@ RUN_HERE = {
     ("names", None), ("names", "list"), ("names", "promote"), ("names", "deactivate"),
     ("names", "activate"), ("recycle", None),
     ("campaign", "add-members"), ("lead", "new"), ("sources", None),
+    ("score", None),
 }  # fmt: skip
 # `serve` runs forever: tests/ui/test_serve_browser.py serves on both databases and reads
 # the queue in a headless browser.
@@ -198,6 +199,16 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
         ("lead", "Ada Lovelace", "phone")
     ]
     assert "Grace Hopper  (name, email)" in _ok(capsys, *db, "search", "grac hop")
+    ada = found[0]["id"]
+    explained = json.loads(_ok(capsys, *db, "score", str(ada), "--json"))
+    assert explained["total"] == sum(part["points"] for part in explained["parts"])
+    lead_rows = json.loads(_ok(capsys, *db, "export", "leads", "--format", "json"))
+    assert next(row["Score"] for row in lead_rows if row["Id"] == ada) == explained["total"]
+    assert json.loads(_ok(capsys, *db, "score", "--all", "--json"))["leads"] > 200
+    rules = tmp_path / "rules.toml"
+    rules.write_text(_ok(capsys, *db, "score", "rules", "--toml"), encoding="utf-8")
+    _ok(capsys, *db, "score", "rules", "--load", str(rules))
+    assert len(json.loads(_ok(capsys, *db, "score", "rules", "--json"))) == 19
 
     scripts = tmp_path / "scripts"
     _ok(capsys, *db, "scripts", "export", str(scripts), "--json")

@@ -17,6 +17,7 @@ from workstation.store.models import (
     Contact,
     Lead,
 )
+from workstation.store.scoring.explain import rescore
 from workstation.store.scripts.for_record import DEFAULT_NAME, apply_answers, script_for_record
 from workstation.store.scripts.rules import ScriptError
 
@@ -131,6 +132,7 @@ def _call(engine, lead_id, rep_id, answers, *, fail_after=False):
         lead = session.get(Lead, lead_id)
         stored = apply_answers(session, lead, answers=answers)
         session.add(Activity(lead_id=lead_id, rep_id=rep_id, answers=stored, occurred_at=NOW))
+        rescore(session, lead, NOW)  # as `log_call` does, in the same transaction
         if fail_after:
             raise RuntimeError("the call failed after the answers")
         return stored
@@ -146,13 +148,13 @@ def test_answers_raise_the_score_once_and_take_back_what_turns_unfavourable(engi
     lead, rep = ids["alpha_lead"], ids["rep"]
     stored = _call(engine, lead, rep, BANT_YES | {"seats": "12", "need": " Speed "})
     assert stored == BANT_YES | {"seats": 12}
-    assert _score(engine, lead) == 30 + 45
+    assert _score(engine, lead) == 45  # the hand-set 30 gives way to the computed score
     _call(engine, lead, rep, {"budget": True})  # the same again: nothing more
-    assert _score(engine, lead) == 75
+    assert _score(engine, lead) == 45
     _call(engine, lead, rep, {"budget": False})
-    assert _score(engine, lead) == 65
+    assert _score(engine, lead) == 35
     assert _view(engine, "lead", lead).last_answers == {"budget": False}
-    assert _call(engine, lead, rep, {}) is None and _score(engine, lead) == 65
+    assert _call(engine, lead, rep, {}) is None and _score(engine, lead) == 35
 
 
 def test_a_bad_answer_writes_nothing_and_a_failed_call_takes_the_score_back(engine):
@@ -178,7 +180,7 @@ def test_an_undone_calls_answers_no_longer_count(engine):
         session.get(Lead, lead).score = 30  # undo puts the score back
     assert _view(engine, "lead", lead).last_answers == {}
     _call(engine, lead, rep, {"budget": True})
-    assert _score(engine, lead) == 40
+    assert _score(engine, lead) == 10
 
 
 def test_the_scripts_own_questions_check_the_answers(engine):
@@ -186,4 +188,4 @@ def test_the_scripts_own_questions_check_the_answers(engine):
     with pytest.raises(ScriptError, match="asks no question 'seats'"):
         _call(engine, ids["beta_lead"], ids["rep"], {"seats": 3})
     assert _call(engine, ids["beta_lead"], ids["rep"], {"budget": "yes"}) == {"budget": True}
-    assert _score(engine, ids["beta_lead"]) == 10
+    assert _score(engine, ids["beta_lead"]) == 25 + 10  # a CTO (fit) who has a budget

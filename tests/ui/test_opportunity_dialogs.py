@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, select
+from textual.widgets import DataTable
 
 from tests.convert_factories import HostApp
 from tests.factories import NOW
@@ -174,16 +175,20 @@ async def test_the_funnel_shows_won_lost_and_rejected_apart(sqlite_engine):
         screen = FunnelScreen()
         await app.push_screen(screen)
         await settle(pilot)
-        table = screen.query_one("#funnel-stages-4")
-        rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
-        reasons = screen.query_one("#funnel-stages-5")
+        tables = [
+            [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+            for table in screen.query("#funnel-stages DataTable").results(DataTable)
+        ]
+    # Found by what they hold: the tab's tables may be added to or reordered.
+    at = next(n for n, rows in enumerate(tables) if rows and rows[0][0] == "Pipeline (open)")
+    rows, reasons = tables[at], tables[at + 1]
     assert [row[:3] for row in rows] == [
         ["Pipeline (open)", "0", "$0.00"],
         ["Closed Won", "1", "$1,000.00"],
         ["Closed Lost", "1", "$0.00"],
         ["Rejected by sales", "1", ""],
     ]
-    assert [cell.plain for cell in reasons.get_row_at(0)] == ["Test", "1"]
+    assert reasons[0] == ["Test", "1"]
 
 
 async def test_hostile_names_show_literally_in_the_dialogs(sqlite_engine):

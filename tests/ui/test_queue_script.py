@@ -62,6 +62,7 @@ async def test_two_campaigns_two_scripts_and_a_qualified_call(sqlite_engine, sql
             "need": "too slow",
             "timeline": "This quarter",
         }
-        assert lead.score == before + 40 and lead.lifecycle_stage == "Sales Qualified"
+        # The four answers (+40) and the qualified call (+25), recomputed in its transaction.
+        assert lead.score == before + 40 + 25 and lead.lifecycle_stage == "Sales Qualified"
         assert app.screen.card.id == card.id  # stays for conversion
         assert "✓ Qualified" in text_of(panel) and "last: too slow" in text_of(panel)

@@ -341,7 +341,7 @@ class QueueScreen(Screen):
         if self._qualified_by_script != (kind, record_id):
             self._qualified_by_script = None  # another record: its script starts afresh
         with store.open_session() as session:
-            self.card = record_card(session, kind, record_id)
+            self.card = record_card(session, kind, record_id, store.clock())
         started = self._call_started
         if started is None or started[:2] != (kind, record_id):
             self._call_started = (kind, record_id, store.clock())

@@ -122,8 +122,9 @@ class RecordPageScreen(Screen[None]):
     def load(self) -> None:
         from workstation.store.records.pages import record_page
 
-        with store_of(self).open_session() as session:
-            page = record_page(session, self.kind, self.record_id)
+        store = store_of(self)
+        with store.open_session() as session:
+            page = record_page(session, self.kind, self.record_id, store.clock())
         self.app.call_from_thread(self.show, page)
 
     def show(self, page: RecordPage | None) -> None:

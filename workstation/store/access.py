@@ -50,6 +50,7 @@ REP_WRITES = (
 # Logs a rep adds to, as themselves, and never changes.
 REP_LOGS = ("history", "reference_use")
 MANAGER_WRITES = (
+    "score_rule",
     "call_script",
     "lead_status",
     "lifecycle_stage",

@@ -670,6 +670,37 @@ class SavedFilter(SQLModel, table=True):
     )
 
 
+class ScoreRule(SQLModel, table=True):
+    """One rule of the score (`store/scoring`): a fit rule, a behaviour weight or the decay's
+    half-life. Archived (`active` false), never deleted."""
+
+    __tablename__ = "score_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)  # fit, behaviour, decay
+    name: str = Field(max_length=80)  # what the score's explanation calls it
+    field: str = Field(max_length=40)  # title, industry, employees … call, response, half_life
+    match: str = Field(default="", max_length=400)  # words, comma-separated; "" matches any
+    low: int | None = None  # a number range (employees), both ends included
+    high: int | None = None
+    points: int = 0  # what a match adds (negative: takes away); the half-life's days
+    active: bool = True
+    sort_order: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('fit', 'behaviour', 'decay')", name="ck_score_rule_kind"),
+        Index(
+            "ix_score_rule_active",
+            "sort_order",
+            "id",
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+
 BUSINESS_TABLES = (
     "rep",
     "campaign",

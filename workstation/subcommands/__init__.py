@@ -44,6 +44,7 @@ MODULES = (
     "recycle",
     "lead",
     "config",
+    "score",
     "sources",
     "serve",
 )

@@ -49,7 +49,9 @@ DESCRIPTION_LINES = 12  # of a long inquiry, the first lines; the rest is in the
 
 
 def _pairs(card: Card) -> list[tuple[str, str]]:
-    pairs = [*card.fields, ("Owner", card.owner or "pool (unassigned)")]
+    # The score has a line of its own (`_score`): how it is made takes the width.
+    pairs = [pair for pair in card.fields if pair[0] != "Score"]
+    pairs.append(("Owner", card.owner or "pool (unassigned)"))
     if card.campaign:
         pairs.append(("Campaign", card.campaign))
     return pairs
@@ -87,6 +89,17 @@ def _fields(
             line.append(" " * (column - cell.cell_len))
         lines.append(line)
     return lines
+
+
+def _score(card: Card, width: int) -> list[Text]:
+    """The score and each rule that made it, on one line the width of the fields."""
+    value = dict(card.fields).get("Score")
+    if value is None:
+        return []
+    line = Text("Score ", style="bold", no_wrap=True)
+    line.append_text(safe_text(value))
+    line.truncate(width, overflow="ellipsis")
+    return [line]
 
 
 def _description(card: Card) -> list[Text]:
@@ -152,6 +165,7 @@ def card_columns(
         rest = [pair for pair in pairs if pair[0] not in CALL_FIRST]
         return [
             *heading,
+            *_score(card, width),
             *_fields(first, 1, width, phone),
             *_description(card),
             *_activity(card),
@@ -160,7 +174,8 @@ def card_columns(
             *_fields(rest, 1, width),
         ], []
     left = (width - GUTTER) * 5 // 8
-    return [*heading, *_fields(pairs, 2, left, phone), *_description(card)], _activity(card)
+    fields = _fields(pairs, 2, left, phone)
+    return [*heading, *_score(card, left), *fields, *_description(card)], _activity(card)
 
 
 GUTTER = 2  # cells between the fields and the activity, on a wide card

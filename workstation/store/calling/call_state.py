@@ -11,7 +11,9 @@ from datetime import datetime
 
 from workstation.store.models import Contact, Lead
 
-_VALUES = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id", "score")
+# Not the score: it is recomputed from its inputs (`store/scoring`), and its decay with
+# time must not read as "someone changed it since the call".
+_VALUES = ("status", "lifecycle_stage", "attempt_count", "do_not_call", "owner_id")
 _TIMES = ("callback_at", "last_activity_at", "assigned_at", "claimed_until")
 
 

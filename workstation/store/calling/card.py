@@ -9,7 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from workstation.store.clock import utcnow
 from workstation.store.models import Account, Activity, Campaign, Contact, History, Lead, Rep
+from workstation.store.scoring.explain import explain
+from workstation.store.scoring.parts import Score
 from workstation.store.scripts.rules import answers_summary
 from workstation.store.values.cleansing import display_phone
 from workstation.store.values.durations import format_duration
@@ -42,6 +45,19 @@ class Card:
     phone: str | None = None  # as stored (E.164): what a dial or a tel: link takes
     description: str = ""  # a lead's inquiry, a contact's description; its lines kept
     lifecycle_stage: str = ""
+    # How the score is made: (rule, points) of each part, as `workstation score ID` shows.
+    score_parts: tuple[tuple[str, int], ...] = ()
+    score: int = 0  # as stored
+
+
+def score_line(stored: int, score: Score) -> str:
+    """The score and how it is made, on one line, biggest parts first: "43 = C-level title
+    +25 · …". The parts are today's: "(today N)" says so when decay has moved them away
+    from the stored score since it was last computed."""
+    biggest = sorted(score.parts, key=lambda part: -abs(part.points))  # what a cut line keeps
+    why = " · ".join(f"{part.rule} {part.points:+d}" for part in biggest)
+    today = f" (today {score.total})" if score.total != stored else ""
+    return f"{stored}{today} = {why or 'no rule counts yet'}"
 
 
 def _fmt(value: object) -> str:
@@ -90,10 +106,13 @@ def _reference(contact: Contact) -> str:
     return f"{kind} · used {contact.reference_use_count} time(s)"
 
 
-def record_card(session: Session, kind: str, record_id: int) -> Card | None:
+def record_card(
+    session: Session, kind: str, record_id: int, now: datetime | None = None
+) -> Card | None:
     record = session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
     if record is None:
         return None
+    score = explain(session, record, now or utcnow())
     owner = session.get(Rep, record.owner_id) if record.owner_id else None
     account_id = record.existing_account_id if isinstance(record, Lead) else record.account_id
     account = session.get(Account, account_id) if account_id else None
@@ -101,6 +120,7 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         "name": _name(record),
         "account": account.name if account else "",
         "reference": _reference(record) if isinstance(record, Contact) else "",
+        "score": score_line(record.score, score),
     }
     labels = _LEAD_FIELDS if kind == "lead" else _CONTACT_FIELDS
     phone = values["phone"]
@@ -132,6 +152,8 @@ def record_card(session: Session, kind: str, record_id: int) -> Card | None:
         phone=phone,
         description=record.description or "",
         lifecycle_stage=record.lifecycle_stage,
+        score_parts=tuple((part.rule, part.points) for part in score.parts),
+        score=record.score,
     )
 
 

@@ -28,6 +28,7 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.sales_hands import NAME
+from workstation.store.scoring.explain import rescore
 from workstation.store.scripts.for_record import apply_answers
 from workstation.store.values.callback_times import HORIZON
 from workstation.store.values.durations import check_duration
@@ -197,7 +198,7 @@ def log_call(
         reopening = is_recycled(record)
         if reopening:  # its spent attempts went with it to Nurture: a fresh set starts
             record.attempt_count = 0
-        # The script's answers move the score in this same transaction (or refuse the call).
+        # The script's answers are checked (or refuse the call); the score moves below.
         answers = apply_answers(session, record, answers=answers)
         callback_at = callback_at if outcome.schedules_callback else None
         activity = Activity(
@@ -237,6 +238,7 @@ def log_call(
         record.updated_at = now
         activity.changed_state = changed_values(prior, calling_state(record))
         session.add(record)
+        rescore(session, record, now)  # the call, its answers: same transaction
         session.flush()
         assert activity.id is not None and record.id is not None
         return CallLogged(

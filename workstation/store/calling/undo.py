@@ -29,6 +29,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, History, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
+from workstation.store.scoring.explain import rescore
 
 
 class UndoRefused(StoreError):
@@ -158,6 +159,7 @@ def _restore(
     record.version += 1
     record.updated_at = now
     session.add(record)
+    rescore(session, record, now)  # without the reversed call's points
 
 
 def _what_changed(session: Session, call: Activity, record: Lead | Contact, left: dict) -> str:

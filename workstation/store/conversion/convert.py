@@ -40,9 +40,10 @@ from workstation.store.conversion.writes import (
 )
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import Lead, utcnow
+from workstation.store.models import Contact, Lead, utcnow
 from workstation.store.permissions import require_active, require_own_record
 from workstation.store.reference import CONVERTED
+from workstation.store.scoring.explain import rescore
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,9 @@ def _execute(session: Session, draft: Draft, *, rep_id: int | None, at: datetime
     lead.claimed_until = None
     session.add(lead)
     session.flush()
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
+    rescore(session, contact, at)  # with the lead's calls and responses, now its own
     role = plan.role
     return ConversionResult(
         lead_id=plan.lead_id,

@@ -36,6 +36,7 @@ from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.errors import StoreError
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import SEED_ROWS
+from workstation.store.scoring.everyone import rescore_all
 from workstation.store.tables import table_of
 
 Progress = Callable[[str, int, int], None]
@@ -118,6 +119,8 @@ def generate_demo(
             report(STAGE_LEADS, min(done * CHUNK, plan.leads), plan.leads)
         lead_batch.write()
         loader.create_indexes(TABLES, lambda done: report(STAGE_INDEXES, built + done, indexes))
+    # The scores the rules give (not drawn at random): what the card explains is true.
+    rescore_all(engine, now=now, progress=report)
     return {table: loader.counts[table] for table in TABLES}
 
 

@@ -59,6 +59,8 @@ from workstation.store.lifecycle.known_people import (
 from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.sales_hands import in_sales_hands
+from workstation.store.scoring.arrival import ArrivalScorer
+from workstation.store.scoring.explain import rescore_people
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
 
@@ -94,8 +96,10 @@ MEMBERSHIPS = select(_member.c.campaign_id, _member.c.lead_id, _member.c.contact
     ),
 )
 # A new lead: its cleaned values (status last), then what a driver-level insert must spell.
-_DEFAULTED = ("lifecycle_stage", "score", "attempt_count", "version", "is_converted")
-_NEW_LEAD = (*LEAD_VALUES, "is_open", "campaign_id", "created_at", "updated_at", *_DEFAULTED)
+_DEFAULTED = ("lifecycle_stage", "attempt_count", "version", "is_converted")
+# The score last: each row's own, from the score rules (`scoring.arrival`).
+_NEW_LEAD = (*LEAD_VALUES, "is_open", "campaign_id", "created_at", "updated_at", *_DEFAULTED,
+             "score")  # fmt: skip
 # Without a campaign the column is left out (NULL): the sqlite3 driver binds None, as it
 # does a bool, four times slower than an int.
 _NEW_LEAD_NO_CAMPAIGN = tuple(name for name in _NEW_LEAD if name != "campaign_id")
@@ -288,12 +292,19 @@ class BatchWriter:
         # run's over every batch).
         self.linked: dict[int, _Target] = {}
         self.customers: dict[str, int] | None = None  # customer accounts by domain
+        self.scorer: ArrivalScorer | None = None  # the score rules, loaded once an import
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
     ) -> BatchResult:
         if self.customers is None:
             self.customers = customer_accounts(connection)
+        if self.scorer is None and not self.dry_run:
+            campaign = self.campaign
+            self.scorer = ArrivalScorer(
+                connection, LEAD_VALUES, channel=campaign.channel if campaign else None,
+                responded=bool(campaign and campaign.member_responded),
+            )  # fmt: skip
         if not self.dry_run:
             self.linked = {}
         known = self._known(connection, len(rows))
@@ -390,6 +401,7 @@ class BatchWriter:
                 campaign_id=self.campaign.id if self.campaign else None,
                 created_at=now,
                 updated_at=now,
+                score=self.scorer(target.cleaned()) if self.scorer else 0,
             )
             target.id = connection.execute(
                 insert(_lead).values(values).returning(_lead.c.id)
@@ -559,14 +571,16 @@ class BatchWriter:
         tail = (default, is_open[opens(default)], *campaign, at, at, *defaults)
         rows: list[tuple[Any, ...]] = []
         append = rows.append
+        score = self.scorer
+        assert score is not None
         for entry in fresh:
             values = entry.cleaned() if type(entry) is _Target else entry
             status = values[-1]
             if status is None:
-                append(values[:-1] + tail)
+                append(values[:-1] + tail + (score(values),))
             else:
                 flag = is_open[opens(status)]
-                append((*values[:-1], status, flag, *campaign, at, at, *defaults))
+                append((*values[:-1], status, flag, *campaign, at, at, *defaults, score(values)))
         if self.customers:  # only then is each row's domain looked at
             columns = (*columns, "existing_account_id")
             rows = [(*row, self._customer(row[_EMAIL], row[_WEBSITE])) for row in rows]
@@ -587,6 +601,13 @@ class BatchWriter:
                 connection, joined, campaign=campaign.name, status=campaign.member_status,
                 rep_id=self.rep_id, at=now,
             )  # fmt: skip
+        # Stored people whose fields were filled, or who responded: scored again, one by one
+        # (a re-import of unchanged rows touches none).
+        responded = self.campaign is not None and self.campaign.member_responded
+        rescore_people(connection, {
+            *((t.table, _stored_id(t)) for t in targets if t.dirty and not t.read_only),
+            *(joined if responded else ()),
+        }, now)  # fmt: skip
 
     def _changes(self, target: _Target, now: datetime) -> dict[str, object]:
         values = target.named()

@@ -24,6 +24,7 @@ from workstation.store.lifecycle.known_people import may_hand_over
 from workstation.store.lifecycle.reopen import PUT_ASIDE, is_put_aside, reopen_for_sales
 from workstation.store.models import CampaignMember, CampaignMemberStatus, Contact, Lead, utcnow
 from workstation.store.permissions import require_active, require_own_record
+from workstation.store.scoring.explain import rescore
 
 
 class ResponseRefused(StoreError):
@@ -150,6 +151,7 @@ def record_response(
                 session, record, rep_id=rep_id, reason=_reason(found.name, chosen.label), at=at
             )
         session.add(record)
+        rescore(session, record, at)  # the response counts in this same transaction
         return ResponseLogged(
             found.name,
             kind,

@@ -4,10 +4,12 @@ memberships, and the related records a page opens."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from workstation.store.calling.card import record_card, timeline
+from workstation.store.calling.card import Card, record_card, timeline
 from workstation.store.conversion.records import opportunity_view
 from workstation.store.models import (
     Account,
@@ -22,7 +24,9 @@ from workstation.store.records.account_page import account_page
 from workstation.store.records.page import Membership, RecordPage, RelatedRecord, person_name
 
 
-def record_page(session: Session, kind: str, record_id: int) -> RecordPage | None:
+def record_page(
+    session: Session, kind: str, record_id: int, now: datetime | None = None
+) -> RecordPage | None:
     """The page of one record; None when there is no such record."""
     if kind == "account":
         return account_page(session, record_id)
@@ -30,10 +34,10 @@ def record_page(session: Session, kind: str, record_id: int) -> RecordPage | Non
         return _opportunity_page(session, record_id)
     if kind not in ("lead", "contact"):
         raise ValueError(f"no page for a {kind}")
-    card = record_card(session, kind, record_id)
+    card = record_card(session, kind, record_id, now)
     if card is None:
         return None
-    fields = [*card.fields, ("Owner", card.owner or "nobody")]
+    fields = [*_score_rows(card), ("Owner", card.owner or "nobody")]
     if card.campaign:
         fields.append(("Campaign", card.campaign))
     related = (
@@ -45,6 +49,21 @@ def record_page(session: Session, kind: str, record_id: int) -> RecordPage | Non
         kind, record_id, card.name, fields, card.timeline, memberships(session, kind, record_id),
         related,
     )  # fmt: skip
+
+
+def _score_rows(card: Card) -> list[tuple[str, str]]:
+    """The card's fields with the score's parts in full: one row for each rule."""
+    rows = []
+    for label, value in card.fields:
+        if label != "Score":
+            rows.append((label, value))
+            continue
+        today = sum(points for _, points in card.score_parts)
+        rows.append(("Score", f"{card.score}" + (f" (today {today})" * (today != card.score))))
+        rows += [("", f"{rule} {points:+d}") for rule, points in card.score_parts]
+        if not card.score_parts:
+            rows.append(("", "no rule counts yet"))
+    return rows
 
 
 def memberships(session: Session, kind: str, record_id: int) -> list[Membership]:

@@ -8,8 +8,8 @@ database.
 
 `script_for_record` hands the panel plain data: the script's sections as templates and the
 record's values, so that the panel fills them in after cleaning the values for the screen.
-`apply_answers` runs inside `log_call`'s transaction: the score moves in the same commit as
-the call that gave the answers.
+`apply_answers` checks a call's answers inside `log_call`'s transaction; the score they give
+is recomputed (`store/scoring`) in the same commit as the call that gave them.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from workstation.store.scripts.rules import (
     check_answers,
     questions_from_list,
     rule_from_dict,
-    score_from_answers,
 )
 from workstation.store.scripts.text import Section, sections
 from workstation.store.values.cleansing import display_phone
@@ -243,14 +242,11 @@ def script_for_record(
 
 
 def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | None) -> dict | None:
-    """Check a call's answers against the record's script and move the record's score by
-    what they change; returns them typed for the activity (None when there are none).
-
-    Call it inside the call's transaction, before the call's activity is added: the score
-    then commits (or rolls back) with the call. An answer the script cannot take raises
-    ScriptError, so nothing of the call is written. The points are counted over the last
-    call's answers updated with these, against the last call's answers alone: answering
-    the same again adds nothing, and an answer turned unfavourable takes its points back.
+    """Check a call's answers against the record's script; returns them typed for the
+    activity (None when there are none). An answer the script cannot take raises
+    ScriptError, so nothing of the call is written. The score they give is counted by
+    `store/scoring` (each question's latest favourable answer, worth the question's points),
+    recomputed in the call's transaction.
     """
     if not answers:
         return None
@@ -259,10 +255,5 @@ def apply_answers(session: Session, record: Lead | Contact, *, answers: dict | N
     row = _record_row(session, kind, record.id)
     assert row is not None
     _id, _name, _body, questions, qualify = _script_of(session, row)
-    parsed, rule = _questions_and_rule(questions, qualify)
-    given = check_answers(parsed, answers)
-    before = _last_answers(session, kind, record.id)
-    old = score_from_answers(parsed, before, rule).points
-    new = score_from_answers(parsed, before | given, rule).points
-    record.score += new - old
-    return given or None
+    parsed, _rule = _questions_and_rule(questions, qualify)
+    return check_answers(parsed, answers) or None

@@ -1,0 +1,1 @@
+"""Marketing's side of the people sales works: who marketing must leave alone."""

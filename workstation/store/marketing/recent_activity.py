@@ -1,0 +1,156 @@
+""""Contacted – Recent Activity": a lead sales spoke to lately, which marketing leaves
+alone, and which goes back to what it was by itself once sales has been quiet long enough.
+
+A connected call sets the status (the dispositions whose `lead_status` names it: Connected
+– Qualified and Connected – Call Back as seeded). It lasts while sales keeps working the
+person: the window (`RECENT_DAYS`, the setting `recent_activity_days`) runs from the
+lead's last activity, a newer call or email extending it. Past the window with nothing
+newer, the lead goes back to the status it had before it became Contacted (its history
+says which), with a history row and the reason. "Before" was Open (the call was the first
+attempt) or a closed status (a call reopened a recycled lead): it goes to Working instead,
+since it has been attempted and is sales' again; only the recycle rules send a lead back
+to marketing.
+
+`find_expiring` says what would move, `apply` moves it (checking each lead again under its
+row lock: a call logged in between keeps it Contacted), `sweep` does both. Nobody need run
+a command: the app sweeps when it starts and every few minutes while it is open, and
+`workstation recycle` sweeps with its other moves. The sweep reads the partial index of the
+Contacted leads (`ix_lead_contacted`) and only the part past the window, and takes the
+write lock only when something expires, so running it often costs next to nothing.
+
+Contacts have no status: a contact is "recently contacted" while its last connected call is
+within the window, computed when asked (`exports.suppression`), so there is nothing to expire.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, bindparam, select, text, union_all
+from sqlmodel import Session, col
+
+from workstation.store.changes import change_lead
+from workstation.store.db import write_session
+from workstation.store.errors import StoreError
+from workstation.store.models import RECENTLY_CONTACTED, History, Lead
+from workstation.store.reference import CONTACTED, DEFAULT_STATUS, WORKING, LeadStatus
+from workstation.store.rows import RECENT_DAYS
+from workstation.store.tables import table_of
+
+BATCH = 500  # leads moved per transaction: a long sweep never holds the write lock long
+
+lead = table_of(Lead).c
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One record moved by a rule of marketing's, as `workstation recycle` lists them."""
+
+    kind: str  # "lead" or "contact"
+    id: int
+    name: str
+    before: str  # the status (or stage) it had
+    after: str  # the one it moves to
+    reason: str
+
+
+# Literal predicate: SQLite uses a partial index only when the WHERE repeats its terms. Two
+# ranges of the index, not one OR (SQLite would scan the whole table for it) and no ORDER BY
+# (it would read the table in id order to save a sort): the moves are sorted afterwards.
+_CONTACTED = select(lead.id, lead.first_name, lead.last_name).where(text(RECENTLY_CONTACTED))
+EXPIRING = union_all(
+    _CONTACTED.where(lead.last_activity_at.is_(None)),
+    _CONTACTED.where(lead.last_activity_at < bindparam("cutoff")),
+)
+
+
+def cutoff(now: datetime, days: int = RECENT_DAYS) -> datetime:
+    """The earliest activity that still counts as recent at `now`."""
+    if days < 1:
+        raise StoreError(f"the recent-activity window must be at least 1 day, not {days}")
+    return now - timedelta(days=days)
+
+
+def reason(days: int) -> str:
+    return f"no call in {days} days: {CONTACTED} expired"
+
+
+def find_expiring(
+    session: Session, now: datetime, *, days: int = RECENT_DAYS, limit: int | None = None
+) -> list[Move]:
+    """The Contacted leads with no activity within `days` of `now`, and where each goes."""
+    statement = EXPIRING if limit is None else EXPIRING.limit(limit)
+    rows = session.execute(statement, {"cutoff": cutoff(now, days)}).all()
+    why = reason(days)
+    return [
+        Move("lead", id_, f"{first} {last}" if first else last, CONTACTED,
+             _status_before(session, id_), why)
+        for id_, first, last in sorted(rows)
+    ]  # fmt: skip
+
+
+def _status_before(session: Session, lead_id: int) -> str:
+    """What the lead was before it last became Contacted: that status if it is an open
+    one other than Open, else Working."""
+    before = session.execute(
+        select(History.old_value)
+        .where(
+            col(History.entity) == "lead",
+            col(History.entity_id) == lead_id,
+            col(History.field) == "status",
+            col(History.new_value) == CONTACTED,
+        )
+        .order_by(col(History.at).desc(), col(History.id).desc())
+        .limit(1)
+    ).scalar()
+    if before is None or before in (DEFAULT_STATUS, CONTACTED):
+        return WORKING
+    flags = session.get(LeadStatus, before)
+    if flags is None or flags.is_closed or flags.is_converted:
+        return WORKING
+    return before
+
+
+def apply(
+    session: Session,
+    moves: list[Move],
+    rep_id: int | None,
+    now: datetime,
+    *,
+    days: int = RECENT_DAYS,
+) -> list[Move]:
+    """Make the moves `find_expiring` found, in the caller's transaction; return the ones
+    made. A lead no longer Contacted, or active since (a call logged in between), stays."""
+    since = cutoff(now, days)
+    done: list[Move] = []
+    for move in moves:
+        if move.kind != "lead":
+            continue
+        record = session.get(Lead, move.id, with_for_update=True)
+        if record is None or record.status != CONTACTED:
+            continue
+        if record.last_activity_at is not None and record.last_activity_at >= since:
+            continue
+        change_lead(session, record, rep_id=rep_id, status=move.after, reason=move.reason, at=now)
+        done.append(move)
+    session.flush()
+    return done
+
+
+def sweep(
+    engine: Engine, now: datetime, *, days: int = RECENT_DAYS, batch: int = BATCH
+) -> list[Move]:
+    """Expire every Contacted lead past the window, `batch` per transaction; the moves
+    made. Finds them first with a plain read: nothing to expire takes no write lock."""
+    made: list[Move] = []
+    while True:
+        with Session(engine) as session:
+            found = find_expiring(session, now, days=days, limit=batch)
+        if not found:
+            return made
+        with write_session(engine) as session:
+            done = apply(session, found, None, now, days=days)
+        made += done
+        if len(found) < batch or not done:
+            return made

@@ -1,4 +1,4 @@
-""""Contacted – Recent Activity" expires by itself: found by `find_expiring`, made by
+"""Contacted – Recent Activity expires by itself: found by `find_expiring`, made by
 `apply`, on SQLite and PostgreSQL, with the clock injected."""
 
 from __future__ import annotations
@@ -69,11 +69,15 @@ def test_day_29_stays_and_day_31_expires_back_to_working(engine):
     with Session(engine) as session:
         lead = session.get(Lead, lead_id)
         assert (lead.status, lead.is_open) == (reference.WORKING, True)
-        row = session.execute(
-            select(History)
-            .where(col(History.entity_id) == lead_id, col(History.field) == "status")
-            .order_by(col(History.id).desc())
-        ).scalars().first()
+        row = (
+            session.execute(
+                select(History)
+                .where(col(History.entity_id) == lead_id, col(History.field) == "status")
+                .order_by(col(History.id).desc())
+            )
+            .scalars()
+            .first()
+        )
         assert (row.old_value, row.new_value, row.rep_id, row.at) == (
             reference.CONTACTED, reference.WORKING, None, CALLED + 31 * DAY,
         )  # fmt: skip
@@ -103,7 +107,12 @@ def test_an_email_sales_sent_since_extends_it_too(engine):
     with Session(engine) as session:
         rep_id = session.get(Lead, lead_id).owner_id
     log_email(
-        engine, kind="lead", record_id=lead_id, subject="Recap", body="Thanks", rep_id=rep_id,
+        engine,
+        kind="lead",
+        record_id=lead_id,
+        subject="Recap",
+        body="Thanks",
+        rep_id=rep_id,
         at=CALLED + 5 * DAY,
     )
     assert _expiring(engine, CALLED + 31 * DAY) == []

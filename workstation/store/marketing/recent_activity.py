@@ -1,4 +1,4 @@
-""""Contacted – Recent Activity": a lead sales spoke to lately, which marketing leaves
+"""Contacted – Recent Activity: a lead sales spoke to lately, which marketing leaves
 alone, and which goes back to what it was by itself once sales has been quiet long enough.
 
 A connected call sets the status (the dispositions whose `lead_status` names it: Connected
@@ -27,20 +27,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, bindparam, select, text, union_all
+from sqlalchemy import ColumnElement, Engine, bindparam, func, select, text, union_all
 from sqlmodel import Session, col
 
 from workstation.store.changes import change_lead
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import RECENTLY_CONTACTED, History, Lead
-from workstation.store.reference import CONTACTED, DEFAULT_STATUS, WORKING, LeadStatus
+from workstation.store.models import RECENTLY_CONTACTED, Activity, History, Lead
+from workstation.store.reference import (
+    CONTACTED,
+    DEFAULT_STATUS,
+    WORKING,
+    Disposition,
+    LeadStatus,
+)
 from workstation.store.rows import RECENT_DAYS
 from workstation.store.tables import table_of
 
 BATCH = 500  # leads moved per transaction: a long sweep never holds the write lock long
 
 lead = table_of(Lead).c
+_activity, _disposition = table_of(Activity), table_of(Disposition)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,28 @@ EXPIRING = union_all(
     _CONTACTED.where(lead.last_activity_at.is_(None)),
     _CONTACTED.where(lead.last_activity_at < bindparam("cutoff")),
 )
+
+
+def last_spoken_to(
+    kind: str, who: ColumnElement[int], since: ColumnElement[datetime]
+) -> ColumnElement[datetime]:
+    """When sales last spoke to lead or contact `who` (`kind`), at or after `since`: the
+    latest connected call, NULL when none. A correlated subquery read through the
+    activity's (person, occurred_at) index; a call undone since does not count."""
+    call, undo = _activity.alias("call"), _activity.alias("undo")
+    column = call.c.lead_id if kind == "lead" else call.c.contact_id
+    return (
+        select(func.max(call.c.occurred_at))
+        .join(_disposition, _disposition.c.name == call.c.disposition)
+        .where(
+            column == who,
+            call.c.occurred_at >= since,
+            call.c.kind == "call",
+            _disposition.c.connected,
+            ~select(undo.c.id).where(undo.c.reverses_id == call.c.id).exists(),
+        )
+        .scalar_subquery()
+    )
 
 
 def cutoff(now: datetime, days: int = RECENT_DAYS) -> datetime:
@@ -94,7 +123,7 @@ def _status_before(session: Session, lead_id: int) -> str:
     """What the lead was before it last became Contacted: that status if it is an open
     one other than Open, else Working."""
     before = session.execute(
-        select(History.old_value)
+        select(col(History.old_value))
         .where(
             col(History.entity) == "lead",
             col(History.entity_id) == lead_id,

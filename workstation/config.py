@@ -1,5 +1,6 @@
 """Settings: which database, who is working, and how the team works (phone region, calling
-hours, attempt cap, untouched threshold, theme, keys, the dial command).
+hours, attempt cap, untouched threshold, recent-activity window, theme, keys, the dial
+command).
 
 Each value comes from the first of: a command-line flag, the environment
 (`WORKSTATION_DB`, `WORKSTATION_REP`, …: `settings_file.SETTINGS`), the settings file
@@ -16,6 +17,7 @@ from typing import Any
 
 from workstation.locations import default_database_url, default_settings_path
 from workstation.passwords import remember
+from workstation.store.rows import RECENT_DAYS
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
     DEFAULT_HOURS,
@@ -41,6 +43,7 @@ class Settings:
     calling_hours: CallingHours = DEFAULT_HOURS
     attempt_cap: int = ATTEMPT_CAP
     untouched_hours: float = UNTOUCHED_HOURS
+    recent_activity_days: int = RECENT_DAYS  # Contacted – Recent Activity lasts this long
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
     dial_command: str | None = None
@@ -88,6 +91,7 @@ class Settings:
             calling_hours=values.get("calling_hours", DEFAULT_HOURS),
             attempt_cap=values.get("attempt_cap", ATTEMPT_CAP),
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
+            recent_activity_days=values.get("recent_activity_days", RECENT_DAYS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
             dial_command=values.get("dial_command"),
@@ -104,6 +108,7 @@ class Settings:
             "calling_hours": str(self.calling_hours).replace("–", "-"),
             "attempt_cap": self.attempt_cap,
             "untouched_hours": self.untouched_hours,
+            "recent_activity_days": self.recent_activity_days,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),

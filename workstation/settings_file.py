@@ -27,6 +27,10 @@ SETTINGS: dict[str, tuple[str, str | None]] = {
     "calling_hours": ("local hours a person may be called", "WORKSTATION_CALLING_HOURS"),
     "attempt_cap": ("unanswered calls before Nurture", "WORKSTATION_ATTEMPT_CAP"),
     "untouched_hours": ("untouched-leads threshold, hours", "WORKSTATION_UNTOUCHED_HOURS"),
+    "recent_activity_days": (
+        "days Contacted – Recent Activity lasts (marketing stays away)",
+        "WORKSTATION_RECENT_ACTIVITY_DAYS",
+    ),
     "theme": ("the app's theme", "WORKSTATION_THEME"),
     "dial_command": ("command that dials a number", "WORKSTATION_DIAL_COMMAND"),
     "keys": ("key bindings by id", None),

@@ -11,6 +11,7 @@ from workstation.store.values.calling_window import CallingHours
 
 MAX_ATTEMPT_CAP = 100
 MAX_UNTOUCHED_HOURS = 10 * 366 * 24  # ten years, as `workstation untouched --hours`
+MAX_RECENT_ACTIVITY_DAYS = 366
 
 _BINDING_ID = re.compile(r"[a-z_]+(\.[a-z_]+)+")
 _KEY = re.compile(r"[a-z0-9_+-]+|.")  # "ctrl+n", "f2", "question_mark", or one character
@@ -26,6 +27,7 @@ class SettingsModel(BaseModel):
     calling_hours: CallingHours | None = None
     attempt_cap: int | None = Field(None, ge=1, le=MAX_ATTEMPT_CAP)
     untouched_hours: float | None = Field(None, ge=0, le=MAX_UNTOUCHED_HOURS, allow_inf_nan=False)
+    recent_activity_days: int | None = Field(None, ge=1, le=MAX_RECENT_ACTIVITY_DAYS)
     theme: str | None = None
     dial_command: str | None = Field(None, min_length=1)
     keys: dict[str, str] | None = None

@@ -131,10 +131,13 @@ class WorkstationApp(KeysInOrder):
 
         def failed(error: Exception) -> None:
             show_store_error(
-                self, error, severity="warning", failed_to="expire Contacted – Recent Activity"
+                self.screen,
+                error,
+                severity="warning",
+                failed_to="expire Contacted – Recent Activity",
             )
 
-        in_thread(self, expire, _nothing, group="expire-recent-activity", on_error=failed)
+        in_thread(self.screen, expire, _nothing, group="expire-recent-activity", on_error=failed)
 
     def _import_for_first_keys(self) -> None:
         """In the loading thread, once the store is there: the modules the first keys

@@ -19,7 +19,8 @@ def register(commands) -> None:
     parser = commands.add_parser(
         "export",
         help="write records as CSV, JSON or an Excel workbook",
-        description="Write records under Salesforce's field names. CSV to a file starts with "
+        description="Write records under Salesforce's field names (suppression: the people "
+        "marketing\nmust exclude, leads and contacts in one list). CSV to a file starts with "
         "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
         "and dates\nas they are. --for salesforce writes the CSV Data Loader loads as it is: "
         "don't open\nit in a spreadsheet first (it would rewrite phones, ZIP codes and dates).",

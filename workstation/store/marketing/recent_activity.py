@@ -13,10 +13,11 @@ to marketing.
 
 `find_expiring` says what would move, `apply` moves it (checking each lead again under its
 row lock: a call logged in between keeps it Contacted), `sweep` does both. Nobody need run
-a command: the app sweeps when it starts and every few minutes while it is open, and
-`workstation recycle` sweeps with its other moves. The sweep reads the partial index of the
-Contacted leads (`ix_lead_contacted`) and only the part past the window, and takes the
-write lock only when something expires, so running it often costs next to nothing.
+a command: the app sweeps when it starts and every few minutes while it is open; the moves
+are `Move`s, as marketing's other rules (recycling) list theirs. The sweep reads the
+partial index of the Contacted leads (`ix_lead_contacted`) and only the part past the
+window, and takes the write lock only when something expires, so running it often costs
+next to nothing.
 
 Contacts have no status: a contact is "recently contacted" while its last connected call is
 within the window, computed when asked (`exports.suppression`), so there is nothing to expire.

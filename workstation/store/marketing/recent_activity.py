@@ -45,7 +45,7 @@ from workstation.store.reference import (
 from workstation.store.rows import RECENT_DAYS
 from workstation.store.tables import table_of
 
-BATCH = 500  # leads moved per transaction: a long sweep never holds the write lock long
+BATCH = 200  # leads moved per transaction: a long sweep never holds the write lock long
 
 lead = table_of(Lead).c
 _activity, _disposition = table_of(Activity), table_of(Disposition)
@@ -111,35 +111,45 @@ def find_expiring(
 ) -> list[Move]:
     """The Contacted leads with no activity within `days` of `now`, and where each goes."""
     statement = EXPIRING if limit is None else EXPIRING.limit(limit)
-    rows = session.execute(statement, {"cutoff": cutoff(now, days)}).all()
+    rows = sorted(session.execute(statement, {"cutoff": cutoff(now, days)}).all())
+    before = _statuses_before(session, [id_ for id_, _, _ in rows])
     why = reason(days)
     return [
-        Move("lead", id_, f"{first} {last}" if first else last, CONTACTED,
-             _status_before(session, id_), why)
-        for id_, first, last in sorted(rows)
-    ]  # fmt: skip
+        Move("lead", id_, f"{first} {last}" if first else last, CONTACTED, before[id_], why)
+        for id_, first, last in rows
+    ]
 
 
-def _status_before(session: Session, lead_id: int) -> str:
-    """What the lead was before it last became Contacted: that status if it is an open
-    one other than Open, else Working."""
-    before = session.execute(
-        select(col(History.old_value))
-        .where(
-            col(History.entity) == "lead",
-            col(History.entity_id) == lead_id,
-            col(History.field) == "status",
-            col(History.new_value) == CONTACTED,
+def _statuses_before(session: Session, lead_ids: list[int]) -> dict[int, str]:
+    """What each lead goes back to: the status it had before it last became Contacted (its
+    history says) when that is an open one other than Open, else Working."""
+    reopening = {
+        name
+        for name, closed in session.execute(
+            select(col(LeadStatus.name), col(LeadStatus.is_closed) | col(LeadStatus.is_converted))
         )
-        .order_by(col(History.at).desc(), col(History.id).desc())
-        .limit(1)
-    ).scalar()
-    if before is None or before in (DEFAULT_STATUS, CONTACTED):
-        return WORKING
-    flags = session.get(LeadStatus, before)
-    if flags is None or flags.is_closed or flags.is_converted:
-        return WORKING
+        if not closed and name not in (DEFAULT_STATUS, CONTACTED)
+    }
+    before: dict[int, str] = dict.fromkeys(lead_ids, WORKING)
+    for chunk in _chunks(lead_ids):
+        rows = session.execute(
+            select(col(History.entity_id), col(History.old_value))
+            .where(
+                col(History.entity) == "lead",
+                col(History.entity_id).in_(chunk),
+                col(History.field) == "status",
+                col(History.new_value) == CONTACTED,
+            )
+            .order_by(col(History.at), col(History.id))
+        )
+        for lead_id, old in rows:  # oldest first: the last one read is the latest
+            before[lead_id] = old if old in reopening else WORKING
     return before
+
+
+def _chunks(ids: list[int], size: int = BATCH) -> list[list[int]]:
+    """`ids` in lists short enough for one IN (...) each."""
+    return [ids[at : at + size] for at in range(0, len(ids), size)]
 
 
 def apply(
@@ -153,11 +163,19 @@ def apply(
     """Make the moves `find_expiring` found, in the caller's transaction; return the ones
     made. A lead no longer Contacted, or active since (a call logged in between), stays."""
     since = cutoff(now, days)
+    wanted = [move for move in moves if move.kind == "lead"]
+    leads: dict[int, Lead] = {}
+    for chunk in _chunks([move.id for move in wanted]):
+        locked = (
+            select(Lead)
+            .where(col(Lead.id).in_(chunk))
+            .with_for_update()
+            .execution_options(populate_existing=True)  # as read under the lock
+        )
+        leads |= {lead.id: lead for lead in session.execute(locked).scalars() if lead.id}
     done: list[Move] = []
-    for move in moves:
-        if move.kind != "lead":
-            continue
-        record = session.get(Lead, move.id, with_for_update=True)
+    for move in wanted:
+        record = leads.get(move.id)
         if record is None or record.status != CONTACTED:
             continue
         if record.last_activity_at is not None and record.last_activity_at >= since:

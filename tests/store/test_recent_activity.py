@@ -174,6 +174,11 @@ def test_sweep_finds_and_applies_in_one_transaction(engine):
         assert session.get(Lead, lead_id).status == reference.WORKING
 
 
+def test_sweep_goes_on_batch_after_batch(engine):
+    first, second = _called_lead(engine), _called_lead(engine)
+    assert [m.id for m in sweep(engine, CALLED + 31 * DAY, batch=1)] == [first, second]
+
+
 @pytest.mark.parametrize("days", [0, -1])
 def test_a_window_of_no_days_is_refused(engine, days):
     from workstation.store.errors import StoreError

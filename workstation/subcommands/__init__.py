@@ -40,6 +40,7 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "lead",
     "config",
     "serve",
 )

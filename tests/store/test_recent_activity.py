@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from tests.factories import NOW, make_lead, make_rep
+from tests.store.test_team_logins import team  # noqa: F401  (the fixture)
 from workstation.store import reference
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.emails import log_email
@@ -203,3 +204,33 @@ def test_finding_them_reads_the_contacted_index(sqlite_engine):
     assert "ix_lead_contacted" in plan, plan
     assert plan.count("SEARCH lead USING INDEX ix_lead_contacted") == 2, plan
     assert "SCAN" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_in_team_mode_each_app_sweeps_what_its_rep_may_change(team):  # noqa: F811
+    """A rep's login may change only their leads and the pool's, and writes history only
+    as themselves: their app's sweep moves those; a manager's moves the rest."""
+    from sqlalchemy import update
+
+    leads = [team["rileys"], team["sams"], team["pool"]]
+    with Session(team["engines"]["owner"]) as session:
+        session.execute(
+            update(Lead)
+            .where(col(Lead.id).in_(leads))
+            .values(status=reference.CONTACTED, last_activity_at=NOW - 31 * DAY)
+        )
+        session.commit()
+    riley, boss = team["riley"], team["boss"]
+    moved = sweep(team["engines"]["riley"], NOW, rep_id=riley.id, owner_id=riley.id)
+    assert sorted(m.id for m in moved) == sorted([team["rileys"], team["pool"]])
+    moved = sweep(team["engines"]["boss"], NOW, rep_id=boss.id)
+    assert [m.id for m in moved] == [team["sams"]]
+    with Session(team["engines"]["owner"]) as session:
+        rows = session.execute(
+            select(col(History.entity_id), col(History.rep_id)).where(
+                col(History.field) == "status", col(History.new_value) == reference.WORKING
+            )
+        ).all()
+    assert sorted(rows) == sorted(
+        [(team["rileys"], riley.id), (team["pool"], riley.id), (team["sams"], boss.id)]
+    )

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, bindparam, func, select, text, union_all
+from sqlalchemy import ColumnElement, Engine, bindparam, func, or_, select, text, union_all
 from sqlmodel import Session, col
 
 from workstation.store.changes import change_lead
@@ -71,6 +71,11 @@ EXPIRING = union_all(
     _CONTACTED.where(lead.last_activity_at.is_(None)),
     _CONTACTED.where(lead.last_activity_at < bindparam("cutoff")),
 )
+_MINE = or_(lead.owner_id == bindparam("owner_id"), lead.owner_id.is_(None))
+_MINE_EXPIRING = union_all(
+    _CONTACTED.where(lead.last_activity_at.is_(None), _MINE),
+    _CONTACTED.where(lead.last_activity_at < bindparam("cutoff"), _MINE),
+)
 
 
 def last_spoken_to(
@@ -107,11 +112,20 @@ def reason(days: int) -> str:
 
 
 def find_expiring(
-    session: Session, now: datetime, *, days: int = RECENT_DAYS, limit: int | None = None
+    session: Session,
+    now: datetime,
+    *,
+    days: int = RECENT_DAYS,
+    limit: int | None = None,
+    owner_id: int | None = None,
 ) -> list[Move]:
-    """The Contacted leads with no activity within `days` of `now`, and where each goes."""
-    statement = EXPIRING if limit is None else EXPIRING.limit(limit)
-    rows = sorted(session.execute(statement, {"cutoff": cutoff(now, days)}).all())
+    """The Contacted leads with no activity within `days` of `now`, and where each goes;
+    with `owner_id`, only that rep's and the pool's (the leads a rep may change)."""
+    statement = EXPIRING if owner_id is None else _MINE_EXPIRING
+    if limit is not None:
+        statement = statement.limit(limit)
+    values = {"cutoff": cutoff(now, days), "owner_id": owner_id}
+    rows = sorted(session.execute(statement, values).all())
     before = _statuses_before(session, [id_ for id_, _, _ in rows])
     why = reason(days)
     return [
@@ -187,18 +201,28 @@ def apply(
 
 
 def sweep(
-    engine: Engine, now: datetime, *, days: int = RECENT_DAYS, batch: int = BATCH
+    engine: Engine,
+    now: datetime,
+    *,
+    days: int = RECENT_DAYS,
+    batch: int = BATCH,
+    rep_id: int | None = None,
+    owner_id: int | None = None,
 ) -> list[Move]:
     """Expire every Contacted lead past the window, `batch` per transaction; the moves
-    made. Finds them first with a plain read: nothing to expire takes no write lock."""
+    made. Finds them first with a plain read: nothing to expire takes no write lock.
+
+    `rep_id`: who the history names (an app's rep: in team mode a login writes history
+    only as itself); `owner_id`: only that rep's leads and the pool's (a rep's app: their
+    login may change no other), None for all of them (a manager's app, `recycle`)."""
     made: list[Move] = []
     while True:
         with Session(engine) as session:
-            found = find_expiring(session, now, days=days, limit=batch)
+            found = find_expiring(session, now, days=days, limit=batch, owner_id=owner_id)
         if not found:
             return made
         with write_session(engine) as session:
-            done = apply(session, found, None, now, days=days)
+            done = apply(session, found, rep_id, now, days=days)
         made += done
         if len(found) < batch or not done:
             return made

@@ -113,8 +113,9 @@ class WorkstationApp(KeysInOrder):
     def expire_recent_activity(self) -> None:
         """Move the leads whose Contacted – Recent Activity has run out back to what they
         were, in a thread (it waits for the store while a cold start loads it). Cheap when
-        nothing expires: one read of a small index, no write lock. A database this app
-        cannot write (a read-only file) is left as it is."""
+        nothing expires: one read of a small index, no write lock. A manager's app moves
+        them all, a rep's their own and the pool's, each in the rep's name; a database this
+        app cannot write (a read-only file) is left as it is."""
         from workstation.work import in_thread, show_store_error
 
         store = self.store
@@ -126,8 +127,12 @@ class WorkstationApp(KeysInOrder):
             engine = store.engine
             if is_read_only(engine):
                 return 0
-            now, days = store.clock(), store.settings.recent_activity_days
-            return len(sweep(engine, now, days=days))
+            now, days, rep = store.clock(), store.settings.recent_activity_days, store.working_rep
+            if rep is None:  # an empty database: nobody to name, nothing to expire
+                return len(sweep(engine, now, days=days))
+            # A rep's app moves what the rep may change (team mode holds them to it).
+            mine = None if rep.is_manager else rep.id
+            return len(sweep(engine, now, days=days, rep_id=rep.id, owner_id=mine))
 
         def failed(error: Exception) -> None:
             show_store_error(

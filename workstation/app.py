@@ -8,6 +8,10 @@ database not open, ends saying why.
 
 The settings give the theme and the keymap (binding id → keys); a theme picked from the
 command palette ("Theme") is written back to the settings file.
+
+While it runs, the app expires "Contacted – Recent Activity" past its window
+(`store.marketing.recent_activity`): once it has started, then every `EXPIRY_EVERY`
+seconds, in a thread; nobody has to run a command for it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from workstation.keys_in_order import KeysInOrder
 from workstation.screens.search_commands import RecordSearch
 from workstation.store.clock import utcnow
 from workstation.store.rows import PAGE_SIZE, RepInfo
+
+EXPIRY_EVERY = 600  # seconds between two sweeps of Contacted – Recent Activity
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -101,6 +107,42 @@ class WorkstationApp(KeysInOrder):
             gc.freeze()
             gc.enable()
         self.store.start_loading()
+        self.expire_recent_activity()
+        self.set_interval(EXPIRY_EVERY, self.expire_recent_activity, name="expire-recent-activity")
+
+    def expire_recent_activity(self) -> None:
+        """Move the leads whose Contacted – Recent Activity has run out back to what they
+        were, in a thread (it waits for the store while a cold start loads it). Cheap when
+        nothing expires: one read of a small index, no write lock. A manager's app moves
+        them all, a rep's their own and the pool's, each in the rep's name; a database this
+        app cannot write (a read-only file) is left as it is."""
+        from workstation.work import in_thread, show_store_error
+
+        store = self.store
+
+        def expire() -> int:
+            from workstation.store.db import is_read_only
+            from workstation.store.marketing.recent_activity import sweep
+
+            engine = store.engine
+            if is_read_only(engine):
+                return 0
+            now, days, rep = store.clock(), store.settings.recent_activity_days, store.working_rep
+            if rep is None:  # an empty database: nobody to name, nothing to expire
+                return len(sweep(engine, now, days=days))
+            # A rep's app moves what the rep may change (team mode holds them to it).
+            mine = None if rep.is_manager else rep.id
+            return len(sweep(engine, now, days=days, rep_id=rep.id, owner_id=mine))
+
+        def failed(error: Exception) -> None:
+            show_store_error(
+                self.screen,
+                error,
+                severity="warning",
+                failed_to="expire Contacted – Recent Activity",
+            )
+
+        in_thread(self.screen, expire, _nothing, group="expire-recent-activity", on_error=failed)
 
     def _import_for_first_keys(self) -> None:
         """In the loading thread, once the store is there: the modules the first keys
@@ -309,3 +351,7 @@ def start_app(
 
     engine = open_engine(settings.database_url, create=True)  # the first run makes it
     return make_app(settings, engine, clock, app_class=app_class)
+
+
+def _nothing(_result: object) -> None:
+    pass

@@ -1,6 +1,6 @@
 """Settings: which database, who is working, and how the team works (phone region, calling
 hours, attempt cap, untouched threshold, the Name promotion threshold and the ignored-lead
-SLA, theme, keys, the dial command).
+SLA, the recent-activity window, theme, keys, the dial command).
 
 Each value comes from the first of: a command-line flag, the environment
 (`WORKSTATION_DB`, `WORKSTATION_REP`, …: `settings_file.SETTINGS`), the settings file
@@ -17,6 +17,7 @@ from typing import Any
 
 from workstation.locations import default_database_url, default_settings_path
 from workstation.passwords import remember
+from workstation.store.rows import RECENT_DAYS
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
     ATTEMPT_CAP_CEILING,
@@ -54,6 +55,7 @@ class Settings:
     untouched_hours: float = UNTOUCHED_HOURS
     name_threshold: int = NAME_THRESHOLD  # score that promotes a Name (`recycle`)
     ignored_days: int = IGNORED_DAYS  # days an owner may ignore a lead (`recycle`)
+    recent_activity_days: int = RECENT_DAYS  # Contacted – Recent Activity lasts this long
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
     dial_command: str | None = None
@@ -110,6 +112,7 @@ class Settings:
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
             name_threshold=values.get("name_threshold", NAME_THRESHOLD),
             ignored_days=values.get("ignored_days", IGNORED_DAYS),
+            recent_activity_days=values.get("recent_activity_days", RECENT_DAYS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
             dial_command=values.get("dial_command"),
@@ -132,6 +135,7 @@ class Settings:
             "untouched_hours": self.untouched_hours,
             "name_threshold": self.name_threshold,
             "ignored_days": self.ignored_days,
+            "recent_activity_days": self.recent_activity_days,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),

@@ -32,6 +32,7 @@ def test_config_shows_the_file_and_the_defaults(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "config")
     assert code == 0 and out.startswith(f"Settings file: {path} (none there")
     assert re.search(r"^attempt_cap +6 ", out, re.MULTILINE)
+    assert shown["settings"]["recent_activity_days"]["value"] == 30
 
 
 def test_caps_by_lead_source_are_settings(capsys, tmp_path, monkeypatch):
@@ -55,6 +56,21 @@ def test_caps_by_lead_source_are_settings(capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "config")
     assert code == 1
     assert "sources.Web.attempt_cap: input should be greater than or equal to 1, not 0" in err
+
+
+def test_the_recent_activity_window_from_the_file_and_the_environment(
+    capsys, tmp_path, monkeypatch
+):
+    path = tmp_path / "settings.toml"
+    path.write_text("recent_activity_days = 45\n", encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(path))
+    shown = _config(capsys)["settings"]
+    assert shown["recent_activity_days"] == {"value": 45, "source": "file"}
+    monkeypatch.setenv("WORKSTATION_RECENT_ACTIVITY_DAYS", "14")
+    assert _config(capsys)["settings"]["recent_activity_days"] == {
+        "value": 14,
+        "source": "environment",
+    }
 
 
 def test_a_flag_beats_the_environment_which_beats_the_file(capsys, tmp_path, monkeypatch):
@@ -105,6 +121,10 @@ def test_a_password_in_the_database_url_is_not_shown(capsys, monkeypatch):
     ("text", "says"),
     [
         ("attempt_cap = 0\n", "attempt_cap: input should be greater than or equal to 1, not 0"),
+        (
+            "recent_activity_days = 0\n",
+            "recent_activity_days: input should be greater than or equal to 1, not 0",
+        ),
         ('attempt_cap = "six"\n', "attempt_cap: input should be a valid integer"),
         ('calling_hours = "21:00-08:00"\n', "calling_hours: the calling hours must open before"),
         ('calling_hours = "9 to 5"\n', "calling_hours: '9 to 5' is not two times such as"),

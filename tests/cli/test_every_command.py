@@ -221,6 +221,13 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     ):  # fmt: skip
         assert json.loads(_ok(capsys, *db, "export", kind, "--format", "json")), kind
         assert list(csv.DictReader(io.StringIO(_ok(capsys, *db, "export", kind)))), kind
+    suppressed = json.loads(_ok(capsys, *db, "export", "suppression", "--format", "json"))
+    assert {"Recent Activity", "Do Not Call"} <= {
+        reason for row in suppressed for reason in row["SuppressionReason"].split("; ")
+    }
+    listed = tmp_path / "suppression.csv"
+    _ok(capsys, *db, "export", "suppression", "-o", str(listed))
+    assert len(list(csv.DictReader(listed.open(encoding="utf-8-sig")))) == len(suppressed)
     for kind in ("leads", "contacts", "accounts", "opportunities", "activities"):
         for_salesforce = _ok(
             capsys, *db, "export", kind, "--for", "salesforce", "--status-map", "Open=New"

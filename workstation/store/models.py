@@ -36,6 +36,9 @@ CALLBACK = f"{OWNED} AND callback_at IS NOT NULL"
 POOL = f"owner_id IS NULL AND {OPEN_CALLABLE}"
 # Literal, not a bound value: SQLite matches a partial index's WHERE only to literal terms.
 NURTURE = "owner_id IS NOT NULL AND status = 'Archived – Developing / Nurturing'"
+# Leads sales spoke to lately ("Contacted – Recent Activity"), which expire by themselves
+# (`marketing.recent_activity`): few of them, so the sweep that looks for expired ones is cheap.
+RECENTLY_CONTACTED = "status = 'Contacted – Recent Activity'"
 # Owned leads only: the pool's leads (most of an import, two thirds of data set L's matches)
 # are nobody's to touch, and would only make the index larger and every new lead dearer.
 UNTOUCHED = (
@@ -292,6 +295,13 @@ class Lead(SQLModel, table=True):
             "last_activity_at",
             sqlite_where=text("owner_id IS NOT NULL"),
             postgresql_where=text("owner_id IS NOT NULL"),
+        ),
+        # Contacted – Recent Activity by last activity: the ones past the window expire.
+        Index(
+            "ix_lead_contacted",
+            "last_activity_at",
+            sqlite_where=text(RECENTLY_CONTACTED),
+            postgresql_where=text(RECENTLY_CONTACTED),
         ),
         # A rep's recycled leads, newest first.
         Index(

@@ -10,7 +10,8 @@ from workstation.subcommands import open_engine, settings
 
 KINDS = (
     "leads, contacts, accounts, opportunities, opportunity-contact-roles, campaigns, "
-    "campaign-members, activities, history"
+    "campaign-members, activities, history, or suppression (the people marketing must "
+    "leave alone: spoken to by sales within recent_activity_days, do-not-call, opted out)"
 )
 
 
@@ -18,7 +19,8 @@ def register(commands) -> None:
     parser = commands.add_parser(
         "export",
         help="write records as CSV, JSON or an Excel workbook",
-        description="Write records under Salesforce's field names. CSV to a file starts with "
+        description="Write records under Salesforce's field names (suppression: the people "
+        "marketing\nmust exclude, leads and contacts in one list). CSV to a file starts with "
         "a BOM,\nso Excel reads it as UTF-8; for a spreadsheet, xlsx keeps phones, ZIP codes "
         "and dates\nas they are. --for salesforce writes the CSV Data Loader loads as it is: "
         "don't open\nit in a spreadsheet first (it would rewrite phones, ZIP codes and dates).",
@@ -75,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         return _for_salesforce(args)
     if args.status_map:
         raise StoreError("--status-map is for --for salesforce")
+    if args.kind == "suppression":
+        return _suppression(args)
     export_columns(args.kind)  # an unknown kind fails before a file is created
     if args.format == "xlsx" and not args.output:
         raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
@@ -122,4 +126,38 @@ def _for_salesforce(args: argparse.Namespace) -> int:
         print(f"{count:,} {args.kind} written to {args.output} for Data Loader", file=sys.stderr)
     for line in cut.lines():
         print(line, file=sys.stderr)
+    return 0
+
+
+def _suppression(args: argparse.Namespace) -> int:
+    """The suppression list at the command's "now", over the settings' window."""
+    from workstation.store.db import database_files
+    from workstation.store.errors import StoreError
+    from workstation.store.exports.suppression import (
+        SUPPRESSION_COLUMNS,
+        export_suppression,
+        export_suppression_workbook,
+    )
+    from workstation.store.outputs import first_line_in, never_ours, open_output, open_output_bytes
+    from workstation.terminal import data_out
+
+    if args.format == "xlsx" and not args.output:
+        raise StoreError("--format xlsx writes a workbook: name its file with -o FILE")
+    config = settings(args)
+    now, days = args.clock(), config.recent_activity_days
+    engine = open_engine(config)
+    if not args.output:
+        export_suppression(engine, data_out(), now=now, fmt=args.format, days=days)
+        return 0
+    protect, advice = database_files(engine), "name a new file with -o"
+    if args.format == "xlsx":
+        with open_output_bytes(args.output, never_ours, protect=protect, advice=advice) as book:
+            count = export_suppression_workbook(engine, book, now=now, days=days)
+    else:
+        ours = first_line_in("[", "[]", ",".join(SUPPRESSION_COLUMNS))
+        with open_output(args.output, ours, protect=protect, advice=advice) as out:
+            if args.format == "csv":
+                out.write("\ufeff")  # Excel and LibreOffice read the file as UTF-8
+            count = export_suppression(engine, out, now=now, fmt=args.format, days=days)
+    print(f"{count:,} people to suppress written to {args.output}", file=sys.stderr)
     return 0

@@ -28,7 +28,9 @@ def register(commands) -> None:
         "  - a lead rejected by sales, unresponsive (attempt cap reached, no connect), or\n"
         "    ignored by its owner for ignored_days (owned, open, no activity since it was\n"
         "    assigned) returns to marketing: Nurture, or Name when it never engaged (no\n"
-        "    connected call, no campaign response); its owner is cleared.\n"
+        "    connected call, no campaign response); its owner is cleared;\n"
+        "  - a lead Contacted – Recent Activity with no activity for recent_activity_days\n"
+        "    goes back to the status it had before (the app does this by itself too).\n"
         "A second run moves nothing. Managers (or, with no reps yet, nobody) run it.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         name_threshold=config.name_threshold,
         ignored_days=config.ignored_days,
         attempt_cap=config.attempt_cap,
+        recent_activity_days=config.recent_activity_days,
     )
     moves = recycle(
         engine,

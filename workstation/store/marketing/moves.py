@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from workstation.store.changes import change_contact, change_lead
 from workstation.store.models import Contact, Lead
+from workstation.store.rows import RECENT_DAYS
 from workstation.store.values.rules import ATTEMPT_CAP, IGNORED_DAYS, NAME_THRESHOLD
 
 PROMOTED = "promoted"  # a Name handed to sales
@@ -27,11 +28,13 @@ RETURNED = "returned"  # a lead handed back to marketing
 @dataclass(frozen=True, slots=True)
 class RecycleRules:
     """The figures recycling follows (the settings `name_threshold`, `ignored_days`,
-    `attempt_cap`: the cap of a lead source without a policy of its own)."""
+    `attempt_cap`: the cap of a lead source without a policy of its own;
+    `recent_activity_days`: how long Contacted – Recent Activity lasts)."""
 
     name_threshold: int = NAME_THRESHOLD
     ignored_days: int = IGNORED_DAYS
     attempt_cap: int = ATTEMPT_CAP
+    recent_activity_days: int = RECENT_DAYS
 
 
 @dataclass(frozen=True, slots=True)

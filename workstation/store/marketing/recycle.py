@@ -15,11 +15,18 @@ from workstation.store.db import write_session
 from workstation.store.marketing.demotion import find_ignored, find_rejected, find_unresponsive
 from workstation.store.marketing.moves import Finder, Move, RecycleRules, make_move
 from workstation.store.marketing.promotion import find_promotions
+from workstation.store.marketing.recent_activity import find_expired
 from workstation.store.models import utcnow
 from workstation.store.permissions import require_manager
 
 # In order: a record two finders would move is moved by the first only.
-FINDERS: tuple[Finder, ...] = (find_promotions, find_rejected, find_unresponsive, find_ignored)
+FINDERS: tuple[Finder, ...] = (
+    find_promotions,
+    find_rejected,
+    find_unresponsive,
+    find_ignored,
+    find_expired,
+)
 
 
 def due_moves(

@@ -5,6 +5,8 @@ pinned at 80×24 and 120×40."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -15,6 +17,7 @@ from tests.opportunity_factories import build_opp_world
 from tests.ui.conftest import settle, until
 from workstation.app import make_app
 from workstation.config import Settings
+from workstation.screens import new_lead
 from workstation.screens.contact_roles import ContactRolesDialog
 from workstation.screens.keys import key_sections
 from workstation.screens.new_lead import NewLeadDialog
@@ -22,6 +25,7 @@ from workstation.screens.pick_filter import PickFilterDialog
 from workstation.screens.record_page import RecordPageScreen
 from workstation.screens.reference_dialog import ReferenceDialog
 from workstation.store.filters.saved import FilterSpec, add_filter
+from workstation.store.imports.entry import enter_lead
 from workstation.store.lifecycle.moves import Move, move_opportunity
 from workstation.store.lifecycle.new_opportunity import new_opportunity
 from workstation.store.lifecycle.references import set_reference, use_reference
@@ -211,6 +215,52 @@ async def test_L_in_the_queue_enters_a_lead_and_bad_input_keeps_what_was_typed(
     with Session(sqlite_engine) as session:
         lead = session.execute(select(Lead).where(Lead.last_name == "Lovelace")).scalar_one()
     assert (lead.first_name, lead.phone, lead.owner_id) == ("Ada", "+14155550134", world.rep)
+
+
+async def test_enter_pressed_again_while_the_lead_is_saved_enters_it_once(
+    sqlite_engine, sqlite_url, monkeypatch
+):
+    """A rep's fast fingers: Enter, Enter, Esc, Enter while the lead is being saved. One
+    lead, one line, and the queue stays (each later Enter used to run the entry again and
+    each answer, and Esc, dismiss again: the queue popped, then the app crashed on an
+    empty screen stack)."""
+    build_opp_world(sqlite_engine, kim=False)
+    app = make_app(
+        Settings(database_url=sqlite_url, rep_name="Riley Rep"), sqlite_engine, clock=lambda: NOW
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"Babbage", "tab", "tab", "tab", *"cb@engines.example")
+        saving = threading.Event()  # the save takes as long as the Enters take to press
+
+        calls: list[str] = []
+
+        def slow_entry(*args, **kwargs):
+            calls.append("started")
+            saving.wait(timeout=10)
+            try:
+                return enter_lead(*args, **kwargs)
+            finally:
+                calls.append("done")
+
+        monkeypatch.setattr(new_lead, "enter_lead", slow_entry)
+        await pilot.press("enter", "enter", "escape", "enter")
+        saving.set()
+        # A superseded worker counts as finished while its thread still runs: wait for them.
+        await until(pilot, lambda: calls.count("done") == calls.count("started"), "the saves")
+        await settle(pilot)
+        assert calls == ["started", "done"]  # one save, however many Enters
+        assert app.screen is queue
+        said = [n.message for n in app._notifications]
+        assert len([m for m in said if " entered: " in m or m.startswith("Already")]) == 1, said
+    with Session(sqlite_engine) as session:
+        count = session.execute(
+            select(func.count()).where(Lead.email == "cb@engines.example")
+        ).scalar_one()
+    assert count == 1
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

@@ -17,7 +17,7 @@ from tests.opportunity_factories import build_opp_world
 from tests.ui.conftest import settle, until
 from workstation.app import make_app
 from workstation.config import Settings
-from workstation.screens import new_lead
+from workstation.screens import new_lead, reference_dialog
 from workstation.screens.contact_roles import ContactRolesDialog
 from workstation.screens.keys import key_sections
 from workstation.screens.new_lead import NewLeadDialog
@@ -141,6 +141,38 @@ async def test_f_on_a_customer_contact_marks_a_reference_and_logs_a_use_with_the
     with Session(sqlite_engine) as session:
         jane = session.get(Contact, world.jane)
         assert jane is not None and jane.reference_use_count == 5
+
+
+async def test_enter_pressed_again_while_a_use_is_logged_logs_it_once(sqlite_engine, monkeypatch):
+    world = build_opp_world(sqlite_engine, kim=False)
+    _customer(sqlite_engine, world)
+    set_reference(sqlite_engine, contact_id=world.jane, kind="public", rep_id=world.rep, at=NOW)
+    app = HostApp(sqlite_engine)
+    logging = threading.Event()  # the use takes as long as the Enters take to press
+    calls: list[str] = []
+
+    def slow_use(*args, **kwargs):
+        calls.append("started")
+        logging.wait(timeout=10)
+        try:
+            return use_reference(*args, **kwargs)
+        finally:
+            calls.append("done")
+
+    monkeypatch.setattr(reference_dialog, "use_reference", slow_use)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReferenceDialog(world.jane))
+        await pilot.pause()
+        app.screen.query_one("#ref-note").focus()
+        await pilot.press(*"Initech call", "enter", "enter", "enter")
+        logging.set()
+        await until(pilot, lambda: calls.count("done") == calls.count("started"), "the uses")
+        await settle(pilot)
+        assert calls == ["started", "done"]
+        assert "Use " in _shown(app, "#ref-said")
+    with Session(sqlite_engine) as session:
+        jane = session.get(Contact, world.jane)
+        assert jane is not None and jane.reference_use_count == 1
 
 
 async def test_a_refused_reference_says_why_in_the_dialog(sqlite_engine):

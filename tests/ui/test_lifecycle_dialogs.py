@@ -10,9 +10,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
+from textual.widgets import OptionList
 
 from tests.convert_factories import HostApp
-from tests.factories import NOW, make_lead
+from tests.factories import NOW, make_lead, make_rep
 from tests.opportunity_factories import build_opp_world
 from tests.ui.conftest import settle, until
 from workstation.app import make_app
@@ -220,6 +221,39 @@ async def test_f_on_the_campaigns_screen_adds_a_saved_filters_leads(sqlite_engin
             select(func.count()).where(CampaignMember.campaign_id == world.webinar)
         ).scalar()
     assert members == 3
+
+
+async def test_f_offers_a_shared_filter_named_as_one_of_yours_and_adds_its_leads(sqlite_engine):
+    """Another manager's shared "Web pool" beside your own: both offered (their ids, not
+    their names, tell them apart: two options of one id crashed the screen), and the one
+    picked is the one whose leads join."""
+    from workstation.screens.campaigns import CampaignsScreen
+
+    world = _filter_world(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        other = make_rep(session, "Other Manager", role="manager").id
+        session.commit()
+    shared = FilterSpec("Web pool", shared=True, owner="pool", source="Event")
+    add_filter(sqlite_engine, rep_id=other, spec=shared)
+    app = HostApp(sqlite_engine, rep="Morgan Manager")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = CampaignsScreen()
+        await app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PickFilterDialog)
+        assert "shared by Other Manager" in str(
+            app.screen.query_one(OptionList).get_option_at_index(1).prompt
+        )
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: "1 added" in _shown(app, "#campaigns-status"), "the counts")
+    with Session(sqlite_engine) as session:
+        (lead_id,) = session.execute(
+            select(CampaignMember.lead_id).where(CampaignMember.campaign_id == world.webinar)
+        ).scalars()
+        assert session.get(Lead, lead_id).lead_source == "Event"
 
 
 async def test_L_in_the_queue_enters_a_lead_and_bad_input_keeps_what_was_typed(

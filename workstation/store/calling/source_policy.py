@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from workstation.store.db import write_session
 from workstation.store.models import Lead, SourcePolicy
 from workstation.store.permissions import require_manager
+from workstation.store.reference import LeadStatus
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
     ATTEMPT_CAP_CEILING,
@@ -146,6 +147,7 @@ def _policy(
     )  # fmt: skip
 
 
+_CLOSED = select(col(LeadStatus.name)).where(col(LeadStatus.is_closed))
 _FINISHED = (
     select(
         col(Lead.lead_source),
@@ -154,7 +156,8 @@ _FINISHED = (
     )
     .where(
         col(Lead.lead_source).is_not(None),
-        or_(col(Lead.is_converted), col(Lead.is_open).is_(False)),
+        # Closed by its status: not `is_open`, which a Name marketing holds lacks too.
+        or_(col(Lead.is_converted), col(Lead.status).in_(_CLOSED)),
     )
     .group_by(col(Lead.lead_source))
 )

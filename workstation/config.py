@@ -96,6 +96,17 @@ class Settings:
         for source, layer in reversed(layers):  # the defaults, then each layer over them
             for key, value in layer.items():
                 values[key], sources[key] = value, source
+        floor = values.get("attempt_cap_floor", ATTEMPT_CAP_FLOOR)
+        ceiling = values.get("attempt_cap_ceiling", ATTEMPT_CAP_CEILING)
+        if floor > ceiling:
+            from workstation.settings_file import SettingsError
+
+            raise SettingsError(
+                f"attempt_cap_floor {floor} ({sources.get('attempt_cap_floor', 'default')}) "
+                f"is above attempt_cap_ceiling {ceiling} "
+                f"({sources.get('attempt_cap_ceiling', 'default')}): a lead source's cap "
+                "can't be both"
+            )
         return cls(
             database_url=values.get("database_url") or default_database_url(),
             rep_name=values.get("rep"),

@@ -73,6 +73,25 @@ def test_the_recent_activity_window_from_the_file_and_the_environment(
     }
 
 
+def test_a_floor_above_the_ceiling_is_one_line_naming_where_each_came_from(
+    capsys, tmp_path, monkeypatch
+):
+    """Every source would get the floor, above the ceiling meant to bound it: refused, the
+    two settings maybe from different layers (the file's floor, the environment's cap)."""
+    path = tmp_path / "settings.toml"
+    path.write_text("attempt_cap_floor = 10\n", encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(path))
+    monkeypatch.setenv("WORKSTATION_ATTEMPT_CAP_CEILING", "4")
+    code, out, err = run(capsys, "config")
+    assert (code, out) == (1, "")
+    assert err == (
+        "workstation: attempt_cap_floor 10 (file) is above attempt_cap_ceiling 4 "
+        "(environment): a lead source's cap can't be both\n"
+    )
+    monkeypatch.setenv("WORKSTATION_ATTEMPT_CAP_CEILING", "10")  # equal: every source 10
+    assert _config(capsys)["settings"]["attempt_cap_ceiling"]["value"] == 10
+
+
 def test_a_flag_beats_the_environment_which_beats_the_file(capsys, tmp_path, monkeypatch):
     path = tmp_path / "settings.toml"
     path.write_text(

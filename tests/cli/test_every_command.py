@@ -153,6 +153,10 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     for form in ("json", "csv", "table"):
         _ok(capsys, *db, "untouched", "--format", form)
     assert "no policy stored yet" in _ok(capsys, *db, "sources")
+    code, out, err = run(capsys, *as_rep, "sources", "--refresh")  # the team's policy
+    assert (code, out) == (1, "") and "only managers may" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "no policy stored yet" in _ok(capsys, *db, "sources")
     policies = json.loads(_ok(capsys, *db, "sources", "--refresh", "--json"))
     assert policies and {p["attempt_cap_from"] for p in policies} <= {
         "measured", "floor", "ceiling", "default",

@@ -81,6 +81,14 @@ def _fed(header: list[str]) -> dict[str, list[str]]:
              "street": ["address_1_address_1", "address_2_address_1"],
              "status": ["status_label"]},
         ),
+        (  # a lead list's "Lead Name" alone is the person's (as it was before Close's)
+            ["Lead Name", "Company", "Email"],
+            {"full_name": ["Lead Name"], "company": ["Company"], "email": ["Email"]},
+        ),
+        (  # Close's contacts export: lead_name (the company) beside the person's name
+            ["lead_name", "name", "title"],
+            {"company": ["lead_name"], "full_name": ["name"], "title": ["title"]},
+        ),
         (  # Thunderbird's or Outlook's Display Name is a person's, without Close's prefix
             ["Display Name", "E-mail Address"],
             {"full_name": ["Display Name"], "email": ["E-mail Address"]},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -18,8 +19,10 @@ from workstation.store.calling.source_policy import (
     SourceRules,
     load_call_policy,
     refresh_source_policy,
+    stored_policies,
 )
 from workstation.store.models import History, Lead
+from workstation.store.permissions import PermissionDenied
 from workstation.store.reference import CONVERTED
 
 
@@ -171,3 +174,19 @@ def test_a_call_still_moves_a_contact(engine):
         contact_id = contact.id
     logged = log_call(engine, rep_id=rep, contact_id=contact_id, disposition="1", now=NOW)
     assert logged.lifecycle_stage == "Sales Qualified"
+
+
+def test_only_a_manager_measures_the_sources_again(engine):
+    """The policy is the team's: a rep's refresh (SQLite has no grants to stop it) is
+    refused before anything is stored; a manager's, or a system task's (no rep), stores."""
+    with Session(engine) as session:
+        _finished(session, "Web", 2, 18)
+        rep, manager = make_rep(session), make_rep(session, role="manager")
+        session.commit()
+        rep_id, manager_id = rep.id, manager.id
+    with pytest.raises(PermissionDenied, match="only managers may measure"):
+        refresh_source_policy(engine, SourceRules(), NOW, rep_id=rep_id)
+    assert stored_policies(engine) == []
+    assert [p.lead_source for p in refresh_source_policy(
+        engine, SourceRules(), NOW, rep_id=manager_id)] == ["Web"]  # fmt: skip
+    assert [p.lead_source for p in refresh_source_policy(engine, SourceRules(), NOW)] == ["Web"]

@@ -5,16 +5,20 @@ pinned at 80×24 and 120×40."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
+from textual.widgets import OptionList
 
 from tests.convert_factories import HostApp
-from tests.factories import NOW, make_lead
+from tests.factories import NOW, make_lead, make_rep
 from tests.opportunity_factories import build_opp_world
 from tests.ui.conftest import settle, until
 from workstation.app import make_app
 from workstation.config import Settings
+from workstation.screens import new_lead, reference_dialog
 from workstation.screens.contact_roles import ContactRolesDialog
 from workstation.screens.keys import key_sections
 from workstation.screens.new_lead import NewLeadDialog
@@ -22,6 +26,7 @@ from workstation.screens.pick_filter import PickFilterDialog
 from workstation.screens.record_page import RecordPageScreen
 from workstation.screens.reference_dialog import ReferenceDialog
 from workstation.store.filters.saved import FilterSpec, add_filter
+from workstation.store.imports.entry import enter_lead
 from workstation.store.lifecycle.moves import Move, move_opportunity
 from workstation.store.lifecycle.new_opportunity import new_opportunity
 from workstation.store.lifecycle.references import set_reference, use_reference
@@ -139,6 +144,38 @@ async def test_f_on_a_customer_contact_marks_a_reference_and_logs_a_use_with_the
         assert jane is not None and jane.reference_use_count == 5
 
 
+async def test_enter_pressed_again_while_a_use_is_logged_logs_it_once(sqlite_engine, monkeypatch):
+    world = build_opp_world(sqlite_engine, kim=False)
+    _customer(sqlite_engine, world)
+    set_reference(sqlite_engine, contact_id=world.jane, kind="public", rep_id=world.rep, at=NOW)
+    app = HostApp(sqlite_engine)
+    logging = threading.Event()  # the use takes as long as the Enters take to press
+    calls: list[str] = []
+
+    def slow_use(*args, **kwargs):
+        calls.append("started")
+        logging.wait(timeout=10)
+        try:
+            return use_reference(*args, **kwargs)
+        finally:
+            calls.append("done")
+
+    monkeypatch.setattr(reference_dialog, "use_reference", slow_use)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReferenceDialog(world.jane))
+        await pilot.pause()
+        app.screen.query_one("#ref-note").focus()
+        await pilot.press(*"Initech call", "enter", "enter", "enter")
+        logging.set()
+        await until(pilot, lambda: calls.count("done") == calls.count("started"), "the uses")
+        await settle(pilot)
+        assert calls == ["started", "done"]
+        assert "Use " in _shown(app, "#ref-said")
+    with Session(sqlite_engine) as session:
+        jane = session.get(Contact, world.jane)
+        assert jane is not None and jane.reference_use_count == 1
+
+
 async def test_a_refused_reference_says_why_in_the_dialog(sqlite_engine):
     world = build_opp_world(sqlite_engine, kim=False)
     app = HostApp(sqlite_engine)
@@ -186,6 +223,39 @@ async def test_f_on_the_campaigns_screen_adds_a_saved_filters_leads(sqlite_engin
     assert members == 3
 
 
+async def test_f_offers_a_shared_filter_named_as_one_of_yours_and_adds_its_leads(sqlite_engine):
+    """Another manager's shared "Web pool" beside your own: both offered (their ids, not
+    their names, tell them apart: two options of one id crashed the screen), and the one
+    picked is the one whose leads join."""
+    from workstation.screens.campaigns import CampaignsScreen
+
+    world = _filter_world(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        other = make_rep(session, "Other Manager", role="manager").id
+        session.commit()
+    shared = FilterSpec("Web pool", shared=True, owner="pool", source="Event")
+    add_filter(sqlite_engine, rep_id=other, spec=shared)
+    app = HostApp(sqlite_engine, rep="Morgan Manager")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = CampaignsScreen()
+        await app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PickFilterDialog)
+        assert "shared by Other Manager" in str(
+            app.screen.query_one(OptionList).get_option_at_index(1).prompt
+        )
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: "1 added" in _shown(app, "#campaigns-status"), "the counts")
+    with Session(sqlite_engine) as session:
+        (lead_id,) = session.execute(
+            select(CampaignMember.lead_id).where(CampaignMember.campaign_id == world.webinar)
+        ).scalars()
+        assert session.get(Lead, lead_id).lead_source == "Event"
+
+
 async def test_L_in_the_queue_enters_a_lead_and_bad_input_keeps_what_was_typed(
     sqlite_engine, sqlite_url
 ):
@@ -211,6 +281,52 @@ async def test_L_in_the_queue_enters_a_lead_and_bad_input_keeps_what_was_typed(
     with Session(sqlite_engine) as session:
         lead = session.execute(select(Lead).where(Lead.last_name == "Lovelace")).scalar_one()
     assert (lead.first_name, lead.phone, lead.owner_id) == ("Ada", "+14155550134", world.rep)
+
+
+async def test_enter_pressed_again_while_the_lead_is_saved_enters_it_once(
+    sqlite_engine, sqlite_url, monkeypatch
+):
+    """A rep's fast fingers: Enter, Enter, Esc, Enter while the lead is being saved. One
+    lead, one line, and the queue stays (each later Enter used to run the entry again and
+    each answer, and Esc, dismiss again: the queue popped, then the app crashed on an
+    empty screen stack)."""
+    build_opp_world(sqlite_engine, kim=False)
+    app = make_app(
+        Settings(database_url=sqlite_url, rep_name="Riley Rep"), sqlite_engine, clock=lambda: NOW
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"Babbage", "tab", "tab", "tab", *"cb@engines.example")
+        saving = threading.Event()  # the save takes as long as the Enters take to press
+
+        calls: list[str] = []
+
+        def slow_entry(*args, **kwargs):
+            calls.append("started")
+            saving.wait(timeout=10)
+            try:
+                return enter_lead(*args, **kwargs)
+            finally:
+                calls.append("done")
+
+        monkeypatch.setattr(new_lead, "enter_lead", slow_entry)
+        await pilot.press("enter", "enter", "escape", "enter")
+        saving.set()
+        # A superseded worker counts as finished while its thread still runs: wait for them.
+        await until(pilot, lambda: calls.count("done") == calls.count("started"), "the saves")
+        await settle(pilot)
+        assert calls == ["started", "done"]  # one save, however many Enters
+        assert app.screen is queue
+        said = [n.message for n in app._notifications]
+        assert len([m for m in said if " entered: " in m or m.startswith("Already")]) == 1, said
+    with Session(sqlite_engine) as session:
+        count = session.execute(
+            select(func.count()).where(Lead.email == "cb@engines.example")
+        ).scalar_one()
+    assert count == 1
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

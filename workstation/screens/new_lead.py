@@ -2,7 +2,8 @@
 last name and company, then first name, email, phone, title, lead source and campaign,
 and whether it is the rep's own (else it waits in the pool). It is taken in as an import
 takes a row (`store.imports.entry`); a value that cannot be used is said in one line and
-everything typed stays. Returns the store's `LeadEntered`, or None when cancelled.
+everything typed stays. While it is being saved, Enter and Esc wait for the answer (one
+lead, however fast the keys). Returns the store's `LeadEntered`, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class NewLeadDialog(ModalScreen[LeadEntered | None]):
     #new-lead-hint { color: $text-muted; }
     """
 
+    saving = False  # a save is under way: Enter again waits for its answer
+
     def compose(self) -> ComposeResult:
         with Vertical(id="new-lead-box") as box:
             box.border_title = "New lead"
@@ -74,6 +77,9 @@ class NewLeadDialog(ModalScreen[LeadEntered | None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
+        if self.saving:  # a rep's second Enter would enter it again and dismiss twice
+            return
+        self.saving = True
         typed = self._typed()
         mine = self.query_one("#new-lead-mine", Checkbox).value
 
@@ -92,7 +98,9 @@ class NewLeadDialog(ModalScreen[LeadEntered | None]):
 
     def _refused(self, error: Exception) -> None:
         """Said in one line; what was typed stays to be fixed."""
+        self.saving = False
         self.query_one("#new-lead-error", Static).update(clean(str(error)))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.saving:  # else the lead is being entered: its answer closes the dialog
+            self.dismiss(None)

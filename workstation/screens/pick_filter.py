@@ -1,5 +1,6 @@
 """Choose a saved filter (yours, and the team's shared ones) whose leads join a campaign
-(the campaigns screen's `f`). Returns the filter's name, or None when cancelled."""
+(the campaigns screen's `f`). Returns the filter's queue key ("filter:<id>": another
+manager's shared filter may have the name of one of yours), or None when cancelled."""
 
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ class PickFilterDialog(ModalScreen[str | None]):
             prompt = safe_text(info.title, "bold")
             prompt.append("  ")
             prompt.append(safe_text(info.description, "dim"))
+            if info.rep_id != store.rep.id:
+                prompt.append(safe_text(f"; shared by {info.rep_name}", "dim"))
             prompt.no_wrap, prompt.overflow = True, "ellipsis"
-            options.append(Option(prompt, id=info.title))
+            options.append(Option(prompt, id=info.key))
         with Vertical(id="pick-filter-box"):
             title = f"Add the leads of a saved filter to {self.campaign}"
             yield Static(Text(clean(title), style="bold"))

@@ -62,6 +62,7 @@ class ReferenceDialog(ModalScreen[bool]):
         super().__init__()
         self.contact_id = contact_id
         self.changed = False
+        self.logging = False  # a use is being logged: Enter again waits for its answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ref-box"):
@@ -132,6 +133,8 @@ class ReferenceDialog(ModalScreen[bool]):
 
     @on(Input.Submitted)
     def action_use(self) -> None:
+        if self.logging:  # a rep's second Enter would log the same use twice
+            return
         note = self.query_one("#ref-note", Input).value
         typed = self.query_one("#ref-opportunity", Input).value.strip()
         try:
@@ -152,7 +155,7 @@ class ReferenceDialog(ModalScreen[bool]):
             )
 
         def logged(used: ReferenceUsed) -> None:
-            self.changed = True
+            self.changed, self.logging = True, False
             for key in ("note", "opportunity"):
                 self.query_one(f"#ref-{key}", Input).value = ""
             line = f"Use {used.id} logged: {used.uses_this_quarter} this quarter."
@@ -163,9 +166,11 @@ class ReferenceDialog(ModalScreen[bool]):
                 self._say(line)
             self.load()
 
-        in_thread(self, log, logged, group="reference", on_error=self._refused)
+        self.logging = True
+        in_thread(self, log, logged, group="use", on_error=self._refused)
 
     def _refused(self, error: Exception | StoreError) -> None:
+        self.logging = False
         self._say(str(error), "-error")
 
     def _say(self, line: str, kind: str = "") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from workstation.subcommands import open_engine, settings
+from workstation.subcommands import acting_rep, open_engine, settings
 
 
 def register(commands) -> None:
@@ -24,7 +24,9 @@ def register(commands) -> None:
         "source_min_sample). The stored policy changes only with --refresh.",
     )
     parser.add_argument(
-        "--refresh", action="store_true", help="measure the rates again and store the policy"
+        "--refresh",
+        action="store_true",
+        help="measure the rates again and store the policy (managers)",
     )
     parser.add_argument("--json", action="store_true", help="print them as JSON")
     parser.set_defaults(handler=run)
@@ -38,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
     config = settings(args)
     engine = open_engine(config)
     if args.refresh:
-        policies = refresh_source_policy(engine, config.source_rules(), args.clock())
+        policies = refresh_source_policy(
+            engine, config.source_rules(), args.clock(), rep_id=acting_rep(config, engine).id
+        )
     else:
         policies = stored_policies(engine)
     if args.json:

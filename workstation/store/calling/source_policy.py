@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.models import Lead, SourcePolicy
+from workstation.store.permissions import require_manager
 from workstation.store.reference import LeadStatus
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
@@ -172,9 +173,14 @@ def measure(session: Session, rules: SourceRules, now: datetime) -> list[SourceP
     return [_policy(name, *counts.get(name, (0, 0)), overall, rules, now) for name in names]
 
 
-def refresh_source_policy(engine: Engine, rules: SourceRules, now: datetime) -> list[SourcePolicy]:
-    """Measure every source and store its policy (one transaction); the policies, by name."""
+def refresh_source_policy(
+    engine: Engine, rules: SourceRules, now: datetime, *, rep_id: int | None = None
+) -> list[SourcePolicy]:
+    """Measure every source and store its policy (one transaction); the policies, by name.
+    The policy is the team's: only a manager (or a system task, no rep) stores it."""
     with write_session(engine) as session:
+        if rep_id is not None:
+            require_manager(session, rep_id, "measure the lead sources again")
         policies = measure(session, rules, now)
         for policy in policies:
             session.merge(policy)

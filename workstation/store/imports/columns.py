@@ -87,7 +87,7 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
             "Company",
             "company companyname organization organisation org account accountname employer "
             "business businessname organizationname organisationname leadname "
-            "leaddisplayname",  # Close's contacts export: the lead (a company) of a person
+            "leaddisplayname",  # Close's: its lead, a company (match_columns)
         ),
         (
             "email",
@@ -206,6 +206,7 @@ _OTHER_PERSONS = {
     "email": "other_emails", "other_emails": "other_emails",
 }  # fmt: skip
 _NAMES = frozenset("first_name last_name full_name".split())
+_LEAD_NAME = "leadname"
 _ACCOUNT_OBJECTS = frozenset("account company organization organisation org".split())
 _ACCOUNT_NAMES = frozenset("name accountname companyname organizationname organisationname".split())
 
@@ -301,6 +302,7 @@ def match_columns(
     ranked: dict[str, list[tuple[int, int]]] = {}
     unmapped, unmapped_at = [], []
     bare_names: list[tuple[int, int]] = []  # full-name columns named by their alias only
+    lead_names: list[tuple[int, int]] = []  # "Lead Name": Close's company, a list's person
     person_named = False  # a person's name column named by its object (Close, reports)
     for index, cell in enumerate(cells):
         key = picklist_key(cell)
@@ -318,6 +320,9 @@ def match_columns(
                 bare_names.append((rank, index))
                 continue
             person_named = person_named or key not in _ALIASES
+        if key == _LEAD_NAME and field == "company" and rank >= 0:
+            lead_names.append((rank, index))
+            continue
         ranked.setdefault(field, []).append((rank, index))
         if field == "mobile_phone":  # also a number to call
             ranked.setdefault("phone", []).append((rank if rank >= 0 else _LAST_RANK, index))
@@ -325,6 +330,11 @@ def match_columns(
     # its lead's name and display_name), a bare Name is the record's: the company's.
     if bare_names:
         ranked.setdefault("company" if person_named else "full_name", []).extend(bare_names)
+    # Close's contacts export names the lead (a company) as lead_name beside the person's
+    # own name; a lead list's "Lead Name" with no other name is the person's.
+    if lead_names:
+        named = any(name in ranked for name in _NAMES)
+        ranked.setdefault("company" if named else "full_name", []).extend(lead_names)
     if "last_name" in ranked:
         ranked.pop("full_name", None)
     columns = tuple(

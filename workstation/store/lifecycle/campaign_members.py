@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from workstation.store.calling.queues import queue_page
 from workstation.store.db import write_session
-from workstation.store.filters.saved import find_filter
+from workstation.store.filters.saved import find_filter, saved_filters
 from workstation.store.history import record_change
 from workstation.store.lifecycle.campaigns import default_member_status, find_campaign
 from workstation.store.lifecycle.responses import reopen_responders
@@ -51,13 +51,16 @@ def add_members_from_filter(
     page_size: int = PAGE,
 ) -> MembersAdded:
     """Add the leads of the saved filter `filter_name` (the manager's own, or a shared
-    one) to `campaign` (a name or an id); see the module docstring."""
+    one; or its queue key, "filter:<id>", which tells apart a shared filter named as one of
+    the manager's) to `campaign` (a name or an id); see the module docstring."""
     at = at or utcnow()
     with write_session(engine) as session:
         require_manager(session, rep_id, "add campaign members")
         found = find_campaign(session, campaign)
         assert found.id is not None
-        saved = find_filter(session, rep_id=rep_id, name=filter_name)
+        saved = next(
+            (f for f in saved_filters(session, rep_id=rep_id) if f.key == filter_name), None
+        ) or find_filter(session, rep_id=rep_id, name=filter_name)
         status, responded = default_member_status(session, found.id)
         members = col(CampaignMember.campaign_id) == found.id
         before = session.execute(select(func.count()).where(members)).scalar_one()

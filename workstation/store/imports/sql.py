@@ -47,11 +47,20 @@ def insert_rows(
     connection.exec_driver_sql(f"INSERT INTO {name} ({listed}) VALUES ({markers})", list(rows))
 
 
+WRITABLE = "writable"  # the key of a looked-up row: whether this connection may change it
+
+
 def lookup_sql(
-    connection: Connection, table: Table, columns: Sequence[str], emails: int, phones: int
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    emails: int,
+    phones: int,
+    lock: str | None = None,
 ) -> str:
     """The lookup of `find_by_email_or_phone` for so many emails and phones (one or more
-    of either)."""
+    of either). With `lock` ("UPDATE", "KEY SHARE") on PostgreSQL, each row also says
+    whether it was locked (`WRITABLE`), and its values are the locked version's."""
     name, listed = _names(connection, table, columns)
     marker = _marker(connection)
     terms = [
@@ -59,8 +68,18 @@ def lookup_sql(
         for column, count in (("email", emails), ("phone", phones))
         if count
     ]
-    lock = " FOR UPDATE" if connection.dialect.name == "postgresql" else ""
-    return f"SELECT {listed} FROM {name} WHERE {' OR '.join(terms)}{lock}"
+    where = " OR ".join(terms)
+    if lock is None or connection.dialect.name != "postgresql":
+        return f"SELECT {listed} FROM {name} WHERE {where}"
+    # Row-level security makes FOR UPDATE (and every row lock) pass over the rows this
+    # login may read but not change (another rep's): they come from a plain read after the
+    # locked ones, in the same statement, so no row a rep may read is ever missed.
+    return (
+        f"WITH locked AS (SELECT {listed} FROM {name} WHERE {where} FOR {lock}) "
+        f"SELECT {listed}, true FROM locked UNION ALL "
+        f"SELECT {listed}, false FROM {name} WHERE ({where}) "
+        f"AND id NOT IN (SELECT id FROM locked)"
+    )
 
 
 def find_by_email_or_phone(
@@ -69,13 +88,20 @@ def find_by_email_or_phone(
     columns: Sequence[str],
     emails: Sequence[str],
     phones: Sequence[str],
+    lock: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of `table` whose email is one of `emails` or phone one of `phones`, locked
-    for this transaction on PostgreSQL. One statement; each IN list uses its plain index."""
+    """Rows of `table` whose email is one of `emails` or phone one of `phones`. One
+    statement; each IN list uses its plain index. With `lock` on PostgreSQL, each row
+    also has `WRITABLE`: whether it is locked for this transaction (row-level security
+    lets a rep lock only what they may change). SQLite has no row locks and no row-level
+    security: the transaction holds the database's write lock, and every row is writable."""
     if not emails and not phones:
         return []
-    sql = lookup_sql(connection, table, columns, len(emails), len(phones))
-    result = connection.exec_driver_sql(sql, (*emails, *phones))
+    sql = lookup_sql(connection, table, columns, len(emails), len(phones), lock)
+    values = (*emails, *phones)
+    if lock is not None and connection.dialect.name == "postgresql":
+        columns, values = (*columns, WRITABLE), values + values
+    result = connection.exec_driver_sql(sql, values)
     return [dict(zip(columns, row, strict=True)) for row in result]
 
 

@@ -31,8 +31,8 @@ def register(commands) -> None:
         "then phone, against the leads and contacts already there, so a second run\n"
         "creates nothing new (a rep's import too: another rep's lead is left as it is,\n"
         "another rep's contact gets a linked lead in the pool, and the report says so).\n"
-        "A row needs a last name and a phone or email that can be\n"
-        "used; one bad value is left out (and listed), never a reason to refuse the row.\n"
+        "A row needs a last name and a phone or email that can be used; one bad value\n"
+        "is left out (and listed), never a reason to refuse the row.\n"
         "Rows refused, or kept without a value, go to the errors file with line and reason;\n"
         "statuses that are none of ours, ignored columns and undecodable lines are\n"
         "reported with counts.",

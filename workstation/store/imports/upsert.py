@@ -19,8 +19,9 @@ A converted lead is read-only: its contact gets the campaign membership. Each pe
 member of a campaign once, with the campaign's default member status.
 
 On PostgreSQL in team mode a rep may read every lead but change only their own and the
-pool's (row-level security). The look-up locks the matched leads this login may change and
-reads the others in the same statement (`sql.lookup_sql`): a row matching another rep's
+pool's (row-level security). For a rep's login the look-up reads the matches
+unlocked, then locks the matched leads in one more statement a batch (`sql.lock_found`),
+which passes over those this login may not change: a row matching another rep's
 lead is that person all the same, never a second lead; the lead is left as it is (it may
 join the campaign: a membership is the campaign's), and the row is counted among
 `others_leads`. A row matching another rep's contact is counted among `others_contacts`.
@@ -47,6 +48,7 @@ from typing import Any, final
 
 from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, select, update
 
+from workstation.store.access import may_change_any
 from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
@@ -56,6 +58,7 @@ from workstation.store.imports.sql import (
     bound_value,
     find_by_email_or_phone,
     insert_rows,
+    lock_found,
 )
 from workstation.store.lifecycle.known_people import (
     KnownContact,
@@ -301,6 +304,7 @@ class BatchWriter:
         # run's over every batch).
         self.linked: dict[int, _Target] = {}
         self.customers: dict[str, int] | None = None  # customer accounts by domain
+        self.changes_any: bool | None = None  # PostgreSQL: may this login change every lead
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
@@ -501,9 +505,7 @@ class BatchWriter:
         ]
         found.sort(key=_stored_id)
         leads = []
-        for row in find_by_email_or_phone(
-            connection, _lead, LEAD_LOOKUP, emails, phones, self._lock(connection)
-        ):
+        for row in self._stored_leads(connection, emails, phones):
             target = _Target("lead", row["id"], row["email"], row, None)
             if not row.pop(WRITABLE, True):
                 target.foreign = True
@@ -530,14 +532,24 @@ class BatchWriter:
                 self.carried_stored[target.table, _stored_id(target)] = target
         return index, found
 
-    def _lock(self, connection: Connection) -> str | None:
-        """How the matched leads are locked on PostgreSQL: FOR UPDATE, as they may be
-        filled; in a dry run, which changes nothing, FOR KEY SHARE, which no one's UPDATE
-        waits for. Either tells the leads this login may change from those it may only read.
-        The contacts are read unlocked: an import never changes a contact."""
+    def _stored_leads(
+        self, connection: Connection, emails: list[str], phones: list[str]
+    ) -> list[dict[str, Any]]:
+        """The stored leads with these emails and phones, locked on PostgreSQL: FOR UPDATE,
+        as they may be filled; in a dry run, which changes nothing, FOR KEY SHARE, which no
+        one's UPDATE waits for. A login row-level security holds to its own and the pool's
+        (a rep's) reads them, then locks what it may change (`sql.lock_found`, one more
+        statement a batch); the owner's and a manager's lock them as they read them. The
+        contacts are read unlocked: an import never changes a contact."""
         if connection.dialect.name != "postgresql":
-            return None
-        return "KEY SHARE" if self.dry_run else "UPDATE"
+            return find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones)
+        lock = "KEY SHARE" if self.dry_run else "UPDATE"
+        if self.changes_any is None:
+            self.changes_any = may_change_any(connection)
+        if self.changes_any:
+            return find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones, lock)
+        found = find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones)
+        return lock_found(connection, _lead, LEAD_LOOKUP, found, lock)
 
     def _mark_members(self, connection: Connection, found: list[_Target]) -> None:
         assert self.campaign is not None

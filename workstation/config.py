@@ -1,5 +1,6 @@
 """Settings: which database, who is working, and how the team works (phone region, calling
-hours, attempt cap, untouched threshold, theme, keys, the dial command).
+hours, attempt cap, untouched threshold, the Name promotion threshold and the ignored-lead
+SLA, theme, keys, the dial command).
 
 Each value comes from the first of: a command-line flag, the environment
 (`WORKSTATION_DB`, `WORKSTATION_REP`, …: `settings_file.SETTINGS`), the settings file
@@ -18,7 +19,12 @@ from workstation.locations import default_database_url, default_settings_path
 from workstation.passwords import remember
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
+    ATTEMPT_CAP_CEILING,
+    ATTEMPT_CAP_FLOOR,
     DEFAULT_HOURS,
+    IGNORED_DAYS,
+    NAME_THRESHOLD,
+    SOURCE_MIN_SAMPLE,
     UNTOUCHED_HOURS,
     CallingHours,
 )
@@ -40,7 +46,14 @@ class Settings:
     phone_region: str = DEFAULT_REGION
     calling_hours: CallingHours = DEFAULT_HOURS
     attempt_cap: int = ATTEMPT_CAP
+    attempt_cap_floor: int = ATTEMPT_CAP_FLOOR
+    attempt_cap_ceiling: int = ATTEMPT_CAP_CEILING
+    source_min_sample: int = SOURCE_MIN_SAMPLE
+    # Lead source → {"attempt_cap": n, "retry_hours": h}, either left out (measured).
+    source_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     untouched_hours: float = UNTOUCHED_HOURS
+    name_threshold: int = NAME_THRESHOLD  # score that promotes a Name (`recycle`)
+    ignored_days: int = IGNORED_DAYS  # days an owner may ignore a lead (`recycle`)
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
     dial_command: str | None = None
@@ -87,7 +100,16 @@ class Settings:
             phone_region=values.get("phone_region", DEFAULT_REGION),
             calling_hours=values.get("calling_hours", DEFAULT_HOURS),
             attempt_cap=values.get("attempt_cap", ATTEMPT_CAP),
+            attempt_cap_floor=values.get("attempt_cap_floor", ATTEMPT_CAP_FLOOR),
+            attempt_cap_ceiling=values.get("attempt_cap_ceiling", ATTEMPT_CAP_CEILING),
+            source_min_sample=values.get("source_min_sample", SOURCE_MIN_SAMPLE),
+            source_overrides={
+                name: setting.model_dump(exclude_none=True)
+                for name, setting in values.get("sources", {}).items()
+            },
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
+            name_threshold=values.get("name_threshold", NAME_THRESHOLD),
+            ignored_days=values.get("ignored_days", IGNORED_DAYS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
             dial_command=values.get("dial_command"),
@@ -103,8 +125,32 @@ class Settings:
             "phone_region": self.phone_region,
             "calling_hours": str(self.calling_hours).replace("–", "-"),
             "attempt_cap": self.attempt_cap,
+            "attempt_cap_floor": self.attempt_cap_floor,
+            "attempt_cap_ceiling": self.attempt_cap_ceiling,
+            "source_min_sample": self.source_min_sample,
+            "sources": {name: dict(values) for name, values in self.source_overrides.items()},
             "untouched_hours": self.untouched_hours,
+            "name_threshold": self.name_threshold,
+            "ignored_days": self.ignored_days,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),
         }
+
+    def source_rules(self):  # -> store.calling.source_policy.SourceRules
+        """The rules each lead source's attempt cap and spacing follow (`workstation sources`)."""
+        from workstation.store.calling.source_policy import Override, SourceRules
+
+        return SourceRules(
+            default_cap=self.attempt_cap,
+            cap_floor=self.attempt_cap_floor,
+            cap_ceiling=self.attempt_cap_ceiling,
+            min_sample=self.source_min_sample,
+            overrides={
+                name: Override(
+                    attempt_cap=int(given["attempt_cap"]) if "attempt_cap" in given else None,
+                    retry_hours=given.get("retry_hours"),
+                )
+                for name, given in self.source_overrides.items()
+            },
+        )

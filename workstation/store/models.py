@@ -50,6 +50,8 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
 LINKED = "contact_id IS NOT NULL"
+# Marketing's pool (`store/marketing`): few of the leads, read best score first.
+NAMES = "lifecycle_stage = 'Name'"
 
 
 def external_id_index(table: str) -> Index:
@@ -200,15 +202,22 @@ class Lead(SQLModel, table=True):
     postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
+    # Without a zone: every zone the person may be in (`calling_window.stored_zones`), so
+    # that the one-statement claim keeps to the hours safe in all of them. Kept by the ORM
+    # events below and by the writers that insert or update in Core.
+    possible_zones: str | None = Field(default=None, max_length=1000)
     lead_source: str | None = Field(default=None, max_length=80)  # channel
     lead_type: str | None = Field(default=None, max_length=80)  # offer
     description: str | None = None  # the inquiry, as the person wrote it
     account_type: str | None = Field(default=None, max_length=80)  # for the account it becomes
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
     status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
-    # Kept equal to "status is neither closed nor converted" by the store, in the same
-    # transaction as the status: the queues' partial indexes need a plain column.
+    # "In sales' hands": the status is neither closed nor converted and the lead is not a
+    # Name (`sales_hands`), kept by the store in the same transaction as the status and
+    # stage: the queues' partial indexes need a plain column.
     is_open: bool = True
+    # A Name marketing has stopped promoting (inactive); flagged, never deleted.
+    active: bool = True
     # The status another CRM gave the lead when it is none of ours (kept, never added).
     source_status: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
@@ -305,6 +314,14 @@ class Lead(SQLModel, table=True):
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
         ),
+        # The Names screen and recycling's promotions.
+        Index(
+            "ix_lead_names",
+            text("score DESC"),
+            "id",
+            sqlite_where=text(NAMES),
+            postgresql_where=text(NAMES),
+        ),
         # A contact's linked leads; most leads have none.
         Index(
             "ix_lead_contact",
@@ -314,6 +331,33 @@ class Lead(SQLModel, table=True):
         ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
+
+
+@event.listens_for(Lead, "before_insert")
+@event.listens_for(Lead, "before_update")
+def _keep_possible_zones(_mapper: Any, _connection: Any, lead: Lead) -> None:
+    from workstation.store.values.calling_window import stored_zones
+
+    lead.possible_zones = stored_zones(lead.time_zone, lead.phone, lead.state, lead.country)
+
+
+class SourcePolicy(SQLModel, table=True):
+    """How hard each lead source is worked (issue 21, "nurture by source"): its measured
+    conversion rate, and the attempt cap and callback spacing that follow from it, each
+    with where it came from ("measured", "floor", "ceiling", "settings override",
+    "default" for too few finished leads). Written by `calling.source_policy.refresh`."""
+
+    __tablename__ = "source_policy"
+
+    lead_source: str = Field(primary_key=True, max_length=80)
+    finished: int = 0  # leads converted or closed
+    converted: int = 0
+    rate: float | None = None  # converted / finished; None when too few finished
+    attempt_cap: int
+    cap_from: str = Field(max_length=20)
+    retry_hours: float
+    retry_from: str = Field(max_length=20)
+    measured_at: datetime
 
 
 class Contact(SQLModel, table=True):

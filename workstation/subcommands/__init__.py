@@ -40,8 +40,11 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "names",
+    "recycle",
     "lead",
     "config",
+    "sources",
     "serve",
 )
 

@@ -70,6 +70,7 @@ from workstation.store.lifecycle.known_people import (
 )
 from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, Contact, Lead
+from workstation.store.sales_hands import in_sales_hands
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
 
@@ -79,7 +80,8 @@ _member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
-    "country time_zone lead_source lead_type phone_extension mobile_phone description "
+    "country time_zone possible_zones lead_source lead_type phone_extension mobile_phone "
+    "description "
     "account_type".split()
 )
 CONTACT_FILL = tuple(
@@ -286,8 +288,11 @@ class BatchWriter:
         dry_run: bool = False,
         rep_id: int | None = None,
         landed: bool = False,
+        lifecycle_stage: str | None = None,
     ) -> None:
         self.campaign = campaign
+        # Where new leads land: the model's default (Lead), or Name for marketing's pool.
+        self.lifecycle_stage: str = lifecycle_stage or str(_DEFAULTS[0])
         self.rep_id = rep_id  # who imports: named in the history of what the import changes
         self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status
@@ -420,7 +425,8 @@ class BatchWriter:
             values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
             values.update(
                 status=route.status,
-                is_open=route.status in self.open_statuses,
+                is_open=self._is_open(route.status),
+                lifecycle_stage=self.lifecycle_stage,
                 owner_id=route.owner_id,
                 assigned_at=now if route.owner_id is not None else None,
                 contact_id=target.contact_id,
@@ -439,6 +445,12 @@ class BatchWriter:
                     new=new, rep_id=self.rep_id, reason=route.reason, at=now,
                 )  # fmt: skip
         self._join(connection, [("lead", _stored_id(t)) for t in leads], now)
+
+    def _is_open(self, status: str) -> bool:
+        """A new lead's `is_open` at `status` (`sales_hands`: Names are never open)."""
+        return in_sales_hands(
+            status_open=status in self.open_statuses, lifecycle_stage=self.lifecycle_stage
+        )
 
     def _customer(self, email: str | None, website: str | None) -> int | None:
         """The customer account a new lead inquires from (a customer inquiry, ★)."""
@@ -605,11 +617,11 @@ class BatchWriter:
         is_open = {flag: bound_value(connection, _lead.c.is_open, flag) for flag in (True, False)}
         defaults = tuple(
             bound_value(connection, _lead.c[name], value)
-            for name, value in zip(_DEFAULTED, _DEFAULTS, strict=True)
+            for name, value in zip(_DEFAULTED, (self.lifecycle_stage, *_DEFAULTS[1:]), strict=True)
         )
-        default, open_statuses = self.default_status, self.open_statuses
+        default, opens = self.default_status, self._is_open
         # What follows a row's values when it has no status of its own (most rows).
-        tail = (default, is_open[default in open_statuses], *campaign, at, at, *defaults)
+        tail = (default, is_open[opens(default)], *campaign, at, at, *defaults)
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for entry in fresh:
@@ -618,7 +630,7 @@ class BatchWriter:
             if status is None:
                 append(values[:-1] + tail)
             else:
-                flag = is_open[status in open_statuses]
+                flag = is_open[opens(status)]
                 append((*values[:-1], status, flag, *campaign, at, at, *defaults))
         if self.customers:  # only then is each row's domain looked at
             columns = (*columns, "existing_account_id")

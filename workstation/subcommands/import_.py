@@ -34,7 +34,7 @@ def register(commands) -> None:
         "another rep's contact gets a linked lead in the pool, and the report says so).\n"
         "A row needs a last name and a phone or email that can be used; one bad value\n"
         "is left out (and listed), never a reason to refuse the row.\n"
-        "Phones and emails beyond the ones chosen are kept in the Description (\"Other\n"
+        'Phones and emails beyond the ones chosen are kept in the Description ("Other\n'
         "phones: …\"); a location in words (Sales Navigator's Geography) fills City, State\n"
         "and Country when it names one place, else is kept there too. Our own Data Loader\n"
         "Lead.csv (export leads --for salesforce) reads as import --salesforce reads it.\n"

@@ -124,7 +124,7 @@ def test_a_reps_import_of_other_reps_people_makes_no_second_person(
     assert code == 0, err
     assert "created             2" in out and "unchanged           1" in out
     assert (
-        "Other reps' people: 1 row matched their lead, left as it is (unchanged); "
+        "Other reps' people: 1 row matched their lead, left as it is; "
         "1 row their contact, a new lead linked to it in the pool for a manager to give."
     ) in out.splitlines()
     with Session(owner) as session:

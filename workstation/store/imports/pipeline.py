@@ -191,7 +191,7 @@ def others_line(leads: int, contacts: int) -> str | None:
         one = leads == 1
         parts.append(
             f"{rows(leads)} matched their lead{'' if one else 's'}, left as "
-            f"{'it is' if one else 'they are'} (unchanged)"
+            f"{'it is' if one else 'they are'}"
         )
     if contacts:
         one = contacts == 1

@@ -1,15 +1,16 @@
 """Team mode on PostgreSQL: a rep's typed lead, as the database lets them write it: their
 own when they ask; and a known contact's inquiry, which should be linked to the contact and
 left in the pool for a manager (a rep's import does the same: only a manager hands records
-to others)."""
+to others); and another rep's lead, which the rep may read but not change: no second person,
+the lead left as it is."""
 
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.store.test_team_logins import team  # noqa: F401  (the fixture)
-from workstation.store.imports.entry import TypedLead, enter_lead
+from workstation.store.imports.entry import TypedLead, enter_lead, entered_line
 from workstation.store.models import Account, Contact, Lead
 
 pytestmark = pytest.mark.postgres
@@ -37,12 +38,6 @@ def test_a_rep_enters_a_lead_of_their_own(team):  # noqa: F811
         assert session.get(Lead, pooled.id).owner_id is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the import's look-up (store/imports/sql.py) is SELECT … FOR UPDATE, and under "
-    "row-level security FOR UPDATE hides the rows a rep may not update: a rep's import or "
-    "typed lead does not see another rep's contact or lead, and makes a second person",
-)
 def test_a_reps_typed_lead_of_another_reps_contact_is_linked_to_it(team):  # noqa: F811
     owner, riley, rep = team["engines"]["owner"], team["engines"]["riley"], team["riley"].id
     _sams_contact(owner, team["sam"].id)
@@ -52,3 +47,26 @@ def test_a_reps_typed_lead_of_another_reps_contact_is_linked_to_it(team):  # noq
     with Session(owner) as session:
         lead = session.get(Lead, known.id)
         assert (lead.status, lead.owner_id) == ("Contact – No Opportunity", None)
+
+
+def test_a_reps_typed_lead_of_another_reps_lead_is_that_lead_left_as_it_is(team):  # noqa: F811
+    owner, riley, rep = team["engines"]["owner"], team["engines"]["riley"], team["riley"].id
+    with Session(owner) as session:
+        sams = session.get(Lead, team["sams"])
+        sams.email = "kim@sam.example"
+        session.add(sams)
+        session.commit()
+    done = enter_lead(
+        riley,
+        TypedLead(last_name="Kim", email="kim@sam.example", title="CEO"),
+        rep_id=rep,
+        own=True,
+    )
+    assert (done.id, done.created, done.updated) == (team["sams"], False, False)
+    assert entered_line(done) == (
+        f"Already lead {team['sams']}, Sam Seller's: left as it is (yours to read, not change)."
+    )
+    with Session(owner) as session:
+        lead = session.get(Lead, team["sams"])
+        assert (lead.owner_id, lead.title) == (team["sam"].id, None)
+        assert len(session.exec(select(Lead).where(Lead.email == "kim@sam.example")).all()) == 1

@@ -98,6 +98,14 @@ def is_owner(connection: Connection) -> bool:
     )
 
 
+def may_change_any(connection: Connection) -> bool:
+    """Whether row-level security lets this login change every lead and contact: the
+    owner's (or a superuser's), or a manager's."""
+    if is_owner(connection):
+        return True
+    return bool(connection.exec_driver_sql("SELECT ws_is_manager()").scalar())
+
+
 def install(connection: Connection) -> None:
     """Set up (again) the roles, grants, functions and policies; run by the owner, by
     the migration and by every `db upgrade`. Without the right to create roles, the

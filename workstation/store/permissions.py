@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workstation.store.errors import StoreError
-from workstation.store.models import Rep
+from workstation.store.models import Contact, Lead, Rep
 from workstation.store.reps import RepInfo, rep_info, working_rep
 
 
@@ -123,3 +123,39 @@ def acting_rep_id(source: Engine | Session, name: str | None) -> int | None:
         with Session(source) as session:
             rep = working_rep(session, name)
     return None if rep is None else rep.id
+
+
+def lock_person(session: Session, kind: str, record_id: int) -> tuple[Lead | Contact | None, bool]:
+    """Lead or contact (`kind`) `record_id`, locked for this transaction when it may be
+    changed (FOR UPDATE): (the record or None, whether it is locked).
+
+    PostgreSQL's row-level security makes FOR UPDATE pass over a row this login may read
+    but not change (another rep's): that row is read unlocked, so the caller can say whose
+    it is, never that there is none. SQLite takes no row locks (the write transaction
+    holds the database): every record found is as good as locked."""
+    if kind == "lead":
+        lead = session.get(Lead, record_id, with_for_update=True)
+        return (lead, True) if lead is not None else (session.get(Lead, record_id), False)
+    contact = session.get(Contact, record_id, with_for_update=True)
+    return (contact, True) if contact is not None else (session.get(Contact, record_id), False)
+
+
+def lock_own_record(
+    session: Session,
+    kind: str,
+    record_id: int,
+    *,
+    rep_id: int | None,
+    action: str,
+    records: str = "leads",
+) -> Lead | Contact | None:
+    """Lead or contact (`kind`) `record_id` locked, once `require_own_record` lets the rep
+    `action` it; None when there is none. Another rep's, as a rep: PermissionDenied, on
+    SQLite and PostgreSQL alike (`lock_person`)."""
+    record, locked = lock_person(session, kind, record_id)
+    if record is None:
+        return None
+    require_own_record(session, rep_id, record.owner_id, action, records=records)
+    if not locked:  # row-level security and the rules above disagree: refuse, never guess
+        raise PermissionDenied(f"this database login may not change {kind} {record_id}")
+    return record

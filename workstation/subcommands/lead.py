@@ -26,7 +26,8 @@ def register(commands) -> None:
         "new",
         help="enter a new lead, checked and matched as an import's row is",
         description="Enter one lead. It is cleaned and matched as a row of an import is: "
-        "the same person again (by email, else phone) fills the lead already there; a "
+        "the same person again (by email, else phone) fills the lead already there "
+        "(another rep's, which a rep may read but not change, is left as it is); a "
         "known contact's email or phone makes a lead linked to that contact (status "
         "Contact – Current Opportunity or Contact – No Opportunity, routed to its "
         "owner); a customer's domain marks it a customer inquiry (★). A value that "

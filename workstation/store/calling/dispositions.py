@@ -26,6 +26,7 @@ from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
+from workstation.store.permissions import lock_person
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
 from workstation.store.sales_hands import NAME
 from workstation.store.scoring.explain import rescore
@@ -99,12 +100,10 @@ def _load(
 ) -> Lead | Contact:
     if (lead_id is None) == (contact_id is None):
         raise CallRefused("name exactly one lead or one contact")
-    record = (
-        session.get(Lead, lead_id, with_for_update=True)
-        if lead_id is not None
-        else session.get(Contact, contact_id, with_for_update=True)
-    )
     kind = "lead" if lead_id is not None else "contact"
+    record_id = lead_id if lead_id is not None else contact_id
+    assert record_id is not None
+    record, locked = lock_person(session, kind, record_id)
     if record is None:
         raise CallRefused(f"there is no {kind} {lead_id or contact_id}")
     if isinstance(record, Lead) and record.is_converted:
@@ -118,6 +117,8 @@ def _load(
             f"{kind} {record.id} belongs to {owner.name if owner else 'another rep'}"
             ": only they or a manager can log calls on it"
         )
+    if not locked:  # row-level security and the rule above disagree: refuse, never guess
+        raise CallRefused(f"this database login may not change {kind} {record.id}")
     return record
 
 

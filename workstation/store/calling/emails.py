@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import Activity, Contact, Lead, utcnow
-from workstation.store.permissions import require_own_record
+from workstation.store.models import Activity, Contact, utcnow
+from workstation.store.permissions import lock_own_record
 from workstation.store.tables import table_of
 
 _SUBJECT_LIMIT = table_of(Activity).c["subject"].type.length  # type: ignore[attr-defined]
@@ -43,14 +43,9 @@ def log_email(
     """Log an email sent to lead or contact `record_id`, in one transaction."""
     at = at or utcnow()
     with write_session(engine) as session:
-        record: Lead | Contact | None = (
-            session.get(Lead, record_id, with_for_update=True)
-            if kind == "lead"
-            else session.get(Contact, record_id, with_for_update=True)
-        )
+        record = lock_own_record(session, kind, record_id, rep_id=rep_id, action="log emails to")
         if record is None:
             raise EmailRefused(f"no {kind} {record_id}")
-        require_own_record(session, rep_id, record.owner_id, "log emails to")
         if record.email_opt_out:
             raise EmailRefused(f"{kind} {record_id} opted out of email; nothing was logged")
         subject = " ".join(subject.split())[:_SUBJECT_LIMIT]

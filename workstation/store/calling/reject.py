@@ -25,8 +25,8 @@ from workstation.store.changes import change_contact, change_lead
 from workstation.store.conversion.rules import REJECTED, ensure_editable
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import Contact, Lead, utcnow
-from workstation.store.permissions import require_active, require_own_record
+from workstation.store.models import Lead, utcnow
+from workstation.store.permissions import lock_own_record, require_active
 from workstation.store.reference import BAD_DATA, NO_INTEREST, NURTURING
 
 
@@ -91,14 +91,9 @@ def reject(
     why = f"rejected by sales: {chosen.label}"
     with write_session(engine) as session:
         require_active(session, rep_id, "reject records")
-        record = (
-            session.get(Lead, record_id, with_for_update=True)
-            if kind == "lead"
-            else session.get(Contact, record_id, with_for_update=True)
-        )
+        record = lock_own_record(session, kind, record_id, rep_id=rep_id, action="reject")
         if record is None:
             raise RejectRefused(f"no {kind} {record_id}")
-        require_own_record(session, rep_id, record.owner_id, "reject")
         if isinstance(record, Lead):
             ensure_editable(record)
         if record.lifecycle_stage == REJECTED:

@@ -28,7 +28,7 @@ from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, History, Lead, Rep, utcnow
-from workstation.store.permissions import require_active
+from workstation.store.permissions import lock_person, require_active
 from workstation.store.scoring.explain import rescore
 
 
@@ -97,12 +97,19 @@ def _last_call(session: Session, rep_id: int) -> Activity:
 
 
 def _locked_record(session: Session, call: Activity) -> Lead | Contact:
-    record = (
-        session.get(Lead, call.lead_id, with_for_update=True)
-        if call.lead_id is not None
-        else session.get(Contact, call.contact_id, with_for_update=True)
-    )
+    """The call's lead or contact, locked; refused when this login may no longer change it
+    (PostgreSQL's row-level security: given to another rep since the call)."""
+    kind = "lead" if call.lead_id is not None else "contact"
+    record_id = call.lead_id if call.lead_id is not None else call.contact_id
+    assert record_id is not None
+    record, locked = lock_person(session, kind, record_id)
     assert record is not None  # an activity's lead or contact is never deleted
+    if not locked:
+        owner = session.get(Rep, record.owner_id) if record.owner_id is not None else None
+        whose = f"{owner.name}'s" if owner else "no longer yours"
+        raise UndoRefused(
+            f"{kind} {record_id} is {whose} now, yours to read, not change: the call stays"
+        )
     return record
 
 

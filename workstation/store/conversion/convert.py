@@ -141,9 +141,10 @@ def convert_lead(
         require_active(session, rep_id, "convert leads")
         # The owner alone, locked: the plan then reads the whole lead under the same lock
         # (an entity read here, unlocked, would be the one the plan gets back, stale).
-        owner = session.execute(
-            select(col(Lead.owner_id)).where(col(Lead.id) == lead_id).with_for_update()
-        ).first()
+        whose = select(col(Lead.owner_id)).where(col(Lead.id) == lead_id)
+        owner = session.execute(whose.with_for_update()).first()
+        if owner is None:  # row-level security passes over another rep's lead: whose is it?
+            owner = session.execute(whose).first()
         if owner is not None:  # else the plan says there is no such lead
             require_own_record(session, rep_id, owner.owner_id, "convert")
         draft = draft_conversion(

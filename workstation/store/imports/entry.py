@@ -2,7 +2,8 @@
 import takes one row: the same cleaning (`rows.RowCleaner`: a last name, an email or a
 phone to reach them by, the phone in E.164, a blank company "[not provided]", the
 campaign's channel and offer for a source and offer not typed), the same matching and
-routing (`upsert.BatchWriter`: the same person again fills the lead already there; a known
+routing (`upsert.BatchWriter`: the same person again fills the lead already there, or, on
+PostgreSQL in team mode, leaves another rep's lead as it is, never a second one; a known
 contact's inquiry becomes a lead linked to it, routed as `lifecycle.known_people` says; a
 customer account's domain makes a customer inquiry, ★), the same campaign membership.
 
@@ -77,6 +78,7 @@ class LeadEntered:
     customer_inquiry: bool  # from a customer account's domain (★)
     routed: str | None  # why it went where it did (a known contact's)
     campaign: str | None
+    theirs: bool = False  # another rep's lead, which this login may read but not change
 
 
 def _checked(typed: TypedLead, region: str) -> None:
@@ -164,11 +166,14 @@ def enter_lead(
             customer_inquiry=lead.existing_account_id is not None,
             routed=routed,
             campaign=info.name if info else None,
+            theirs=bool(result.others_leads),
         )
 
 
 def entered_line(done: LeadEntered) -> str:
     """One line on where the typed lead went (the CLI's and the dialog's)."""
+    if not done.created and done.theirs:
+        return f"Already lead {done.id}, {done.owner}'s: left as it is (yours to read, not change)."
     if not done.created:
         what = "filled with what it lacked" if done.updated else "nothing new"
         return f"Already lead {done.id}: {what}."

@@ -97,6 +97,8 @@ class ImportSummary:
     ignored_values: dict[str, int] = field(default_factory=dict)  # ignored column → cells
     undecodable_lines: tuple[int, ...] = ()  # lines with bytes that are not text
     notes: tuple[str, ...] = ()  # the report's lines on the above
+    others_leads: int = 0  # rows of other reps' leads: left as they are (a rep's import)
+    others_contacts: int = 0  # rows of other reps' contacts: new leads left in the pool
 
     @property
     def rows_per_second(self) -> float:
@@ -183,6 +185,7 @@ class _Run:
         self.created += result.created
         self.updated += result.updated
         self.unchanged += result.unchanged
+        self.tally.count_others(result)
         if self.keep_ids:
             self.new_ids.extend(result.new_lead_ids)
         self.pending = []
@@ -346,6 +349,8 @@ def import_leads(
         kept_statuses=dict(tally.kept_statuses.most_common()),
         ignored_values=dict(tally.ignored),
         undecodable_lines=tuple(tally.undecodable),
+        others_leads=tally.others_leads,
+        others_contacts=tally.others_contacts,
         notes=tuple(
             describe_tally(
                 tally,

@@ -100,6 +100,13 @@ class LeadTally:
     kept_statuses: Counter[str] = field(default_factory=Counter)  # in source_status
     ignored: Counter[str] = field(default_factory=Counter)  # column → cells not empty
     undecodable: list[int] = field(default_factory=list)  # lines with bytes that aren't text
+    others_leads: int = 0  # rows of other reps' leads, which a rep's import leaves as they are
+    others_contacts: int = 0  # rows of other reps' contacts: new leads in the pool
+
+    def count_others(self, result) -> None:
+        """Count a batch's rows of other reps' people (an `upsert.BatchResult`)."""
+        self.others_leads += result.others_leads
+        self.others_contacts += result.others_contacts
 
     def take(self, outcome, line_base: int, errors: ErrorsFile) -> Cleaned | None:
         """A cleaned row to write, or None for a row refused (written to `errors`). A row
@@ -136,8 +143,11 @@ def describe_tally(
     default_status: str,
     encoding: str,
 ) -> list[str]:
-    """The report's lines on statuses kept, columns ignored and undecodable lines."""
+    """The report's lines on statuses kept, columns ignored, undecodable lines and other
+    reps' people."""
     lines = []
+    if line := others_line(tally.others_leads, tally.others_contacts):
+        lines.append(line)
     if tally.undecodable:
         shown = ", ".join(f"{line:,}" for line in tally.undecodable[:LINES_NAMED])
         more = len(tally.undecodable) - LINES_NAMED
@@ -165,3 +175,28 @@ def describe_tally(
         )
         lines.append(f"Ignored columns (values left out): {listed}")
     return lines
+
+
+def others_line(leads: int, contacts: int) -> str | None:
+    """The report's line on the rows of people other reps own, which a rep's import may
+    read but not change (PostgreSQL's row-level security): never a second person."""
+    if not (leads or contacts):
+        return None
+
+    def rows(count: int) -> str:
+        return f"{count:,} row{'' if count == 1 else 's'}"
+
+    parts = []
+    if leads:
+        one = leads == 1
+        parts.append(
+            f"{rows(leads)} matched their lead{'' if one else 's'}, left as "
+            f"{'it is' if one else 'they are'}"
+        )
+    if contacts:
+        one = contacts == 1
+        parts.append(
+            f"{rows(contacts)} their contact{'' if one else 's'}, a new lead linked to "
+            f"{'it' if one else 'each'} in the pool for a manager to give"
+        )
+    return f"Other reps' people: {'; '.join(parts)}."

@@ -47,11 +47,19 @@ def insert_rows(
     connection.exec_driver_sql(f"INSERT INTO {name} ({listed}) VALUES ({markers})", list(rows))
 
 
+WRITABLE = "writable"  # set False on a looked-up row this login may read but not change
+
+
 def lookup_sql(
-    connection: Connection, table: Table, columns: Sequence[str], emails: int, phones: int
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    emails: int,
+    phones: int,
+    lock: str | None = None,
 ) -> str:
     """The lookup of `find_by_email_or_phone` for so many emails and phones (one or more
-    of either)."""
+    of either), with the rows locked FOR `lock` on PostgreSQL."""
     name, listed = _names(connection, table, columns)
     marker = _marker(connection)
     terms = [
@@ -59,8 +67,8 @@ def lookup_sql(
         for column, count in (("email", emails), ("phone", phones))
         if count
     ]
-    lock = " FOR UPDATE" if connection.dialect.name == "postgresql" else ""
-    return f"SELECT {listed} FROM {name} WHERE {' OR '.join(terms)}{lock}"
+    locked = f" FOR {lock}" if lock and connection.dialect.name == "postgresql" else ""
+    return f"SELECT {listed} FROM {name} WHERE {' OR '.join(terms)}{locked}"
 
 
 def find_by_email_or_phone(
@@ -69,14 +77,41 @@ def find_by_email_or_phone(
     columns: Sequence[str],
     emails: Sequence[str],
     phones: Sequence[str],
+    lock: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of `table` whose email is one of `emails` or phone one of `phones`, locked
-    for this transaction on PostgreSQL. One statement; each IN list uses its plain index."""
+    """Rows of `table` whose email is one of `emails` or phone one of `phones`, locked FOR
+    `lock` ("UPDATE", "KEY SHARE") on PostgreSQL: only for a login that may change every
+    row (`lock_found` says why). One statement; each IN list uses its plain index."""
     if not emails and not phones:
         return []
-    sql = lookup_sql(connection, table, columns, len(emails), len(phones))
+    sql = lookup_sql(connection, table, columns, len(emails), len(phones), lock)
     result = connection.exec_driver_sql(sql, (*emails, *phones))
     return [dict(zip(columns, row, strict=True)) for row in result]
+
+
+def lock_found(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[dict[str, Any]],
+    lock: str,
+) -> list[dict[str, Any]]:
+    """`rows` of `table` (read by `find_by_email_or_phone`, `columns` starting with id)
+    locked FOR `lock` ("UPDATE", "KEY SHARE") on PostgreSQL, in one statement: each as
+    the locked version (what a writer committed in between included), except the rows
+    this login may read but not change, which stay as read, marked `WRITABLE` False.
+
+    Why not lock in the look-up itself: row-level security makes a row lock pass over the
+    rows a login may not UPDATE, so SELECT … FOR UPDATE would not find another rep's lead
+    at all, and a rep's import would make that person again."""
+    if not rows or connection.dialect.name != "postgresql":
+        return rows
+    assert columns[0] == "id"
+    name, listed = _names(connection, table, columns)
+    sql = f"SELECT {listed} FROM {name} WHERE id = ANY(%s) FOR {lock}"
+    result = connection.exec_driver_sql(sql, ([row["id"] for row in rows],))
+    locked = {row[0]: dict(zip(columns, row, strict=True)) for row in result}
+    return [locked.get(row["id"]) or {**row, WRITABLE: False} for row in rows]
 
 
 class KnownValues:

@@ -18,6 +18,14 @@ on, never off); status, owner and lifecycle stage are left alone, so no history 
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
 member of a campaign once, with the campaign's default member status.
 
+On PostgreSQL in team mode a rep may read every lead but change only their own and the
+pool's (row-level security). For a rep's login the look-up reads the matches
+unlocked, then locks the matched leads in one more statement a batch (`sql.lock_found`),
+which passes over those this login may not change: a row matching another rep's
+lead is that person all the same, never a second lead; the lead is left as it is (it may
+join the campaign: a membership is the campaign's), and the row is counted among
+`others_leads`. A row matching another rep's contact is counted among `others_contacts`.
+
 A row matching a stored contact is a new inquiry from a known person (seed 002): it is not
 merged into the contact but becomes a lead linked to it, routed as
 `lifecycle.known_people` decides, or fills the lead already linked to it. A new lead from a
@@ -40,16 +48,20 @@ from typing import Any, final
 
 from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, select, update
 
+from workstation.store.access import may_change_any
 from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
 from workstation.store.imports.rows import LEAD_VALUES, Cleaned
 from workstation.store.imports.sql import (
+    WRITABLE,
     KnownValues,
     bound_value,
     find_by_email_or_phone,
     insert_rows,
+    lock_found,
 )
 from workstation.store.lifecycle.known_people import (
+    KnownContact,
     customer_account_of,
     customer_accounts,
     for_importer,
@@ -165,7 +177,8 @@ class _Target:
     fill: tuple[str, ...] = LEAD_FILL
     member_of: tuple[str, int] | None = None  # who the campaign membership belongs to
     is_member: bool = False
-    read_only: bool = False
+    read_only: bool = False  # a converted lead
+    foreign: bool = False  # another rep's lead, which this login may read but not change
     dirty: bool = False
     joins: bool = False  # becomes a campaign member in this batch
     position: int = -1  # a new lead's place among the batch's new leads
@@ -194,6 +207,12 @@ def _landed(entry: _Target | int, made: bool, ids: list[int]) -> tuple[str, int,
     return entry.table, entry.id, made
 
 
+def _linked_to(target: _Target) -> int:
+    """The stored contact a new lead is linked to."""
+    assert target.contact_id is not None
+    return target.contact_id
+
+
 def _stored_id(target: _Target) -> int:
     """The id of a record read from the database."""
     assert target.id is not None
@@ -208,6 +227,8 @@ class BatchResult:
     new_lead_ids: list[int] = field(default_factory=list)  # the new leads without an owner
     # With `landed`: for each row, ("lead", id, whether the row made it).
     landed: list[tuple[str, int, bool]] = field(default_factory=list)
+    others_leads: int = 0  # rows of other reps' leads, left as they are (row-level security)
+    others_contacts: int = 0  # rows of other reps' contacts: new leads left in the pool
 
 
 class _Index:
@@ -293,6 +314,7 @@ class BatchWriter:
         self.linked: dict[int, _Target] = {}
         self.customers: dict[str, int] | None = None  # customer accounts by domain
         self.scorer: ArrivalScorer | None = None  # the score rules, loaded once an import
+        self.changes_any: bool | None = None  # PostgreSQL: may this login change every lead
 
     def write(
         self, connection: Connection, rows: Sequence[Cleaned], *, now: datetime
@@ -314,7 +336,7 @@ class BatchWriter:
         # Each new lead's row; made a _Target only when a later row merges into it.
         fresh: list[Cleaned | _Target] = self.carried_new if self.dry_run else []
         first_new = len(fresh)
-        updated = unchanged = 0
+        updated = unchanged = others = 0
         # With `landed`: each row's record, and whether the row made it (`_landed`).
         where: list[tuple[_Target | int, bool]] | None = [] if self.landed else None
         for values in rows:
@@ -328,6 +350,8 @@ class BatchWriter:
                             where.append((new_linked[-1], True))
                         continue
                 if target is not None:
+                    if target.foreign:
+                        others += 1
                     if self._merge(target, values, index):
                         updated += 1
                     else:
@@ -347,11 +371,16 @@ class BatchWriter:
                     phones[phone] = [position]
                 else:
                     same.append(position)
+        routes = self._routes(connection, new_linked)
+        theirs = sum(route.meant_for is not None for route in routes)
         if self.dry_run:
             self.written += len(rows)
-            return BatchResult(len(fresh) - first_new + len(new_linked), updated, unchanged)
+            created = len(fresh) - first_new + len(new_linked)
+            return BatchResult(
+                created, updated, unchanged, others_leads=others, others_contacts=theirs
+            )
         ids = self._insert(connection, fresh, now)
-        self._insert_linked(connection, new_linked, now)
+        self._insert_linked(connection, new_linked, routes, now)
         self._update(connection, found, now)
         if known is not None:
             known.add(row[_EMAIL] for row in rows)
@@ -359,7 +388,8 @@ class BatchWriter:
             known.add(value for t in found if t.dirty for value in (t.email, t.named()["phone"]))
         self.written += len(rows)
         landed = [] if where is None else [_landed(entry, made, ids) for entry, made in where]
-        return BatchResult(len(fresh) + len(new_linked), updated, unchanged, ids, landed)
+        created = len(fresh) + len(new_linked)
+        return BatchResult(created, updated, unchanged, ids, landed, others, theirs)
 
     def _linked_lead(
         self, contact: _Target, values: Cleaned, new_linked: list[_Target]
@@ -377,18 +407,32 @@ class BatchWriter:
         new_linked.append(lead)
         return None
 
-    def _insert_linked(self, connection: Connection, leads: list[_Target], now: datetime) -> None:
-        """Insert the new leads linked to stored contacts, routed as their contacts say,
-        with the routing in the history."""
+    def _routes(self, connection: Connection, leads: list[_Target]) -> list[KnownContact]:
+        """Where each new lead linked to a stored contact goes, as the importer may send it
+        (another rep's contact: the pool, for a manager to give them, unless a manager
+        imports)."""
         if not leads:
-            return
+            return []
         routes = route_known_contacts(connection, (t.contact_id for t in leads if t.contact_id))
         manager = may_hand_over(connection, self.rep_id)
-        for target in leads:
+        return [
+            for_importer(routes[_linked_to(t)], may_hand_over=manager, rep_id=self.rep_id)
+            for t in leads
+        ]
+
+    def _insert_linked(
+        self,
+        connection: Connection,
+        leads: list[_Target],
+        routes: list[KnownContact],
+        now: datetime,
+    ) -> None:
+        """Insert the new leads linked to stored contacts, routed as `routes` say, with the
+        routing in the history."""
+        if not leads:
+            return
+        for target, route in zip(leads, routes, strict=True):
             assert target.contact_id is not None
-            route = for_importer(
-                routes[target.contact_id], may_hand_over=manager, rep_id=self.rep_id
-            )
             values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
             values.update(
                 status=route.status,
@@ -485,8 +529,10 @@ class BatchWriter:
         ]
         found.sort(key=_stored_id)
         leads = []
-        for row in find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones):
+        for row in self._stored_leads(connection, emails, phones):
             target = _Target("lead", row["id"], row["email"], row, None)
+            if not row.pop(WRITABLE, True):
+                target.foreign = True
             target.member_of = ("lead", row["id"])
             if row["is_converted"]:
                 target.read_only = True
@@ -510,6 +556,25 @@ class BatchWriter:
                 self.carried_stored[target.table, _stored_id(target)] = target
         return index, found
 
+    def _stored_leads(
+        self, connection: Connection, emails: list[str], phones: list[str]
+    ) -> list[dict[str, Any]]:
+        """The stored leads with these emails and phones, locked on PostgreSQL: FOR UPDATE,
+        as they may be filled; in a dry run, which changes nothing, FOR KEY SHARE, which no
+        one's UPDATE waits for. A login row-level security holds to its own and the pool's
+        (a rep's) reads them, then locks what it may change (`sql.lock_found`, one more
+        statement a batch); the owner's and a manager's lock them as they read them. The
+        contacts are read unlocked: an import never changes a contact."""
+        if connection.dialect.name != "postgresql":
+            return find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones)
+        lock = "KEY SHARE" if self.dry_run else "UPDATE"
+        if self.changes_any is None:
+            self.changes_any = may_change_any(connection)
+        if self.changes_any:
+            return find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones, lock)
+        found = find_by_email_or_phone(connection, _lead, LEAD_LOOKUP, emails, phones)
+        return lock_found(connection, _lead, LEAD_LOOKUP, found, lock)
+
     def _mark_members(self, connection: Connection, found: list[_Target]) -> None:
         assert self.campaign is not None
         who = {t.member_of for t in found if t.member_of}
@@ -531,7 +596,7 @@ class BatchWriter:
     def _merge(self, target: _Target, values: Cleaned, index: _Index) -> bool:
         """Fill the target's empty fields from a matching row; True when anything changed."""
         changed = False
-        if not target.read_only:
+        if not (target.read_only or target.foreign):
             current = target.named()
             for name in target.fill:
                 new = values[_AT[name]]
@@ -548,7 +613,7 @@ class BatchWriter:
         if not target.is_member and self.campaign is not None:
             target.is_member = target.joins = True
             changed = True
-        if changed and target.id is not None and not target.read_only:
+        if changed and target.id is not None and not (target.read_only or target.foreign):
             target.dirty = True
         return changed
 

@@ -23,7 +23,7 @@ from workstation.store.lifecycle.campaigns import find_campaign
 from workstation.store.lifecycle.known_people import may_hand_over
 from workstation.store.lifecycle.reopen import PUT_ASIDE, is_put_aside, reopen_for_sales
 from workstation.store.models import CampaignMember, CampaignMemberStatus, Contact, Lead, utcnow
-from workstation.store.permissions import require_active, require_own_record
+from workstation.store.permissions import lock_own_record, require_active
 from workstation.store.scoring.explain import rescore
 
 
@@ -102,14 +102,11 @@ def record_response(
         require_active(session, rep_id, "log campaign responses")
         found = find_campaign(session, campaign)
         assert found.id is not None
-        record: Lead | Contact | None = (
-            session.get(Lead, record_id, with_for_update=True)
-            if kind == "lead"
-            else session.get(Contact, record_id, with_for_update=True)
+        record = lock_own_record(
+            session, kind, record_id, rep_id=rep_id, action="log campaign responses of"
         )
         if record is None:
             raise ResponseRefused(f"no {kind} {record_id}")
-        require_own_record(session, rep_id, record.owner_id, "log campaign responses of")
         if isinstance(record, Lead) and record.is_converted:
             raise ResponseRefused(
                 f"lead {record_id} was converted: log the response on contact "

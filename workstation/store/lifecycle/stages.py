@@ -22,8 +22,8 @@ from workstation.store.changes import ChangeRefused, change_contact, change_lead
 from workstation.store.conversion.rules import ensure_editable
 from workstation.store.db import write_session
 from workstation.store.lifecycle.reopen import is_put_aside, reopen_for_sales
-from workstation.store.models import Contact, Lead, utcnow
-from workstation.store.permissions import require_active, require_own_record
+from workstation.store.models import Lead, utcnow
+from workstation.store.permissions import lock_own_record, require_active
 from workstation.store.reference import LifecycleStage
 
 
@@ -85,21 +85,11 @@ def move_stage(
     reason = (reason or "").strip() or None
     with write_session(engine) as session:
         require_active(session, rep_id, "move lifecycle stages")
-        record: Lead | Contact | None = (
-            session.get(Lead, record_id, with_for_update=True)
-            if kind == "lead"
-            else session.get(Contact, record_id, with_for_update=True)
+        record = lock_own_record(
+            session, kind, record_id, rep_id=rep_id, action="move the lifecycle stage of"
         )
-        action = "move the lifecycle stage of"
         if record is None:
-            # PostgreSQL's row-level security hides from FOR UPDATE a row one may not change.
-            seen: Lead | Contact | None = (
-                session.get(Lead, record_id) if kind == "lead" else session.get(Contact, record_id)
-            )
-            if seen is not None:
-                require_own_record(session, rep_id, seen.owner_id, action)
             raise StageRefused(f"no {kind} {record_id}")
-        require_own_record(session, rep_id, record.owner_id, action)
         if isinstance(record, Lead):
             ensure_editable(record)
         target = _stage_named(session, stage, kind)

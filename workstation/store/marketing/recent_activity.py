@@ -57,7 +57,9 @@ EXPIRED = "expired"  # the flow `recycle` lists these moves under
 # Literal predicate: SQLite uses a partial index only when the WHERE repeats its terms. Two
 # ranges of the index, not one OR (SQLite would scan the whole table for it) and no ORDER BY
 # (it would read the table in id order to save a sort): the moves are sorted afterwards.
-_CONTACTED = select(lead.id, lead.first_name, lead.last_name, lead.version).where(text(RECENTLY_CONTACTED))
+_CONTACTED = select(lead.id, lead.first_name, lead.last_name, lead.version).where(
+    text(RECENTLY_CONTACTED)
+)
 EXPIRING = union_all(
     _CONTACTED.where(lead.last_activity_at.is_(None)),
     _CONTACTED.where(lead.last_activity_at < bindparam("cutoff")),

@@ -14,7 +14,8 @@ batches match against that as they would against the stored rows, so its counts 
 import's.
 
 A matched record only has its empty fields filled (and do-not-call / email opt-out switched
-on, never off); status, owner and lifecycle stage are left alone, so no history is written.
+on, never off; a filled Description gets the row's "Other phones: …" and like lines it
+lacks); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
 member of a campaign once, with the campaign's default member status.
 
@@ -42,7 +43,7 @@ from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, 
 
 from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
-from workstation.store.imports.rows import LEAD_VALUES, Cleaned
+from workstation.store.imports.rows import LEAD_VALUES, Cleaned, extra_lines
 from workstation.store.imports.sql import (
     KnownValues,
     bound_value,
@@ -61,6 +62,7 @@ from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.sales_hands import in_sales_hands
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
+from workstation.store.values.cleansing import with_lines
 
 _lead = table_of(Lead)
 _contact = table_of(Contact)
@@ -526,6 +528,11 @@ class BatchWriter:
                 if new is not None and new != "" and _empty(name, current[name]):
                     current[name] = new
                     changed = True
+                elif name == "description" and new:  # filled: the row's extra lines it lacks
+                    merged = with_lines(current[name], extra_lines(new))
+                    if merged != current[name]:
+                        current[name] = merged
+                        changed = True
             for name in FLAGS:
                 if values[_AT[name]] and not current[name]:
                     current[name] = True

@@ -623,3 +623,18 @@ class BatchWriter:
             for kind, i in who
         ]
         insert_rows(connection, _member, _MEMBER_COLUMNS, rows)
+
+
+def find_stored(
+    connection: Connection, email: str | None, phone: str | None
+) -> tuple[str, int] | None:
+    """The stored person a row with this (cleaned) email and phone is, by the matching
+    above: ("lead" or "contact", id); a converted lead's contact; None for nobody."""
+    row = [None] * len(LEAD_VALUES)
+    row[_EMAIL], row[_PHONE] = email, phone
+    writer = BatchWriter(campaign=None, default_status="", open_statuses=set())
+    index, _ = writer._existing(connection, [tuple(row)], None)
+    target = writer._find(index, [], email, phone)
+    if target is None:
+        return None
+    return target.member_of or (target.table, _stored_id(target))

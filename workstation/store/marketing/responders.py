@@ -102,7 +102,11 @@ def record_person_response(
         lead_id, made, _ = write_typed(
             connection, values, statuses, campaign=info, rep_id=rep_id, at=at, lifecycle_stage=NAME
         )
-        assert made  # nobody matched: the writer matches the same way
+        if not made:  # stored meanwhile by another transaction, which the writer saw
+            session.expire_all()
+            return respond(
+                session, found, chosen, kind="lead", record_id=lead_id, rep_id=rep_id, at=at
+            )
         did = "responded to" if chosen.has_responded else "added to"
         record_change(
             connection, entity="lead", entity_id=lead_id, field="lifecycle_stage", old=None,

@@ -630,7 +630,7 @@ def find_stored(
 ) -> tuple[str, int] | None:
     """The stored person a row with this (cleaned) email and phone is, by the matching
     above: ("lead" or "contact", id); a converted lead's contact; None for nobody."""
-    row = [None] * len(LEAD_VALUES)
+    row: list[str | None] = [None] * len(LEAD_VALUES)
     row[_EMAIL], row[_PHONE] = email, phone
     writer = BatchWriter(campaign=None, default_status="", open_statuses=set())
     index, _ = writer._existing(connection, [tuple(row)], None)

@@ -135,6 +135,7 @@ def respond(
     at: datetime,
 ) -> ResponseLogged:
     """`record_response` in the caller's transaction, the campaign and status found."""
+    assert found.id is not None
     record: Lead | Contact | None = (
         session.get(Lead, record_id, with_for_update=True)
         if kind == "lead"

@@ -130,6 +130,14 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
             "Attended", "--json")
     )  # fmt: skip
     assert back["reopened"] and back["lifecycle_stage"] == "Marketing Qualified"
+    stranger = ("campaign", "respond", "Both DBs Expo", "--email", "Sam@Stranger.example",
+                "--last-name", "Stranger", "--status", "Attended", "--json")  # fmt: skip
+    name = json.loads(_ok(capsys, *as_rep, *stranger))
+    assert (name["created"], name["lifecycle_stage"], name["status"]) == (True, "Name", "Attended")
+    again = _ok(
+        capsys, *db, "campaign", "respond", "Both DBs Expo", "--email", "sam@stranger.example"
+    )
+    assert again.startswith(f"Lead {name['id']} is Responded")  # the same person
     _ok(capsys, *db, "filter", "add", "Pool web", "--owner", "pool", "--source", "Web")
     joined = json.loads(
         _ok(capsys, *db, "campaign", "add-members", "Both DBs Expo", "--filter", "pool web",

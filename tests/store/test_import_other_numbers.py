@@ -151,3 +151,32 @@ def test_a_salesforce_contacts_home_and_other_phones_are_kept(sqlite_engine, tmp
     assert contact.description == (
         "Met at the fair.\nOther phones: +1 415-555-0103; +44 20 7946 0000"
     )
+
+
+def test_a_matched_lead_with_a_description_gets_the_rows_other_lines(engine, tmp_path):
+    """A matched lead's empty fields are filled; its Description, already filled, still
+    gets the row's "Other phones/emails" lines it lacks (never the row's own text), and a
+    second run adds nothing."""
+    first = {
+        "Last Name": "Ray",
+        "Company": "Acme",
+        "Phone": "",
+        "Phone 2": "",
+        "Email 1": "ray@acme.example",
+        "Email 2": "",
+        "Description": "Met at the fair",
+    }
+    import_leads(engine, _write(tmp_path / "first.csv", [first]))
+    second = first | {"Phone": "+1 617 555 0100", "Phone 2": "+1 617 555 0101",
+                      "Email 2": "ray@home.example", "Description": "Another note"}  # fmt: skip
+    path = _write(tmp_path / "second.csv", [second])
+    summary = import_leads(engine, path)
+    assert (summary.created, summary.updated) == (0, 1)
+    lead = _leads(engine)["Ray"]
+    assert lead.phone == "+16175550100"
+    assert lead.description == (
+        "Met at the fair\nOther phones: +1 617-555-0101\nOther emails: ray@home.example"
+    )
+    again = import_leads(engine, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert _leads(engine)["Ray"].description == lead.description

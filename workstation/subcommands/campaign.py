@@ -40,6 +40,16 @@ def _fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+# A person told by email or phone instead of an ID (`campaign respond`).
+PERSON = (
+    ("--email", "the person's email: found by it, else a new Name"),
+    ("--phone", "the person's phone, as written (found by it when no email matches)"),
+    ("--first-name", "a new Name's first name"),
+    ("--last-name", 'a new Name\'s last name (blank: "[not provided]")'),
+    ("--company", 'a new Name\'s company (blank: "[not provided]")'),
+)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("campaign", help="add, edit or list campaigns; log a response")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -54,11 +64,24 @@ def register(commands) -> None:
     listing.add_argument("--active-only", action="store_true", help="only active campaigns")
     listing.add_argument("--json", action="store_true", help="print JSON")
     respond = actions.add_parser(
-        "respond", help="log a campaign response (reopens a rejected or nurtured person)"
+        "respond",
+        help="log a campaign response (reopens a rejected or nurtured person)",
+        description="Log a response of a lead or contact, by ID, or of a person by their "
+        "email or phone: someone known (matched as an import's row is: email, then phone) "
+        "responds as by ID; someone unknown becomes a Name (marketing's pool, no sales "
+        "queue) and the campaign's member. A new response from a rejected or nurtured "
+        "person reopens it for sales.",
     )
     respond.add_argument("campaign", metavar="NAME_OR_ID")
-    respond.add_argument("record_id", type=record_id, metavar="ID", help="the lead (or contact)")
+    respond.add_argument(
+        "record_id", type=record_id, nargs="?", metavar="ID", help="the lead (or contact)"
+    )
     respond.add_argument("--contact", action="store_true", help="ID names a contact, not a lead")
+    for option, text in PERSON:
+        respond.add_argument(option, metavar="TEXT", help=text)
+    respond.add_argument(
+        "--region", metavar="CC", help="the phone's country when it has none (default: settings)"
+    )
     respond.add_argument(
         "--status", metavar="LABEL", help="member status (default: the first that responds)"
     )
@@ -123,6 +146,32 @@ def _as_json(info) -> dict:
     }
 
 
+def _respond(args: argparse.Namespace, engine, rep: int | None, region: str):
+    from workstation.store.lifecycle.responses import ResponseRefused, record_response
+    from workstation.store.marketing.responders import Responder, record_person_response
+
+    names = (option[2:].replace("-", "_") for option, _ in PERSON)
+    person = {name: getattr(args, name) for name in names}
+    if args.record_id is None:
+        if args.contact:
+            raise ResponseRefused("--contact names an ID as a contact: give the ID")
+        return record_person_response(
+            engine, campaign=args.campaign, person=Responder(**person), status=args.status,
+            rep_id=rep, region=region, at=args.clock(),
+        )  # fmt: skip
+    if any(value is not None for value in person.values()):
+        raise ResponseRefused("give an ID or a person's --email/--phone, not both")
+    return record_response(
+        engine,
+        campaign=args.campaign,
+        kind="contact" if args.contact else "lead",
+        record_id=args.record_id,
+        status=args.status,
+        rep_id=rep,
+        at=args.clock(),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
@@ -152,23 +201,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return answer(done, line, args.json)
     if args.action == "respond":
-        from workstation.store.lifecycle.responses import record_response
-
-        logged = record_response(
-            engine,
-            campaign=args.campaign,
-            kind="contact" if args.contact else "lead",
-            record_id=args.record_id,
-            status=args.status,
-            rep_id=rep,
-            at=args.clock(),
-        )
+        logged = _respond(args, engine, rep, config.phone_region)
         if args.json:
             print(json.dumps(asdict(logged)))
         else:
             back = f"; reopened for sales at {logged.lifecycle_stage}" if logged.reopened else ""
             who = f"{logged.kind.capitalize()} {logged.id}"
-            print(f"{who} is {logged.status} in {logged.campaign}{back}.")
+            new = ", a new Name," if logged.created else ""
+            print(f"{who}{new} is {logged.status} in {logged.campaign}{back}.")
         return 0
     if args.action == "add":
         info = campaigns.add_campaign(engine, changes=_changes(args, args.name), rep_id=rep)

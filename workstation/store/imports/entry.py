@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlmodel import col
 
 from workstation.store.changes import change_lead
@@ -28,11 +29,12 @@ from workstation.store.errors import StoreError
 from workstation.store.imports.campaigns import CampaignInfo, default_member_status
 from workstation.store.imports.columns import plan_columns
 from workstation.store.imports.pipeline import LeadOptions, lead_statuses
-from workstation.store.imports.rows import RowCleaner
+from workstation.store.imports.rows import Cleaned, RowCleaner
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.lifecycle.campaigns import find_campaign
 from workstation.store.models import History, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
+from workstation.store.reference import LeadStatus
 from workstation.store.values.cleansing import BadValue, clean_email, phone_values
 
 # Each typed field and the import column (Salesforce's name) it is read as.
@@ -93,6 +95,61 @@ def _checked(typed: TypedLead, region: str) -> None:
         raise LeadRefused(f"not entered: {error}") from None
 
 
+def clean_typed(
+    connection: Connection,
+    typed: TypedLead,
+    statuses: list[LeadStatus],
+    *,
+    campaign: CampaignInfo | None,
+    region: str,
+) -> Cleaned:
+    """The typed lead cleaned as an import cleans a row, or LeadRefused."""
+    _checked(typed, region.upper())
+    plan = plan_columns(tuple(COLUMNS.values()))
+    cells = [(getattr(typed, name) or "") for name in COLUMNS]
+    rules = LeadOptions(region=region).rules(plan, statuses, campaign=campaign)
+    cleaner = RowCleaner(rules)
+    values = cleaner.row(cells)
+    if isinstance(values, str):
+        raise LeadRefused(f"not entered: {values}")
+    if cleaner.warning:  # a flag or count typed wrong: not here, but never lose a value
+        raise LeadRefused(f"not entered: {cleaner.warning}")
+    return values
+
+
+class Written(NamedTuple):
+    lead_id: int
+    made: bool  # a new lead
+    updated: bool  # a lead already there was filled with what it lacked
+    theirs: bool  # a lead already there is another rep's: left as it is (team mode)
+
+
+def write_typed(
+    connection: Connection,
+    values: Cleaned,
+    statuses: list[LeadStatus],
+    *,
+    campaign: CampaignInfo | None,
+    rep_id: int | None,
+    at: datetime,
+    lifecycle_stage: str | None = None,
+) -> Written:
+    """Write cleaned typed values as an import writes a row (matched, routed, a campaign
+    member); see `Written`."""
+    writer = BatchWriter(
+        campaign=campaign,
+        default_status=next(s.name for s in statuses if s.is_default),
+        open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+        rep_id=rep_id,
+        landed=True,
+        lifecycle_stage=lifecycle_stage,
+    )
+    result = writer.write(connection, [values], now=at)
+    (kind, lead_id, made) = result.landed[0]
+    assert kind == "lead"
+    return Written(lead_id, made, bool(result.updated), bool(result.others_leads))
+
+
 def enter_lead(
     engine: Engine,
     typed: TypedLead,
@@ -104,9 +161,6 @@ def enter_lead(
 ) -> LeadEntered:
     """Take in the typed lead; see the module docstring."""
     at = at or utcnow()
-    _checked(typed, region.upper())
-    plan = plan_columns(tuple(COLUMNS.values()))
-    cells = [(getattr(typed, name) or "") for name in COLUMNS]
     with write_session(engine) as session:
         require_active(session, rep_id, "enter leads")
         info = None
@@ -120,25 +174,13 @@ def enter_lead(
             )  # fmt: skip
         connection = session.connection()
         statuses = lead_statuses(connection)
-        rules = LeadOptions(region=region).rules(plan, statuses, campaign=info)
-        cleaner = RowCleaner(rules)
-        values = cleaner.row(cells)
-        if isinstance(values, str):
-            raise LeadRefused(f"not entered: {values}")
-        if cleaner.warning:  # a flag or count typed wrong: not here, but never lose a value
-            raise LeadRefused(f"not entered: {cleaner.warning}")
-        writer = BatchWriter(
-            campaign=info,
-            default_status=next(s.name for s in statuses if s.is_default),
-            open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
-            rep_id=rep_id,
-            landed=True,
+        values = clean_typed(connection, typed, statuses, campaign=info, region=region)
+        lead_id, made, updated, theirs = write_typed(
+            connection, values, statuses, campaign=info, rep_id=rep_id, at=at
         )
-        result = writer.write(connection, [values], now=at)
-        (kind, lead_id, made) = result.landed[0]
         session.expire_all()  # the writer wrote through the connection
         lead = session.get(Lead, lead_id)
-        assert lead is not None and kind == "lead"
+        assert lead is not None
         if own and made and lead.owner_id is None and lead.contact_id is None:
             change_lead(
                 session, lead, rep_id=rep_id, owner_id=rep_id, reason="entered by the rep", at=at
@@ -156,9 +198,9 @@ def enter_lead(
         owner = session.get(Rep, lead.owner_id) if lead.owner_id is not None else None
         return LeadEntered(
             id=lead_id,
-            kind=kind,
+            kind="lead",
             created=made,
-            updated=bool(result.updated),
+            updated=updated,
             status=lead.status,
             owner_id=lead.owner_id,
             owner=owner.name if owner else None,
@@ -166,7 +208,7 @@ def enter_lead(
             customer_inquiry=lead.existing_account_id is not None,
             routed=routed,
             campaign=info.name if info else None,
-            theirs=bool(result.others_leads),
+            theirs=theirs,
         )
 
 

@@ -74,6 +74,15 @@ _REGIONS = phonenumbers.SUPPORTED_REGIONS
 _UNREACHABLE = "no Email or Phone: a lead must be reachable, and is matched by them"
 UNDECODABLE = "the row holds bytes that are not text in the file's encoding"
 NOT_PROVIDED = "[not provided]"  # a lead's Company when it has none (Salesforce's web-to-lead)
+# The lines a row adds to its Description for what has no field of its own; a matched
+# record whose Description is filled still gets those it lacks (`upsert`).
+EXTRA_LINES = ("Other phones: ", "Other emails: ", "Other addresses: ", "Location: ")
+
+
+def extra_lines(description: str) -> list[str]:
+    """The lines of a row's Description that the import added (EXTRA_LINES)."""
+    return [line for line in description.split("\n") if line.startswith(EXTRA_LINES)]
+
 
 Row = tuple[int, list[str]]  # line number, cells
 # The LEAD_VALUES of a row, in order. Flags are 1 or 0, not True or False: the sqlite3

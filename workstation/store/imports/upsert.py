@@ -14,7 +14,8 @@ batches match against that as they would against the stored rows, so its counts 
 import's.
 
 A matched record only has its empty fields filled (and do-not-call / email opt-out switched
-on, never off); status, owner and lifecycle stage are left alone, so no history is written.
+on, never off; a filled Description gets the row's "Other phones: …" and like lines it
+lacks); status, owner and lifecycle stage are left alone, so no history is written.
 A converted lead is read-only: its contact gets the campaign membership. Each person is a
 member of a campaign once, with the campaign's default member status.
 
@@ -51,7 +52,7 @@ from sqlalchemy import ColumnDefault, Connection, bindparam, func, insert, or_, 
 from workstation.store.access import may_change_any
 from workstation.store.history import record_change
 from workstation.store.imports.campaigns import CampaignInfo
-from workstation.store.imports.rows import LEAD_VALUES, Cleaned
+from workstation.store.imports.rows import LEAD_VALUES, Cleaned, extra_lines
 from workstation.store.imports.sql import (
     WRITABLE,
     KnownValues,
@@ -75,6 +76,7 @@ from workstation.store.scoring.arrival import ArrivalScorer
 from workstation.store.scoring.explain import rescore_people
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
+from workstation.store.values.cleansing import with_lines
 
 _lead = table_of(Lead)
 _contact = table_of(Contact)
@@ -603,6 +605,11 @@ class BatchWriter:
                 if new is not None and new != "" and _empty(name, current[name]):
                     current[name] = new
                     changed = True
+                elif name == "description" and new:  # filled: the row's extra lines it lacks
+                    merged = with_lines(current[name], extra_lines(new))
+                    if merged != current[name]:
+                        current[name] = merged
+                        changed = True
             for name in FLAGS:
                 if values[_AT[name]] and not current[name]:
                     current[name] = True
@@ -702,3 +709,18 @@ class BatchWriter:
             for kind, i in who
         ]
         insert_rows(connection, _member, _MEMBER_COLUMNS, rows)
+
+
+def find_stored(
+    connection: Connection, email: str | None, phone: str | None
+) -> tuple[str, int] | None:
+    """The stored person a row with this (cleaned) email and phone is, by the matching
+    above: ("lead" or "contact", id); a converted lead's contact; None for nobody."""
+    row: list[str | None] = [None] * len(LEAD_VALUES)
+    row[_EMAIL], row[_PHONE] = email, phone
+    writer = BatchWriter(campaign=None, default_status="", open_statuses=set())
+    index, _ = writer._existing(connection, [tuple(row)], None)
+    target = writer._find(index, [], email, phone)
+    if target is None:
+        return None
+    return target.member_of or (target.table, _stored_id(target))

@@ -22,7 +22,14 @@ from workstation.store.errors import StoreError
 from workstation.store.lifecycle.campaigns import find_campaign
 from workstation.store.lifecycle.known_people import may_hand_over
 from workstation.store.lifecycle.reopen import PUT_ASIDE, is_put_aside, reopen_for_sales
-from workstation.store.models import CampaignMember, CampaignMemberStatus, Contact, Lead, utcnow
+from workstation.store.models import (
+    Campaign,
+    CampaignMember,
+    CampaignMemberStatus,
+    Contact,
+    Lead,
+    utcnow,
+)
 from workstation.store.permissions import lock_own_record, require_active
 from workstation.store.scoring.explain import rescore
 
@@ -41,6 +48,7 @@ class ResponseLogged:
     new_response: bool  # the membership became a response just now
     reopened: bool  # the person was put aside and is back for sales
     lifecycle_stage: str
+    created: bool = False  # a new Name (a response from someone unknown: `marketing.responders`)
 
 
 def _reason(campaign: str, status: str) -> str:
@@ -101,64 +109,83 @@ def record_response(
     with write_session(engine) as session:
         require_active(session, rep_id, "log campaign responses")
         found = find_campaign(session, campaign)
-        assert found.id is not None
-        record = lock_own_record(
-            session, kind, record_id, rep_id=rep_id, action="log campaign responses of"
+        chosen = member_status(session, found, status)
+        return respond(session, found, chosen, kind=kind, record_id=record_id, rep_id=rep_id, at=at)
+
+
+def member_status(session: Session, campaign: Campaign, wanted: str | None) -> CampaignMemberStatus:
+    """The campaign's member status `wanted` (None: the first that counts as responded)."""
+    statuses = list(
+        session.execute(
+            select(CampaignMemberStatus)
+            .where(col(CampaignMemberStatus.campaign_id) == campaign.id)
+            .order_by(col(CampaignMemberStatus.sort_order))
+        ).scalars()
+    )
+    return _status(statuses, wanted, campaign.name)
+
+
+def respond(
+    session: Session,
+    found: Campaign,
+    chosen: CampaignMemberStatus,
+    *,
+    kind: str,
+    record_id: int,
+    rep_id: int | None,
+    at: datetime,
+) -> ResponseLogged:
+    """`record_response` in the caller's transaction, the campaign and status found."""
+    assert found.id is not None
+    record = lock_own_record(
+        session, kind, record_id, rep_id=rep_id, action="log campaign responses of"
+    )
+    if record is None:
+        raise ResponseRefused(f"no {kind} {record_id}")
+    if isinstance(record, Lead) and record.is_converted:
+        raise ResponseRefused(
+            f"lead {record_id} was converted: log the response on contact "
+            f"{record.converted_contact_id}"
         )
-        if record is None:
-            raise ResponseRefused(f"no {kind} {record_id}")
-        if isinstance(record, Lead) and record.is_converted:
-            raise ResponseRefused(
-                f"lead {record_id} was converted: log the response on contact "
-                f"{record.converted_contact_id}"
-            )
-        statuses = list(
-            session.execute(
-                select(CampaignMemberStatus)
-                .where(col(CampaignMemberStatus.campaign_id) == found.id)
-                .order_by(col(CampaignMemberStatus.sort_order))
-            ).scalars()
+    member_of = col(CampaignMember.lead_id if kind == "lead" else CampaignMember.contact_id)
+    member = session.execute(
+        select(CampaignMember)
+        .where(col(CampaignMember.campaign_id) == found.id, member_of == record_id)
+        .limit(1)
+    ).scalar_one_or_none()
+    was_response = member is not None and member.has_responded
+    if member is None:
+        member = CampaignMember(
+            campaign_id=found.id,
+            lead_id=record_id if kind == "lead" else None,
+            contact_id=record_id if kind == "contact" else None,
+            created_at=at,
         )
-        chosen = _status(statuses, status, found.name)
-        member_of = col(CampaignMember.lead_id if kind == "lead" else CampaignMember.contact_id)
-        member = session.execute(
-            select(CampaignMember)
-            .where(col(CampaignMember.campaign_id) == found.id, member_of == record_id)
-            .limit(1)
-        ).scalar_one_or_none()
-        was_response = member is not None and member.has_responded
-        if member is None:
-            member = CampaignMember(
-                campaign_id=found.id,
-                lead_id=record_id if kind == "lead" else None,
-                contact_id=record_id if kind == "contact" else None,
-                created_at=at,
-            )
-        member.status = chosen.label
-        member.has_responded = chosen.has_responded or was_response
-        if chosen.has_responded and not was_response:
-            member.responded_at = at
-        session.add(member)
-        if isinstance(record, Lead):
-            record.campaign_id = found.id  # its most recent campaign
-        new_response = chosen.has_responded and not was_response
-        reopened = new_response and is_put_aside(record)
-        if reopened:
-            reopen_for_sales(
-                session, record, rep_id=rep_id, reason=_reason(found.name, chosen.label), at=at
-            )
-        session.add(record)
-        rescore(session, record, at)  # the response counts in this same transaction
-        return ResponseLogged(
-            found.name,
-            kind,
-            record_id,
-            chosen.label,
-            member.has_responded,
-            new_response,
-            reopened,
-            record.lifecycle_stage,
+    member.status = chosen.label
+    member.has_responded = chosen.has_responded or was_response
+    if chosen.has_responded and not was_response:
+        member.responded_at = at
+    session.add(member)
+    if isinstance(record, Lead):
+        record.campaign_id = found.id  # its most recent campaign
+    new_response = chosen.has_responded and not was_response
+    reopened = new_response and is_put_aside(record)
+    if reopened:
+        reopen_for_sales(
+            session, record, rep_id=rep_id, reason=_reason(found.name, chosen.label), at=at
         )
+    session.add(record)
+    rescore(session, record, at)  # the response counts in this same transaction
+    return ResponseLogged(
+        found.name,
+        kind,
+        record_id,
+        chosen.label,
+        member.has_responded,
+        new_response,
+        reopened,
+        record.lifecycle_stage,
+    )
 
 
 def _status(

@@ -12,7 +12,10 @@ Definitions, so that anyone can recompute a figure from an export:
   step is how many reached the next step out of those that reached this one.
 - By source and by offer (leads only): leads, reached Marketing Qualified, reached Sales
   Qualified, converted, won (the opportunity the lead became is in a won stage) with the won
-  amount, and rejected (now in the Rejected detour).
+  amount, and rejected by sales (seed 001: counted in feedback reports whatever the record's
+  stage now, so one recycling has since returned to marketing still counts: the record
+  keeps its rejected reason until a new response reopens it for sales).
+- Rejected by reason: the leads and contacts sales rejected, as above, by the reason kept.
 - Opportunities (`funnel_opportunities`): the open pipeline, won and lost; those rejected
   by sales counted apart, by reason, and in none of the others.
 - Flows between marketing and sales (`funnel_flows`): the moves recycling and marketing
@@ -33,10 +36,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Table, case, cast, func, not_, or_, select, text
+from sqlalchemy import BigInteger, ColumnElement, Table, case, cast, func, not_, or_, select
 from sqlmodel import Session
 
-from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
+from workstation.store.conversion.rules import REJECTED
+from workstation.store.models import Contact, History, Lead, Opportunity
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
 from workstation.store.reports.funnel_flows import FlowRow, flows
@@ -159,6 +163,7 @@ def _lead_rows(session: Session, since: datetime | None):
         source=_lead.c.lead_source,
         offer=_lead.c.lead_type,
         stage=_lead.c.lifecycle_stage,
+        rejected=_lead.c.rejected_reason,
         reached=reached,
         converted=_lead.c.is_converted,
         won=won,
@@ -169,24 +174,15 @@ def _lead_rows(session: Session, since: datetime | None):
 
 def _contact_rows(session: Session, since: datetime | None):
     joined, reached = _reached(_contact, "contact")
-    statement = _grouped(joined, _contact, since, stage=_contact.c.lifecycle_stage, reached=reached)
+    statement = _grouped(
+        joined,
+        _contact,
+        since,
+        stage=_contact.c.lifecycle_stage,
+        rejected=_contact.c.rejected_reason,
+        reached=reached,
+    )
     return session.execute(statement).all()
-
-
-def _rejected_by_reason(session: Session, since: datetime | None) -> list[tuple[str, int]]:
-    counts: Counter[str] = Counter()
-    for table in (_lead, _contact):
-        reason = table.c.rejected_reason
-        statement = (
-            select(reason, func.count())
-            .where(text(REJECTED))  # literally: the partial index ix_*_rejected
-            .group_by(reason)
-        )
-        if since is not None:
-            statement = statement.where(table.c.created_at >= since)
-        for given, count in session.execute(statement):
-            counts[given or NONE] += count
-    return counts.most_common()
 
 
 def _steps(names: list[str], now: Counter[str], reached: list[int]) -> list[FunnelStep]:
@@ -228,7 +224,9 @@ def funnel_report(
     types: dict[str, SourceRow] = {}
     past_the_end = max(order.values()) + 1
     first = on_funnel[0].sort_order  # every record at least reached the top of the funnel
-    for source, offer, stage, reached, converted, won, count, amount in _lead_rows(session, since):
+    rejected_by_reason: Counter[str] = Counter()
+    lead_rows = _lead_rows(session, since)
+    for source, offer, stage, rejected, reached, converted, won, count, amount in lead_rows:
         lead_now[CONVERTED_STEP if converted else stage] += count
         lead_reach[past_the_end if converted else max(reached, first)] += count
         for row in (_group(sources, source or NONE), _group(types, offer or NONE)):
@@ -238,12 +236,16 @@ def funnel_report(
             row.converted += count if converted else 0
             row.won += count if won else 0
             row.won_amount_cents += amount or 0
-            row.rejected += count if stage == "Rejected" else 0
+            row.rejected += count if rejected is not None or stage == REJECTED else 0
+        if rejected is not None or stage == REJECTED:
+            rejected_by_reason[rejected or NONE] += count
 
     contact_now: Counter[str] = Counter()
     contact_reach: Counter[int] = Counter()
-    for stage, reached, count in _contact_rows(session, since):
+    for stage, rejected, reached, count in _contact_rows(session, since):
         contact_now[stage] += count
+        if rejected is not None or stage == REJECTED:
+            rejected_by_reason[rejected or NONE] += count
         contact_reach[max(reached, first)] += count
 
     def at_least(reach: Counter[int], floor: int) -> int:
@@ -269,7 +271,7 @@ def funnel_report(
             session, [s.name for s in stages if s.is_detour], lead_now, contact_now, since=since
         ),
         flows=flows(session, since),
-        rejected_by_reason=_rejected_by_reason(session, since),
+        rejected_by_reason=rejected_by_reason.most_common(),
         opportunities=opportunity_figures(session, since),
         money_by_campaign=money_by_campaign(session, since),
         money_by_source=money_by_source(session, since),

@@ -18,7 +18,10 @@ from workstation.locations import default_database_url, default_settings_path
 from workstation.passwords import remember
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
+    ATTEMPT_CAP_CEILING,
+    ATTEMPT_CAP_FLOOR,
     DEFAULT_HOURS,
+    SOURCE_MIN_SAMPLE,
     UNTOUCHED_HOURS,
     CallingHours,
 )
@@ -40,6 +43,11 @@ class Settings:
     phone_region: str = DEFAULT_REGION
     calling_hours: CallingHours = DEFAULT_HOURS
     attempt_cap: int = ATTEMPT_CAP
+    attempt_cap_floor: int = ATTEMPT_CAP_FLOOR
+    attempt_cap_ceiling: int = ATTEMPT_CAP_CEILING
+    source_min_sample: int = SOURCE_MIN_SAMPLE
+    # Lead source → {"attempt_cap": n, "retry_hours": h}, either left out (measured).
+    source_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     untouched_hours: float = UNTOUCHED_HOURS
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
@@ -87,6 +95,13 @@ class Settings:
             phone_region=values.get("phone_region", DEFAULT_REGION),
             calling_hours=values.get("calling_hours", DEFAULT_HOURS),
             attempt_cap=values.get("attempt_cap", ATTEMPT_CAP),
+            attempt_cap_floor=values.get("attempt_cap_floor", ATTEMPT_CAP_FLOOR),
+            attempt_cap_ceiling=values.get("attempt_cap_ceiling", ATTEMPT_CAP_CEILING),
+            source_min_sample=values.get("source_min_sample", SOURCE_MIN_SAMPLE),
+            source_overrides={
+                name: setting.model_dump(exclude_none=True)
+                for name, setting in values.get("sources", {}).items()
+            },
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
@@ -103,8 +118,30 @@ class Settings:
             "phone_region": self.phone_region,
             "calling_hours": str(self.calling_hours).replace("–", "-"),
             "attempt_cap": self.attempt_cap,
+            "attempt_cap_floor": self.attempt_cap_floor,
+            "attempt_cap_ceiling": self.attempt_cap_ceiling,
+            "source_min_sample": self.source_min_sample,
+            "sources": {name: dict(values) for name, values in self.source_overrides.items()},
             "untouched_hours": self.untouched_hours,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),
         }
+
+    def source_rules(self):  # -> store.calling.source_policy.SourceRules
+        """The rules each lead source's attempt cap and spacing follow (`workstation sources`)."""
+        from workstation.store.calling.source_policy import Override, SourceRules
+
+        return SourceRules(
+            default_cap=self.attempt_cap,
+            cap_floor=self.attempt_cap_floor,
+            cap_ceiling=self.attempt_cap_ceiling,
+            min_sample=self.source_min_sample,
+            overrides={
+                name: Override(
+                    attempt_cap=int(given["attempt_cap"]) if "attempt_cap" in given else None,
+                    retry_hours=given.get("retry_hours"),
+                )
+                for name, given in self.source_overrides.items()
+            },
+        )

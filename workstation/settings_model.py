@@ -10,10 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from workstation.store.values.calling_window import CallingHours
 
 MAX_ATTEMPT_CAP = 100
+MAX_RETRY_HOURS = 30 * 24  # a month between calls
 MAX_UNTOUCHED_HOURS = 10 * 366 * 24  # ten years, as `workstation untouched --hours`
 
 _BINDING_ID = re.compile(r"[a-z_]+(\.[a-z_]+)+")
 _KEY = re.compile(r"[a-z0-9_+-]+|.")  # "ctrl+n", "f2", "question_mark", or one character
+
+
+class SourceSetting(BaseModel):
+    """A lead source's attempt cap or callback spacing as a team fixes it
+    (`[sources."Trade Show"]`), over what its conversion rate gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    attempt_cap: int | None = Field(None, ge=1, le=MAX_ATTEMPT_CAP)
+    retry_hours: float | None = Field(None, gt=0, le=MAX_RETRY_HOURS, allow_inf_nan=False)
 
 
 class SettingsModel(BaseModel):
@@ -25,6 +36,10 @@ class SettingsModel(BaseModel):
     phone_region: str | None = None
     calling_hours: CallingHours | None = None
     attempt_cap: int | None = Field(None, ge=1, le=MAX_ATTEMPT_CAP)
+    attempt_cap_floor: int | None = Field(None, ge=1, le=MAX_ATTEMPT_CAP)
+    attempt_cap_ceiling: int | None = Field(None, ge=1, le=MAX_ATTEMPT_CAP)
+    source_min_sample: int | None = Field(None, ge=1)
+    sources: dict[str, SourceSetting] | None = None
     untouched_hours: float | None = Field(None, ge=0, le=MAX_UNTOUCHED_HOURS, allow_inf_nan=False)
     theme: str | None = None
     dial_command: str | None = Field(None, min_length=1)

@@ -5,6 +5,7 @@ cap, untouched threshold, phone region), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 import stat
 
 import pytest
@@ -30,7 +31,30 @@ def test_config_shows_the_file_and_the_defaults(capsys, tmp_path, monkeypatch):
     assert shown["settings"]["calling_hours"]["value"] == "08:00-21:00"
     code, out, _ = run(capsys, "config")
     assert code == 0 and out.startswith(f"Settings file: {path} (none there")
-    assert "attempt_cap      6" in out
+    assert re.search(r"^attempt_cap +6 ", out, re.MULTILINE)
+
+
+def test_caps_by_lead_source_are_settings(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        'attempt_cap_floor = 2\nattempt_cap_ceiling = 9\n\n[sources."Trade Show"]\n'
+        "attempt_cap = 8\nretry_hours = 2\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(path))
+    shown = _config(capsys)["settings"]
+    assert shown["attempt_cap_floor"] == {"value": 2, "source": "file"}
+    assert shown["attempt_cap_ceiling"] == {"value": 9, "source": "file"}
+    assert shown["sources"] == {
+        "value": {"Trade Show": {"attempt_cap": 8, "retry_hours": 2.0}},
+        "source": "file",
+    }
+    code, out, _ = run(capsys, "config")
+    assert code == 0 and re.search(r"^sources\.Trade Show +attempt_cap=8 retry_hours=2 ", out, re.M)
+    path.write_text('[sources."Web"]\nattempt_cap = 0\n', encoding="utf-8")
+    code, _, err = run(capsys, "config")
+    assert code == 1
+    assert "sources.Web.attempt_cap: input should be greater than or equal to 1, not 0" in err
 
 
 def test_a_flag_beats_the_environment_which_beats_the_file(capsys, tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ RUN_HERE = {
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
     ("filter", "archive"), ("search", None), ("stage", None), ("campaign", "add"),
     ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"), ("config", None),
+    ("campaign", "add-members"), ("lead", "new"), ("sources", None),
 }  # fmt: skip
 # `serve` runs forever: tests/ui/test_serve_browser.py serves on both databases and reads
 # the queue in a headless browser.
@@ -126,11 +127,37 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
             "Attended", "--json")
     )  # fmt: skip
     assert back["reopened"] and back["lifecycle_stage"] == "Marketing Qualified"
+    _ok(capsys, *db, "filter", "add", "Pool web", "--owner", "pool", "--source", "Web")
+    joined = json.loads(
+        _ok(capsys, *db, "campaign", "add-members", "Both DBs Expo", "--filter", "pool web",
+            "--json")
+    )  # fmt: skip
+    assert joined["added"] == joined["matched"] > 0 and joined["status"] == "Sent"
+    rerun = _ok(capsys, *db, "campaign", "add-members", str(made["id"]), "--filter", "Pool web")
+    assert f"0 added as Sent, {joined['matched']} already members" in rerun
+    typed = (
+        "lead", "new", "--last-name", "Byron", "--company", "Poets", "--phone", "020 7946 0001",
+        "--region", "GB", "--campaign", "Both DBs Expo", "--mine",
+    )  # fmt: skip
+    entered = json.loads(_ok(capsys, *as_rep, *typed, "--json"))
+    assert entered["created"] and entered["owner_id"] is not None
+    assert entered["campaign"] == "Both DBs Expo"
+    code, out, err = run(capsys, *as_rep, "lead", "new", "--last-name", "Nobody")
+    assert (code, out) == (1, "") and len(err.strip().splitlines()) == 1, err
     moved = json.loads(_ok(capsys, *as_rep, "stage", str(other), "sales accepted", "--json"))
     assert (moved["old_stage"], moved["new_stage"]) == ("Marketing Qualified", "Sales Accepted")
 
     for form in ("json", "csv", "table"):
         _ok(capsys, *db, "untouched", "--format", form)
+    assert "no policy stored yet" in _ok(capsys, *db, "sources")
+    policies = json.loads(_ok(capsys, *db, "sources", "--refresh", "--json"))
+    assert policies and {p["attempt_cap_from"] for p in policies} <= {
+        "measured", "floor", "ceiling", "default",
+    }  # fmt: skip
+    assert [p["lead_source"] for p in json.loads(_ok(capsys, *db, "sources", "--json"))] == [
+        p["lead_source"] for p in policies
+    ]
+    assert "Hours apart" in _ok(capsys, *db, "sources")
     funnel = json.loads(_ok(capsys, *db, "funnel", "--format", "json"))
     assert funnel
     assert _ok(capsys, *db, "funnel")

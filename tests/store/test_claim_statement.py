@@ -165,3 +165,25 @@ def test_lapsed_claims_return_to_the_pool_touched_ones_keep_their_owner(engine):
     if result.lead_id != untouched:
         result = next_lead(engine, rep_id=third, now=later)
     assert result.lead_id == untouched and owners[untouched] in (None, third)
+
+
+@pytest.mark.postgres
+def test_the_pick_walks_the_pool_index_and_looks_up_the_source_policy_by_key(pg_url):
+    """The source's cap and spacing cost a primary-key lookup per candidate row: the pick
+    still walks ix_lead_pool in its order, with no sort."""
+    from datetime import UTC, datetime
+
+    from workstation.store.calling import pool_claim
+
+    engine = make_engine(pg_url)
+    pick = pool_claim._CLAIM_SQL.split("pick AS (")[1].split("),\nclaimed AS")[0]
+    pick = pick.replace("(SELECT active AND held < capacity FROM me)", "true")
+    now = datetime(2026, 11, 23, 15, tzinfo=UTC)
+    values = {"now": now, "retry_hours": 1.0, "attempt_cap": 6, "closed_zones": "{}",
+              "apart": "{}"}  # fmt: skip
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")  # an empty table's plan
+        plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {pick}"), values))
+    engine.dispose()
+    assert "Index Scan using ix_lead_pool" in plan, plan
+    assert plan.count("source_policy_pkey") == 2 and "Sort" not in plan, plan

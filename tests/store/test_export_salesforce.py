@@ -63,7 +63,8 @@ def test_leads_go_out_in_salesforces_fields_and_lengths(engine):
     assert all(name[0].isupper() for name in header)
     ours = [name for name in header if name.endswith("__c")]
     assert ours == [
-        "Workstation_Id__c", "Salesforce_Id__c", "Time_Zone__c", "Lead_Type__c",
+        "Workstation_Id__c", "Salesforce_Id__c", "Workstation_Status__c", "Time_Zone__c",
+        "Lead_Type__c",
         "Lifecycle_Stage__c", "Score__c", "Attempt_Count__c", "Callback_Date__c",
     ]  # fmt: skip
     # No formula escaping: Data Loader would store the quote.

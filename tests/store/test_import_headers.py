@@ -65,6 +65,26 @@ def _fed(header: list[str]) -> dict[str, list[str]]:
             {"postal_code": ["Zip Code", "postal"], "employees": ["No. of Employees"],
              "title": ["Designation"], "phone": ["Mobile"]},
         ),
+        (  # Zoho's leads export: a second address is a second chance to reach the person
+            ["First Name", "Last Name", "Company", "Email", "Secondary Email", "Lead Status"],
+            {"email": ["Email", "Secondary Email"], "status": ["Lead Status"]},
+        ),
+        (  # Pipedrive's people export names the organisation under the person
+            ["Person - Name", "Person - Organization", "Person - Email - Work"],
+            {"full_name": ["Person - Name"], "company": ["Person - Organization"]},
+        ),
+        (  # Close's lead export: the lead is the company, its person named by prefix
+            ["display_name", "name", "primary_contact_name", "primary_contact_primary_phone",
+             "address_1_address_1", "address_2_address_1", "status_label"],
+            {"company": ["name", "display_name"], "full_name": ["primary_contact_name"],
+             "phone": ["primary_contact_primary_phone"],
+             "street": ["address_1_address_1", "address_2_address_1"],
+             "status": ["status_label"]},
+        ),
+        (  # Thunderbird's or Outlook's Display Name is a person's, without Close's prefix
+            ["Display Name", "E-mail Address"],
+            {"full_name": ["Display Name"], "email": ["E-mail Address"]},
+        ),
     ],
 )  # fmt: skip
 def test_headers_people_have(header, expected):

@@ -285,3 +285,114 @@ def test_a_converted_lead_of_our_export_comes_back_once_linked_to_what_it_became
         assert session.get(Contact, converted.converted_contact_id).email == "jo@maple.example"
         assert session.get(Opportunity, converted.converted_opportunity_id) is not None
     fresh.dispose()
+
+
+def _data_loader_export(engine, folder: Path, kinds=("accounts", "contacts", "leads")) -> None:
+    folder.mkdir()
+    names = dict(ORDINARY)
+    for kind in kinds:
+        with (folder / f"{names[kind]}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_for_salesforce(engine, kind, out)  # Salesforce's standard statuses
+
+
+def test_a_data_loader_value_starting_with_a_quote_comes_back_exactly(engine, tmp_path):
+    # Data Loader's file is not escaped: a value that reads like our escape ("'=…") is the
+    # value itself, and must not lose its quote on the way back.
+    with write_session(engine) as session:
+        session.add(
+            Lead(first_name="'=HYPERLINK(1)", last_name="''@Quoted", company="'-1+2",
+                 title="'+44 kept", email="q@acme.example", phone="+16175550100",
+                 country="US", time_zone="America/New_York", created_at=T0, updated_at=T0)
+        )  # fmt: skip
+    folder = tmp_path / "for-salesforce"
+    _data_loader_export(engine, folder, ("leads",))
+    assert "'=HYPERLINK(1)" in (folder / "Lead.csv").read_text(encoding="utf-8")
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    assert _leads(fresh) == _leads(engine)
+    fresh.dispose()
+
+
+def _stages(engine) -> dict[str, tuple]:
+    with Session(engine) as session:
+        leads = session.execute(select(Lead.email, Lead.status, Lead.lifecycle_stage, Lead.score))
+        contacts = session.execute(select(Contact.email, Contact.lifecycle_stage, Contact.score))
+        return {email: tuple(rest) for email, *rest in [*leads.all(), *contacts.all()]}
+
+
+def test_the_data_loader_export_keeps_stage_score_and_exact_status(engine, tmp_path):
+    _fill(engine)
+    with write_session(engine) as session:
+        for lead in session.execute(select(Lead)).scalars():
+            lead.lifecycle_stage, lead.score = "Marketing Qualified", 73
+            if lead.last_name == "Perth":
+                lead.lifecycle_stage, lead.score = "Nurture", -5
+        session.add(
+            Lead(last_name="Gone", company="Acme", email="gone@acme.example",
+                 status="Archived – No Interest", is_open=False, lifecycle_stage="Rejected",
+                 score=12, created_at=T0, updated_at=T0)
+        )  # fmt: skip
+        (contact,) = session.execute(select(Contact)).scalars()
+        contact.lifecycle_stage, contact.score = "Customer", 88
+    folder = tmp_path / "for-salesforce"
+    _data_loader_export(engine, folder)
+    # Salesforce's map is not 1:1 (two of ours are "Closed - Not Converted"), so the
+    # exact status rides beside it, as do the stage and the score.
+    written = {row["Email"]: row for row in _csv_rows(folder / "Lead.csv")}
+    gone = written["gone@acme.example"]
+    assert gone["Status"] == "Closed - Not Converted"
+    assert gone["Workstation_Status__c"] == "Archived – No Interest"
+    assert (gone["Lifecycle_Stage__c"], gone["Score__c"]) == ("Rejected", "12")
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    assert _stages(fresh) == _stages(engine)
+    assert _leads(fresh) == _leads(engine)
+    _a_second_run_makes_nothing(fresh, folder)
+    fresh.dispose()
+
+
+def test_the_ordinary_export_keeps_stage_and_score_too(engine, tmp_path):
+    _fill(engine)
+    with write_session(engine) as session:
+        for lead in session.execute(select(Lead)).scalars():
+            lead.lifecycle_stage, lead.score = "Sales Accepted", 41
+        (contact,) = session.execute(select(Contact)).scalars()
+        contact.lifecycle_stage, contact.score = "Reference", 9
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    for kind, name in ORDINARY:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_records(engine, kind, out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    assert _stages(fresh) == _stages(engine)
+    fresh.dispose()
+
+
+def test_an_unknown_stage_or_score_in_a_data_loader_file_is_reported_not_stored(tmp_path):
+    source = _fresh(tmp_path, "source.db")
+    with write_session(source) as session:
+        session.add(Lead(last_name="Ray", company="Acme", email="ray@acme.example",
+                         lifecycle_stage="Sales Qualified", score=5))  # fmt: skip
+    folder = tmp_path / "org"
+    _data_loader_export(source, folder, ("leads",))
+    text = (folder / "Lead.csv").read_text(encoding="utf-8")
+    (folder / "Lead.csv").write_text(
+        text.replace("Sales Qualified", "Hot Prospect").replace(",5,", ",lots,"),
+        encoding="utf-8",
+    )
+    fresh = _fresh(tmp_path, "fresh.db")
+    summary = import_salesforce(fresh, folder)
+    assert _stages(fresh)["ray@acme.example"][1:] == ("Lead", 0)  # the defaults
+    notes = "\n".join(summary.notes)
+    assert "Lifecycle_Stage__c" in notes and "Hot Prospect" in notes
+    assert "Score__c" in notes
+    source.dispose()
+    fresh.dispose()
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))

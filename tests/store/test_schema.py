@@ -239,3 +239,24 @@ def test_upgrading_keeps_one_reversal_of_a_call_reversed_twice(tmp_path):
         rows = connection.execute(text("SELECT id, reverses_id FROM activity ORDER BY id"))
         assert rows.all() == [(1, None), (2, 1), (3, None)]
     engine.dispose()
+
+
+def test_upgrading_stores_the_possible_zones_of_leads_with_no_zone(tmp_path):
+    """0017: a lead with no zone gets every zone it may be in (the PostgreSQL claim's
+    window); one with a zone, or with nothing that tells, gets none."""
+    from workstation.store.db import make_engine
+    from workstation.store.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0016_opportunity_moves")
+    with Session(engine) as session:
+        mobile = insert_lead(session, phone="+61412345678")
+        zoned = insert_lead(session, phone="+61412345679", time_zone="Australia/Perth")
+        unknown = insert_lead(session, country="Narnia")
+        session.commit()
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT id, possible_zones FROM lead")).all())
+    engine.dispose()
+    assert {"Australia/Perth", "Australia/Sydney"} <= set(rows[mobile].split())
+    assert rows[zoned] is None and rows[unknown] is None

@@ -160,10 +160,10 @@ class Claimer:
         return claim
 
     def _claim(self, rep: int):
-        from workstation.store.calling.next_lead import LEASE, RECENT_CALL
+        from workstation.store.calling.next_lead import LEASE
         from workstation.store.calling.pool_claim import claim_from_pool
         from workstation.store.clock import utcnow
-        from workstation.store.values.rules import ATTEMPT_CAP
+        from workstation.store.values.rules import ATTEMPT_CAP, RETRY_HOURS
 
         def claim() -> int | None:
             with self.engine.connect() as connection:
@@ -173,7 +173,7 @@ class Claimer:
                     rep_id=rep,
                     now=utcnow(),
                     lease=LEASE,
-                    recent_call=RECENT_CALL,
+                    retry_hours=RETRY_HOURS,
                     attempt_cap=ATTEMPT_CAP,
                 ).lead_id
 

@@ -71,7 +71,7 @@ class FrameTimer:
         changed: Callable[[], bool],
         *,
         what: str,
-        seconds: float = 1.0,
+        seconds: float = 10.0,  # a measure, not a limit: a loaded machine may take seconds
     ) -> float:
         self._elapsed, self._changed = None, changed
         self._started = started = time.perf_counter()

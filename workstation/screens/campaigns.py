@@ -1,6 +1,7 @@
 """The campaigns screen (managers): every campaign with its channel, offer, dates, costs
 and how many members responded; `a` adds one, Enter edits the one under the cursor (a form,
-`campaign_form`). The CLI twins are `workstation campaign add|set|list`.
+`campaign_form`), `f` adds the leads of a saved filter to it as members (`pick_filter`).
+The CLI twins are `workstation campaign add|set|list|add-members`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workstation.display import money
+from workstation.display import clean, money
 from workstation.handle import store_of
 from workstation.store.lifecycle.campaigns import CampaignInfo, list_campaigns
 from workstation.widgets.safe_text import cut
@@ -44,6 +45,7 @@ class CampaignsScreen(Screen):
     BINDINGS = [
         Binding("a", "add", "Add", id="campaigns.add"),
         Binding("enter", "edit", "Edit", id="campaigns.edit", show=True),
+        Binding("f", "add_members", "Members from a filter", id="campaigns.add_members"),
         Binding("r", "refresh", "Refresh", id="campaigns.refresh", show=False),
         Binding("escape", "back", "Back", id="campaigns.back"),
     ]
@@ -54,7 +56,10 @@ class CampaignsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Campaigns — a adds, Enter edits, Esc goes back", id="campaigns-status")
+        yield Static(
+            "Campaigns — a adds, Enter edits, f adds a saved filter's leads, Esc goes back",
+            id="campaigns-status",
+        )
         yield DataTable(id="campaigns-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -101,6 +106,43 @@ class CampaignsScreen(Screen):
         table = self.query_one(DataTable)
         if self.campaigns and 0 <= table.cursor_row < len(self.campaigns):
             self._open_form(self.campaigns[table.cursor_row])
+
+    def action_add_members(self) -> None:
+        """The leads of a saved filter join the campaign under the cursor."""
+        table = self.query_one(DataTable)
+        if not (self.campaigns and 0 <= table.cursor_row < len(self.campaigns)):
+            return
+        from workstation.screens.pick_filter import PickFilterDialog
+        from workstation.store.lifecycle.campaign_members import (
+            MembersAdded,
+            add_members_from_filter,
+        )
+
+        info = self.campaigns[table.cursor_row]
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+
+            def add() -> MembersAdded:
+                store = store_of(self)
+                return add_members_from_filter(
+                    store.engine, campaign=info.id, filter_name=name, rep_id=store.rep.id,
+                    at=store.clock(),
+                )  # fmt: skip
+
+            in_thread(self, add, self._added, group="campaign-members")
+
+        self.app.push_screen(PickFilterDialog(info.name), chosen)
+
+    def _added(self, done) -> None:
+        line = (
+            f"{done.campaign}: {done.matched:,} lead(s) in {done.filter}, {done.added:,} added "
+            f"as {done.status}, {done.already:,} already members"
+        )
+        self.query_one("#campaigns-status", Static).update(Text(clean(line)))
+        self.notify(line, markup=False)
+        self.load(select_id=done.campaign_id)
 
     def action_refresh(self) -> None:
         self.load()

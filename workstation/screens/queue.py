@@ -130,6 +130,7 @@ class QueueScreen(Screen):
                 id="queue.opportunities", show=False),
         Binding("O", "new_opportunity", "New opportunity",
                 id="queue.new_opportunity", show=False),
+        Binding("L", "new_lead", "New lead (typed in)", id="queue.new_lead", show=False),
         Binding("s", "script", "Script", id="queue.script"),
         Binding("h", "card", "Card", id="queue.card"),
         Binding("k", "skipped", "Skipped leads", id="queue.skipped", show=False),
@@ -708,6 +709,19 @@ class QueueScreen(Screen):
                 self.show_record(card.kind, card.id, "has an opportunity now")
 
         self.app.push_screen(NewOpportunityDialog(contacts), opened)
+
+    def action_new_lead(self) -> None:
+        """A lead the rep types in, taken in as an import's row (`NewLeadDialog`)."""
+        from workstation.screens.new_lead import NewLeadDialog
+        from workstation.store.imports.entry import entered_line
+
+        def entered(result) -> None:
+            if result is not None:
+                self.notify(entered_line(result), markup=False, timeout=8)
+                self._reload_keeping_place()
+                self.load_counts()
+
+        self.app.push_screen(NewLeadDialog(), entered)
 
     def action_open_page(self) -> None:
         """The page of the record on the card: every field, its whole timeline, its

@@ -2,7 +2,9 @@
 campaigns, the timeline of its calls (notes, script answers, duration), emails and history,
 and its related records, each opened with ↑↓ and Enter (a page over this one). An
 account's timeline gathers the activity of its contacts and of the leads at its domain.
-Esc goes back; Tab moves between the related records, the fields and the timeline."""
+Esc goes back; Tab moves between the related records, the fields and the timeline. On an
+opportunity's page `R` sets its contact roles (`ContactRolesDialog`); on a contact's, `f`
+marks it a reference or logs a use of it (`ReferenceDialog`)."""
 
 from __future__ import annotations
 
@@ -82,7 +84,11 @@ class RecordPageScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="record_page.back"),
         Binding("r", "reload", "Refresh", id="record_page.reload", show=False),
+        Binding("R", "contact_roles", "Contact roles", id="record_page.contact_roles"),
+        Binding("f", "reference", "Reference", id="record_page.reference"),
     ]
+    # Each key's kind of record: elsewhere it is neither shown nor run.
+    KIND_OF = {"contact_roles": "opportunity", "reference": "contact"}
 
     def __init__(self, kind: str, record_id: int) -> None:
         super().__init__()
@@ -146,6 +152,24 @@ class RecordPageScreen(Screen[None]):
         event.stop()
         kind, _, record_id = (event.option.id or "").partition(":")
         open_record_page(self.app, kind, int(record_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kind = self.KIND_OF.get(action)
+        return kind is None or kind == self.kind
+
+    def _reload_if(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
+
+    def action_contact_roles(self) -> None:
+        from workstation.screens.contact_roles import ContactRolesDialog
+
+        self.app.push_screen(ContactRolesDialog(self.record_id), self._reload_if)
+
+    def action_reference(self) -> None:
+        from workstation.screens.reference_dialog import ReferenceDialog
+
+        self.app.push_screen(ReferenceDialog(self.record_id), self._reload_if)
 
     def action_back(self) -> None:
         self.dismiss(None)

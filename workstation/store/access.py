@@ -56,6 +56,7 @@ MANAGER_WRITES = (
     "disposition",
     "opportunity_stage",
     "contact_role",
+    "source_policy",
 )
 REP_COLUMNS = "name, name_key, email, role, capacity, active"
 LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,62}")

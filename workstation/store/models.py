@@ -200,6 +200,10 @@ class Lead(SQLModel, table=True):
     postal_code: str | None = Field(default=None, max_length=20)
     country: str | None = Field(default=None, max_length=80)
     time_zone: str | None = Field(default=None, max_length=64)  # IANA, for the call window
+    # Without a zone: every zone the person may be in (`calling_window.stored_zones`), so
+    # that the one-statement claim keeps to the hours safe in all of them. Kept by the ORM
+    # events below and by the writers that insert or update in Core.
+    possible_zones: str | None = Field(default=None, max_length=1000)
     lead_source: str | None = Field(default=None, max_length=80)  # channel
     lead_type: str | None = Field(default=None, max_length=80)  # offer
     description: str | None = None  # the inquiry, as the person wrote it
@@ -314,6 +318,33 @@ class Lead(SQLModel, table=True):
         ),
         CheckConstraint("attempt_count >= 0", name="ck_lead_attempts"),
     )
+
+
+@event.listens_for(Lead, "before_insert")
+@event.listens_for(Lead, "before_update")
+def _keep_possible_zones(_mapper: Any, _connection: Any, lead: Lead) -> None:
+    from workstation.store.values.calling_window import stored_zones
+
+    lead.possible_zones = stored_zones(lead.time_zone, lead.phone, lead.state, lead.country)
+
+
+class SourcePolicy(SQLModel, table=True):
+    """How hard each lead source is worked (issue 21, "nurture by source"): its measured
+    conversion rate, and the attempt cap and callback spacing that follow from it, each
+    with where it came from ("measured", "floor", "ceiling", "settings override",
+    "default" for too few finished leads). Written by `calling.source_policy.refresh`."""
+
+    __tablename__ = "source_policy"
+
+    lead_source: str = Field(primary_key=True, max_length=80)
+    finished: int = 0  # leads converted or closed
+    converted: int = 0
+    rate: float | None = None  # converted / finished; None when too few finished
+    attempt_cap: int
+    cap_from: str = Field(max_length=20)
+    retry_hours: float
+    retry_from: str = Field(max_length=20)
+    measured_at: datetime
 
 
 class Contact(SQLModel, table=True):

@@ -42,6 +42,7 @@ class QueueRow(NamedTuple):
     do_not_call: bool = False
     rejected: bool = False  # rejected by sales: the reason is `rejected_reason`
     rejected_reason: str | None = None
+    lead_source: str | None = None  # whose attempt cap and callback spacing apply
 
 
 class Page(NamedTuple):
@@ -54,7 +55,7 @@ class Page(NamedTuple):
 ROW_COLUMNS = (
     "id first_name last_name company title phone status score attempt_count callback_at "
     "assigned_at created_at last_activity_at is_customer_inquiry time_zone state country "
-    "do_not_call rejected rejected_reason"
+    "do_not_call rejected rejected_reason lead_source"
 ).split()
 TIME_COLUMNS = ("callback_at", "assigned_at", "created_at", "last_activity_at")
 
@@ -63,11 +64,11 @@ def queue_row(kind: str, values: Sequence[Any]) -> QueueRow:
     """A queue row from one result row holding the `ROW_COLUMNS`, in order."""
     (id_, first, last, company, title, phone, status, score, attempts, callback_at,
      assigned_at, created_at, last_activity_at, inquiry, zone, state, country, dnc, rejected,
-     rejected_reason) = values  # fmt: skip
+     rejected_reason, source) = values  # fmt: skip
     return QueueRow(
         kind, id_, f"{first} {last}" if first else last, company, title, phone, status, score,
         attempts, callback_at, assigned_at, created_at, last_activity_at, bool(inquiry), zone,
-        state, country, bool(dnc), bool(rejected), rejected_reason,
+        state, country, bool(dnc), bool(rejected), rejected_reason, source,
     )  # fmt: skip
 
 

@@ -7,12 +7,17 @@ its imports inside the handler so that `workstation` starts without loading them
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workstation.config import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+Result = TypeVar("Result")
 
 MODULES = (
     "demo",
@@ -35,7 +40,9 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "lead",
     "config",
+    "sources",
     "serve",
 )
 
@@ -100,3 +107,24 @@ def positive(value: str) -> int:
     if not 1 <= number <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_COUNT:,}")
     return number
+
+
+def act(args: argparse.Namespace, action: Callable[..., Result], /, **values: Any) -> Result:
+    """`action(engine, **values, rep_id=…, at=…)`: a store action on the settings'
+    database, by the acting rep, at the command's clock (how the commands that change a
+    record run it)."""
+    config = settings(args)
+    engine = open_engine(config)
+    return action(engine, **values, rep_id=acting_rep(config, engine).id, at=args.clock())
+
+
+def person(args: argparse.Namespace) -> dict[str, Any]:
+    """The lead, or with --contact the contact, that a command's ID names, as the store's
+    actions on either take it."""
+    return {"kind": "contact" if args.contact else "lead", "record_id": args.record_id}
+
+
+def answer(result: Any, line: str, as_json: bool) -> int:
+    """Print an action's result (a dataclass) as JSON with --json, else its line."""
+    print(json.dumps(asdict(result), default=str) if as_json else line)
+    return 0

@@ -1,5 +1,6 @@
-"""`workstation campaign add|set|list|respond`: run campaigns from the shell (managers add
-and edit them; anyone logs a response, which brings a rejected or nurtured person back)."""
+"""`workstation campaign add|set|list|respond|add-members`: run campaigns from the shell
+(managers add and edit them and add the leads of a saved filter as members; anyone logs a
+response, which brings a rejected or nurtured person back)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import acting_rep, answer, open_engine, record_id, settings
 
 
 def _fields(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +63,16 @@ def register(commands) -> None:
         "--status", metavar="LABEL", help="member status (default: the first that responds)"
     )
     respond.add_argument("--json", action="store_true", help="print JSON")
+    members = actions.add_parser(
+        "add-members",
+        help="add the leads of a saved filter as members (managers)",
+        description="Add every lead a saved filter finds (yours, or a shared one) to the "
+        "campaign with its default member status. Leads already members are skipped and "
+        "keep their status; no member is removed.",
+    )
+    members.add_argument("campaign", metavar="NAME_OR_ID")
+    members.add_argument("--filter", required=True, metavar="FILTER_NAME", help="a saved filter")
+    members.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)
 
 
@@ -128,6 +139,18 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(_line(c) for c in found) or "No campaigns yet.")
         return 0
     rep = acting_rep(config, engine).id
+    if args.action == "add-members":
+        from workstation.store.lifecycle.campaign_members import add_members_from_filter
+
+        done = add_members_from_filter(
+            engine, campaign=args.campaign, filter_name=args.filter, rep_id=rep, at=args.clock()
+        )
+        back = f"; {done.reopened} reopened for sales" if done.reopened else ""
+        line = (
+            f"{done.campaign}: {done.matched} lead(s) in {done.filter}, {done.added} added "
+            f"as {done.status}, {done.already} already members{back}."
+        )
+        return answer(done, line, args.json)
     if args.action == "respond":
         from workstation.store.lifecycle.responses import record_response
 

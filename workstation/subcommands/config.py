@@ -52,9 +52,13 @@ def run(args: argparse.Namespace) -> int:
     state = "" if config.path.exists() else " (none there: no setting comes from a file)"
     lines = [f"Settings file: {config.path}{state}"]
     keys = shown.pop("keys")
+    by_source = shown.pop("sources")
     width = max(map(len, shown))
     for key, value in shown.items():
         lines.append(f"{key:<{width}}  {_text(value):<40}  {sources[key]}")
+    for name, given in by_source.items():  # `workstation sources` shows what they make
+        text = " ".join(f"{what}={_text(value)}" for what, value in given.items())
+        lines.append(f"sources.{name:<{width - 8}}  {text:<40}  {sources['sources']}")
     for binding, key in keys.items():
         lines.append(f"{'keys.' + binding:<{width}}  {key:<40}  {sources['keys']}")
     if bindings:

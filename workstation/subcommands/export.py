@@ -46,7 +46,8 @@ def register(commands) -> None:
         metavar="FILE_OR_PAIRS",
         help="with --for salesforce: our lead statuses as the org's, 'Ours=Theirs' pairs "
         "separated by ';' or a file of one pair a line (default: Salesforce's standard "
-        "values, such as Open=Open - Not Contacted)",
+        "values, such as Open=Open - Not Contacted); our exact status is written beside it "
+        "in Workstation_Status__c, which import --salesforce reads back",
     )
     parser.add_argument(
         "-o",

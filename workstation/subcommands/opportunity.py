@@ -4,12 +4,10 @@ queue's dialogs move them (each prints JSON with --json)."""
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict
 from datetime import date
 
 from workstation.display import money
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import act, answer, record_id
 
 
 def _day(value: str) -> date:
@@ -109,32 +107,24 @@ def _campaign(text: str | None) -> int | str | None:
     return int(text) if text.strip().isdigit() else text
 
 
-def _print(result, line: str, as_json: bool) -> int:
-    print(json.dumps(asdict(result), default=str) if as_json else line)
-    return 0
-
-
 def run_new(args: argparse.Namespace) -> int:
     from workstation.store.lifecycle.new_opportunity import new_opportunity
 
-    config = settings(args)
-    engine = open_engine(config)
-    result = new_opportunity(
-        engine,
+    result = act(
+        args,
+        new_opportunity,
         contact_ids=args.contacts,
-        rep_id=acting_rep(config, engine).id,
         name=args.name,
         amount_cents=_cents(args.amount),
         close_date=args.close_date,
         campaign=_campaign(args.campaign),
-        at=args.clock(),
     )
     line = (
         f"Opportunity {result.id} {result.name!r} opened at {result.stage} "
         f"({money(result.amount_cents)}, closes {result.close_date}) for contact(s) "
         f"{', '.join(map(str, result.contact_ids))}, the first primary."
     )
-    return _print(result, line, args.json)
+    return answer(result, line, args.json)
 
 
 def _moved_line(result) -> str:
@@ -164,47 +154,28 @@ def run_stage(args: argparse.Namespace) -> int:
         next_step=args.next_step,
         reason=args.reason,
     )
-    config = settings(args)
-    engine = open_engine(config)
-    result = move_opportunity(
-        engine,
-        opportunity_id=args.opportunity_id,
-        move=move,
-        rep_id=acting_rep(config, engine).id,
-        at=args.clock(),
-    )
-    return _print(result, _moved_line(result), args.json)
+    result = act(args, move_opportunity, opportunity_id=args.opportunity_id, move=move)
+    return answer(result, _moved_line(result), args.json)
 
 
 def run_reject(args: argparse.Namespace) -> int:
     from workstation.store.lifecycle.moves import reject_opportunity
 
-    config = settings(args)
-    engine = open_engine(config)
-    result = reject_opportunity(
-        engine,
-        opportunity_id=args.opportunity_id,
-        reason=args.reason,
-        rep_id=acting_rep(config, engine).id,
-        at=args.clock(),
-    )
+    result = act(args, reject_opportunity, opportunity_id=args.opportunity_id, reason=args.reason)
     line = _moved_line(result) + "\n  kept and flagged, out of the pipeline; nothing was deleted."
-    return _print(result, line, args.json)
+    return answer(result, line, args.json)
 
 
 def run_role(args: argparse.Namespace) -> int:
     from workstation.store.lifecycle.contact_roles import set_contact_role
 
-    config = settings(args)
-    engine = open_engine(config)
-    result = set_contact_role(
-        engine,
+    result = act(
+        args,
+        set_contact_role,
         opportunity_id=args.opportunity_id,
         contact_id=args.contact,
         role=args.role,
         primary=args.primary,
-        rep_id=acting_rep(config, engine).id,
-        at=args.clock(),
     )
     what = "added to" if result.added else "changed on"
     primary = ", primary" if result.is_primary else ""
@@ -212,4 +183,4 @@ def run_role(args: argparse.Namespace) -> int:
         f"Contact {result.contact_id} {what} opportunity {result.opportunity_id}: "
         f"{result.role or 'no role'}{primary}; lifecycle stage {result.contact_lifecycle}."
     )
-    return _print(result, line, args.json)
+    return answer(result, line, args.json)

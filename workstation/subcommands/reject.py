@@ -4,10 +4,8 @@ nothing is deleted."""
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict
 
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import act, answer, person, record_id
 
 
 def register(commands) -> None:
@@ -29,22 +27,10 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from workstation.store.calling.reject import reject
 
-    config = settings(args)
-    engine = open_engine(config)
-    result = reject(
-        engine,
-        kind="contact" if args.contact else "lead",
-        record_id=args.record_id,
-        reason=args.reason,
-        rep_id=acting_rep(config, engine).id,
-        at=args.clock(),
+    result = act(args, reject, **person(args), reason=args.reason)
+    status = f", status {result.status}" if result.status else ""
+    line = (
+        f"{result.kind.capitalize()} {result.id} rejected by sales ({result.reason}): "
+        f"lifecycle stage {result.lifecycle_stage}{status}; nothing was deleted."
     )
-    if args.json:
-        print(json.dumps(asdict(result)))
-    else:
-        status = f", status {result.status}" if result.status else ""
-        print(
-            f"{result.kind.capitalize()} {result.id} rejected by sales ({result.reason}): "
-            f"lifecycle stage {result.lifecycle_stage}{status}; nothing was deleted."
-        )
-    return 0
+    return answer(result, line, args.json)

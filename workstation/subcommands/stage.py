@@ -4,10 +4,8 @@ marketing-qualified lead, qualify it, or send it back with a reason)."""
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict
 
-from workstation.subcommands import acting_rep, open_engine, record_id, settings
+from workstation.subcommands import act, answer, person, record_id
 
 
 def register(commands) -> None:
@@ -29,22 +27,7 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from workstation.store.lifecycle.stages import move_stage
 
-    config = settings(args)
-    engine = open_engine(config)
-    moved = move_stage(
-        engine,
-        kind="contact" if args.contact else "lead",
-        record_id=args.record_id,
-        stage=args.stage,
-        reason=args.reason,
-        rep_id=acting_rep(config, engine).id,
-        at=args.clock(),
-    )
-    if args.json:
-        print(json.dumps(asdict(moved)))
-    else:
-        status = f" (status {moved.status})" if moved.status else ""
-        print(
-            f"{moved.kind.capitalize()} {moved.id}: {moved.old_stage} → {moved.new_stage}{status}."
-        )
-    return 0
+    moved = act(args, move_stage, **person(args), stage=args.stage, reason=args.reason)
+    status = f" (status {moved.status})" if moved.status else ""
+    line = f"{moved.kind.capitalize()} {moved.id}: {moved.old_stage} → {moved.new_stage}{status}."
+    return answer(moved, line, args.json)

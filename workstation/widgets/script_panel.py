@@ -204,6 +204,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         else:
             await body.remove_children()
             await body.mount_all(Static(m, classes="script-section") for m in rendered)
+            if not self.is_attached:
+                return  # the panel went while the sections were mounted (the app is ending)
         body.scroll_home(animate=False)
         self._draw_questions()
 
@@ -225,7 +227,7 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
     def _draw_questions(self) -> None:
         from workstation.widgets.script_render import render_questions
 
-        if self.view is None:
+        if self.view is None or not self.is_attached:
             return
         self._build()
         update_in_place(

@@ -2,21 +2,25 @@
 
 A disposition (a row of the `disposition` table) says what the call does to the record:
 the status and lifecycle stage it moves to, whether it counts as an attempt, schedules a
-callback or sets do-not-call. After the attempt cap, an unanswered lead is recycled to
-Nurture; a call on a recycled lead (the Nurture queue) reopens it for sales with a fresh set
-of attempts. The record's calling state from before the call, and what the call changed, are
-kept on the activity, so that `undo` can put them back (`undo.py`).
+callback or sets do-not-call. After the attempt cap of its lead source (`source_policy`;
+the settings' cap for a source it holds none for), an unanswered lead is recycled to
+Nurture, and until then it may be called again after its source's callback spacing
+(`CallLogged.callable_again_at`); a call on a recycled lead (the Nurture queue) reopens it
+for sales with a fresh set of attempts. The record's calling state from before the call,
+and what the call changed, are kept on the activity, so that `undo` can put them back
+(`undo.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from workstation.store.calling.call_state import calling_state, changed_values
+from workstation.store.calling.source_policy import load_call_policy
 from workstation.store.changes import change_contact, change_lead, is_backward_move
 from workstation.store.conversion.rules import REJECTED
 from workstation.store.db import write_session
@@ -52,6 +56,9 @@ class CallLogged:
     do_not_call: bool
     recycled: bool
     qualifies: bool  # the disposition qualifies the record (Connected – Qualified)
+    # When its source's callback spacing lets `next` offer it again (None: the call booked
+    # a callback, or left it in no queue of sales).
+    callable_again_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +212,16 @@ def log_call(
         if outcome.sets_do_not_call:
             record.do_not_call = True
         recycled = False
+        policy = load_call_policy(session, default_cap=attempt_cap)
         if isinstance(record, Lead):
-            recycled = _move_lead(
-                session, record, outcome, rep_id, now, attempt_cap, reopening=reopening
-            )
+            cap, _ = policy.cap(record.lead_source)
+            recycled = _move_lead(session, record, outcome, rep_id, now, cap, reopening=reopening)
         else:
             _move_contact(session, record, outcome, rep_id, now)
+        retry, _ = policy.retry(record.lead_source)
+        again = None
+        if callback_at is None and not recycled and not record.do_not_call:
+            again = now + timedelta(hours=retry)
         record.version += 1
         record.updated_at = now
         activity.changed_state = changed_values(prior, calling_state(record))
@@ -229,6 +240,7 @@ def log_call(
             do_not_call=record.do_not_call,
             recycled=recycled,
             qualifies=outcome.lifecycle_stage == SALES_QUALIFIED,
+            callable_again_at=again,
         )
 
 

@@ -18,7 +18,7 @@ from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
 from workstation.store.tables import table_of
-from workstation.store.values.calling_window import record_zone
+from workstation.store.values.calling_window import record_zone, stored_zones
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
 from workstation.store.values.regions import country_code, stored_country
 
@@ -121,6 +121,7 @@ def save_fields(
         if rep is None or (record.owner_id not in (None, rep_id) and rep.role != "manager"):
             raise InvalidValue(f"{kind} {record_id} is not yours to edit")
         changed = {k: v for k, v in clean.items() if getattr(record, k) != v}
+        derived: dict[str, object] = {}  # follows from the fields, kept out of the history
         if changed.keys() & {"phone", "state", "country"}:
             phone, state, country = (
                 _text_after(clean, record, name) for name in ("phone", "state", "country")
@@ -128,6 +129,8 @@ def save_fields(
             zone = record_zone(phone, state, country)
             if zone != record.time_zone:
                 changed["time_zone"] = zone
+            if isinstance(record, Lead):  # the claim's window for a lead with no one zone
+                derived["possible_zones"] = stored_zones(zone, phone, state, country)
         if record.version != expected_version:
             raise StaleRecord(_stale_message(session, kind, record, expected_version))
         if not changed:
@@ -136,7 +139,7 @@ def save_fields(
         result = session.exec(
             update(table)
             .where(table.c.id == record_id, table.c.version == expected_version)
-            .values(**changed, version=expected_version + 1, updated_at=now)
+            .values(**changed, **derived, version=expected_version + 1, updated_at=now)
         )
         if result.rowcount != 1:
             raise StaleRecord(_stale_message(session, kind, record, expected_version))

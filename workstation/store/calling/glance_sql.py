@@ -7,12 +7,12 @@ edit: regenerate."""
 # queue → (SQL, its fixed parameters, the columns of its order: the next page's cursor)
 PAGES = {
     "my-leads": (
-        "SELECT lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone, lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at, lead.created_at, lead.last_activity_at, lead.existing_account_id IS NOT NULL AS is_customer_inquiry, lead.time_zone, lead.state, lead.country, lead.do_not_call, lead.lifecycle_stage = 'Rejected' AS rejected, lead.rejected_reason \nFROM lead \nWHERE lead.owner_id = :rep_id AND owner_id IS NOT NULL AND is_open AND NOT do_not_call ORDER BY lead.score DESC, lead.assigned_at ASC, lead.id ASC\n LIMIT :limit OFFSET :param_1",
+        "SELECT lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone, lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at, lead.created_at, lead.last_activity_at, lead.existing_account_id IS NOT NULL AS is_customer_inquiry, lead.time_zone, lead.state, lead.country, lead.do_not_call, lead.lifecycle_stage = 'Rejected' AS rejected, lead.rejected_reason, lead.lead_source \nFROM lead \nWHERE lead.owner_id = :rep_id AND owner_id IS NOT NULL AND is_open AND NOT do_not_call ORDER BY lead.score DESC, lead.assigned_at ASC, lead.id ASC\n LIMIT :limit OFFSET :param_1",
         {"param_1": 0},
         ("score", "assigned_at", "id"),
     ),
     "pool": (
-        "SELECT lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone, lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at, lead.created_at, lead.last_activity_at, lead.existing_account_id IS NOT NULL AS is_customer_inquiry, lead.time_zone, lead.state, lead.country, lead.do_not_call, lead.lifecycle_stage = 'Rejected' AS rejected, lead.rejected_reason \nFROM lead \nWHERE owner_id IS NULL AND is_open AND NOT do_not_call ORDER BY lead.score DESC, lead.created_at ASC, lead.id ASC\n LIMIT :limit OFFSET :param_1",
+        "SELECT lead.id, lead.first_name, lead.last_name, lead.company, lead.title, lead.phone, lead.status, lead.score, lead.attempt_count, lead.callback_at, lead.assigned_at, lead.created_at, lead.last_activity_at, lead.existing_account_id IS NOT NULL AS is_customer_inquiry, lead.time_zone, lead.state, lead.country, lead.do_not_call, lead.lifecycle_stage = 'Rejected' AS rejected, lead.rejected_reason, lead.lead_source \nFROM lead \nWHERE owner_id IS NULL AND is_open AND NOT do_not_call ORDER BY lead.score DESC, lead.created_at ASC, lead.id ASC\n LIMIT :limit OFFSET :param_1",
         {"param_1": 0},
         ("score", "created_at", "id"),
     ),

@@ -6,7 +6,9 @@ a claim from the pool when nothing of the rep's own is callable. Any other queue
 in its own order and yields only its own records (a contact from "Contacts – No Opp.", a
 recycled lead from Nurture); the pool queue claims. Not callable: rejected by sales,
 do-not-call, closed or converted (the queue indexes leave those out where they can), called
-in the last hour, at the attempt cap, a callback set for later (except in Call-backs
+within its lead source's callback spacing (an hour unless `source_policy` says otherwise),
+at its source's attempt cap (the settings' cap unless `source_policy` says otherwise), a
+callback set for later (except in Call-backs
 Upcoming, which is there to call them early), or outside the calling hours (08:00–21:00
 unless the settings say otherwise) where the person is.
 A saved filter ("filter:<id>", `store/filters`) walks itself; one of the pool claims its
@@ -37,6 +39,7 @@ from sqlmodel import Session, col
 
 from workstation.store.calling.pool_claim import claim_from_pool
 from workstation.store.calling.queues import QUEUES, QueueRow, queue_page
+from workstation.store.calling.source_policy import CallPolicy, load_call_policy
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.filters.saved import filter_by_key, is_filter_key
@@ -46,9 +49,8 @@ from workstation.store.reference import NURTURING
 from workstation.store.rows import QUEUE_INFO
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import outside_window, possible_zones
-from workstation.store.values.rules import ATTEMPT_CAP, DEFAULT_HOURS, CallingHours
+from workstation.store.values.rules import ATTEMPT_CAP, DEFAULT_HOURS, RETRY_HOURS, CallingHours
 
-RECENT_CALL = timedelta(hours=1)
 LEASE = timedelta(minutes=30)
 # Candidates per page after the first, which asks for one: most calls need only that one,
 # and every row read costs its conversion (four date-times each).
@@ -121,27 +123,44 @@ _RELEASE = (
 _END_LEASE = update(Lead).where(lead.id == bindparam("lead_id")).values(claimed_until=None)
 
 
+DEFAULT_POLICY = CallPolicy()  # every source held to the default cap and spacing
+
+
+def _spacing(hours: float) -> str:
+    if hours == 1:
+        return "hour"
+    if hours < 1:
+        return f"{round(hours * 60)} minutes"
+    return f"{hours:g} hours"
+
+
 def why_not_callable(
     row: QueueRow,
     now: datetime,
     *,
-    attempt_cap: int = ATTEMPT_CAP,
+    policy: CallPolicy = DEFAULT_POLICY,
     hours: CallingHours = DEFAULT_HOURS,
     early: bool = False,
 ) -> str | None:
-    """Why this lead or contact can't be called now (None: it can). `early`: a callback
-    set for later is no reason (the rep is working the upcoming callbacks)."""
+    """Why this lead or contact can't be called now (None: it can). `policy`: the attempt
+    cap and callback spacing of the row's lead source. `early`: a callback set for later is
+    no reason (the rep is working the upcoming callbacks)."""
     if row.rejected:
         return f"rejected by sales ({row.rejected_reason or 'no reason given'})"
     if row.do_not_call:
         return "do not call"
     if not early and row.callback_at is not None and row.callback_at > now:
         return f"callback set for {row.callback_at:%Y-%m-%d %H:%M} UTC"
-    if row.last_activity_at is not None and now - row.last_activity_at < RECENT_CALL:
-        return "called in the last hour"
+    if row.last_activity_at is not None:
+        retry, source = policy.retry(row.lead_source)
+        if now - row.last_activity_at < timedelta(hours=retry):
+            return f"called in the last {_spacing(retry)}" + (f" ({source})" if source else "")
     recycled = row.kind == "lead" and row.status == NURTURING  # a call starts afresh
-    if row.attempt_count >= attempt_cap and not recycled:
-        return f"attempt cap reached ({row.attempt_count} of {attempt_cap})"
+    # A never-called row needs no cap (every cap is one or more): most rows `next` reads.
+    cap, source = policy.cap(row.lead_source) if row.attempt_count else (1, None)
+    if row.attempt_count >= cap and not recycled:
+        whose = f" for {source}" if source else ""
+        return f"attempt cap reached ({row.attempt_count} of {cap}{whose})"
     zones = possible_zones(row.time_zone, row.phone, row.state, row.country)
     return outside_window(zones, now, hours)
 
@@ -156,14 +175,16 @@ def _first_callable(
     attempt_cap: int,
     hours: CallingHours,
 ) -> QueueRow | None:
-    """Walk a queue page by page to its first callable record, noting the ones skipped."""
+    """Walk a queue page by page to its first callable record, noting the ones skipped.
+    Its lead sources' caps and spacings are read (on `session`) only when a row needs one."""
     early = key == "callbacks-upcoming"
+    policy = load_call_policy(session, default_cap=attempt_cap, lazy=True)
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         limit = 1 if after is None else BATCH
         page = queue_page(session, key, rep_id=rep_id, after=after, limit=limit, now=now)
         for row in page.rows:
-            reason = why_not_callable(row, now, attempt_cap=attempt_cap, hours=hours, early=early)
+            reason = why_not_callable(row, now, policy=policy, hours=hours, early=early)
             if reason is None:
                 return row
             skipped.append(Skip(row.id, row.name, reason, row.kind))
@@ -216,7 +237,8 @@ def next_lead(
     My Leads claims from the pool when the rep's own queue has nothing callable, and the
     pool queue claims; the others only read. The rep's own records are nobody else's to
     take, so finding one is a plain read; only a claim takes the write lock (and first
-    returns lapsed claims to the pool).
+    returns lapsed claims to the pool). `attempt_cap`: the cap of a lead source that
+    `source_policy` holds none for.
     """
     title, pool_filter = _queue_title(engine, queue)
     now = now or utcnow()
@@ -310,7 +332,7 @@ def _claim_on_postgresql(
             rep_id=rep_id,
             now=now,
             lease=LEASE,
-            recent_call=RECENT_CALL,
+            retry_hours=RETRY_HOURS,
             attempt_cap=attempt_cap,
             hours=hours,
         )

@@ -7,11 +7,17 @@ gets its owner and lease, and its history row is written. Nothing is held betwee
 trips, so fifty claimers never queue behind one another's Python.
 
 The callability rules of `next_lead.why_not_callable` are written in SQL: a callback set
-for later, a call in the last hour, the attempt cap, and the calling window. The window
-reads the lead's stored time zone (which every writer fills in from the phone number or
-the place): the zones outside 08:00–21:00 at this minute are worked out here, in Python,
-and passed in as a list, so a zone PostgreSQL does not know can never fail a claim (like
-`outside_window`, an unknown zone is callable).
+for later, a call within the source's callback spacing, the source's attempt cap (both
+from `source_policy`, a lookup by primary key for each candidate row; the settings'
+defaults for a source it does not hold), and the calling window. The window reads the
+lead's stored time zone (which every writer fills in from the phone number or the place)
+or, when it has none, every zone it may be in (`possible_zones`): the zones outside
+08:00–21:00 at this minute are worked out here, in Python, and passed in as a list, so a
+zone PostgreSQL does not know can never fail a claim (like `outside_window`, an unknown
+zone is callable). A lead is callable only when none of its possible zones is closed,
+unless their windows share no hour at all (`outside_window` then calls them callable): the
+sets of zones stored that are so far apart now are passed in too (`apart`), read once a
+minute.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import Connection
 
 from workstation.store.models import OWNED, POOL
-from workstation.store.values.calling_window import outside_window
+from workstation.store.values.calling_window import apart_zone_sets, outside_window
 from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 
 LAPSED_BATCH = 100
@@ -66,9 +72,21 @@ pick AS (
     WHERE {POOL}
       AND (SELECT active AND held < capacity FROM me)
       AND (callback_at IS NULL OR callback_at <= :now)
-      AND (last_activity_at IS NULL OR last_activity_at <= :recent)
-      AND attempt_count < :attempt_cap
-      AND (time_zone IS NULL OR time_zone <> ALL (CAST(:closed_zones AS varchar[])))
+      AND (last_activity_at IS NULL OR last_activity_at <= :now - make_interval(
+               secs => 3600 * COALESCE((SELECT sp.retry_hours FROM source_policy AS sp
+                                        WHERE sp.lead_source = lead.lead_source),
+                                       :retry_hours)))
+      AND (attempt_count = 0  -- never called: under every cap, with no lookup
+           OR attempt_count < COALESCE((SELECT sp.attempt_cap FROM source_policy AS sp
+                                        WHERE sp.lead_source = lead.lead_source),
+                                       :attempt_cap))
+      AND CASE WHEN time_zone IS NOT NULL
+               THEN time_zone <> ALL (CAST(:closed_zones AS varchar[]))
+               ELSE possible_zones IS NULL
+                    OR NOT string_to_array(possible_zones, ' ')
+                           && CAST(:closed_zones AS text[])
+                    OR possible_zones = ANY (CAST(:apart AS text[]))
+          END
     ORDER BY score DESC, created_at, id
     LIMIT 1
     FOR UPDATE SKIP LOCKED
@@ -118,6 +136,12 @@ def _closed_at(minute: datetime, hours: CallingHours) -> tuple[tuple[str, ...], 
     return zones, "{" + ",".join(f'"{zone}"' for zone in zones) + "}"
 
 
+@lru_cache(maxsize=4)
+def _apart_at(minute: datetime, hours: CallingHours) -> str:
+    """`apart_zone_sets` at this minute, as PostgreSQL's array literal."""
+    return "{" + ",".join(f'"{zones}"' for zones in apart_zone_sets(minute, hours)) + "}"
+
+
 def closed_zones(now: datetime, hours: CallingHours = DEFAULT_HOURS) -> tuple[str, ...]:
     """The time zones where it is outside the calling hours at `now`. Every zone's offset
     is whole minutes, so the answer holds for the whole minute and is worked out once."""
@@ -130,7 +154,7 @@ def claim_from_pool(
     rep_id: int,
     now: datetime,
     lease: timedelta,
-    recent_call: timedelta,
+    retry_hours: float,
     attempt_cap: int,
     hours: CallingHours = DEFAULT_HOURS,
 ) -> PoolClaim:
@@ -144,9 +168,10 @@ def claim_from_pool(
             "rep_text": str(rep_id),
             "now": now,
             "until": now + lease,
-            "recent": now - recent_call,
+            "retry_hours": retry_hours,
             "attempt_cap": attempt_cap,
             "closed_zones": _closed_at(now.replace(second=0, microsecond=0), hours)[1],
+            "apart": _apart_at(now.replace(second=0, microsecond=0), hours),
         },
         prepare=True,
     ).fetchone()

@@ -100,6 +100,7 @@ _LEAD_COLUMNS = (
     (lead.existing_account_id.is_not(None)).label("is_customer_inquiry"),
     lead.time_zone, lead.state, lead.country, lead.do_not_call,
     (lead.lifecycle_stage == _REJECTED).label("rejected"), lead.rejected_reason,
+    lead.lead_source,
 )  # fmt: skip
 _CONTACT_COLUMNS = (
     contact.id, contact.first_name, contact.last_name,
@@ -109,6 +110,7 @@ _CONTACT_COLUMNS = (
     contact.last_activity_at, literal(False).label("is_customer_inquiry"),
     contact.time_zone, contact.state, contact.country, contact.do_not_call,
     (contact.lifecycle_stage == _REJECTED).label("rejected"), contact.rejected_reason,
+    contact.lead_source,
 )  # fmt: skip
 _OPEN_OPPORTUNITY = (
     select(col(Opportunity.id))

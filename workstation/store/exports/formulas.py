@@ -32,6 +32,13 @@ def unescape_formula(cell: str) -> str:
     return cell
 
 
+def as_if_escaped(cell: str) -> str:
+    """A cell of a file nothing escaped (a Salesforce org's export, our Data Loader one),
+    in the form an escaped file writes it, for a reader that undoes the escape: only a
+    cell that would read as escaped ("'=…") changes, and it reads back as written."""
+    return "'" + cell if unescape_formula(cell) != cell else cell
+
+
 def escape_as_read(cell: str) -> str:
     """A cell of a file being imported, written back (the errors file) so that it reads as
     it did and runs nothing: one escaped already stays as it is, never escaped twice."""

@@ -18,7 +18,9 @@ What makes it different from the ordinary export (`exports.stream`):
   cannot shift a day in Data Loader's time zone (a task's is its day in UTC); date-times
   are ISO-8601 UTC.
 - Lead statuses become the org's values: Salesforce's standard picklist by default
-  (`DEFAULT_STATUS_MAP`), or a map the user passes (`parse_status_map`).
+  (`DEFAULT_STATUS_MAP`), or a map the user passes (`parse_status_map`); ours is kept
+  exactly beside it (`Workstation_Status__c`), which `import --salesforce` prefers, as it
+  reads Lifecycle_Stage__c and Score__c back where they were (`imports.salesforce.ours`).
 - Text longer than Salesforce's field holds is cut to fit, and counted (`Cut`): an email
   too long for Salesforce's 80 characters is left empty instead, since a cut address is
   another address.
@@ -26,12 +28,13 @@ What makes it different from the ordinary export (`exports.stream`):
   Loader, not a spreadsheet. A spreadsheet opening it would turn phones into numbers, ZIP
   codes lose their zeros and dates change form, and saving it back would write all that.
 
-Custom fields: leads Time_Zone__c (Text 64, an IANA zone), Lead_Type__c (Text 80, the
-offer), Lifecycle_Stage__c (Text 40), Score__c (Number), Callback_Date__c (Date/Time),
-Attempt_Count__c (Number); contacts Time_Zone__c, Lifecycle_Stage__c, Score__c; tasks
-Call_Time__c (Date/Time, when the call was made; ActivityDate holds only its day) and
-Callback_Date__c (Date/Time, the callback a call booked); on
-every object Workstation_Id__c (Number, External ID) and Salesforce_Id__c (Text 18), and
+Custom fields: leads Workstation_Status__c (Text 80, our exact status: the org's Status
+is mapped, and two of ours may be one of theirs), Time_Zone__c (Text 64, an IANA zone),
+Lead_Type__c (Text 80, the offer), Lifecycle_Stage__c (Text 40), Score__c (Number),
+Callback_Date__c (Date/Time), Attempt_Count__c (Number); contacts Time_Zone__c,
+Lifecycle_Stage__c, Score__c; tasks Call_Time__c (Date/Time, when the call was made;
+ActivityDate holds only its day) and Callback_Date__c (Date/Time, the callback a call
+booked); on every object Workstation_Id__c (Number, External ID) and Salesforce_Id__c (Text 18), and
 the Workstation_…_Id__c lookups above (Number).
 """
 
@@ -105,144 +108,134 @@ class Cut:
         ]
 
 
+# Every object's file, as data: its Salesforce object, our table, the tables joined to it
+# (alias, table, our column naming it, outer join or not) and its columns after the two
+# every file starts with (`_IDS`): (API name, the value, kind, Salesforce's length). A
+# value is a column of ours ("email"), a joined table's ("account.external_id"), or an
+# expression made from the tables by alias ("" is the object's own).
+Tables = dict[str, Any]
+Value = str | Callable[[Tables], ColumnElement[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class SalesforceObject:
+    name: str  # Salesforce's object
+    table: Any
+    joins: tuple[tuple[str, Any, str, bool], ...]
+    columns: tuple[tuple, ...]  # (API name, Value, kind[, limit])
+
+
+_IDS = (("Workstation_Id__c", "id", "int"), ("Salesforce_Id__c", "external_id", "sfid"))
 _lead, _contact, _account = table_of(Lead), table_of(Contact), table_of(Account)
 _opportunity, _activity = table_of(Opportunity), table_of(Activity)
+_ACCOUNT_OF = (("account", _account, "account_id", True),)
 
 
-def _sfid(table) -> ColumnElement[Any]:
-    return table.c.external_id
+def _open_task(t: Tables) -> ColumnElement[Any]:
+    return (t[""].c.kind == "task") & t[""].c.due_at.is_not(None)
 
 
-def _columns(*columns: tuple) -> tuple[Column, ...]:
-    return tuple(Column(*column) for column in columns)
-
-
-def _lead_columns() -> tuple[tuple[Column, ...], FromClause]:
-    c = _lead.c
-    return _columns(
-        ("Workstation_Id__c", c.id, "int"),
-        ("Salesforce_Id__c", c.external_id, "sfid"),
-        ("FirstName", c.first_name, "text", 40),
-        ("LastName", c.last_name, "text", 80),
-        ("Title", c.title, "text", 128),
-        ("Company", c.company, "text", 255),
-        ("Email", c.email, "email", 80),
-        ("Phone", c.phone, "text", 40),
-        ("Website", c.website, "text", 255),
-        ("Industry", c.industry, "text", 255),
-        ("NumberOfEmployees", c.employees, "int"),
-        ("Street", c.street, "text", 255),
-        ("City", c.city, "text", 40),
-        ("State", c.state, "text", 80),
-        ("PostalCode", c.postal_code, "text", 20),
-        ("Country", c.country, "country", 80),
-        ("LeadSource", c.lead_source, "text", 255),
-        ("Status", c.status, "status", 255),
-        ("DoNotCall", c.do_not_call, "bool"),
-        ("HasOptedOutOfEmail", c.email_opt_out, "bool"),
-        ("Time_Zone__c", c.time_zone, "text", 64),
-        ("Lead_Type__c", c.lead_type, "text", 80),
-        ("Lifecycle_Stage__c", c.lifecycle_stage, "text", 40),
-        ("Score__c", c.score, "int"),
-        ("Attempt_Count__c", c.attempt_count, "int"),
-        ("Callback_Date__c", c.callback_at, "datetime"),
-    ), _lead
-
-
-def _contact_columns() -> tuple[tuple[Column, ...], FromClause]:
-    c, account = _contact.c, _account.alias("account")
-    return _columns(
-        ("Workstation_Id__c", c.id, "int"),
-        ("Salesforce_Id__c", c.external_id, "sfid"),
-        ("AccountId", account.c.external_id, "sfid"),
-        ("Workstation_Account_Id__c", c.account_id, "int"),
-        ("FirstName", c.first_name, "text", 40),
-        ("LastName", c.last_name, "text", 80),
-        ("Title", c.title, "text", 128),
-        ("Email", c.email, "email", 80),
-        ("Phone", c.phone, "text", 40),
-        ("MailingState", c.state, "text", 80),
-        ("MailingCountry", c.country, "country", 80),
-        ("LeadSource", c.lead_source, "text", 255),
-        ("DoNotCall", c.do_not_call, "bool"),
-        ("HasOptedOutOfEmail", c.email_opt_out, "bool"),
-        ("Time_Zone__c", c.time_zone, "text", 64),
-        ("Lifecycle_Stage__c", c.lifecycle_stage, "text", 40),
-        ("Score__c", c.score, "int"),
-    ), _contact.outerjoin(account, c.account_id == account.c.id)
-
-
-def _account_columns() -> tuple[tuple[Column, ...], FromClause]:
-    c = _account.c
-    return _columns(
-        ("Workstation_Id__c", c.id, "int"),
-        ("Salesforce_Id__c", c.external_id, "sfid"),
-        ("Name", c.name, "text", 255),
-        ("Website", c.website, "text", 255),
-        ("Industry", c.industry, "text", 255),
-        ("NumberOfEmployees", c.employees, "int"),
-        ("Phone", c.phone, "text", 40),
-        ("BillingState", c.state, "text", 80),
-        ("BillingCountry", c.country, "country", 80),
-    ), _account
-
-
-def _opportunity_columns() -> tuple[tuple[Column, ...], FromClause]:
-    c, account = _opportunity.c, _account.alias("account")
-    return _columns(
-        ("Workstation_Id__c", c.id, "int"),
-        ("Salesforce_Id__c", c.external_id, "sfid"),
-        ("AccountId", account.c.external_id, "sfid"),
-        ("Workstation_Account_Id__c", c.account_id, "int"),
-        ("Name", c.name, "text", 120),
-        ("Amount", c.amount_cents, "money"),
-        ("StageName", c.stage, "text", 255),
-        ("Probability", c.probability, "int"),
-        ("CloseDate", c.close_date, "day"),
-        ("LeadSource", c.lead_source, "text", 255),
-    ), _opportunity.join(account, c.account_id == account.c.id)
-
-
-def _activity_columns() -> tuple[tuple[Column, ...], FromClause]:
-    c = _activity.c
-    lead, contact = _lead.alias("who_lead"), _contact.alias("who_contact")
-    account, deal = _account.alias("what_account"), _opportunity.alias("what_opportunity")
-    open_task = (c.kind == "task") & c.due_at.is_not(None)
-    return _columns(
-        ("Workstation_Id__c", c.id, "int"),
-        ("Salesforce_Id__c", c.external_id, "sfid"),
-        ("WhoId", func.coalesce(contact.c.external_id, lead.c.external_id), "sfid"),
-        ("WhatId", func.coalesce(deal.c.external_id, account.c.external_id), "sfid"),
-        ("Workstation_Lead_Id__c", c.lead_id, "int"),
-        ("Workstation_Contact_Id__c", c.contact_id, "int"),
-        ("Workstation_Account_Id__c", c.account_id, "int"),
-        ("Workstation_Opportunity_Id__c", c.opportunity_id, "int"),
-        ("Subject", c.subject, "text", 255),
-        ("Type", c.kind, "task_type"),
-        ("TaskSubtype", c.kind, "task_subtype"),
-        ("Status", case((open_task, literal("Not Started")), else_=literal("Completed")), "text"),
-        ("Priority", literal("Normal"), "text"),
-        ("ActivityDate", case((open_task, c.due_at), else_=c.occurred_at), "day"),
-        ("Call_Time__c", c.occurred_at, "datetime"),
-        ("Callback_Date__c", case((open_task, None), else_=c.due_at), "datetime"),
-        ("CallDisposition", c.disposition, "text", 255),
-        ("CallDurationInSeconds", c.duration_seconds, "int"),
-        ("Description", c.notes, "text", 32000),
-    ), (
-        _activity.outerjoin(lead, c.lead_id == lead.c.id)
-        .outerjoin(contact, c.contact_id == contact.c.id)
-        .outerjoin(account, c.account_id == account.c.id)
-        .outerjoin(deal, c.opportunity_id == deal.c.id)
-    )
-
-
-SALESFORCE_KINDS: dict[str, tuple[str, Callable[[], tuple[tuple[Column, ...], FromClause]]]] = {
-    "leads": ("Lead", _lead_columns),
-    "contacts": ("Contact", _contact_columns),
-    "accounts": ("Account", _account_columns),
-    "opportunities": ("Opportunity", _opportunity_columns),
-    "activities": ("Task", _activity_columns),
-}
+SALESFORCE_KINDS: dict[str, SalesforceObject] = {
+    "leads": SalesforceObject("Lead", _lead, (), (
+        ("FirstName", "first_name", "text", 40),
+        ("LastName", "last_name", "text", 80),
+        ("Title", "title", "text", 128),
+        ("Company", "company", "text", 255),
+        ("Email", "email", "email", 80),
+        ("Phone", "phone", "text", 40),
+        ("Website", "website", "text", 255),
+        ("Industry", "industry", "text", 255),
+        ("NumberOfEmployees", "employees", "int"),
+        ("Street", "street", "text", 255),
+        ("City", "city", "text", 40),
+        ("State", "state", "text", 80),
+        ("PostalCode", "postal_code", "text", 20),
+        ("Country", "country", "country", 80),
+        ("LeadSource", "lead_source", "text", 255),
+        ("Status", "status", "status", 255),
+        ("Workstation_Status__c", "status", "text", 80),
+        ("DoNotCall", "do_not_call", "bool"),
+        ("HasOptedOutOfEmail", "email_opt_out", "bool"),
+        ("Time_Zone__c", "time_zone", "text", 64),
+        ("Lead_Type__c", "lead_type", "text", 80),
+        ("Lifecycle_Stage__c", "lifecycle_stage", "text", 40),
+        ("Score__c", "score", "int"),
+        ("Attempt_Count__c", "attempt_count", "int"),
+        ("Callback_Date__c", "callback_at", "datetime"),
+    )),
+    "contacts": SalesforceObject("Contact", _contact, _ACCOUNT_OF, (
+        ("AccountId", "account.external_id", "sfid"),
+        ("Workstation_Account_Id__c", "account_id", "int"),
+        ("FirstName", "first_name", "text", 40),
+        ("LastName", "last_name", "text", 80),
+        ("Title", "title", "text", 128),
+        ("Email", "email", "email", 80),
+        ("Phone", "phone", "text", 40),
+        ("MailingState", "state", "text", 80),
+        ("MailingCountry", "country", "country", 80),
+        ("LeadSource", "lead_source", "text", 255),
+        ("DoNotCall", "do_not_call", "bool"),
+        ("HasOptedOutOfEmail", "email_opt_out", "bool"),
+        ("Time_Zone__c", "time_zone", "text", 64),
+        ("Lifecycle_Stage__c", "lifecycle_stage", "text", 40),
+        ("Score__c", "score", "int"),
+    )),
+    "accounts": SalesforceObject("Account", _account, (), (
+        ("Name", "name", "text", 255),
+        ("Website", "website", "text", 255),
+        ("Industry", "industry", "text", 255),
+        ("NumberOfEmployees", "employees", "int"),
+        ("Phone", "phone", "text", 40),
+        ("BillingState", "state", "text", 80),
+        ("BillingCountry", "country", "country", 80),
+    )),
+    "opportunities": SalesforceObject(
+        "Opportunity", _opportunity, (("account", _account, "account_id", False),), (
+            ("AccountId", "account.external_id", "sfid"),
+            ("Workstation_Account_Id__c", "account_id", "int"),
+            ("Name", "name", "text", 120),
+            ("Amount", "amount_cents", "money"),
+            ("StageName", "stage", "text", 255),
+            ("Probability", "probability", "int"),
+            ("CloseDate", "close_date", "day"),
+            ("LeadSource", "lead_source", "text", 255),
+        ),
+    ),
+    "activities": SalesforceObject(
+        "Task",
+        _activity,
+        (
+            ("who_lead", _lead, "lead_id", True),
+            ("who_contact", _contact, "contact_id", True),
+            ("what_account", _account, "account_id", True),
+            ("what_opportunity", _opportunity, "opportunity_id", True),
+        ),
+        (
+            ("WhoId", lambda t: func.coalesce(t["who_contact"].c.external_id,
+                                              t["who_lead"].c.external_id), "sfid"),
+            ("WhatId", lambda t: func.coalesce(t["what_opportunity"].c.external_id,
+                                               t["what_account"].c.external_id), "sfid"),
+            ("Workstation_Lead_Id__c", "lead_id", "int"),
+            ("Workstation_Contact_Id__c", "contact_id", "int"),
+            ("Workstation_Account_Id__c", "account_id", "int"),
+            ("Workstation_Opportunity_Id__c", "opportunity_id", "int"),
+            ("Subject", "subject", "text", 255),
+            ("Type", "kind", "task_type"),
+            ("TaskSubtype", "kind", "task_subtype"),
+            ("Status", lambda t: case((_open_task(t), literal("Not Started")),
+                                      else_=literal("Completed")), "text"),
+            ("Priority", lambda t: literal("Normal"), "text"),
+            ("ActivityDate", lambda t: case((_open_task(t), t[""].c.due_at),
+                                            else_=t[""].c.occurred_at), "day"),
+            ("Call_Time__c", "occurred_at", "datetime"),
+            ("Callback_Date__c", lambda t: case((_open_task(t), None),
+                                                else_=t[""].c.due_at), "datetime"),
+            ("CallDisposition", "disposition", "text", 255),
+            ("CallDurationInSeconds", "duration_seconds", "int"),
+            ("Description", "notes", "text", 32000),
+        ),
+    ),
+}  # fmt: skip
 
 
 def salesforce_columns(kind: str) -> list[str]:
@@ -251,13 +244,31 @@ def salesforce_columns(kind: str) -> list[str]:
 
 
 def _kind(kind: str) -> tuple[tuple[Column, ...], FromClause]:
+    """The columns of `kind`'s file, and the tables they are read from."""
     try:
-        return SALESFORCE_KINDS[kind][1]()
+        found = SALESFORCE_KINDS[kind]
     except KeyError:
         raise ExportError(
             f"--for salesforce exports {', '.join(SALESFORCE_KINDS)}, not {kind!r} "
             "(Data Loader cannot insert the others as we hold them)"
         ) from None
+    tables: Tables = {"": found.table}
+    source: FromClause = found.table
+    for alias, table, ours, outer in found.joins:
+        tables[alias] = joined = table.alias(alias)
+        on = found.table.c[ours] == joined.c.id
+        source = source.outerjoin(joined, on) if outer else source.join(joined, on)
+
+    def value(given: Value) -> ColumnElement[Any]:
+        if callable(given):
+            return given(tables)
+        alias, _, name = given.rpartition(".")
+        return tables[alias].c[name]
+
+    columns = tuple(
+        Column(name, value(given), *rest) for name, given, *rest in (*_IDS, *found.columns)
+    )
+    return columns, source
 
 
 class StatusMapError(ExportError):

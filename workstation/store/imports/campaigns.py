@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from workstation.store.errors import StoreError
-from workstation.store.lifecycle.campaigns import add_member_statuses
-from workstation.store.models import Campaign, CampaignMemberStatus
+from workstation.store.lifecycle.campaigns import add_member_statuses, default_member_status
+from workstation.store.models import Campaign
 from workstation.store.reference import DEFAULT_MEMBER_STATUSES
 from workstation.store.tables import table_of
 from workstation.store.values.text import BadValue, clean_text
@@ -33,31 +33,6 @@ class CampaignInfo:
     created: bool  # made by this call
     member_status: str  # the default status a new member gets
     member_responded: bool  # whether that status counts as responded
-
-
-def default_member_status(
-    session: Session, campaign_id: int, *, dry_run: bool = False
-) -> tuple[str, bool]:
-    """The label and responded flag a new member gets. A campaign with no member statuses
-    at all (made before it had any) is given the defaults first (a dry run only says
-    what they would be)."""
-    rows = session.execute(
-        select(
-            col(CampaignMemberStatus.label),
-            col(CampaignMemberStatus.has_responded),
-            col(CampaignMemberStatus.is_default),
-        ).where(col(CampaignMemberStatus.campaign_id) == campaign_id)
-    ).all()
-    if not rows and dry_run:
-        default = next(s for s in DEFAULT_MEMBER_STATUSES if s["is_default"])
-        return default["label"], default["has_responded"]
-    if not rows:
-        add_member_statuses(session, campaign_id)
-        return default_member_status(session, campaign_id)
-    for label, responded, is_default in rows:
-        if is_default:
-            return label, responded
-    raise CampaignError(f"campaign {campaign_id} has no default member status: give it one")
 
 
 def ensure_campaign(

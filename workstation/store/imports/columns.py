@@ -13,7 +13,16 @@ anything else (Field by its Salesforce name or ours); `--map "Column="` ignores 
 
 Numbered columns ("Phone 1", "email2") and report exports' "Object: Field" headers
 ("Contact: First Name", "Account: Account Name", Pipedrive's "Person - Phone - Work") are
-recognised too. When several columns feed one field (Phone and Mobile, say), a row takes
+recognised too, as are Close's `primary_contact_…` (its lead's person) and numbered
+addresses (`address_1_city`, `address_2_…` after). Where a file names its person's name
+by the object (Close's `primary_contact_name`), a bare Name or Display Name is the
+record's own, which in Close is the company: it feeds Company.
+
+What has no field here (tags, owners, profile URLs, Sales Navigator's Geography, Close's
+`primary_contact_other_phones`, second address lines) is reported as an ignored column
+with its count. Where each tool's header set comes from is said above `IMPORT_FIELDS`.
+
+When several columns feed one field (Phone and Mobile, say), a row takes
 the first of them that is not empty, in the order of the alias lists below (direct lines
 before switchboards, work before home), 1 before 2, the person's before their account's.
 A mobile column feeds the mobile and is one of the phone's columns too: a row without
@@ -41,25 +50,47 @@ class ImportField:
     aliases: tuple[str, ...]
 
 
+# Where the header sets come from. Salesforce: its API names and field labels, report
+# exports' "Object: Field" headers. HubSpot's contact export (property labels: "Phone
+# Number", "Mobile Phone Number", "State/Region", "Country/Region", "Website URL"),
+# Pipedrive's people export ("Person - Name", "Person - Organization", "Person - Phone -
+# Work"), Zoho CRM's leads export ("Designation", "No. of Employees", "Secondary Email"),
+# Odoo's CRM export ("Job Position", "Zip"), Apollo's people export ("Work Direct Phone",
+# "Corporate Phone", "# Employees"): the tests in tests/store/test_import_headers.py.
+# Close: its API's lead export (developer.close.com, Exports: type `leads`, one row per
+# lead; type `contacts`, one row per contact), the column names as lead export files hold
+# them (`display_name`, `status_label`, `primary_contact_primary_phone`,
+# `primary_contact_other_phones`, `address_1_zip`, `custom.…`: seen in public code that
+# reads those files), and the contacts export's `lead_name` beside the contact's `name`.
+# Copper: its People export ("Work Phone", "Mobile Phone", "Contact Type", "Tags", "Work
+# Website"). LinkedIn Sales Navigator: LinkedIn exports no lead list itself (its help:
+# CSV upload is for account lists only); the lists people have come from export tools,
+# which write "Company Website", "Company URL" (the company's LinkedIn page, here the
+# website's last resort), "Geography", "Profile URL", "Company Industry".
 IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
     ImportField(name, label, tuple(aliases.split()))
     for name, label, aliases in (
         ("first_name", "FirstName", "firstname first givenname forename fname"),
         ("last_name", "LastName", "lastname last surname familyname lname"),
-        ("full_name", "Name", "name fullname contactname contactperson leadname person personname"),
+        (  # displayname after name: Thunderbird's and Outlook's are a person's
+            "full_name",
+            "Name",
+            "name fullname contactname contactperson person personname displayname",
+        ),
         ("title", "Title", "title jobtitle position jobposition designation role"),
         (
             "company",
             "Company",
             "company companyname organization organisation org account accountname employer "
-            "business businessname organizationname organisationname",
+            "business businessname organizationname organisationname leadname "
+            "leaddisplayname",  # Close's contacts export: the lead (a company) of a person
         ),
         (
             "email",
             "Email",
             "email emailaddress mail workemail emailwork businessemail primaryemail "
             "emailaddresswork personalemail emailpersonal homeemail emailhome otheremail "
-            "emailother",
+            "emailother secondaryemail",
         ),
         (  # direct lines before switchboards, work before home
             "phone",
@@ -76,8 +107,13 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
             "mobilephone phonemobile mobile cell cellphone mobilenumber mobilephonenumber",
         ),
         ("phone_extension", "PhoneExtension", "phoneextension extension ext extn phoneext"),
-        ("website", "Website", "website url websiteurl web homepage companywebsite site domain"),
-        ("industry", "Industry", "industry sector vertical"),
+        (  # a company's own site before its page elsewhere (Sales Navigator's Company URL)
+            "website",
+            "Website",
+            "website url websiteurl web homepage companywebsite workwebsite site domain "
+            "companydomain companyurl",
+        ),
+        ("industry", "Industry", "industry sector vertical companyindustry"),
         (
             "employees",
             "NumberOfEmployees",
@@ -115,8 +151,8 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
             "Description",
             "description inquiry enquiry message notes note comments comment details",
         ),
-        ("account_type", "AccountType", "accounttype type companytype"),
-        ("status", "Status", "status leadstatus"),
+        ("account_type", "AccountType", "accounttype type companytype contacttype"),
+        ("status", "Status", "status leadstatus statuslabel"),
         ("source_status", "SourceStatus", "sourcestatus originalstatus"),
         ("do_not_call", "DoNotCall", "donotcall dnc"),
         ("email_opt_out", "HasOptedOutOfEmail", "hasoptedoutofemail emailoptout optout"),
@@ -142,6 +178,12 @@ _NUMBER = re.compile(r"(\D+?)(\d{1,2})")
 # "Account: Account Name", "Person - Phone - Work", "Organization - Name".
 _OBJECT_AND_FIELD = re.compile(r"\s*([^:]+?)\s*(?::| - )\s*(.+)")
 _PERSON_OBJECTS = frozenset("contact lead person prospect people".split())
+# Close writes its lead's person as `primary_contact_name`, `primary_contact_title` … and
+# its addresses as `address_1_address_1`, `address_1_city` … (`address_2_…` after).
+_PERSON_PREFIX = "primarycontact"
+_NUMBERED_ADDRESS = re.compile(r"address(\d{1,2})(.+)")
+_SECOND_LINE = re.compile(r"(?:address|street)[2-9]")  # a street's next line, not another
+_NAMES = frozenset("first_name last_name full_name".split())
 _ACCOUNT_OBJECTS = frozenset("account company organization organisation org".split())
 _ACCOUNT_NAMES = frozenset("name accountname companyname organizationname organisationname".split())
 
@@ -154,6 +196,11 @@ def _recognised(cell: str) -> tuple[str, int] | None:
     if (numbered := _NUMBER.fullmatch(key)) and numbered[1] in _ALIASES:
         field, rank = _ALIASES[numbered[1]]
         return field, rank + int(numbered[2])
+    if key.startswith(_PERSON_PREFIX) and key != _PERSON_PREFIX:
+        return _recognised(key.removeprefix(_PERSON_PREFIX))
+    if (address := _NUMBERED_ADDRESS.fullmatch(key)) and not _SECOND_LINE.fullmatch(address[2]):
+        found = _recognised(address[2])
+        return None if found is None else (found[0], found[1] + int(address[1]))
     split = _OBJECT_AND_FIELD.fullmatch(cell)
     if split is None:
         return None
@@ -211,6 +258,8 @@ def match_columns(
         raise MappingError(f"--map names no column of this file: {', '.join(missing)}")
     ranked: dict[str, list[tuple[int, int]]] = {}
     unmapped, unmapped_at = [], []
+    bare_names: list[tuple[int, int]] = []  # full-name columns named by their alias only
+    person_named = False  # a person's name column named by its object (Close, reports)
     for index, cell in enumerate(cells):
         key = picklist_key(cell)
         if key in explicit:
@@ -222,9 +271,18 @@ def match_columns(
                 unmapped.append(cell)
                 unmapped_at.append(index)
             continue
+        if field in _NAMES and rank >= 0:
+            if key in _ALIASES and field == "full_name":
+                bare_names.append((rank, index))
+                continue
+            person_named = person_named or key not in _ALIASES
         ranked.setdefault(field, []).append((rank, index))
         if field == "mobile_phone":  # also a number to call
             ranked.setdefault("phone", []).append((rank if rank >= 0 else _LAST_RANK, index))
+    # Where the person's name is named by its object (Close's primary_contact_name beside
+    # its lead's name and display_name), a bare Name is the record's: the company's.
+    if bare_names:
+        ranked.setdefault("company" if person_named else "full_name", []).extend(bare_names)
     if "last_name" in ranked:
         ranked.pop("full_name", None)
     columns = tuple(

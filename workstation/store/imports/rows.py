@@ -37,7 +37,7 @@ from workstation.store.imports.statuses import Statuses, StatusMap, lead_status
 from workstation.store.models import Lead
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import Address, compound_address
-from workstation.store.values.calling_window import known_zone, record_zone
+from workstation.store.values.calling_window import known_zone, record_zone, stored_zones
 from workstation.store.values.cleansing import (
     BadValue,
     clean_email,
@@ -50,7 +50,8 @@ from workstation.store.values.regions import country_code, region_code, zone_for
 # The values of a cleaned row, in this order (a new lead's insert takes them so, status last).
 LEAD_VALUES = tuple(
     "first_name last_name title company email phone website industry employees street city "
-    "state postal_code country time_zone lead_source lead_type do_not_call email_opt_out "
+    "state postal_code country time_zone possible_zones lead_source lead_type do_not_call "
+    "email_opt_out "
     "phone_extension mobile_phone description account_type source_status status".split()
 )
 _TEXT = tuple(
@@ -270,6 +271,8 @@ class RowCleaner:
                     memo[cell] = named
             zone = named or zone
         values[_EMAIL], values[_ZONE] = email, zone
+        if zone is None:  # every zone it may be in, for the claim's window (`Lead`)
+            values[_POSSIBLE] = stored_zones(None, phone, state, values[_COUNTRY])
         if "employees" in has:
             cell, memo = cell_of(cells, "employees")
             if (count := memo.get(cell, missing)) is missing:
@@ -417,6 +420,7 @@ _STREET, _CITY, _POSTAL = (_AT[n] for n in "street city postal_code".split())
 _COUNTRY, _STATE, _ZONE, _EMPLOYEES = (_AT[n] for n in "country state time_zone employees".split())
 _SOURCE, _TYPE, _STATUS = (_AT[n] for n in "lead_source lead_type status".split())
 _SOURCE_STATUS = _AT["source_status"]
+_POSSIBLE = _AT["possible_zones"]
 _LABEL = "NumberOfEmployees"
 _FLAGS = (
     (_AT["do_not_call"], "do_not_call", "DoNotCall"),

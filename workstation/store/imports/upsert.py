@@ -68,7 +68,8 @@ _member = table_of(CampaignMember)
 
 LEAD_FILL = tuple(
     "first_name title email phone website industry employees street city state postal_code "
-    "country time_zone lead_source lead_type phone_extension mobile_phone description "
+    "country time_zone possible_zones lead_source lead_type phone_extension mobile_phone "
+    "description "
     "account_type".split()
 )
 CONTACT_FILL = tuple(

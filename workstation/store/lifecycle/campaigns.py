@@ -101,6 +101,31 @@ def add_member_statuses(session: Session, campaign_id: int) -> None:
     )
 
 
+def default_member_status(
+    session: Session, campaign_id: int, *, dry_run: bool = False
+) -> tuple[str, bool]:
+    """The label and responded flag a new member gets. A campaign with no member statuses
+    at all (made before it had any) is given the defaults first (a dry run only says
+    what they would be)."""
+    rows = session.execute(
+        select(
+            col(CampaignMemberStatus.label),
+            col(CampaignMemberStatus.has_responded),
+            col(CampaignMemberStatus.is_default),
+        ).where(col(CampaignMemberStatus.campaign_id) == campaign_id)
+    ).all()
+    if not rows and dry_run:
+        default = next(s for s in DEFAULT_MEMBER_STATUSES if s["is_default"])
+        return default["label"], default["has_responded"]
+    if not rows:
+        add_member_statuses(session, campaign_id)
+        return default_member_status(session, campaign_id)
+    for label, responded, is_default in rows:
+        if is_default:
+            return label, responded
+    raise CampaignRefused(f"campaign {campaign_id} has no default member status: give it one")
+
+
 STATUS_FLAGS = ("default", "responded", "unresponded")
 
 

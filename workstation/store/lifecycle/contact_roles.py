@@ -34,15 +34,20 @@ class RoleResult:
     contact_lifecycle: str
 
 
-def check_role(session: Session, role: str | None) -> str | None:
-    """A contact role by name (case aside), or None for blank."""
-    if role is None or not role.strip():
-        return None
-    names = list(
+def role_names(session: Session) -> list[str]:
+    """The contact roles, in their order."""
+    return list(
         session.execute(
             select(col(ContactRole.name)).order_by(col(ContactRole.sort_order))
         ).scalars()
     )
+
+
+def check_role(session: Session, role: str | None) -> str | None:
+    """A contact role by name (case aside), or None for blank."""
+    if role is None or not role.strip():
+        return None
+    names = role_names(session)
     for name in names:
         if name.casefold() == " ".join(role.split()).casefold():
             return name

@@ -148,3 +148,25 @@ def record_opportunities(session: Session, kind: str, record_id: int) -> list[Op
         )
         for o in rows
     ]
+
+
+def contacts_to_add(session: Session, opportunity_id: int) -> tuple[RoleLine, ...]:
+    """The active contacts of the opportunity's account without a role on it, by name: the
+    people the contact-roles dialog offers to add."""
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None:
+        return ()
+    on_it = select(col(OpportunityContactRole.contact_id)).where(
+        col(OpportunityContactRole.opportunity_id) == opportunity_id
+    )
+    rows = session.execute(
+        select(col(Contact.id), col(Contact.first_name), col(Contact.last_name))
+        .where(
+            col(Contact.account_id) == opportunity.account_id,
+            col(Contact.active),
+            col(Contact.id).not_in(on_it),
+        )
+        .order_by(col(Contact.last_name), col(Contact.first_name), col(Contact.id))
+        .limit(SHOWN)
+    ).all()
+    return tuple(RoleLine(i, _name(first, last), None, False) for i, first, last in rows)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation.store.values.regions import (
+    COUNTRY_NAMES,
     country_code,
     country_zones,
     region_code,
@@ -26,7 +27,9 @@ from workstation.store.values.rules import DEFAULT_HOURS, CallingHours
 
 @lru_cache(maxsize=65536)
 def _phone(phone: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """(Country, time zones) libphonenumber gives an E.164 number."""
+    """(Country, time zones) libphonenumber gives an E.164 number: its area's, or for a
+    number with no area (a mobile) every zone of its country, never the country's first
+    zone as a guess."""
     if not phone or not phone.startswith("+"):
         return None, ()
     import phonenumbers
@@ -36,7 +39,7 @@ def _phone(phone: str | None) -> tuple[str | None, tuple[str, ...]]:
         number = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:
         return None, ()
-    zones = zone_data.time_zones_for_geographical_number(number)
+    zones = zone_data.time_zones_for_number(number)
     return (
         phonenumbers.region_code_for_number(number),
         tuple(zone for zone in zones if zone != "Etc/Unknown"),
@@ -56,6 +59,17 @@ def record_zone(phone: str | None, state: str | None, country: str | None) -> st
     several are possible; the calling window then keeps to the hours all of them share)."""
     zones = possible_zones(None, phone, state, country)
     return zones[0] if len(zones) == 1 else None
+
+
+def stored_zones(
+    time_zone: str | None, phone: str | None, state: str | None, country: str | None
+) -> str | None:
+    """What a lead stores beside a missing zone (`Lead.possible_zones`): its possible zones,
+    space-separated, for the one-statement claim's window (`pool_claim`); None when it has
+    its zone or nothing tells."""
+    if time_zone:
+        return None
+    return " ".join(possible_zones(None, phone, state, country)) or None
 
 
 @lru_cache(maxsize=65536)
@@ -110,3 +124,26 @@ def _overlap(zones: list[ZoneInfo], now: datetime, hours: CallingHours) -> bool:
     day = datetime(2000, 1, 1)
     window = datetime.combine(day, hours.closes) - datetime.combine(day, hours.opens)
     return max(offsets) - min(offsets) < window
+
+
+@lru_cache(maxsize=1)
+def _zone_sets() -> tuple[tuple[str, tuple[ZoneInfo, ...]], ...]:
+    """Every set of several zones `stored_zones` can write, as written, with its zones:
+    the phone prefixes' (libphonenumber's table) and the countries'."""
+    from phonenumbers.tzdata import TIMEZONE_DATA
+
+    found = {
+        tuple(zone for zone in zones if zone != "Etc/Unknown") for zones in TIMEZONE_DATA.values()
+    } | {country_zones(code) for code in COUNTRY_NAMES}
+    sets = []
+    for names in sorted(found):
+        zones = tuple(zone for name in names if (zone := _zone(name)) is not None)
+        if len(zones) > 1:
+            sets.append((" ".join(names), zones))
+    return tuple(sets)
+
+
+def apart_zone_sets(now: datetime, hours: CallingHours = DEFAULT_HOURS) -> tuple[str, ...]:
+    """The stored sets of zones (`stored_zones`) whose calling windows share no hour at
+    `now`: `outside_window` calls a person who may be in any of them callable."""
+    return tuple(text for text, zones in _zone_sets() if not _overlap(list(zones), now, hours))

@@ -144,8 +144,10 @@ def e164(number: PhoneNumber) -> str:
 
 
 def phone_zone(number: PhoneNumber) -> str | None:
-    """The one time zone libphonenumber's prefix data gives the number, if exactly one."""
-    zones = phone_zones.time_zones_for_geographical_number(number)
+    """The one time zone libphonenumber's prefix data gives the number, if exactly one (a
+    number with no area, a mobile, is any zone of its country: none, as `calling_window`
+    reads it, never the country's first zone as a guess)."""
+    zones = phone_zones.time_zones_for_number(number)
     return zones[0] if len(zones) == 1 and zones[0] != "Etc/Unknown" else None
 
 

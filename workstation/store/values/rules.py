@@ -10,6 +10,16 @@ from datetime import time
 
 # Unanswered calls after which a lead leaves the sales queues for Nurture (DESIGN.md).
 ATTEMPT_CAP = 6
+# Each lead source's cap follows its conversion rate within these (`calling.source_policy`),
+# once this many of its leads have finished (converted or closed).
+ATTEMPT_CAP_FLOOR = 3
+ATTEMPT_CAP_CEILING = 12
+SOURCE_MIN_SAMPLE = 20
+# Hours after a call before the person may be called again, and the bounds a source's own
+# spacing keeps to.
+RETRY_HOURS = 1.0
+RETRY_HOURS_FLOOR = 0.5
+RETRY_HOURS_CEILING = 24.0
 # Hours since assignment after which an owned lead with no activity is untouched.
 UNTOUCHED_HOURS = 24.0
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, update
 from sqlmodel import col
 
+from workstation.store.exports.formulas import as_if_escaped
 from workstation.store.imports.columns import plan_columns
 from workstation.store.imports.picklists import picklist_key
 from workstation.store.imports.pipeline import (
@@ -62,10 +63,16 @@ _OWN = (
     "LastModifiedDate LastModifiedById SystemModstamp LastActivityDate LastViewedDate "
     "LastReferencedDate PhotoUrl Latitude Longitude GeocodeAccuracy Jigsaw "
     "JigsawContactId EmailBouncedReason EmailBouncedDate IndividualId "
-    "ExternalId Workstation_Id__c Salesforce_Id__c"  # our exports' ids (`ours`)
+    "ExternalId Workstation_Id__c Salesforce_Id__c "  # our exports' ids (`ours`)
+    "LifecycleStage Score Lifecycle_Stage__c Score__c"  # theirs (`records.lifecycle`)
 ).split()
 # The Data Loader export's custom fields (`export --for salesforce`) that are our fields.
-_CUSTOM = {"Time_Zone__c": "time_zone", "Lead_Type__c": "lead_type"}
+# Our exact status is read before the org's Status, which is mapped (not always 1:1).
+_CUSTOM = {
+    "Time_Zone__c": "time_zone",
+    "Lead_Type__c": "lead_type",
+    "Workstation_Status__c": "status",
+}
 _OWN_KEYS = frozenset(picklist_key(name) for name in _OWN)
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _COMPANY, _STATUS, _SOURCE_STATUS = _AT["company"], _AT["status"], _AT["source_status"]
@@ -78,6 +85,8 @@ _EXTRAS = (
         external_id=bindparam("b_external"),
         created_at=bindparam("b_created"),
         last_activity_at=bindparam("b_activity"),
+        lifecycle_stage=func.coalesce(bindparam("b_stage"), _lead.c.lifecycle_stage),
+        score=func.coalesce(bindparam("b_score"), _lead.c.score),
         # the account a Company names, else the customer's an inquiry comes from (`upsert`)
         existing_account_id=func.coalesce(bindparam("b_account"), _lead.c.existing_account_id),
     )
@@ -151,7 +160,9 @@ def load_leads(
                 report.already_here += 1
                 continue
             converted = loader.values.flag(record, "IsConverted")
-            outcome = cleaner.row(cells, reachable=not converted)
+            # The cleaner undoes our ordinary export's escape; nothing else escaped these.
+            given = cells if whose == ours.EXPORT else [as_if_escaped(c) for c in cells]
+            outcome = cleaner.row(given, reachable=not converted)
             if not key and outcome.__class__ is tuple:
                 outcome = "no Id: every record of a Salesforce export has one"
             if outcome.__class__ is tuple and converted:  # its status is the conversion's
@@ -222,6 +233,7 @@ def _add_converted(
         created_at=loader.values.when(record),
         last_activity_at=moment(record, "LastActivityDate"),
         existing_account_id=extras.account,
+        **loader.values.lifecycle(record, contact=False),
     )
     if not extras.salesforce_id and (same := loader.same_record(Lead, named)) is not None:
         loader.ids["Lead"][extras.key] = same
@@ -262,8 +274,11 @@ def _write_open(
         loader.alias("Lead", extras.record, record_id)
         if new:
             record = extras.record
+            ours_too = loader.values.lifecycle(record, contact=False)
             made.append(
                 {
+                    "b_stage": ours_too.get("lifecycle_stage"),
+                    "b_score": ours_too.get("score"),
                     "b_id": record_id,
                     "b_external": extras.salesforce_id or None,
                     "b_created": loader.values.when(record),

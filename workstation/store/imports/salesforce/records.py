@@ -21,9 +21,11 @@ from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
+from sqlalchemy import select
 
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.salesforce.values import Picklists
+from workstation.store.reference import LifecycleStage
 from workstation.store.values.addresses import compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
@@ -66,6 +68,7 @@ class Values:
         self.picklists, self.region, self.lookup, self.now = picklists, region, lookup, now
         self.formats = formats or Formats()
         self.kept: Counter[str] = Counter()  # values stored as written, by kind
+        self._stages: dict[str, bool] | None = None  # lifecycle stage → contacts' only
 
     def text(self, row: Row, column: str, limit: int = 255) -> str | None:
         value = clean_text(row.get(column, ""))
@@ -189,6 +192,39 @@ class Values:
     def when(self, row: Row, column: str = "CreatedDate") -> datetime:
         return self.moment(row, column) or self.now
 
+    def lifecycle(self, row: Row, *, contact: bool) -> dict[str, Any]:
+        """The lifecycle stage and score our exports write (`LifecycleStage`, `Score`; in
+        the Data Loader one `Lifecycle_Stage__c`, `Score__c`), for what the row says: a
+        stage that is none of ours (or a contact's only, on a lead) and a score that is
+        no whole number are counted for the report and left out, the defaults standing."""
+        if self._stages is None:
+            stages = self.picklists.session.execute(select(LifecycleStage)).scalars()
+            self._stages = {stage.name: stage.contacts_only for stage in stages}
+        found: dict[str, Any] = {}
+        for column in ("Lifecycle_Stage__c", "LifecycleStage"):
+            if written := row.get(column, "").strip():
+                if written in self._stages and (contact or not self._stages[written]):
+                    found["lifecycle_stage"] = written
+                    break
+                self.kept[
+                    f"{column} values that are none of our "
+                    f"{'contacts' if contact else 'leads'}' stages ({written!r}), left at "
+                    "the default"
+                ] += 1
+                break
+        for column in ("Score__c", "Score"):
+            if written := row.get(column, "").strip():
+                try:
+                    number = read_number(written, column, self.formats)
+                except BadValue:
+                    number = None
+                if number is None or number != number.to_integral_value():
+                    self.kept[f"{column} values that are not whole numbers, left at 0"] += 1
+                else:
+                    found["score"] = int(number)
+                break
+        return found
+
 
 def campaign(values: Values, row: Row) -> dict[str, Any]:
     return dict(
@@ -241,6 +277,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         email_opt_out=values.flag(row, "HasOptedOutOfEmail"),
         created_at=values.when(row),
         last_activity_at=values.moment(row, "LastActivityDate"),
+        **values.lifecycle(row, contact=True),
     )
 
 

@@ -56,6 +56,20 @@ def _move(engine: Engine) -> Screen:
     return OpportunityMoveDialog(opportunity)
 
 
+def _contact_roles(engine: Engine) -> Screen:
+    from workstation.screens.contact_roles import ContactRolesDialog
+
+    (opportunity,) = _first(engine, "SELECT id FROM opportunity WHERE NOT is_closed ORDER BY id")
+    return ContactRolesDialog(opportunity)
+
+
+def _reference(engine: Engine) -> Screen:
+    from workstation.screens.reference_dialog import ReferenceDialog
+
+    (contact,) = _first(engine, "SELECT id FROM contact ORDER BY id")
+    return ReferenceDialog(contact)
+
+
 def _converted(engine: Engine) -> Screen:
     from workstation.screens.converted_records import ConvertedRecordsScreen
 
@@ -118,6 +132,10 @@ SCREENS = {
     "opportunity-move": Opening("OpportunityMoveDialog", "rep", push=_move),
     "converted-records": Opening("ConvertedRecordsScreen", "rep", push=_converted),
     "skipped": Opening("SkippedScreen", "rep", push=_skipped),
+    "new-lead": Opening("NewLeadDialog", "rep", ("L",)),
+    "pick-filter": Opening("PickFilterDialog", "manager", ("M", "f")),
+    "contact-roles": Opening("ContactRolesDialog", "rep", push=_contact_roles),
+    "reference": Opening("ReferenceDialog", "rep", push=_reference),
     "empty": Opening("EmptyDatabaseScreen", None),
 }
 

@@ -220,6 +220,12 @@ class WorkstationApp(KeysInOrder):
         if self._managers_only("Campaigns"):
             self.push_screen(CampaignsScreen())
 
+    def action_open_names(self) -> None:
+        from workstation.screens.names import NamesScreen
+
+        if self._managers_only("The Names screen"):
+            self.push_screen(NamesScreen())
+
     def action_open_scripts(self) -> None:
         from workstation.screens.scripts import ScriptsScreen
         from workstation.widgets.script_panel import ScriptPanel

@@ -1,5 +1,6 @@
 """Settings: which database, who is working, and how the team works (phone region, calling
-hours, attempt cap, untouched threshold, theme, keys, the dial command).
+hours, attempt cap, untouched threshold, the Name promotion threshold and the ignored-lead
+SLA, theme, keys, the dial command).
 
 Each value comes from the first of: a command-line flag, the environment
 (`WORKSTATION_DB`, `WORKSTATION_REP`, …: `settings_file.SETTINGS`), the settings file
@@ -21,6 +22,8 @@ from workstation.store.values.rules import (
     ATTEMPT_CAP_CEILING,
     ATTEMPT_CAP_FLOOR,
     DEFAULT_HOURS,
+    IGNORED_DAYS,
+    NAME_THRESHOLD,
     SOURCE_MIN_SAMPLE,
     UNTOUCHED_HOURS,
     CallingHours,
@@ -49,6 +52,8 @@ class Settings:
     # Lead source → {"attempt_cap": n, "retry_hours": h}, either left out (measured).
     source_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     untouched_hours: float = UNTOUCHED_HOURS
+    name_threshold: int = NAME_THRESHOLD  # score that promotes a Name (`recycle`)
+    ignored_days: int = IGNORED_DAYS  # days an owner may ignore a lead (`recycle`)
     theme: str = DEFAULT_THEME
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id → keys
     dial_command: str | None = None
@@ -103,6 +108,8 @@ class Settings:
                 for name, setting in values.get("sources", {}).items()
             },
             untouched_hours=values.get("untouched_hours", UNTOUCHED_HOURS),
+            name_threshold=values.get("name_threshold", NAME_THRESHOLD),
+            ignored_days=values.get("ignored_days", IGNORED_DAYS),
             theme=values.get("theme", DEFAULT_THEME),
             keymap=values.get("keys", {}),
             dial_command=values.get("dial_command"),
@@ -123,6 +130,8 @@ class Settings:
             "source_min_sample": self.source_min_sample,
             "sources": {name: dict(values) for name, values in self.source_overrides.items()},
             "untouched_hours": self.untouched_hours,
+            "name_threshold": self.name_threshold,
+            "ignored_days": self.ignored_days,
             "theme": self.theme,
             "dial_command": self.dial_command,
             "keys": dict(self.keymap),

@@ -31,6 +31,8 @@ SETTINGS: dict[str, tuple[str, str | None]] = {
     "source_min_sample": ("finished leads before a source's rate counts", None),
     "sources": ("attempt cap and retry hours by lead source", None),
     "untouched_hours": ("untouched-leads threshold, hours", "WORKSTATION_UNTOUCHED_HOURS"),
+    "name_threshold": ("score that promotes a Name to sales", "WORKSTATION_NAME_THRESHOLD"),
+    "ignored_days": ("days an owner may leave a lead untouched", "WORKSTATION_IGNORED_DAYS"),
     "theme": ("the app's theme", "WORKSTATION_THEME"),
     "dial_command": ("command that dials a number", "WORKSTATION_DIAL_COMMAND"),
     "keys": ("key bindings by id", None),

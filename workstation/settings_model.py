@@ -12,6 +12,8 @@ from workstation.store.values.calling_window import CallingHours
 MAX_ATTEMPT_CAP = 100
 MAX_RETRY_HOURS = 30 * 24  # a month between calls
 MAX_UNTOUCHED_HOURS = 10 * 366 * 24  # ten years, as `workstation untouched --hours`
+MAX_SCORE = 1000
+MAX_IGNORED_DAYS = 10 * 366
 
 _BINDING_ID = re.compile(r"[a-z_]+(\.[a-z_]+)+")
 _KEY = re.compile(r"[a-z0-9_+-]+|.")  # "ctrl+n", "f2", "question_mark", or one character
@@ -41,6 +43,8 @@ class SettingsModel(BaseModel):
     source_min_sample: int | None = Field(None, ge=1)
     sources: dict[str, SourceSetting] | None = None
     untouched_hours: float | None = Field(None, ge=0, le=MAX_UNTOUCHED_HOURS, allow_inf_nan=False)
+    name_threshold: int | None = Field(None, ge=0, le=MAX_SCORE)
+    ignored_days: int | None = Field(None, ge=1, le=MAX_IGNORED_DAYS)
     theme: str | None = None
     dial_command: str | None = Field(None, min_length=1)
     keys: dict[str, str] | None = None

@@ -79,6 +79,21 @@ def test_a_flag_beats_the_environment_which_beats_the_file(capsys, tmp_path, mon
     assert shown["rep"] == {"value": "Flag Rep", "source": "flag"}
 
 
+def test_the_recycling_settings_come_from_the_file_and_the_environment(
+    capsys, tmp_path, monkeypatch
+):
+    shown = _config(capsys)["settings"]
+    assert shown["name_threshold"] == {"value": 50, "source": "default"}
+    assert shown["ignored_days"] == {"value": 14, "source": "default"}
+    path = tmp_path / "settings.toml"
+    path.write_text("name_threshold = 65\nignored_days = 7\n", encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_CONFIG", str(path))
+    monkeypatch.setenv("WORKSTATION_IGNORED_DAYS", "21")
+    shown = _config(capsys)["settings"]
+    assert shown["name_threshold"] == {"value": 65, "source": "file"}
+    assert shown["ignored_days"] == {"value": 21, "source": "environment"}
+
+
 def test_a_password_in_the_database_url_is_not_shown(capsys, monkeypatch):
     monkeypatch.setenv("WORKSTATION_DB", "postgresql://dana:s3cret-pw@db.internal/crm")
     for argv in (("config",), ("config", "--json")):
@@ -97,6 +112,8 @@ def test_a_password_in_the_database_url_is_not_shown(capsys, monkeypatch):
         ('phone_region = "XX"\n', "phone_region: 'XX' is not a country code"),
         ("untouched_hours = -1\n", "untouched_hours: input should be greater than or equal to 0"),
         ("atempt_cap = 3\n", "atempt_cap: no such setting (the settings: database_url"),
+        ("name_threshold = -5\n", "name_threshold: input should be greater than or equal to 0"),
+        ("ignored_days = 0\n", "ignored_days: input should be greater than or equal to 1"),
         ('[keys]\n"queue next" = "n"\n', "keys: 'queue next' is not a binding id"),
         ('[keys]\n"queue.next_lead" = "n,,m"\n', "keys: queue.next_lead: 'n,,m' is not a key"),
         ('dial_command = "softphone \'dial"\n', 'dial_command: "softphone \'dial" cannot be read'),

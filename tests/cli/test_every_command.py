@@ -26,6 +26,8 @@ RUN_HERE = {
     ("scripts", "list"), ("export", None), ("filter", "add"), ("filter", "list"),
     ("filter", "archive"), ("search", None), ("stage", None), ("campaign", "add"),
     ("campaign", "set"), ("campaign", "list"), ("campaign", "respond"), ("config", None),
+    ("names", None), ("names", "list"), ("names", "promote"), ("names", "deactivate"),
+    ("names", "activate"), ("recycle", None),
     ("campaign", "add-members"), ("lead", "new"), ("sources", None),
 }  # fmt: skip
 # `serve` runs forever: tests/ui/test_serve_browser.py serves on both databases and reads
@@ -178,6 +180,19 @@ def test_every_command_on_this_database(capsys, db_url, tmp_path):
     dry = json.loads(_ok(capsys, *db, "import", str(source), "--dry-run", "--json"))
     done = json.loads(_ok(capsys, *db, "import", str(source), "--json"))
     assert dry["created"] == done["created"] == 2
+    expo = tmp_path / "expo.csv"
+    expo.write_text("LastName,Company,Email\nNewname,Expo Co,new@expo.example\n", encoding="utf-8")
+    assert json.loads(_ok(capsys, *db, "import", str(expo), "--as-names", "--json"))["created"]
+    names = json.loads(_ok(capsys, *db, "names", "--json"))
+    name = next(n["id"] for n in names if n["name"] == "Newname")
+    assert json.loads(_ok(capsys, *db, "names", "list", "--inactive", "--json"))
+    _ok(capsys, *db, "names", "deactivate", str(name), "--json")
+    _ok(capsys, *db, "names", "activate", str(name), "--json")
+    moves = json.loads(_ok(capsys, *db, "recycle", "--dry-run", "--json"))
+    assert json.loads(_ok(capsys, *db, "recycle", "--json")) == moves
+    assert json.loads(_ok(capsys, *db, "recycle", "--json")) == []
+    promoted = json.loads(_ok(capsys, *db, "names", "promote", str(name), "--json"))
+    assert promoted["to"] == "Marketing Qualified"
     found = json.loads(_ok(capsys, *db, "search", "7946 0000", "--json", "--limit", "5"))
     assert [(hit["kind"], hit["name"], hit["why"]) for hit in found] == [
         ("lead", "Ada Lovelace", "phone")

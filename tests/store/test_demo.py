@@ -24,6 +24,7 @@ from workstation.store.demo.plan import CHUNK, clock_for, make_plan
 from workstation.store.demo.sqlite_load import SqliteLoader
 from workstation.store.models import BUSINESS_TABLES
 from workstation.store.reference import LEAD_STATUSES, NURTURING
+from workstation.store.sales_hands import IN_SALES_HANDS_SQL
 from workstation.store.values.rules import ATTEMPT_CAP
 
 LEADS = 400
@@ -114,12 +115,16 @@ def test_counts_returned_are_the_rows_written_in_realistic_proportions(loaded):
 
 
 def test_every_lead_status_appears_and_is_open_follows_the_status_flags(loaded):
+    """`is_open`: an open status and not a Name (`sales_hands`); Names are nobody's."""
     engine, _ = loaded
     present = {row[0] for row in _rows(engine, "SELECT DISTINCT status FROM lead")}
     assert present == {s["name"] for s in LEAD_STATUSES}
-    wrong = """SELECT count(*) FROM lead l JOIN lead_status s ON s.name = l.status
-               WHERE l.is_open != NOT (s.is_closed OR s.is_converted)"""
+    wrong = f"""SELECT count(*) FROM lead JOIN lead_status ON lead_status.name = lead.status
+               WHERE lead.is_open != ({IN_SALES_HANDS_SQL})"""
     assert _one(engine, wrong) == 0
+    assert _one(engine, "SELECT count(*) FROM lead WHERE lifecycle_stage = 'Name'") > 0
+    owned = "SELECT count(*) FROM lead WHERE lifecycle_stage = 'Name' AND owner_id IS NOT NULL"
+    assert _one(engine, owned) == 0
 
 
 def test_last_activity_and_attempts_agree_with_the_activities(loaded):

@@ -139,4 +139,6 @@ def test_a_sales_navigator_lead_list_keeps_what_it_can_and_reports_the_rest(
     assert lead.website == "https://funke.example"  # the company's site before its page
     assert lead.industry == "Mental Health Care"  # the person's before the company's
     assert lead.email == "tobias@funke.example"
-    assert summary.ignored_values == {"Geography": 1, "Profile URL": 1, "Company Headcount": 1}
+    assert (lead.city, lead.state, lead.country) == ("Austin", "TX", "US")  # its Geography
+    assert lead.time_zone == "America/Chicago"
+    assert summary.ignored_values == {"Profile URL": 1, "Company Headcount": 1}

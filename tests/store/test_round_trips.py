@@ -396,3 +396,45 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
     with path.open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
+
+
+def test_names_exported_come_back_as_names_out_of_sales_hands(engine, tmp_path):
+    """A Name's exported LifecycleStage brings it back into marketing's pool, not the
+    sales pool: `is_open` follows the stage on import (`sales_hands`)."""
+    _fill(engine)
+    with write_session(engine) as session:
+        for lead in session.execute(select(Lead).where(Lead.is_open)).scalars():
+            lead.lifecycle_stage, lead.is_open = "Name", False
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    for kind, name in ORDINARY:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            export_records(engine, kind, out)
+    fresh = _fresh(tmp_path, "fresh.db")
+    import_salesforce(fresh, folder)
+    with Session(fresh) as session:
+        flags = session.execute(select(Lead.is_open).where(Lead.lifecycle_stage == "Name"))
+        names = flags.scalars().all()
+    assert names and not any(names)
+    fresh.dispose()
+
+
+def test_the_data_loader_lead_file_through_plain_import_gives_the_same_leads(engine, tmp_path):
+    # The Data Loader export escapes nothing ("'O'Neil", "-1+2 Ltd" as they are): a plain
+    # `import Lead.csv` reads it as `import --salesforce` does, and its exact status too.
+    source = _fresh(tmp_path, "source.db")
+    _fill(source)
+    with write_session(source) as session:
+        session.add(Lead(last_name="'-1+2", company="Quote Ltd", email="q@quote.example",
+                         status="Open", created_at=T0, updated_at=T0))  # fmt: skip
+    lead_file = tmp_path / "Lead.csv"
+    with lead_file.open("w", encoding="utf-8", newline="") as out:
+        export_for_salesforce(source, "leads", out)  # statuses mapped to Salesforce's
+    summary = import_leads(engine, lead_file)
+    assert (summary.created, summary.rejected) == (4, 0), summary.notes
+    assert _leads(engine) == _leads(source)
+    assert _leads(engine)["q@quote.example"]["last_name"] == "'-1+2"
+    assert "Workstation_Status__c" not in summary.ignored_values
+    again = import_leads(engine, lead_file)
+    assert (again.created, again.updated) == (0, 0)
+    source.dispose()

@@ -55,9 +55,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 )
 FUNNEL_HEADING = "Funnel: records created, and activity logged, in"
 TABS = ("stages", "sources", "offers", "times", "reps", "money")
-# The stages tab's tables: the two funnels, detours, rejections, opportunities and their
-# rejections by sales (`funnel_export.stage_sections`).
-STAGE_TABLES = 6
+# The stages tab's tables: the two funnels, detours, the flows between marketing and sales,
+# rejections, opportunities and their rejections by sales (`funnel_export.stage_sections`).
+STAGE_TABLES = 7
 
 
 def _group_figures(group: SourceRow) -> str:

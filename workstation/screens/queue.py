@@ -120,6 +120,8 @@ class QueueScreen(Screen):
         Binding("S", "app.open_scripts", "Call scripts", id="app.scripts", show=False),
         Binding("M", "app.open_campaigns", "Campaigns (managers)", id="app.campaigns",
                 show=False),
+        Binding("N", "app.open_names", "Names (marketing, managers)", id="app.names",
+                show=False),
         Binding("I", "app.open_import", "Import a CSV file", id="app.import", show=False),
         Binding("space", "mark", "Mark", id="queue.mark", show=False),
         Binding("C", "convert_marked", "Convert marked", id="queue.convert_marked", show=False),

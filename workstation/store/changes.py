@@ -2,9 +2,10 @@
 does it.
 
 Every such change keeps the derived columns right in the same transaction (a lead's
-`is_open` from its status's flags, `assigned_at` with its owner), bumps the record's
-version for optimistic locking, and writes the append-only history. Callers pass an ORM
-object loaded in their session and commit (or not) with the rest of their one transaction.
+`is_open` from its status's flags and its lifecycle stage, `sales_hands`; `assigned_at`
+with its owner), bumps the record's version for optimistic locking, and writes the
+append-only history. Callers pass an ORM object loaded in their session and commit (or
+not) with the rest of their one transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, utcnow
 from workstation.store.reference import LeadStatus, LifecycleStage
+from workstation.store.sales_hands import in_sales_hands, status_is_open
 
 
 class ChangeRefused(StoreError):
@@ -137,11 +139,9 @@ def change_lead(
     at = at or utcnow()
     changed = False
     if status is not None and status != lead.status:
-        flags = session.get(LeadStatus, status)
-        if flags is None:
+        if session.get(LeadStatus, status) is None:
             raise ChangeRefused(f"unknown lead status {status!r}")
         _set(session, lead, "status", status, rep_id=rep_id, reason=reason, at=at)
-        lead.is_open = not (flags.is_closed or flags.is_converted)
         changed = True
     if (
         _change_person(
@@ -155,6 +155,11 @@ def change_lead(
         )
         or changed
     ):
+        flags = session.get(LeadStatus, lead.status)
+        assert flags is not None  # a foreign key
+        lead.is_open = in_sales_hands(
+            status_open=status_is_open(flags), lifecycle_stage=lead.lifecycle_stage
+        )
         _touched(session, lead, at)
 
 

@@ -50,6 +50,8 @@ HAS_EXTERNAL_ID = "external_id IS NOT NULL"
 # every record's lifecycle stage, which a conversion or a status change would rewrite.
 REJECTED = "lifecycle_stage = 'Rejected'"
 LINKED = "contact_id IS NOT NULL"
+# Marketing's pool (`store/marketing`): few of the leads, read best score first.
+NAMES = "lifecycle_stage = 'Name'"
 
 
 def external_id_index(table: str) -> Index:
@@ -210,9 +212,12 @@ class Lead(SQLModel, table=True):
     account_type: str | None = Field(default=None, max_length=80)  # for the account it becomes
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")  # most recent
     status: str = Field(default="Open", foreign_key="lead_status.name", max_length=80)
-    # Kept equal to "status is neither closed nor converted" by the store, in the same
-    # transaction as the status: the queues' partial indexes need a plain column.
+    # "In sales' hands": the status is neither closed nor converted and the lead is not a
+    # Name (`sales_hands`), kept by the store in the same transaction as the status and
+    # stage: the queues' partial indexes need a plain column.
     is_open: bool = True
+    # A Name marketing has stopped promoting (inactive); flagged, never deleted.
+    active: bool = True
     # The status another CRM gave the lead when it is none of ours (kept, never added).
     source_status: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str = Field(default="Lead", foreign_key="lifecycle_stage.name")
@@ -308,6 +313,14 @@ class Lead(SQLModel, table=True):
             "rejected_reason",
             sqlite_where=text(REJECTED),
             postgresql_where=text(REJECTED),
+        ),
+        # The Names screen and recycling's promotions.
+        Index(
+            "ix_lead_names",
+            text("score DESC"),
+            "id",
+            sqlite_where=text(NAMES),
+            postgresql_where=text(NAMES),
         ),
         # A contact's linked leads; most leads have none.
         Index(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # SQLAlchemy itself is imported when used: `calling.glance` r
     from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0017_source_policy"
+HEAD = "0018_names"
 
 
 def _alembic_config(connection: Connection | None):

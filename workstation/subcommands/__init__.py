@@ -40,6 +40,8 @@ MODULES = (
     "search",
     "stage",
     "campaign",
+    "names",
+    "recycle",
     "lead",
     "config",
     "sources",

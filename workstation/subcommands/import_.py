@@ -17,6 +17,7 @@ examples:
   workstation import hubspot.csv --status-map "hot=Working,cold=Nurturing" --date-format "%d/%m/%Y"
   workstation import liste.csv --region DE --decimal ,
   workstation --as "Morgan Manager" import leads.csv --assign
+  workstation import trade-show.csv --as-names --campaign "Expo 2026"
   workstation import --salesforce ~/Downloads/export
 """
 
@@ -31,6 +32,10 @@ def register(commands) -> None:
         "then phone, against the leads and contacts already there, so a second run\n"
         "creates nothing new. A row needs a last name and a phone or email that can be\n"
         "used; one bad value is left out (and listed), never a reason to refuse the row.\n"
+        "Phones and emails beyond the ones chosen are kept in the Description (\"Other\n"
+        "phones: …\"); a location in words (Sales Navigator's Geography) fills City, State\n"
+        "and Country when it names one place, else is kept there too. Our own Data Loader\n"
+        "Lead.csv (export leads --for salesforce) reads as import --salesforce reads it.\n"
         "Rows refused, or kept without a value, go to the errors file with line and reason;\n"
         "statuses that are none of ours, ignored columns and undecodable lines are\n"
         "reported with counts.",
@@ -98,6 +103,12 @@ def register(commands) -> None:
         "--assign", action="store_true", help="spread the new leads over the reps by capacity"
     )
     parser.add_argument(
+        "--as-names",
+        action="store_true",
+        help="land the new rows at lifecycle stage Name: marketing's pool, in no sales queue "
+        "until `workstation recycle` or `names promote` promotes them",
+    )
+    parser.add_argument(
         "--salesforce", metavar="DIR", help="import a Salesforce data export (its CSV files)"
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -112,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
             "name a CSV FILE or a Salesforce export with --salesforce DIR, not both: "
             "run one import, then the other"
         )
+    if args.as_names and args.salesforce:
+        raise StoreError("--as-names is for a CSV FILE, not a Salesforce export")
     if not (args.file or args.salesforce):
         raise StoreError("name a CSV FILE, or a Salesforce export with --salesforce DIR")
     config = settings(args)  # checks --region
@@ -169,6 +182,7 @@ def _leads(engine, config, args: argparse.Namespace, region: str, me: int | None
             status_map=tuple(args.status_map),
             formats=_formats(args),
             country=args.country,
+            as_names=args.as_names,
         )
     if args.json:
         print(json.dumps(asdict(summary) | {"rows_per_second": round(summary.rows_per_second)}))

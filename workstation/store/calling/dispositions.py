@@ -27,6 +27,7 @@ from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Activity, Contact, Lead, Rep, utcnow
 from workstation.store.reference import DEFAULT_STATUS, NURTURING, WORKING, Disposition
+from workstation.store.sales_hands import NAME
 from workstation.store.scripts.for_record import apply_answers
 from workstation.store.values.callback_times import HORIZON
 from workstation.store.values.durations import check_duration
@@ -128,7 +129,12 @@ REOPENED_STAGE = "Sales Accepted"  # a recycled lead's stage once a call reopens
 def is_recycled(record: Lead | Contact) -> bool:
     """A lead the attempt cap (or a rep) sent to marketing's nurture: closed, yet a call
     from the Nurture queue may reopen it. Rejected ones are refused before this counts."""
-    return isinstance(record, Lead) and not record.is_open and record.status == NURTURING
+    return (
+        isinstance(record, Lead)
+        and not record.is_open
+        and record.status == NURTURING
+        and record.lifecycle_stage != NAME
+    )
 
 
 def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> None:
@@ -140,6 +146,11 @@ def _ensure_callable(record: Lead | Contact, *, confirm_do_not_call: bool) -> No
         why = record.rejected_reason or "no reason given"
         raise CallRefused(
             f"{name} was rejected by sales ({why}): it takes no calls; nothing was logged"
+        )
+    if record.lifecycle_stage == NAME:
+        raise CallRefused(
+            f"{name} is a Name, in marketing's pool: promote it to sales first "
+            "(`workstation names promote`); nothing was logged"
         )
     if isinstance(record, Lead) and not record.is_open and not is_recycled(record):
         raise CallRefused(

@@ -118,6 +118,8 @@ _OPEN_OPPORTUNITY = (
     .exists()
 )
 _MINE = lead.owner_id == bindparam("rep_id")
+# Names are marketing's (`sales_hands`): the queues that do not test `is_open` leave them out.
+_NOT_A_NAME = lead.lifecycle_stage != literal_column("'Name'")
 # Due means due now: a callback at exactly now is due, a later one is upcoming.
 _DUE = lead.callback_at <= bindparam("now")
 
@@ -134,13 +136,13 @@ QUEUES: dict[str, Queue] = {
                ((lead.score, True), (lead.created_at, False), (lead.id, False))),
         _queue("contacts",
                and_(contact.owner_id == bindparam("rep_id"), text("contact.active"),
-                    text("contact.lifecycle_stage NOT IN ('Rejected', 'Inactive')"),
+                    text("contact.lifecycle_stage NOT IN ('Name', 'Rejected', 'Inactive')"),
                     ~_OPEN_OPPORTUNITY),
                ((contact.id, False),)),
-        _queue("nurture", and_(_MINE, text(NURTURE)), ((lead.id, True),)),
+        _queue("nurture", and_(_MINE, text(NURTURE), _NOT_A_NAME), ((lead.id, True),)),
         _queue("contacted",
                and_(_MINE, lead.owner_id.is_not(None), lead.status == literal(CONTACTED),
-                    lead.last_activity_at >= bindparam("since")),
+                    lead.last_activity_at >= bindparam("since"), _NOT_A_NAME),
                ((lead.last_activity_at, True), (lead.id, True))),
     )
 }  # fmt: skip

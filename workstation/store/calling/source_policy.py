@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.models import Lead, SourcePolicy
+from workstation.store.reference import LeadStatus
 from workstation.store.values.rules import (
     ATTEMPT_CAP,
     ATTEMPT_CAP_CEILING,
@@ -145,6 +146,7 @@ def _policy(
     )  # fmt: skip
 
 
+_CLOSED = select(col(LeadStatus.name)).where(col(LeadStatus.is_closed))
 _FINISHED = (
     select(
         col(Lead.lead_source),
@@ -153,7 +155,8 @@ _FINISHED = (
     )
     .where(
         col(Lead.lead_source).is_not(None),
-        or_(col(Lead.is_converted), col(Lead.is_open).is_(False)),
+        # Closed by its status: not `is_open`, which a Name marketing holds lacks too.
+        or_(col(Lead.is_converted), col(Lead.status).in_(_CLOSED)),
     )
     .group_by(col(Lead.lead_source))
 )

@@ -52,6 +52,7 @@ from workstation.store.reference import (
     NURTURING,
     WORKING,
 )
+from workstation.store.sales_hands import NAME, in_sales_hands
 from workstation.store.values.rules import ATTEMPT_CAP
 
 OPEN = DEFAULT_STATUS
@@ -189,7 +190,8 @@ class _LeadRows:
             leads.append((
                 lid, first, last, title, firm, email, phone, "www." + domain, industry,
                 employees, *region.address(r), channel, offer, campaign, status,
-                int(status in OPEN_STATUSES), lifecycle, owner, existing, score, dnc,
+                int(in_sales_hands(status_open=status in OPEN_STATUSES, lifecycle_stage=lifecycle)),
+                lifecycle, owner, existing, score, dnc,
                 int(r() < 0.03), joined, stamp(assigned) if assigned else "",
                 stamp(last_at) if last_at else "", callback, attempts, rejected, 0, "", 0, 0, 0,
                 1, stamp(max(created, assigned, last_at, touched)),
@@ -259,7 +261,7 @@ class _LeadRows:
         if score >= 60:
             lifecycle = "Marketing Qualified"
         else:
-            lifecycle = "Name" if channel == "Purchased List" and score < 40 else "Lead"
+            lifecycle = NAME if channel == "Purchased List" and score < 40 else "Lead"
         # Still in the pool (the last few minutes' arrivals always are).
         if age < 600 or r() < (0.5 if age < 2 * DAY else 0.8):
             dnc = int(r() < 0.004)  # flagged by the do-not-call scrub on import
@@ -269,6 +271,8 @@ class _LeadRows:
                 assigned = created + 60 + int(r() * min(4 * 3600, age // 2))
             else:
                 assigned = max(created + 60, self.now - 3600 - int(r() * 14 * DAY))
+        if lifecycle == NAME:  # marketing's pool: nobody in sales holds a Name
+            owner, assigned = 0, 0
         return owner, assigned, 0, 0, 0, dnc, lifecycle, "", ""
 
     def matched(self, lid: int, status: str, created: int, age: int, contact_owner: int) -> Story:

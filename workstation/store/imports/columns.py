@@ -18,15 +18,19 @@ addresses (`address_1_city`, `address_2_…` after). Where a file names its pers
 by the object (Close's `primary_contact_name`), a bare Name or Display Name is the
 record's own, which in Close is the company: it feeds Company.
 
-What has no field here (tags, owners, profile URLs, Sales Navigator's Geography, Close's
-`primary_contact_other_phones`, second address lines) is reported as an ignored column
-with its count. Where each tool's header set comes from is said above `IMPORT_FIELDS`.
+What has no field here (tags, owners, profile URLs, second address lines, a second
+person's name) is reported as an ignored column with its count. Where each tool's header
+set comes from is said above `IMPORT_FIELDS`.
 
 When several columns feed one field (Phone and Mobile, say), a row takes
 the first of them that is not empty, in the order of the alias lists below (direct lines
 before switchboards, work before home), 1 before 2, the person's before their account's.
 A mobile column feeds the mobile and is one of the phone's columns too: a row without
-another number is called on its mobile.
+another number is called on its mobile. Nothing else a row carries is lost: the phones
+and emails not chosen, lists of them (Close's `primary_contact_other_phones`, "Other
+Emails": OtherPhones, OtherEmails) and a second person's (`contact_2_phone`) become a line
+of the lead's Description (`rows.RowCleaner._others`). A location in words (Sales
+Navigator's Geography, a Location) fills City, State and Country (`regions.read_place`).
 """
 
 from __future__ import annotations
@@ -107,6 +111,17 @@ IMPORT_FIELDS: tuple[ImportField, ...] = tuple(
             "mobilephone phonemobile mobile cell cellphone mobilenumber mobilephonenumber",
         ),
         ("phone_extension", "PhoneExtension", "phoneextension extension ext extn phoneext"),
+        (  # lists of numbers (Close's), kept in the Description with the phones not chosen
+            "other_phones",
+            "OtherPhones",
+            "otherphones additionalphones phones phonelist",
+        ),
+        ("other_emails", "OtherEmails", "otheremails additionalemails emails emaillist"),
+        (  # where the person is, in words (Sales Navigator's): City, State and Country
+            "location",
+            "Location",
+            "location geography geo personlocation contactlocation",
+        ),
         (  # a company's own site before its page elsewhere (Sales Navigator's Company URL)
             "website",
             "Website",
@@ -183,6 +198,13 @@ _PERSON_OBJECTS = frozenset("contact lead person prospect people".split())
 _PERSON_PREFIX = "primarycontact"
 _NUMBERED_ADDRESS = re.compile(r"address(\d{1,2})(.+)")
 _SECOND_LINE = re.compile(r"(?:address|street)[2-9]")  # a street's next line, not another
+# A file with several people per record (Close: `contact_2_…`) names them by number: the
+# first is the lead's person, the others' phones and emails are kept as other ones.
+_NUMBERED_PERSON = re.compile(r"(?:contact|person)(\d{1,2})(.+)")
+_OTHER_PERSONS = {
+    "phone": "other_phones", "mobile_phone": "other_phones", "other_phones": "other_phones",
+    "email": "other_emails", "other_emails": "other_emails",
+}  # fmt: skip
 _NAMES = frozenset("first_name last_name full_name".split())
 _ACCOUNT_OBJECTS = frozenset("account company organization organisation org".split())
 _ACCOUNT_NAMES = frozenset("name accountname companyname organizationname organisationname".split())
@@ -201,6 +223,12 @@ def _recognised(cell: str) -> tuple[str, int] | None:
     if (address := _NUMBERED_ADDRESS.fullmatch(key)) and not _SECOND_LINE.fullmatch(address[2]):
         found = _recognised(address[2])
         return None if found is None else (found[0], found[1] + int(address[1]))
+    if person := _NUMBERED_PERSON.fullmatch(key):  # "contact_2_phone": another person's
+        found, number = _recognised(person[2]), int(person[1])
+        if number == 1 or found is None:
+            return found
+        kept_as = _OTHER_PERSONS.get(found[0])
+        return None if kept_as is None else (kept_as, found[1] + number * _ACCOUNT_RANK)
     split = _OBJECT_AND_FIELD.fullmatch(cell)
     if split is None:
         return None
@@ -211,6 +239,20 @@ def _recognised(cell: str) -> tuple[str, int] | None:
         found = _recognised(rest)
         return None if found is None else (found[0], found[1] + _ACCOUNT_RANK)
     return _recognised(rest) if owner in _PERSON_OBJECTS else None
+
+
+_ADDRESS_FIELDS = frozenset("street city state postal_code country".split())
+
+
+def address_number(cell: str) -> int | None:
+    """Which of a record's addresses a column of numbered ones (Close's `address_2_city`)
+    is part of, or None when it is no such column."""
+    key = picklist_key(cell).removeprefix(_PERSON_PREFIX)
+    address = _NUMBERED_ADDRESS.fullmatch(key)
+    if address is None or _SECOND_LINE.fullmatch(address[2]):
+        return None
+    found = _recognised(address[2])
+    return int(address[1]) if found is not None and found[0] in _ADDRESS_FIELDS else None
 
 
 @dataclass(frozen=True, slots=True)

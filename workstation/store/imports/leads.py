@@ -12,7 +12,9 @@ joined the campaign), unchanged, or rejected.
 
 `--campaign NAME` makes every row a member of that campaign (made, with its default member
 statuses, when missing); `--assign` then spreads the new leads over the reps by open
-capacity. A dry run does all of it in one transaction and rolls it back (on SQLite it holds
+capacity. `--as-names` lands the new rows at lifecycle stage Name: marketing's pool, in no
+sales queue (rows that match a stored person still fill it and leave its stage alone). A
+dry run does all of it in one transaction and rolls it back (on SQLite it holds
 the write lock while it runs).
 """
 
@@ -45,10 +47,13 @@ from workstation.store.imports.pipeline import (
 from workstation.store.imports.pool import ErrorsFile, cleaned, worker_count
 from workstation.store.imports.reader import CsvBlocks, CsvFormat, CsvRows, check_header, sniff
 from workstation.store.imports.rows import LEAD_VALUES, BlockCleaner, Cleaned, RowRules
+from workstation.store.imports.salesforce import ours
+from workstation.store.imports.salesforce.leads import export_columns
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Campaign, Lead
 from workstation.store.permissions import ensure_active
 from workstation.store.reference import LeadStatus
+from workstation.store.sales_hands import NAME, open_statuses
 from workstation.store.tables import table_of
 from workstation.store.values.formats import Formats
 from workstation.store.values.text import BadValue, clean_text
@@ -231,12 +236,15 @@ def import_leads(
     status_map: tuple[str, ...] = (),
     formats: Formats | None = None,
     country: str | None = None,
+    as_names: bool = False,
 ) -> ImportSummary:
     """Import the leads of a CSV file (in `encoding`, else as it tells); see the module
     docstring. `status_map`: --status-map options (`statuses`); `formats`: how the file
     writes numbers and dates (by default: a decimal comma in a file separated by `;`);
     `country`: the Country of rows without one whose phone is of that country."""
     ensure_active(engine, acting_rep_id, "import leads")
+    if as_names and assign_as is not None:
+        raise StoreError("--as-names and --assign do not go together: Names are not for sales")
     started = time.perf_counter()
     path = Path(path)
     form = sniff(path, encoding)
@@ -245,6 +253,11 @@ def import_leads(
         header = reader.header
         assert header is not None
         check_header(path, header, form)
+        # Our Data Loader Lead file is read as `import --salesforce` reads it (`ours`).
+        names = [clean_text(cell) or "" for cell in header]
+        ours_unescaped = ours.dialect(names) == ours.DATA_LOADER
+        if ours_unescaped:
+            mapping = export_columns(names) | dict(mapping or {})
         plan = plan_columns(header, mapping, path)
         source = _typed(source, "--source", _SOURCE_LIMIT)
         source = lead_source(source) if source else None
@@ -268,14 +281,19 @@ def import_leads(
                         connection, campaign=campaign, source=source, dry_run=dry_run
                     )
                 rules = options.rules(
-                    plan, statuses, undecodable=form.errors != "strict", campaign=info
+                    plan,
+                    statuses,
+                    undecodable=form.errors != "strict",
+                    campaign=info,
+                    as_written=ours_unescaped,
                 )
                 writer = BatchWriter(
                     campaign=info,
                     default_status=next(s.name for s in statuses if s.is_default),
-                    open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+                    open_statuses=open_statuses(statuses),
                     dry_run=dry_run,
                     rep_id=acting_rep_id,
+                    lifecycle_stage=NAME if as_names else None,
                 )
                 run = _Run(
                     writer, transaction, progress, keep_ids=assign_as is not None, clock=clock

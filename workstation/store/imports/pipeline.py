@@ -58,6 +58,7 @@ class LeadOptions:
         *,
         undecodable: bool = False,
         campaign: CampaignInfo | None = None,
+        as_written: bool = False,
     ) -> RowRules:
         named: Statuses = tuple((s.name, s.is_converted) for s in statuses)
         return RowRules(
@@ -71,6 +72,7 @@ class LeadOptions:
             status_map=parse_status_map(self.status_map, named),
             formats=self.formats,
             country=self.country,
+            as_written=as_written,
         )
 
 

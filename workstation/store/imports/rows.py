@@ -29,8 +29,8 @@ from typing import Any
 
 import phonenumbers
 
-from workstation.store.exports.formulas import unescape_formula
-from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan
+from workstation.store.exports.formulas import as_if_escaped, unescape_formula
+from workstation.store.imports.columns import FIELDS_BY_NAME, ColumnPlan, address_number
 from workstation.store.imports.picklists import lead_source
 from workstation.store.imports.reader import parse_block
 from workstation.store.imports.statuses import Statuses, StatusMap, lead_status
@@ -43,9 +43,16 @@ from workstation.store.values.cleansing import (
     clean_email,
     clean_text,
     phone_values,
+    shown_phone,
+    with_lines,
 )
 from workstation.store.values.formats import Formats, read_count, read_flag
-from workstation.store.values.regions import country_code, region_code, zone_for_place
+from workstation.store.values.regions import (
+    country_code,
+    read_place,
+    region_code,
+    zone_for_place,
+)
 
 # The values of a cleaned row, in this order (a new lead's insert takes them so, status last).
 LEAD_VALUES = tuple(
@@ -88,6 +95,7 @@ class RowRules:
     status_map: StatusMap = ()  # --status-map
     formats: Formats = field(default_factory=Formats)  # how the file writes numbers
     country: str | None = None  # Country of rows without one whose phone is of it (--region)
+    as_written: bool = False  # no export escaped the cells (our Data Loader one): read as is
 
 
 def _held(name: str) -> int:
@@ -110,6 +118,21 @@ def _split_name(full: str) -> tuple[str | None, str]:
 
 
 _MISSING = object()
+# Fields a file may feed that are no column of the lead: read into those that are.
+_NOT_ON_THE_LEAD = ("full_name", "other_phones", "other_emails", "location")
+_LISTED = re.compile(r"[,;|\n]")  # between the numbers or addresses of a list's cell
+
+
+def _other_email(written: str, region: str) -> tuple[str, str]:
+    """An email beside the row's own, lower-cased, or as written when it is none (twice:
+    as shown and as compared, as `shown_phone` gives a phone)."""
+    try:
+        email = clean_email(written) or written
+    except BadValue:
+        email = clean_text(written) or written
+    return email, email
+
+
 # A field's columns: its only one (-1: several, -2: none), all of them best first, and what
 # the cells written there cleaned to.
 _FieldCells = tuple[int, tuple[int, ...], dict[str, Any]]
@@ -153,7 +176,7 @@ class RowCleaner:
         self.width = len(rules.plan.header)
         columns = dict(rules.plan.columns)
         self.fields: dict[str, _FieldCells] = {
-            name: (-2, (), {}) for name in (*LEAD_VALUES, "full_name")
+            name: (-2, (), {}) for name in (*LEAD_VALUES, *_NOT_ON_THE_LEAD)
         } | {
             name: (indexes[0] if len(indexes) == 1 else -1, indexes, {})
             for name, indexes in columns.items()
@@ -168,7 +191,18 @@ class RowCleaner:
         self.has = frozenset(columns)
         self.mobiles = self.fields["mobile_phone"][1]  # among the phones too (`columns`)
         self.phones = self.fields["phone"][1]
+        self.emails = self.fields["email"][1]
+        # Every phone and email column beside the one a row's value came from: the others
+        # a row carries, kept in its Description (`_others`).
+        self.other_phones = self.fields["other_phones"][1]
+        self.other_emails = self.fields["other_emails"][1]
+        self.candidates = (*self.phones, *self.other_phones, *self.emails, *self.other_emails)
+        self.others = bool(
+            self.other_phones or self.other_emails or len(self.phones) > 1 or len(self.emails) > 1
+        )
         self.place = bool(self.has & {"country", "state"})
+        self.location = "location" in self.has
+        self.addresses = self._address_groups()
         self.flags = [flag for flag in _FLAGS if flag[1] in self.has]
         self.blank: list = [None] * len(LEAD_VALUES)  # each row's values, before its cells
         for at, _, _ in _FLAGS:
@@ -202,6 +236,8 @@ class RowCleaner:
             return UNDECODABLE
         if len(cells) < width:  # missing cells are empty
             cells = cells + [""] * (width - len(cells))
+        if self.rules.as_written:  # "'-1+2" is what it says, not an escaped "-1+2"
+            cells = [as_if_escaped(cell) for cell in cells]
         if self.ignored_at:
             for at, index in enumerate(self.ignored_at):
                 if cells[index] and not cells[index].isspace():
@@ -238,14 +274,18 @@ class RowCleaner:
             values[_COMPANY] = NOT_PROVIDED
         place = self.place or address is not None
         country, code, state = self._place(cells, address) if place else (None, None, None)
+        located = None  # the location's text, when it is kept in the Description
+        if self.location:
+            country, code, state, located = self._location(cells, values, country, code, state)
         values[_COUNTRY], values[_STATE] = code or country, state
-        email, bad_email = self._email(cells) if "email" in has else (None, None)
+        email, bad_email, email_at = self._email(cells) if "email" in has else (None, None, -1)
         phone = zone = bad_phone = extension = mobile = bad_mobile = None
+        phone_at = mobile_at = -1
+        region = code if code in _REGIONS else rules.region
         if self.phones:
-            region = code if code in _REGIONS else rules.region
-            phone, zone, extension, bad_phone = self._phone(cells, self.phones, region)
+            phone, zone, extension, bad_phone, phone_at = self._phone(cells, self.phones, region)
             if self.mobiles:
-                mobile, _, _, bad_mobile = self._phone(cells, self.mobiles, region)
+                mobile, _, _, bad_mobile, mobile_at = self._phone(cells, self.mobiles, region)
                 bad_mobile = None if bad_mobile == bad_phone else bad_mobile
         if phone is None and email is None and reachable:
             raise BadValue(bad_phone or bad_email or _UNREACHABLE)
@@ -300,6 +340,15 @@ class RowCleaner:
             cell, memo = cell_of(cells, "description")
             given = _given(cell)
             values[_DESCRIPTION] = given and clean_text(given, multiline=True)
+        if self.others:
+            values[_DESCRIPTION] = self._others(
+                cells, values[_DESCRIPTION], (phone_at, mobile_at, email_at), region,
+                (phone, mobile, email),
+            )  # fmt: skip
+        if self.addresses and (other := self._other_addresses(cells)):
+            values[_DESCRIPTION] = with_lines(values[_DESCRIPTION], [f"Other addresses: {other}"])
+        if located is not None:
+            values[_DESCRIPTION] = with_lines(values[_DESCRIPTION], [f"Location: {located}"])
         values[_SOURCE] = rules.source or source or rules.default_source
         values[_TYPE] = values[_TYPE] or rules.default_type
         if "status" in has and (given := _given(cell_of(cells, "status")[0])) is not None:
@@ -327,9 +376,10 @@ class RowCleaner:
 
     def _phone(
         self, cells: list[str], indexes: tuple[int, ...], region: str
-    ) -> tuple[str | None, str | None, str | None, str | None]:
-        """(E.164, its zone, its extension, the first given number that is not one) of the
-        phone columns at `indexes`, best first: the first valid number wins."""
+    ) -> tuple[str | None, str | None, str | None, str | None, int]:
+        """(E.164, its zone, its extension, the first given number that is not one, the
+        column it came from) of the phone columns at `indexes`, best first: the first valid
+        number wins."""
         problem = None
         for index in indexes:
             given = _given(cells[index])
@@ -340,11 +390,12 @@ class RowCleaner:
             except BadValue as error:
                 problem = problem or f"{self._at(index)}{error}"
                 continue
-            return phone, zone, extension, problem
-        return None, None, None, problem
+            return phone, zone, extension, problem, index
+        return None, None, None, problem, -1
 
-    def _email(self, cells: list[str]) -> tuple[str | None, str | None]:
-        """(The first valid email of the row's email columns, the first given that is not)."""
+    def _email(self, cells: list[str]) -> tuple[str | None, str | None, int]:
+        """(The first valid email of the row's email columns, the first given that is not,
+        the column it came from)."""
         problem = None
         for index in self.fields["email"][1]:
             given = _given(cells[index])
@@ -358,8 +409,58 @@ class RowCleaner:
                 problem = problem or f"{self._at(index)}{error}"
                 continue
             if email is not None:
-                return email, problem
-        return None, problem
+                return email, problem, index
+        return None, problem, -1
+
+    def _others(
+        self,
+        cells: list[str],
+        description: str | None,
+        chosen: tuple[int, ...],
+        region: str,
+        values: tuple[str | None, ...],
+    ) -> str | None:
+        """The Description with the phones and emails the row carries beyond its Phone,
+        MobilePhone and Email: "Other phones: +61 8 9222 3333; …" and "Other emails: …"
+        lines, best column first, each as the main one is read (a phone in international
+        form, an email lower-cased), one that cannot be read as written. What the
+        Description holds already is not written again, so a second run changes nothing.
+        `chosen`: the columns the row's Phone, MobilePhone and Email came from; `values`:
+        those, as stored."""
+        for index in self.candidates:  # most rows carry no other: told at once
+            if index not in chosen and cells[index] and not cells[index].isspace():
+                break
+        else:
+            return description
+        kept = description or ""
+        seen = {cells[index].strip() for index in chosen if index >= 0}
+        taken = {value for value in values if value}  # E.164 and emails, as compared
+        lines = []
+        for label, single, lists, read in (
+            ("Other phones", self.phones, self.other_phones, self._other_phone),
+            ("Other emails", self.emails, self.other_emails, _other_email),
+        ):
+            found: list[str] = []
+            for index in (*single, *lists):
+                if index in chosen:
+                    continue
+                given = _given(cells[index])
+                if given is None:
+                    continue
+                for written in _LISTED.split(given) if index in lists else (given,):
+                    if not (written := written.strip()) or written in seen:
+                        continue
+                    seen.add(written)
+                    shown, key = read(written, region)
+                    if key not in taken and shown not in kept:
+                        taken.add(key)
+                        found.append(shown)
+            if found:
+                lines.append(f"{label}: {'; '.join(found)}")
+        return with_lines(description, lines)
+
+    def _other_phone(self, written: str, region: str) -> tuple[str, str]:
+        return shown_phone(written, region, self.zones)
 
     def _at(self, index: int) -> str:
         """Where a bad value was, for its reason: "column 5 (Mobile): "."""
@@ -387,6 +488,73 @@ class RowCleaner:
             if values[at] is None:
                 values[at] = clean_text(getattr(address, name) or "", _LIMITS[name], label)
         return address
+
+    def _address_groups(self) -> tuple[tuple[int, ...], ...]:
+        """The address columns of a file with several numbered addresses (Close's
+        `address_1_…`, `address_2_…`), by address, the record's own (unnumbered) first;
+        () for a file with one address."""
+        numbered: dict[int, list[int]] = {}
+        header = self.rules.plan.header
+        for name in ("street", "city", "state", "postal_code", "country"):
+            for index in self.fields[name][1]:
+                number = address_number(header[index]) or 0
+                numbered.setdefault(max(number, 1), []).append(index)
+        if len(numbered) < 2:
+            return ()
+        return tuple(tuple(sorted(numbered[number])) for number in sorted(numbered))
+
+    def _other_addresses(self, cells: list[str]) -> str | None:
+        """The addresses of the row beyond the one its fields took from (the first that
+        is not empty), each its cells joined: "2 Park Ave, New York, NY, 10016, US; …"."""
+        written = []
+        for group in self.addresses:
+            parts = [clean_text(given) for index in group if (given := _given(cells[index]))]
+            if parts:
+                written.append(", ".join(part for part in parts if part))
+        return "; ".join(written[1:]) or None
+
+    def _location(
+        self,
+        cells: list[str],
+        values: list,
+        country: str | None,
+        code: str | None,
+        state: str | None,
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """(Country, its code, State, and the location's text when it is to be kept in the
+        Description) of a row with a location in words: the place it names fills City,
+        State and Country where the row's own columns leave them empty and agree with it.
+        Text that is not one place is kept and the row listed (`lost`), never guessed; one
+        that says otherwise than the row's own columns is kept beside them."""
+        cell, memo = self._cell(cells, "location")
+        if (read := memo.get(cell, _MISSING)) is _MISSING:
+            text = _text(cell, None, "Location")
+            place = text and read_place(text)
+            if place and place[0] and len(place[0]) > _held("city"):
+                place = None
+            read = text and (text, place)
+            if len(memo) < KEPT:
+                memo[cell] = read
+        if not read:
+            return country, code, state, None
+        text, place = read
+        if place is None:
+            where = self._where(cells, "location")
+            self.lost.append(
+                f"with its Location {text!r} in the Description ({where}not one place we can "
+                "tell: City, State and Country left as they were)"
+            )
+            return country, code, state, text
+        city, its_state, its_country = place
+        own_city = values[_CITY]
+        if (
+            (country and code != its_country)
+            or (state and its_state and state != its_state)
+            or (own_city and city and own_city.casefold() != city.casefold())
+        ):
+            return country, code, state, text
+        values[_CITY] = own_city or city
+        return country or its_country, its_country, state or its_state, None
 
     def _place(
         self, cells: list[str], address: Address | None = None

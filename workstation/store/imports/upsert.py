@@ -58,6 +58,7 @@ from workstation.store.lifecycle.known_people import (
 )
 from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, Contact, Lead
+from workstation.store.sales_hands import in_sales_hands
 from workstation.store.search.index import indexed_at_the_end
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
@@ -269,8 +270,11 @@ class BatchWriter:
         dry_run: bool = False,
         rep_id: int | None = None,
         landed: bool = False,
+        lifecycle_stage: str | None = None,
     ) -> None:
         self.campaign = campaign
+        # Where new leads land: the model's default (Lead), or Name for marketing's pool.
+        self.lifecycle_stage: str = lifecycle_stage or str(_DEFAULTS[0])
         self.rep_id = rep_id  # who imports: named in the history of what the import changes
         self.landed = landed  # keep where each row landed (not in a dry run)
         self.default_status = default_status
@@ -380,7 +384,8 @@ class BatchWriter:
             values = dict(zip(LEAD_VALUES, target.cleaned(), strict=True))
             values.update(
                 status=route.status,
-                is_open=route.status in self.open_statuses,
+                is_open=self._is_open(route.status),
+                lifecycle_stage=self.lifecycle_stage,
                 owner_id=route.owner_id,
                 assigned_at=now if route.owner_id is not None else None,
                 contact_id=target.contact_id,
@@ -399,6 +404,12 @@ class BatchWriter:
                     new=new, rep_id=self.rep_id, reason=route.reason, at=now,
                 )  # fmt: skip
         self._join(connection, [("lead", _stored_id(t)) for t in leads], now)
+
+    def _is_open(self, status: str) -> bool:
+        """A new lead's `is_open` at `status` (`sales_hands`: Names are never open)."""
+        return in_sales_hands(
+            status_open=status in self.open_statuses, lifecycle_stage=self.lifecycle_stage
+        )
 
     def _customer(self, email: str | None, website: str | None) -> int | None:
         """The customer account a new lead inquires from (a customer inquiry, ★)."""
@@ -544,11 +555,11 @@ class BatchWriter:
         is_open = {flag: bound_value(connection, _lead.c.is_open, flag) for flag in (True, False)}
         defaults = tuple(
             bound_value(connection, _lead.c[name], value)
-            for name, value in zip(_DEFAULTED, _DEFAULTS, strict=True)
+            for name, value in zip(_DEFAULTED, (self.lifecycle_stage, *_DEFAULTS[1:]), strict=True)
         )
-        default, open_statuses = self.default_status, self.open_statuses
+        default, opens = self.default_status, self._is_open
         # What follows a row's values when it has no status of its own (most rows).
-        tail = (default, is_open[default in open_statuses], *campaign, at, at, *defaults)
+        tail = (default, is_open[opens(default)], *campaign, at, at, *defaults)
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for entry in fresh:
@@ -557,7 +568,7 @@ class BatchWriter:
             if status is None:
                 append(values[:-1] + tail)
             else:
-                flag = is_open[status in open_statuses]
+                flag = is_open[opens(status)]
                 append((*values[:-1], status, flag, *campaign, at, at, *defaults))
         if self.customers:  # only then is each row's domain looked at
             columns = (*columns, "existing_account_id")

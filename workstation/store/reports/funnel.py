@@ -15,6 +15,8 @@ Definitions, so that anyone can recompute a figure from an export:
   amount, and rejected (now in the Rejected detour).
 - Opportunities (`funnel_opportunities`): the open pipeline, won and lost; those rejected
   by sales counted apart, by reason, and in none of the others.
+- Flows between marketing and sales (`funnel_flows`): the moves recycling and marketing
+  made each way, by reason, from the history (since `since`: moves made on or after it).
 - `since`: only records created on or after it (a cohort); None means everybody.
 
 Each table is read with one grouped query (history folded in as a per-record maximum), so the
@@ -37,6 +39,7 @@ from sqlmodel import Session
 from workstation.store.models import REJECTED, Contact, History, Lead, Opportunity
 from workstation.store.permissions import require_manager
 from workstation.store.reference import LifecycleStage, OpportunityStage
+from workstation.store.reports.funnel_flows import FlowRow, flows
 from workstation.store.reports.funnel_history import DetourRow, detours
 from workstation.store.reports.funnel_money import MoneyRow, money_by_campaign, money_by_source
 from workstation.store.reports.funnel_opportunities import OpportunityFigures, opportunity_figures
@@ -93,6 +96,7 @@ class FunnelReport:
     by_source: list[SourceRow]  # most leads first
     by_type: list[SourceRow]
     detours: list[DetourRow]
+    flows: list[FlowRow]  # between marketing and sales, both ways, by reason
     rejected_by_reason: list[tuple[str, int]]  # leads and contacts, most first
     opportunities: OpportunityFigures  # pipeline, won, lost; rejected by sales apart
     money_by_campaign: list[MoneyRow]  # pipeline, won and cost per won deal (seed 002's ROI)
@@ -264,6 +268,7 @@ def funnel_report(
         detours=detours(
             session, [s.name for s in stages if s.is_detour], lead_now, contact_now, since=since
         ),
+        flows=flows(session, since),
         rejected_by_reason=_rejected_by_reason(session, since),
         opportunities=opportunity_figures(session, since),
         money_by_campaign=money_by_campaign(session, since),

@@ -51,6 +51,11 @@ def stage_sections(report: FunnelReport) -> list[Section]:
             ],
         ),
         Section(
+            "Between marketing and sales (recycling)",
+            ("Flow", "Reason", "Moves"),
+            [(f.direction, f.reason, f"{f.moves:,}") for f in report.flows],
+        ),
+        Section(
             "Rejected by reason",
             ("Reason", "Records"),
             [(reason, f"{count:,}") for reason, count in report.rejected_by_reason],

@@ -191,14 +191,38 @@ def phone_values(
     return formatted, zone, extension
 
 
-def display_phone(stored: str | None, region: str = "US") -> str:
-    """An E.164 number as people read it: national within `region`, else international."""
+def display_phone(stored: str | None, region: str | None = "US") -> str:
+    """An E.164 number as people read it: national within `region`, else (and always with
+    no region) international."""
     if not stored:
         return ""
     try:
         number = phonenumbers.parse(stored, None)
     except phonenumbers.NumberParseException:
         return stored
-    same = phonenumbers.region_code_for_number(number) == region
+    same = region is not None and phonenumbers.region_code_for_number(number) == region
     style = PhoneNumberFormat.NATIONAL if same else PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
+
+
+def shown_phone(
+    written: str, region: str, zones: dict[str, str | None] | None = None
+) -> tuple[str, str]:
+    """(A phone beside a record's own as people anywhere read it, "+61 8 9222 3333 x12",
+    or as written (cleaned) when it is no number, never made into another number; and what
+    it is compared by: its E.164, or the text)."""
+    try:
+        phone, _, extension = phone_values(written, region, {} if zones is None else zones)
+    except BadValue:
+        text = clean_text(written) or written.strip()
+        return text, text
+    shown = display_phone(phone, None)
+    return (f"{shown} x{extension}" if extension else shown), phone
+
+
+def with_lines(text: str | None, lines: list[str]) -> str | None:
+    """`text` with each of `lines` after it that it does not hold already: a second run of
+    an import adds nothing."""
+    kept = text or ""
+    new = [line for line in lines if line and line not in kept]
+    return "\n".join((text, *new) if text else new) or None

@@ -328,3 +328,76 @@ def country_zones(country: str | None) -> tuple[str, ...]:
     calling_code = country_code_for_region(country)
     zones = TIMEZONE_DATA.get(str(calling_code), ()) if calling_code else ()
     return tuple(zone for zone in zones if zone != "Etc/Unknown")
+
+
+# LinkedIn's names for metro areas that lie in one state or province (Sales Navigator's
+# Geography writes them beside "City, State, Country"): "name = City|State|Country".
+_METROS = (
+    "Greater Perth Area = Perth|WA|AU; Greater Sydney Area = Sydney|NSW|AU; Greater "
+    "Melbourne Area = Melbourne|VIC|AU; Greater Brisbane Area = Brisbane|QLD|AU; Greater "
+    "Adelaide Area = Adelaide|SA|AU; San Francisco Bay Area = |CA|US; Los Angeles "
+    "Metropolitan Area = |CA|US; Greater Seattle Area = Seattle|WA|US; Greater Boston = "
+    "Boston|MA|US; Greater Houston = Houston|TX|US; Dallas-Fort Worth Metroplex = |TX|US; "
+    "Greater Toronto Area = |ON|CA; Greater Montreal Metropolitan Area = Montreal|QC|CA; "
+    "Greater London = London|England|GB; London Area = London|England|GB"
+)
+_METRO_PLACES = {
+    _key(name): tuple(part or None for part in place.split("|"))
+    for name, _, place in (entry.partition(" = ") for entry in _METROS.split("; "))
+}
+
+
+def _regions_named(text: str) -> list[tuple[str, str]]:
+    """(country, state code) of every US state, Canadian province or Australian state
+    `text` names."""
+    return [
+        (country, code) for country in _REGIONS if (code := _REGION_CODES[country].get(_key(text)))
+    ]
+
+
+@lru_cache(maxsize=4096)
+def read_place(text: str) -> tuple[str | None, str | None, str] | None:
+    """(City, State, Country) as the store keeps them of a place written in words ("Perth,
+    Western Australia, Australia", "Austin, Texas", "Greater Perth Area"), or None when it
+    is not one place we can tell ("Perth", "Atlanta, Georgia": the state or the country):
+    never a guess. A state is its postal code where the country has them, else as typed."""
+    parts = [part.strip() for part in text.split(",")]
+    if not text.strip() or len(parts) > 3 or not all(parts):
+        return None
+    metro = _METRO_PLACES.get(_key(parts[0]))
+    if metro is not None:
+        named = {country_code(part) for part in parts[1:]}
+        return metro if named <= {metro[2]} else None  # type: ignore[return-value]
+    *before, last = parts
+    country, regions = country_code(last), _regions_named(last)
+    if (country and regions) or len(regions) > 1:  # "Georgia", "WA"
+        return None
+    city: str | None = None
+    state: str | None = None
+    if country is None:
+        if not regions or len(before) > 1:
+            return None
+        (country, state), city = regions[0], before[0] if before else None
+    elif len(before) == 2:
+        city, state = before[0], _state_of(before[1], country)
+        if state is None:
+            return None
+    elif len(before) == 1 and country in _REGIONS:  # "Texas, United States" or a city
+        state = region_code(before[0], country)
+        city = None if state else before[0]
+    elif before:  # "Bavaria, Germany" or "Berlin, Germany": a region or a city
+        return None
+    if city is not None and (country_code(city) or _regions_named(city)):
+        return None
+    return city, state, country
+
+
+def _state_of(text: str, country: str) -> str | None:
+    """The state `text` names in `country`, or None when it names none there (or a place
+    elsewhere: "Paris, Texas, France")."""
+    if country in _REGIONS:
+        return region_code(text, country)
+    elsewhere = country_code(text)
+    if (elsewhere and elsewhere != country) or _regions_named(text):
+        return None
+    return text

@@ -10,6 +10,11 @@ from datetime import time
 
 # Unanswered calls after which a lead leaves the sales queues for Nurture (DESIGN.md).
 ATTEMPT_CAP = 6
+# The score at which an active Name is promoted to Marketing Qualified (`workstation recycle`).
+NAME_THRESHOLD = 50
+# Days an owned, open lead may go without activity since its assignment before
+# `workstation recycle` returns it to marketing (ignored by its owner past the SLA).
+IGNORED_DAYS = 14
 # Each lead source's cap follows its conversion rate within these (`calling.source_policy`),
 # once this many of its leads have finished (converted or closed).
 ATTEMPT_CAP_FLOOR = 3

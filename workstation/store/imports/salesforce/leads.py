@@ -48,6 +48,7 @@ from workstation.store.imports.rows import LEAD_VALUES, Cleaned, RowCleaner
 from workstation.store.imports.salesforce import ours
 from workstation.store.imports.upsert import BatchWriter
 from workstation.store.models import Lead
+from workstation.store.sales_hands import in_sales_hands_sql, open_statuses
 from workstation.store.tables import table_of
 from workstation.store.values.text import clean_text
 
@@ -74,6 +75,17 @@ _CUSTOM = {
     "Workstation_Status__c": "status",
 }
 _OWN_KEYS = frozenset(picklist_key(name) for name in _OWN)
+
+
+def export_columns(names: Iterable[str]) -> dict[str, str | None]:
+    """The --map a Lead file of an export is read with before the user's own: its record
+    metadata and ids left out unreported, our Data Loader fields fed to ours. A plain
+    `import` of our Data Loader Lead file takes it too (`leads.import_leads`)."""
+    names = list(names)
+    own = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
+    return own | {name: field for name, field in _CUSTOM.items() if name in names}
+
+
 _AT = {name: position for position, name in enumerate(LEAD_VALUES)}
 _COMPANY, _STATUS, _SOURCE_STATUS = _AT["company"], _AT["status"], _AT["source_status"]
 _FLAGS = (_AT["do_not_call"], _AT["email_opt_out"])
@@ -86,6 +98,10 @@ _EXTRAS = (
         created_at=bindparam("b_created"),
         last_activity_at=bindparam("b_activity"),
         lifecycle_stage=func.coalesce(bindparam("b_stage"), _lead.c.lifecycle_stage),
+        # `upsert` made it open by its status alone: a Name is not (SET reads the old row).
+        is_open=in_sales_hands_sql(
+            _lead.c.is_open, func.coalesce(bindparam("b_stage"), _lead.c.lifecycle_stage)
+        ),
         score=func.coalesce(bindparam("b_score"), _lead.c.score),
         # the account a Company names, else the customer's an inquiry comes from (`upsert`)
         existing_account_id=func.coalesce(bindparam("b_account"), _lead.c.existing_account_id),
@@ -130,9 +146,7 @@ def load_leads(
         check_header(path, header, form)
         rows = list(reader)
     names = [clean_text(cell) or "" for cell in header]
-    own: dict[str, str | None] = {name: None for name in names if picklist_key(name) in _OWN_KEYS}
-    custom = {name: field for name, field in _CUSTOM.items() if name in names}
-    plan = plan_columns(header, own | custom | mapping, path)
+    plan = plan_columns(header, export_columns(names) | mapping, path)
     connection = loader.session.connection()
     statuses = lead_statuses(connection)
     rules = options.rules(plan, statuses, undecodable=form.errors != "strict")
@@ -263,7 +277,7 @@ def _write_open(
     writer = BatchWriter(
         campaign=None,
         default_status=next(s.name for s in statuses if s.is_default),
-        open_statuses={s.name for s in statuses if not (s.is_closed or s.is_converted)},
+        open_statuses=open_statuses(statuses),
         landed=True,
     )
     connection = loader.session.connection()

@@ -28,7 +28,15 @@ from workstation.store.imports.salesforce.values import Picklists
 from workstation.store.reference import LifecycleStage
 from workstation.store.values.addresses import compound_address
 from workstation.store.values.calling_window import known_zone, record_zone
-from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
+from workstation.store.values.cleansing import (
+    BadValue,
+    clean_email,
+    clean_text,
+    e164,
+    parse_phone,
+    shown_phone,
+    with_lines,
+)
 from workstation.store.values.formats import (
     Formats,
     NotADate,
@@ -44,6 +52,7 @@ from workstation.store.values.regions import country_code, region_code
 Row = dict[str, str]
 # A contact's number: the direct line, else the mobile, else home or other.
 PERSON_PHONES = ("Phone", "MobilePhone", "HomePhone", "OtherPhone")
+OTHER_PHONES = (*PERSON_PHONES, "AssistantPhone")  # all a contact's, kept beside the two
 Lookup = Callable[[str, str], int | None]  # (object name, Salesforce Id) → our id
 _ADDRESS_COLUMNS = (
     ("street", "Street", 255),
@@ -134,6 +143,24 @@ class Values:
             if row.get(column, "").strip():
                 return self.number(row, column, country)
         return None, None
+
+    def other_phones(
+        self, row: Row, country: str | None, taken: tuple[str | None, ...]
+    ) -> list[str]:
+        """The line of a person's phones beyond its Phone and MobilePhone (`taken`, as
+        stored): "Other phones: +1 415-555-0103; …" (`rows.RowCleaner._others` on the
+        rows of leads), or none."""
+        region = country if country in phonenumbers.SUPPORTED_REGIONS else self.region
+        seen, found = {number for number in taken if number}, []
+        for column in OTHER_PHONES:
+            written = clean_text(row.get(column, ""))
+            if not written:
+                continue
+            shown, key = shown_phone(written, region)
+            if key not in seen:
+                seen.add(key)
+                found.append(shown)
+        return [f"Other phones: {'; '.join(found)}"] if found else []
 
     def description(self, row: Row) -> str | None:
         """The Description, its lines kept (cleaned as every cell is, `importer._read`)."""
@@ -260,6 +287,7 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
     address = values.address(row, "Mailing", "MailingAddress")
     state, country = address["state"], address["country"]
     phone, extension = values.first_phone(row, PERSON_PHONES, country)
+    mobile = values.phone(row, "MobilePhone", country)
     return dict(
         account_id=values.lookup("Account", row.get("AccountId", "")),
         first_name=values.text(row, "FirstName", 80),
@@ -268,10 +296,12 @@ def contact(values: Values, row: Row) -> dict[str, Any]:
         email=values.email(row),
         phone=phone,
         phone_extension=extension,
-        mobile_phone=values.phone(row, "MobilePhone", country),
+        mobile_phone=mobile,
         **address,
         time_zone=_zone(row) or record_zone(phone, state, country),
-        description=values.description(row),
+        description=with_lines(
+            values.description(row), values.other_phones(row, country, (phone, mobile))
+        ),
         lead_source=values.picklists.source(row.get("LeadSource", "")),
         do_not_call=values.flag(row, "DoNotCall"),
         email_opt_out=values.flag(row, "HasOptedOutOfEmail"),

@@ -136,6 +136,7 @@ SCREENS = {
     "pick-filter": Opening("PickFilterDialog", "manager", ("M", "f")),
     "contact-roles": Opening("ContactRolesDialog", "rep", push=_contact_roles),
     "reference": Opening("ReferenceDialog", "rep", push=_reference),
+    "names": Opening("NamesScreen", "manager", ("N",)),
     "empty": Opening("EmptyDatabaseScreen", None),
 }
 

@@ -166,3 +166,35 @@ def test_digits_among_words_are_a_word_not_a_phone(engine):
                   phone="+14155550079")  # fmt: skip
         session.commit()
     assert found(engine, "firm 007") == [("lead", "Bond James", ("company",))]
+
+
+def _index_and_triggers(engine) -> tuple[list[tuple], list[str]]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT rowid, name, company, email, phone FROM search_index ORDER BY rowid"
+        ).all()
+        triggers = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%' "
+            "ORDER BY name"
+        ).scalars()
+        return [tuple(row) for row in rows], list(triggers)
+
+
+def test_an_import_indexes_its_leads_as_the_triggers_would(sqlite_engine, tmp_path):
+    """An import indexes a batch in one statement at its end, the insert trigger set aside
+    meanwhile: the index then holds what the triggers would have written, and the triggers
+    are back as they were."""
+    rep, _lead_id = _kwame(sqlite_engine)
+    _index, triggers = _index_and_triggers(sqlite_engine)
+    csv = tmp_path / "leads.csv"
+    people = [f"Zara{n},Quill,Hooli {n},zq{n}@hooli.example,+61 412 555 {n:03d}" for n in range(40)]
+    csv.write_text("First Name,Last Name,Company,Email,Phone\n" + "\n".join(people) + "\n")
+    import_leads(sqlite_engine, csv, acting_rep_id=rep)
+    index, triggers_after = _index_and_triggers(sqlite_engine)
+    assert triggers_after == triggers
+    with sqlite_engine.begin() as connection:  # what the triggers write, for every record
+        connection.exec_driver_sql("DELETE FROM search_index")
+        connection.exec_driver_sql("UPDATE lead SET company = company")
+    assert index == _index_and_triggers(sqlite_engine)[0]
+    assert len(index) == 42
+    assert found(sqlite_engine, "0412 555 017")[0][:2] == ("lead", "Zara17 Quill")

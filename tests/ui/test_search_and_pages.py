@@ -3,9 +3,11 @@ search screen (`/`), `p` on the queue, and the converted records screen; Esc goe
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
+from tests.factories import make_lead
 from tests.ui.conftest import settle, until
 from workstation.screens.queue import QueueScreen
 from workstation.screens.record_page import RecordPageScreen
@@ -156,3 +158,39 @@ async def test_the_palette_shows_a_hostile_name_literally(app_factory):
         # escapes as symbols.
         assert "[@click=app.quit]x[/]" in shown and "␛[31mEvil␛[0m Corp" in shown
         assert "\x1b" not in shown
+
+
+async def test_a_long_second_line_is_cut_with_an_ellipsis_not_wrapped(app_factory, sqlite_engine):
+    with Session(sqlite_engine) as session:
+        for n in range(2):
+            make_lead(
+                session,
+                first_name="Quincy",
+                last_name=f"Longfellow{n}",
+                company="Consolidated Intercontinental Widget Manufacturing Holdings Pty Ltd",
+                email=f"quincy.longfellow{n}@consolidated-intercontinental-widgets.example.com",
+                phone=f"+6141255500{n}",
+            )
+        session.commit()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Longfellow")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SearchScreen) and app.screen.shown_for == "Longfellow",
+            "the results",
+        )
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.option_count == 2
+        await settle(pilot)
+        lines = [
+            "".join(segment.text for segment in results.render_line(y)).rstrip()
+            for y in range(results.size.height)
+        ]
+        # Each hit: its line and its detail cut to the width; the next hit right under.
+        assert results.virtual_size.height == 4
+        for detail in (lines[1], lines[3]):
+            assert detail.endswith("…") and "Consolidated" in detail, lines
+        for hit in (lines[0], lines[2]):
+            assert hit.startswith("Lead        Quincy Longfellow"), lines

@@ -31,12 +31,13 @@ def hit_line(hit: SearchHit) -> Text:
 
 
 def hit_prompt(hit: SearchHit) -> Text:
-    """`hit_line`, and under it what tells the record apart."""
+    """`hit_line`, and under it what tells the record apart (cut with "…" to the width
+    by the results' styles, `text-wrap: nowrap` in app.tcss: the OptionList turns a Rich
+    Text into Content, which keeps no `no_wrap` of its own)."""
     prompt = hit_line(hit)
     if hit.detail:
         prompt.append("\n" + " " * 12)
         prompt.append(safe_text(hit.detail, style="dim"))
-    prompt.no_wrap, prompt.overflow = True, "ellipsis"
     return prompt
 
 

@@ -74,6 +74,7 @@ from workstation.store.models import CampaignMember, Contact, Lead
 from workstation.store.sales_hands import in_sales_hands
 from workstation.store.scoring.arrival import ArrivalScorer
 from workstation.store.scoring.explain import rescore_people
+from workstation.store.search.index import indexed_at_the_end
 from workstation.store.tables import table_of
 from workstation.store.values.addresses import compound_address
 from workstation.store.values.cleansing import with_lines
@@ -154,13 +155,15 @@ def _insert_returning_ids(
 
     SQLite gives each new row the largest id so far plus one, and this transaction holds
     the write lock (BEGIN IMMEDIATE): the ids are the next len(rows) after the largest, and
-    a plain executemany suffices. PostgreSQL returns them.
+    a plain executemany suffices; the search index takes the batch in one statement after
+    it (`indexed_at_the_end`). PostgreSQL returns them.
     """
     if connection.dialect.name != "sqlite":
         named = [dict(zip(columns, row, strict=True)) for row in rows]
         return list(connection.execute(_RETURNING_IDS, named).scalars())
     last = connection.execute(_LAST_ID).scalar() or 0
-    insert_rows(connection, _lead, columns, rows)
+    with indexed_at_the_end(connection, "lead"):
+        insert_rows(connection, _lead, columns, rows)
     return list(range(last + 1, last + 1 + len(rows)))
 
 

@@ -57,6 +57,21 @@ def test_a_phone_is_found_in_any_format(engine):
         assert found(engine, typed) == [("lead", "Kwame Mensah", ("phone",))], typed
 
 
+def test_zeros_typed_inside_a_number_find_it_before_numbers_without_them(engine):
+    """ "0023498", the end of +49 30 40023498 as a rep reads it off a note: leading zeros are
+    also a trunk prefix ("0412 555"), so numbers holding "23498" match too, but the number
+    holding the digits as typed comes first, even among many newer ones."""
+    with Session(engine) as session:
+        make_lead(session, first_name="Jonas", last_name="Kaiser", phone="+493040023498")
+        for n in range(25):  # newer, each holding 23498 but not 0023498
+            make_lead(session, first_name="Other", last_name=f"Lead{n}",
+                      phone=f"+1212{n % 10}23498{n // 10}")  # fmt: skip
+        session.commit()
+    assert found(engine, "0023498", limit=5)[0] == ("lead", "Jonas Kaiser", ("phone",))
+    assert len(found(engine, "0023498", limit=5)) == 5  # the others still fill the list
+    assert found(engine, "412555") == []  # no trunk-prefixed number here
+
+
 def test_a_misspelt_name_finds_the_record_marked_close(engine):
     _kwame(engine)
     with Session(engine) as session:

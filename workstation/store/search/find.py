@@ -69,7 +69,13 @@ def search(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) -> list[
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
     find = _postgres_ids if postgres else _sqlite_ids
-    hits = _best_first(_hits(session, terms, find(session, terms, limit, close=False)))[:limit]
+    hits = _best_first(_hits(session, terms, find(session, terms, limit, close=False)))
+    if terms.as_typed:  # the number holding the zeros as typed first, then the others
+        kept = Terms((), terms.as_typed)
+        first = _best_first(_hits(session, kept, find(session, kept, limit, close=False)))
+        seen = {(hit.kind, hit.id) for hit in first}
+        hits = first + [hit for hit in hits if (hit.kind, hit.id) not in seen]
+    hits = hits[:limit]
     if not hits and terms.words:  # looking for close names costs more: only when needed
         hits = _best_first(
             _hits(session, terms, find(session, terms, limit, close=True), close=True)

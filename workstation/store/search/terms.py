@@ -20,6 +20,9 @@ SHORTEST_PHONE = 3
 class Terms:
     words: tuple[str, ...]  # folded: lower case, no accents
     digits: str | None  # a phone fragment's digits, leading zeros (trunk prefix) dropped
+    # The digits as typed when they began with zeros: "0023498" may be the end of a number
+    # (…40023498) as well as a trunk prefix, and a number holding them is looked for first.
+    as_typed: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -35,9 +38,10 @@ def fold(text: str) -> str:
 def parse(text: str) -> Terms:
     text = text.strip()
     if _PHONE.fullmatch(text):
-        digits = re.sub(r"\D", "", text).lstrip("0")
+        typed = re.sub(r"\D", "", text)
+        digits = typed.lstrip("0")
         if len(digits) >= SHORTEST_PHONE:
-            return Terms((), digits)
+            return Terms((), digits, typed if typed != digits else None)
     return Terms(tuple(_WORD.findall(fold(text))), None)
 
 

@@ -316,3 +316,23 @@ def test_a_membership_that_already_responded_keeps_its_status(engine):
             world.jane,
             NOW,
         )
+
+
+def test_a_conversion_reads_the_converted_status_once(engine):
+    """The lead's new status is looked up once, and the lead written in one UPDATE (a
+    second lookup flushed the status on its own)."""
+    from sqlalchemy import event
+
+    from tests.factories import make_lead, make_rep
+    from workstation.store.conversion.convert import convert_lead
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id, company="Onceco")
+        session.commit()
+        rep_id, lead_id = rep.id, lead.id
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, sql, *_a: sent.append(sql))
+    convert_lead(engine, lead_id=lead_id, rep_id=rep_id)
+    assert sum("FROM lead_status" in sql for sql in sent) == 1
+    assert sum(sql.startswith("UPDATE lead ") for sql in sent) == 1

@@ -256,3 +256,16 @@ def test_a_half_point_rounds_alike_whatever_the_last_bits_of_the_age():
 
     assert whole(12.5) == whole(12.5 + 4e-9) == whole(12.5 - 4e-9) == 12
     assert whole(13.5 - 4e-9) == 14 and whole(-2.5 + 1e-9) == -2
+
+
+def test_the_rules_are_compiled_once_while_they_stay_the_same(engine):
+    """Every call, response and conversion rescores: the rules' patterns are built once
+    and used again until a rule changes (the cache is keyed by the rules' own values)."""
+    with write_session(engine) as session:
+        first = load_rules(session)
+        assert load_rules(session) is first
+        rule = session.exec(select(ScoreRule).where(ScoreRule.name == "C-level title")).one()
+        rule.points = 30  # not yet flushed: the next load still sees it
+        changed = load_rules(session)
+        assert changed is not first
+        assert [r.points for r in changed.fit["title"] if r.name == "C-level title"] == [30]

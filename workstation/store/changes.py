@@ -138,8 +138,10 @@ def change_lead(
     """Apply the given changes to `lead` and log each one; unchanged values log nothing."""
     at = at or utcnow()
     changed = False
+    flags: LeadStatus | None = None  # held: the session keeps only what is referenced
     if status is not None and status != lead.status:
-        if session.get(LeadStatus, status) is None:
+        flags = session.get(LeadStatus, status)
+        if flags is None:
             raise ChangeRefused(f"unknown lead status {status!r}")
         _set(session, lead, "status", status, rep_id=rep_id, reason=reason, at=at)
         changed = True
@@ -155,7 +157,8 @@ def change_lead(
         )
         or changed
     ):
-        flags = session.get(LeadStatus, lead.status)
+        if flags is None or flags.name != lead.status:
+            flags = session.get(LeadStatus, lead.status)
         assert flags is not None  # a foreign key
         lead.is_open = in_sales_hands(
             status_open=status_is_open(flags), lifecycle_stage=lead.lifecycle_stage

@@ -195,6 +195,9 @@ def log_call(
         outcome = _outcome(session, disposition, callback_at=callback_at, now=now)
         record = _load(session, lead_id=lead_id, contact_id=contact_id, rep=rep)
         _ensure_callable(record, confirm_do_not_call=confirm_do_not_call)
+        # Read before anything changes, so that the call and the record's new state are
+        # flushed together (once, by the rescore below), not half by this read's autoflush.
+        policy = load_call_policy(session, default_cap=attempt_cap)
         prior = calling_state(record)
         reopening = is_recycled(record)
         if reopening:  # its spent attempts went with it to Nurture: a fresh set starts
@@ -225,7 +228,6 @@ def log_call(
         if outcome.sets_do_not_call:
             record.do_not_call = True
         recycled = False
-        policy = load_call_policy(session, default_cap=attempt_cap)
         if isinstance(record, Lead):
             cap, _ = policy.cap(record.lead_source)
             recycled = _move_lead(session, record, outcome, rep_id, now, cap, reopening=reopening)

@@ -81,28 +81,52 @@ class Rules:
             return rule
 
 
+# The active rules' values as plain rows (no entities): what a Rules is built from, and
+# the key it is remembered under.
 _ACTIVE = (
-    select(ScoreRule)
+    select(
+        col(ScoreRule.id), col(ScoreRule.kind), col(ScoreRule.name), col(ScoreRule.field),
+        col(ScoreRule.match), col(ScoreRule.low), col(ScoreRule.high), col(ScoreRule.points),
+    )  # fmt: skip
     .where(col(ScoreRule.active))
     .order_by(col(ScoreRule.sort_order), col(ScoreRule.id))
 )
+# Rules built, by the rows they were built from: every call, response and conversion
+# rescores in its transaction, and building them (a pattern per rule) cost more than the
+# rest of the score. Keyed by the values themselves, so a changed, added or archived rule
+# (`score rules --load`, another process, this transaction) is a new key: never stale.
+_BUILT: dict[tuple, Rules] = {}
+_BUILT_MAX = 16
 
 
-def rule_of(row: ScoreRule) -> Rule:
-    assert row.id is not None
+def rule_of(row: tuple) -> Rule:
+    """A rule from its `_ACTIVE` row."""
+    id_, kind, name, field_, match, low, high, points = row
+    assert id_ is not None
     return Rule(
-        row.id, row.kind, row.name, row.field, row.match, row.low, row.high, row.points,
-        words_pattern(row.match) if row.field not in NUMBER_FIELDS else None,
+        id_, kind, name, field_, match, low, high, points,
+        words_pattern(match) if field_ not in NUMBER_FIELDS else None,
     )  # fmt: skip
 
 
 def load_rules(session: Session) -> Rules:
-    """The active rules, grouped for scoring."""
+    """The active rules, grouped for scoring: built once per distinct set of rules (one
+    plain read each time, which sees this transaction's own changes)."""
+    key = tuple(tuple(row) for row in session.execute(_ACTIVE))  # autoflushes, as before
+    rules = _BUILT.get(key)
+    if rules is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        rules = _BUILT[key] = _build(key)
+    return rules
+
+
+def _build(rows: tuple[tuple, ...]) -> Rules:
     fit: dict[str, list[Rule]] = {}
     calls: list[Rule] = []
     responses: list[Rule] = []
     half_life: float | None = None
-    for row in session.execute(_ACTIVE).scalars():
+    for row in rows:
         rule = rule_of(row)
         if rule.kind == "fit":
             fit.setdefault(rule.field, []).append(rule)

@@ -11,7 +11,15 @@ from tests.factories import NOW, make_lead, make_rep
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.undo import undo_last_call
 from workstation.store.db import write_session
-from workstation.store.models import Account, Campaign, Contact, Lead, ScoreRule
+from workstation.store.models import (
+    Account,
+    CallScript,
+    Campaign,
+    CampaignMember,
+    Contact,
+    Lead,
+    ScoreRule,
+)
 from workstation.store.scoring.explain import explain, rescore
 from workstation.store.scoring.rules import load_rules, words_pattern
 
@@ -269,3 +277,55 @@ def test_the_rules_are_compiled_once_while_they_stay_the_same(engine):
         changed = load_rules(session)
         assert changed is not first
         assert [r.points for r in changed.fit["title"] if r.name == "C-level title"] == [30]
+
+
+def test_rescoring_sends_a_few_statements_however_many_calls_and_answers(engine):
+    """A contact's score (its account's size, its calls and their answers, its campaign's
+    script): the same few indexed reads for one call or ten, and the script's questions in
+    one of them, not every campaign's script."""
+    from sqlalchemy import event
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        account = Account(name="Acme", industry="Banking", employees=60)
+        session.add(account)
+        session.flush()
+        contact = Contact(account_id=account.id, last_name="Cole", title="CFO")
+        script = CallScript(name="Own", questions=[
+            {"key": "fit", "label": "Fit", "type": "yesno", "points": 40}])  # fmt: skip
+        session.add_all([contact, script])
+        session.flush()
+        campaign = Campaign(name="Spring", channel="Webinar", call_script_id=script.id)
+        session.add(campaign)
+        session.flush()
+        session.add(CampaignMember(campaign_id=campaign.id, contact_id=contact.id))
+        session.commit()
+        rep_id, contact_id = rep.id, contact.id
+
+    def statements() -> list[str]:
+        sent: list[str] = []
+
+        def count(_conn, _cursor, sql, *_args) -> None:
+            sent.append(sql)
+
+        with write_session(engine) as session:
+            record = session.get(Contact, contact_id)
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                score = rescore(session, record, NOW)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+        assert score.total == _stored(engine, contact_id, Contact)
+        return sent
+
+    for day in range(10):
+        log_call(engine, rep_id=rep_id, contact_id=contact_id, disposition="Connected – Qualified",
+                 answers={"fit": True}, now=NOW - timedelta(days=10 - day))  # fmt: skip
+        if day == 0:
+            first = statements()
+    # the rules, the account, the calls, the responses, the script's questions
+    assert len(statements()) == len(first) <= 5
+    assert "Answer: Fit yes" in _names(_explain(engine, contact_id, NOW, Contact))
+    from workstation.store.scoring.everyone import rescore_all  # reads every script at once
+
+    assert rescore_all(engine, now=NOW).changed == 0

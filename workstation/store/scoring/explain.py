@@ -16,12 +16,11 @@ from workstation.store.errors import StoreError
 from workstation.store.models import Account, Contact, Lead
 from workstation.store.permissions import require_active
 from workstation.store.scoring.inputs import (
-    CONTACT_CAMPAIGNS,
-    Scripts,
     answers_of,
     calls_sql,
     now_param,
     responses_sql,
+    script_questions,
 )
 from workstation.store.scoring.parts import Score, score_of
 from workstation.store.scoring.rules import Rules, load_rules
@@ -61,12 +60,11 @@ def explain(
     ]
     questions: tuple = ()
     if answered:
-        if isinstance(record, Lead):
-            campaign = record.campaign_id
-        else:
-            rows = connection.execute(CONTACT_CAMPAIGNS, params).all()
-            campaign = rows[-1][1] if rows else None
-        questions = Scripts(connection).questions(campaign)
+        questions = (
+            script_questions(connection, campaign_id=record.campaign_id)
+            if isinstance(record, Lead)
+            else script_questions(connection, contact_id=record.id)
+        )
     return score_of(rules, fit_values(session, record), calls, responses, questions, answered)
 
 

@@ -106,6 +106,38 @@ def _questions(raw: Any) -> tuple[Question, ...]:
         return ()
 
 
+# One record's script questions in one read: its campaign's script (rank 0) if that
+# campaign has one, else the stored default script (rank 1); `Scripts.questions` alike.
+_ONE_SCRIPT = (
+    "SELECT 0, s.questions FROM campaign c JOIN call_script s ON s.id = c.call_script_id "
+    "WHERE c.id = {campaign} "
+    "UNION ALL SELECT 1, questions FROM call_script WHERE name = :name"
+)
+_LEAD_SCRIPT = text(_ONE_SCRIPT.format(campaign=":campaign"))
+# A contact's campaign: its latest membership (the last row of CONTACT_CAMPAIGNS).
+_CONTACT_SCRIPT = text(_ONE_SCRIPT.format(campaign=(
+    "(SELECT m.campaign_id FROM campaign_member m WHERE m.contact_id = :contact "
+    "ORDER BY m.created_at DESC, m.id DESC LIMIT 1)"
+)))  # fmt: skip
+
+
+def script_questions(
+    connection: Connection, *, campaign_id: int | None = None, contact_id: int | None = None
+) -> tuple[Question, ...]:
+    """The questions scoring one record's answers: a lead's (its `campaign_id`) or a
+    contact's (`contact_id`): what `Scripts` gives for all, in one statement."""
+    if contact_id is not None:
+        rows = connection.execute(_CONTACT_SCRIPT, {"contact": contact_id, "name": DEFAULT_NAME})
+    else:
+        rows = connection.execute(_LEAD_SCRIPT, {"campaign": campaign_id, "name": DEFAULT_NAME})
+    found: dict[int, Any] = {}
+    for rank, raw in rows:
+        found.setdefault(rank, raw)
+    if 0 in found:
+        return _questions(found[0])
+    return _questions(found[1]) if 1 in found else _questions(default_script().questions)
+
+
 class Scripts:
     """Each campaign's script questions, and the default script's, read once."""
 

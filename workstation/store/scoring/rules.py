@@ -83,11 +83,9 @@ class Rules:
 
 # The active rules' values as plain rows (no entities): what a Rules is built from, and
 # the key it is remembered under.
+_COLUMNS = ("id", "kind", "name", "field", "match", "low", "high", "points")
 _ACTIVE = (
-    select(
-        col(ScoreRule.id), col(ScoreRule.kind), col(ScoreRule.name), col(ScoreRule.field),
-        col(ScoreRule.match), col(ScoreRule.low), col(ScoreRule.high), col(ScoreRule.points),
-    )  # fmt: skip
+    select(*(getattr(ScoreRule, name) for name in _COLUMNS))
     .where(col(ScoreRule.active))
     .order_by(col(ScoreRule.sort_order), col(ScoreRule.id))
 )

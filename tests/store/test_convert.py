@@ -320,7 +320,8 @@ def test_a_membership_that_already_responded_keeps_its_status(engine):
 
 def test_a_conversion_reads_the_converted_status_once(engine):
     """The lead's new status is looked up once, and the lead written in one UPDATE (a
-    second lookup flushed the status on its own)."""
+    second lookup flushed the status on its own); the new contact and its account are read
+    back in one statement for its score."""
     from sqlalchemy import event
 
     from tests.factories import make_lead, make_rep
@@ -336,3 +337,8 @@ def test_a_conversion_reads_the_converted_status_once(engine):
     convert_lead(engine, lead_id=lead_id, rep_id=rep_id)
     assert sum("FROM lead_status" in sql for sql in sent) == 1
     assert sum(sql.startswith("UPDATE lead ") for sql in sent) == 1
+    # the new contact, scored with its account's industry and size: one read for both
+    assert [" ".join(sql.split())[:40] for sql in sent if "WHERE contact.id =" in sql] == [
+        "SELECT contact.id, contact.account_id, c"
+    ]
+    assert not [sql for sql in sent if "FROM account WHERE account.id" in " ".join(sql.split())]

@@ -40,7 +40,7 @@ from workstation.store.conversion.writes import (
 )
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.models import Contact, Lead, utcnow
+from workstation.store.models import Account, Contact, Lead, utcnow
 from workstation.store.permissions import require_active, require_own_record
 from workstation.store.reference import CONVERTED
 from workstation.store.scoring.explain import rescore
@@ -102,9 +102,15 @@ def _execute(session: Session, draft: Draft, *, rep_id: int | None, at: datetime
     lead.claimed_until = None
     session.add(lead)
     session.flush()
-    contact = session.get(Contact, contact_id)
-    assert contact is not None
+    # The contact with its account in one read (the score takes its industry and size from
+    # the account; `account` held so that the rescore finds it in the session).
+    contact, account = session.execute(
+        select(Contact, Account)
+        .outerjoin(Account, col(Account.id) == col(Contact.account_id))
+        .where(col(Contact.id) == contact_id)
+    ).one()
     rescore(session, contact, at)  # with the lead's calls and responses, now its own
+    del account
     role = plan.role
     return ConversionResult(
         lead_id=plan.lead_id,

@@ -17,9 +17,8 @@ from workstation.store.models import Account, Contact, Lead
 from workstation.store.permissions import require_active
 from workstation.store.scoring.inputs import (
     answers_of,
-    calls_sql,
+    behaviour_sql,
     now_param,
-    responses_sql,
     script_questions,
 )
 from workstation.store.scoring.parts import Score, score_of
@@ -48,16 +47,15 @@ def explain(
     connection = session.connection()
     dialect = connection.dialect.name
     params = {"low": record.id, "high": record.id, "now": now_param(dialect, now)}
-    calls, answered = [], []
-    for _id, disposition, age, raw in connection.execute(calls_sql(dialect, kind), params):
-        calls.append((disposition, float(age)))
+    calls, answered, responses = [], [], []
+    for part, value, age, raw, _at, _id in connection.execute(behaviour_sql(dialect, kind), params):
+        if part:
+            responses.append((value, float(age)))
+            continue
+        calls.append((value, float(age)))
         answers = answers_of(raw)
         if answers:
             answered.append((answers, float(age)))
-    responses = [
-        (channel, float(age))
-        for _id, channel, age in connection.execute(responses_sql(dialect, kind), params)
-    ]
     questions: tuple = ()
     if answered:
         questions = (

@@ -34,6 +34,19 @@ def now_param(dialect: str, now: datetime) -> Any:
     return now.timestamp() / 86400.0 + 2440587.5  # the Unix epoch's Julian day
 
 
+# The calls (not undone) and the campaign responses of the records from :low to :high.
+_CALLS = (
+    "FROM activity a WHERE a.{who} IS NOT NULL AND a.{who} BETWEEN :low AND :high "
+    "AND a.kind = 'call' AND NOT EXISTS (SELECT 1 FROM activity r "
+    "WHERE r.reverses_id IS NOT NULL AND r.reverses_id = a.id)"
+)
+_RESPONSES = (
+    "FROM campaign_member m JOIN campaign c ON c.id = m.campaign_id "
+    "WHERE m.{who} IS NOT NULL AND m.{who} BETWEEN :low AND :high AND m.has_responded"
+)
+_RESPONDED = "COALESCE(m.responded_at, m.created_at)"
+
+
 @cache
 def calls_sql(dialect: str, kind: str) -> TextClause:
     """The calls of the records from :low to :high, not undone, oldest first:
@@ -41,10 +54,7 @@ def calls_sql(dialect: str, kind: str) -> TextClause:
     who = f"{kind}_id"
     return text(
         f"SELECT a.{who}, a.disposition, {_age(dialect, 'a.occurred_at')}, a.answers "
-        f"FROM activity a WHERE a.{who} IS NOT NULL AND a.{who} BETWEEN :low AND :high "
-        "AND a.kind = 'call' AND NOT EXISTS (SELECT 1 FROM activity r "
-        "WHERE r.reverses_id IS NOT NULL AND r.reverses_id = a.id) "
-        f"ORDER BY a.{who}, a.occurred_at, a.id"
+        f"{_CALLS.format(who=who)} ORDER BY a.{who}, a.occurred_at, a.id"
     )
 
 
@@ -53,12 +63,23 @@ def responses_sql(dialect: str, kind: str) -> TextClause:
     """The campaign responses of the records from :low to :high, oldest first:
     (record id, campaign channel, age in days)."""
     who = f"{kind}_id"
-    at = "COALESCE(m.responded_at, m.created_at)"
     return text(
-        f"SELECT m.{who}, c.channel, {_age(dialect, at)} FROM campaign_member m "
-        "JOIN campaign c ON c.id = m.campaign_id "
-        f"WHERE m.{who} IS NOT NULL AND m.{who} BETWEEN :low AND :high AND m.has_responded "
-        f"ORDER BY m.{who}, {at}, m.id"
+        f"SELECT m.{who}, c.channel, {_age(dialect, _RESPONDED)} "
+        f"{_RESPONSES.format(who=who)} ORDER BY m.{who}, {_RESPONDED}, m.id"
+    )
+
+
+@cache
+def behaviour_sql(dialect: str, kind: str) -> TextClause:
+    """One record's (:low = :high) calls and responses in one read, in the order of
+    `calls_sql` then `responses_sql`: (0, disposition, age, answers) for each call, then
+    (1, campaign channel, age, NULL) for each response."""
+    who = f"{kind}_id"
+    return text(
+        f"SELECT 0, a.disposition, {_age(dialect, 'a.occurred_at')}, a.answers, "
+        f"a.occurred_at, a.id {_CALLS.format(who=who)} "
+        f"UNION ALL SELECT 1, c.channel, {_age(dialect, _RESPONDED)}, NULL, {_RESPONDED}, m.id "
+        f"{_RESPONSES.format(who=who)} ORDER BY 1, 5, 6"
     )
 
 

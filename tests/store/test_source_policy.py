@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import Session
 
 from tests.factories import NOW, make_lead, make_rep
@@ -190,3 +190,33 @@ def test_only_a_manager_measures_the_sources_again(engine):
     assert [p.lead_source for p in refresh_source_policy(
         engine, SourceRules(), NOW, rep_id=manager_id)] == ["Web"]  # fmt: skip
     assert [p.lead_source for p in refresh_source_policy(engine, SourceRules(), NOW)] == ["Web"]
+
+
+def _statements(engine, call) -> list[str]:
+    seen: list[str] = []
+
+    def keep(conn, cursor, statement, *_) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return seen
+
+
+def test_next_reads_the_source_policy_once_however_many_called_leads_it_skips(engine):
+    """One read of `source_policy` a next, shared by its walks (due callbacks, then My
+    Leads), never one for each called lead it passes over."""
+    _measured(engine, SourceRules(overrides={"Trade Show": Override(8, 2)}))
+    rep = _rep(engine)
+    recently = NOW - timedelta(minutes=30)
+    for score in range(99, 79, -1):  # called lately: skipped by the spacing
+        _lead(engine, owner_id=rep, score=score, lead_source="Web", attempt_count=1,
+              last_activity_at=recently, callback_at=NOW if score > 95 else None)  # fmt: skip
+    callable_ = _lead(engine, owner_id=rep, score=1, lead_source="Trade Show", attempt_count=2)
+    found: list = []
+    statements = _statements(engine, lambda: found.append(next_lead(engine, rep_id=rep, now=NOW)))
+    assert found[0].lead_id == callable_ and len(found[0].skipped) == 24  # 4 callbacks, twice
+    assert sum("source_policy" in statement for statement in statements) == 1

@@ -100,3 +100,24 @@ def test_the_names_screen(sqlite_engine, snap_compare, size):
 
     app = HostApp(sqlite_engine, rep="Marketing Manager")
     assert snap_compare(app, terminal_size=size, run_before=open_it)
+
+
+@pytest.mark.parametrize(("size", "whole"), [((80, 24), False), ((120, 40), True)])
+async def test_a_wide_terminal_gives_the_columns_its_room(sqlite_engine, size, whole):
+    """At 80 columns every column shows, long names cut; at 120 the room left over goes to
+    name, company and source, so "Purchased List" and a long company show whole."""
+    from textual.widgets import DataTable
+
+    build(sqlite_engine)
+    app = HostApp(sqlite_engine, rep="Marketing Manager")
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(app, pilot)
+        table = screen.query_one(DataTable)
+        width = {str(c.label): c.get_render_width(table) for c in table.columns.values()}
+    assert sum(width.values()) <= size[0]
+    padding = 2  # a cell's one space each side
+    fits = {
+        "Company": width["Company"] - padding >= len("Frontiervista Software Inc."),
+        "Source": width["Source"] - padding >= len("Purchased List"),
+    }
+    assert fits == {"Company": whole, "Source": whole}

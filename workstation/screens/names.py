@@ -27,11 +27,23 @@ from workstation.store.marketing.names import (
 from workstation.widgets.safe_text import cut
 from workstation.work import in_thread, show_store_error
 
-# (heading, width): at 80 columns every one shows; long names are cut with an ellipsis.
+# (heading, width, share of the room a wider terminal leaves): at 80 columns every one
+# shows, long names cut with an ellipsis; wider, name, company and source grow.
 COLUMNS = (
-    ("Name", 18), ("Company", 14), ("Score", 5), ("Source", 10), ("Responded", 10),
-    ("Active", 6),
+    ("Name", 18, 0.35), ("Company", 14, 0.45), ("Score", 5, 0), ("Source", 10, 0.2),
+    ("Responded", 10, 0), ("Active", 6, 0),
 )  # fmt: skip
+_MOST = 40  # no column grows wider than this: the eye must find the next one
+
+
+def widths(total: int) -> list[int]:
+    """Each column's width for a table `total` columns wide (a cell pads one each side,
+    and the scrollbar takes two)."""
+    room = total - sum(width + 2 for _, width, _ in COLUMNS) - 2
+    return [min(max(width, _MOST) if share else width, width + int(max(room, 0) * share))
+            for _, width, share in COLUMNS]  # fmt: skip
+
+
 PAGE = 100
 
 Key = tuple[int, str, int]
@@ -80,7 +92,7 @@ class NamesScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Names (marketing)"
         table = self.query_one(DataTable)
-        for heading, width in COLUMNS:
+        for (heading, _, _), width in zip(COLUMNS, widths(self.app.size.width), strict=True):
             table.add_column(heading, width=width)
         self.load(None)
 

@@ -39,7 +39,7 @@ from sqlmodel import Session, col
 
 from workstation.store.calling.pool_claim import claim_from_pool
 from workstation.store.calling.queues import QUEUES, QueueRow, queue_page
-from workstation.store.calling.source_policy import CallPolicy, load_call_policy
+from workstation.store.calling.source_policy import CallPolicy, session_call_policy
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.filters.saved import filter_by_key, is_filter_key
@@ -176,9 +176,10 @@ def _first_callable(
     hours: CallingHours,
 ) -> QueueRow | None:
     """Walk a queue page by page to its first callable record, noting the ones skipped.
-    Its lead sources' caps and spacings are read (on `session`) only when a row needs one."""
+    Its lead sources' caps and spacings are read (on `session`, once for all its walks)
+    only when a row needs one."""
     early = key == "callbacks-upcoming"
-    policy = load_call_policy(session, default_cap=attempt_cap, lazy=True)
+    policy = session_call_policy(session, default_cap=attempt_cap)
     after, looked_at = None, 0
     while looked_at < MAX_LOOKED_AT:
         limit = 1 if after is None else BATCH

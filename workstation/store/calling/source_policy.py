@@ -114,6 +114,16 @@ def load_call_policy(
     return CallPolicy(default_cap, RETRY_HOURS, load())
 
 
+def session_call_policy(session: Session, *, default_cap: int = ATTEMPT_CAP) -> CallPolicy:
+    """`load_call_policy(lazy=True)` made once for `session` (kept in `session.info`): the
+    walks of one `next` (due callbacks, then My Leads) share one read of the table."""
+    key = ("call_policy", default_cap)
+    policy = session.info.get(key)
+    if policy is None:
+        policy = session.info[key] = load_call_policy(session, default_cap=default_cap, lazy=True)
+    return policy
+
+
 def _bounded(value: float, low: float, high: float) -> tuple[float, str]:
     if value < low:
         return low, FLOOR

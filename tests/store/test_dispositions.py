@@ -215,3 +215,21 @@ def test_calls_on_contacts(engine):
     logged = log_call(engine, rep_id=rep, contact_id=contact_id, disposition="1", now=NOW)
     assert logged.record == "contact" and logged.lifecycle_stage == "Customer"
     assert logged.attempt_count == 1
+
+
+def test_a_call_that_moves_the_lead_writes_the_call_once(engine):
+    """Looking up the lead's new status (a reference table) flushes nothing: the call is
+    inserted with the state it changed, not inserted and then updated."""
+    from sqlalchemy import event
+
+    with Session(engine) as session:
+        rep = make_rep(session)
+        lead = make_lead(session, owner_id=rep.id)
+        session.commit()
+        rep_id, lead_id, status = rep.id, lead.id, lead.status
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, sql, *_a: sent.append(sql))
+    done = log_call(engine, rep_id=rep_id, lead_id=lead_id, disposition="No Answer")
+    assert done.status != status  # the lead moved
+    assert not [sql for sql in sent if sql.startswith("UPDATE activity")]
+    assert sum(sql.startswith("UPDATE lead ") for sql in sent) <= 2  # its state, its score

@@ -140,7 +140,8 @@ def change_lead(
     changed = False
     flags: LeadStatus | None = None  # held: the session keeps only what is referenced
     if status is not None and status != lead.status:
-        flags = session.get(LeadStatus, status)
+        with session.no_autoflush:  # a reference row: the caller's changes flush together
+            flags = session.get(LeadStatus, status)
         if flags is None:
             raise ChangeRefused(f"unknown lead status {status!r}")
         _set(session, lead, "status", status, rep_id=rep_id, reason=reason, at=at)
@@ -158,7 +159,8 @@ def change_lead(
         or changed
     ):
         if flags is None or flags.name != lead.status:
-            flags = session.get(LeadStatus, lead.status)
+            with session.no_autoflush:
+                flags = session.get(LeadStatus, lead.status)
         assert flags is not None  # a foreign key
         lead.is_open = in_sales_hands(
             status_open=status_is_open(flags), lifecycle_stage=lead.lifecycle_stage

@@ -3,6 +3,7 @@ from what, to what, and why. Rows are only ever inserted (the database refuses u
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
 from sqlalchemy import Connection, insert
@@ -34,16 +35,20 @@ def record_change(
     changed."""
     if _text(old) == _text(new):
         return
-    session.execute(
-        _INSERT,
-        {
-            "entity": entity,
-            "entity_id": entity_id,
-            "field": field,
-            "old_value": _text(old),
-            "new_value": _text(new),
-            "rep_id": rep_id,
-            "reason": reason,
-            "at": at or utcnow(),
-        },
-    )
+    # A history row needs nothing unflushed (the ids it names exist): inserting it flushes
+    # nothing, so the caller's changes still go out together (a call with its state).
+    quiet = session.no_autoflush if isinstance(session, Session) else nullcontext()
+    with quiet:
+        session.execute(
+            _INSERT,
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": field,
+                "old_value": _text(old),
+                "new_value": _text(new),
+                "rep_id": rep_id,
+                "reason": reason,
+                "at": at or utcnow(),
+            },
+        )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tests.cli.test_cli import run
 from tests.factories import NOW
-from workstation.store.exports.suppression import SUPPRESSION_COLUMNS
+from workstation.store.marketing.suppression import SUPPRESSION_COLUMNS
 
 
 def _demo(capsys, url: str) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from tests.factories import NOW, make_lead, make_rep
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.undo import undo_last_call
-from workstation.store.exports.suppression import (
+from workstation.store.marketing.suppression import (
     SUPPRESSION_COLUMNS,
     export_suppression,
     export_suppression_workbook,

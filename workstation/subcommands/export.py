@@ -133,7 +133,7 @@ def _suppression(args: argparse.Namespace) -> int:
     """The suppression list at the command's "now", over the settings' window."""
     from workstation.store.db import database_files
     from workstation.store.errors import StoreError
-    from workstation.store.exports.suppression import (
+    from workstation.store.marketing.suppression import (
         SUPPRESSION_COLUMNS,
         export_suppression,
         export_suppression_workbook,

@@ -20,7 +20,7 @@ window, and takes the write lock only when something expires, so running it ofte
 next to nothing.
 
 Contacts have no status: a contact is "recently contacted" while its last connected call is
-within the window, computed when asked (`exports.suppression`), so there is nothing to expire.
+within the window, computed when asked (`marketing.suppression`), so there is nothing to expire.
 """
 
 from __future__ import annotations

@@ -121,9 +121,11 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
             self.mount(VerticalScroll(id="script-body", can_focus=False))
             self.mount(Static(id="script-questions"))
 
-    def _body(self) -> VerticalScroll:
+    def _body(self) -> VerticalScroll | None:
+        """The body, mounted when first asked for; None when the panel is going (the app
+        ends while a worker's answer is drawn: mounting then does not take)."""
         self._build()
-        return self.query_one("#script-body", VerticalScroll)
+        return next(iter(self.query("#script-body").results(VerticalScroll)), None)
 
     def show(self, card: Card | None, *, rep_name: str) -> None:
         """Follow the record: a new record gets its script and no answers; the same record
@@ -197,6 +199,8 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
         self.border_title = safe_text(f"Script · {view.script_name}")
         update_in_place(self.query_one("#script-context", Static), render_context(view))
         body = self._body()
+        if body is None:
+            return
         if len(body.children) == len(rendered):
             for widget, markdown in zip(body.children, rendered, strict=True):
                 widget.remove_class("-current")
@@ -363,10 +367,14 @@ class ScriptPanel(EmailActions, Vertical, can_focus=True):
 
     def jump_to_section(self, number: int) -> None:
         body = self._body()
+        if body is None:
+            return
         for n, widget in enumerate(body.children):
             widget.set_class(n == number, "-current")
         body.scroll_to_widget(body.children[number], top=True, animate=False)
 
     def action_scroll_script(self, pages: int) -> None:
         body = self._body()
+        if body is None:
+            return
         body.scroll_relative(y=pages * max(body.size.height - 1, 1), animate=False)

@@ -22,6 +22,7 @@ from workstation.store.values.cleansing import (
     display_phone,
     e164,
     parse_phone,
+    shown_phone,
 )
 from workstation.store.values.regions import country_code, region_code, zone_for_place
 
@@ -137,6 +138,20 @@ def test_phones_are_shown_formatted():
     assert display_phone("+442079460958") == "+44 20 7946 0958"
     assert display_phone("+442079460958", "GB") == "020 7946 0958"
     assert display_phone(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "region", "shown"),
+    [
+        ("(415) 555-0100", "US", ("+1 415-555-0100", "+14155550100")),  # the NANP shortcut
+        ("08 9222 3333 x12", "AU", ("+61 8 9222 3333 x12", "+61892223333")),
+        ("0412 555 123", "AU", ("+61 412 555 123", "+61412555123")),
+        ("  call  reception ", "US", ("call reception", "call reception")),  # no number
+        ("12345", "US", ("12345", "12345")),  # not a valid one: never made another
+    ],
+)
+def test_a_phone_beside_the_records_own_is_shown_internationally(written, region, shown):
+    assert shown_phone(written, region) == shown
 
 
 def test_text_loses_escapes_controls_and_reordering_but_keeps_markup_and_marks():

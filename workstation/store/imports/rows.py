@@ -446,7 +446,7 @@ class RowCleaner:
         taken = {value for value in values if value}  # E.164 and emails, as compared
         lines = []
         for label, single, lists, read in (
-            ("Other phones", self.phones, self.other_phones, self._other_phone),
+            ("Other phones", self.phones, self.other_phones, shown_phone),
             ("Other emails", self.emails, self.other_emails, _other_email),
         ):
             found: list[str] = []
@@ -467,9 +467,6 @@ class RowCleaner:
             if found:
                 lines.append(f"{label}: {'; '.join(found)}")
         return with_lines(description, lines)
-
-    def _other_phone(self, written: str, region: str) -> tuple[str, str]:
-        return shown_phone(written, region, self.zones)
 
     def _at(self, index: int) -> str:
         """Where a bad value was, for its reason: "column 5 (Mobile): "."""

@@ -205,19 +205,20 @@ def display_phone(stored: str | None, region: str | None = "US") -> str:
     return phonenumbers.format_number(number, style)
 
 
-def shown_phone(
-    written: str, region: str, zones: dict[str, str | None] | None = None
-) -> tuple[str, str]:
+def shown_phone(written: str, region: str) -> tuple[str, str]:
     """(A phone beside a record's own as people anywhere read it, "+61 8 9222 3333 x12",
     or as written (cleaned) when it is no number, never made into another number; and what
-    it is compared by: its E.164, or the text)."""
+    it is compared by: its E.164, or the text). `written` is not blank."""
     try:
-        phone, _, extension = phone_values(written, region, {} if zones is None else zones)
+        number = parse_phone(written, region)
     except BadValue:
+        number = None
+    if number is None:
         text = clean_text(written) or written.strip()
         return text, text
+    phone = e164(number)
     shown = display_phone(phone, None)
-    return (f"{shown} x{extension}" if extension else shown), phone
+    return (f"{shown} x{number.extension}" if number.extension else shown), phone
 
 
 def with_lines(text: str | None, lines: list[str]) -> str | None:

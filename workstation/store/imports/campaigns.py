@@ -34,6 +34,17 @@ class CampaignInfo:
     member_status: str  # the default status a new member gets
     member_responded: bool  # whether that status counts as responded
 
+    @classmethod
+    def of(
+        cls, campaign: Campaign, member_status: str, responded: bool, *, created: bool = False
+    ) -> CampaignInfo:
+        """A stored campaign's, its new members getting `member_status`."""
+        assert campaign.id is not None
+        return cls(
+            campaign.id, campaign.name, campaign.channel, campaign.offer, created,
+            member_status, responded,
+        )  # fmt: skip
+
 
 def ensure_campaign(
     session: Session, name: str, *, channel: str | None = None, dry_run: bool = False
@@ -71,12 +82,4 @@ def ensure_campaign(
         add_member_statuses(session, campaign.id)
     assert campaign.id is not None
     status, responded = default_member_status(session, campaign.id, dry_run=dry_run)
-    return CampaignInfo(
-        id=campaign.id,
-        name=campaign.name,
-        channel=campaign.channel,
-        offer=campaign.offer,
-        created=created,
-        member_status=status,
-        member_responded=responded,
-    )
+    return CampaignInfo.of(campaign, status, responded, created=created)

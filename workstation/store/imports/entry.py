@@ -167,11 +167,7 @@ def enter_lead(
         if typed.campaign and typed.campaign.strip():
             campaign = find_campaign(session, typed.campaign)
             assert campaign.id is not None
-            status, responded = default_member_status(session, campaign.id)
-            info = CampaignInfo(
-                campaign.id, campaign.name, campaign.channel, campaign.offer, False, status,
-                responded,
-            )  # fmt: skip
+            info = CampaignInfo.of(campaign, *default_member_status(session, campaign.id))
         connection = session.connection()
         statuses = lead_statuses(connection)
         values = clean_typed(connection, typed, statuses, campaign=info, region=region)

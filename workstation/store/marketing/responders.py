@@ -75,10 +75,7 @@ def record_person_response(
         found = find_campaign(session, campaign)
         assert found.id is not None
         chosen = member_status(session, found, status)
-        info = CampaignInfo(
-            found.id, found.name, found.channel, found.offer, False, chosen.label,
-            chosen.has_responded,
-        )  # fmt: skip
+        info = CampaignInfo.of(found, chosen.label, chosen.has_responded)
         typed = TypedLead(
             last_name=_given(person.last_name) or NOT_PROVIDED,
             company=person.company,

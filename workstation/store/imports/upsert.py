@@ -162,7 +162,7 @@ def _insert_returning_ids(
         named = [dict(zip(columns, row, strict=True)) for row in rows]
         return list(connection.execute(_RETURNING_IDS, named).scalars())
     last = connection.execute(_LAST_ID).scalar() or 0
-    with indexed_at_the_end(connection, "lead"):
+    with indexed_at_the_end(connection, "lead", last):
         insert_rows(connection, _lead, columns, rows)
     return list(range(last + 1, last + 1 + len(rows)))
 

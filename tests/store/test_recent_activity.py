@@ -208,6 +208,26 @@ def test_finding_them_reads_the_contacted_index(sqlite_engine):
     assert "SCAN" not in plan, plan
 
 
+def test_a_sweep_with_nothing_to_expire_reads_once(engine):
+    """The app sweeps at every start: with nothing past the window it makes one read (the
+    Contacted index) and nothing else, no look at the statuses or the history."""
+    from sqlalchemy import event
+
+    _called_lead(engine)  # Contacted, but within the window
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert sweep(engine, CALLED + 29 * DAY) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 1, statements
+
+
 @pytest.mark.postgres
 def test_in_team_mode_each_app_sweeps_what_its_rep_may_change(team):  # noqa: F811
     """A rep's login may change only their leads and the pool's, and writes history only

@@ -119,6 +119,8 @@ def find_expiring(
         statement = statement.limit(limit)
     values = {"cutoff": cutoff(now, days), "owner_id": owner_id}
     rows = sorted(session.execute(statement, values).all())
+    if not rows:  # the usual case, at every start of the app: nothing more to read
+        return []
     before = _statuses_before(session, [id_ for id_, *_ in rows])
     why = reason(days)
     return [

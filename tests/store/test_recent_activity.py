@@ -1,5 +1,5 @@
 """Contacted – Recent Activity expires by itself: found by `find_expiring`, made by
-`apply`, on SQLite and PostgreSQL, with the clock injected."""
+`moves.make_moves`, on SQLite and PostgreSQL, with the clock injected."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from tests.store.test_team_logins import team  # noqa: F401  (the fixture)
 from workstation.store import reference
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.emails import log_email
+from workstation.store.marketing.moves import make_moves as apply
 from workstation.store.marketing.recent_activity import (
     EXPIRING,
     Move,
-    apply,
     find_expiring,
     sweep,
 )
@@ -165,6 +165,28 @@ def test_apply_leaves_a_lead_called_again_since_it_was_found(engine):
     with Session(engine) as session:
         assert apply(session, moves, None, later) == []
         session.commit()
+    with Session(engine) as session:
+        assert session.get(Lead, lead_id).status == reference.CONTACTED
+
+
+def test_a_move_found_before_an_email_is_left_for_the_next_run(engine):
+    """`recycle` makes the expiry by `make_move`, as the sweep does: an email logged
+    between the finder's read and the row lock (PostgreSQL) extends the window, though
+    it changes no version."""
+    from workstation.store.db import write_session
+    from workstation.store.marketing.moves import make_move
+
+    lead_id = _called_lead(engine)
+    later = CALLED + 31 * DAY
+    [move] = _expiring(engine, later)
+    with Session(engine) as session:
+        rep_id = session.get(Lead, lead_id).owner_id
+    log_email(
+        engine, kind="lead", record_id=lead_id, subject="Recap", body="Thanks", rep_id=rep_id,
+        at=later,
+    )  # fmt: skip
+    with write_session(engine) as session:
+        assert make_move(session, move, rep_id=None, at=later) is False
     with Session(engine) as session:
         assert session.get(Lead, lead_id).status == reference.CONTACTED
 

@@ -58,7 +58,8 @@ _SALES_SIDE = and_(col(Lead.is_converted).is_(False), not_(_WITH_MARKETING))
 # and loading each as an ORM object would cost several times more).
 _COLUMNS = (
     col(Lead.id), col(Lead.first_name), col(Lead.last_name), col(Lead.lifecycle_stage),
-    col(Lead.status), col(Lead.version), col(Lead.lead_source), col(Lead.attempt_count),
+    col(Lead.status), col(Lead.version), col(Lead.last_activity_at), col(Lead.lead_source),
+    col(Lead.attempt_count),
 )  # fmt: skip
 
 
@@ -78,6 +79,7 @@ def _return(lead: Row[Any], engaged: bool, reason: str) -> Move:
         changes=changes,
         fields={"callback_at": None},
         version=lead.version,
+        last_activity_at=lead.last_activity_at,
     )
 
 

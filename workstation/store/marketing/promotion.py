@@ -52,6 +52,7 @@ def promotion(session: Session, record: Lead | Contact, reason: str) -> Move:
         changes=changes,
         fields=fields,
         version=record.version,
+        last_activity_at=record.last_activity_at,
     )
 
 

@@ -24,9 +24,9 @@ from workstation.store.marketing.moves import (
     RETURNED,
     Move,
     RecycleRules,
-    person_name,
 )
 from workstation.store.models import UNTOUCHED, Activity, CampaignMember, Lead
+from workstation.store.records.page import person_name
 from workstation.store.reference import BAD_DATA, NURTURING, Disposition
 from workstation.store.sales_hands import NAME
 

@@ -70,10 +70,6 @@ class Move:
 Finder = Callable[[Session, RecycleRules, datetime], Iterable[Move]]
 
 
-def person_name(first: str | None, last: str) -> str:
-    return f"{first} {last}" if first else last
-
-
 def make_move(session: Session, move: Move, *, rep_id: int | None, at: datetime) -> bool:
     """Make `move` in the caller's transaction (`make_moves`); False when it was not."""
     return bool(make_moves(session, [move], rep_id, at))

@@ -32,8 +32,9 @@ from sqlmodel import Session, col
 
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.marketing.moves import Move, RecycleRules, make_moves, person_name
+from workstation.store.marketing.moves import Move, RecycleRules, make_moves
 from workstation.store.models import RECENTLY_CONTACTED, Activity, History, Lead
+from workstation.store.records.page import person_name
 from workstation.store.reference import (
     CONTACTED,
     DEFAULT_STATUS,

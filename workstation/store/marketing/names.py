@@ -31,7 +31,7 @@ from workstation.store.history import record_change
 from workstation.store.marketing.moves import Move, make_move
 from workstation.store.marketing.promotion import BY_HAND, promotion
 from workstation.store.models import NAMES, Account, CampaignMember, Contact, Lead, utcnow
-from workstation.store.permissions import require_manager
+from workstation.store.permissions import lock_person, require_manager
 from workstation.store.records.page import person_name
 from workstation.store.sales_hands import NAME
 
@@ -151,11 +151,7 @@ def names_page(
 def _name(session: Session, kind: str, record_id: int) -> Lead | Contact:
     if kind not in ("lead", "contact"):
         raise NamesRefused(f"a Name is a lead or a contact, not a {kind!r}")
-    record: Lead | Contact | None = (
-        session.get(Lead, record_id, with_for_update=True)
-        if kind == "lead"
-        else session.get(Contact, record_id, with_for_update=True)
-    )
+    record, _ = lock_person(session, kind, record_id)
     if record is None:
         raise NamesRefused(f"no {kind} {record_id}")
     if record.lifecycle_stage != NAME:

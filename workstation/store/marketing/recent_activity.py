@@ -43,6 +43,7 @@ from workstation.store.reference import (
     LeadStatus,
 )
 from workstation.store.rows import RECENT_DAYS
+from workstation.store.sales_hands import open_statuses
 from workstation.store.tables import table_of
 
 BATCH = 200  # leads moved per transaction: a long sweep never holds the write lock long
@@ -143,13 +144,8 @@ def find_expiring(
 def _statuses_before(session: Session, lead_ids: list[int]) -> dict[int, str]:
     """What each lead goes back to: the status it had before it last became Contacted (its
     history says) when that is an open one other than Open, else Working."""
-    reopening = {
-        name
-        for name, closed in session.execute(
-            select(col(LeadStatus.name), col(LeadStatus.is_closed) | col(LeadStatus.is_converted))
-        )
-        if not closed and name not in (DEFAULT_STATUS, CONTACTED)
-    }
+    statuses = session.execute(select(LeadStatus)).scalars()
+    reopening = open_statuses(statuses) - {DEFAULT_STATUS, CONTACTED}
     before: dict[int, str] = dict.fromkeys(lead_ids, WORKING)
     for chunk in _chunks(lead_ids):
         rows = session.execute(

@@ -332,3 +332,30 @@ def test_unresponsive_follows_each_sources_own_attempt_cap(engine):
     moves = recycle(engine, rules=RULES, acting_rep_id=world.manager, dry_run=True, at=NOW)
     unresponsive = [m.name for m in moves if m.reason.startswith("returned to marketing: unresp")]
     assert unresponsive == ["capped_responded"]  # 7 attempts; the two at 6 are under the cap
+
+
+@pytest.mark.parametrize(
+    ("finder", "index"),
+    [("find_rejected", "ix_lead_rejected"), ("find_ignored", "ix_lead_untouched")],
+)
+def test_finding_them_reads_their_partial_index(sqlite_engine, finder, index):
+    """`recycle` runs from cron over every lead: the rejected and the untouched are read
+    through the partial indexes that hold only them, not by a scan of the table."""
+    from sqlalchemy import event
+
+    from workstation.store.marketing import demotion
+
+    plans: list[str] = []
+
+    def plan_of(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "lead.id" in statement:
+            rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append(" ".join(row[3] for row in rows))
+
+    with Session(sqlite_engine) as session:
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", plan_of)
+        list(getattr(demotion, finder)(session, RULES, NOW))
+        event.remove(connection, "before_cursor_execute", plan_of)
+    [plan] = plans
+    assert f"lead USING INDEX {index}" in plan, plan

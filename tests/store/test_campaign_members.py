@@ -97,3 +97,26 @@ def test_a_responded_default_reopens_a_nurtured_member_as_an_import_would(engine
     with Session(engine) as session:
         lead = session.get(Lead, nurtured)
         assert lead is not None and lead.lifecycle_stage == "Marketing Qualified"
+
+
+def test_a_responded_default_counts_in_the_new_members_scores(engine):
+    """A response is an input of the score (issue 21): members added as responded are
+    rescored in the same transaction, as `campaign respond` and an import do."""
+    from workstation.store.lifecycle.campaigns import (
+        CampaignChanges,
+        MemberStatusChange,
+        change_campaign,
+    )
+    from workstation.store.models import Lead
+    from workstation.store.scoring.explain import explain
+
+    manager, _, expo, web = _world(engine)
+    change = CampaignChanges(statuses=(MemberStatusChange("Responded", is_default=True),))
+    change_campaign(engine, campaign=expo, changes=change, rep_id=manager)
+    add_members_from_filter(engine, campaign=expo, filter_name="Web pool", rep_id=manager, at=NOW)
+    with Session(engine) as session:
+        lead = session.get(Lead, web[0])
+        assert lead is not None
+        made = explain(session, lead, NOW)
+        assert any("espon" in part.rule for part in made.parts), made.parts  # the response
+        assert lead.score == made.total

@@ -62,3 +62,19 @@ def test_lifecycle_rules(engine):
         with pytest.raises(ChangeRefused, match="unknown lead status"):
             change_lead(session, lead, rep_id=rep.id, status="Maybe")
         assert lead.lifecycle_stage == "Nurture"
+
+
+def test_an_owner_change_reads_no_status(engine):
+    """`is_open` follows the status and the lifecycle stage only: handing a lead to
+    another rep (a bulk assignment does it per lead) looks up no status row."""
+    from sqlalchemy import event
+
+    with Session(engine) as session:
+        a, b = make_rep(session), make_rep(session)
+        lead = make_lead(session)
+        session.commit()
+        sent: list[str] = []
+        event.listen(engine, "before_cursor_execute", lambda _c, _k, sql, *_a: sent.append(sql))
+        change_lead(session, lead, rep_id=a.id, owner_id=b.id)
+        assert lead.owner_id == b.id and lead.is_open
+        assert not [sql for sql in sent if "FROM lead_status" in sql]

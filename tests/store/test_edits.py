@@ -180,3 +180,16 @@ def test_the_record_fields_are_edited_as_an_import_reads_them(engine, lead):
             engine, rep_id=rep, kind="contact", record_id=contact_id, expected_version=2,
             changes={"mobile_phone": "call me"},
         )  # fmt: skip
+
+
+def test_an_edit_the_score_does_not_read_leaves_the_score_alone(engine, lead):
+    """Correcting an email reads no score rule: only the fields the score reads (title,
+    industry, size, place, source, type) rescore the record."""
+    from sqlalchemy import event
+
+    rep, lead_id = lead
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, sql, *_a: sent.append(sql))
+    save_fields(engine, rep_id=rep, kind="lead", record_id=lead_id, expected_version=1,
+                changes={"email": "fixed@example.com"})  # fmt: skip
+    assert sent and not [sql for sql in sent if "FROM score_rule" in sql]

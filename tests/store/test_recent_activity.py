@@ -1,5 +1,5 @@
 """Contacted – Recent Activity expires by itself: found by `find_expiring`, made by
-`apply`, on SQLite and PostgreSQL, with the clock injected."""
+`moves.make_moves`, on SQLite and PostgreSQL, with the clock injected."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from tests.store.test_team_logins import team  # noqa: F401  (the fixture)
 from workstation.store import reference
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.emails import log_email
+from workstation.store.marketing.moves import make_moves as apply
 from workstation.store.marketing.recent_activity import (
     EXPIRING,
     Move,
-    apply,
     find_expiring,
     sweep,
 )
@@ -169,6 +169,28 @@ def test_apply_leaves_a_lead_called_again_since_it_was_found(engine):
         assert session.get(Lead, lead_id).status == reference.CONTACTED
 
 
+def test_a_move_found_before_an_email_is_left_for_the_next_run(engine):
+    """`recycle` makes the expiry by `make_move`, as the sweep does: an email logged
+    between the finder's read and the row lock (PostgreSQL) extends the window, though
+    it changes no version."""
+    from workstation.store.db import write_session
+    from workstation.store.marketing.moves import make_move
+
+    lead_id = _called_lead(engine)
+    later = CALLED + 31 * DAY
+    [move] = _expiring(engine, later)
+    with Session(engine) as session:
+        rep_id = session.get(Lead, lead_id).owner_id
+    log_email(
+        engine, kind="lead", record_id=lead_id, subject="Recap", body="Thanks", rep_id=rep_id,
+        at=later,
+    )  # fmt: skip
+    with write_session(engine) as session:
+        assert make_move(session, move, rep_id=None, at=later) is False
+    with Session(engine) as session:
+        assert session.get(Lead, lead_id).status == reference.CONTACTED
+
+
 def test_sweep_finds_and_applies_in_one_transaction(engine):
     lead_id = _called_lead(engine)
     assert [m.id for m in sweep(engine, CALLED + 31 * DAY)] == [lead_id]
@@ -206,6 +228,26 @@ def test_finding_them_reads_the_contacted_index(sqlite_engine):
     assert "ix_lead_contacted" in plan, plan
     assert plan.count("SEARCH lead USING INDEX ix_lead_contacted") == 2, plan
     assert "SCAN" not in plan, plan
+
+
+def test_a_sweep_with_nothing_to_expire_reads_once(engine):
+    """The app sweeps at every start: with nothing past the window it makes one read (the
+    Contacted index) and nothing else, no look at the statuses or the history."""
+    from sqlalchemy import event
+
+    _called_lead(engine)  # Contacted, but within the window
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert sweep(engine, CALLED + 29 * DAY) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 1, statements
 
 
 @pytest.mark.postgres

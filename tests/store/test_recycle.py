@@ -294,6 +294,29 @@ def test_a_move_on_a_record_changed_since_it_was_found_is_left_for_the_next_run(
         assert session.get(Lead, world.ids["promote_hot"]).lifecycle_stage == "Marketing Qualified"
 
 
+def test_an_ignored_lead_emailed_since_it_was_found_stays_with_its_owner(engine):
+    """Logging an email changes no version, but it is activity: the owner no longer
+    ignores the lead, and the move found before it is not made."""
+    from workstation.store.calling.emails import log_email
+    from workstation.store.db import write_session
+    from workstation.store.marketing.moves import make_move
+    from workstation.store.marketing.recycle import due_moves
+
+    world = build(engine)
+    with Session(engine) as session:
+        moves = due_moves(session, RULES, NOW)
+        owner = session.get(Lead, world.ids["ignored"]).owner_id
+    ignored = next(m for m in moves if m.id == world.ids["ignored"])
+    log_email(
+        engine, kind="lead", record_id=ignored.id, subject="Still there?", body="", rep_id=owner,
+        at=NOW,
+    )  # fmt: skip
+    with write_session(engine) as session:
+        assert make_move(session, ignored, rep_id=world.manager, at=NOW) is False
+    with Session(engine) as session:
+        assert session.get(Lead, world.ids["ignored"]).owner_id == owner
+
+
 def test_unresponsive_follows_each_sources_own_attempt_cap(engine):
     """A source that closes well gets more attempts (`calling.source_policy`): its leads
     are unresponsive at its own cap, not the settings' 6."""
@@ -309,3 +332,30 @@ def test_unresponsive_follows_each_sources_own_attempt_cap(engine):
     moves = recycle(engine, rules=RULES, acting_rep_id=world.manager, dry_run=True, at=NOW)
     unresponsive = [m.name for m in moves if m.reason.startswith("returned to marketing: unresp")]
     assert unresponsive == ["capped_responded"]  # 7 attempts; the two at 6 are under the cap
+
+
+@pytest.mark.parametrize(
+    ("finder", "index"),
+    [("find_rejected", "ix_lead_rejected"), ("find_ignored", "ix_lead_untouched")],
+)
+def test_finding_them_reads_their_partial_index(sqlite_engine, finder, index):
+    """`recycle` runs from cron over every lead: the rejected and the untouched are read
+    through the partial indexes that hold only them, not by a scan of the table."""
+    from sqlalchemy import event
+
+    from workstation.store.marketing import demotion
+
+    plans: list[str] = []
+
+    def plan_of(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "lead.id" in statement:
+            rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append(" ".join(row[3] for row in rows))
+
+    with Session(sqlite_engine) as session:
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", plan_of)
+        list(getattr(demotion, finder)(session, RULES, NOW))
+        event.remove(connection, "before_cursor_execute", plan_of)
+    [plan] = plans
+    assert f"lead USING INDEX {index}" in plan, plan

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from tests.factories import NOW, make_lead, make_rep
+from tests.store.test_team_logins import team  # noqa: F401  (the fixture)
 from workstation.store.calling.dispositions import log_call
 from workstation.store.calling.undo import undo_last_call
 from workstation.store.db import write_session
+from workstation.store.errors import StoreError
 from workstation.store.models import (
     Account,
     CallScript,
@@ -20,7 +23,7 @@ from workstation.store.models import (
     Lead,
     ScoreRule,
 )
-from workstation.store.scoring.explain import explain, rescore
+from workstation.store.scoring.explain import explain, rescore, rescore_record
 from workstation.store.scoring.rules import load_rules, words_pattern
 
 
@@ -329,3 +332,17 @@ def test_rescoring_sends_a_few_statements_however_many_calls_and_answers(engine)
     from workstation.store.scoring.everyone import rescore_all  # reads every script at once
 
     assert rescore_all(engine, now=NOW).changed == 0
+
+
+@pytest.mark.postgres
+def test_rescoring_anothers_lead_under_row_level_security_says_whose_it_is(team):  # noqa: F811
+    """A rep's login reads Sam's lead but may not change it: FOR UPDATE passes over it,
+    which must not read as "there is no lead"."""
+    riley = team["engines"]["riley"]
+    with pytest.raises(StoreError, match="may not change lead") as refused:
+        rescore_record(riley, kind="lead", record_id=team["sams"], rep_id=team["riley"].id,
+                       at=NOW)  # fmt: skip
+    assert "there is no" not in str(refused.value)
+    done = rescore_record(riley, kind="lead", record_id=team["rileys"], rep_id=team["riley"].id,
+                          at=NOW)  # fmt: skip
+    assert done.total >= 0

@@ -139,6 +139,7 @@ def change_lead(
     at = at or utcnow()
     changed = False
     flags: LeadStatus | None = None  # held: the session keeps only what is referenced
+    stage = lead.lifecycle_stage
     if status is not None and status != lead.status:
         with session.no_autoflush:  # a reference row: the caller's changes flush together
             flags = session.get(LeadStatus, status)
@@ -158,13 +159,14 @@ def change_lead(
         )
         or changed
     ):
-        if flags is None or flags.name != lead.status:
-            with session.no_autoflush:
-                flags = session.get(LeadStatus, lead.status)
-        assert flags is not None  # a foreign key
-        lead.is_open = in_sales_hands(
-            status_open=status_is_open(flags), lifecycle_stage=lead.lifecycle_stage
-        )
+        if changed or lead.lifecycle_stage != stage:  # what `is_open` follows moved
+            if flags is None:
+                with session.no_autoflush:
+                    flags = session.get(LeadStatus, lead.status)
+            assert flags is not None  # a foreign key
+            lead.is_open = in_sales_hands(
+                status_open=status_is_open(flags), lifecycle_stage=lead.lifecycle_stage
+            )
         _touched(session, lead, at)
 
 

@@ -355,7 +355,8 @@ class SourcePolicy(SQLModel, table=True):
     """How hard each lead source is worked (issue 21, "nurture by source"): its measured
     conversion rate, and the attempt cap and callback spacing that follow from it, each
     with where it came from ("measured", "floor", "ceiling", "settings override",
-    "default" for too few finished leads). Written by `calling.source_policy.refresh`."""
+    "default" for too few finished leads). Written by
+    `calling.source_policy.refresh_source_policy`."""
 
     __tablename__ = "source_policy"
 

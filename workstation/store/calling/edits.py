@@ -17,7 +17,7 @@ from workstation.store.errors import StoreError
 from workstation.store.history import record_change
 from workstation.store.models import Contact, Lead, Rep, utcnow
 from workstation.store.permissions import require_active
-from workstation.store.scoring.explain import rescore
+from workstation.store.scoring.explain import CONTACT_FIT, LEAD_FIT, rescore
 from workstation.store.tables import table_of
 from workstation.store.values.calling_window import record_zone, stored_zones
 from workstation.store.values.cleansing import BadValue, clean_email, clean_text, e164, parse_phone
@@ -156,8 +156,9 @@ def save_fields(
                 reason="edited",
                 at=now,
             )
-        session.refresh(record)  # written by the statement above, read back
-        rescore(session, record, now)  # a title, industry or size the score reads
+        if changed.keys() & set(LEAD_FIT if kind == "lead" else CONTACT_FIT):
+            session.refresh(record)  # written by the statement above, read back
+            rescore(session, record, now)  # a title, industry or size the score reads
         return Saved(kind, record_id, expected_version + 1, sorted(changed))
 
 

@@ -6,9 +6,11 @@ A source's rate is its converted leads over its finished ones (converted or clos
 counts once `min_sample` have finished. Against the rate of all finished leads, a source
 that closes twice as well gets twice the default attempts (`attempt_cap`) and half the
 default spacing, within a floor and a ceiling; a settings override (`[sources."Trade
-Show"]` in the settings file) wins. `refresh` measures and stores the policy
-(`source_policy`, a row per source); `next` and the dispositions read it
-(`load_call_policy`, `policy_of`), the defaults applying to a source it does not hold.
+Show"]` in the settings file) wins. `refresh_source_policy` measures and stores the
+policy (`source_policy`, a row per source); `next`, the dispositions and the recycling read
+it (`load_call_policy`, `session_call_policy`), and PostgreSQL's one-statement pool claim
+looks the candidate's source up inside its statement (`pool_claim`): the defaults apply
+to a source it does not hold.
 """
 
 from __future__ import annotations

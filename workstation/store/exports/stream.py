@@ -39,13 +39,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Generator, Iterable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii
 from typing import IO, Any, TextIO
 
-from sqlalchemy import Engine, Row, bindparam, select
+from sqlalchemy import Connection, Engine, Row, Select, bindparam, select
 
 from workstation.store.errors import StoreError
 from workstation.store.exports.fields import EXPORT_SPECS, ExportField, ExportSpec
@@ -130,26 +130,47 @@ def _spec(kind: str) -> ExportSpec:
 
 
 def _pages(engine: Engine, spec: ExportSpec, batch_size: int) -> Generator[Page, None, None]:
-    first = (
+    statement = (
         select(*(field.expression for field in spec.fields))
         .select_from(spec.source)
         .order_by(spec.key)
-        .limit(batch_size)
     )
-    # On SQLite, SQLAlchemy writes every LIMIT as "LIMIT ? OFFSET ?" with an offset of 0:
-    # nothing is skipped, the key does the paging.
-    after = first.where(spec.key > bindparam("after"))
+    with snapshot(engine) as connection:
+        yield from keyed_pages(connection, statement, spec.key, batch_size)
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one state of the database: SQLite's transaction
+    (WAL) is a snapshot already; on PostgreSQL, REPEATABLE READ, read only."""
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
-        page = connection.execute(first).all()
-        while page:
-            yield page
-            if len(page) < batch_size:
-                return
-            page = connection.execute(after, {"after": page[-1][0]}).all()
+        yield connection
+
+
+def keyed_pages(
+    connection: Connection,
+    statement: Select[Any],
+    key: Any,
+    batch_size: int,
+    params: dict[str, Any] | None = None,
+) -> Generator[Page, None, None]:
+    """The rows of `statement` (ordered by `key`, its first column) `batch_size` at a time,
+    paged by the key (`WHERE key > :after`), never by offset."""
+    params = params or {}
+    first = statement.limit(batch_size)
+    # On SQLite, SQLAlchemy writes every LIMIT as "LIMIT ? OFFSET ?" with an offset of 0:
+    # nothing is skipped, the key does the paging.
+    after = first.where(key > bindparam("after"))
+    page = connection.execute(first, params).all()
+    while page:
+        yield page
+        if len(page) < batch_size:
+            return
+        page = connection.execute(after, {**params, "after": page[-1][0]}).all()
 
 
 def _timestamp(value: datetime) -> str:

@@ -25,6 +25,7 @@ from workstation.store.lifecycle.campaigns import default_member_status, find_ca
 from workstation.store.lifecycle.responses import reopen_responders
 from workstation.store.models import CampaignMember, utcnow
 from workstation.store.permissions import require_manager
+from workstation.store.scoring.explain import rescore_people
 
 PAGE = 1000  # leads read and written at a time
 
@@ -109,10 +110,13 @@ def add_members_from_filter(
         )  # fmt: skip
         reopened = 0
         if new:
+            responders = [("lead", i) for i in new]
             reopened = reopen_responders(
-                session.connection(), [("lead", i) for i in new], campaign=found.name,
-                rep_id=rep_id, status=status, at=at,
+                session.connection(), responders, campaign=found.name, rep_id=rep_id,
+                status=status, at=at,
             )  # fmt: skip
+            session.flush()
+            rescore_people(session.connection(), responders, at)  # a response is an input
         return MembersAdded(
             found.id, found.name, saved.title, status, matched, added, matched - added, reopened
         )

@@ -18,6 +18,7 @@ from workstation.store.models import (
     OpportunityContactRole,
     Rep,
 )
+from workstation.store.records.page import person_name
 
 SHOWN = 20
 
@@ -69,10 +70,6 @@ class OpportunityLine:
     is_rejected: bool
 
 
-def _name(first: str | None, last: str) -> str:
-    return f"{first} {last}" if first else last
-
-
 def opportunity_view(session: Session, opportunity_id: int) -> OpportunityView | None:
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None or opportunity.id is None:
@@ -105,7 +102,7 @@ def opportunity_view(session: Session, opportunity_id: int) -> OpportunityView |
         closed_reason=opportunity.closed_reason,
         version=opportunity.version,
         roles=tuple(
-            RoleLine(r.contact_id, _name(first, last), r.role, r.is_primary)
+            RoleLine(r.contact_id, person_name(first, last), r.role, r.is_primary)
             for r, first, last in roles
         ),
         stages=choices,
@@ -169,4 +166,4 @@ def contacts_to_add(session: Session, opportunity_id: int) -> tuple[RoleLine, ..
         .order_by(col(Contact.last_name), col(Contact.first_name), col(Contact.id))
         .limit(SHOWN)
     ).all()
-    return tuple(RoleLine(i, _name(first, last), None, False) for i, first, last in rows)
+    return tuple(RoleLine(i, person_name(first, last), None, False) for i, first, last in rows)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from workstation.store.changes import change_contact, change_lead
 from workstation.store.models import Contact, Lead
@@ -23,6 +24,7 @@ from workstation.store.values.rules import ATTEMPT_CAP, IGNORED_DAYS, NAME_THRES
 
 PROMOTED = "promoted"  # a Name handed to sales
 RETURNED = "returned"  # a lead handed back to marketing
+BATCH = 200  # records locked per statement (one IN (...) list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class Move:
     changes: dict[str, Any] = field(default_factory=dict)  # change_lead/change_contact's
     fields: dict[str, Any] = field(default_factory=dict)  # plain fields set beside them
     version: int | None = None  # the record's version when the move was found
+    # and its last activity then: logging an email moves no version, but it is activity
+    last_activity_at: datetime | None = None
 
     def shown(self) -> dict[str, Any]:
         """The move as `recycle --json` lists it."""
@@ -66,28 +70,47 @@ class Move:
 Finder = Callable[[Session, RecycleRules, datetime], Iterable[Move]]
 
 
-def person_name(first: str | None, last: str) -> str:
-    return f"{first} {last}" if first else last
-
-
 def make_move(session: Session, move: Move, *, rep_id: int | None, at: datetime) -> bool:
-    """Make `move` in the caller's transaction, with its reason in the history; False (and
-    nothing done) when the record changed since the move was found: on PostgreSQL a rep
-    may log a call between the finder's read and this row lock, and the move is then
-    decided again on the next run."""
-    record: Lead | Contact | None
-    if move.kind == "lead":
-        record = session.get(Lead, move.id, with_for_update=True, populate_existing=True)
-    else:
-        record = session.get(Contact, move.id, with_for_update=True, populate_existing=True)
-    assert record is not None  # found in this transaction; records are never deleted
-    if move.version is not None and record.version != move.version:
-        return False
-    if isinstance(record, Lead):
-        change_lead(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
-    else:
-        change_contact(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
-    for name, value in move.fields.items():
-        setattr(record, name, value)
-    session.add(record)
-    return True
+    """Make `move` in the caller's transaction (`make_moves`); False when it was not."""
+    return bool(make_moves(session, [move], rep_id, at))
+
+
+def make_moves(session: Session, moves: list[Move], rep_id: int | None, at: datetime) -> list[Move]:
+    """Make `moves` in the caller's transaction, each with its reason in the history; the
+    ones made. Their records are locked a batch at a time. A move whose record changed
+    since it was found (another version, or an activity logged since) is left: on
+    PostgreSQL a rep may log a call or an email between the finder's read and the row
+    lock, and the move is then decided again on the next run."""
+    records: dict[tuple[str, int], Lead | Contact] = {}
+    for kind, model in (("lead", Lead), ("contact", Contact)):
+        ids = [move.id for move in moves if move.kind == kind]
+        for start in range(0, len(ids), BATCH):
+            locked = (
+                select(model)
+                .where(col(model.id).in_(ids[start : start + BATCH]))
+                .with_for_update()
+                .execution_options(populate_existing=True)  # as read under the lock
+            )
+            records |= {(kind, r.id): r for r in session.execute(locked).scalars() if r.id}
+    made: list[Move] = []
+    for move in moves:
+        record = records.get((move.kind, move.id))
+        if record is None:  # not this login's to change (team mode)
+            continue
+        if move.version is not None and (record.version, record.last_activity_at) != (
+            move.version,
+            move.last_activity_at,
+        ):
+            continue
+        if isinstance(record, Lead):
+            change_lead(session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes)
+        else:
+            change_contact(
+                session, record, rep_id=rep_id, reason=move.reason, at=at, **move.changes
+            )
+        for name, value in move.fields.items():
+            setattr(record, name, value)
+        session.add(record)
+        made.append(move)
+    session.flush()
+    return made

@@ -31,7 +31,8 @@ from workstation.store.history import record_change
 from workstation.store.marketing.moves import Move, make_move
 from workstation.store.marketing.promotion import BY_HAND, promotion
 from workstation.store.models import NAMES, Account, CampaignMember, Contact, Lead, utcnow
-from workstation.store.permissions import require_manager
+from workstation.store.permissions import lock_person, require_manager
+from workstation.store.records.page import person_name
 from workstation.store.sales_hands import NAME
 
 PAGE = 100
@@ -133,7 +134,7 @@ def names_page(
         NameRow(
             kind=row.kind,
             id=row.id,
-            name=f"{row.first_name} {row.last_name}" if row.first_name else row.last_name,
+            name=person_name(row.first_name, row.last_name),
             company=row.company or "",
             score=row.score,
             source=row.source,
@@ -150,11 +151,7 @@ def names_page(
 def _name(session: Session, kind: str, record_id: int) -> Lead | Contact:
     if kind not in ("lead", "contact"):
         raise NamesRefused(f"a Name is a lead or a contact, not a {kind!r}")
-    record: Lead | Contact | None = (
-        session.get(Lead, record_id, with_for_update=True)
-        if kind == "lead"
-        else session.get(Contact, record_id, with_for_update=True)
-    )
+    record, _ = lock_person(session, kind, record_id)
     if record is None:
         raise NamesRefused(f"no {kind} {record_id}")
     if record.lifecycle_stage != NAME:
@@ -209,7 +206,7 @@ def set_name_active(
             session.add(record)
         return NameRow(
             kind, record.id,
-            f"{record.first_name} {record.last_name}" if record.first_name else record.last_name,
+            person_name(record.first_name, record.last_name),
             record.company if isinstance(record, Lead) else "", record.score,
             record.lead_source, None, record.active,
         )  # fmt: skip

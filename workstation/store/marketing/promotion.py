@@ -21,8 +21,9 @@ from sqlalchemy import and_, exists, func, or_, select, text
 from sqlmodel import Session, col
 
 from workstation.store.marketing.demotion import REASONS as RETURNS
-from workstation.store.marketing.moves import PROMOTED, Move, RecycleRules, person_name
+from workstation.store.marketing.moves import PROMOTED, Move, RecycleRules
 from workstation.store.models import NAMES, CampaignMember, Contact, History, Lead
+from workstation.store.records.page import person_name
 from workstation.store.reference import BAD_DATA, DEFAULT_STATUS, LeadStatus
 from workstation.store.sales_hands import NAME, status_is_open
 
@@ -52,6 +53,7 @@ def promotion(session: Session, record: Lead | Contact, reason: str) -> Move:
         changes=changes,
         fields=fields,
         version=record.version,
+        last_activity_at=record.last_activity_at,
     )
 
 

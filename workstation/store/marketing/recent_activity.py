@@ -11,10 +11,10 @@ attempt) or a closed status (a call reopened a recycled lead): it goes to Workin
 since it has been attempted and is sales' again; only the recycle rules send a lead back
 to marketing.
 
-`find_expiring` says what would move, `apply` moves it (checking each lead again under its
-row lock: a call logged in between keeps it Contacted), `sweep` does both. Nobody need run
-a command: the app sweeps when it starts and every few minutes while it is open; the moves
-are `Move`s, as marketing's other rules (recycling) list theirs. The sweep reads the
+`find_expiring` says what would move, `sweep` finds and makes the moves: `Move`s, made by
+`moves.make_moves` as recycling makes its own (each lead checked again under its row lock: a
+call or an email logged in between keeps it Contacted). Nobody need run a command: the app
+sweeps when it starts and every few minutes while it is open. The sweep reads the
 partial index of the Contacted leads (`ix_lead_contacted`) and only the part past the
 window, and takes the write lock only when something expires, so running it often costs
 next to nothing.
@@ -30,11 +30,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Engine, bindparam, func, or_, select, text, union_all
 from sqlmodel import Session, col
 
-from workstation.store.changes import change_lead
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
-from workstation.store.marketing.moves import Move, RecycleRules, person_name
+from workstation.store.marketing.moves import Move, RecycleRules, make_moves
 from workstation.store.models import RECENTLY_CONTACTED, Activity, History, Lead
+from workstation.store.records.page import person_name
 from workstation.store.reference import (
     CONTACTED,
     DEFAULT_STATUS,
@@ -43,6 +43,7 @@ from workstation.store.reference import (
     LeadStatus,
 )
 from workstation.store.rows import RECENT_DAYS
+from workstation.store.sales_hands import open_statuses
 from workstation.store.tables import table_of
 
 BATCH = 200  # leads moved per transaction: a long sweep never holds the write lock long
@@ -57,9 +58,9 @@ EXPIRED = "expired"  # the flow `recycle` lists these moves under
 # Literal predicate: SQLite uses a partial index only when the WHERE repeats its terms. Two
 # ranges of the index, not one OR (SQLite would scan the whole table for it) and no ORDER BY
 # (it would read the table in id order to save a sort): the moves are sorted afterwards.
-_CONTACTED = select(lead.id, lead.first_name, lead.last_name, lead.version).where(
-    text(RECENTLY_CONTACTED)
-)
+_CONTACTED = select(
+    lead.id, lead.first_name, lead.last_name, lead.version, lead.last_activity_at
+).where(text(RECENTLY_CONTACTED))
 EXPIRING = union_all(
     _CONTACTED.where(lead.last_activity_at.is_(None)),
     _CONTACTED.where(lead.last_activity_at < bindparam("cutoff")),
@@ -119,6 +120,8 @@ def find_expiring(
         statement = statement.limit(limit)
     values = {"cutoff": cutoff(now, days), "owner_id": owner_id}
     rows = sorted(session.execute(statement, values).all())
+    if not rows:  # the usual case, at every start of the app: nothing more to read
+        return []
     before = _statuses_before(session, [id_ for id_, *_ in rows])
     why = reason(days)
     return [
@@ -132,21 +135,17 @@ def find_expiring(
             EXPIRED,
             changes={"status": before[id_]},
             version=version,
+            last_activity_at=last_activity_at,
         )
-        for id_, first, last, version in rows
+        for id_, first, last, version, last_activity_at in rows
     ]
 
 
 def _statuses_before(session: Session, lead_ids: list[int]) -> dict[int, str]:
     """What each lead goes back to: the status it had before it last became Contacted (its
     history says) when that is an open one other than Open, else Working."""
-    reopening = {
-        name
-        for name, closed in session.execute(
-            select(col(LeadStatus.name), col(LeadStatus.is_closed) | col(LeadStatus.is_converted))
-        )
-        if not closed and name not in (DEFAULT_STATUS, CONTACTED)
-    }
+    statuses = session.execute(select(LeadStatus)).scalars()
+    reopening = open_statuses(statuses) - {DEFAULT_STATUS, CONTACTED}
     before: dict[int, str] = dict.fromkeys(lead_ids, WORKING)
     for chunk in _chunks(lead_ids):
         rows = session.execute(
@@ -167,40 +166,6 @@ def _statuses_before(session: Session, lead_ids: list[int]) -> dict[int, str]:
 def _chunks(ids: list[int], size: int = BATCH) -> list[list[int]]:
     """`ids` in lists short enough for one IN (...) each."""
     return [ids[at : at + size] for at in range(0, len(ids), size)]
-
-
-def apply(
-    session: Session,
-    moves: list[Move],
-    rep_id: int | None,
-    now: datetime,
-    *,
-    days: int = RECENT_DAYS,
-) -> list[Move]:
-    """Make the moves `find_expiring` found, in the caller's transaction; return the ones
-    made. A lead no longer Contacted, or active since (a call logged in between), stays."""
-    since = cutoff(now, days)
-    wanted = [move for move in moves if move.kind == "lead"]
-    leads: dict[int, Lead] = {}
-    for chunk in _chunks([move.id for move in wanted]):
-        locked = (
-            select(Lead)
-            .where(col(Lead.id).in_(chunk))
-            .with_for_update()
-            .execution_options(populate_existing=True)  # as read under the lock
-        )
-        leads |= {lead.id: lead for lead in session.execute(locked).scalars() if lead.id}
-    done: list[Move] = []
-    for move in wanted:
-        record = leads.get(move.id)
-        if record is None or record.status != CONTACTED:
-            continue
-        if record.last_activity_at is not None and record.last_activity_at >= since:
-            continue
-        change_lead(session, record, rep_id=rep_id, status=move.to, reason=move.reason, at=now)
-        done.append(move)
-    session.flush()
-    return done
 
 
 def sweep(
@@ -225,7 +190,7 @@ def sweep(
         if not found:
             return made
         with write_session(engine) as session:
-            done = apply(session, found, rep_id, now, days=days)
+            done = make_moves(session, found, rep_id, now)
         made += done
         if len(found) < batch or not done:
             return made
@@ -233,5 +198,5 @@ def sweep(
 
 def find_expired(session: Session, rules: RecycleRules, now: datetime) -> list[Move]:
     """`recycle`'s finder: every Contacted lead past the window (`rules.recent_activity_days`);
-    `make_move` skips one whose version moved since (a call logged in between)."""
+    `make_move` skips one changed or active since (a call or an email logged in between)."""
     return find_expiring(session, now, days=rules.recent_activity_days)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from workstation.store.db import write_session
 from workstation.store.marketing.demotion import find_ignored, find_rejected, find_unresponsive
-from workstation.store.marketing.moves import Finder, Move, RecycleRules, make_move
+from workstation.store.marketing.moves import Finder, Move, RecycleRules, make_moves
 from workstation.store.marketing.promotion import find_promotions
 from workstation.store.marketing.recent_activity import find_expired
 from workstation.store.models import utcnow
@@ -65,4 +65,4 @@ def recycle(
         if acting_rep_id is not None:
             require_manager(session, acting_rep_id, "recycle leads and Names")
         due = due_moves(session, rules, at, finders)
-        return [move for move in due if make_move(session, move, rep_id=acting_rep_id, at=at)]
+        return make_moves(session, due, acting_rep_id, at)

@@ -31,9 +31,7 @@ from typing import IO, Any, TextIO, cast
 
 from sqlalchemy import (
     BindParameter,
-    Connection,
     Engine,
-    Select,
     bindparam,
     false,
     literal,
@@ -49,6 +47,8 @@ from workstation.store.exports.stream import (
     Page,
     _write_csv,
     _write_json,
+    keyed_pages,
+    snapshot,
 )
 from workstation.store.marketing.recent_activity import cutoff, last_spoken_to
 from workstation.store.models import RECENTLY_CONTACTED, Account, Contact, Lead
@@ -138,31 +138,14 @@ def _pages(
     engine: Engine, now: datetime, days: int, batch_size: int
 ) -> Generator[Sequence[Sequence[Any]], None, None]:
     since = cutoff(now, days)
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
+    with snapshot(engine) as connection:
         for kind, statement, key in (
             ("Lead", _LEADS, _lead.id),
             ("Contact", _CONTACTS, _contact.id),
         ):
-            for page in _keyed(connection, statement, key, since, batch_size):
+            for page in keyed_pages(connection, statement, key, batch_size, {"since": since}):
                 rows = [_row(kind, values, since, days) for values in page]
                 yield [row for row in rows if row is not None]
-
-
-def _keyed(
-    connection: Connection, statement: Select, key: Any, since: datetime, batch_size: int
-) -> Generator[Sequence[Any], None, None]:
-    first = statement.limit(batch_size)
-    after = first.where(key > bindparam("after"))
-    page = connection.execute(first, {"since": since}).all()
-    while page:
-        yield page
-        if len(page) < batch_size:
-            return
-        page = connection.execute(after, {"since": since, "after": page[-1][0]}).all()
 
 
 def _row(kind: str, values: Sequence[Any], since: datetime, days: int) -> tuple[Any, ...] | None:

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from workstation.store.scoring.rules import Rule, load_rules
-
-_MEMO = 100_000  # distinct values remembered per field
+from workstation.store.scoring.rules import MEMO, Rule, load_rules
 
 
 class ArrivalScorer:
@@ -22,7 +20,7 @@ class ArrivalScorer:
         responded: bool,
     ) -> None:  # fmt: skip
         with Session(bind=connection) as session:
-            rules = load_rules(session)
+            self.rules = rules = load_rules(session)
         self.fields: list[tuple[int, tuple[Rule, ...], dict]] = [
             (columns.index(name), field_rules, {})
             for name, field_rules in rules.fit.items()
@@ -38,9 +36,9 @@ class ArrivalScorer:
             value = values[index]
             points = memo.get(value)
             if points is None:
-                rule = next((rule for rule in rules if rule.matches(value)), None)
+                rule = self.rules.first(rules, value)
                 points = rule.points if rule is not None else 0
-                if len(memo) < _MEMO:
+                if len(memo) < MEMO:
                     memo[value] = points
             total += points
         return total

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from workstation.store.db import write_session
 from workstation.store.errors import StoreError
 from workstation.store.models import Account, Contact, Lead
-from workstation.store.permissions import require_active
+from workstation.store.permissions import lock_person, require_active
 from workstation.store.scoring.inputs import (
     answers_of,
     behaviour_sql,
@@ -103,13 +103,11 @@ def rescore_record(
     and say how it is made. One transaction."""
     with write_session(engine) as session:
         require_active(session, rep_id, "rescore records")
-        record: Lead | Contact | None = (
-            session.get(Contact, record_id, with_for_update=True)
-            if kind == "contact"
-            else session.get(Lead, record_id, with_for_update=True)
-        )
+        record, locked = lock_person(session, kind, record_id)
         if record is None:
             raise StoreError(f"there is no {kind} {record_id}")
+        if not locked:  # row-level security: another rep's, to read, not change
+            raise StoreError(f"this database login may not change {kind} {record_id}")
         if isinstance(record, Lead) and record.is_converted:
             raise StoreError(
                 f"lead {record_id} was converted: its contact {record.converted_contact_id} "
